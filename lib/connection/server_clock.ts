@@ -1,0 +1,56 @@
+/**
+ * The exchange's clock as seen from this host. Every signed request carries a timestamp the exchange checks
+ * against its own time (-1021 if it is 1 s ahead or older than recvWindow), so a host whose clock drifts must
+ * not be trusted: the offset is measured from `serverTime` in session replies, taking the midpoint of the
+ * round trip.
+ *
+ * @module
+ */
+
+/**
+ * Server time = local time + offset.
+ *
+ * @example
+ * ```ts
+ * const clock = new ServerClock();
+ * const sent = Date.now();
+ * clock.observe(result.serverTime, sent, Date.now());
+ * clock.now(); // ms on the exchange's clock
+ * ```
+ */
+export class ServerClock {
+  #offset = 0;
+  #bestRtt = Infinity;
+  #samples = 0;
+
+  /** Current offset in ms (server − local). */
+  get offsetMs(): number {
+    return this.#offset;
+  }
+
+  /** Samples taken. */
+  get samples(): number {
+    return this.#samples;
+  }
+
+  /** The exchange's time now, in whole ms. */
+  now(): number {
+    return Date.now() + this.#offset;
+  }
+
+  /**
+   * Takes a sample: the server said `serverTime` for a request sent at local `sentAt` and answered at
+   * `receivedAt`. A sample with a shorter round trip is more precise and wins; a much older best is replaced
+   * so drift is followed.
+   */
+  observe(serverTime: number, sentAt: number, receivedAt: number): void {
+    if (!Number.isFinite(serverTime) || serverTime <= 0) return;
+    const rtt = Math.max(0, receivedAt - sentAt);
+    const offset = Math.round(serverTime - (sentAt + rtt / 2));
+    this.#samples++;
+    if (rtt <= this.#bestRtt * 2 || this.#samples % 8 === 0) {
+      this.#bestRtt = Math.min(this.#bestRtt, rtt);
+      this.#offset = offset;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The router's error tree. Every error the library throws is a {@linkcode RouterError}; the subclasses say
+ * whether the exchange answered ({@linkcode ExchangeError}), whether an order's fate is unknown
+ * ({@linkcode UnknownOrderStateError}), or whether nothing was sent at all ({@linkcode NotSentError}).
+ *
+ * Messages never contain secrets: only codes, methods, ids and the exchange's own text.
+ *
+ * @module
+ */
+
+/**
+ * Base class of every error thrown by the router.
+ *
+ * @example
+ * ```ts
+ * try { await router.placeOrder(order); } catch (e) { if (e instanceof RouterError) console.error(e.message); }
+ * ```
+ */
+export class RouterError extends Error {
+  override name = "RouterError";
+}
+
+/**
+ * The exchange answered the request with an error: `status` is the HTTP-like status of the response,
+ * `code` and `msg` are Binance's.
+ *
+ * @example
+ * ```ts
+ * try { await router.cancelOrder({ symbol: "BTCUSDT", orderId: 1 }); }
+ * catch (e) { if (e instanceof ExchangeError && e.code === -2011) console.log("already gone"); }
+ * ```
+ */
+export class ExchangeError extends RouterError {
+  override name = "ExchangeError";
+  /** HTTP-like status of the response frame (400, 401, 403, 418, 429, 5xx). */
+  readonly status: number;
+  /** Binance error code, e.g. -2011. */
+  readonly code: number;
+  /** Binance error message, as sent. */
+  readonly msg: string;
+  /** The method that failed. */
+  readonly method: string;
+  constructor(options: { status: number; code: number; msg: string; method: string }) {
+    super(`${options.method} failed: ${options.code} ${options.msg} (status ${options.status})`);
+    this.status = options.status;
+    this.code = options.code;
+    this.msg = options.msg;
+    this.method = options.method;
+  }
+}
+
+/**
+ * An order-mutating request (place, modify, cancel, algo place/cancel) whose outcome is unknown: it may or may
+ * not have executed. Causes: the request timed out, the connection dropped while it was in flight, or the
+ * exchange said so (-1006, -1007, 5xx). Look it up by `clientOrderId` before acting; never blindly resend.
+ *
+ * @example
+ * ```ts
+ * try { await router.placeOrder(order); }
+ * catch (e) {
+ *   if (e instanceof UnknownOrderStateError) await router.queryOrder({ symbol: "BTCUSDT", origClientOrderId: e.clientOrderId });
+ * }
+ * ```
+ */
+export class UnknownOrderStateError extends RouterError {
+  override name = "UnknownOrderStateError";
+  /** The client order id (or client algo id) of the order whose state is unknown; "" when the request had none. */
+  readonly clientOrderId: string;
+  /** The method that was in flight. */
+  readonly method: string;
+  /** Why the outcome is unknown: "timeout", "disconnect" or "exchange". */
+  readonly reason: "timeout" | "disconnect" | "exchange";
+  /** The exchange's code when `reason` is "exchange" (-1006, -1007, or 0 for a bare 5xx). */
+  readonly code: number;
+  constructor(
+    options: {
+      method: string;
+      clientOrderId: string;
+      reason: "timeout" | "disconnect" | "exchange";
+      code?: number;
+    },
+  ) {
+    super(
+      `${options.method} outcome unknown (${options.reason}${
+        options.code ? ` ${options.code}` : ""
+      }); reconcile clientOrderId ${options.clientOrderId || "(none)"} before acting`,
+    );
+    this.clientOrderId = options.clientOrderId;
+    this.method = options.method;
+    this.reason = options.reason;
+    this.code = options.code ?? 0;
+  }
+}
+
+/**
+ * The request was not sent: the router is not connected, is closed, is halted, or has too many requests in
+ * flight. Nothing reached the exchange, so retrying is safe.
+ *
+ * @example
+ * ```ts
+ * try { await router.placeOrder(order); } catch (e) { if (e instanceof NotSentError) console.log(e.reason); }
+ * ```
+ */
+export class NotSentError extends RouterError {
+  override name = "NotSentError";
+  /** "disconnected", "closed", "halted", "backpressure" or "rate-limit". */
+  readonly reason: "disconnected" | "closed" | "halted" | "backpressure" | "rate-limit";
+  constructor(
+    reason: "disconnected" | "closed" | "halted" | "backpressure" | "rate-limit",
+    detail: string,
+  ) {
+    super(`not sent (${reason}): ${detail}`);
+    this.reason = reason;
+  }
+}
+
+/**
+ * A read-only request (status, account, session) got no answer: it timed out or the connection dropped.
+ * Nothing changed on the exchange because of it; retrying is safe.
+ *
+ * @example
+ * ```ts
+ * try { await router.accountBalance(); } catch (e) { if (e instanceof RequestFailedError) await router.accountBalance(); }
+ * ```
+ */
+export class RequestFailedError extends RouterError {
+  override name = "RequestFailedError";
+  /** The method that failed. */
+  readonly method: string;
+  /** "timeout" or "disconnect". */
+  readonly reason: "timeout" | "disconnect";
+  constructor(options: { method: string; reason: "timeout" | "disconnect" }) {
+    super(`${options.method} got no answer (${options.reason})`);
+    this.method = options.method;
+    this.reason = options.reason;
+  }
+}
+
+/**
+ * The router could not connect, log on, or verified that its own signer is wrong. Raised by
+ * `Router.connect`.
+ *
+ * @example
+ * ```ts
+ * try { await Router.connect(config); } catch (e) { if (e instanceof ConnectError) Deno.exit(1); }
+ * ```
+ */
+export class ConnectError extends RouterError {
+  override name = "ConnectError";
+}

@@ -1,0 +1,622 @@
+/**
+ * The router: places, modifies, cancels and queries orders over one persistent ws-fapi connection, matching
+ * each answer to its caller's promise in O(1).
+ *
+ * Hot path (per order): pick the client order id → read the server clock → check rate limits → build and
+ * sign the frame in one pass → send → (later) scan the answer's id → settle the promise. No validation
+ * happens here: callers pass well-typed data (the control plane validates its HTTP input with zod first).
+ *
+ * @module
+ */
+
+import { ConnectError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../errors.ts";
+import { ExchangeError } from "../errors.ts";
+import type { Connection } from "../connection/connection.ts";
+import { Link, type LinkEvent, type LinkOwner } from "../connection/link.ts";
+import { ServerClock } from "../connection/server_clock.ts";
+import { createHmacSigner, verifyHmacSigner } from "../signing/hmac_signer.ts";
+import { Ed25519Signer } from "../signing/ed25519_signer.ts";
+import { signaturePayload } from "../signing/payload.ts";
+import type {
+  AlgoOrderRef,
+  AlgoOrderResult,
+  ModifyOrderParams,
+  OrderRef,
+  OrderResult,
+  Params,
+  PlaceAlgoOrderParams,
+  PlaceOrderParams,
+  RateLimit,
+} from "../types.ts";
+import { FrameEncoder } from "../wire/frame_encoder.ts";
+import { ID_UNKNOWN, parseFrame, type ResponseFrame, scanResponseId } from "../wire/frame_decoder.ts";
+import { adHocMethod, METHODS, type MethodSpec, type Security } from "../wire/methods.ts";
+import { PendingRequests } from "../wire/pending_requests.ts";
+import { RateLimitTracker } from "../wire/rate_limits.ts";
+import { ClientOrderIds } from "./client_order_ids.ts";
+import { RouterMetrics } from "./router_metrics.ts";
+import type { OrderJournalHooks } from "./journal_hooks.ts";
+import { unrefTimer } from "../_timers.ts";
+
+/** Options for {@linkcode Router.connect}. Credentials are held privately and never logged. */
+export interface RouterOptions {
+  /** ws-fapi endpoint, e.g. `wss://ws-fapi.binance.com/ws-fapi/v1`. */
+  url: string;
+  apiKey: string;
+  /** HMAC secret: every signed request is HMAC-signed. */
+  secretKey?: string;
+  /** Ed25519 PKCS#8 PEM: the connection logs on once (`session.logon`) and orders go unsigned. */
+  privateKeyPem?: string;
+  /** Per-request timeout. Default 5000 ms. */
+  requestTimeoutMs?: number;
+  /** Connect + logon timeout. Default 10_000 ms. */
+  connectTimeoutMs?: number;
+  /** recvWindow sent on signed requests (exchange default 5000 when unset). */
+  recvWindow?: number;
+  /** Silence after which the link is declared dead and reconnected. Default 30_000 ms. */
+  deadLinkMs?: number;
+  /** Socket age that triggers a rotation. Default 23 h. */
+  maxConnectionAgeMs?: number;
+  /** Reconnect backoff: first and largest delay. Defaults 100 / 10_000 ms. */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Most requests in flight (power of two). Default 4096. */
+  maxInFlight?: number;
+  /** Prefix of generated client order ids. Default "lr". */
+  clientOrderIdPrefix?: string;
+  /** Share of each rate limit kept free for cancels. Default 0.05. */
+  rateLimitHeadroom?: number;
+  /** Lifecycle and anomaly notices (connects, drops, malformed frames…). */
+  onEvent?: (event: RouterEvent) => void;
+  /** Write-ahead journal of order intents and outcomes. */
+  journal?: OrderJournalHooks;
+}
+
+/** Something the router wants its operator to know. */
+export type RouterEvent =
+  | LinkEvent
+  | { type: "malformed-frame"; sample: string }
+  | { type: "late-answer"; id: number }
+  | { type: "exchange-notice"; status: number; code: number; msg: string }
+  | { type: "server-shutdown" }
+  | { type: "rate-limited"; status: number; untilMs: number }
+  | { type: "clock"; offsetMs: number };
+
+/** Ack or error: what the router did with a request, for metrics. */
+const OK = 0, REJECTED = 1, UNKNOWN = 2, FAILED = 3;
+
+const PLACE = METHODS["order.place"]!;
+const MODIFY = METHODS["order.modify"]!;
+const CANCEL = METHODS["order.cancel"]!;
+const STATUS = METHODS["order.status"]!;
+const ALGO_PLACE = METHODS["algoOrder.place"]!;
+const ALGO_CANCEL = METHODS["algoOrder.cancel"]!;
+const SESSION_STATUS = METHODS["session.status"]!;
+const SESSION_LOGON = METHODS["session.logon"]!;
+const NO_PARAMS: Params = Object.freeze({});
+
+/**
+ * An order router connected to ws-fapi (or the embedded simulator).
+ *
+ * @example
+ * ```ts
+ * const router = await Router.connect({ url, apiKey, secretKey, requestTimeoutMs: 5000 });
+ * const ack = await router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "LIMIT",
+ *   quantity: "0.002", price: "50000", timeInForce: "GTC" });
+ * await router.queryOrder({ symbol: "BTCUSDT", orderId: ack.orderId });
+ * await router.modifyOrder({ symbol: "BTCUSDT", orderId: ack.orderId, side: "BUY", quantity: "0.002", price: "49990" });
+ * await router.cancelOrder({ symbol: "BTCUSDT", origClientOrderId: ack.clientOrderId });
+ * await router.close();
+ * ```
+ */
+export class Router implements LinkOwner {
+  readonly #link: Link;
+  readonly #pending: PendingRequests;
+  readonly #encoder: FrameEncoder;
+  readonly #clock = new ServerClock();
+  readonly #limits: RateLimitTracker;
+  readonly #ids: ClientOrderIds;
+  readonly #metrics = new RouterMetrics();
+  readonly #timeoutMs: number;
+  readonly #apiKey: string;
+  readonly #ed25519: Ed25519Signer | undefined;
+  readonly #recvWindow: number | undefined;
+  readonly #onEvent: ((event: RouterEvent) => void) | undefined;
+  readonly #journal: OrderJournalHooks | undefined;
+  readonly #sweeper: ReturnType<typeof setInterval>;
+  #halted: string | undefined;
+  #closed = false;
+  #resyncing = false;
+
+  private constructor(options: RouterOptions, encoder: FrameEncoder, ed25519: Ed25519Signer | undefined) {
+    this.#encoder = encoder;
+    this.#ed25519 = ed25519;
+    this.#apiKey = options.apiKey;
+    this.#recvWindow = options.recvWindow;
+    this.#timeoutMs = options.requestTimeoutMs ?? 5000;
+    this.#onEvent = options.onEvent;
+    this.#journal = options.journal;
+    this.#pending = new PendingRequests({ capacity: options.maxInFlight ?? 4096 });
+    this.#limits = new RateLimitTracker({ headroom: options.rateLimitHeadroom ?? 0.05 });
+    this.#ids = new ClientOrderIds(
+      options.clientOrderIdPrefix === undefined ? {} : { prefix: options.clientOrderIdPrefix },
+    );
+    const linkOptions: ConstructorParameters<typeof Link>[0] = { url: options.url, owner: this };
+    if (options.connectTimeoutMs !== undefined) linkOptions.connectTimeoutMs = options.connectTimeoutMs;
+    if (options.deadLinkMs !== undefined) linkOptions.deadLinkMs = options.deadLinkMs;
+    if (options.maxConnectionAgeMs !== undefined) linkOptions.maxConnectionAgeMs = options.maxConnectionAgeMs;
+    if (options.backoffBaseMs !== undefined) linkOptions.backoffBaseMs = options.backoffBaseMs;
+    if (options.backoffMaxMs !== undefined) linkOptions.backoffMaxMs = options.backoffMaxMs;
+    linkOptions.drainTimeoutMs = this.#timeoutMs + 1000;
+    this.#link = new Link(linkOptions);
+    this.#sweeper = setInterval(() => this.#sweep(), Math.max(5, Math.min(100, this.#timeoutMs / 10)));
+    unrefTimer(this.#sweeper);
+  }
+
+  /**
+   * Checks the credentials, connects, syncs the clock and (Ed25519) logs on. Rejects with a
+   * {@linkcode ConnectError} that names what failed.
+   *
+   * @example
+   * ```ts
+   * const router = await Router.connect({ url: sim.url, apiKey: "key", secretKey: "secret" });
+   * ```
+   */
+  static async connect(options: RouterOptions): Promise<Router> {
+    if (!options.apiKey) throw new ConnectError("apiKey is empty");
+    if ((options.secretKey === undefined) === (options.privateKeyPem === undefined)) {
+      throw new ConnectError("give exactly one of secretKey (HMAC) or privateKeyPem (Ed25519)");
+    }
+    let encoder: FrameEncoder;
+    let ed25519: Ed25519Signer | undefined;
+    const recv = options.recvWindow === undefined ? {} : { recvWindow: options.recvWindow };
+    if (options.secretKey !== undefined) {
+      const signer = createHmacSigner(options.secretKey);
+      if (!(await verifyHmacSigner(signer, options.secretKey))) {
+        throw new ConnectError(
+          `HMAC self-check failed: the ${signer.implementation} signer disagrees with Web Crypto`,
+        );
+      }
+      encoder = new FrameEncoder({ auth: { kind: "hmac", apiKey: options.apiKey, signer }, ...recv });
+    } else {
+      try {
+        ed25519 = await Ed25519Signer.fromPem(options.privateKeyPem!);
+      } catch (e) {
+        throw new ConnectError((e as Error).message);
+      }
+      encoder = new FrameEncoder({ auth: { kind: "session", apiKey: options.apiKey }, ...recv });
+    }
+    const router = new Router(options, encoder, ed25519);
+    try {
+      await router.#link.start();
+    } catch (e) {
+      router.#shutdown();
+      throw new ConnectError((e as Error).message);
+    }
+    return router;
+  }
+
+  // ---- public API --------------------------------------------------------------------------------------
+
+  /** `order.place` (LIMIT or MARKET). A `newClientOrderId` is generated when absent. */
+  placeOrder(params: PlaceOrderParams): Promise<OrderResult> {
+    if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    const cid = params.newClientOrderId ?? this.#ids.next();
+    return this.#send(PLACE, params as unknown as Params, "newClientOrderId", cid) as Promise<OrderResult>;
+  }
+
+  /** `order.modify` (LIMIT orders: new quantity and price). */
+  modifyOrder(params: ModifyOrderParams): Promise<OrderResult> {
+    if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    return this.#send(MODIFY, params as unknown as Params, "", params.origClientOrderId ?? "") as Promise<
+      OrderResult
+    >;
+  }
+
+  /** `order.cancel` by orderId or origClientOrderId. Allowed while halted. */
+  cancelOrder(params: OrderRef): Promise<OrderResult> {
+    return this.#send(CANCEL, params as unknown as Params, "", params.origClientOrderId ?? "") as Promise<
+      OrderResult
+    >;
+  }
+
+  /** `order.status` by orderId or origClientOrderId. */
+  queryOrder(params: OrderRef): Promise<OrderResult> {
+    return this.#send(STATUS, params as unknown as Params, "", params.origClientOrderId ?? "") as Promise<
+      OrderResult
+    >;
+  }
+
+  /** `algoOrder.place`: stop, take-profit and trailing orders (`algoType=CONDITIONAL`). */
+  placeAlgoOrder(params: PlaceAlgoOrderParams): Promise<AlgoOrderResult> {
+    if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    const cid = params.clientAlgoId ?? this.#ids.next();
+    const full = { ...params, algoType: "CONDITIONAL" } as unknown as Params;
+    return this.#send(ALGO_PLACE, full, "clientAlgoId", cid) as Promise<AlgoOrderResult>;
+  }
+
+  /** `algoOrder.cancel` by algoId or clientAlgoId. Allowed while halted. */
+  cancelAlgoOrder(params: AlgoOrderRef): Promise<Record<string, unknown>> {
+    return this.#send(ALGO_CANCEL, params as unknown as Params, "", params.clientAlgoId ?? "") as Promise<
+      Record<string, unknown>
+    >;
+  }
+
+  /** `v2/account.balance`. */
+  accountBalance(): Promise<Record<string, unknown>[]> {
+    return this.#send(METHODS["v2/account.balance"]!, NO_PARAMS, "", "") as Promise<
+      Record<string, unknown>[]
+    >;
+  }
+
+  /** `v2/account.position`, optionally for one symbol. */
+  accountPositions(symbol?: string): Promise<Record<string, unknown>[]> {
+    const params = symbol === undefined ? NO_PARAMS : { symbol };
+    return this.#send(METHODS["v2/account.position"]!, params, "", "") as Promise<Record<string, unknown>[]>;
+  }
+
+  /** `v2/account.status`. */
+  accountStatus(): Promise<Record<string, unknown>> {
+    return this.#send(METHODS["v2/account.status"]!, NO_PARAMS, "", "") as Promise<Record<string, unknown>>;
+  }
+
+  /** `userDataStream.start`: returns the listenKey. */
+  async startUserDataStream(): Promise<string> {
+    const r = await this.#send(METHODS["userDataStream.start"]!, NO_PARAMS, "", "") as { listenKey: string };
+    return r.listenKey;
+  }
+
+  /** `userDataStream.ping`: extends the listenKey by 60 min. */
+  async pingUserDataStream(): Promise<string> {
+    const r = await this.#send(METHODS["userDataStream.ping"]!, NO_PARAMS, "", "") as { listenKey: string };
+    return r.listenKey;
+  }
+
+  /** `userDataStream.stop`. */
+  async stopUserDataStream(): Promise<void> {
+    await this.#send(METHODS["userDataStream.stop"]!, NO_PARAMS, "", "");
+  }
+
+  /** `session.status` of the active connection. */
+  sessionStatus(): Promise<Record<string, unknown>> {
+    return this.#send(SESSION_STATUS, NO_PARAMS, "", "") as Promise<Record<string, unknown>>;
+  }
+
+  /** `session.logout` of the active connection (orders then need per-request signatures). */
+  sessionLogout(): Promise<Record<string, unknown>> {
+    return this.#send(METHODS["session.logout"]!, NO_PARAMS, "", "") as Promise<Record<string, unknown>>;
+  }
+
+  /**
+   * Any other ws-fapi method: `security` says how to authenticate it. Known methods use their own table
+   * entry (so `order.place` through here is still treated as order-mutating).
+   *
+   * @example
+   * ```ts
+   * await router.request("ticker.book", { symbol: "BTCUSDT" }, "none");
+   * ```
+   */
+  request(method: string, params: Params = NO_PARAMS, security: Security = "signed"): Promise<unknown> {
+    const spec = METHODS[method] ?? adHocMethod(method, params, security);
+    const cid = String(params.newClientOrderId ?? params.origClientOrderId ?? params.clientAlgoId ?? "");
+    return this.#send(spec, params, "", cid);
+  }
+
+  /** Stops new orders (place, modify, algo place) until `resume()`; cancels still go out. */
+  halt(reason = "halted by operator"): void {
+    this.#halted = reason;
+  }
+
+  /** Lifts a `halt`. */
+  resume(): void {
+    this.#halted = undefined;
+  }
+
+  /** The halt reason, or undefined when orders flow. */
+  get halted(): string | undefined {
+    return this.#halted;
+  }
+
+  /** Whether a logged-on socket is up. */
+  get connected(): boolean {
+    return this.#link.active !== undefined;
+  }
+
+  /** "hmac" (signed requests) or "ed25519" (session logon). */
+  get auth(): "hmac" | "ed25519" {
+    return this.#ed25519 ? "ed25519" : "hmac";
+  }
+
+  /** The latest rate-limit counters from the exchange. */
+  get rateLimits(): readonly RateLimit[] {
+    return this.#limits.current;
+  }
+
+  /** Server clock offset (ms, server − local). */
+  get clockOffsetMs(): number {
+    return this.#clock.offsetMs;
+  }
+
+  /** Requests awaiting an answer. */
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+
+  /** Counters for metrics. */
+  get metrics(): RouterMetrics {
+    return this.#metrics;
+  }
+
+  /**
+   * Closes the connection. In-flight requests fail now (order requests with
+   * {@linkcode UnknownOrderStateError}); later calls reject with {@linkcode NotSentError}.
+   */
+  close(): Promise<void> {
+    this.#shutdown();
+    return Promise.resolve();
+  }
+
+  // ---- hot path ----------------------------------------------------------------------------------------
+
+  #send(spec: MethodSpec, params: Params, cidKey: string, cid: string): Promise<unknown> {
+    const conn = this.#link.active;
+    if (conn === undefined) {
+      return Promise.reject(
+        new NotSentError(this.#closed ? "closed" : "disconnected", `${spec.name} not sent`),
+      );
+    }
+    return this.#sendOn(conn, spec, params, cidKey, cid);
+  }
+
+  #sendOn(conn: Connection, spec: MethodSpec, params: Params, cidKey: string, cid: string): Promise<unknown> {
+    const now = this.#clock.now();
+    const isCancel = spec === CANCEL || spec === ALGO_CANCEL;
+    if (this.#limits.blockedUntil > 0 || this.#limits.current.length > 0) {
+      const verdict = this.#limits.check(spec.countsAsOrder, isCancel, now);
+      if (verdict !== undefined) {
+        this.#metrics.rateLimited++;
+        const l = verdict.limit;
+        return Promise.reject(
+          new NotSentError(
+            "rate-limit",
+            `${spec.name} would exceed ${l.rateLimitType} ${l.limit}/${l.intervalNum} ${l.interval}; retry after ${
+              new Date(verdict.retryAtMs).toISOString()
+            }`,
+          ),
+        );
+      }
+    }
+    const id = this.#pending.nextId();
+    if (id < 0) {
+      return Promise.reject(new NotSentError("backpressure", `more than the maximum requests in flight`));
+    }
+    const frame = this.#encoder.encode(id, spec, params, now, cidKey, cid);
+    if (spec.mutating && this.#journal !== undefined) this.#journal.intent(cid, spec.name, params, cidKey);
+    return new Promise((resolve, reject) => {
+      this.#pending.add({
+        id,
+        method: spec.index,
+        clientOrderId: cid,
+        mutating: spec.mutating,
+        connection: conn.generation,
+        deadline: performance.now() + this.#timeoutMs,
+        sentAt: performance.now(),
+        resolve,
+        reject,
+      });
+      if (!conn.send(frame)) {
+        // The socket closed between the check and the send: nothing left this process.
+        const i = this.#pending.indexOf(id);
+        this.#pending.reject(i, new NotSentError("disconnected", `${spec.name} not sent`));
+        this.#journal?.notSent(cid);
+        return;
+      }
+      this.#limits.onSent(spec.countsAsOrder, 1, now);
+    });
+  }
+
+  /** LinkOwner: every frame from every socket of the link. */
+  onFrame(text: string, _connection: Connection): void {
+    const id = scanResponseId(text);
+    if (id !== ID_UNKNOWN) {
+      const i = this.#pending.indexOf(id);
+      if (i >= 0) return this.#settle(i, parseFrame(text), text);
+    }
+    const frame = parseFrame(text);
+    if (frame === undefined) {
+      this.#metrics.malformedFrames++;
+      this.#emit({ type: "malformed-frame", sample: text.slice(0, 80) });
+      return;
+    }
+    if (typeof frame.id === "number") {
+      const i = this.#pending.indexOf(frame.id);
+      if (i >= 0) return this.#settle(i, frame, text);
+      this.#metrics.lateAnswers++;
+      this.#emit({ type: "late-answer", id: frame.id });
+      return;
+    }
+    if (frame.event?.e === "serverShutdown") {
+      this.#emit({ type: "server-shutdown" });
+      void this.#link.rotate("server shutdown notice");
+      return;
+    }
+    if (frame.error) {
+      this.#emit({
+        type: "exchange-notice",
+        status: frame.status ?? 0,
+        code: frame.error.code ?? 0,
+        msg: String(frame.error.msg ?? ""),
+      });
+    }
+  }
+
+  #settle(i: number, frame: ResponseFrame | undefined, text: string): void {
+    const pending = this.#pending;
+    const method = pending.method(i);
+    const name = this.#methodName(method);
+    this.#metrics.rtt(performance.now() - pending.sentAt(i));
+    if (frame === undefined) {
+      // The id was readable but the frame is not JSON: the request's fate is unknown.
+      this.#metrics.malformedFrames++;
+      this.#emit({ type: "malformed-frame", sample: text.slice(0, 80) });
+      this.#fail(i, name, "exchange", 0);
+      return;
+    }
+    if (frame.rateLimits !== undefined) this.#limits.update(frame.rateLimits, this.#clock.now());
+    const status = frame.status ?? 0;
+    if (status === 200) {
+      this.#metrics.record(method, OK);
+      if (pending.mutating(i) && this.#journal !== undefined) {
+        this.#journal.ack(pending.clientOrderId(i), frame.result);
+      }
+      pending.resolve(i, frame.result);
+      return;
+    }
+    const code = typeof frame.error?.code === "number" ? frame.error.code : 0;
+    const msg = String(frame.error?.msg ?? "");
+    if (pending.mutating(i) && (code === -1006 || code === -1007 || status >= 500)) {
+      this.#fail(i, name, "exchange", code);
+      return;
+    }
+    if (status === 429 || status === 418) this.#onRateLimited(status, msg);
+    if (code === -1021) void this.#resync();
+    this.#metrics.record(method, REJECTED);
+    if (pending.mutating(i) && this.#journal !== undefined) {
+      this.#journal.rejected(pending.clientOrderId(i), code, msg);
+    }
+    pending.reject(i, new ExchangeError({ status, code, msg, method: name }));
+  }
+
+  /** Fails slot `i`: order-mutating requests become "unknown", the rest "failed". */
+  #fail(i: number, name: string, reason: "timeout" | "disconnect" | "exchange", code: number): void {
+    const pending = this.#pending;
+    const method = pending.method(i);
+    if (pending.mutating(i)) {
+      const clientOrderId = pending.clientOrderId(i);
+      this.#metrics.record(method, UNKNOWN);
+      this.#journal?.unknown(clientOrderId, reason);
+      pending.reject(i, new UnknownOrderStateError({ method: name, clientOrderId, reason, code }));
+    } else {
+      this.#metrics.record(method, FAILED);
+      pending.reject(
+        i,
+        reason === "exchange"
+          ? new ExchangeError({ status: 500, code, msg: "unexpected answer", method: name })
+          : new RequestFailedError({ method: name, reason }),
+      );
+    }
+  }
+
+  #sweep(): void {
+    const now = performance.now();
+    for (let i = this.#pending.oldestExpired(now); i >= 0; i = this.#pending.oldestExpired(now)) {
+      this.#fail(i, this.#methodName(this.#pending.method(i)), "timeout", 0);
+    }
+  }
+
+  #onRateLimited(status: number, msg: string): void {
+    const banned = /until (\d{12,})/.exec(msg);
+    const now = this.#clock.now();
+    const untilMs = banned ? Number(banned[1]) : Math.ceil((now + 1) / 10_000) * 10_000;
+    this.#limits.block(untilMs);
+    this.#emit({ type: "rate-limited", status, untilMs });
+    if (status === 418) this.halt(`IP banned by the exchange until ${new Date(untilMs).toISOString()}`);
+  }
+
+  // ---- link owner ----------------------------------------------------------------------------------------
+
+  /** LinkOwner: clock sync, then (Ed25519) session.logon, on a fresh socket before it carries orders. */
+  async prepare(conn: Connection): Promise<void> {
+    await this.#syncClock(conn);
+    if (this.#ed25519) {
+      const params = { apiKey: this.#apiKey, timestamp: this.#clock.now() } as Record<
+        string,
+        string | number
+      >;
+      if (this.#recvWindow !== undefined) params.recvWindow = this.#recvWindow;
+      params.signature = await this.#ed25519.sign(signaturePayload(params));
+      const sentAt = Date.now();
+      const r = await this.#sendOn(conn, adHocLogon, params, "", "") as { serverTime?: number };
+      if (typeof r?.serverTime === "number") this.#clock.observe(r.serverTime, sentAt, Date.now());
+    }
+  }
+
+  /** LinkOwner: keep-alive probe on a quiet socket. */
+  probe(conn: Connection): void {
+    this.#sendOn(conn, SESSION_STATUS, NO_PARAMS, "", "").catch(() => {});
+  }
+
+  /** LinkOwner: a socket is gone; what was in flight on it has an unknown (orders) or failed outcome. */
+  onLost(conn: Connection, _reason: string): void {
+    for (const i of this.#pending.slotsOf(conn.generation)) {
+      this.#fail(i, this.#methodName(this.#pending.method(i)), "disconnect", 0);
+    }
+  }
+
+  /** LinkOwner: requests in flight on `conn`. */
+  inFlightOn(conn: Connection): number {
+    return this.#pending.slotsOf(conn.generation).length;
+  }
+
+  /** LinkOwner: lifecycle notices. */
+  onLinkEvent(event: LinkEvent): void {
+    if (event.type === "connected" && this.#link.reconnects > this.#metrics.reconnects) {
+      this.#metrics.reconnects = this.#link.reconnects;
+    }
+    if (event.type === "rotated") this.#metrics.rotations++;
+    this.#emit(event);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------------------
+
+  async #syncClock(conn: Connection): Promise<void> {
+    const sentAt = Date.now();
+    const r = await this.#sendOn(conn, SESSION_STATUS, NO_PARAMS, "", "") as { serverTime?: number };
+    if (typeof r?.serverTime === "number") {
+      this.#clock.observe(r.serverTime, sentAt, Date.now());
+      this.#emit({ type: "clock", offsetMs: this.#clock.offsetMs });
+    }
+  }
+
+  async #resync(): Promise<void> {
+    const conn = this.#link.active;
+    if (this.#resyncing || !conn) return;
+    this.#resyncing = true;
+    try {
+      await this.#syncClock(conn);
+    } catch { /* the next -1021 tries again */ }
+    this.#resyncing = false;
+  }
+
+  #methodName(index: number): string {
+    return index >= 0 ? METHOD_NAME_BY_INDEX[index]! : "request";
+  }
+
+  #emit(event: RouterEvent): void {
+    if (this.#onEvent === undefined) return;
+    try {
+      this.#onEvent(event);
+    } catch { /* an observer's bug must not break the router */ }
+  }
+
+  #shutdown(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#sweeper);
+    this.#link.close();
+    for (const i of this.#pending.slotsOf(-1)) {
+      this.#fail(i, this.#methodName(this.#pending.method(i)), "disconnect", 0);
+    }
+  }
+}
+
+/** session.logon carries its own apiKey + Ed25519 signature, which the encoder passes through unsigned. */
+const adHocLogon: MethodSpec = {
+  ...SESSION_LOGON,
+  security: "none",
+  keys: ["apiKey", "recvWindow", "signature", "timestamp"],
+};
+
+const METHOD_NAME_BY_INDEX: string[] = Object.values(METHODS).sort((a, b) => a.index - b.index).map((m) =>
+  m.name
+);

@@ -1,0 +1,135 @@
+/**
+ * The ws-fapi methods the router speaks: how each is authenticated, whether it changes orders (so that a lost
+ * answer means "outcome unknown"), and its parameter names pre-sorted for signing, so the hot path never sorts.
+ *
+ * @module
+ */
+
+/** How a method is authenticated. */
+export type Security = "signed" | "key" | "none";
+
+/**
+ * One method's wire facts.
+ *
+ * @example
+ * ```ts
+ * const spec = METHODS["order.place"]; spec.mutating; // true
+ * ```
+ */
+export interface MethodSpec {
+  /** Index for counters (metrics). */
+  readonly index: number;
+  readonly name: string;
+  readonly security: Security;
+  /** Order-mutating: an unanswered request leaves the order in an unknown state. */
+  readonly mutating: boolean;
+  /** Counts against the ORDERS rate limit. */
+  readonly countsAsOrder: boolean;
+  /** Every key the request may carry (including apiKey, timestamp, recvWindow when signed), sorted. */
+  readonly keys: readonly string[];
+}
+
+const AUTH_KEYS = ["apiKey", "recvWindow", "timestamp"];
+
+const table: [string, Security, boolean, boolean, string[]][] = [
+  ["order.place", "signed", true, true, [
+    "symbol",
+    "side",
+    "type",
+    "quantity",
+    "price",
+    "timeInForce",
+    "positionSide",
+    "reduceOnly",
+    "newClientOrderId",
+    "newOrderRespType",
+    "priceMatch",
+    "selfTradePreventionMode",
+    "goodTillDate",
+  ]],
+  ["order.modify", "signed", true, true, [
+    "symbol",
+    "orderId",
+    "origClientOrderId",
+    "side",
+    "quantity",
+    "price",
+    "priceMatch",
+    "modifyId",
+  ]],
+  ["order.cancel", "signed", true, false, ["symbol", "orderId", "origClientOrderId"]],
+  ["order.status", "signed", false, false, ["symbol", "orderId", "origClientOrderId"]],
+  ["algoOrder.place", "signed", true, false, [
+    "algoType",
+    "symbol",
+    "side",
+    "type",
+    "quantity",
+    "price",
+    "triggerPrice",
+    "timeInForce",
+    "positionSide",
+    "workingType",
+    "priceMatch",
+    "closePosition",
+    "priceProtect",
+    "reduceOnly",
+    "activatePrice",
+    "callbackRate",
+    "clientAlgoId",
+    "newOrderRespType",
+    "selfTradePreventionMode",
+    "goodTillDate",
+  ]],
+  ["algoOrder.cancel", "signed", true, false, ["algoId", "clientAlgoId"]],
+  ["account.balance", "signed", false, false, []],
+  ["account.position", "signed", false, false, ["symbol"]],
+  ["account.status", "signed", false, false, []],
+  ["v2/account.balance", "signed", false, false, []],
+  ["v2/account.position", "signed", false, false, ["symbol"]],
+  ["v2/account.status", "signed", false, false, []],
+  ["userDataStream.start", "key", false, false, []],
+  ["userDataStream.ping", "key", false, false, []],
+  ["userDataStream.stop", "key", false, false, []],
+  ["session.logon", "signed", false, false, []],
+  ["session.status", "none", false, false, []],
+  ["session.logout", "none", false, false, []],
+  ["ticker.price", "none", false, false, ["symbol"]],
+];
+
+/** Every known method by name. */
+export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
+  table.map(([name, security, mutating, countsAsOrder, keys], index) => [name, {
+    index,
+    name,
+    security,
+    mutating,
+    countsAsOrder,
+    keys: Object.freeze(
+      [...keys, ...(security === "signed" ? AUTH_KEYS : security === "key" ? ["apiKey"] : [])].sort(),
+    ),
+  }]),
+);
+
+/** Number of known methods (size of per-method counter arrays). */
+export const METHOD_COUNT = table.length;
+
+/** Names of the known methods, by index. */
+export const METHOD_NAMES: readonly string[] = table.map((t) => t[0]);
+
+/**
+ * The spec for a method the table does not know (the generic `request` escape hatch): its keys are sorted
+ * per call.
+ *
+ * @example
+ * ```ts
+ * const spec = adHocMethod("ticker.book", { symbol: "BTCUSDT" }, "none");
+ * ```
+ */
+export function adHocMethod(name: string, params: Record<string, unknown>, security: Security): MethodSpec {
+  const keys = new Set(Object.keys(params));
+  if (security !== "none") keys.add("apiKey");
+  if (security === "signed") { for (const k of AUTH_KEYS) keys.add(k); }
+  keys.delete("signature");
+  return { index: -1, name, security, mutating: false, countsAsOrder: false, keys: [...keys].sort() };
+}

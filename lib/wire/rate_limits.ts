@@ -1,0 +1,129 @@
+/**
+ * The exchange's rate-limit counters as last reported in `rateLimits`, advanced locally for requests sent
+ * since, so the router can refuse a request that would exceed a limit before the exchange does (and keep
+ * headroom so cancels still go through when the limit is near).
+ *
+ * @module
+ */
+
+import type { RateLimit } from "../types.ts";
+
+const INTERVAL_MS = { SECOND: 1_000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 } as const;
+
+/** Options for {@linkcode RateLimitTracker}. */
+export interface RateLimitTrackerOptions {
+  /** Fraction of each limit kept free for cancels (0–0.5). Default 0.05. */
+  headroom?: number;
+}
+
+/** Why a request may not be sent now, or undefined when it may. */
+export type RateVerdict = undefined | { limit: RateLimit; retryAtMs: number };
+
+/**
+ * Tracks ORDERS and REQUEST_WEIGHT usage. Windows are fixed and clock-aligned (a 10 s window resets at :00,
+ * :10…), so a counter from an earlier window is treated as zero.
+ *
+ * @example
+ * ```ts
+ * const limits = new RateLimitTracker();
+ * limits.update(frame.rateLimits, serverNow);
+ * if (limits.check(true, false, serverNow)) throw new Error("would exceed");
+ * ```
+ */
+export class RateLimitTracker {
+  #limits: RateLimit[] = [];
+  #windowStart: number[] = [];
+  #blockedUntil = 0;
+  readonly #headroom: number;
+
+  constructor(options: RateLimitTrackerOptions = {}) {
+    this.#headroom = Math.min(0.5, Math.max(0, options.headroom ?? 0.05));
+  }
+
+  /** The latest counters (as reported, plus local increments). */
+  get current(): readonly RateLimit[] {
+    return this.#limits;
+  }
+
+  /** Until when (server ms) every non-cancel request is refused after a 429/418; 0 if not blocked. */
+  get blockedUntil(): number {
+    return this.#blockedUntil;
+  }
+
+  /** Replaces the counters with the exchange's report (ignored unless it is an array). */
+  update(rateLimits: unknown, serverNow: number): void {
+    if (!Array.isArray(rateLimits)) return;
+    // Only method-specific entries come back (cancel lists weight only): merge by type+window.
+    for (const r of rateLimits as RateLimit[]) {
+      const ms = (INTERVAL_MS[r.interval] ?? 60_000) * r.intervalNum;
+      const start = Math.floor(serverNow / ms) * ms;
+      const j = this.#limits.findIndex((l) =>
+        l.rateLimitType === r.rateLimitType && l.interval === r.interval && l.intervalNum === r.intervalNum
+      );
+      const copy = { ...r };
+      if (j < 0) {
+        this.#limits.push(copy);
+        this.#windowStart.push(start);
+      } else {
+        this.#limits[j] = copy;
+        this.#windowStart[j] = start;
+      }
+    }
+  }
+
+  /** Counts a request sent now: one ORDERS unit per window if `countsAsOrder`, plus `weight`. */
+  onSent(countsAsOrder: boolean, weight: number, serverNow: number): void {
+    for (let j = 0; j < this.#limits.length; j++) {
+      const l = this.#limits[j]!;
+      this.#roll(j, serverNow);
+      if (l.rateLimitType === "ORDERS") {
+        if (countsAsOrder) l.count++;
+      } else l.count += weight;
+    }
+  }
+
+  /**
+   * Whether a request may be sent now. `isCancel` requests may use the headroom the others must leave free.
+   * Returns the limit that would be exceeded, with when it resets.
+   */
+  check(countsAsOrder: boolean, isCancel: boolean, serverNow: number): RateVerdict {
+    if (!isCancel && serverNow < this.#blockedUntil) {
+      return {
+        limit: { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 0, count: 0 },
+        retryAtMs: this.#blockedUntil,
+      };
+    }
+    for (let j = 0; j < this.#limits.length; j++) {
+      const l = this.#limits[j]!;
+      this.#roll(j, serverNow);
+      if (l.rateLimitType === "ORDERS" && !countsAsOrder) continue;
+      const reserve = isCancel ? 0 : Math.ceil(l.limit * this.#headroom);
+      const need = l.rateLimitType === "ORDERS" ? 1 : 1;
+      if (l.count + need > l.limit - reserve) {
+        return {
+          limit: l,
+          retryAtMs: this.#windowStart[j]! + (INTERVAL_MS[l.interval] ?? 60_000) * l.intervalNum,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Records a 429/418 from the exchange: refuse non-cancel requests until `untilMs` (server ms) — the ban time
+   * the exchange named, or the next window boundary.
+   */
+  block(untilMs: number): void {
+    if (untilMs > this.#blockedUntil) this.#blockedUntil = untilMs;
+  }
+
+  #roll(j: number, serverNow: number): void {
+    const l = this.#limits[j]!;
+    const ms = (INTERVAL_MS[l.interval] ?? 60_000) * l.intervalNum;
+    const start = Math.floor(serverNow / ms) * ms;
+    if (start !== this.#windowStart[j]) {
+      this.#windowStart[j] = start;
+      l.count = 0;
+    }
+  }
+}
