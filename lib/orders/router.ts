@@ -9,8 +9,7 @@
  * @module
  */
 
-import { ConnectError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../errors.ts";
-import { ExchangeError } from "../errors.ts";
+import { ConnectError, NotSentError } from "../errors.ts";
 import type { Connection } from "../connection/connection.ts";
 import { Link, type LinkEvent, type LinkOwner } from "../connection/link.ts";
 import { ServerClock } from "../connection/server_clock.ts";
@@ -29,13 +28,11 @@ import type {
   RateLimit,
 } from "../types.ts";
 import { FrameEncoder } from "../wire/frame_encoder.ts";
-import { ID_UNKNOWN, parseFrame, type ResponseFrame, scanResponseId } from "../wire/frame_decoder.ts";
 import { adHocMethod, METHODS, type MethodSpec, type Security } from "../wire/methods.ts";
-import { PendingRequests } from "../wire/pending_requests.ts";
-import { RateLimitTracker } from "../wire/rate_limits.ts";
 import { ClientOrderIds } from "./client_order_ids.ts";
-import { RouterMetrics } from "./router_metrics.ts";
+import type { RouterMetrics } from "./router_metrics.ts";
 import type { OrderJournalHooks } from "./journal_hooks.ts";
+import { type PipelineNotice, RequestPipeline } from "./request_pipeline.ts";
 import { unrefTimer } from "../_timers.ts";
 
 /** Options for {@linkcode Router.connect}. Credentials are held privately and never logged. */
@@ -75,15 +72,9 @@ export interface RouterOptions {
 /** Something the router wants its operator to know. */
 export type RouterEvent =
   | LinkEvent
-  | { type: "malformed-frame"; sample: string }
-  | { type: "late-answer"; id: number }
-  | { type: "exchange-notice"; status: number; code: number; msg: string }
-  | { type: "server-shutdown" }
-  | { type: "rate-limited"; status: number; untilMs: number }
-  | { type: "clock"; offsetMs: number };
-
-/** Ack or error: what the router did with a request, for metrics. */
-const OK = 0, REJECTED = 1, UNKNOWN = 2, FAILED = 3;
+  | Exclude<PipelineNotice, { type: "clock-rejected" }>
+  | { type: "clock"; offsetMs: number }
+  | { type: "halted"; reason: string };
 
 const PLACE = METHODS["order.place"]!;
 const MODIFY = METHODS["order.modify"]!;
@@ -111,33 +102,33 @@ const NO_PARAMS: Params = Object.freeze({});
  */
 export class Router implements LinkOwner {
   readonly #link: Link;
-  readonly #pending: PendingRequests;
-  readonly #encoder: FrameEncoder;
+  readonly #pipeline: RequestPipeline;
   readonly #clock = new ServerClock();
-  readonly #limits: RateLimitTracker;
   readonly #ids: ClientOrderIds;
-  readonly #metrics = new RouterMetrics();
-  readonly #timeoutMs: number;
   readonly #apiKey: string;
   readonly #ed25519: Ed25519Signer | undefined;
   readonly #recvWindow: number | undefined;
   readonly #onEvent: ((event: RouterEvent) => void) | undefined;
-  readonly #journal: OrderJournalHooks | undefined;
   readonly #sweeper: ReturnType<typeof setInterval>;
   #halted: string | undefined;
   #closed = false;
   #resyncing = false;
 
   private constructor(options: RouterOptions, encoder: FrameEncoder, ed25519: Ed25519Signer | undefined) {
-    this.#encoder = encoder;
     this.#ed25519 = ed25519;
     this.#apiKey = options.apiKey;
     this.#recvWindow = options.recvWindow;
-    this.#timeoutMs = options.requestTimeoutMs ?? 5000;
     this.#onEvent = options.onEvent;
-    this.#journal = options.journal;
-    this.#pending = new PendingRequests({ capacity: options.maxInFlight ?? 4096 });
-    this.#limits = new RateLimitTracker({ headroom: options.rateLimitHeadroom ?? 0.05 });
+    const timeoutMs = options.requestTimeoutMs ?? 5000;
+    this.#pipeline = new RequestPipeline({
+      encoder,
+      clock: this.#clock,
+      timeoutMs,
+      capacity: options.maxInFlight ?? 4096,
+      rateLimitHeadroom: options.rateLimitHeadroom ?? 0.05,
+      journal: options.journal,
+      notify: (notice) => this.#onNotice(notice),
+    });
     this.#ids = new ClientOrderIds(
       options.clientOrderIdPrefix === undefined ? {} : { prefix: options.clientOrderIdPrefix },
     );
@@ -147,9 +138,9 @@ export class Router implements LinkOwner {
     if (options.maxConnectionAgeMs !== undefined) linkOptions.maxConnectionAgeMs = options.maxConnectionAgeMs;
     if (options.backoffBaseMs !== undefined) linkOptions.backoffBaseMs = options.backoffBaseMs;
     if (options.backoffMaxMs !== undefined) linkOptions.backoffMaxMs = options.backoffMaxMs;
-    linkOptions.drainTimeoutMs = this.#timeoutMs + 1000;
+    linkOptions.drainTimeoutMs = timeoutMs + 1000;
     this.#link = new Link(linkOptions);
-    this.#sweeper = setInterval(() => this.#sweep(), Math.max(5, Math.min(100, this.#timeoutMs / 10)));
+    this.#sweeper = setInterval(() => this.#pipeline.sweep(), Math.max(5, Math.min(100, timeoutMs / 10)));
     unrefTimer(this.#sweeper);
   }
 
@@ -304,6 +295,7 @@ export class Router implements LinkOwner {
 
   /** Stops new orders (place, modify, algo place) until `resume()`; cancels still go out. */
   halt(reason = "halted by operator"): void {
+    if (this.#halted === undefined) this.#emit({ type: "halted", reason });
     this.#halted = reason;
   }
 
@@ -329,7 +321,7 @@ export class Router implements LinkOwner {
 
   /** The latest rate-limit counters from the exchange. */
   get rateLimits(): readonly RateLimit[] {
-    return this.#limits.current;
+    return this.#pipeline.limits.current;
   }
 
   /** Server clock offset (ms, server − local). */
@@ -339,12 +331,12 @@ export class Router implements LinkOwner {
 
   /** Requests awaiting an answer. */
   get inFlight(): number {
-    return this.#pending.size;
+    return this.#pipeline.inFlight;
   }
 
   /** Counters for metrics. */
   get metrics(): RouterMetrics {
-    return this.#metrics;
+    return this.#pipeline.metrics;
   }
 
   /**
@@ -356,7 +348,7 @@ export class Router implements LinkOwner {
     return Promise.resolve();
   }
 
-  // ---- hot path ----------------------------------------------------------------------------------------
+  // ---- hot path: see request_pipeline.ts -------------------------------------------------------------
 
   #send(spec: MethodSpec, params: Params, cidKey: string, cid: string): Promise<unknown> {
     const conn = this.#link.active;
@@ -365,162 +357,24 @@ export class Router implements LinkOwner {
         new NotSentError(this.#closed ? "closed" : "disconnected", `${spec.name} not sent`),
       );
     }
-    return this.#sendOn(conn, spec, params, cidKey, cid);
-  }
-
-  #sendOn(conn: Connection, spec: MethodSpec, params: Params, cidKey: string, cid: string): Promise<unknown> {
-    const now = this.#clock.now();
-    const isCancel = spec === CANCEL || spec === ALGO_CANCEL;
-    if (this.#limits.blockedUntil > 0 || this.#limits.current.length > 0) {
-      const verdict = this.#limits.check(spec.countsAsOrder, isCancel, now);
-      if (verdict !== undefined) {
-        this.#metrics.rateLimited++;
-        const l = verdict.limit;
-        return Promise.reject(
-          new NotSentError(
-            "rate-limit",
-            `${spec.name} would exceed ${l.rateLimitType} ${l.limit}/${l.intervalNum} ${l.interval}; retry after ${
-              new Date(verdict.retryAtMs).toISOString()
-            }`,
-          ),
-        );
-      }
-    }
-    const id = this.#pending.nextId();
-    if (id < 0) {
-      return Promise.reject(new NotSentError("backpressure", `more than the maximum requests in flight`));
-    }
-    const frame = this.#encoder.encode(id, spec, params, now, cidKey, cid);
-    if (spec.mutating && this.#journal !== undefined) this.#journal.intent(cid, spec.name, params, cidKey);
-    return new Promise((resolve, reject) => {
-      this.#pending.add({
-        id,
-        method: spec.index,
-        clientOrderId: cid,
-        mutating: spec.mutating,
-        connection: conn.generation,
-        deadline: performance.now() + this.#timeoutMs,
-        sentAt: performance.now(),
-        resolve,
-        reject,
-      });
-      if (!conn.send(frame)) {
-        // The socket closed between the check and the send: nothing left this process.
-        const i = this.#pending.indexOf(id);
-        this.#pending.reject(i, new NotSentError("disconnected", `${spec.name} not sent`));
-        this.#journal?.notSent(cid);
-        return;
-      }
-      this.#limits.onSent(spec.countsAsOrder, 1, now);
-    });
+    return this.#pipeline.send(conn, spec, params, cidKey, cid);
   }
 
   /** LinkOwner: every frame from every socket of the link. */
   onFrame(text: string, _connection: Connection): void {
-    const id = scanResponseId(text);
-    if (id !== ID_UNKNOWN) {
-      const i = this.#pending.indexOf(id);
-      if (i >= 0) return this.#settle(i, parseFrame(text), text);
-    }
-    const frame = parseFrame(text);
-    if (frame === undefined) {
-      this.#metrics.malformedFrames++;
-      this.#emit({ type: "malformed-frame", sample: text.slice(0, 80) });
-      return;
-    }
-    if (typeof frame.id === "number") {
-      const i = this.#pending.indexOf(frame.id);
-      if (i >= 0) return this.#settle(i, frame, text);
-      this.#metrics.lateAnswers++;
-      this.#emit({ type: "late-answer", id: frame.id });
-      return;
-    }
-    if (frame.event?.e === "serverShutdown") {
-      this.#emit({ type: "server-shutdown" });
-      void this.#link.rotate("server shutdown notice");
-      return;
-    }
-    if (frame.error) {
-      this.#emit({
-        type: "exchange-notice",
-        status: frame.status ?? 0,
-        code: frame.error.code ?? 0,
-        msg: String(frame.error.msg ?? ""),
-      });
-    }
+    this.#pipeline.onFrame(text);
   }
 
-  #settle(i: number, frame: ResponseFrame | undefined, text: string): void {
-    const pending = this.#pending;
-    const method = pending.method(i);
-    const name = this.#methodName(method);
-    this.#metrics.rtt(performance.now() - pending.sentAt(i));
-    if (frame === undefined) {
-      // The id was readable but the frame is not JSON: the request's fate is unknown.
-      this.#metrics.malformedFrames++;
-      this.#emit({ type: "malformed-frame", sample: text.slice(0, 80) });
-      this.#fail(i, name, "exchange", 0);
+  #onNotice(notice: PipelineNotice): void {
+    if (notice.type === "clock-rejected") {
+      void this.#resync();
       return;
     }
-    if (frame.rateLimits !== undefined) this.#limits.update(frame.rateLimits, this.#clock.now());
-    const status = frame.status ?? 0;
-    if (status === 200) {
-      this.#metrics.record(method, OK);
-      if (pending.mutating(i) && this.#journal !== undefined) {
-        this.#journal.ack(pending.clientOrderId(i), frame.result);
-      }
-      pending.resolve(i, frame.result);
-      return;
+    if (notice.type === "server-shutdown") void this.#link.rotate("server shutdown notice");
+    if (notice.type === "rate-limited" && notice.status === 418) {
+      this.halt(`IP banned by the exchange until ${new Date(notice.untilMs).toISOString()}`);
     }
-    const code = typeof frame.error?.code === "number" ? frame.error.code : 0;
-    const msg = String(frame.error?.msg ?? "");
-    if (pending.mutating(i) && (code === -1006 || code === -1007 || status >= 500)) {
-      this.#fail(i, name, "exchange", code);
-      return;
-    }
-    if (status === 429 || status === 418) this.#onRateLimited(status, msg);
-    if (code === -1021) void this.#resync();
-    this.#metrics.record(method, REJECTED);
-    if (pending.mutating(i) && this.#journal !== undefined) {
-      this.#journal.rejected(pending.clientOrderId(i), code, msg);
-    }
-    pending.reject(i, new ExchangeError({ status, code, msg, method: name }));
-  }
-
-  /** Fails slot `i`: order-mutating requests become "unknown", the rest "failed". */
-  #fail(i: number, name: string, reason: "timeout" | "disconnect" | "exchange", code: number): void {
-    const pending = this.#pending;
-    const method = pending.method(i);
-    if (pending.mutating(i)) {
-      const clientOrderId = pending.clientOrderId(i);
-      this.#metrics.record(method, UNKNOWN);
-      this.#journal?.unknown(clientOrderId, reason);
-      pending.reject(i, new UnknownOrderStateError({ method: name, clientOrderId, reason, code }));
-    } else {
-      this.#metrics.record(method, FAILED);
-      pending.reject(
-        i,
-        reason === "exchange"
-          ? new ExchangeError({ status: 500, code, msg: "unexpected answer", method: name })
-          : new RequestFailedError({ method: name, reason }),
-      );
-    }
-  }
-
-  #sweep(): void {
-    const now = performance.now();
-    for (let i = this.#pending.oldestExpired(now); i >= 0; i = this.#pending.oldestExpired(now)) {
-      this.#fail(i, this.#methodName(this.#pending.method(i)), "timeout", 0);
-    }
-  }
-
-  #onRateLimited(status: number, msg: string): void {
-    const banned = /until (\d{12,})/.exec(msg);
-    const now = this.#clock.now();
-    const untilMs = banned ? Number(banned[1]) : Math.ceil((now + 1) / 10_000) * 10_000;
-    this.#limits.block(untilMs);
-    this.#emit({ type: "rate-limited", status, untilMs });
-    if (status === 418) this.halt(`IP banned by the exchange until ${new Date(untilMs).toISOString()}`);
+    this.#emit(notice);
   }
 
   // ---- link owner ----------------------------------------------------------------------------------------
@@ -536,34 +390,31 @@ export class Router implements LinkOwner {
       if (this.#recvWindow !== undefined) params.recvWindow = this.#recvWindow;
       params.signature = await this.#ed25519.sign(signaturePayload(params));
       const sentAt = Date.now();
-      const r = await this.#sendOn(conn, adHocLogon, params, "", "") as { serverTime?: number };
+      const r = await this.#pipeline.send(conn, adHocLogon, params, "", "") as { serverTime?: number };
       if (typeof r?.serverTime === "number") this.#clock.observe(r.serverTime, sentAt, Date.now());
     }
   }
 
   /** LinkOwner: keep-alive probe on a quiet socket. */
   probe(conn: Connection): void {
-    this.#sendOn(conn, SESSION_STATUS, NO_PARAMS, "", "").catch(() => {});
+    this.#pipeline.send(conn, SESSION_STATUS, NO_PARAMS, "", "").catch(() => {});
   }
 
   /** LinkOwner: a socket is gone; what was in flight on it has an unknown (orders) or failed outcome. */
   onLost(conn: Connection, _reason: string): void {
-    for (const i of this.#pending.slotsOf(conn.generation)) {
-      this.#fail(i, this.#methodName(this.#pending.method(i)), "disconnect", 0);
-    }
+    this.#pipeline.failSink(conn.generation);
   }
 
   /** LinkOwner: requests in flight on `conn`. */
   inFlightOn(conn: Connection): number {
-    return this.#pending.slotsOf(conn.generation).length;
+    return this.#pipeline.inFlightOn(conn);
   }
 
   /** LinkOwner: lifecycle notices. */
   onLinkEvent(event: LinkEvent): void {
-    if (event.type === "connected" && this.#link.reconnects > this.#metrics.reconnects) {
-      this.#metrics.reconnects = this.#link.reconnects;
-    }
-    if (event.type === "rotated") this.#metrics.rotations++;
+    const metrics = this.#pipeline.metrics;
+    if (event.type === "connected") metrics.reconnects = this.#link.reconnects;
+    if (event.type === "rotated") metrics.rotations++;
     this.#emit(event);
   }
 
@@ -571,7 +422,7 @@ export class Router implements LinkOwner {
 
   async #syncClock(conn: Connection): Promise<void> {
     const sentAt = Date.now();
-    const r = await this.#sendOn(conn, SESSION_STATUS, NO_PARAMS, "", "") as { serverTime?: number };
+    const r = await this.#pipeline.send(conn, SESSION_STATUS, NO_PARAMS, "", "") as { serverTime?: number };
     if (typeof r?.serverTime === "number") {
       this.#clock.observe(r.serverTime, sentAt, Date.now());
       this.#emit({ type: "clock", offsetMs: this.#clock.offsetMs });
@@ -588,10 +439,6 @@ export class Router implements LinkOwner {
     this.#resyncing = false;
   }
 
-  #methodName(index: number): string {
-    return index >= 0 ? METHOD_NAME_BY_INDEX[index]! : "request";
-  }
-
   #emit(event: RouterEvent): void {
     if (this.#onEvent === undefined) return;
     try {
@@ -604,9 +451,7 @@ export class Router implements LinkOwner {
     this.#closed = true;
     clearInterval(this.#sweeper);
     this.#link.close();
-    for (const i of this.#pending.slotsOf(-1)) {
-      this.#fail(i, this.#methodName(this.#pending.method(i)), "disconnect", 0);
-    }
+    this.#pipeline.failAll();
   }
 }
 
@@ -616,7 +461,3 @@ const adHocLogon: MethodSpec = {
   security: "none",
   keys: ["apiKey", "recvWindow", "signature", "timestamp"],
 };
-
-const METHOD_NAME_BY_INDEX: string[] = Object.values(METHODS).sort((a, b) => a.index - b.index).map((m) =>
-  m.name
-);

@@ -142,7 +142,13 @@ export class HmacSha256 {
   readonly #state = new Int32Array(8);
   readonly #w = new Int32Array(64);
   #buf = new Uint8Array(1024);
+  #viewAt = 0;
+  #view = this.#buf.subarray(0);
   readonly #outBlock = new Uint8Array(64);
+  /** Inner state after the key pad and the whole 64-byte blocks of the fixed prefix (see `setPrefix`). */
+  readonly #prefixState = new Int32Array(8);
+  #prefixTail = new Uint8Array(0);
+  #prefixHashed = 0;
 
   constructor(key: Uint8Array) {
     let k = key;
@@ -162,11 +168,44 @@ export class HmacSha256 {
     this.#outBlock[32] = 0x80;
     this.#outBlock[62] = (96 * 8) >>> 8;
     this.#outBlock[63] = (96 * 8) & 0xff;
+    this.#prefixState.set(this.#inner);
+  }
+
+  /**
+   * Fixes a prefix every `hexAfterPrefix` message starts with (`apiKey=…` in every HMAC-signed order), so its
+   * whole 64-byte blocks are hashed once here instead of on every order.
+   */
+  setPrefix(prefix: string): void {
+    const bytes = utf8.encode(prefix);
+    const whole = bytes.length & ~63;
+    this.#prefixState.set(this.#inner);
+    if (whole > 0) compress(this.#prefixState, this.#w, bytes, 0, whole >> 6);
+    this.#prefixHashed = whole;
+    this.#prefixTail = bytes.slice(whole);
+  }
+
+  /** HMAC of prefix + `rest` (prefix from `setPrefix`), as lowercase hex. */
+  hexAfterPrefix(rest: string): string {
+    const tail = this.#prefixTail;
+    const len = this.#encode(rest, tail.length);
+    this.#buf.set(tail, 0);
+    const state = this.#state;
+    state.set(this.#prefixState);
+    this.#finish(state, len, 64 + this.#prefixHashed);
+    return this.#outerHex(state);
   }
 
   /** HMAC of the UTF-8 bytes of `message`, as 64 lowercase hex characters. */
   hex(message: string): string {
-    const s = this.#sign(message);
+    const len = this.#encode(message, 0);
+    const state = this.#state;
+    state.set(this.#inner);
+    this.#finish(state, len, 64);
+    return this.#outerHex(state);
+  }
+
+  #outerHex(state: Int32Array): string {
+    const s = this.#outer32(state);
     let out = "";
     for (let i = 0; i < 8; i++) {
       const v = s[i]!;
@@ -190,10 +229,15 @@ export class HmacSha256 {
   }
 
   #sign(message: string): Int32Array {
-    const len = this.#encode(message);
+    const len = this.#encode(message, 0);
     const state = this.#state;
     state.set(this.#inner);
     this.#finish(state, len, 64);
+    return this.#outer32(state);
+  }
+
+  /** Runs the outer hash over the inner digest in `state`; returns `state`. */
+  #outer32(state: Int32Array): Int32Array {
     const ob = this.#outBlock;
     for (let i = 0; i < 8; i++) {
       const v = state[i]!;
@@ -207,17 +251,21 @@ export class HmacSha256 {
     return state;
   }
 
-  /** Writes `message` as UTF-8 into the reusable buffer; returns the byte length. ASCII needs no encoder. */
-  #encode(message: string): number {
-    const n = message.length;
-    if (this.#buf.length < n * 3 + 72) this.#buf = new Uint8Array(n * 3 + 136);
-    const buf = this.#buf;
-    for (let i = 0; i < n; i++) {
-      const c = message.charCodeAt(i);
-      if (c > 0x7f) return utf8.encodeInto(message, buf).written;
-      buf[i] = c;
+  /**
+   * Writes `message` as UTF-8 into the reusable buffer from byte `at`; returns the total byte length.
+   * The view at `at` is kept, so no subarray is made per call.
+   */
+  #encode(message: string, at: number): number {
+    if (this.#buf.length < at + message.length * 3 + 72) {
+      this.#buf = new Uint8Array(at + message.length * 3 + 136);
+      this.#view = this.#buf.subarray(this.#viewAt);
     }
-    return n;
+    if (at !== this.#viewAt) {
+      this.#viewAt = at;
+      this.#view = this.#buf.subarray(at);
+    }
+    // Native UTF-8 encoding beats a charCodeAt loop 2–5× even for pure ASCII.
+    return at + utf8.encodeInto(message, this.#view).written;
   }
 
   /** Pads the `len` bytes in the buffer (preceded by `prefix` already-hashed bytes) and compresses them. */

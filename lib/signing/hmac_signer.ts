@@ -23,6 +23,24 @@ export interface HmacSigner {
   hex(payload: string): string;
   /** Which implementation was chosen, for the startup banner and benchmarks. */
   readonly implementation: "bun-native" | "typescript";
+  /**
+   * A signer for payloads that all start with `prefix` (e.g. `apiKey=…`): `hex(rest)` signs prefix + rest.
+   * The TypeScript implementation hashes the prefix's whole blocks once, not per order.
+   */
+  withPrefix(prefix: string): PrefixedHmacSigner;
+}
+
+/**
+ * Signs `prefix + rest` for a prefix fixed at creation.
+ *
+ * @example
+ * ```ts
+ * const signOrder = createHmacSigner(secret).withPrefix("apiKey=" + apiKey);
+ * signOrder.hex("&price=1&symbol=BTCUSDT&timestamp=1");
+ * ```
+ */
+export interface PrefixedHmacSigner {
+  hex(rest: string): string;
 }
 
 interface BunCryptoHasher {
@@ -60,16 +78,26 @@ class BunHmacSigner implements HmacSigner {
       }
     }
   }
+  withPrefix(prefix: string): PrefixedHmacSigner {
+    return { hex: (rest: string) => this.hex(prefix + rest) };
+  }
 }
 
 class TypeScriptHmacSigner implements HmacSigner {
   readonly implementation = "typescript" as const;
   readonly #hmac: HmacSha256;
+  readonly #key: Uint8Array;
   constructor(key: Uint8Array) {
+    this.#key = key;
     this.#hmac = new HmacSha256(key);
   }
   hex(payload: string): string {
     return this.#hmac.hex(payload);
+  }
+  withPrefix(prefix: string): PrefixedHmacSigner {
+    const hmac = new HmacSha256(this.#key);
+    hmac.setPrefix(prefix);
+    return { hex: (rest: string) => hmac.hexAfterPrefix(rest) };
   }
 }
 
@@ -130,6 +158,12 @@ export async function verifyHmacSigner(signer: HmacSigner, secretKey: string): P
   for (const probe of probes) {
     const want = hex(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(probe)));
     if (signer.hex(probe) !== want) return false;
+    // The prefixed path must agree too, for prefixes ending inside, at and past a block boundary.
+    for (const cut of [7, 64, 72]) {
+      if (probe.length > cut && signer.withPrefix(probe.slice(0, cut)).hex(probe.slice(cut)) !== want) {
+        return false;
+      }
+    }
   }
   return true;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { HmacSigner } from "../signing/hmac_signer.ts";
+import type { HmacSigner, PrefixedHmacSigner } from "../signing/hmac_signer.ts";
 import type { Params } from "../types.ts";
 import { jsonString } from "./json_text.ts";
 import type { MethodSpec } from "./methods.ts";
@@ -38,6 +38,8 @@ export interface FrameEncoderOptions {
 export class FrameEncoder {
   readonly #apiKey: string;
   readonly #signer: HmacSigner | undefined;
+  /** Signs payloads that start with `apiKey=…` (all but algo orders), with that prefix pre-hashed. */
+  readonly #keySigner: PrefixedHmacSigner | undefined;
   readonly #recvWindow: number | undefined;
   /** `"apiKey":"…"` and `apiKey=…`, built once. */
   readonly #apiKeyJson: string;
@@ -49,6 +51,7 @@ export class FrameEncoder {
     this.#recvWindow = options.recvWindow;
     this.#apiKeyJson = '"apiKey":' + jsonString(this.#apiKey);
     this.#apiKeyPayload = "apiKey=" + this.#apiKey;
+    this.#keySigner = this.#signer?.withPrefix(this.#apiKeyPayload);
   }
 
   /** Whether signed requests carry apiKey + signature (HMAC) rather than relying on a logged-on session. */
@@ -69,13 +72,18 @@ export class FrameEncoder {
     let json = '{"id":' + id + ',"method":"' + spec.name + '","params":{';
     let payload = "";
     let first = true;
+    // When apiKey sorts first (every method but algo orders) the payload starts with the pre-hashed prefix.
+    let prefixed = false;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       let text: string;
       let quoted: boolean;
       if (k === "apiKey" && withKey) {
         json += (first ? "" : ",") + this.#apiKeyJson;
-        if (signing) payload += (first ? "" : "&") + this.#apiKeyPayload;
+        if (signing) {
+          if (first) prefixed = true;
+          else payload += "&" + this.#apiKeyPayload;
+        }
         first = false;
         continue;
       } else if (k === "timestamp" && signed) {
@@ -104,7 +112,10 @@ export class FrameEncoder {
       if (signing) payload += (first ? "" : "&") + k + "=" + text;
       first = false;
     }
-    if (signing) json += ',"signature":"' + this.#signer!.hex(payload) + '"';
+    if (signing) {
+      json += ',"signature":"' + (prefixed ? this.#keySigner!.hex(payload) : this.#signer!.hex(payload)) +
+        '"';
+    }
     return json + "}}";
   }
 

@@ -41,3 +41,17 @@ test("HmacSha256: bytes() is the binary form of hex()", () => {
   const hex = Array.from(h.bytes(v.V1_PAYLOAD), (b) => b.toString(16).padStart(2, "0")).join("");
   assert.equal(hex, v.V1_SIGNATURE);
 });
+
+test("HmacSha256: a pre-hashed prefix gives the same HMAC for every prefix and rest length", () => {
+  const key = enc(v.V1_SECRET);
+  const plain = new HmacSha256(key);
+  for (let p = 0; p < 140; p += 7) {
+    const prefixed = new HmacSha256(key);
+    const prefix = "apiKey=" + "K".repeat(p);
+    prefixed.setPrefix(prefix);
+    for (let r = 0; r < 150; r += 11) {
+      const rest = "&x=" + "y".repeat(r) + (r % 2 ? "é" : "");
+      assert.equal(prefixed.hexAfterPrefix(rest), plain.hex(prefix + rest), `prefix ${p}, rest ${r}`);
+    }
+  }
+});

@@ -27,8 +27,20 @@ test("createHmacSigner: bun-native exists exactly on Bun", () => {
 
 test("verifyHmacSigner: accepts the real signer and refuses a wrong one", async () => {
   assert.equal(await verifyHmacSigner(createHmacSigner(v.V1_SECRET), v.V1_SECRET), true);
-  const broken: HmacSigner = { implementation: "typescript", hex: (p) => createHmacSigner("other").hex(p) };
+  const other = createHmacSigner("other");
+  const broken: HmacSigner = {
+    implementation: "typescript",
+    hex: (p) => other.hex(p),
+    withPrefix: (p) => other.withPrefix(p),
+  };
   assert.equal(await verifyHmacSigner(broken, v.V1_SECRET), false);
+  const real = createHmacSigner(v.V1_SECRET);
+  const brokenPrefix: HmacSigner = {
+    implementation: "typescript",
+    hex: (p) => real.hex(p),
+    withPrefix: (p) => other.withPrefix(p),
+  };
+  assert.equal(await verifyHmacSigner(brokenPrefix, v.V1_SECRET), false, "the prefixed path is checked too");
 });
 
 test("createHmacSigner: a stale crypto error elsewhere in the process does not break signing", async () => {

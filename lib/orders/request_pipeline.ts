@@ -1,0 +1,265 @@
+/**
+ * The hot path, kept apart from connection management and the public API: build and sign a frame, send it,
+ * and match each answer to its caller's promise in O(1). It imports neither the control plane nor zod, and
+ * does no validation, logging or per-request allocation beyond the caller's promise and the frame string.
+ *
+ * @module
+ */
+
+import { ExchangeError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../errors.ts";
+import type { ServerClock } from "../connection/server_clock.ts";
+import type { Params } from "../types.ts";
+import type { FrameEncoder } from "../wire/frame_encoder.ts";
+import { ID_UNKNOWN, parseFrame, type ResponseFrame, scanResponseId } from "../wire/frame_decoder.ts";
+import { METHOD_NAMES, METHODS, type MethodSpec } from "../wire/methods.ts";
+import { PendingRequests } from "../wire/pending_requests.ts";
+import { RateLimitTracker } from "../wire/rate_limits.ts";
+import type { OrderJournalHooks } from "./journal_hooks.ts";
+import { RouterMetrics } from "./router_metrics.ts";
+
+/** Where frames go: a connection (or, in benchmarks, anything that takes text). */
+export interface FrameSink {
+  /** Tags the requests sent through it, so a lost sink fails exactly its own requests. */
+  readonly generation: number;
+  /** Sends one frame; false if nothing was sent. */
+  send(text: string): boolean;
+}
+
+/** Frames that are not answers to a pending request. */
+export type PipelineNotice =
+  | { type: "malformed-frame"; sample: string }
+  | { type: "late-answer"; id: number }
+  | { type: "exchange-notice"; status: number; code: number; msg: string }
+  | { type: "server-shutdown" }
+  | { type: "rate-limited"; status: number; untilMs: number }
+  | { type: "clock-rejected" };
+
+/** Options for {@linkcode RequestPipeline}. */
+export interface RequestPipelineOptions {
+  encoder: FrameEncoder;
+  clock: ServerClock;
+  /** Per-request timeout (ms). */
+  timeoutMs: number;
+  /** Most requests in flight. */
+  capacity: number;
+  /** Share of rate limits kept free for cancels. */
+  rateLimitHeadroom: number;
+  journal?: OrderJournalHooks | undefined;
+  /** Receives notices; called rarely (never per successful answer). */
+  notify: (notice: PipelineNotice) => void;
+}
+
+const OK = 0, REJECTED = 1, UNKNOWN = 2, FAILED = 3;
+const CANCEL = METHODS["order.cancel"]!;
+const ALGO_CANCEL = METHODS["algoOrder.cancel"]!;
+
+/**
+ * Sends requests and settles their promises from answer frames.
+ *
+ * @example
+ * ```ts
+ * const pipeline = new RequestPipeline({ encoder, clock, timeoutMs: 5000, capacity: 4096, rateLimitHeadroom: 0.05, notify: console.log });
+ * const ack = pipeline.send(connection, METHODS["order.place"]!, order, "newClientOrderId", "lr-1");
+ * // connection.onmessage → pipeline.onFrame(text)
+ * ```
+ */
+export class RequestPipeline {
+  readonly metrics: RouterMetrics = new RouterMetrics();
+  readonly limits: RateLimitTracker;
+  readonly #pending: PendingRequests;
+  readonly #encoder: FrameEncoder;
+  readonly #clock: ServerClock;
+  readonly #timeoutMs: number;
+  readonly #journal: OrderJournalHooks | undefined;
+  readonly #notify: (notice: PipelineNotice) => void;
+
+  constructor(options: RequestPipelineOptions) {
+    this.#encoder = options.encoder;
+    this.#clock = options.clock;
+    this.#timeoutMs = options.timeoutMs;
+    this.#journal = options.journal;
+    this.#notify = options.notify;
+    this.#pending = new PendingRequests({ capacity: options.capacity });
+    this.limits = new RateLimitTracker({ headroom: options.rateLimitHeadroom });
+  }
+
+  /** Requests awaiting an answer. */
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+
+  /** Requests awaiting an answer on `sink`. */
+  inFlightOn(sink: FrameSink): number {
+    return this.#pending.slotsOf(sink.generation).length;
+  }
+
+  /**
+   * Sends `spec` with `params` through `sink`; `cidKey`/`cid` fill in a generated client order id. Resolves
+   * with the exchange's `result`; rejects with the error tree of `errors.ts`.
+   */
+  send(sink: FrameSink, spec: MethodSpec, params: Params, cidKey: string, cid: string): Promise<unknown> {
+    const now = this.#clock.now();
+    const limits = this.limits;
+    if (limits.blockedUntil > 0 || limits.current.length > 0) {
+      const verdict = limits.check(spec.countsAsOrder, spec === CANCEL || spec === ALGO_CANCEL, now);
+      if (verdict !== undefined) {
+        this.metrics.rateLimited++;
+        const l = verdict.limit;
+        return Promise.reject(
+          new NotSentError(
+            "rate-limit",
+            `${spec.name} would exceed ${l.rateLimitType} ${l.limit}/${l.intervalNum} ${l.interval}; retry after ${
+              new Date(verdict.retryAtMs).toISOString()
+            }`,
+          ),
+        );
+      }
+    }
+    const id = this.#pending.nextId();
+    if (id < 0) return Promise.reject(new NotSentError("backpressure", "too many requests in flight"));
+    const frame = this.#encoder.encode(id, spec, params, now, cidKey, cid);
+    if (spec.mutating && this.#journal !== undefined) this.#journal.intent(cid, spec.name, params, cidKey);
+    return new Promise((resolve, reject) => {
+      const sentAt = performance.now();
+      this.#pending.add({
+        id,
+        method: spec.index,
+        clientOrderId: cid,
+        mutating: spec.mutating,
+        connection: sink.generation,
+        deadline: sentAt + this.#timeoutMs,
+        sentAt,
+        resolve,
+        reject,
+      });
+      if (!sink.send(frame)) {
+        // The socket closed between the check and the send: nothing left this process.
+        this.#pending.reject(
+          this.#pending.indexOf(id),
+          new NotSentError("disconnected", `${spec.name} not sent`),
+        );
+        this.#journal?.notSent(cid);
+        return;
+      }
+      limits.onSent(spec.countsAsOrder, 1, now);
+    });
+  }
+
+  /** Handles one text frame from the exchange. Never throws. */
+  onFrame(text: string): void {
+    const id = scanResponseId(text);
+    if (id !== ID_UNKNOWN) {
+      const i = this.#pending.indexOf(id);
+      if (i >= 0) return this.#settle(i, parseFrame(text), text);
+    }
+    const frame = parseFrame(text);
+    if (frame === undefined) {
+      this.metrics.malformedFrames++;
+      this.#notify({ type: "malformed-frame", sample: text.slice(0, 80) });
+      return;
+    }
+    if (typeof frame.id === "number") {
+      const i = this.#pending.indexOf(frame.id);
+      if (i >= 0) return this.#settle(i, frame, text);
+      this.metrics.lateAnswers++;
+      this.#notify({ type: "late-answer", id: frame.id });
+      return;
+    }
+    if (frame.event?.e === "serverShutdown") return this.#notify({ type: "server-shutdown" });
+    if (frame.error) {
+      this.#notify({
+        type: "exchange-notice",
+        status: frame.status ?? 0,
+        code: frame.error.code ?? 0,
+        msg: String(frame.error.msg ?? ""),
+      });
+    }
+  }
+
+  /** Fails every request in flight on `sink` (it is gone): orders become unknown, reads failed. */
+  failSink(generation: number): void {
+    for (const i of this.#pending.slotsOf(generation)) this.#fail(i, "disconnect", 0);
+  }
+
+  /** Fails every request in flight (router closing). */
+  failAll(): void {
+    this.failSink(-1);
+  }
+
+  /** Times out requests past their deadline. Call periodically. */
+  sweep(): void {
+    const now = performance.now();
+    for (let i = this.#pending.oldestExpired(now); i >= 0; i = this.#pending.oldestExpired(now)) {
+      this.#fail(i, "timeout", 0);
+    }
+  }
+
+  #settle(i: number, frame: ResponseFrame | undefined, text: string): void {
+    const pending = this.#pending;
+    const method = pending.method(i);
+    this.metrics.rtt(performance.now() - pending.sentAt(i));
+    if (frame === undefined) {
+      // The id was readable but the frame is not JSON: the request's fate is unknown.
+      this.metrics.malformedFrames++;
+      this.#notify({ type: "malformed-frame", sample: text.slice(0, 80) });
+      this.#fail(i, "exchange", 0);
+      return;
+    }
+    if (frame.rateLimits !== undefined) this.limits.update(frame.rateLimits, this.#clock.now());
+    const status = frame.status ?? 0;
+    if (status === 200) {
+      this.metrics.record(method, OK);
+      if (this.#journal !== undefined && pending.mutating(i)) {
+        this.#journal.ack(pending.clientOrderId(i), frame.result);
+      }
+      pending.resolve(i, frame.result);
+      return;
+    }
+    const code = typeof frame.error?.code === "number" ? frame.error.code : 0;
+    const msg = String(frame.error?.msg ?? "");
+    if (pending.mutating(i) && (code === -1006 || code === -1007 || status >= 500)) {
+      this.#fail(i, "exchange", code);
+      return;
+    }
+    if (status === 429 || status === 418) this.#rateLimited(status, msg);
+    if (code === -1021) this.#notify({ type: "clock-rejected" });
+    this.metrics.record(method, REJECTED);
+    if (this.#journal !== undefined && pending.mutating(i)) {
+      this.#journal.rejected(pending.clientOrderId(i), code, msg);
+    }
+    pending.reject(i, new ExchangeError({ status, code, msg, method: methodName(method) }));
+  }
+
+  /** Fails slot `i`: order-mutating requests become "unknown", the rest "failed". */
+  #fail(i: number, reason: "timeout" | "disconnect" | "exchange", code: number): void {
+    const pending = this.#pending;
+    const method = pending.method(i);
+    const name = methodName(method);
+    if (pending.mutating(i)) {
+      const clientOrderId = pending.clientOrderId(i);
+      this.metrics.record(method, UNKNOWN);
+      this.#journal?.unknown(clientOrderId, reason);
+      pending.reject(i, new UnknownOrderStateError({ method: name, clientOrderId, reason, code }));
+    } else {
+      this.metrics.record(method, FAILED);
+      pending.reject(
+        i,
+        reason === "exchange"
+          ? new ExchangeError({ status: 500, code, msg: "unexpected answer", method: name })
+          : new RequestFailedError({ method: name, reason }),
+      );
+    }
+  }
+
+  #rateLimited(status: number, msg: string): void {
+    const banned = /until (\d{12,})/.exec(msg);
+    const now = this.#clock.now();
+    const untilMs = banned ? Number(banned[1]) : Math.ceil((now + 1) / 10_000) * 10_000;
+    this.limits.block(untilMs);
+    this.#notify({ type: "rate-limited", status, untilMs });
+  }
+}
+
+function methodName(index: number): string {
+  return index >= 0 ? METHOD_NAMES[index]! : "request";
+}
