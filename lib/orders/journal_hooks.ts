@@ -32,4 +32,42 @@ export interface OrderJournalHooks {
   unknown(cid: string, reason: string): void;
   /** The frame was built but never left the process. */
   notSent(cid: string): void;
+  /** Optional: the client id of a known order, so a cancel/modify by orderId is tracked by client id. */
+  clientOrderIdOf?(symbol: string, orderId: number): string | undefined;
+}
+
+/**
+ * Calls every hook set in order (e.g. the order tracker, then the file journal).
+ *
+ * @example
+ * ```ts
+ * const hooks = combineHooks(tracker, journalHooks);
+ * ```
+ */
+export function combineHooks(...all: OrderJournalHooks[]): OrderJournalHooks {
+  if (all.length === 1) return all[0]!;
+  return {
+    intent: (cid, method, params, cidKey) => {
+      for (const h of all) h.intent(cid, method, params, cidKey);
+    },
+    ack: (cid, result) => {
+      for (const h of all) h.ack(cid, result);
+    },
+    rejected: (cid, code, msg) => {
+      for (const h of all) h.rejected(cid, code, msg);
+    },
+    unknown: (cid, reason) => {
+      for (const h of all) h.unknown(cid, reason);
+    },
+    notSent: (cid) => {
+      for (const h of all) h.notSent(cid);
+    },
+    clientOrderIdOf: (symbol, orderId) => {
+      for (const h of all) {
+        const cid = h.clientOrderIdOf?.(symbol, orderId);
+        if (cid !== undefined) return cid;
+      }
+      return undefined;
+    },
+  };
 }

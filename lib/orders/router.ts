@@ -109,6 +109,7 @@ export class Router implements LinkOwner {
   readonly #ed25519: Ed25519Signer | undefined;
   readonly #recvWindow: number | undefined;
   readonly #onEvent: ((event: RouterEvent) => void) | undefined;
+  readonly #journal: OrderJournalHooks | undefined;
   readonly #sweeper: ReturnType<typeof setInterval>;
   #halted: string | undefined;
   #closed = false;
@@ -119,6 +120,7 @@ export class Router implements LinkOwner {
     this.#apiKey = options.apiKey;
     this.#recvWindow = options.recvWindow;
     this.#onEvent = options.onEvent;
+    this.#journal = options.journal;
     const timeoutMs = options.requestTimeoutMs ?? 5000;
     this.#pipeline = new RequestPipeline({
       encoder,
@@ -199,14 +201,14 @@ export class Router implements LinkOwner {
   /** `order.modify` (LIMIT orders: new quantity and price). */
   modifyOrder(params: ModifyOrderParams): Promise<OrderResult> {
     if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
-    return this.#send(MODIFY, params as unknown as Params, "", params.origClientOrderId ?? "") as Promise<
+    return this.#send(MODIFY, params as unknown as Params, "", this.#cidOf(params)) as Promise<
       OrderResult
     >;
   }
 
   /** `order.cancel` by orderId or origClientOrderId. Allowed while halted. */
   cancelOrder(params: OrderRef): Promise<OrderResult> {
-    return this.#send(CANCEL, params as unknown as Params, "", params.origClientOrderId ?? "") as Promise<
+    return this.#send(CANCEL, params as unknown as Params, "", this.#cidOf(params)) as Promise<
       OrderResult
     >;
   }
@@ -437,6 +439,13 @@ export class Router implements LinkOwner {
       await this.#syncClock(conn);
     } catch { /* the next -1021 tries again */ }
     this.#resyncing = false;
+  }
+
+  /** The client id an order request refers to (looked up by orderId when only that was given). */
+  #cidOf(ref: OrderRef): string {
+    if (ref.origClientOrderId !== undefined) return ref.origClientOrderId;
+    if (ref.orderId === undefined) return "";
+    return this.#journal?.clientOrderIdOf?.(ref.symbol, ref.orderId) ?? "";
   }
 
   #emit(event: RouterEvent): void {

@@ -1,0 +1,61 @@
+/**
+ * The one banner printed at start: what the gateway trades against, how it authenticates, and where its
+ * control plane listens. Never shows a secret.
+ *
+ * @module
+ */
+
+import type { Mode } from "./config.ts";
+
+/** The gateway's version, shown in the banner and by `--version`. */
+export const VERSION = "0.1.0";
+
+/** What the banner shows. */
+export interface BannerFacts {
+  mode: Mode;
+  endpoint: string;
+  auth: "hmac" | "ed25519";
+  controlUrl: string;
+  tokenRequired: boolean;
+  dataDir: string;
+}
+
+const MODE_LINE: Readonly<Record<Mode, string>> = {
+  simulator: "SIMULATOR — no real orders (embedded exchange simulator, generated credentials)",
+  production: "PRODUCTION — real orders on Binance USDⓈ-M Futures",
+  testnet: "TESTNET — Binance futures testnet",
+  custom: "CUSTOM ENDPOINT — orders go to the URL below",
+};
+
+/**
+ * The banner: a text block, or one JSON line when logs are JSON.
+ *
+ * @example
+ * ```ts
+ * runtime.writeStderr(banner({ mode: "simulator", endpoint: sim.url, auth: "hmac",
+ *   controlUrl: "http://127.0.0.1:7777", tokenRequired: false, dataDir: "./lightning-data" }, "text"));
+ * ```
+ */
+export function banner(facts: BannerFacts, format: "text" | "json"): string {
+  if (format === "json") {
+    return JSON.stringify({
+      ts: new Date().toISOString(),
+      level: "info",
+      msg: "ready",
+      version: VERSION,
+      ...facts,
+      simulator: facts.mode === "simulator",
+    });
+  }
+  const rows = [
+    `Lightning Router ${VERSION} ready`,
+    `  mode      ${MODE_LINE[facts.mode]}`,
+    `  endpoint  ${facts.endpoint}`,
+    `  auth      ${facts.auth === "hmac" ? "hmac (every order signed)" : "ed25519 (session.logon)"}`,
+    `  control   ${facts.controlUrl}  ${
+      facts.tokenRequired ? "(bearer token required)" : "(no token; loopback only)"
+    }`,
+    `  data dir  ${facts.dataDir}`,
+  ];
+  return rows.join("\n");
+}

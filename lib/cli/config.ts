@@ -1,0 +1,245 @@
+/**
+ * The gateway's configuration: read once from flags and environment, validated with zod, frozen. A bad
+ * value stops the start with one line per problem, each naming the flag or variable it came from.
+ *
+ * Pure: it never reads `Deno.env`/`process.env` or files itself; `main.ts` passes `args` and `env` in, and
+ * the Ed25519 key file is read later by whoever starts the router.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { Secret } from "./secret.ts";
+import { gatherSettings, type RawValue } from "./sources.ts";
+import { type SettingKey, SETTINGS } from "./settings.ts";
+import { helpText } from "./help.ts";
+
+/** Binance USDⓈ-M Futures ws-fapi, production. */
+export const PRODUCTION_WS_URL = "wss://ws-fapi.binance.com/ws-fapi/v1";
+/** Binance USDⓈ-M Futures ws-fapi, testnet. */
+export const TESTNET_WS_URL = "wss://testnet.binancefuture.com/ws-fapi/v1";
+
+/** Where orders go: the embedded simulator, Binance, the Binance testnet, or an endpoint given by URL. */
+export type Mode = "simulator" | "production" | "testnet" | "custom";
+
+/** Exchange credentials. The Ed25519 key is named by path; its file is read at start. */
+export type Credentials =
+  | { readonly kind: "hmac"; readonly apiKey: Secret; readonly secretKey: Secret }
+  | { readonly kind: "ed25519"; readonly apiKey: Secret; readonly privateKeyPath: string };
+
+/** The validated, frozen configuration. Secrets are {@linkcode Secret}s: printing the object redacts them. */
+export interface Config {
+  readonly mode: Mode;
+  /** ws-fapi URL; undefined in simulator mode (the simulator's URL is known once it listens). */
+  readonly endpoint: string | undefined;
+  readonly credentials: Credentials | undefined;
+  readonly host: string;
+  readonly port: number;
+  readonly token: Secret | undefined;
+  readonly requestTimeoutMs: number;
+  readonly recvWindow: number | undefined;
+  readonly dataDir: string;
+  readonly logFormat: "text" | "json";
+  /** A plain view with every secret replaced by `[redacted]`, for banners and debugging. */
+  redacted(): Record<string, unknown>;
+}
+
+/** The outcome of reading the command line: run, or print help/version and exit 0. */
+export type ParsedCommandLine =
+  | { readonly kind: "run"; readonly config: Config }
+  | { readonly kind: "help"; readonly text: string }
+  | { readonly kind: "version" };
+
+/**
+ * The configuration is invalid: `problems` holds one message per problem, each starting with the flag or
+ * variable at fault. Never contains a secret's value.
+ *
+ * @example
+ * ```ts
+ * try { parseConfig({ args: ["--port", "x"], env: {} }); }
+ * catch (e) { if (e instanceof ConfigError) console.error(e.message); } // "--port: expected ..."
+ * ```
+ */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.problems = Object.freeze([...problems]);
+  }
+}
+
+const LOOPBACK_V4 = /^127(?:\.\d{1,3}){3}$/;
+
+/**
+ * Whether `host` is a loopback address or name (127.0.0.0/8, ::1, localhost).
+ *
+ * @example
+ * ```ts
+ * isLoopbackHost("127.0.0.1"); // true
+ * isLoopbackHost("0.0.0.0"); // false
+ * ```
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === "localhost" || h === "::1" || h === "[::1]" || LOOPBACK_V4.test(h);
+}
+
+const integer = (min: number, max: number) =>
+  z.string().trim().regex(/^\d+$/, { error: `expected a whole number ${min}-${max}` }).transform(Number)
+    .refine((n) => n >= min && n <= max, { error: `expected a whole number ${min}-${max}` });
+
+const FIELDS = {
+  help: z.stringbool({ error: "expected true or false" }),
+  version: z.stringbool({ error: "expected true or false" }),
+  testnet: z.stringbool({ error: "expected true or false (or 1/0, yes/no)" }),
+  wsUrl: z.string().trim().refine((s) => /^wss?:\/\/[^\s/]+/.test(s) && URL.canParse(s), {
+    error: "expected a ws:// or wss:// URL",
+  }),
+  apiKey: z.string().regex(/^[\x21-\x7e]{1,256}$/, { error: "expected 1-256 visible ASCII characters" }),
+  secretKey: z.string().regex(/^[\x21-\x7e]{1,256}$/, { error: "expected 1-256 visible ASCII characters" }),
+  privateKeyPath: z.string().min(1),
+  host: z.string().trim().regex(/^(?:\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*|[A-Za-z0-9.-]+)$/, {
+    error: "expected an IP address or host name (no scheme, no port)",
+  }).transform((h) => h.startsWith("[") ? h.slice(1, -1) : h),
+  port: integer(0, 65535),
+  token: z.string().regex(/^[\x21-\x7e]{16,512}$/, {
+    error: "expected 16-512 visible ASCII characters (no spaces)",
+  }),
+  requestTimeoutMs: integer(100, 600_000),
+  recvWindow: integer(1, 60_000),
+  dataDir: z.string().min(1, { error: "must not be empty" }),
+  logFormat: z.enum(["text", "json"], { error: "expected text or json" }),
+} as const satisfies Record<SettingKey, z.ZodType>;
+
+type Values = { -readonly [K in SettingKey]?: z.output<typeof FIELDS[K]> };
+
+/**
+ * Reads the command line and environment into a {@linkcode Config}; throws {@linkcode ConfigError} listing
+ * every problem. `--help` wins over everything else (even over invalid values).
+ *
+ * @example
+ * ```ts
+ * const parsed = parseConfig({ args: ["--port", "0"], env: { ROUTER_LOG_FORMAT: "json" } });
+ * if (parsed.kind === "run") parsed.config.port; // 0
+ * ```
+ */
+export function parseConfig(options: {
+  args: readonly string[];
+  env: Readonly<Record<string, string | undefined>>;
+}): ParsedCommandLine {
+  const { values: raw, problems: argProblems } = gatherSettings(options.args, options.env);
+  if (options.args.includes("--help") || options.args.includes("-h")) {
+    return { kind: "help", text: helpText() };
+  }
+  const problems = [...argProblems];
+  const values: Values = {};
+  const sources = new Map<SettingKey, string>();
+  for (const setting of SETTINGS) {
+    const given: RawValue | undefined = raw.get(setting.key);
+    const text = given?.value ?? setting.default;
+    if (text === undefined) continue;
+    const source = given?.source ?? `${setting.flag ?? setting.env} (default)`;
+    sources.set(setting.key, source);
+    const result = FIELDS[setting.key].safeParse(text);
+    if (result.success) {
+      (values as Record<string, unknown>)[setting.key] = result.data;
+    } else {
+      const why = result.error.issues[0]?.message ?? "invalid value";
+      // Secrets are described by length only; everything else is quoted so the user sees what was read.
+      const shown = setting.secret ? `(${text.length} characters)` : JSON.stringify(text);
+      problems.push(`${source}: ${why}, got ${shown}`);
+    }
+  }
+  if (problems.length === 0 && values.version === true) return { kind: "version" };
+  // Cross-setting rules run even after a bad value, so one start attempt reports every problem.
+  const config = assemble(values, sources, problems);
+  if (config === undefined || problems.length > 0) throw new ConfigError(problems);
+  return { kind: "run", config };
+}
+
+function assemble(v: Values, sources: Map<SettingKey, string>, problems: string[]): Config | undefined {
+  const name = (key: SettingKey) => sources.get(key) ?? SETTINGS.find((s) => s.key === key)!.env!;
+  let credentials: Credentials | undefined;
+  if (v.apiKey !== undefined) {
+    if (v.secretKey !== undefined && v.privateKeyPath !== undefined) {
+      problems.push(
+        `${name("secretKey")} and ${
+          name("privateKeyPath")
+        }: both set; give exactly one (HMAC secret or Ed25519 key file)`,
+      );
+    } else if (v.secretKey !== undefined) {
+      credentials = { kind: "hmac", apiKey: new Secret(v.apiKey), secretKey: new Secret(v.secretKey) };
+    } else if (v.privateKeyPath !== undefined) {
+      credentials = { kind: "ed25519", apiKey: new Secret(v.apiKey), privateKeyPath: v.privateKeyPath };
+    } else {
+      problems.push(
+        `${
+          name("apiKey")
+        }: set, but neither BINANCE_SECRET_KEY (HMAC) nor BINANCE_PRIVATE_KEY_PATH (Ed25519) is`,
+      );
+    }
+  } else if (v.secretKey !== undefined || v.privateKeyPath !== undefined) {
+    const which = v.secretKey !== undefined ? name("secretKey") : name("privateKeyPath");
+    problems.push(`${which}: set, but BINANCE_API_KEY is not`);
+  }
+  let mode: Mode = "simulator";
+  let endpoint: string | undefined;
+  if (v.apiKey === undefined) {
+    // Without credentials only the embedded simulator makes sense: refuse flags that point elsewhere.
+    if (v.testnet === true) {
+      problems.push(`${name("testnet")}: needs credentials (BINANCE_API_KEY + secret or key file)`);
+    }
+    if (v.wsUrl !== undefined) {
+      problems.push(`${name("wsUrl")}: needs credentials (BINANCE_API_KEY + secret or key file)`);
+    }
+  } else {
+    mode = v.wsUrl !== undefined ? "custom" : v.testnet === true ? "testnet" : "production";
+    endpoint = v.wsUrl ?? (v.testnet === true ? TESTNET_WS_URL : PRODUCTION_WS_URL);
+  }
+  const host = v.host;
+  if (host !== undefined && !isLoopbackHost(host) && v.token === undefined) {
+    problems.push(
+      `${name("host")}: ${
+        JSON.stringify(host)
+      } is not a loopback address; set ROUTER_TOKEN to expose the control plane`,
+    );
+  }
+  if (problems.length > 0 || host === undefined) return undefined;
+  const token = v.token === undefined ? undefined : new Secret(v.token);
+  const config: Config = {
+    mode,
+    endpoint,
+    credentials: credentials === undefined ? undefined : Object.freeze(credentials),
+    host,
+    port: v.port!,
+    token,
+    requestTimeoutMs: v.requestTimeoutMs!,
+    recvWindow: v.recvWindow,
+    dataDir: v.dataDir!,
+    logFormat: v.logFormat!,
+    redacted() {
+      return {
+        mode,
+        endpoint: endpoint ?? "(embedded simulator)",
+        auth: credentials?.kind ?? "hmac (generated simulator key)",
+        apiKey: credentials === undefined ? undefined : String(credentials.apiKey),
+        secretKey: credentials?.kind === "hmac" ? String(credentials.secretKey) : undefined,
+        privateKeyPath: credentials?.kind === "ed25519" ? credentials.privateKeyPath : undefined,
+        host,
+        port: v.port,
+        token: token === undefined ? "(none)" : String(token),
+        requestTimeoutMs: v.requestTimeoutMs,
+        recvWindow: v.recvWindow ?? "(exchange default)",
+        dataDir: v.dataDir,
+        logFormat: v.logFormat,
+      };
+    },
+  };
+  // JSON.stringify(config) and String(config) go through the redacted view as well.
+  Object.defineProperties(config, {
+    toJSON: { value: () => config.redacted(), enumerable: false },
+    toString: { value: () => JSON.stringify(config.redacted()), enumerable: false },
+  });
+  return Object.freeze(config);
+}

@@ -1,0 +1,58 @@
+/**
+ * Turns the router's lifecycle events into log lines: one line per event, with the fields an operator
+ * needs to act on it.
+ *
+ * @module
+ */
+
+import type { RouterEvent } from "../orders/router.ts";
+import type { Logger } from "./log.ts";
+
+/**
+ * Logs one router event.
+ *
+ * @example
+ * ```ts
+ * const router = await Router.connect({ ...options, onEvent: (e) => logRouterEvent(log, e) });
+ * ```
+ */
+export function logRouterEvent(log: Logger, event: RouterEvent): void {
+  switch (event.type) {
+    case "connected":
+      return log.info("exchange connected", { generation: event.generation });
+    case "disconnected":
+      return log.warn("exchange disconnected", { generation: event.generation, reason: event.reason });
+    case "reconnecting":
+      return log.warn("exchange reconnecting", {
+        attempt: event.attempt,
+        delayMs: Math.round(event.delayMs),
+        error: event.error,
+      });
+    case "rotated":
+      return log.info("connection rotated", { generation: event.generation, reason: event.reason });
+    case "rotate-failed":
+      return log.warn("connection rotation failed", { reason: event.reason, error: event.error });
+    case "malformed-frame":
+      return log.warn("malformed frame from exchange", { sample: event.sample });
+    case "late-answer":
+      return log.warn("answer arrived after its request timed out", { id: event.id });
+    case "exchange-notice":
+      return log.warn("exchange notice", { status: event.status, code: event.code, msg: event.msg });
+    case "server-shutdown":
+      return log.warn("exchange announced a server shutdown; rotating");
+    case "rate-limited":
+      return log.warn("rate-limited by the exchange", {
+        status: event.status,
+        until: new Date(event.untilMs).toISOString(),
+      });
+    case "clock":
+      return log.info("clock synced", { offsetMs: event.offsetMs });
+    case "halted":
+      return log.warn("orders halted", { reason: event.reason });
+    default: {
+      // A newer router may add events: still log them rather than drop them.
+      const unknown = event as { type?: unknown };
+      return log.info("router event", { type: String(unknown.type) });
+    }
+  }
+}

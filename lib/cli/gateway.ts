@@ -1,0 +1,198 @@
+/**
+ * Builds the running gateway from a {@linkcode Config}: the embedded simulator (when there are no
+ * credentials), the router, and the control plane; and takes them down again in order.
+ *
+ * @module
+ */
+
+import { networkInterfaces } from "node:os";
+import { createControlApp } from "../control/app.ts";
+import { type ControlServer, serve } from "../control/server.ts";
+import { Router, type RouterOptions } from "../orders/router.ts";
+import { type Simulator, startSimulator } from "../sim/mod.ts";
+import { banner, type BannerFacts } from "./banner.ts";
+import { type Config, isLoopbackHost } from "./config.ts";
+import { logRouterEvent } from "./events.ts";
+import type { Logger } from "./log.ts";
+
+/**
+ * The gateway could not start; the message says what to fix and names the setting when one is at fault.
+ *
+ * @example
+ * ```ts
+ * try { await startGateway({ config, log, readTextFile }); } catch (e) { if (e instanceof StartError) exit(1); }
+ * ```
+ */
+export class StartError extends Error {
+  override name = "StartError";
+}
+
+/** Options for {@linkcode startGateway}. */
+export interface GatewayOptions {
+  config: Config;
+  log: Logger;
+  /** Reads the Ed25519 key file. */
+  readTextFile: (path: string) => Promise<string>;
+}
+
+/** A running gateway. */
+export interface Gateway {
+  readonly router: Router;
+  readonly server: ControlServer;
+  /** The embedded simulator, in simulator mode. */
+  readonly simulator: Simulator | undefined;
+  /** The ws-fapi URL the router talks to. */
+  readonly endpoint: string;
+  /** The start banner (text block or JSON line). */
+  banner(format: "text" | "json"): string;
+  /**
+   * Graceful stop: halt new orders, stop accepting HTTP, let requests in flight settle (bounded by the
+   * request timeout; the router fails the rest), close the exchange socket and the simulator.
+   */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the simulator (if needed), connects the router and serves the control plane.
+ *
+ * @example
+ * ```ts
+ * const gateway = await startGateway({ config, log, readTextFile: runtime.readTextFile });
+ * runtime.writeStderr(gateway.banner("text"));
+ * await gateway.shutdown();
+ * ```
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, log } = options;
+  const routerOptions: RouterOptions = {
+    url: config.endpoint ?? "",
+    apiKey: "",
+    requestTimeoutMs: config.requestTimeoutMs,
+    onEvent: (event) => logRouterEvent(log, event),
+  };
+  if (config.recvWindow !== undefined) routerOptions.recvWindow = config.recvWindow;
+
+  let simulator: Simulator | undefined;
+  const creds = config.credentials;
+  if (creds === undefined) {
+    // Fresh random credentials per start: nothing to configure, nothing that could work elsewhere.
+    const apiKey = `sim${randomHex(16)}`;
+    const secretKey = randomHex(32);
+    simulator = await startSimulator({ port: 0, hmacKeys: [{ apiKey, secretKey }] });
+    Object.assign(routerOptions, { url: simulator.url, apiKey, secretKey });
+  } else if (creds.kind === "hmac") {
+    Object.assign(routerOptions, { apiKey: creds.apiKey.reveal(), secretKey: creds.secretKey.reveal() });
+  } else {
+    routerOptions.apiKey = creds.apiKey.reveal();
+    routerOptions.privateKeyPem = await readPrivateKey(creds.privateKeyPath, options.readTextFile);
+  }
+
+  let router: Router;
+  try {
+    router = await Router.connect(routerOptions);
+  } catch (e) {
+    await simulator?.close();
+    throw new StartError(`cannot connect to ${routerOptions.url}: ${(e as Error).message}`);
+  }
+
+  // The port is known once bound (port 0 = ephemeral); the Host check reads it per request.
+  const bound: { port?: number } = {};
+  const app = createControlApp({
+    router,
+    mode: config.mode,
+    endpoint: routerOptions.url,
+    guard: {
+      port: () => bound.port,
+      allowedHosts: exposedNames(config.host),
+      ...(config.token === undefined ? {} : { token: config.token.reveal() }),
+    },
+    onNotice: (level, msg, fields) => log[level](msg, fields),
+  });
+  let server: ControlServer;
+  try {
+    server = await serve({ hostname: config.host, port: config.port, fetch: app.fetch });
+  } catch (e) {
+    await router.close();
+    await simulator?.close();
+    throw new StartError(
+      `--host/--port: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,
+    );
+  }
+  bound.port = server.port;
+
+  const facts: BannerFacts = {
+    mode: config.mode,
+    endpoint: routerOptions.url,
+    auth: router.auth,
+    controlUrl: server.url,
+    tokenRequired: config.token !== undefined,
+    dataDir: config.dataDir,
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    router,
+    server,
+    simulator,
+    endpoint: routerOptions.url,
+    banner: (format) => banner(facts, format),
+    shutdown: () => stopping ??= stop(router, server, simulator, config.requestTimeoutMs + 1000),
+  };
+}
+
+async function stop(
+  router: Router,
+  server: ControlServer,
+  simulator: Simulator | undefined,
+  graceMs: number,
+) {
+  router.halt("shutting down");
+  const closed = server.close();
+  // HTTP requests in progress wait on exchange answers; the router answers or times them out within graceMs.
+  const deadline = Date.now() + graceMs;
+  while (router.inFlight > 0 && Date.now() < deadline) await delay(10);
+  await router.close(); // fails whatever is still in flight: those HTTP requests get their 504/503 now
+  await Promise.race([closed, delay(1000)]);
+  await simulator?.close();
+}
+
+async function readPrivateKey(path: string, read: (path: string) => Promise<string>): Promise<string> {
+  let pem: string;
+  try {
+    pem = await read(path);
+  } catch (e) {
+    throw new StartError(
+      `BINANCE_PRIVATE_KEY_PATH: cannot read ${JSON.stringify(path)}: ${(e as Error).message}`,
+    );
+  }
+  if (!pem.includes("-----BEGIN PRIVATE KEY-----")) {
+    throw new StartError(
+      `BINANCE_PRIVATE_KEY_PATH: ${
+        JSON.stringify(path)
+      } is not a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)`,
+    );
+  }
+  return pem;
+}
+
+/**
+ * Host names the control plane answers to besides loopback: the bound address, or every interface address
+ * when bound to a wildcard (0.0.0.0 / ::). Only reachable with a token (the config refuses otherwise).
+ */
+function exposedNames(host: string): string[] {
+  if (isLoopbackHost(host)) return [];
+  if (host !== "0.0.0.0" && host !== "::") return [host];
+  try {
+    return Object.values(networkInterfaces()).flat().flatMap((i) => (i ? [i.address] : []));
+  } catch {
+    return []; // no permission to list interfaces: only loopback names then
+  }
+}
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,199 @@
+/**
+ * Every setting the gateway reads, in one table: its flag, its environment variable, its default and its
+ * help line. The argument reader, the validator and `--help` are all driven by this table, so a setting
+ * cannot exist in one of them and be missing from another.
+ *
+ * Credentials and the control-plane token are environment-only on purpose: flags show up in `ps` output
+ * and shell history.
+ *
+ * @module
+ */
+
+/** Names of the settings (the keys of the raw input the validator sees). */
+export type SettingKey =
+  | "help"
+  | "version"
+  | "testnet"
+  | "wsUrl"
+  | "apiKey"
+  | "secretKey"
+  | "privateKeyPath"
+  | "host"
+  | "port"
+  | "token"
+  | "requestTimeoutMs"
+  | "recvWindow"
+  | "dataDir"
+  | "logFormat";
+
+/** One row of the settings table. */
+export interface Setting {
+  readonly key: SettingKey;
+  /** Long flag, e.g. `--port`; absent for environment-only settings. */
+  readonly flag?: string;
+  /** Short alias, e.g. `-h`. */
+  readonly short?: string;
+  /** Environment variable; absent for flag-only settings. */
+  readonly env?: string;
+  /** A switch takes no value (`--testnet`); a value setting takes one (`--port 7777` or `--port=7777`). */
+  readonly kind: "switch" | "value";
+  /** Placeholder of the value in `--help`. */
+  readonly arg?: string;
+  /** Default, as the user would type it (shown in `--help`). */
+  readonly default?: string;
+  /** The value must never be printed. */
+  readonly secret?: boolean;
+  /** `--help` section. */
+  readonly group: "General" | "Exchange" | "Control plane" | "Runtime";
+  readonly help: string;
+}
+
+/**
+ * The settings table.
+ *
+ * @example
+ * ```ts
+ * const port = SETTINGS.find((s) => s.key === "port"); // { flag: "--port", env: "ROUTER_PORT", ... }
+ * ```
+ */
+export const SETTINGS: readonly Setting[] = Object.freeze(
+  [
+    {
+      key: "help",
+      flag: "--help",
+      short: "-h",
+      kind: "switch",
+      group: "General",
+      help: "Print this help and exit.",
+    },
+    {
+      key: "version",
+      flag: "--version",
+      kind: "switch",
+      group: "General",
+      help: "Print the version and exit.",
+    },
+    {
+      key: "apiKey",
+      env: "BINANCE_API_KEY",
+      kind: "value",
+      secret: true,
+      group: "Exchange",
+      help: "API key. Without credentials the gateway runs against its embedded simulator.",
+    },
+    {
+      key: "secretKey",
+      env: "BINANCE_SECRET_KEY",
+      kind: "value",
+      secret: true,
+      group: "Exchange",
+      help: "HMAC secret: every order is HMAC-SHA256 signed.",
+    },
+    {
+      key: "privateKeyPath",
+      flag: "--private-key-path",
+      env: "BINANCE_PRIVATE_KEY_PATH",
+      kind: "value",
+      arg: "FILE",
+      group: "Exchange",
+      help:
+        "Ed25519 private key (PKCS#8 PEM): one session.logon, then unsigned orders. Instead of the secret.",
+    },
+    {
+      key: "testnet",
+      flag: "--testnet",
+      env: "BINANCE_TESTNET",
+      kind: "switch",
+      group: "Exchange",
+      help: "Use the futures testnet (wss://testnet.binancefuture.com/ws-fapi/v1). Env: true/false.",
+    },
+    {
+      key: "wsUrl",
+      flag: "--ws-url",
+      env: "BINANCE_WS_URL",
+      kind: "value",
+      arg: "URL",
+      group: "Exchange",
+      help: "Override the ws-fapi endpoint (ws:// or wss://).",
+    },
+    {
+      key: "recvWindow",
+      flag: "--recv-window",
+      env: "ROUTER_RECV_WINDOW",
+      kind: "value",
+      arg: "MS",
+      group: "Exchange",
+      help: "recvWindow on signed requests, 1-60000 ms (exchange default 5000 when unset).",
+    },
+    {
+      key: "requestTimeoutMs",
+      flag: "--request-timeout-ms",
+      env: "ROUTER_REQUEST_TIMEOUT_MS",
+      kind: "value",
+      arg: "MS",
+      default: "5000",
+      group: "Exchange",
+      help: "Time an exchange request may take before its outcome is reported unknown (orders) or failed.",
+    },
+    {
+      key: "host",
+      flag: "--host",
+      env: "ROUTER_HOST",
+      kind: "value",
+      arg: "ADDR",
+      default: "127.0.0.1",
+      group: "Control plane",
+      help: "Address of the HTTP control plane. A non-loopback address needs ROUTER_TOKEN.",
+    },
+    {
+      key: "port",
+      flag: "--port",
+      env: "ROUTER_PORT",
+      kind: "value",
+      arg: "PORT",
+      default: "7777",
+      group: "Control plane",
+      help: "Port of the HTTP control plane (0 = any free port).",
+    },
+    {
+      key: "token",
+      env: "ROUTER_TOKEN",
+      kind: "value",
+      secret: true,
+      group: "Control plane",
+      help: "Bearer token (16+ visible characters) required on every route but /health.",
+    },
+    {
+      key: "dataDir",
+      flag: "--data-dir",
+      env: "ROUTER_DATA_DIR",
+      kind: "value",
+      arg: "DIR",
+      default: "./lightning-data",
+      group: "Runtime",
+      help: "Directory for the order journal.",
+    },
+    {
+      key: "logFormat",
+      flag: "--log-format",
+      env: "ROUTER_LOG_FORMAT",
+      kind: "value",
+      arg: "text|json",
+      default: "text",
+      group: "Runtime",
+      help: "Log lines on stderr: human-readable text or JSON lines.",
+    },
+  ] satisfies Setting[],
+);
+
+/**
+ * How a setting is named in messages: `--port / ROUTER_PORT`.
+ *
+ * @example
+ * ```ts
+ * settingLabel(SETTINGS[0]!); // "--help"
+ * ```
+ */
+export function settingLabel(setting: Setting): string {
+  return [setting.flag, setting.env].filter((x) => x !== undefined).join(" / ");
+}

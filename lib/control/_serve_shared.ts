@@ -1,0 +1,32 @@
+/**
+ * Helpers shared by the runtime adapters of `server.ts`.
+ *
+ * @module
+ */
+
+/**
+ * The base URL of a server bound to `hostname:port` (IPv6 addresses get brackets).
+ *
+ * @example
+ * ```ts
+ * baseUrl("::1", 7777); // "http://[::1]:7777"
+ * ```
+ */
+export function baseUrl(hostname: string, port: number): string {
+  return `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+}
+
+/**
+ * The 500 an adapter answers if the handler itself throws (Hono normally answers first).
+ *
+ * @example
+ * ```ts
+ * Deno.serve({ onError: () => internalErrorResponse(), handler });
+ * ```
+ */
+export function internalErrorResponse(): Response {
+  return new Response(JSON.stringify({ code: -99, msg: "internal error" }), {
+    status: 500,
+    headers: { "content-type": "application/json" },
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * Reads a request's JSON body defensively: the content type must be JSON, the size is capped (by the
+ * declared Content-Length first, then while streaming, so a chunked body cannot exceed it either), and the
+ * result must be a JSON object.
+ *
+ * @module
+ */
+
+import { ControlError, LOCAL_CODES } from "./errors.ts";
+
+/** Default body limit: far above any order, far below anything that could hurt. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+
+const tooLarge = (limit: number) =>
+  new ControlError({ status: 413, code: LOCAL_CODES.BODY_TOO_LARGE, msg: `body larger than ${limit} bytes` });
+
+/**
+ * The request's JSON object body. With `optional`, an absent body gives `{}` (for `POST /halt`).
+ *
+ * @example
+ * ```ts
+ * const body = await readJsonObject(request, { maxBytes: 16384 });
+ * ```
+ */
+export async function readJsonObject(
+  request: Request,
+  options: { maxBytes: number; optional?: boolean },
+): Promise<Record<string, unknown>> {
+  const limit = options.maxBytes;
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  const type = request.headers.get("content-type");
+  const bytes = await readCapped(request, limit);
+  if (bytes.length === 0) {
+    if (options.optional) return {};
+    throw new ControlError({
+      status: 400,
+      code: LOCAL_CODES.MALFORMED_JSON,
+      msg: "body: expected a JSON object",
+    });
+  }
+  if (type === null || !/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ControlError({
+      status: 415,
+      code: LOCAL_CODES.UNSUPPORTED_MEDIA_TYPE,
+      msg: "body: Content-Type must be application/json",
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new ControlError({ status: 400, code: LOCAL_CODES.MALFORMED_JSON, msg: "body: not valid JSON" });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ControlError({
+      status: 400,
+      code: LOCAL_CODES.MALFORMED_JSON,
+      msg: "body: expected a JSON object",
+    });
+  }
+  return value as Record<string, unknown>;
+}
+
+async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+/**
+ * How failures look over HTTP: every error is JSON `{code, msg}` with a fitting status.
+ *
+ * - Exchange answers keep Binance's own `code` and `msg` (codes ≤ -1000): 400 for rejects, 429/418 mirrored,
+ *   502 for an exchange-side 5xx on a read-only request.
+ * - The control plane's own failures use the small range -1..-99 below, so a client can always tell "the
+ *   exchange said no" from "the gateway said no".
+ *
+ * | status | code | when |
+ * |---|---|---|
+ * | 400 | -1 | validation: bad, missing or unknown field (the message names it) |
+ * | 415 | -2 | body is not `application/json` |
+ * | 400 | -3 | body is not valid JSON / not a JSON object |
+ * | 413 | -4 | body larger than the limit |
+ * | 401 | -5 | missing or wrong bearer token |
+ * | 403 | -6 | Host not allowed (DNS rebinding) or browser request (Origin / Sec-Fetch-Site) |
+ * | 404 | -7 | no such route |
+ * | 405 | -8 | route exists, method does not |
+ * | 503 | -10 | halted: new orders refused (cancels still allowed) |
+ * | 503 | -11 | not connected to the exchange (nothing was sent) |
+ * | 503 | -12 | too many requests in flight (nothing was sent) |
+ * | 429 | -13 | the local rate-limit guard refused (nothing was sent) |
+ * | 504/503 | -14 | a read-only request got no answer (timeout 504 / disconnect 503); safe to retry |
+ * | 504 | -15 | an order request's outcome is unknown: look up `clientOrderId` before acting |
+ * | 500 | -99 | bug in the gateway |
+ *
+ * @module
+ */
+
+import { ExchangeError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../errors.ts";
+
+/** The control plane's own error codes (see the module table). */
+export const LOCAL_CODES = Object.freeze(
+  {
+    INVALID_REQUEST: -1,
+    UNSUPPORTED_MEDIA_TYPE: -2,
+    MALFORMED_JSON: -3,
+    BODY_TOO_LARGE: -4,
+    UNAUTHORIZED: -5,
+    FORBIDDEN: -6,
+    NOT_FOUND: -7,
+    METHOD_NOT_ALLOWED: -8,
+    HALTED: -10,
+    DISCONNECTED: -11,
+    BUSY: -12,
+    RATE_LIMITED: -13,
+    NO_ANSWER: -14,
+    UNKNOWN_ORDER_STATE: -15,
+    INTERNAL: -99,
+  } as const,
+);
+
+/** An HTTP error answer. */
+export interface HttpError {
+  readonly status: number;
+  readonly body: { readonly code: number; readonly msg: string; readonly [extra: string]: unknown };
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An error the control plane raises itself (validation, body, auth); carries its HTTP status and code.
+ *
+ * @example
+ * ```ts
+ * throw new ControlError({ status: 400, code: LOCAL_CODES.INVALID_REQUEST, msg: "symbol: required" });
+ * ```
+ */
+export class ControlError extends Error {
+  override name = "ControlError";
+  readonly status: number;
+  readonly code: number;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  constructor(options: { status: number; code: number; msg: string; headers?: Record<string, string> }) {
+    super(options.msg);
+    this.status = options.status;
+    this.code = options.code;
+    this.headers = options.headers;
+  }
+}
+
+/**
+ * A 400 validation error naming the field.
+ *
+ * @example
+ * ```ts
+ * throw invalid("orderId: expected a positive integer");
+ * ```
+ */
+export function invalid(msg: string): ControlError {
+  return new ControlError({ status: 400, code: LOCAL_CODES.INVALID_REQUEST, msg });
+}
+
+/**
+ * Maps anything thrown while serving a request to its HTTP answer. `onInternal` sees the errors that are
+ * gateway bugs (mapped to a bare 500 so no internal detail leaks to the client).
+ *
+ * @example
+ * ```ts
+ * const { status, body } = toHttpError(new NotSentError("halted", "by operator")); // 503, code -10
+ * ```
+ */
+export function toHttpError(error: unknown, onInternal?: (error: unknown) => void): HttpError {
+  if (error instanceof ControlError) {
+    const base = { status: error.status, body: { code: error.code, msg: error.message } };
+    return error.headers === undefined ? base : { ...base, headers: error.headers };
+  }
+  if (error instanceof ExchangeError) {
+    const status = error.status === 429 || error.status === 418
+      ? error.status
+      : error.status >= 500
+      ? 502
+      : 400;
+    return { status, body: { code: error.code, msg: error.msg } };
+  }
+  if (error instanceof NotSentError) {
+    switch (error.reason) {
+      case "halted":
+        return { status: 503, body: { code: LOCAL_CODES.HALTED, msg: error.message } };
+      case "backpressure":
+        return { status: 503, body: { code: LOCAL_CODES.BUSY, msg: error.message } };
+      case "rate-limit":
+        return { status: 429, body: { code: LOCAL_CODES.RATE_LIMITED, msg: error.message } };
+      default:
+        return { status: 503, body: { code: LOCAL_CODES.DISCONNECTED, msg: error.message } };
+    }
+  }
+  if (error instanceof UnknownOrderStateError) {
+    const body: Record<string, unknown> = {
+      code: LOCAL_CODES.UNKNOWN_ORDER_STATE,
+      msg: error.message,
+      clientOrderId: error.clientOrderId,
+      method: error.method,
+      reason: error.reason,
+    };
+    if (error.code !== 0) body.exchangeCode = error.code;
+    return { status: 504, body: body as HttpError["body"] };
+  }
+  if (error instanceof RequestFailedError) {
+    return {
+      status: error.reason === "timeout" ? 504 : 503,
+      body: { code: LOCAL_CODES.NO_ANSWER, msg: error.message },
+    };
+  }
+  onInternal?.(error);
+  return { status: 500, body: { code: LOCAL_CODES.INTERNAL, msg: "internal error (logged by the gateway)" } };
+}

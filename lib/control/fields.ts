@@ -1,0 +1,193 @@
+/**
+ * Field schemas for the control plane's input: decimals, ids, enums, booleans. Each rejects with a message
+ * that says what was expected; the request schemas prefix it with the field's name.
+ *
+ * Decimals travel as strings end to end (never through a float). A JSON number is still accepted for
+ * convenience and turned into the exact decimal text of that number (JavaScript's shortest round-trip form,
+ * without exponent), so `0.1` becomes `"0.1"`; send strings to be sure of every digit.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+
+/** Client order id pattern (Binance's). */
+export const CLIENT_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+/** Decimal text: digits, optionally a dot and more digits. */
+export const DECIMAL_RE = /^\d+(\.\d+)?$/;
+/** Symbols: letters (Binance lists some non-ASCII ones), digits and underscores. */
+export const SYMBOL_RE = /^[\p{L}\p{N}_]{1,40}$/u;
+
+/**
+ * A field that converts its input with `convert`, failing with "required" when absent and with
+ * "expected `describe`" when `convert` returns undefined.
+ *
+ * @example
+ * ```ts
+ * const even = field("an even number", (v) => typeof v === "number" && v % 2 === 0 ? v : undefined);
+ * ```
+ */
+export function field<T>(describe: string, convert: (input: unknown) => T | undefined) {
+  return z.unknown().transform((input, ctx): T => {
+    if (input === undefined || input === null) {
+      ctx.issues.push({ code: "custom", message: "required", input });
+      return z.NEVER;
+    }
+    const out = convert(input);
+    if (out === undefined) {
+      ctx.issues.push({ code: "custom", message: `expected ${describe}`, input });
+      return z.NEVER;
+    }
+    return out;
+  });
+}
+
+/**
+ * The decimal text of a finite non-negative number, without exponent notation.
+ *
+ * @example
+ * ```ts
+ * numberToDecimal(1e-7); // "0.0000001"
+ * numberToDecimal(0.1); // "0.1"
+ * ```
+ */
+export function numberToDecimal(n: number): string | undefined {
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  const text = String(n);
+  const m = /^(\d+)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (m === null) return text;
+  const digits = m[1]! + (m[2] ?? "");
+  const point = m[1]!.length + Number(m[3]);
+  if (point <= 0) return `0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return digits + "0".repeat(point - digits.length);
+  return `${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/**
+ * A decimal: a string like `"0.001"` or a JSON number.
+ *
+ * @example
+ * ```ts
+ * z.strictObject({ price: decimal() }).parse({ price: 50000 }); // { price: "50000" }
+ * ```
+ */
+export function decimal() {
+  return field('a decimal string like "0.001"', (v) => {
+    const text = typeof v === "number" ? numberToDecimal(v) : typeof v === "string" ? v : undefined;
+    return text !== undefined && text.length <= 40 && DECIMAL_RE.test(text) ? text : undefined;
+  });
+}
+
+/**
+ * A positive integer id (orderId, algoId): a JSON integer or a string of digits (as in a query string).
+ *
+ * @example
+ * ```ts
+ * positiveInteger("a positive integer").parse("42"); // 42
+ * ```
+ */
+export function positiveInteger(describe = "a positive integer") {
+  return field(describe, (v) => {
+    const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : NaN;
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  });
+}
+
+/**
+ * A boolean: JSON `true`/`false` or the strings `"true"`/`"false"` (Binance's own spelling).
+ *
+ * @example
+ * ```ts
+ * flag().parse("true"); // true
+ * ```
+ */
+export function flag() {
+  return field(
+    "true or false",
+    (v) => v === true || v === "true" ? true : v === false || v === "false" ? false : undefined,
+  );
+}
+
+/**
+ * One of `values`, exactly as Binance spells it.
+ *
+ * @example
+ * ```ts
+ * oneOf(["BUY", "SELL"]).parse("BUY");
+ * ```
+ */
+export function oneOf<const T extends readonly string[]>(values: T) {
+  return field(
+    `one of ${values.join(", ")}`,
+    (v) => (values as readonly unknown[]).includes(v) ? v as T[number] : undefined,
+  );
+}
+
+/**
+ * A string matching `re`.
+ *
+ * @example
+ * ```ts
+ * text(CLIENT_ID_RE, "1-36 characters of A-Z a-z 0-9 . : / _ -").parse("my-order-1");
+ * ```
+ */
+export function text(re: RegExp, describe: string) {
+  return field(describe, (v) => typeof v === "string" && re.test(v) ? v : undefined);
+}
+
+/**
+ * Symbol field.
+ *
+ * @example
+ * ```ts
+ * symbol().parse("BTCUSDT");
+ * ```
+ */
+export const symbol = () => text(SYMBOL_RE, "a symbol like BTCUSDT");
+
+/**
+ * Client order id / client algo id field (Binance's pattern).
+ *
+ * @example
+ * ```ts
+ * clientId().parse("grid-42");
+ * ```
+ */
+export const clientId = () => text(CLIENT_ID_RE, "1-36 characters of A-Z a-z 0-9 . : / _ -");
+
+// Binance's enums, spelled exactly as the exchange spells them.
+/** Order sides. */
+export const SIDES = ["BUY", "SELL"] as const;
+/** Position sides (BOTH in one-way mode). */
+export const POSITION_SIDES = ["BOTH", "LONG", "SHORT"] as const;
+/** Time in force of order.place (GTX and RPI are post-only). */
+export const TIME_IN_FORCE = ["GTC", "IOC", "FOK", "GTX", "GTD", "RPI"] as const;
+/** Time in force of algoOrder.place. */
+export const ALGO_TIME_IN_FORCE = ["GTC", "IOC", "FOK"] as const;
+/** Price-match modes. */
+export const PRICE_MATCH = [
+  "OPPONENT",
+  "OPPONENT_5",
+  "OPPONENT_10",
+  "OPPONENT_20",
+  "QUEUE",
+  "QUEUE_5",
+  "QUEUE_10",
+  "QUEUE_20",
+] as const;
+/** Self-trade prevention modes. */
+export const STP_MODES = ["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"] as const;
+/** newOrderRespType values. */
+export const RESPONSE_TYPES = ["ACK", "RESULT"] as const;
+/** Trigger price source of conditional orders. */
+export const WORKING_TYPES = ["MARK_PRICE", "CONTRACT_PRICE"] as const;
+/** Types placed with order.place. */
+export const PLAIN_TYPES = ["LIMIT", "MARKET"] as const;
+/** Conditional types, placed with algoOrder.place. */
+export const CONDITIONAL_TYPES = [
+  "STOP",
+  "STOP_MARKET",
+  "TAKE_PROFIT",
+  "TAKE_PROFIT_MARKET",
+  "TRAILING_STOP_MARKET",
+] as const;

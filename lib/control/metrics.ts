@@ -1,0 +1,130 @@
+/**
+ * `/metrics` in the Prometheus text format (version 0.0.4): requests by method and outcome, the round-trip
+ * histogram, connection counters, rate-limit usage as last reported by the exchange, and gauges for the
+ * gateway's state. Rendered on demand from the router's plain counters; nothing is kept here.
+ *
+ * @module
+ */
+
+import { OUTCOMES, type RouterMetrics, RTT_BUCKETS_US } from "../orders/router_metrics.ts";
+import type { RateLimit } from "../types.ts";
+import { METHOD_NAMES } from "../wire/methods.ts";
+
+/** Content type of the Prometheus text format. */
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+/** What the metrics are rendered from. */
+export interface MetricsSnapshot {
+  readonly metrics: RouterMetrics;
+  readonly rateLimits: readonly RateLimit[];
+  readonly connected: boolean;
+  readonly halted: boolean;
+  readonly inFlight: number;
+  readonly clockOffsetMs: number;
+  readonly uptimeS: number;
+}
+
+/** Methods always listed, so dashboards see zeros instead of missing series. */
+const ALWAYS = new Set([
+  "order.place",
+  "order.modify",
+  "order.cancel",
+  "order.status",
+  "algoOrder.place",
+  "algoOrder.cancel",
+]);
+
+const INTERVAL_UNIT: Readonly<Record<string, string>> = { SECOND: "s", MINUTE: "m", HOUR: "h", DAY: "d" };
+
+/**
+ * Renders the Prometheus text.
+ *
+ * @example
+ * ```ts
+ * const text = prometheusText({ metrics: router.metrics, rateLimits: router.rateLimits, connected: true,
+ *   halted: false, inFlight: 0, clockOffsetMs: 0, uptimeS: 1 });
+ * ```
+ */
+export function prometheusText(s: MetricsSnapshot): string {
+  const out: string[] = [];
+  const family = (name: string, type: string, help: string) =>
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+
+  family(
+    "lightning_requests_total",
+    "counter",
+    "Exchange requests by method and outcome (ok, rejected, unknown, failed).",
+  );
+  const m = s.metrics;
+  METHOD_NAMES.forEach((method, i) => {
+    let any = ALWAYS.has(method);
+    for (let o = 0; o < OUTCOMES.length && !any; o++) any = m.byMethod[i * OUTCOMES.length + o]! > 0;
+    if (!any) return;
+    OUTCOMES.forEach((outcome, o) => {
+      out.push(
+        `lightning_requests_total{method="${method}",outcome="${outcome}"} ${
+          m.byMethod[i * OUTCOMES.length + o]
+        }`,
+      );
+    });
+  });
+
+  family("lightning_rtt_seconds", "histogram", "Round trip from send to answer, per exchange request.");
+  let cumulative = 0;
+  RTT_BUCKETS_US.forEach((us, b) => {
+    cumulative += m.rttBuckets[b]!;
+    out.push(`lightning_rtt_seconds_bucket{le="${us / 1e6}"} ${cumulative}`);
+  });
+  out.push(`lightning_rtt_seconds_bucket{le="+Inf"} ${m.rttCount}`);
+  out.push(`lightning_rtt_seconds_sum ${m.rttSumUs / 1e6}`);
+  out.push(`lightning_rtt_seconds_count ${m.rttCount}`);
+
+  const counter = (name: string, help: string, value: number) => {
+    family(name, "counter", help);
+    out.push(`${name} ${value}`);
+  };
+  counter("lightning_reconnects_total", "Reconnects after a lost exchange connection.", m.reconnects);
+  counter("lightning_rotations_total", "Planned switches to a fresh exchange connection.", m.rotations);
+  counter(
+    "lightning_malformed_frames_total",
+    "Frames from the exchange that were not valid JSON.",
+    m.malformedFrames,
+  );
+  counter(
+    "lightning_late_answers_total",
+    "Answers that arrived after their request timed out.",
+    m.lateAnswers,
+  );
+  counter(
+    "lightning_rate_limited_total",
+    "Requests refused locally to stay within the exchange's rate limits.",
+    m.rateLimited,
+  );
+
+  if (s.rateLimits.length > 0) {
+    family(
+      "lightning_rate_limit_count",
+      "gauge",
+      "Usage of each exchange rate limit, as last reported by the exchange.",
+    );
+    for (const l of s.rateLimits) out.push(`lightning_rate_limit_count{${limitLabels(l)}} ${l.count}`);
+    family("lightning_rate_limit_limit", "gauge", "Size of each exchange rate limit.");
+    for (const l of s.rateLimits) out.push(`lightning_rate_limit_limit{${limitLabels(l)}} ${l.limit}`);
+  }
+
+  const gauge = (name: string, help: string, value: number) => {
+    family(name, "gauge", help);
+    out.push(`${name} ${value}`);
+  };
+  gauge("lightning_connected", "1 when a logged-on exchange connection is up.", s.connected ? 1 : 0);
+  gauge("lightning_halted", "1 while new orders are halted (kill switch).", s.halted ? 1 : 0);
+  gauge("lightning_in_flight", "Exchange requests awaiting an answer.", s.inFlight);
+  gauge("lightning_clock_offset_seconds", "Exchange clock minus local clock.", s.clockOffsetMs / 1000);
+  gauge("lightning_uptime_seconds", "Seconds since the gateway started.", s.uptimeS);
+  return out.join("\n") + "\n";
+}
+
+function limitLabels(l: RateLimit): string {
+  const interval = `${l.intervalNum}${INTERVAL_UNIT[l.interval] ?? l.interval}`;
+  return `type="${l.rateLimitType}",interval="${interval}"`;
+}

@@ -1,0 +1,124 @@
+/**
+ * Resolves orders whose outcome is unknown (timeout, disconnect, -1006/-1007, or left unresolved by a crash)
+ * by asking the exchange: `order.status` by `origClientOrderId`, retried until the answer is known. The router
+ * never resends an order by itself: a trader decides what to do once the truth is known.
+ *
+ * "Not found" is only final once the request can no longer be accepted: after its timestamp plus recvWindow
+ * (plus a margin for clock error) the exchange must reject it, so an order still absent then never existed.
+ *
+ * @module
+ */
+
+import { ExchangeError } from "../errors.ts";
+import type { OrderRef, OrderResult } from "../types.ts";
+import type { OrderTracker } from "./order_tracker.ts";
+import { unrefTimer } from "../_timers.ts";
+
+/** What the reconciler needs from the router. */
+export interface OrderQuery {
+  queryOrder(ref: OrderRef): Promise<OrderResult>;
+  readonly connected: boolean;
+}
+
+/** Where resolutions are recorded (the file journal). */
+export interface ResolutionSink {
+  resolved(clientOrderId: string, status: string, orderId: number | undefined): void;
+}
+
+/** Options for {@linkcode Reconciler}. */
+export interface ReconcilerOptions {
+  router: OrderQuery;
+  tracker: OrderTracker;
+  sink?: ResolutionSink;
+  /** The recvWindow orders are sent with (exchange default 5000). */
+  recvWindowMs?: number;
+  /** How often to retry while unknown orders remain. Default 500 ms. */
+  intervalMs?: number;
+  /** Margin for clock error before "not found" is final. Default 2000 ms. */
+  marginMs?: number;
+}
+
+/**
+ * Reconciles unknown orders in the background.
+ *
+ * @example
+ * ```ts
+ * const reconciler = new Reconciler({ router, tracker });
+ * reconciler.start();
+ * await reconciler.settle(30_000); // e.g. at startup, before accepting new orders
+ * ```
+ */
+export class Reconciler {
+  readonly #router: OrderQuery;
+  readonly #tracker: OrderTracker;
+  readonly #sink: ResolutionSink | undefined;
+  readonly #finalAfterMs: number;
+  readonly #intervalMs: number;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #running = false;
+  #passes = 0;
+
+  constructor(options: ReconcilerOptions) {
+    this.#router = options.router;
+    this.#tracker = options.tracker;
+    this.#sink = options.sink;
+    this.#finalAfterMs = (options.recvWindowMs ?? 5000) + (options.marginMs ?? 2000);
+    this.#intervalMs = options.intervalMs ?? 500;
+  }
+
+  /** Reconciliation passes run so far. */
+  get passes(): number {
+    return this.#passes;
+  }
+
+  /** Starts periodic passes. */
+  start(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => void this.runOnce(), this.#intervalMs);
+    unrefTimer(this.#timer);
+  }
+
+  /** Stops periodic passes. */
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** One pass over every unknown order; returns how many are still unknown. Passes never overlap. */
+  async runOnce(): Promise<number> {
+    if (this.#running || !this.#router.connected) return this.#tracker.count("unknown");
+    this.#running = true;
+    this.#passes++;
+    try {
+      const unknown = this.#tracker.list("unknown").filter((o) => !o.algo);
+      await Promise.all(unknown.map((o) => this.#resolve(o.clientOrderId, o.symbol, o.intentAt)));
+    } finally {
+      this.#running = false;
+    }
+    return this.#tracker.count("unknown");
+  }
+
+  /** Runs passes until no unknown order remains or `timeoutMs` passes; returns how many remain. */
+  async settle(timeoutMs: number): Promise<number> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const left = await this.runOnce();
+      if (left === 0 || Date.now() >= end) return left;
+      await new Promise((r) => setTimeout(r, Math.min(this.#intervalMs, Math.max(1, end - Date.now()))));
+    }
+  }
+
+  async #resolve(cid: string, symbol: string, intentAt: number): Promise<void> {
+    try {
+      const result = await this.#router.queryOrder({ symbol, origClientOrderId: cid });
+      this.#tracker.apply(result, cid);
+      this.#sink?.resolved(cid, result.status, result.orderId);
+    } catch (e) {
+      if (e instanceof ExchangeError && e.code === -2013 && Date.now() - intentAt > this.#finalAfterMs) {
+        this.#tracker.notFound(cid);
+        this.#sink?.resolved(cid, "NOT_FOUND", undefined);
+      }
+      // Anything else (not yet final, disconnected, timeout): the next pass asks again.
+    }
+  }
+}

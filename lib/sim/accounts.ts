@@ -1,0 +1,102 @@
+/**
+ * Account state: one USDT wallet (10 000 to start), one-way positions built from fills, the initial margin
+ * reserved by resting orders, the account's ORDERS rate windows and its listenKey. Margin is deliberately
+ * simple (fixed 20× leverage, no fees, no funding): enough for -2019 and for plausible account.* results.
+ *
+ * @module
+ */
+
+import type { Credential } from "./auth.ts";
+import { abs, mul, ONE } from "./decimal.ts";
+import type { FixedWindow } from "./rate_limiter.ts";
+
+/** Fixed leverage of every simulated position. */
+export const LEVERAGE = 20n;
+/** Starting wallet balance in USDT units. */
+export const START_BALANCE = 10_000n * ONE;
+
+/** A one-way (BOTH) position. */
+export interface Position {
+  /** Signed quantity in units: > 0 long, < 0 short. */
+  amount: bigint;
+  /** Average entry price in units (0n when flat). */
+  entry: bigint;
+  updateTime: number;
+}
+
+/**
+ * One API key's account.
+ *
+ * @example
+ * ```ts
+ * const account = new Account("key", { kind: "hmac", secret: "s" }, limiter.orderWindows());
+ * account.applyFill("BTCUSDT", "BUY", units("0.01"), units("51000"), Date.now());
+ * ```
+ */
+export class Account {
+  wallet: bigint = START_BALANCE;
+  /** Initial margin held by resting orders. */
+  openOrderMargin = 0n;
+  updateTime = 0;
+  readonly positions = new Map<string, Position>();
+  listenKey: string | undefined;
+  listenKeyExpiresAt = 0;
+
+  constructor(
+    readonly apiKey: string,
+    readonly credential: Credential,
+    readonly orderWindows: readonly FixedWindow[],
+  ) {}
+
+  /** Signed position amount for `symbol` (0n when none). */
+  positionAmount(symbol: string): bigint {
+    return this.positions.get(symbol)?.amount ?? 0n;
+  }
+
+  /** Books a fill: grows, reduces, closes or flips the position and realises PnL into the wallet. */
+  applyFill(symbol: string, side: string, qty: bigint, price: bigint, now: number): void {
+    const signed = side === "BUY" ? qty : -qty;
+    let p = this.positions.get(symbol);
+    if (p === undefined) {
+      p = { amount: 0n, entry: 0n, updateTime: now };
+      this.positions.set(symbol, p);
+    }
+    const before = p.amount;
+    const after = before + signed;
+    if (before === 0n || (before > 0n) === (signed > 0n)) {
+      p.entry = (abs(before) * p.entry + qty * price) / abs(after);
+    } else {
+      const closed = abs(signed) < abs(before) ? abs(signed) : abs(before);
+      const pnl = mul(closed, price - p.entry);
+      this.wallet += before > 0n ? pnl : -pnl;
+      if (after === 0n) p.entry = 0n;
+      else if ((after > 0n) !== (before > 0n)) p.entry = price;
+    }
+    p.amount = after;
+    p.updateTime = now;
+    this.updateTime = now;
+  }
+
+  /** Unrealised PnL of every position at `marks`. */
+  unrealized(marks: ReadonlyMap<string, bigint>): bigint {
+    let total = 0n;
+    for (const [symbol, p] of this.positions) {
+      if (p.amount !== 0n) total += mul(p.amount, (marks.get(symbol) ?? p.entry) - p.entry);
+    }
+    return total;
+  }
+
+  /** Initial margin of every position at `marks`. */
+  positionMargin(marks: ReadonlyMap<string, bigint>): bigint {
+    let total = 0n;
+    for (const [symbol, p] of this.positions) {
+      if (p.amount !== 0n) total += mul(abs(p.amount), marks.get(symbol) ?? p.entry) / LEVERAGE;
+    }
+    return total;
+  }
+
+  /** Margin available for new orders. */
+  available(marks: ReadonlyMap<string, bigint>): bigint {
+    return this.wallet + this.unrealized(marks) - this.positionMargin(marks) - this.openOrderMargin;
+  }
+}

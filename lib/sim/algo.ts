@@ -1,0 +1,229 @@
+/**
+ * Conditional (algo) orders: algoOrder.place / algoOrder.cancel (ws-fapi.md §5.4). They are validated and
+ * stored but never trigger, and the order endpoints cannot see them (as on Binance after the migration).
+ *
+ * @module
+ */
+
+import type { Account } from "./accounts.ts";
+import { intParam, type Params } from "./auth.ts";
+import { formatUnits, parseDecimal } from "./decimal.ts";
+import { E, Failure } from "./errors.ts";
+import { checkLotSize, checkPriceFilter, type SymbolSpec } from "./symbols.ts";
+import type { SimAlgoOrderView } from "./types.ts";
+import { boolParam, symbolParam, textParam } from "./params.ts";
+import { CLIENT_ID_RE, CONDITIONAL_TYPES } from "./validate.ts";
+
+interface AlgoOrder {
+  readonly algoId: number;
+  readonly clientAlgoId: string;
+  readonly account: Account;
+  readonly spec: SymbolSpec;
+  readonly side: string;
+  readonly type: string;
+  readonly timeInForce: string;
+  readonly quantity: bigint;
+  readonly price: bigint;
+  readonly triggerPrice: bigint;
+  readonly workingType: string;
+  readonly priceMatch: string;
+  readonly closePosition: boolean;
+  readonly priceProtect: boolean;
+  readonly reduceOnly: boolean;
+  readonly selfTradePreventionMode: string;
+  readonly createTime: number;
+  status: "NEW" | "CANCELED";
+  updateTime: number;
+}
+
+/**
+ * The algo order store.
+ *
+ * @example
+ * ```ts
+ * const book = new AlgoBook();
+ * const result = book.place(account, params, specs, marks, Date.now());
+ * ```
+ */
+export class AlgoBook {
+  readonly #all: AlgoOrder[] = [];
+  readonly #byId = new Map<number, AlgoOrder>();
+  #nextId = 2_000_000_000_000_001;
+
+  /** Validates and stores a conditional order; returns its result object. */
+  place(
+    account: Account,
+    params: Params,
+    specs: ReadonlyMap<string, SymbolSpec>,
+    marks: ReadonlyMap<string, bigint>,
+    now: number,
+  ): Record<string, unknown> | Failure {
+    if (textParam(params, "algoType") !== "CONDITIONAL") return E.mandatory("algoType");
+    const spec = symbolParam(params, specs);
+    if (spec instanceof Failure) return spec;
+    const side = textParam(params, "side");
+    if (side === undefined) return E.mandatory("side");
+    if (side !== "BUY" && side !== "SELL") return E.badSide();
+    const type = textParam(params, "type");
+    if (type === undefined) return E.mandatory("type");
+    if (!CONDITIONAL_TYPES.has(type)) return E.badType();
+    if ((textParam(params, "positionSide") ?? "BOTH") !== "BOTH") return E.positionSide();
+    const timeInForce = textParam(params, "timeInForce") ?? "GTC";
+    if (!["GTC", "IOC", "FOK", "GTX", "GTE_GTC"].includes(timeInForce)) return E.badTif();
+    const closePosition = boolParam(params, "closePosition", false);
+    if (closePosition instanceof Failure) return closePosition;
+    const priceProtect = boolParam(params, "priceProtect", false);
+    if (priceProtect instanceof Failure) return priceProtect;
+    const reduceOnly = boolParam(params, "reduceOnly", false);
+    if (reduceOnly instanceof Failure) return reduceOnly;
+    const clientAlgoId = params["clientAlgoId"];
+    if (
+      clientAlgoId !== undefined && (typeof clientAlgoId !== "string" || !CLIENT_ID_RE.test(clientAlgoId))
+    ) {
+      return E.badClientId();
+    }
+    if (typeof clientAlgoId === "string" && this.#openByClientId(account, clientAlgoId) !== undefined) {
+      return E.duplicateClientId();
+    }
+
+    let quantity = 0n;
+    if (closePosition) {
+      if (params["quantity"] !== undefined) return E.notRequired("quantity");
+      if (params["reduceOnly"] !== undefined) return E.notRequired("reduceOnly");
+    } else {
+      const q = decimal(params, "quantity", spec.quantityPrecision);
+      if (q instanceof Failure) return q;
+      const lot = checkLotSize(spec, q, type.endsWith("MARKET"));
+      if (lot !== undefined) return lot;
+      quantity = q;
+    }
+    let price = 0n;
+    if (type === "STOP" || type === "TAKE_PROFIT") {
+      const p = decimal(params, "price", spec.pricePrecision);
+      if (p instanceof Failure) return p;
+      const filter = checkPriceFilter(spec, p);
+      if (filter !== undefined) return filter;
+      price = p;
+    }
+    let triggerPrice = 0n;
+    const mark = marks.get(spec.symbol) ?? 0n;
+    if (type === "TRAILING_STOP_MARKET") {
+      const rate = parseDecimal(params["callbackRate"]);
+      if (rate === undefined || rate.units < 10_000_000n || rate.units > 1_000_000_000n) {
+        return E.mandatory("callbackRate");
+      }
+    } else {
+      const t = decimal(params, "triggerPrice", spec.pricePrecision);
+      if (t instanceof Failure) return t;
+      const filter = checkPriceFilter(spec, t);
+      if (filter !== undefined) return filter;
+      // STOP* triggers when the price moves against the side (BUY above the mark); TAKE_PROFIT* the other way.
+      const above = (type.startsWith("STOP")) === (side === "BUY");
+      if (above ? t <= mark : t >= mark) return E.wouldTrigger();
+      triggerPrice = t;
+    }
+
+    const algoId = this.#nextId++;
+    const order: AlgoOrder = {
+      algoId,
+      clientAlgoId: typeof clientAlgoId === "string" ? clientAlgoId : `sim-algo-${algoId}`,
+      account,
+      spec,
+      side,
+      type,
+      timeInForce,
+      quantity,
+      price,
+      triggerPrice,
+      workingType: textParam(params, "workingType") ?? "CONTRACT_PRICE",
+      priceMatch: textParam(params, "priceMatch") ?? "NONE",
+      closePosition,
+      priceProtect,
+      reduceOnly,
+      selfTradePreventionMode: textParam(params, "selfTradePreventionMode") ?? "NONE",
+      createTime: now,
+      status: "NEW",
+      updateTime: now,
+    };
+    this.#all.push(order);
+    this.#byId.set(algoId, order);
+    return result(order);
+  }
+
+  /** Cancels by algoId or clientAlgoId; -2011 when not found or not open. */
+  cancel(account: Account, params: Params, now: number): Record<string, unknown> | Failure {
+    const rawId = params["algoId"];
+    const clientAlgoId = textParam(params, "clientAlgoId");
+    if (rawId === undefined && clientAlgoId === undefined) return E.eitherParam("algoId", "clientAlgoId");
+    let order: AlgoOrder | undefined;
+    if (rawId !== undefined) {
+      const id = intParam(rawId);
+      if (id === undefined) return E.mandatory("algoId");
+      order = this.#byId.get(id);
+    } else if (clientAlgoId !== undefined) {
+      order = this.#openByClientId(account, clientAlgoId);
+    }
+    if (order === undefined || order.account !== account || order.status !== "NEW") return E.unknownOrder();
+    order.status = "CANCELED";
+    order.updateTime = now;
+    return { algoId: order.algoId, clientAlgoId: order.clientAlgoId, code: "200", msg: "success" };
+  }
+
+  /** The harness's view of every algo order. */
+  views(): SimAlgoOrderView[] {
+    return this.#all.map((o) => ({
+      algoId: o.algoId,
+      clientAlgoId: o.clientAlgoId,
+      symbol: o.spec.symbol,
+      side: o.side,
+      type: o.type,
+      algoStatus: o.status,
+      triggerPrice: formatUnits(o.triggerPrice, o.spec.pricePrecision),
+      price: formatUnits(o.price, o.spec.pricePrecision),
+      quantity: formatUnits(o.quantity, o.spec.quantityPrecision),
+      apiKey: o.account.apiKey,
+    }));
+  }
+
+  #openByClientId(account: Account, clientAlgoId: string): AlgoOrder | undefined {
+    return this.#all.find((o) =>
+      o.account === account && o.clientAlgoId === clientAlgoId && o.status === "NEW"
+    );
+  }
+}
+
+function decimal(params: Params, name: string, precision: number): bigint | Failure {
+  const parsed = parseDecimal(params[name]);
+  if (parsed === undefined) return E.mandatory(name);
+  if (parsed.decimals > precision) return E.precision();
+  return parsed.units;
+}
+
+function result(o: AlgoOrder): Record<string, unknown> {
+  const pp = o.spec.pricePrecision;
+  return {
+    algoId: o.algoId,
+    clientAlgoId: o.clientAlgoId,
+    algoType: "CONDITIONAL",
+    orderType: o.type,
+    symbol: o.spec.symbol,
+    side: o.side,
+    positionSide: "BOTH",
+    timeInForce: o.timeInForce,
+    quantity: formatUnits(o.quantity, o.spec.quantityPrecision),
+    algoStatus: o.status,
+    triggerPrice: formatUnits(o.triggerPrice, pp),
+    price: formatUnits(o.price, pp),
+    icebergQuantity: null,
+    selfTradePreventionMode: o.selfTradePreventionMode,
+    workingType: o.workingType,
+    priceMatch: o.priceMatch,
+    closePosition: o.closePosition,
+    priceProtect: o.priceProtect,
+    reduceOnly: o.reduceOnly,
+    createTime: o.createTime,
+    updateTime: o.updateTime,
+    triggerTime: 0,
+    goodTillDate: 0,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * The simulator's shared state: accounts, exchange, algo orders, rate limiter, faults, countdowns, counters and
+ * the clock. Sessions (one per WebSocket) and the REST handler act on it; nothing here knows about sockets.
+ *
+ * @module
+ */
+
+import { Account } from "./accounts.ts";
+import { AlgoBook } from "./algo.ts";
+import { importEd25519Spki } from "./auth.ts";
+import { Countdowns } from "./countdown.ts";
+import { parseDecimal } from "./decimal.ts";
+import { FaultState } from "./faults.ts";
+import { Exchange } from "./matching.ts";
+import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
+import { DEFAULT_MARK_PRICES, SYMBOLS, type SymbolSpec } from "./symbols.ts";
+import type { SimulatorOptions, SimulatorStats } from "./types.ts";
+
+/** Options with defaults applied. */
+export interface ResolvedOptions {
+  readonly port: number;
+  readonly pingIntervalMs: number;
+  readonly pongTimeoutMs: number;
+  readonly connectionLifetimeMs: number;
+  readonly clockOffsetMs: number;
+  readonly limits: RateLimits;
+}
+
+/**
+ * Builds the state for `options` (async because Ed25519 keys are imported with WebCrypto).
+ *
+ * @example
+ * ```ts
+ * const core = await SimCore.create({ hmacKeys: [{ apiKey: "k", secretKey: "s" }] });
+ * core.now(); // Date.now() + clockOffsetMs
+ * ```
+ */
+export class SimCore {
+  readonly options: ResolvedOptions;
+  readonly specs: ReadonlyMap<string, SymbolSpec>;
+  readonly accounts: ReadonlyMap<string, Account>;
+  readonly exchange: Exchange;
+  readonly algo = new AlgoBook();
+  readonly limiter: RateLimiter;
+  readonly faults = new FaultState();
+  readonly countdowns: Countdowns;
+  readonly stats: SimulatorStats = {
+    connections: 0,
+    connectionsTotal: 0,
+    requests: 0,
+    pingsSent: 0,
+    pongsOk: 0,
+    pongsBad: 0,
+    ordersPlaced: 0,
+    rejected: 0,
+  };
+
+  private constructor(
+    options: ResolvedOptions,
+    accounts: Map<string, Account>,
+    limiter: RateLimiter,
+    marks: Map<string, bigint>,
+  ) {
+    this.options = options;
+    this.specs = new Map(SYMBOLS.map((s) => [s.symbol, s]));
+    this.accounts = accounts;
+    this.limiter = limiter;
+    this.exchange = new Exchange(this.specs, marks);
+    this.countdowns = new Countdowns((account, symbol) =>
+      this.exchange.cancelAll(account, symbol, this.now())
+    );
+  }
+
+  /** Resolves defaults, imports keys and creates the accounts. */
+  static async create(options: SimulatorOptions): Promise<SimCore> {
+    const resolved: ResolvedOptions = {
+      port: options.port ?? 0,
+      pingIntervalMs: options.pingIntervalMs ?? 180_000,
+      pongTimeoutMs: options.pongTimeoutMs ?? 600_000,
+      connectionLifetimeMs: options.connectionLifetimeMs ?? 24 * 60 * 60 * 1000,
+      clockOffsetMs: options.clockOffsetMs ?? 0,
+      limits: {
+        ordersPer10s: options.limits?.ordersPer10s ?? 300,
+        ordersPerMinute: options.limits?.ordersPerMinute ?? 1200,
+        weightPerMinute: options.limits?.weightPerMinute ?? 2400,
+      },
+    };
+    const limiter = new RateLimiter(resolved.limits);
+    const accounts = new Map<string, Account>();
+    for (const k of options.hmacKeys ?? []) {
+      accounts.set(
+        k.apiKey,
+        new Account(k.apiKey, { kind: "hmac", secret: k.secretKey }, limiter.orderWindows()),
+      );
+    }
+    for (const k of options.ed25519Keys ?? []) {
+      const key = await importEd25519Spki(k.publicKeyPem);
+      accounts.set(k.apiKey, new Account(k.apiKey, { kind: "ed25519", key }, limiter.orderWindows()));
+    }
+    const marks = new Map<string, bigint>();
+    const given = { ...DEFAULT_MARK_PRICES, ...options.markPrices };
+    for (const spec of SYMBOLS) {
+      const price = parseDecimal(given[spec.symbol]);
+      if (price === undefined || price.decimals > 8 || price.units <= 0n) {
+        throw new TypeError(`invalid mark price for ${spec.symbol}: ${given[spec.symbol]}`);
+      }
+      marks.set(spec.symbol, price.units);
+    }
+    const core = new SimCore(resolved, accounts, limiter, marks);
+    if (options.faults !== undefined) core.faults.set(options.faults);
+    return core;
+  }
+
+  /** The simulator's clock (ms): `Date.now() + clockOffsetMs`. */
+  now(): number {
+    return Date.now() + this.options.clockOffsetMs;
+  }
+}

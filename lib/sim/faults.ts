@@ -1,0 +1,97 @@
+/**
+ * Fault injection state shared by every connection. `setFaults` replaces the faults and resets the counters,
+ * so "the Nth request" always counts from that call. Every request, order and reply is counted across the
+ * whole simulator (for a single-connection test that is the same as per connection).
+ *
+ * @module
+ */
+
+import type { SimulatorFaults } from "./types.ts";
+
+/** What to do with one arriving request. */
+export interface RequestFault {
+  /** Destroy the socket after this request (executing it first when `execute`). */
+  readonly drop: boolean;
+  readonly execute: boolean;
+  /** Answer this request, then ignore everything on this connection. */
+  readonly silentAfter: boolean;
+}
+
+const NONE: RequestFault = { drop: false, execute: false, silentAfter: false };
+
+/**
+ * Current faults and their counters.
+ *
+ * @example
+ * ```ts
+ * const faults = new FaultState();
+ * faults.set({ rejectEveryNthOrder: 2 });
+ * faults.onOrderPlace(); // undefined
+ * faults.onOrderPlace(); // "reject"
+ * ```
+ */
+export class FaultState {
+  #faults: SimulatorFaults = {};
+  #requests = 0;
+  #orders = 0;
+  #replies = 0;
+
+  /** Replaces the faults and resets every counter. */
+  set(faults: SimulatorFaults): void {
+    this.#faults = { ...faults };
+    this.#requests = 0;
+    this.#orders = 0;
+    this.#replies = 0;
+  }
+
+  /** Reply delay in ms (0 = none). */
+  get responseDelayMs(): number {
+    return this.#faults.responseDelayMs ?? 0;
+  }
+
+  /** Counts an arriving request and says whether a one-shot drop or silence fires on it. */
+  onRequest(): RequestFault {
+    const f = this.#faults;
+    if (f.dropAfterRequests === undefined && f.silentAfterRequests === undefined) return NONE;
+    const n = ++this.#requests;
+    let drop = false;
+    let silentAfter = false;
+    if (f.dropAfterRequests !== undefined && n === f.dropAfterRequests) {
+      drop = true;
+      delete f.dropAfterRequests;
+    }
+    if (!drop && f.silentAfterRequests !== undefined && n === f.silentAfterRequests) {
+      silentAfter = true;
+      delete f.silentAfterRequests;
+    }
+    return drop || silentAfter ? { drop, execute: f.dropExecutes === true, silentAfter } : NONE;
+  }
+
+  /** Counts an order.place that passed authentication: reject it, answer "unknown", or neither. */
+  onOrderPlace(): "reject" | "unknown" | undefined {
+    const f = this.#faults;
+    if (f.rejectEveryNthOrder === undefined && f.unknownEveryNthOrder === undefined) return undefined;
+    const n = ++this.#orders;
+    if (f.rejectEveryNthOrder !== undefined && f.rejectEveryNthOrder > 0 && n % f.rejectEveryNthOrder === 0) {
+      return "reject";
+    }
+    if (
+      f.unknownEveryNthOrder !== undefined && f.unknownEveryNthOrder > 0 && n % f.unknownEveryNthOrder === 0
+    ) {
+      return "unknown";
+    }
+    return undefined;
+  }
+
+  /** The code injected rejections use. */
+  get rejectCode(): number {
+    return this.#faults.rejectCode ?? -1008;
+  }
+
+  /** Counts a reply; true when a garbage frame must precede it. */
+  onReply(): boolean {
+    const every = this.#faults.malformedEveryNthReply;
+    if (every === undefined || every <= 0) return false;
+    return ++this.#replies % every === 0;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The order record and the JSON shapes it is answered in (ws-fapi.md §5.1–5.3): one object shape for place,
+ * modify and cancel; order.status adds `avgPrice`, `cumQuote` and `time`. Decimals are echoed at the symbol's
+ * precision ("0.100"), never as sent.
+ *
+ * @module
+ */
+
+import type { Account } from "./accounts.ts";
+import { formatUnits, mul } from "./decimal.ts";
+import type { SymbolSpec } from "./symbols.ts";
+import type { SimOrderView } from "./types.ts";
+
+/** Order statuses the simulator produces (no partial fills: a crossing order fills completely). */
+export type OrderStatus = "NEW" | "FILLED" | "CANCELED" | "EXPIRED";
+
+/** A simulated order. */
+export interface SimOrder {
+  readonly orderId: number;
+  readonly spec: SymbolSpec;
+  readonly account: Account;
+  readonly clientOrderId: string;
+  readonly side: "BUY" | "SELL";
+  readonly type: "LIMIT" | "MARKET";
+  readonly timeInForce: string;
+  /** Limit price in units; 0n for MARKET. */
+  price: bigint;
+  qty: bigint;
+  executed: bigint;
+  /** Average fill price in units (0n before a fill). */
+  avgPrice: bigint;
+  status: OrderStatus;
+  readonly reduceOnly: boolean;
+  readonly priceMatch: string;
+  readonly selfTradePreventionMode: string;
+  readonly goodTillDate: number;
+  readonly time: number;
+  updateTime: number;
+  /** Initial margin reserved while resting. */
+  margin: bigint;
+  modifyCount: number;
+}
+
+/**
+ * The order object of place/modify/cancel replies, key order as in the docs.
+ *
+ * @example
+ * ```ts
+ * orderResult(order).status; // "NEW"
+ * ```
+ */
+export function orderResult(o: SimOrder): Record<string, unknown> {
+  const pp = o.spec.pricePrecision;
+  const qp = o.spec.quantityPrecision;
+  const executed = formatUnits(o.executed, qp);
+  return {
+    orderId: o.orderId,
+    symbol: o.spec.symbol,
+    status: o.status,
+    clientOrderId: o.clientOrderId,
+    price: formatUnits(o.price, pp),
+    origQty: formatUnits(o.qty, qp),
+    executedQty: executed,
+    cumQty: executed,
+    timeInForce: o.timeInForce,
+    type: o.type,
+    reduceOnly: o.reduceOnly,
+    closePosition: false,
+    side: o.side,
+    positionSide: "BOTH",
+    stopPrice: formatUnits(0n, pp),
+    workingType: "CONTRACT_PRICE",
+    priceProtect: false,
+    origType: o.type,
+    priceMatch: o.priceMatch,
+    selfTradePreventionMode: o.selfTradePreventionMode,
+    goodTillDate: o.goodTillDate,
+    updateTime: o.updateTime,
+  };
+}
+
+/**
+ * The order.status object: the order object plus `avgPrice`, `cumQuote` and `time`.
+ *
+ * @example
+ * ```ts
+ * statusResult(order).time; // creation time (ms)
+ * ```
+ */
+export function statusResult(o: SimOrder): Record<string, unknown> {
+  const result = orderResult(o);
+  result["avgPrice"] = formatUnits(o.avgPrice, o.spec.pricePrecision);
+  result["cumQuote"] = formatUnits(mul(o.executed, o.avgPrice), 5);
+  result["time"] = o.time;
+  return result;
+}
+
+/**
+ * The harness's view of an order.
+ *
+ * @example
+ * ```ts
+ * orderView(order).apiKey; // the owning account's key
+ * ```
+ */
+export function orderView(o: SimOrder): SimOrderView {
+  return {
+    orderId: o.orderId,
+    symbol: o.spec.symbol,
+    clientOrderId: o.clientOrderId,
+    status: o.status,
+    side: o.side,
+    type: o.type,
+    price: formatUnits(o.price, o.spec.pricePrecision),
+    origQty: formatUnits(o.qty, o.spec.quantityPrecision),
+    executedQty: formatUnits(o.executed, o.spec.quantityPrecision),
+    apiKey: o.account.apiKey,
+  };
+}

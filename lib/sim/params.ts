@@ -1,0 +1,80 @@
+/**
+ * Reading request parameters: typed getters that turn missing or malformed values into Binance's -1102 (and
+ * -1121 for an unknown symbol).
+ *
+ * @module
+ */
+
+import { intParam, type Params } from "./auth.ts";
+import { E, type Failure } from "./errors.ts";
+import type { SymbolSpec } from "./symbols.ts";
+
+/** Which order a request names; `orderId` wins over `clientOrderId`. */
+export interface OrderRef {
+  readonly orderId: number | undefined;
+  readonly clientOrderId: string | undefined;
+}
+
+/**
+ * A non-empty string parameter (numbers and booleans are taken as their text).
+ *
+ * @example
+ * ```ts
+ * textParam({ side: "BUY" }, "side"); // "BUY"
+ * ```
+ */
+export function textParam(params: Params, name: string): string | undefined {
+  const v = params[name];
+  if (typeof v === "string") return v.length > 0 ? v : undefined;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return undefined;
+}
+
+/**
+ * `symbol` → its spec (-1102 when missing, -1121 when unknown).
+ *
+ * @example
+ * ```ts
+ * symbolParam({ symbol: "BTCUSDT" }, specs); // SymbolSpec
+ * ```
+ */
+export function symbolParam(params: Params, specs: ReadonlyMap<string, SymbolSpec>): SymbolSpec | Failure {
+  const symbol = textParam(params, "symbol");
+  if (symbol === undefined) return E.mandatory("symbol");
+  return specs.get(symbol) ?? E.badSymbol();
+}
+
+/**
+ * A boolean sent as `true`/`false` or `"true"`/`"false"`; `fallback` when absent.
+ *
+ * @example
+ * ```ts
+ * boolParam({ reduceOnly: "true" }, "reduceOnly", false); // true
+ * ```
+ */
+export function boolParam(params: Params, name: string, fallback: boolean): boolean | Failure {
+  const v = params[name];
+  if (v === undefined) return fallback;
+  if (v === true || v === "true" || v === "TRUE") return true;
+  if (v === false || v === "false" || v === "FALSE") return false;
+  return E.mandatory(name);
+}
+
+/**
+ * `orderId` or `origClientOrderId` (-1102 when neither, or when malformed).
+ *
+ * @example
+ * ```ts
+ * orderRefParam({ orderId: 4000000001 }); // { orderId: 4000000001, clientOrderId: undefined }
+ * ```
+ */
+export function orderRefParam(params: Params): OrderRef | Failure {
+  const rawId = params["orderId"];
+  const clientOrderId = textParam(params, "origClientOrderId");
+  if (rawId === undefined && clientOrderId === undefined) {
+    return E.eitherParam("orderId", "origClientOrderId");
+  }
+  const orderId = rawId === undefined ? undefined : intParam(rawId);
+  if (rawId !== undefined && orderId === undefined) return E.mandatory("orderId");
+  return { orderId, clientOrderId };
+}

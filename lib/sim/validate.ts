@@ -1,0 +1,240 @@
+/**
+ * Parameter validation for order.place, order.modify and the order look-ups, with Binance's codes. Order of
+ * checks (a simulator assumption, ws-fapi.md §9): presence and format (-11xx, -4015, …), then PRICE_FILTER,
+ * LOT_SIZE, PERCENT_PRICE, MIN_NOTIONAL. Account checks (duplicate id, margin, GTX/FOK) follow in matching.ts.
+ *
+ * @module
+ */
+
+import { intParam, type Params } from "./auth.ts";
+import { boolParam, type OrderRef, orderRefParam, symbolParam, textParam } from "./params.ts";
+import { parseDecimal } from "./decimal.ts";
+import { E, Failure } from "./errors.ts";
+import {
+  checkLotSize,
+  checkMinNotional,
+  checkPercentPrice,
+  checkPriceFilter,
+  roundToTick,
+  type SymbolSpec,
+} from "./symbols.ts";
+
+/** Client order id rule (newClientOrderId, origClientOrderId, clientAlgoId). */
+export const CLIENT_ID_RE = /^[\.A-Z\:/a-z0-9_-]{1,36}$/;
+/** Conditional types that moved to algoOrder.place (-4120 on order.place). */
+export const CONDITIONAL_TYPES: ReadonlySet<string> = new Set([
+  "STOP",
+  "STOP_MARKET",
+  "TAKE_PROFIT",
+  "TAKE_PROFIT_MARKET",
+  "TRAILING_STOP_MARKET",
+]);
+const TIME_IN_FORCE: ReadonlySet<string> = new Set(["GTC", "IOC", "FOK", "GTX", "GTD", "RPI"]);
+const PRICE_MATCH: ReadonlySet<string> = new Set([
+  "OPPONENT",
+  "OPPONENT_5",
+  "OPPONENT_10",
+  "OPPONENT_20",
+  "QUEUE",
+  "QUEUE_5",
+  "QUEUE_10",
+  "QUEUE_20",
+]);
+const STP_MODES: ReadonlySet<string> = new Set(["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"]);
+const MAX_GTD = 253_402_300_799_000;
+
+/** A validated order.place. */
+export interface PlaceRequest {
+  readonly spec: SymbolSpec;
+  readonly side: "BUY" | "SELL";
+  readonly type: "LIMIT" | "MARKET";
+  readonly timeInForce: string;
+  readonly qty: bigint;
+  /** Limit price in units (derived from the mark for priceMatch); 0n for MARKET. */
+  readonly price: bigint;
+  readonly priceMatch: string;
+  readonly reduceOnly: boolean;
+  readonly clientOrderId: string | undefined;
+  readonly respType: "ACK" | "RESULT";
+  readonly selfTradePreventionMode: string;
+  readonly goodTillDate: number;
+}
+
+/** A validated order.modify. */
+export interface ModifyRequest {
+  readonly spec: SymbolSpec;
+  readonly side: "BUY" | "SELL";
+  readonly qty: bigint;
+  readonly price: bigint;
+  readonly ref: OrderRef;
+  readonly modifyId: number | undefined;
+}
+
+function sideParam(params: Params): "BUY" | "SELL" | Failure {
+  const side = textParam(params, "side");
+  if (side === undefined) return E.mandatory("side");
+  return side === "BUY" || side === "SELL" ? side : E.badSide();
+}
+
+function decimalParam(params: Params, name: string, precision: number): bigint | Failure {
+  const parsed = parseDecimal(params[name]);
+  if (parsed === undefined) return E.mandatory(name);
+  if (parsed.decimals > precision) return E.precision();
+  return parsed.units;
+}
+
+/**
+ * Validates order.place parameters up to and including MIN_NOTIONAL.
+ *
+ * @example
+ * ```ts
+ * const req = parsePlace(params, specs, marks, Date.now());
+ * if (req instanceof Failure) reply(req);
+ * ```
+ */
+export function parsePlace(
+  params: Params,
+  specs: ReadonlyMap<string, SymbolSpec>,
+  marks: ReadonlyMap<string, bigint>,
+  now: number,
+): PlaceRequest | Failure {
+  const spec = symbolParam(params, specs);
+  if (spec instanceof Failure) return spec;
+  const side = sideParam(params);
+  if (side instanceof Failure) return side;
+  const type = textParam(params, "type");
+  if (type === undefined) return E.mandatory("type");
+  if (CONDITIONAL_TYPES.has(type)) return E.useAlgo();
+  if (type !== "LIMIT" && type !== "MARKET") return E.badType();
+  const positionSide = textParam(params, "positionSide") ?? "BOTH";
+  if (positionSide !== "BOTH") return E.positionSide();
+  const clientOrderId = params["newClientOrderId"];
+  if (
+    clientOrderId !== undefined && (typeof clientOrderId !== "string" || !CLIENT_ID_RE.test(clientOrderId))
+  ) {
+    return E.badClientId();
+  }
+  const respType = textParam(params, "newOrderRespType") ?? "ACK";
+  if (respType !== "ACK" && respType !== "RESULT") return E.badRespType();
+  const stp = textParam(params, "selfTradePreventionMode") ?? "NONE";
+  if (!STP_MODES.has(stp)) return E.badStp();
+  const reduceOnly = boolParam(params, "reduceOnly", false);
+  if (reduceOnly instanceof Failure) return reduceOnly;
+  const rawMatch = textParam(params, "priceMatch");
+  const priceMatch = rawMatch === undefined || rawMatch === "NONE" ? "NONE" : rawMatch;
+  const mark = marks.get(spec.symbol) ?? 0n;
+
+  let timeInForce = "GTC";
+  let goodTillDate = 0;
+  if (type === "LIMIT") {
+    const tif = textParam(params, "timeInForce");
+    if (tif === undefined) return E.mandatory("timeInForce");
+    if (!TIME_IN_FORCE.has(tif)) return E.badTif();
+    timeInForce = tif;
+    if (priceMatch !== "NONE" && !PRICE_MATCH.has(priceMatch)) return E.badPriceMatch();
+    if (tif === "GTD") {
+      const gtd = intParam(params["goodTillDate"]);
+      if (gtd === undefined) return E.mandatory("goodTillDate");
+      if (gtd <= now + 600_000 || gtd >= MAX_GTD) return E.badGoodTillDate();
+      goodTillDate = Math.floor(gtd / 1000) * 1000;
+    }
+  } else {
+    if (params["price"] !== undefined) return E.notRequired("price");
+    if (priceMatch !== "NONE") return E.priceMatchType();
+  }
+  const qty = decimalParam(params, "quantity", spec.quantityPrecision);
+  if (qty instanceof Failure) return qty;
+  let price = 0n;
+  if (type === "LIMIT") {
+    if (priceMatch !== "NONE") {
+      if (params["price"] !== undefined) return E.notRequired("price");
+      price = matchPrice(spec, side, priceMatch, mark);
+    } else {
+      const p = decimalParam(params, "price", spec.pricePrecision);
+      if (p instanceof Failure) return p;
+      price = p;
+    }
+    const priceFailure = checkPriceFilter(spec, price);
+    if (priceFailure !== undefined) return priceFailure;
+  }
+  const lotFailure = checkLotSize(spec, qty, type === "MARKET");
+  if (lotFailure !== undefined) return lotFailure;
+  if (type === "LIMIT") {
+    const percentFailure = checkPercentPrice(spec, side, price, mark);
+    if (percentFailure !== undefined) return percentFailure;
+  }
+  if (!reduceOnly) {
+    const notionalFailure = checkMinNotional(spec, type === "MARKET" ? mark : price, qty);
+    if (notionalFailure !== undefined) return notionalFailure;
+  }
+  return {
+    spec,
+    side,
+    type,
+    timeInForce,
+    qty,
+    price,
+    priceMatch,
+    reduceOnly,
+    clientOrderId,
+    respType,
+    selfTradePreventionMode: stp,
+    goodTillDate,
+  };
+}
+
+/**
+ * Validates order.modify: presence and format, PRICE_FILTER, LOT_SIZE and PERCENT_PRICE (not MIN_NOTIONAL).
+ *
+ * @example
+ * ```ts
+ * const req = parseModify(params, specs, marks);
+ * ```
+ */
+export function parseModify(
+  params: Params,
+  specs: ReadonlyMap<string, SymbolSpec>,
+  marks: ReadonlyMap<string, bigint>,
+): ModifyRequest | Failure {
+  const spec = symbolParam(params, specs);
+  if (spec instanceof Failure) return spec;
+  const ref = orderRefParam(params);
+  if (ref instanceof Failure) return ref;
+  const side = sideParam(params);
+  if (side instanceof Failure) return side;
+  const qty = decimalParam(params, "quantity", spec.quantityPrecision);
+  if (qty instanceof Failure) return qty;
+  const mark = marks.get(spec.symbol) ?? 0n;
+  const rawMatch = textParam(params, "priceMatch");
+  let price: bigint;
+  if (rawMatch !== undefined && rawMatch !== "NONE") {
+    if (!PRICE_MATCH.has(rawMatch)) return E.badPriceMatch();
+    if (params["price"] !== undefined) return E.notRequired("price");
+    price = matchPrice(spec, side, rawMatch, mark);
+  } else {
+    const p = decimalParam(params, "price", spec.pricePrecision);
+    if (p instanceof Failure) return p;
+    price = p;
+  }
+  let modifyId: number | undefined;
+  if (params["modifyId"] !== undefined) {
+    modifyId = intParam(params["modifyId"]);
+    if (modifyId === undefined) return E.mandatory("modifyId");
+  }
+  const failure = checkPriceFilter(spec, price) ?? checkLotSize(spec, qty, false) ??
+    checkPercentPrice(spec, side, price, mark);
+  if (failure !== undefined) return failure;
+  return { spec, side, qty, price, ref, modifyId };
+}
+
+/**
+ * The price a priceMatch order gets. With no book, the mark stands in for both best prices: OPPONENT* takes it
+ * (and so crosses), QUEUE* joins one tick behind it on the order's own side (and so rests).
+ */
+function matchPrice(spec: SymbolSpec, side: "BUY" | "SELL", match: string, mark: bigint): bigint {
+  const atMark = roundToTick(spec, mark);
+  if (match.startsWith("OPPONENT")) {
+    return side === "BUY" && atMark < mark ? atMark + spec.tickSize : atMark;
+  }
+  return side === "BUY" ? atMark - spec.tickSize : atMark + spec.tickSize;
+}

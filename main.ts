@@ -1,0 +1,97 @@
+/**
+ * Lightning Router command line: reads the configuration, starts the gateway, prints the banner, and wires
+ * process signals and fatal errors. Everything else lives in `lib/`.
+ *
+ * - SIGINT/SIGTERM: stop accepting, let requests in flight settle (or fail them), close sockets, exit 0.
+ *   A second signal, a second or more after the first, exits 1 at once (Ctrl-C under `deno task` delivers
+ *   SIGINT twice: once from the terminal, once forwarded by the task runner).
+ * - Uncaught exception / unhandled rejection: one log line, halt (no new order goes out), exit 1 at once.
+ * - Configuration errors exit 2; start failures (connect, bind, key file) exit 1.
+ *
+ * @example
+ * ```sh
+ * deno task start                  # embedded simulator on http://127.0.0.1:7777
+ * bun run main.ts --port 0 --log-format json
+ * ```
+ *
+ * @module
+ */
+
+import { ConfigError, parseConfig } from "./lib/cli/config.ts";
+import { VERSION } from "./lib/cli/banner.ts";
+import { type Gateway, startGateway } from "./lib/cli/gateway.ts";
+import { createLogger } from "./lib/cli/log.ts";
+import { runtime } from "./lib/cli/process.ts";
+
+let gateway: Gateway | undefined;
+let exiting = false;
+let fatal = false;
+let stopSignalAt = 0;
+
+let parsed;
+try {
+  parsed = parseConfig({ args: runtime.args(), env: runtime.env() });
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  runtime.writeStderr(`lightning-router: ${e.message}\nSee --help.`);
+  runtime.exit(2);
+}
+if (parsed.kind === "help") {
+  runtime.writeStdout(parsed.text);
+  runtime.exit(0);
+}
+if (parsed.kind === "version") {
+  runtime.writeStdout(`lightning-router ${VERSION}`);
+  runtime.exit(0);
+}
+const config = parsed.config;
+const creds = config.credentials;
+const log = createLogger({
+  format: config.logFormat,
+  write: runtime.writeStderr,
+  secrets: [
+    creds?.apiKey.reveal(),
+    creds?.kind === "hmac" ? creds.secretKey.reveal() : undefined,
+    config.token?.reveal(),
+  ]
+    .filter((s): s is string => s !== undefined),
+});
+
+runtime.onFatal((error, kind) => {
+  // Halt first: whatever state the process is in, no further order may leave it.
+  gateway?.router.halt(`fatal ${kind}`);
+  if (!fatal) log.error(`fatal ${kind}; exiting`, { error: describe(error) }); // one line, even if a second follows
+  fatal = exiting = true;
+  runtime.exit(1);
+});
+
+runtime.onStopSignal((signal) => {
+  if (exiting) {
+    if (Date.now() - stopSignalAt < 1000) return; // the same Ctrl-C, delivered twice
+    log.warn("second stop signal; exiting now", { signal });
+    runtime.exit(1);
+  }
+  exiting = true;
+  stopSignalAt = Date.now();
+  log.info("shutting down", { signal, inFlight: gateway?.router.inFlight ?? 0 });
+  const done = gateway?.shutdown() ?? Promise.resolve();
+  done.then(() => {
+    log.info("stopped");
+    runtime.exit(0);
+  }, (e) => {
+    log.error("shutdown failed", { error: describe(e) });
+    runtime.exit(1);
+  });
+});
+
+try {
+  gateway = await startGateway({ config, log, readTextFile: runtime.readTextFile });
+} catch (e) {
+  log.error("start failed", { error: describe(e) });
+  runtime.exit(1);
+}
+runtime.writeStderr(gateway.banner(config.logFormat));
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

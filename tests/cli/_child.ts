@@ -1,0 +1,167 @@
+/**
+ * Spawns a TypeScript entry point on the runtime running the tests (`deno run …` / `bun …`) with a clean
+ * environment: no BINANCE_* or ROUTER_* variable from the developer's shell can leak into the child.
+ *
+ * Deno children are spawned with `Deno.Command`: Deno's `node:child_process` reports a child that was sent
+ * SIGTERM as killed by the signal even when the child handled it and exited 0.
+ */
+
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+export const REPO = fileURLToPath(new URL("../../", import.meta.url));
+
+type Signal = "SIGTERM" | "SIGINT" | "SIGKILL";
+
+export interface Child {
+  kill(signal: Signal): void;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `re` in stderr; rejects after `timeoutMs` or when the child exits. */
+  waitForStderr(re: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or the name of the signal that killed it); kills it after `timeoutMs`. */
+  exited(timeoutMs?: number): Promise<number | string>;
+}
+
+interface Raw {
+  kill(signal: Signal): void;
+  exit: Promise<number | string>;
+}
+
+function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(BINANCE_|ROUTER_)/.test(k)) env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+function spawnDeno(
+  path: string,
+  args: string[],
+  env: Record<string, string>,
+  onOut: (s: string) => void,
+  onErr: (s: string) => void,
+): Raw {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-net",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--allow-sys",
+      path,
+      ...args,
+    ],
+    cwd: REPO,
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const pump = async (stream: ReadableStream<Uint8Array>, sink: (s: string) => void) => {
+    const decoder = new TextDecoder();
+    for await (const bytes of stream) sink(decoder.decode(bytes, { stream: true }));
+  };
+  const drained = Promise.all([pump(child.stdout, onOut), pump(child.stderr, onErr)]);
+  return {
+    kill: (signal) => {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+    },
+    exit: child.status.then(async (s) => {
+      await drained;
+      return s.signal ?? s.code;
+    }),
+  };
+}
+
+function spawnNode(
+  path: string,
+  args: string[],
+  env: Record<string, string>,
+  onOut: (s: string) => void,
+  onErr: (s: string) => void,
+): Raw {
+  const proc = spawn(process.execPath, [path, ...args], {
+    cwd: REPO,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  proc.stdout!.setEncoding("utf8");
+  proc.stderr!.setEncoding("utf8");
+  proc.stdout!.on("data", onOut);
+  proc.stderr!.on("data", onErr);
+  return {
+    kill: (signal) => proc.kill(signal),
+    exit: new Promise((resolve) => proc.on("close", (code, signal) => resolve(code ?? signal ?? -1))),
+  };
+}
+
+export function spawnScript(script: string, args: string[], env: Record<string, string> = {}): Child {
+  const path = fileURLToPath(new URL(script, new URL("file://" + REPO)));
+  let out = "";
+  let err = "";
+  let exitResult: number | string | undefined;
+  const waiters = new Set<() => void>();
+  const wake = () => {
+    for (const w of waiters) w();
+  };
+  const raw = ("Deno" in globalThis ? spawnDeno : spawnNode)(
+    path,
+    args,
+    cleanEnv(env),
+    (s) => out += s,
+    (s) => {
+      err += s;
+      wake();
+    },
+  );
+  const exit = raw.exit.then((r) => {
+    exitResult = r;
+    wake();
+    return r;
+  });
+  return {
+    kill: raw.kill,
+    stdout: () => out,
+    stderr: () => err,
+    waitForStderr(re, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => done(new Error(`no ${re} in stderr after ${timeoutMs} ms:\n${err}`)),
+          timeoutMs,
+        );
+        const check = () => {
+          const m = re.exec(err);
+          if (m) done(undefined, m);
+          else if (exitResult !== undefined) {
+            done(new Error(`child exited (${exitResult}) before ${re}:\n${err}`));
+          }
+        };
+        const done = (e?: Error, m?: RegExpMatchArray) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          if (e) reject(e);
+          else resolve(m!);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+    exited(timeoutMs = 30_000) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          raw.kill("SIGKILL");
+          reject(new Error(`child did not exit within ${timeoutMs} ms:\n${err}`));
+        }, timeoutMs);
+      });
+      return Promise.race([exit, timeout]).finally(() => clearTimeout(timer));
+    },
+  };
+}

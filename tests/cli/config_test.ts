@@ -1,0 +1,180 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import {
+  type Config,
+  ConfigError,
+  isLoopbackHost,
+  parseConfig,
+  PRODUCTION_WS_URL,
+  TESTNET_WS_URL,
+} from "../../lib/cli/config.ts";
+import { SETTINGS } from "../../lib/cli/settings.ts";
+
+const API_KEY = "apikey-AAAAAAAAAAAAAAAAAAAAAAAA";
+const SECRET = "secret-BBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+const TOKEN = "token-CCCCCCCCCCCCCCCCCCCC";
+const HMAC_ENV = { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: SECRET };
+
+function run(args: string[], env: Record<string, string | undefined> = {}): Config {
+  const parsed = parseConfig({ args, env });
+  assert.equal(parsed.kind, "run");
+  return (parsed as { config: Config }).config;
+}
+
+function problems(args: string[], env: Record<string, string | undefined> = {}): string {
+  try {
+    parseConfig({ args, env });
+  } catch (e) {
+    assert.ok(e instanceof ConfigError, String(e));
+    return e.problems.join("\n");
+  }
+  assert.fail("expected a ConfigError");
+}
+
+test("config: defaults give the embedded simulator on 127.0.0.1:7777", () => {
+  const c = run([]);
+  assert.equal(c.mode, "simulator");
+  assert.equal(c.endpoint, undefined);
+  assert.equal(c.credentials, undefined);
+  assert.equal(c.host, "127.0.0.1");
+  assert.equal(c.port, 7777);
+  assert.equal(c.token, undefined);
+  assert.equal(c.requestTimeoutMs, 5000);
+  assert.equal(c.recvWindow, undefined);
+  assert.equal(c.dataDir, "./lightning-data");
+  assert.equal(c.logFormat, "text");
+  assert.ok(Object.isFrozen(c));
+});
+
+test("config: flags win over environment, in both --flag value and --flag=value forms", () => {
+  const env = { ROUTER_PORT: "9000", ROUTER_LOG_FORMAT: "json", ROUTER_REQUEST_TIMEOUT_MS: "7000" };
+  const c = run(["--port", "0", "--log-format=text"], env);
+  assert.equal(c.port, 0);
+  assert.equal(c.logFormat, "text");
+  assert.equal(c.requestTimeoutMs, 7000);
+  assert.equal(run([], { ROUTER_PORT: "9000", ROUTER_RECV_WINDOW: "3000" }).recvWindow, 3000);
+  assert.equal(run([], { ROUTER_PORT: "" }).port, 7777, "an empty variable counts as unset");
+});
+
+test("config: a bad value names the variable or flag it came from", () => {
+  assert.match(
+    problems([], { ROUTER_PORT: "http" }),
+    /^ROUTER_PORT: expected a whole number 0-65535, got "http"/,
+  );
+  assert.match(
+    problems(["--port", "70000"], { ROUTER_PORT: "1" }),
+    /^--port: expected a whole number 0-65535/,
+  );
+  assert.match(problems(["--log-format", "xml"]), /^--log-format: expected text or json/);
+  assert.match(problems([], { ROUTER_REQUEST_TIMEOUT_MS: "5s" }), /^ROUTER_REQUEST_TIMEOUT_MS: /);
+  assert.match(problems(["--recv-window", "60001"]), /^--recv-window: expected a whole number 1-60000/);
+  assert.match(problems(["--data-dir="]), /^--data-dir: must not be empty/);
+  const both = problems(["--port", "x"], { ROUTER_LOG_FORMAT: "yaml" });
+  assert.match(both, /--port/);
+  assert.match(both, /ROUTER_LOG_FORMAT/);
+});
+
+test("config: unknown flags, stray arguments and missing values are refused by name", () => {
+  assert.match(problems(["--prot", "1"]), /--prot: unknown flag/);
+  assert.match(problems(["serve"]), /"serve": unexpected argument/);
+  assert.match(problems(["--port"]), /--port: needs a value/);
+  assert.match(problems(["--host", "--testnet"]), /--host: needs a value/);
+  assert.match(problems(["--port", "1", "--port", "2"]), /--port: given more than once/);
+});
+
+test("config: HMAC credentials select production; --testnet and --ws-url change the endpoint", () => {
+  const prod = run([], HMAC_ENV);
+  assert.equal(prod.mode, "production");
+  assert.equal(prod.endpoint, PRODUCTION_WS_URL);
+  assert.equal(prod.credentials?.kind, "hmac");
+  assert.equal(prod.credentials?.apiKey.reveal(), API_KEY);
+  const testnet = run(["--testnet"], HMAC_ENV);
+  assert.equal(testnet.mode, "testnet");
+  assert.equal(testnet.endpoint, TESTNET_WS_URL);
+  assert.equal(run([], { ...HMAC_ENV, BINANCE_TESTNET: "true" }).mode, "testnet");
+  const custom = run([], { ...HMAC_ENV, BINANCE_WS_URL: "ws://127.0.0.1:9/ws-fapi/v1" });
+  assert.equal(custom.mode, "custom");
+  assert.equal(custom.endpoint, "ws://127.0.0.1:9/ws-fapi/v1");
+  assert.match(
+    problems(["--ws-url", "https://example.com"], HMAC_ENV),
+    /^--ws-url: expected a ws:\/\/ or wss:\/\/ URL/,
+  );
+});
+
+test("config: Ed25519 credentials name the key file", () => {
+  const c = run([], { BINANCE_API_KEY: API_KEY, BINANCE_PRIVATE_KEY_PATH: "/keys/ed25519.pem" });
+  assert.equal(c.credentials?.kind, "ed25519");
+  assert.equal(c.credentials?.kind === "ed25519" ? c.credentials.privateKeyPath : "", "/keys/ed25519.pem");
+});
+
+test("config: incomplete or conflicting credentials are refused with the variables named", () => {
+  assert.match(
+    problems([], { BINANCE_API_KEY: API_KEY }),
+    /^BINANCE_API_KEY: set, but neither BINANCE_SECRET_KEY/,
+  );
+  assert.match(
+    problems([], { ...HMAC_ENV, BINANCE_PRIVATE_KEY_PATH: "/k.pem" }),
+    /BINANCE_SECRET_KEY and BINANCE_PRIVATE_KEY_PATH: both set/,
+  );
+  assert.match(
+    problems([], { BINANCE_SECRET_KEY: SECRET }),
+    /^BINANCE_SECRET_KEY: set, but BINANCE_API_KEY is not/,
+  );
+  assert.match(problems(["--testnet"]), /^--testnet: needs credentials/);
+  assert.match(problems(["--ws-url", "wss://x.example/ws"]), /^--ws-url: needs credentials/);
+});
+
+test("config: a non-loopback host needs ROUTER_TOKEN; the token must be long enough", () => {
+  assert.match(
+    problems(["--host", "0.0.0.0"]),
+    /^--host: "0.0.0.0" is not a loopback address; set ROUTER_TOKEN/,
+  );
+  assert.match(problems([], { ROUTER_HOST: "10.1.2.3" }), /^ROUTER_HOST: /);
+  const exposed = run(["--host", "0.0.0.0"], { ROUTER_TOKEN: TOKEN });
+  assert.equal(exposed.host, "0.0.0.0");
+  assert.equal(exposed.token?.reveal(), TOKEN);
+  assert.equal(run(["--host", "[::1]"]).host, "::1");
+  assert.equal(run(["--host", "localhost"]).host, "localhost");
+  const short = problems([], { ROUTER_TOKEN: "short secret" });
+  assert.match(short, /^ROUTER_TOKEN: expected 16-512 visible ASCII characters/);
+  assert.ok(!short.includes("short secret"), "the message must not quote a secret");
+});
+
+test("config: isLoopbackHost", () => {
+  for (const h of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "LOCALHOST"]) {
+    assert.ok(isLoopbackHost(h), h);
+  }
+  for (const h of ["0.0.0.0", "::", "10.0.0.1", "example.com", "128.0.0.1"]) assert.ok(!isLoopbackHost(h), h);
+});
+
+test("config: --help lists every flag and variable, and wins over bad values", () => {
+  const parsed = parseConfig({ args: ["--port", "nope", "--help"], env: { ROUTER_PORT: "x" } });
+  assert.equal(parsed.kind, "help");
+  const text = parsed.kind === "help" ? parsed.text : "";
+  for (const s of SETTINGS) {
+    if (s.flag !== undefined) assert.ok(text.includes(s.flag), `help lists ${s.flag}`);
+    if (s.env !== undefined) assert.ok(text.includes(s.env), `help lists ${s.env}`);
+  }
+  assert.equal(parseConfig({ args: ["-h"], env: {} }).kind, "help");
+  assert.equal(parseConfig({ args: ["--version"], env: {} }).kind, "version");
+});
+
+test("config: secrets are redacted in JSON, String, inspect and redacted()", () => {
+  const c = run(["--host", "0.0.0.0"], { ...HMAC_ENV, ROUTER_TOKEN: TOKEN });
+  const views = [
+    JSON.stringify(c),
+    String(c),
+    inspect(c, { depth: 10 }),
+    inspect(c.credentials, { depth: 10 }),
+    JSON.stringify(c.redacted()),
+    `${c.token}`,
+  ];
+  for (const view of views) {
+    for (const secret of [API_KEY, SECRET, TOKEN]) assert.ok(!view.includes(secret), `leaked in ${view}`);
+  }
+  assert.match(JSON.stringify(c), /\[redacted\]/);
+  assert.equal(c.redacted().mode, "production");
+  const bad = problems([], { BINANCE_API_KEY: "has space in it", BINANCE_SECRET_KEY: SECRET });
+  assert.ok(!bad.includes("has space"), bad);
+});

@@ -1,0 +1,150 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { type Config, parseConfig } from "../../lib/cli/config.ts";
+import { type Gateway, StartError, startGateway } from "../../lib/cli/gateway.ts";
+import { createLogger } from "../../lib/cli/log.ts";
+import { startSimulator } from "../../lib/sim/mod.ts";
+
+function config(args: string[], env: Record<string, string> = {}): Config {
+  const parsed = parseConfig({ args, env });
+  if (parsed.kind !== "run") throw new Error("expected a run config");
+  return parsed.config;
+}
+
+function start(c: Config, lines: string[] = []): Promise<Gateway> {
+  const log = createLogger({ format: "text", write: (l) => lines.push(l) });
+  return startGateway({ config: c, log, readTextFile: () => Promise.reject(new Error("no such file")) });
+}
+
+const ORDER = {
+  symbol: "BTCUSDT",
+  side: "BUY",
+  type: "LIMIT",
+  quantity: "0.002",
+  price: "50000",
+  timeInForce: "GTC",
+};
+
+test("gateway: without credentials it runs the embedded simulator over a real socket", async () => {
+  const lines: string[] = [];
+  const g = await start(config(["--port", "0"]), lines);
+  try {
+    assert.ok(g.simulator !== undefined);
+    assert.equal(g.endpoint, g.simulator.url);
+    assert.match(g.endpoint, /^ws:\/\/127\.0\.0\.1:\d+\//);
+    assert.ok(g.router.connected);
+    assert.equal(g.simulator.stats().connections, 1);
+    assert.match(g.banner("text"), /SIMULATOR — no real orders/);
+    assert.ok(g.banner("text").includes(g.server.url));
+    const health = await (await fetch(`${g.server.url}/health`)).json();
+    assert.equal(health.mode, "simulator");
+    assert.ok(lines.some((l) => l.includes("exchange connected")));
+  } finally {
+    await g.shutdown();
+  }
+  assert.equal(g.router.connected, false);
+  await assert.rejects(fetch(`${g.server.url}/health`));
+});
+
+test("gateway: shutdown lets an order in flight settle, then closes everything", async () => {
+  const g = await start(config(["--port", "0"]));
+  g.simulator!.setFaults({ responseDelayMs: 200 });
+  const pending = fetch(`${g.server.url}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(ORDER),
+  });
+  const deadline = Date.now() + 5000;
+  while (g.router.inFlight === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(g.router.inFlight, 1);
+  const stopping = g.shutdown();
+  assert.equal(g.router.halted, "shutting down", "no new order goes out once shutdown starts");
+  const response = await pending;
+  assert.equal(response.status, 200);
+  assert.equal((await response.json()).status, "NEW");
+  await stopping;
+  assert.equal(g.router.inFlight, 0);
+  assert.equal(g.router.connected, false);
+});
+
+test("gateway: start errors name the setting at fault", async () => {
+  const busy = await start(config(["--port", "0"]));
+  try {
+    await assert.rejects(start(config(["--port", String(busy.server.port)])), (e: unknown) => {
+      assert.ok(e instanceof StartError);
+      assert.match(e.message, /^--host\/--port: cannot listen on 127\.0\.0\.1:\d+/);
+      return true;
+    });
+  } finally {
+    await busy.shutdown();
+  }
+  const ed = config(["--port", "0"], {
+    BINANCE_API_KEY: "key-0123456789",
+    BINANCE_PRIVATE_KEY_PATH: "/nonexistent/key.pem",
+  });
+  await assert.rejects(
+    start(ed),
+    /^StartError: BINANCE_PRIVATE_KEY_PATH: cannot read "\/nonexistent\/key.pem"/,
+  );
+  const unreachable = config(["--port", "0", "--ws-url", "ws://127.0.0.1:9/ws-fapi/v1"], {
+    BINANCE_API_KEY: "key-0123456789",
+    BINANCE_SECRET_KEY: "secret-0123456789",
+  });
+  await assert.rejects(start(unreachable), (e: unknown) => {
+    assert.ok(e instanceof StartError);
+    assert.match(e.message, /^cannot connect to ws:\/\/127\.0\.0\.1:9\/ws-fapi\/v1/);
+    assert.ok(!e.message.includes("secret-0123456789"));
+    return true;
+  });
+});
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = btoa(String.fromCharCode(...new Uint8Array(der)));
+  return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join("\n")}\n-----END ${label}-----\n`;
+}
+
+test("gateway: Ed25519 credentials read the key file and log on (custom endpoint)", async () => {
+  const keys = await crypto.subtle.generateKey({ name: "Ed25519" }, true, [
+    "sign",
+    "verify",
+  ]) as CryptoKeyPair;
+  const privatePem = pem("PRIVATE KEY", await crypto.subtle.exportKey("pkcs8", keys.privateKey));
+  const publicPem = pem("PUBLIC KEY", await crypto.subtle.exportKey("spki", keys.publicKey));
+  const apiKey = "ed-key-0123456789";
+  const sim = await startSimulator({ ed25519Keys: [{ apiKey, publicKeyPem: publicPem }] });
+  const c = config(["--port", "0", "--ws-url", sim.url], {
+    BINANCE_API_KEY: apiKey,
+    BINANCE_PRIVATE_KEY_PATH: "/keys/ed.pem",
+  });
+  const read: string[] = [];
+  const g = await startGateway({
+    config: c,
+    log: createLogger({ format: "text", write: () => {} }),
+    readTextFile: (path) => {
+      read.push(path);
+      return Promise.resolve(privatePem);
+    },
+  });
+  try {
+    assert.deepEqual(read, ["/keys/ed.pem"]);
+    assert.equal(g.simulator, undefined);
+    assert.equal(g.router.auth, "ed25519");
+    assert.match(g.banner("text"), /CUSTOM ENDPOINT/);
+    const placed = await fetch(`${g.server.url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(ORDER),
+    });
+    assert.equal(placed.status, 200);
+    assert.equal(sim.orders().length, 1);
+  } finally {
+    await g.shutdown();
+    await sim.close();
+  }
+  const notPem = startGateway({
+    config: c,
+    log: createLogger({ format: "text", write: () => {} }),
+    readTextFile: () => Promise.resolve("ssh-ed25519 AAAA"),
+  });
+  await assert.rejects(notPem, /BINANCE_PRIVATE_KEY_PATH: "\/keys\/ed.pem" is not a PKCS#8 PEM private key/);
+});

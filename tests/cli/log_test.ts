@@ -1,0 +1,98 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createLogger } from "../../lib/cli/log.ts";
+import { logRouterEvent } from "../../lib/cli/events.ts";
+import { banner } from "../../lib/cli/banner.ts";
+
+const AT = new Date("2026-01-02T03:04:05.006Z");
+
+function capture(format: "text" | "json", secrets: string[] = []) {
+  const lines: string[] = [];
+  const log = createLogger({ format, write: (l) => lines.push(l), now: () => AT, secrets });
+  return { log, lines };
+}
+
+test("log: text lines carry time, level, message and key=value fields", () => {
+  const { log, lines } = capture("text");
+  log.info("exchange connected", { generation: 2, skipped: undefined });
+  log.warn("exchange disconnected", { reason: "socket closed by peer" });
+  assert.deepEqual(lines, [
+    "2026-01-02T03:04:05.006Z INFO  exchange connected generation=2",
+    '2026-01-02T03:04:05.006Z WARN  exchange disconnected reason="socket closed by peer"',
+  ]);
+});
+
+test("log: JSON lines are one object per line", () => {
+  const { log, lines } = capture("json");
+  log.error("fatal uncaught exception; exiting", { error: "Error: boom\n  at x" });
+  assert.equal(lines.length, 1);
+  assert.deepEqual(JSON.parse(lines[0]!), {
+    ts: "2026-01-02T03:04:05.006Z",
+    level: "error",
+    msg: "fatal uncaught exception; exiting",
+    error: "Error: boom\n  at x",
+  });
+});
+
+test("log: a message stays on one line and secrets are scrubbed from every line", () => {
+  const secret = "s3cr3t-value-123456";
+  const { log, lines } = capture("text", [secret, "short"]);
+  log.error(`cannot connect\nwith ${secret}`, { detail: `key=${secret}`, other: "short" });
+  assert.equal(lines.length, 1);
+  assert.ok(!lines[0]!.includes("\n"));
+  assert.ok(!lines[0]!.includes(secret), lines[0]!);
+  assert.match(lines[0]!, /\[redacted\]/);
+  assert.match(lines[0]!, /other=short/, "values too short to be secrets are left alone");
+});
+
+test("log: a throwing sink does not throw to the caller", () => {
+  const log = createLogger({
+    format: "text",
+    write: () => {
+      throw new Error("stderr closed");
+    },
+  });
+  log.info("still fine");
+});
+
+test("log: one line per router event, with the fields that matter", () => {
+  const { log, lines } = capture("json");
+  logRouterEvent(log, { type: "connected", generation: 1 });
+  logRouterEvent(log, { type: "disconnected", generation: 1, reason: "dead link" });
+  logRouterEvent(log, { type: "reconnecting", attempt: 2, delayMs: 150.7, error: "refused" });
+  logRouterEvent(log, { type: "rotated", generation: 2, reason: "age" });
+  logRouterEvent(log, { type: "malformed-frame", sample: "not json" });
+  logRouterEvent(log, { type: "rate-limited", status: 429, untilMs: Date.UTC(2026, 0, 1) });
+  logRouterEvent(log, { type: "clock", offsetMs: -3 });
+  const records = lines.map((l) => JSON.parse(l));
+  assert.deepEqual(records.map((r) => [r.level, r.msg]), [
+    ["info", "exchange connected"],
+    ["warn", "exchange disconnected"],
+    ["warn", "exchange reconnecting"],
+    ["info", "connection rotated"],
+    ["warn", "malformed frame from exchange"],
+    ["warn", "rate-limited by the exchange"],
+    ["info", "clock synced"],
+  ]);
+  assert.equal(records[2].delayMs, 151);
+  assert.equal(records[5].until, "2026-01-01T00:00:00.000Z");
+});
+
+test("banner: names the simulator and the control URL; JSON variant is one line", () => {
+  const facts = {
+    mode: "simulator" as const,
+    endpoint: "ws://127.0.0.1:1234/ws-fapi/v1",
+    auth: "hmac" as const,
+    controlUrl: "http://127.0.0.1:7777",
+    tokenRequired: false,
+    dataDir: "./lightning-data",
+  };
+  const text = banner(facts, "text");
+  assert.match(text, /SIMULATOR — no real orders/);
+  assert.match(text, /control\s+http:\/\/127\.0\.0\.1:7777/);
+  assert.match(text, /endpoint\s+ws:\/\/127\.0\.0\.1:1234\/ws-fapi\/v1/);
+  const json = banner({ ...facts, mode: "production" }, "json");
+  assert.ok(!json.includes("\n"));
+  assert.equal(JSON.parse(json).controlUrl, "http://127.0.0.1:7777");
+  assert.match(banner({ ...facts, mode: "production" }, "text"), /PRODUCTION — real orders/);
+});

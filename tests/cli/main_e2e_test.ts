@@ -1,0 +1,96 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnScript } from "./_child.ts";
+
+const ORDER = {
+  symbol: "BTCUSDT",
+  side: "BUY",
+  type: "LIMIT",
+  quantity: "0.002",
+  price: "50000",
+  timeInForce: "GTC",
+};
+
+test(
+  "main.ts: starts the simulator, serves orders over HTTP, exits 0 on SIGTERM",
+  { timeout: 60_000 },
+  async () => {
+    const child = spawnScript("main.ts", ["--port", "0"]);
+    try {
+      const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/);
+      assert.match(child.stderr(), /SIMULATOR — no real orders/);
+      const placed = await fetch(`${url}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(ORDER),
+      });
+      assert.equal(placed.status, 200);
+      const order = await placed.json();
+      assert.equal(order.status, "NEW");
+      const canceled = await fetch(`${url}/orders?symbol=BTCUSDT&orderId=${order.orderId}`, {
+        method: "DELETE",
+      });
+      assert.equal(canceled.status, 200);
+      assert.equal((await canceled.json()).status, "CANCELED");
+      child.kill("SIGTERM");
+      assert.equal(await child.exited(), 0);
+      assert.match(child.stderr(), /shutting down signal=SIGTERM/);
+      assert.match(child.stderr(), /INFO {2}stopped/);
+      assert.ok(!/clientOrderId|BTCUSDT/.test(child.stderr()), "no per-order log lines");
+    } finally {
+      child.kill("SIGKILL");
+    }
+  },
+);
+
+test("main.ts: SIGINT also stops it cleanly; JSON log lines", { timeout: 60_000 }, async () => {
+  const child = spawnScript("main.ts", [], { ROUTER_PORT: "0", ROUTER_LOG_FORMAT: "json" });
+  try {
+    await child.waitForStderr(/"msg":"ready"/);
+    child.kill("SIGINT");
+    assert.equal(await child.exited(), 0);
+    const lines = child.stderr().trim().split("\n");
+    for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), line);
+    const ready = lines.map((l) => JSON.parse(l)).find((r) => r.msg === "ready");
+    assert.equal(ready.mode, "simulator");
+    assert.equal(ready.simulator, true);
+  } finally {
+    child.kill("SIGKILL");
+  }
+});
+
+test("main.ts: --help prints every flag to stdout and exits 0", { timeout: 60_000 }, async () => {
+  const child = spawnScript("main.ts", ["--help"]);
+  assert.equal(await child.exited(), 0);
+  assert.match(child.stdout(), /Usage: lightning-router/);
+  assert.match(child.stdout(), /--request-timeout-ms/);
+  assert.match(child.stdout(), /ROUTER_TOKEN/);
+});
+
+test("main.ts: a bad setting stops the start with exit 2, naming it", { timeout: 60_000 }, async () => {
+  const child = spawnScript("main.ts", [], { ROUTER_PORT: "seven", BINANCE_API_KEY: "only-a-key-123" });
+  assert.equal(await child.exited(), 2);
+  assert.match(child.stderr(), /ROUTER_PORT: expected a whole number 0-65535, got "seven"/);
+  assert.match(child.stderr(), /BINANCE_API_KEY: set, but neither/);
+  assert.ok(!child.stderr().includes("only-a-key-123"), "the key is never printed");
+});
+
+test(
+  "runtime adapter: an unhandled rejection is fatal (one line, non-zero exit)",
+  { timeout: 60_000 },
+  async () => {
+    const child = spawnScript("tests/cli/_fatal_fixture.ts", ["reject"]);
+    assert.equal(await child.exited(), 70);
+    assert.match(child.stderr(), /^fatal unhandled rejection: boom-rejection$/m);
+  },
+);
+
+test(
+  "runtime adapter: an uncaught exception is fatal (one line, non-zero exit)",
+  { timeout: 60_000 },
+  async () => {
+    const child = spawnScript("tests/cli/_fatal_fixture.ts", ["throw"]);
+    assert.equal(await child.exited(), 70);
+    assert.match(child.stderr(), /^fatal uncaught exception: boom-exception$/m);
+  },
+);

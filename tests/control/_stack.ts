@@ -1,0 +1,141 @@
+/**
+ * Test harness: the embedded simulator, a real Router connected to it over a socket, and the control plane
+ * served on 127.0.0.1:0 — plus small HTTP helpers (fetch, and raw HTTP for headers fetch will not send).
+ */
+
+import { connect } from "node:net";
+import { Router } from "../../lib/orders/router.ts";
+import { type Simulator, type SimulatorFaults, startSimulator } from "../../lib/sim/mod.ts";
+import { createControlApp } from "../../lib/control/app.ts";
+import { type ControlServer, serve } from "../../lib/control/server.ts";
+
+export const API_KEY = "test-api-key-0123456789";
+export const SECRET_KEY = "test-secret-key-0123456789abcdef";
+
+export const LIMIT_ORDER = {
+  symbol: "BTCUSDT",
+  side: "BUY",
+  type: "LIMIT",
+  quantity: "0.002",
+  price: "50000",
+  timeInForce: "GTC",
+} as const;
+
+export interface CallInit {
+  json?: unknown;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  // deno-lint-ignore no-explicit-any
+  body: any;
+}
+
+export interface Stack {
+  sim: Simulator;
+  router: Router;
+  server: ControlServer;
+  url: string;
+  notices: string[];
+  /** fetch against the control plane; JSON-encodes `json` and sets the content type. */
+  call(method: string, path: string, init?: CallInit): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+export async function startStack(
+  options: { token?: string; faults?: SimulatorFaults; requestTimeoutMs?: number } = {},
+): Promise<Stack> {
+  const sim = await startSimulator({
+    hmacKeys: [{ apiKey: API_KEY, secretKey: SECRET_KEY }],
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
+  const router = await Router.connect({
+    url: sim.url,
+    apiKey: API_KEY,
+    secretKey: SECRET_KEY,
+    requestTimeoutMs: options.requestTimeoutMs ?? 3000,
+    backoffBaseMs: 20,
+    backoffMaxMs: 200,
+  });
+  const notices: string[] = [];
+  const bound: { port?: number } = {};
+  const app = createControlApp({
+    router,
+    mode: "simulator",
+    endpoint: sim.url,
+    guard: { port: () => bound.port, ...(options.token === undefined ? {} : { token: options.token }) },
+    onNotice: (level, msg) => notices.push(`${level} ${msg}`),
+  });
+  const server = await serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
+  bound.port = server.port;
+  const call: Stack["call"] = async (method, path, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    let body = init.body;
+    if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      headers["content-type"] ??= "application/json";
+    }
+    const response = await fetch(server.url + path, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    if ((response.headers.get("content-type") ?? "").includes("json")) parsed = JSON.parse(text);
+    return { status: response.status, headers: response.headers, body: parsed };
+  };
+  return {
+    sim,
+    router,
+    server,
+    url: server.url,
+    notices,
+    call,
+    async close() {
+      await server.close();
+      await router.close();
+      await sim.close();
+    },
+  };
+}
+
+/** Sends one raw HTTP/1.1 request (any Host/Origin) and returns the status code and body. */
+export function rawRequest(port: number, head: string, body = ""): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    let data = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error("raw request timed out"));
+    }, 5000);
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => data += chunk);
+    socket.on("error", (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    socket.on("close", () => {
+      clearTimeout(timer);
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(data)?.[1] ?? 0);
+      resolve({ status, body: data.slice(data.indexOf("\r\n\r\n") + 4) });
+    });
+    socket.on("connect", () => {
+      const length = new TextEncoder().encode(body).length;
+      const extra = body === "" ? "" : `Content-Type: application/json\r\nContent-Length: ${length}\r\n`;
+      socket.write(`${head.trim()}\r\n${extra}Connection: close\r\n\r\n${body}`);
+    });
+  });
+}
+
+/** Polls `condition` every 10 ms until it holds or `timeoutMs` passes. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,160 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { LIMIT_ORDER, startStack } from "./_stack.ts";
+
+test("POST /orders places a LIMIT order and returns the exchange's result as-is", async () => {
+  const s = await startStack();
+  try {
+    const r = await s.call("POST", "/orders", { json: { ...LIMIT_ORDER, newClientOrderId: "my-order_1" } });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.status, "NEW");
+    assert.equal(r.body.clientOrderId, "my-order_1");
+    assert.equal(r.body.symbol, "BTCUSDT");
+    assert.equal(typeof r.body.orderId, "number");
+    const held = s.sim.orders();
+    assert.equal(held.length, 1);
+    assert.equal(held[0]!.clientOrderId, "my-order_1");
+    assert.equal(held[0]!.orderId, r.body.orderId);
+  } finally {
+    await s.close();
+  }
+});
+
+test("POST /orders accepts JSON numbers for decimals and MARKET orders", async () => {
+  const s = await startStack();
+  try {
+    const r = await s.call("POST", "/orders", { json: { ...LIMIT_ORDER, quantity: 0.002, price: 50000 } });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.origQty, "0.002");
+    const m = await s.call("POST", "/orders", {
+      json: {
+        symbol: "BTCUSDT",
+        side: "SELL",
+        type: "MARKET",
+        quantity: "0.003",
+        newOrderRespType: "RESULT",
+      },
+    });
+    assert.equal(m.status, 200, JSON.stringify(m.body));
+    assert.equal(m.body.type, "MARKET");
+  } finally {
+    await s.close();
+  }
+});
+
+test("GET /orders queries by orderId and by origClientOrderId", async () => {
+  const s = await startStack();
+  try {
+    const placed = await s.call("POST", "/orders", { json: { ...LIMIT_ORDER, newClientOrderId: "q-1" } });
+    const byId = await s.call("GET", `/orders?symbol=BTCUSDT&orderId=${placed.body.orderId}`);
+    assert.equal(byId.status, 200);
+    assert.equal(byId.body.clientOrderId, "q-1");
+    const byCid = await s.call("GET", "/orders?symbol=BTCUSDT&origClientOrderId=q-1");
+    assert.equal(byCid.status, 200);
+    assert.equal(byCid.body.orderId, placed.body.orderId);
+  } finally {
+    await s.close();
+  }
+});
+
+test("PATCH /orders modifies a LIMIT order", async () => {
+  const s = await startStack();
+  try {
+    const placed = await s.call("POST", "/orders", { json: LIMIT_ORDER });
+    const r = await s.call("PATCH", "/orders", {
+      json: {
+        symbol: "BTCUSDT",
+        orderId: placed.body.orderId,
+        side: "BUY",
+        quantity: "0.003",
+        price: "49990",
+      },
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.orderId, placed.body.orderId);
+    assert.equal(r.body.origQty, "0.003");
+    assert.equal(s.sim.orders()[0]!.price, r.body.price);
+    assert.match(r.body.price, /^49990(\.0+)?$/);
+  } finally {
+    await s.close();
+  }
+});
+
+test("DELETE /orders cancels by orderId and by origClientOrderId", async () => {
+  const s = await startStack();
+  try {
+    const a = await s.call("POST", "/orders", { json: LIMIT_ORDER });
+    const b = await s.call("POST", "/orders", { json: { ...LIMIT_ORDER, newClientOrderId: "cancel-me" } });
+    const r1 = await s.call("DELETE", `/orders?symbol=BTCUSDT&orderId=${a.body.orderId}`);
+    assert.equal(r1.status, 200);
+    assert.equal(r1.body.status, "CANCELED");
+    const r2 = await s.call("DELETE", "/orders?symbol=BTCUSDT&origClientOrderId=cancel-me");
+    assert.equal(r2.status, 200);
+    assert.equal(r2.body.orderId, b.body.orderId);
+    assert.deepEqual(s.sim.orders().map((o) => o.status), ["CANCELED", "CANCELED"]);
+  } finally {
+    await s.close();
+  }
+});
+
+test("POST /orders routes STOP_MARKET to algoOrder.place (stopPrice → triggerPrice); DELETE ?algoId= cancels it", async () => {
+  const s = await startStack();
+  try {
+    const r = await s.call("POST", "/orders", {
+      json: {
+        symbol: "BTCUSDT",
+        side: "SELL",
+        type: "STOP_MARKET",
+        quantity: "0.002",
+        stopPrice: "45000",
+        newClientOrderId: "stop-1",
+      },
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.algoStatus, "NEW");
+    assert.equal(r.body.clientAlgoId, "stop-1");
+    const held = s.sim.algoOrders();
+    assert.equal(held.length, 1);
+    assert.match(held[0]!.triggerPrice, /^45000(\.0+)?$/);
+    assert.equal(s.sim.orders().length, 0, "nothing went through order.place");
+    const c = await s.call("DELETE", `/orders?algoId=${r.body.algoId}`);
+    assert.equal(c.status, 200, JSON.stringify(c.body));
+    assert.equal(s.sim.algoOrders()[0]!.algoStatus, "CANCELED");
+  } finally {
+    await s.close();
+  }
+});
+
+test("an exchange reject is a 400 carrying the exchange's code and message", async () => {
+  const s = await startStack();
+  try {
+    const cancel = await s.call("DELETE", "/orders?symbol=BTCUSDT&orderId=123456");
+    assert.equal(cancel.status, 400);
+    assert.equal(cancel.body.code, -2011);
+    assert.equal(typeof cancel.body.msg, "string");
+    const query = await s.call("GET", "/orders?symbol=BTCUSDT&origClientOrderId=nope");
+    assert.equal(query.status, 400);
+    assert.equal(query.body.code, -2013);
+    s.sim.setFaults({ rejectEveryNthOrder: 1, rejectCode: -2019 });
+    const place = await s.call("POST", "/orders", { json: LIMIT_ORDER });
+    assert.equal(place.status, 400);
+    assert.equal(place.body.code, -2019);
+  } finally {
+    await s.close();
+  }
+});
+
+test("an order whose outcome is unknown is a 504 with the clientOrderId to look up", async () => {
+  const s = await startStack({ faults: { unknownEveryNthOrder: 1 } });
+  try {
+    const r = await s.call("POST", "/orders", { json: { ...LIMIT_ORDER, newClientOrderId: "maybe-1" } });
+    assert.equal(r.status, 504);
+    assert.equal(r.body.code, -15);
+    assert.equal(r.body.clientOrderId, "maybe-1");
+    assert.equal(r.body.exchangeCode, -1007);
+    const look = await s.call("GET", "/orders?symbol=BTCUSDT&origClientOrderId=maybe-1");
+    assert.equal(look.status, 200, "the simulator did execute it");
+  } finally {
+    await s.close();
+  }
+});
