@@ -122,7 +122,10 @@ export class Link implements ConnectionHandler {
     }
     this.#setActive(conn);
     this.#state = "ready";
-    const tick = Math.max(5, Math.min(1000, Math.floor(this.#deadLinkMs / 6), Math.floor(this.#maxAgeMs / 4)));
+    const tick = Math.max(
+      5,
+      Math.min(1000, Math.floor(this.#deadLinkMs / 6), Math.floor(this.#maxAgeMs / 4)),
+    );
     this.#watchdog = setInterval(() => this.#check(), tick);
     unref(this.#watchdog);
   }

@@ -23,7 +23,9 @@ test("Reconciler: orders lost in a dropped connection are resolved against the e
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) => router.placeOrder(restingBuy({ newClientOrderId: `rec-${i}` }))),
     );
-    const unknown = results.filter((r) => r.status === "rejected" && r.reason instanceof UnknownOrderStateError);
+    const unknown = results.filter((r) =>
+      r.status === "rejected" && r.reason instanceof UnknownOrderStateError
+    );
     assert.ok(unknown.length > 0, "some orders must be in flight when the connection drops");
     assert.equal(tracker.count("unknown"), unknown.length);
     sim.setFaults({});
@@ -31,7 +33,9 @@ test("Reconciler: orders lost in a dropped connection are resolved against the e
     reconciler.start();
     await waitFor(() => tracker.count("unknown") === 0, "reconciliation", 10_000);
     // Every order the exchange holds is tracked as open; every order it does not hold was never placed.
-    const onExchange = new Set(sim.orders().filter((o) => o.clientOrderId.startsWith("rec-")).map((o) => o.clientOrderId));
+    const onExchange = new Set(
+      sim.orders().filter((o) => o.clientOrderId.startsWith("rec-")).map((o) => o.clientOrderId),
+    );
     const tracked = new Set(tracker.list().map((o) => o.clientOrderId));
     assert.deepEqual([...tracked].sort(), [...onExchange].sort());
     assert.equal(resolved.length, unknown.length);

@@ -278,7 +278,9 @@ test("Router: a silent exchange is detected as a dead link and the router reconn
     );
     await waitFor(() => router.metrics.reconnects >= 1 && router.connected, "reconnect after silence");
     // The silent simulator drops requests unexecuted; the query on the new link gives a definite answer.
-    await assert.rejects(router.queryOrder({ symbol: "BTCUSDT", origClientOrderId: "silent-1" }), { code: -2013 });
+    await assert.rejects(router.queryOrder({ symbol: "BTCUSDT", origClientOrderId: "silent-1" }), {
+      code: -2013,
+    });
     assert.equal((await router.placeOrder(restingBuy())).status, "NEW");
   } finally {
     await router.close();
