@@ -37,25 +37,19 @@ function cleanEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
+const DENO_RUN = ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-write", "--allow-sys"];
+
 function spawnDeno(
-  path: string,
+  command: string,
   args: string[],
+  cwd: string,
   env: Record<string, string>,
   onOut: (s: string) => void,
   onErr: (s: string) => void,
 ): Raw {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-net",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      path,
-      ...args,
-    ],
-    cwd: REPO,
+  const child = new Deno.Command(command, {
+    args,
+    cwd,
     env,
     clearEnv: true,
     stdin: "null",
@@ -81,14 +75,15 @@ function spawnDeno(
 }
 
 function spawnNode(
-  path: string,
+  command: string,
   args: string[],
+  cwd: string,
   env: Record<string, string>,
   onOut: (s: string) => void,
   onErr: (s: string) => void,
 ): Raw {
-  const proc = spawn(process.execPath, [path, ...args], {
-    cwd: REPO,
+  const proc = spawn(command, args, {
+    cwd,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -102,8 +97,25 @@ function spawnNode(
   };
 }
 
+/** Runs a TypeScript entry point of the repo on the runtime running the tests. */
 export function spawnScript(script: string, args: string[], env: Record<string, string> = {}): Child {
   const path = fileURLToPath(new URL(script, new URL("file://" + REPO)));
+  const isDeno = "Deno" in globalThis;
+  return spawnProcess(
+    isDeno ? Deno.execPath() : process.execPath,
+    isDeno ? [...DENO_RUN, path, ...args] : [path, ...args],
+    REPO,
+    env,
+  );
+}
+
+/** Runs an executable (the compiled binary) in `cwd` with a clean environment plus `env`. */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Child {
   let out = "";
   let err = "";
   let exitResult: number | string | undefined;
@@ -112,8 +124,9 @@ export function spawnScript(script: string, args: string[], env: Record<string, 
     for (const w of waiters) w();
   };
   const raw = ("Deno" in globalThis ? spawnDeno : spawnNode)(
-    path,
+    command,
     args,
+    cwd,
     cleanEnv(env),
     (s) => out += s,
     (s) => {
