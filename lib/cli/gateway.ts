@@ -9,6 +9,8 @@ import { networkInterfaces } from "node:os";
 import { createControlApp } from "../control/app.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { Router, type RouterOptions } from "../orders/router.ts";
+import { OrderTracker } from "../orders/order_tracker.ts";
+import { Reconciler } from "../orders/reconciler.ts";
 import { type Simulator, startSimulator } from "../sim/mod.ts";
 import { banner, type BannerFacts } from "./banner.ts";
 import { type Config, isLoopbackHost } from "./config.ts";
@@ -38,6 +40,8 @@ export interface GatewayOptions {
 /** A running gateway. */
 export interface Gateway {
   readonly router: Router;
+  /** Orders this router placed that are open, pending or unknown. */
+  readonly tracker: OrderTracker;
   readonly server: ControlServer;
   /** The embedded simulator, in simulator mode. */
   readonly simulator: Simulator | undefined;
@@ -64,11 +68,13 @@ export interface Gateway {
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, log } = options;
+  const tracker = new OrderTracker();
   const routerOptions: RouterOptions = {
     url: config.endpoint ?? "",
     apiKey: "",
     requestTimeoutMs: config.requestTimeoutMs,
     onEvent: (event) => logRouterEvent(log, event),
+    journal: tracker,
   };
   if (config.recvWindow !== undefined) routerOptions.recvWindow = config.recvWindow;
 
@@ -95,10 +101,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     throw new StartError(`cannot connect to ${routerOptions.url}: ${(e as Error).message}`);
   }
 
+  // Unknown outcomes (timeouts, drops) are resolved against the exchange in the background, never resent.
+  const reconciler = new Reconciler({ router, tracker, recvWindowMs: config.recvWindow ?? 5000 });
+  reconciler.start();
+
   // The port is known once bound (port 0 = ephemeral); the Host check reads it per request.
   const bound: { port?: number } = {};
   const app = createControlApp({
     router,
+    tracker,
     mode: config.mode,
     endpoint: routerOptions.url,
     guard: {
@@ -112,6 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   try {
     server = await serve({ hostname: config.host, port: config.port, fetch: app.fetch });
   } catch (e) {
+    reconciler.stop();
     await router.close();
     await simulator?.close();
     throw new StartError(
@@ -131,11 +143,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let stopping: Promise<void> | undefined;
   return {
     router,
+    tracker,
     server,
     simulator,
     endpoint: routerOptions.url,
     banner: (format) => banner(facts, format),
-    shutdown: () => stopping ??= stop(router, server, simulator, config.requestTimeoutMs + 1000),
+    shutdown: () => {
+      reconciler.stop();
+      return stopping ??= stop(router, server, simulator, config.requestTimeoutMs + 1000);
+    },
   };
 }
 

@@ -11,6 +11,8 @@
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Router } from "../orders/router.ts";
+import type { OrderTracker } from "../orders/order_tracker.ts";
+import { cancelAllTracked } from "../orders/cancel_all.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from "./body.ts";
 import { invalid, LOCAL_CODES, toHttpError } from "./errors.ts";
 import { type GuardOptions, RequestGuard } from "./guard.ts";
@@ -23,6 +25,7 @@ import {
   orderRefSchema,
   placeSchema,
   positionsSchema,
+  trackedOrdersSchema,
 } from "./schemas.ts";
 import { validate } from "./validation.ts";
 
@@ -62,6 +65,11 @@ export interface ControlAppOptions {
   maxBodyBytes?: number;
   /** Milliseconds clock (for uptime); default `performance.now`. */
   now?: () => number;
+  /**
+   * The router's own order book (open, pending and unknown orders): listed by `GET /orders` without an id,
+   * counted in /health and /metrics, and cancelled by `POST /halt`.
+   */
+  tracker?: OrderTracker;
   /** Operator-relevant happenings: resumes, and gateway bugs behind a 500. Never per-order. */
   onNotice?: (level: "info" | "error", msg: string, fields: Record<string, string>) => void;
 }
@@ -135,7 +143,16 @@ export function createControlApp(options: ControlAppOptions): Hono {
   });
 
   app.get("/orders", async (c) => {
-    return c.json(await router.queryOrder(validate(orderRefSchema, query(c.req.url))));
+    const q = query(c.req.url);
+    if (q.orderId === undefined && q.origClientOrderId === undefined) {
+      // No id: the orders this router tracks (open, pending, unknown), optionally for one symbol.
+      const { symbol, state } = validate(trackedOrdersSchema, q);
+      const orders = (options.tracker?.list(state) ?? []).filter((o) =>
+        symbol === undefined || o.symbol === symbol
+      );
+      return c.json(orders);
+    }
+    return c.json(await router.queryOrder(validate(orderRefSchema, q)));
   });
 
   app.patch("/orders", async (c) => {
@@ -179,6 +196,7 @@ export function createControlApp(options: ControlAppOptions): Hono {
       haltReason: halted ?? null,
       inFlight: router.inFlight,
       clockOffsetMs: router.clockOffsetMs,
+      orders: orderCounts(options.tracker),
       rateLimits: router.rateLimits,
     };
     return c.json(health, connected ? 200 : 503);
@@ -193,6 +211,7 @@ export function createControlApp(options: ControlAppOptions): Hono {
       inFlight: router.inFlight,
       clockOffsetMs: router.clockOffsetMs,
       uptimeS: Math.floor((now() - startedAt) / 1000),
+      orders: orderCounts(options.tracker),
     });
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   });
@@ -201,7 +220,16 @@ export function createControlApp(options: ControlAppOptions): Hono {
     const { reason } = validate(haltSchema, await body(c.req.raw, true));
     const why = reason ?? "halted via control plane";
     router.halt(why); // the router reports the halt itself (one log line via its onEvent)
-    return c.json({ halted: true, reason: why });
+    // Halt = no new orders + cancel every order this router knows to be open.
+    const report = options.tracker
+      ? await cancelAllTracked(router, options.tracker)
+      : { canceled: [], failed: [] };
+    if (report.failed.length > 0) {
+      notice("error", "halt: some cancels failed", {
+        failed: report.failed.map((f) => f.clientOrderId).join(","),
+      });
+    }
+    return c.json({ halted: true, reason: why, ...report });
   });
 
   app.post("/resume", async (c) => {
@@ -213,6 +241,16 @@ export function createControlApp(options: ControlAppOptions): Hono {
   });
 
   return app;
+}
+
+/** Counts of tracked orders for /health and /metrics. */
+function orderCounts(tracker: OrderTracker | undefined) {
+  return {
+    open: tracker?.count("open") ?? 0,
+    pending: tracker?.count("pending") ?? 0,
+    unknown: tracker?.count("unknown") ?? 0,
+    reconciled: tracker?.resolvedTotal ?? 0,
+  };
 }
 
 /** The query string as an object; a repeated parameter is refused rather than silently picking one. */

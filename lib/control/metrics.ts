@@ -22,6 +22,8 @@ export interface MetricsSnapshot {
   readonly inFlight: number;
   readonly clockOffsetMs: number;
   readonly uptimeS: number;
+  /** Tracked orders by state, and unknown outcomes resolved by reconciliation. */
+  readonly orders?: { open: number; pending: number; unknown: number; reconciled: number };
 }
 
 /** Methods always listed, so dashboards see zeros instead of missing series. */
@@ -121,6 +123,17 @@ export function prometheusText(s: MetricsSnapshot): string {
   gauge("lightning_in_flight", "Exchange requests awaiting an answer.", s.inFlight);
   gauge("lightning_clock_offset_seconds", "Exchange clock minus local clock.", s.clockOffsetMs / 1000);
   gauge("lightning_uptime_seconds", "Seconds since the gateway started.", s.uptimeS);
+  if (s.orders !== undefined) {
+    family("lightning_orders", "gauge", "Orders this router tracks, by state (open, pending, unknown).");
+    for (const state of ["open", "pending", "unknown"] as const) {
+      out.push(`lightning_orders{state="${state}"} ${s.orders[state]}`);
+    }
+    counter(
+      "lightning_orders_reconciled_total",
+      "Orders whose unknown outcome was resolved by reconciliation.",
+      s.orders.reconciled,
+    );
+  }
   return out.join("\n") + "\n";
 }
 

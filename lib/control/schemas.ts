@@ -205,6 +205,19 @@ export const orderRefSchema = z.strictObject(orderRefShape).transform((r, ctx): 
 });
 
 /**
+ * `GET /orders` without an id: list the router's tracked orders, optionally one symbol or one state.
+ *
+ * @example
+ * ```ts
+ * trackedOrdersSchema.parse({ state: "unknown" }); // { state: "unknown" }
+ * ```
+ */
+export const trackedOrdersSchema = z.strictObject({
+  symbol: symbol().optional(),
+  state: z.enum(["open", "pending", "unknown"]).optional(),
+}).transform((q) => compact<{ symbol?: string; state?: "open" | "pending" | "unknown" }>(q));
+
+/**
  * `DELETE /orders` query: an order (symbol + orderId/origClientOrderId) or an algo order (algoId/clientAlgoId).
  *
  * @example

@@ -5,6 +5,7 @@
 
 import { connect } from "node:net";
 import { Router } from "../../lib/orders/router.ts";
+import { OrderTracker } from "../../lib/orders/order_tracker.ts";
 import { type Simulator, type SimulatorFaults, startSimulator } from "../../lib/sim/mod.ts";
 import { createControlApp } from "../../lib/control/app.ts";
 import { type ControlServer, serve } from "../../lib/control/server.ts";
@@ -37,6 +38,7 @@ export interface CallResult {
 export interface Stack {
   sim: Simulator;
   router: Router;
+  tracker: OrderTracker;
   server: ControlServer;
   url: string;
   notices: string[];
@@ -52,7 +54,9 @@ export async function startStack(
     hmacKeys: [{ apiKey: API_KEY, secretKey: SECRET_KEY }],
     ...(options.faults ? { faults: options.faults } : {}),
   });
+  const tracker = new OrderTracker();
   const router = await Router.connect({
+    journal: tracker,
     url: sim.url,
     apiKey: API_KEY,
     secretKey: SECRET_KEY,
@@ -64,6 +68,7 @@ export async function startStack(
   const bound: { port?: number } = {};
   const app = createControlApp({
     router,
+    tracker,
     mode: "simulator",
     endpoint: sim.url,
     guard: { port: () => bound.port, ...(options.token === undefined ? {} : { token: options.token }) },
@@ -91,6 +96,7 @@ export async function startStack(
   return {
     sim,
     router,
+    tracker,
     server,
     url: server.url,
     notices,

@@ -23,14 +23,21 @@ test("GET /health reports mode, connection, auth, uptime, halt state and in-flig
   }
 });
 
-test("POST /halt blocks new orders (503, code -10) but allows cancels; POST /resume lifts it", async () => {
+test("POST /halt cancels every open order, blocks new ones (503, -10), lets cancels out; /resume lifts it", async () => {
   const s = await startStack();
   try {
     const resting = await s.call("POST", "/orders", { json: LIMIT_ORDER });
     assert.equal(resting.status, 200);
     const halt = await s.call("POST", "/halt", { json: { reason: "news at 14:30" } });
     assert.equal(halt.status, 200);
-    assert.deepEqual(halt.body, { halted: true, reason: "news at 14:30" });
+    assert.deepEqual(halt.body, {
+      halted: true,
+      reason: "news at 14:30",
+      canceled: [resting.body.clientOrderId],
+      failed: [],
+    });
+    assert.equal(s.sim.orders().find((o) => o.orderId === resting.body.orderId)?.status, "CANCELED");
+    assert.deepEqual((await s.call("GET", "/orders")).body, [], "nothing left open");
     const before = s.sim.stats().requests;
     const place = await s.call("POST", "/orders", { json: LIMIT_ORDER });
     assert.equal(place.status, 503);
@@ -56,9 +63,10 @@ test("POST /halt blocks new orders (503, code -10) but allows cancels; POST /res
     assert.equal(health.body.status, "halted");
     assert.equal(health.body.halted, true);
     assert.equal(health.body.haltReason, "news at 14:30");
+    // Cancels still reach the exchange while halted (this one is already gone: the exchange says -2011).
     const cancel = await s.call("DELETE", `/orders?symbol=BTCUSDT&orderId=${resting.body.orderId}`);
-    assert.equal(cancel.status, 200);
-    assert.equal(cancel.body.status, "CANCELED");
+    assert.equal(cancel.status, 400);
+    assert.equal(cancel.body.code, -2011);
     const resume = await s.call("POST", "/resume");
     assert.deepEqual(resume.body, { halted: false });
     assert.deepEqual(s.notices, ["info orders resumed"]);
@@ -131,6 +139,43 @@ test("when the exchange is gone: /health 503, orders 503 (code -11), nothing thr
     assert.equal(balance.status, 503);
     const metrics = await s.call("GET", "/metrics");
     assert.match(metrics.body, /^lightning_connected 0$/m);
+  } finally {
+    await s.close();
+  }
+});
+
+test("GET /orders without an id lists the tracked orders (open, pending, unknown), by symbol or state", async () => {
+  const s = await startStack();
+  try {
+    const a = await s.call("POST", "/orders", { json: { ...LIMIT_ORDER, newClientOrderId: "list-a" } });
+    await s.call("POST", "/orders", {
+      json: {
+        symbol: "ETHUSDT",
+        side: "BUY",
+        type: "LIMIT",
+        quantity: "0.01",
+        price: "2900",
+        timeInForce: "GTC",
+      },
+    });
+    assert.equal(a.status, 200);
+    const all = await s.call("GET", "/orders");
+    assert.equal(all.status, 200);
+    assert.equal(all.body.length, 2);
+    const btc = await s.call("GET", "/orders?symbol=BTCUSDT&state=open");
+    assert.deepEqual(btc.body.map((o: { clientOrderId: string }) => o.clientOrderId), ["list-a"]);
+    assert.equal(btc.body[0].orderId, a.body.orderId);
+    assert.equal((await s.call("GET", "/orders?state=unknown")).body.length, 0);
+    const health = await s.call("GET", "/health");
+    assert.deepEqual(health.body.orders, { open: 2, pending: 0, unknown: 0, reconciled: 0 });
+    const metrics = await s.call("GET", "/metrics");
+    assert.match(metrics.body, /lightning_orders\{state="open"\} 2/);
+    await s.call("DELETE", `/orders?symbol=BTCUSDT&orderId=${a.body.orderId}`);
+    assert.equal(
+      (await s.call("GET", "/orders?symbol=BTCUSDT")).body.length,
+      0,
+      "a cancelled order is dropped",
+    );
   } finally {
     await s.close();
   }

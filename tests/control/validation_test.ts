@@ -66,7 +66,8 @@ test("GET/DELETE/PATCH /orders validation names the field; nothing reaches the e
   try {
     await nothingSent(s, async () => {
       const cases: [string, string, unknown, RegExp][] = [
-        ["GET", "/orders?symbol=BTCUSDT", undefined, /^orderId: orderId or origClientOrderId is required$/],
+        ["GET", "/orders?symbol=BTCUSDT&state=closed", undefined, /^state: /],
+        ["GET", "/orders?state=open&verbose=1", undefined, /^unknown field: verbose$/],
         ["GET", "/orders?orderId=1", undefined, /^symbol: required$/],
         ["GET", "/orders?symbol=BTCUSDT&orderId=abc", undefined, /^orderId: expected a positive integer$/],
         ["GET", "/orders?symbol=BTCUSDT&orderId=1&orderId=2", undefined, /^orderId: given more than once$/],
