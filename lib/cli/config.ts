@@ -18,6 +18,10 @@ import { helpText } from "./help.ts";
 export const PRODUCTION_WS_URL = "wss://ws-fapi.binance.com/ws-fapi/v1";
 /** Binance USDⓈ-M Futures ws-fapi, testnet. */
 export const TESTNET_WS_URL = "wss://testnet.binancefuture.com/ws-fapi/v1";
+/** Binance USDⓈ-M REST base URL (production), used only by the dead-man's switch. */
+export const PRODUCTION_REST_URL = "https://fapi.binance.com";
+/** Binance USDⓈ-M REST base URL (testnet). */
+export const TESTNET_REST_URL = "https://testnet.binancefuture.com";
 
 /** Where orders go: the embedded simulator, Binance, the Binance testnet, or an endpoint given by URL. */
 export type Mode = "simulator" | "production" | "testnet" | "custom";
@@ -40,6 +44,10 @@ export interface Config {
   readonly recvWindow: number | undefined;
   readonly dataDir: string;
   readonly logFormat: "text" | "json";
+  /** Dead-man's switch countdown (ms); undefined = off. */
+  readonly deadManMs: number | undefined;
+  /** REST base URL for the dead-man's switch; undefined in simulator mode (the simulator's is used). */
+  readonly restUrl: string | undefined;
   /** A plain view with every secret replaced by `[redacted]`, for banners and debugging. */
   redacted(): Record<string, unknown>;
 }
@@ -110,6 +118,10 @@ const FIELDS = {
   recvWindow: integer(1, 60_000),
   dataDir: z.string().min(1, { error: "must not be empty" }),
   logFormat: z.enum(["text", "json"], { error: "expected text or json" }),
+  deadManMs: integer(5_000, 86_400_000),
+  restUrl: z.string().trim().refine((s) => /^https?:\/\/[^\s/]+/.test(s) && URL.canParse(s), {
+    error: "expected an http:// or https:// URL",
+  }).transform((s) => s.replace(/\/+$/, "")),
 } as const satisfies Record<SettingKey, z.ZodType>;
 
 type Values = { -readonly [K in SettingKey]?: z.output<typeof FIELDS[K]> };
@@ -197,6 +209,12 @@ function assemble(v: Values, sources: Map<SettingKey, string>, problems: string[
     mode = v.wsUrl !== undefined ? "custom" : v.testnet === true ? "testnet" : "production";
     endpoint = v.wsUrl ?? (v.testnet === true ? TESTNET_WS_URL : PRODUCTION_WS_URL);
   }
+  let restUrl = v.restUrl;
+  if (mode === "production") restUrl ??= PRODUCTION_REST_URL;
+  if (mode === "testnet") restUrl ??= TESTNET_REST_URL;
+  if (mode === "custom" && v.deadManMs !== undefined && restUrl === undefined) {
+    problems.push(`${name("deadManMs")}: with a custom --ws-url, also set --rest-url / BINANCE_REST_URL`);
+  }
   const host = v.host;
   if (host !== undefined && !isLoopbackHost(host) && v.token === undefined) {
     problems.push(
@@ -218,6 +236,8 @@ function assemble(v: Values, sources: Map<SettingKey, string>, problems: string[
     recvWindow: v.recvWindow,
     dataDir: v.dataDir!,
     logFormat: v.logFormat!,
+    deadManMs: v.deadManMs,
+    restUrl,
     redacted() {
       return {
         mode,
@@ -233,6 +253,8 @@ function assemble(v: Values, sources: Map<SettingKey, string>, problems: string[
         recvWindow: v.recvWindow ?? "(exchange default)",
         dataDir: v.dataDir,
         logFormat: v.logFormat,
+        deadManMs: v.deadManMs ?? "(off)",
+        restUrl: restUrl ?? "(simulator)",
       };
     },
   };

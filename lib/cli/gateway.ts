@@ -11,6 +11,9 @@ import { type ControlServer, serve } from "../control/server.ts";
 import { Router, type RouterOptions } from "../orders/router.ts";
 import { OrderTracker } from "../orders/order_tracker.ts";
 import { Reconciler } from "../orders/reconciler.ts";
+import { DeadManSwitch } from "../orders/dead_man_switch.ts";
+import { createHmacSigner } from "../signing/hmac_signer.ts";
+import { Ed25519Signer } from "../signing/ed25519_signer.ts";
 import { type Simulator, startSimulator } from "../sim/mod.ts";
 import { banner, type BannerFacts } from "./banner.ts";
 import { type Config, isLoopbackHost } from "./config.ts";
@@ -79,6 +82,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (config.recvWindow !== undefined) routerOptions.recvWindow = config.recvWindow;
 
   let simulator: Simulator | undefined;
+  let restUrl = config.restUrl;
+  /** Signs REST query strings (dead-man's switch): HMAC hex, or Ed25519 base64. */
+  let restSign: (query: string) => string | Promise<string>;
   const creds = config.credentials;
   if (creds === undefined) {
     // Fresh random credentials per start: nothing to configure, nothing that could work elsewhere.
@@ -86,11 +92,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const secretKey = randomHex(32);
     simulator = await startSimulator({ port: 0, hmacKeys: [{ apiKey, secretKey }] });
     Object.assign(routerOptions, { url: simulator.url, apiKey, secretKey });
+    restUrl = simulator.httpUrl;
+    const hmac = createHmacSigner(secretKey);
+    restSign = (q) => hmac.hex(q);
   } else if (creds.kind === "hmac") {
     Object.assign(routerOptions, { apiKey: creds.apiKey.reveal(), secretKey: creds.secretKey.reveal() });
+    const hmac = createHmacSigner(creds.secretKey.reveal());
+    restSign = (q) => hmac.hex(q);
   } else {
     routerOptions.apiKey = creds.apiKey.reveal();
     routerOptions.privateKeyPem = await readPrivateKey(creds.privateKeyPath, options.readTextFile);
+    const pem = routerOptions.privateKeyPem;
+    let ed: Promise<Ed25519Signer> | undefined;
+    restSign = async (q) => (await (ed ??= Ed25519Signer.fromPem(pem))).sign(q);
   }
 
   let router: Router;
@@ -104,6 +118,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Unknown outcomes (timeouts, drops) are resolved against the exchange in the background, never resent.
   const reconciler = new Reconciler({ router, tracker, recvWindowMs: config.recvWindow ?? 5000 });
   reconciler.start();
+  // If the router dies, the exchange's countdown cancels what it left open.
+  const deadMan = config.deadManMs === undefined || restUrl === undefined ? undefined : new DeadManSwitch({
+    restUrl,
+    apiKey: routerOptions.apiKey,
+    sign: restSign,
+    countdownMs: config.deadManMs,
+    symbols: () => tracker.symbols(),
+    now: () => Date.now() + router.clockOffsetMs,
+    onError: (symbol, error) => log.warn("dead-man's switch refresh failed", { symbol, error }),
+  });
+  deadMan?.start();
 
   // The port is known once bound (port 0 = ephemeral); the Host check reads it per request.
   const bound: { port?: number } = {};
@@ -124,6 +149,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     server = await serve({ hostname: config.host, port: config.port, fetch: app.fetch });
   } catch (e) {
     reconciler.stop();
+    await deadMan?.stop();
     await router.close();
     await simulator?.close();
     throw new StartError(
@@ -150,7 +176,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     banner: (format) => banner(facts, format),
     shutdown: () => {
       reconciler.stop();
-      return stopping ??= stop(router, server, simulator, config.requestTimeoutMs + 1000);
+      return stopping ??= stop(router, server, simulator, config.requestTimeoutMs + 1000, deadMan);
     },
   };
 }
@@ -160,12 +186,15 @@ async function stop(
   server: ControlServer,
   simulator: Simulator | undefined,
   graceMs: number,
+  deadMan: DeadManSwitch | undefined,
 ) {
   router.halt("shutting down");
   const closed = server.close();
   // HTTP requests in progress wait on exchange answers; the router answers or times them out within graceMs.
   const deadline = Date.now() + graceMs;
   while (router.inFlight > 0 && Date.now() < deadline) await delay(10);
+  // A clean stop disarms the countdown: orders left open are the operator's choice, not a crash.
+  await deadMan?.stop();
   await router.close(); // fails whatever is still in flight: those HTTP requests get their 504/503 now
   await Promise.race([closed, delay(1000)]);
   await simulator?.close();

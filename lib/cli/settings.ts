@@ -24,7 +24,9 @@ export type SettingKey =
   | "requestTimeoutMs"
   | "recvWindow"
   | "dataDir"
-  | "logFormat";
+  | "logFormat"
+  | "deadManMs"
+  | "restUrl";
 
 /** One row of the settings table. */
 export interface Setting {
@@ -134,6 +136,25 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       default: "5000",
       group: "Exchange",
       help: "Time an exchange request may take before its outcome is reported unknown (orders) or failed.",
+    },
+    {
+      key: "deadManMs",
+      flag: "--dead-man-ms",
+      env: "ROUTER_DEAD_MAN_MS",
+      kind: "value",
+      arg: "MS",
+      group: "Exchange",
+      help: "Dead-man's switch: keep the exchange's countdown cancel-all armed at MS (>= 5000) for every " +
+        "symbol with open orders, refreshed every MS/3; if the router dies, the exchange cancels them. Off when unset.",
+    },
+    {
+      key: "restUrl",
+      flag: "--rest-url",
+      env: "BINANCE_REST_URL",
+      kind: "value",
+      arg: "URL",
+      group: "Exchange",
+      help: "REST base URL for the dead-man's switch (default: production or testnet to match the endpoint).",
     },
     {
       key: "host",

@@ -178,3 +178,27 @@ test("config: secrets are redacted in JSON, String, inspect and redacted()", () 
   const bad = problems([], { BINANCE_API_KEY: "has space in it", BINANCE_SECRET_KEY: SECRET });
   assert.ok(!bad.includes("has space"), bad);
 });
+
+test("config: dead-man's switch bounds, REST URL defaults, and custom endpoints need a REST URL", () => {
+  assert.equal(run([]).deadManMs, undefined);
+  assert.equal(run(["--dead-man-ms", "60000"], HMAC_ENV).restUrl, "https://fapi.binance.com");
+  assert.equal(
+    run(["--testnet", "--dead-man-ms", "60000"], HMAC_ENV).restUrl,
+    "https://testnet.binancefuture.com",
+  );
+  assert.match(problems(["--dead-man-ms", "100"]), /^--dead-man-ms: expected a whole number 5000-86400000/);
+  assert.match(
+    problems(["--ws-url", "ws://127.0.0.1:9/ws-fapi/v1", "--dead-man-ms", "60000"], HMAC_ENV),
+    /--dead-man-ms: with a custom --ws-url, also set --rest-url/,
+  );
+  const c = run([
+    "--ws-url",
+    "ws://127.0.0.1:9/x",
+    "--dead-man-ms",
+    "9000",
+    "--rest-url",
+    "http://127.0.0.1:9/",
+  ], HMAC_ENV);
+  assert.equal(c.restUrl, "http://127.0.0.1:9");
+  assert.equal(c.deadManMs, 9000);
+});
