@@ -16,7 +16,9 @@ export const CLIENT_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 /** Decimal text: digits, optionally a dot and more digits. */
 export const DECIMAL_RE = /^\d+(\.\d+)?$/;
 /** Symbols: letters (Binance lists some non-ASCII ones), digits and underscores. */
-export const SYMBOL_RE = /^[\p{L}\p{N}_]{1,40}$/u;
+// Upper-case ASCII letters, digits and "_" (delivery contracts), or non-ASCII letters/digits (Binance lists
+// Chinese-named symbols since 2025-10). Lower case is never a Binance symbol: refused rather than sent.
+export const SYMBOL_RE = /^(?:[A-Z0-9_]|(?![\x00-\x7f])[\p{L}\p{N}]){1,40}$/u;
 
 /**
  * A field that converts its input with `convert`, failing with "required" when absent and with
@@ -72,9 +74,14 @@ export function numberToDecimal(n: number): string | undefined {
  * ```
  */
 export function decimal() {
-  return field('a decimal string like "0.001"', (v) => {
+  return field('a positive decimal string like "0.001"', (v) => {
+    // A JSON number past 2^53 has already lost digits in JSON.parse: only a string can carry it exactly.
+    if (typeof v === "number" && !(Math.abs(v) <= Number.MAX_SAFE_INTEGER)) return undefined;
     const text = typeof v === "number" ? numberToDecimal(v) : typeof v === "string" ? v : undefined;
-    return text !== undefined && text.length <= 40 && DECIMAL_RE.test(text) ? text : undefined;
+    // Zero is never a valid price, quantity, trigger or rate.
+    return text !== undefined && text.length <= 40 && DECIMAL_RE.test(text) && /[1-9]/.test(text)
+      ? text
+      : undefined;
   });
 }
 
