@@ -6,10 +6,14 @@
  */
 
 import { networkInterfaces } from "node:os";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { createControlApp } from "../control/app.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { Router, type RouterOptions } from "../orders/router.ts";
 import { OrderTracker } from "../orders/order_tracker.ts";
+import { combineHooks } from "../orders/journal_hooks.ts";
+import { journalHooks, OrderJournal } from "../journal/mod.ts";
 import { Reconciler } from "../orders/reconciler.ts";
 import { DeadManSwitch } from "../orders/dead_man_switch.ts";
 import { createHmacSigner } from "../signing/hmac_signer.ts";
@@ -72,12 +76,35 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, log } = options;
   const tracker = new OrderTracker();
+  // The journal first: orders a crashed run left behind are known before anything connects.
+  let journal: OrderJournal;
+  let restored: number;
+  // One journal per exchange: a testnet run must not reconcile production orders. The simulator's exchange
+  // starts empty every run, so its journal does too.
+  const journalDir = join(config.dataDir, config.mode);
+  try {
+    if (config.mode === "simulator") rmSync(journalDir, { recursive: true, force: true });
+    const opened = OrderJournal.open({ dir: journalDir });
+    journal = opened.journal;
+    const { recovery } = opened;
+    for (const i of recovery.unresolved) tracker.restore(i.cid, i.method, i.params, i.ts);
+    restored = recovery.unresolved.length;
+    if (recovery.corrupt.length > 0) {
+      const first = recovery.corrupt[0]!;
+      log.warn("journal: unreadable records skipped", {
+        count: String(recovery.corrupt.length),
+        first: `${first.file}:${first.line} ${first.reason}`,
+      });
+    }
+  } catch (e) {
+    throw new StartError(`--data-dir / ROUTER_DATA_DIR: ${(e as Error).message}`);
+  }
   const routerOptions: RouterOptions = {
     url: config.endpoint ?? "",
     apiKey: "",
     requestTimeoutMs: config.requestTimeoutMs,
     onEvent: (event) => logRouterEvent(log, event),
-    journal: tracker,
+    journal: combineHooks(tracker, journalHooks(journal)),
   };
   if (config.recvWindow !== undefined) routerOptions.recvWindow = config.recvWindow;
 
@@ -112,12 +139,34 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     router = await Router.connect(routerOptions);
   } catch (e) {
     await simulator?.close();
+    journal.close();
     throw new StartError(`cannot connect to ${routerOptions.url}: ${(e as Error).message}`);
   }
 
   // Unknown outcomes (timeouts, drops) are resolved against the exchange in the background, never resent.
-  const reconciler = new Reconciler({ router, tracker, recvWindowMs: config.recvWindow ?? 5000 });
+  const reconciler = new Reconciler({
+    router,
+    tracker,
+    recvWindowMs: config.recvWindow ?? 5000,
+    sink: { resolved: (cid, status, orderId) => journal.appendResolved(cid, status, orderId) },
+  });
   reconciler.start();
+  if (restored > 0) {
+    // Orders from the last run are reconciled before new orders are accepted (cancels still go out).
+    const reason = `reconciling ${restored} orders from the journal`;
+    router.halt(reason);
+    log.info("journal: reconciling orders from the last run", { orders: String(restored) });
+    void reconciler.settle(60_000).then((left) => {
+      if (left > 0) {
+        log.error("journal: orders still unknown; new orders stay halted (POST /resume to override)", {
+          unknown: String(left),
+        });
+      } else if (router.halted === reason) {
+        router.resume();
+        log.info("journal: reconciled; orders resumed", { reconciled: String(tracker.resolvedTotal) });
+      }
+    });
+  }
   // If the router dies, the exchange's countdown cancels what it left open.
   const deadMan = config.deadManMs === undefined || restUrl === undefined ? undefined : new DeadManSwitch({
     restUrl,
@@ -152,6 +201,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await deadMan?.stop();
     await router.close();
     await simulator?.close();
+    journal.close();
     throw new StartError(
       `--host/--port: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,
     );
@@ -176,7 +226,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     banner: (format) => banner(facts, format),
     shutdown: () => {
       reconciler.stop();
-      return stopping ??= stop(router, server, simulator, config.requestTimeoutMs + 1000, deadMan);
+      return stopping ??= stop(router, server, simulator, config.requestTimeoutMs + 1000, deadMan).finally(
+        () => journal.close(),
+      );
     },
   };
 }

@@ -93,10 +93,12 @@ export class OrderTracker implements OrderJournalHooks {
 
   /** Records an order whose outcome is unknown from an earlier run (journal recovery). */
   restore(clientOrderId: string, method: string, params: Params, intentAt: number): void {
+    const o = fromParams(clientOrderId, method, params, intentAt);
+    // Algo orders cannot be queried over ws-fapi: listed as open but unverified rather than blocking on them.
     this.#orders.set(clientOrderId, {
-      ...fromParams(clientOrderId, method, params, intentAt),
-      status: "UNKNOWN",
-      state: "unknown",
+      ...o,
+      status: o.algo ? "UNVERIFIED" : "UNKNOWN",
+      state: o.algo ? "open" : "unknown",
     });
   }
 

@@ -84,18 +84,21 @@ export class Reconciler {
     this.#timer = undefined;
   }
 
-  /** One pass over every unknown order; returns how many are still unknown. Passes never overlap. */
+  /**
+   * One pass over every unknown order; returns how many can still be resolved (algo orders cannot be
+   * queried over ws-fapi and are not counted). Passes never overlap.
+   */
   async runOnce(): Promise<number> {
-    if (this.#running || !this.#router.connected) return this.#tracker.count("unknown");
+    const left = () => this.#tracker.list("unknown").filter((o) => !o.algo);
+    if (this.#running || !this.#router.connected) return left().length;
     this.#running = true;
     this.#passes++;
     try {
-      const unknown = this.#tracker.list("unknown").filter((o) => !o.algo);
-      await Promise.all(unknown.map((o) => this.#resolve(o.clientOrderId, o.symbol, o.intentAt)));
+      await Promise.all(left().map((o) => this.#resolve(o.clientOrderId, o.symbol, o.intentAt)));
     } finally {
       this.#running = false;
     }
-    return this.#tracker.count("unknown");
+    return left().length;
   }
 
   /** Runs passes until no unknown order remains or `timeoutMs` passes; returns how many remain. */

@@ -4,9 +4,14 @@ import { type Config, parseConfig } from "../../lib/cli/config.ts";
 import { type Gateway, StartError, startGateway } from "../../lib/cli/gateway.ts";
 import { createLogger } from "../../lib/cli/log.ts";
 import { startSimulator } from "../../lib/sim/mod.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
+/** A config with a fresh data directory (the journal), unless the test names one. */
 function config(args: string[], env: Record<string, string> = {}): Config {
-  const parsed = parseConfig({ args, env });
+  const dir = args.includes("--data-dir") ? [] : ["--data-dir", mkdtempSync(join(tmpdir(), "lr-gateway-"))];
+  const parsed = parseConfig({ args: [...args, ...dir], env });
   if (parsed.kind !== "run") throw new Error("expected a run config");
   return parsed.config;
 }

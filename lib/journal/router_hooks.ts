@@ -1,0 +1,47 @@
+/**
+ * Connects the journal to the router: the router's order hooks (intent before sending, then the outcome)
+ * become journal records.
+ *
+ * @module
+ */
+
+import type { OrderJournalHooks } from "../orders/journal_hooks.ts";
+import type { OrderJournal } from "./order_journal.ts";
+
+/**
+ * Hooks that journal every order-mutating request that names an order.
+ *
+ * @example
+ * ```ts
+ * const router = await Router.connect({ ...options, journal: combineHooks(tracker, journalHooks(journal)) });
+ * ```
+ */
+export function journalHooks(journal: OrderJournal): OrderJournalHooks {
+  return {
+    intent(cid, method, params, cidKey) {
+      // A cancel/modify by orderId of an order this router does not know has no id to reconcile by.
+      if (cid === "") return;
+      journal.appendIntent(cid, method, cidKey === "" ? params : { ...params, [cidKey]: cid });
+    },
+    ack(cid, result) {
+      if (cid === "") return;
+      const r = (typeof result === "object" && result !== null ? result : {}) as Record<string, unknown>;
+      const id = r.orderId ?? r.algoId;
+      const status = r.status ?? r.algoStatus;
+      journal.appendAck(
+        cid,
+        typeof id === "number" ? id : undefined,
+        typeof status === "string" ? status : undefined,
+      );
+    },
+    rejected(cid, code, msg) {
+      if (cid !== "") journal.appendRejected(cid, code, msg);
+    },
+    unknown(cid, reason) {
+      if (cid !== "") journal.appendUnknown(cid, reason);
+    },
+    notSent(cid) {
+      if (cid !== "") journal.appendRejected(cid, 0, "not sent");
+    },
+  };
+}
