@@ -20,7 +20,14 @@
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { unrefTimer } from "../_timers.ts";
-import { decodeLine, encodeLine, type IntentRecord, journalParams, type JournalValue } from "./records.ts";
+import {
+  decodeLine,
+  encodeLine,
+  intentLine,
+  type IntentRecord,
+  journalParams,
+  type JournalValue,
+} from "./records.ts";
 
 /** Options for {@linkcode OrderJournal.open}. */
 export interface JournalOptions {
@@ -161,10 +168,11 @@ export class OrderJournal {
 
   /** Records an order request about to be sent. Written to the OS before it returns. */
   appendIntent(cid: string, method: string, params: Record<string, JournalValue | undefined>): void {
-    const record: IntentRecord = { t: "intent", ts: Date.now(), cid, method, params: journalParams(params) };
-    this.#open.intent(record);
-    this.#pending += encodeLine(record);
+    const ts = Date.now();
+    this.#pending += intentLine(ts, cid, method, params);
     this.#writePending();
+    // The in-memory copy (for checkpoints) is made after the write: the write is what the order waits for.
+    this.#open.intent({ t: "intent", ts, cid, method, params: journalParams(params) });
   }
 
   /** The exchange accepted the request. */

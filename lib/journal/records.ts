@@ -6,6 +6,7 @@
  */
 
 import { crc32Hex } from "./_crc32.ts";
+import { jsonString } from "../wire/json_text.ts";
 
 /** A parameter value as journalled. */
 export type JournalValue = string | number | boolean;
@@ -42,6 +43,40 @@ const SECRET_KEYS = new Set(["apiKey", "signature", "secretKey", "privateKey"]);
  */
 export function encodeLine(record: JournalRecord): string {
   const json = JSON.stringify(record);
+  return crc32Hex(json) + " " + json + "\n";
+}
+
+/**
+ * The line of an intent, built by hand: this runs once per order before it is sent, and skipping the generic
+ * `JSON.stringify` of a fresh record object (and the params copy) saves about a microsecond. Output is the same
+ * JSON `encodeLine` would give, minus secret and undefined params.
+ *
+ * @example
+ * ```ts
+ * intentLine(Date.now(), "lr-1", "order.place", { symbol: "BTCUSDT" });
+ * ```
+ */
+export function intentLine(
+  ts: number,
+  cid: string,
+  method: string,
+  params: Record<string, JournalValue | undefined>,
+): string {
+  let json = '{"t":"intent","ts":' + ts + ',"cid":' + jsonString(cid) + ',"method":' + jsonString(method) +
+    ',"params":{';
+  let first = true;
+  for (const k in params) {
+    const v = params[k];
+    if (v === undefined || SECRET_KEYS.has(k)) continue;
+    json += (first ? "" : ",") + jsonString(k) + ":" +
+      (typeof v === "string"
+        ? jsonString(v)
+        : typeof v === "number"
+        ? (Number.isFinite(v) ? "" + v : "null")
+        : v);
+    first = false;
+  }
+  json += "}}";
   return crc32Hex(json) + " " + json + "\n";
 }
 
