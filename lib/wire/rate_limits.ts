@@ -50,22 +50,28 @@ export class RateLimitTracker {
     return this.#blockedUntil;
   }
 
-  /** Replaces the counters with the exchange's report (ignored unless it is an array). */
+  /** Takes the exchange's report (ignored unless it is an array). Runs on every answer: updates in place. */
   update(rateLimits: unknown, serverNow: number): void {
     if (!Array.isArray(rateLimits)) return;
     // Only method-specific entries come back (cancel lists weight only): merge by type+window.
-    for (const r of rateLimits as RateLimit[]) {
+    for (let i = 0; i < rateLimits.length; i++) {
+      const r = rateLimits[i] as RateLimit;
       const ms = (INTERVAL_MS[r.interval] ?? 60_000) * r.intervalNum;
       const start = Math.floor(serverNow / ms) * ms;
-      const j = this.#limits.findIndex((l) =>
-        l.rateLimitType === r.rateLimitType && l.interval === r.interval && l.intervalNum === r.intervalNum
-      );
-      const copy = { ...r };
-      if (j < 0) {
-        this.#limits.push(copy);
+      let j = 0;
+      for (; j < this.#limits.length; j++) {
+        const l = this.#limits[j]!;
+        if (
+          l.rateLimitType === r.rateLimitType && l.interval === r.interval && l.intervalNum === r.intervalNum
+        ) break;
+      }
+      if (j === this.#limits.length) {
+        this.#limits.push({ ...r });
         this.#windowStart.push(start);
       } else {
-        this.#limits[j] = copy;
+        const l = this.#limits[j]!;
+        l.count = r.count;
+        l.limit = r.limit;
         this.#windowStart[j] = start;
       }
     }
