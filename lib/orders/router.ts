@@ -28,7 +28,7 @@ import type {
   RateLimit,
 } from "../types.ts";
 import { FrameEncoder } from "../wire/frame_encoder.ts";
-import { adHocMethod, METHODS, type MethodSpec, type Security } from "../wire/methods.ts";
+import { adHocMethod, METHODS, type MethodSpec, respec, type Security } from "../wire/methods.ts";
 import { ClientOrderIds } from "./client_order_ids.ts";
 import type { RouterMetrics } from "./router_metrics.ts";
 import type { OrderJournalHooks } from "./journal_hooks.ts";
@@ -465,8 +465,9 @@ export class Router implements LinkOwner {
 }
 
 /** session.logon carries its own apiKey + Ed25519 signature, which the encoder passes through unsigned. */
-const adHocLogon: MethodSpec = {
-  ...SESSION_LOGON,
-  security: "none",
-  keys: ["apiKey", "recvWindow", "signature", "timestamp"],
-};
+const adHocLogon: MethodSpec = respec(SESSION_LOGON, "none", [
+  "apiKey",
+  "recvWindow",
+  "signature",
+  "timestamp",
+]);

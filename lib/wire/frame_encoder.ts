@@ -66,19 +66,20 @@ export class FrameEncoder {
    */
   encode(id: number, spec: MethodSpec, params: Params, timestamp: number, cidKey = "", cid = ""): string {
     const keys = spec.keys;
+    const kinds = spec.kinds;
     const signed = spec.security === "signed";
     const signing = signed && this.#signer !== undefined;
     const withKey = spec.security === "key" || signing;
-    let json = '{"id":' + id + ',"method":"' + spec.name + '","params":{';
+    let json = '{"id":' + id + spec.head;
     let payload = "";
     let first = true;
     // When apiKey sorts first (every method but algo orders) the payload starts with the pre-hashed prefix.
     let prefixed = false;
     for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+      const kind = kinds[i]!;
       let text: string;
-      let quoted: boolean;
-      if (k === "apiKey" && withKey) {
+      let quoted = false;
+      if (kind === 1 && withKey) {
         json += (first ? "" : ",") + this.#apiKeyJson;
         if (signing) {
           if (first) prefixed = true;
@@ -86,14 +87,13 @@ export class FrameEncoder {
         }
         first = false;
         continue;
-      } else if (k === "timestamp" && signed) {
+      } else if (kind === 2 && signed) {
         text = "" + timestamp;
-        quoted = false;
-      } else if (k === "recvWindow" && signed && params.recvWindow === undefined) {
+      } else if (kind === 3 && signed && params.recvWindow === undefined) {
         if (this.#recvWindow === undefined) continue;
         text = "" + this.#recvWindow;
-        quoted = false;
       } else {
+        const k = keys[i]!;
         const v = k === cidKey ? cid : params[k];
         if (v === undefined) continue;
         if (typeof v === "string") {
@@ -101,15 +101,14 @@ export class FrameEncoder {
           quoted = true;
         } else if (typeof v === "number") {
           text = "" + v;
-          quoted = false;
         } else {
           // Booleans travel as the strings "true"/"false", as the official connector sends them.
           text = v ? "true" : "false";
           quoted = true;
         }
       }
-      json += (first ? '"' : ',"') + k + '":' + (quoted ? jsonString(text) : text);
-      if (signing) payload += (first ? "" : "&") + k + "=" + text;
+      json += (first ? spec.jsonFirst[i]! : spec.jsonNext[i]!) + (quoted ? jsonString(text) : text);
+      if (signing) payload += first ? spec.payFirst[i]! + text : spec.payNext[i]! + text;
       first = false;
     }
     if (signing) {

@@ -27,6 +27,44 @@ export interface MethodSpec {
   readonly countsAsOrder: boolean;
   /** Every key the request may carry (including apiKey, timestamp, recvWindow when signed), sorted. */
   readonly keys: readonly string[];
+  /** Per key, precomputed so the encoder concatenates constants: `"k":` and `,"k":`. */
+  readonly jsonFirst: readonly string[];
+  readonly jsonNext: readonly string[];
+  /** Per key: `k=` and `&k=`. */
+  readonly payFirst: readonly string[];
+  readonly payNext: readonly string[];
+  /** Per key: 1 apiKey, 2 timestamp, 3 recvWindow, 0 a caller's param. */
+  readonly kinds: Uint8Array;
+  /** `,"method":"<name>","params":{`. */
+  readonly head: string;
+}
+
+const KIND: Readonly<Record<string, number>> = { apiKey: 1, timestamp: 2, recvWindow: 3 };
+
+/** A spec with its encoding constants filled in. */
+function spec(
+  index: number,
+  name: string,
+  security: Security,
+  mutating: boolean,
+  countsAsOrder: boolean,
+  keys: string[],
+): MethodSpec {
+  const sorted = Object.freeze([...keys].sort());
+  return {
+    index,
+    name,
+    security,
+    mutating,
+    countsAsOrder,
+    keys: sorted,
+    jsonFirst: sorted.map((k) => '"' + k + '":'),
+    jsonNext: sorted.map((k) => ',"' + k + '":'),
+    payFirst: sorted.map((k) => k + "="),
+    payNext: sorted.map((k) => "&" + k + "="),
+    kinds: Uint8Array.from(sorted, (k) => KIND[k] ?? 0),
+    head: ',"method":' + JSON.stringify(name) + ',"params":{',
+  };
 }
 
 const AUTH_KEYS = ["apiKey", "recvWindow", "timestamp"];
@@ -99,16 +137,13 @@ const table: [string, Security, boolean, boolean, string[]][] = [
 
 /** Every known method by name. */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  table.map(([name, security, mutating, countsAsOrder, keys], index) => [name, {
-    index,
+  table.map(([name, security, mutating, countsAsOrder, keys], index) => [
     name,
-    security,
-    mutating,
-    countsAsOrder,
-    keys: Object.freeze(
-      [...keys, ...(security === "signed" ? AUTH_KEYS : security === "key" ? ["apiKey"] : [])].sort(),
-    ),
-  }]),
+    spec(index, name, security, mutating, countsAsOrder, [
+      ...keys,
+      ...(security === "signed" ? AUTH_KEYS : security === "key" ? ["apiKey"] : []),
+    ]),
+  ]),
 );
 
 /** Number of known methods (size of per-method counter arrays). */
@@ -131,5 +166,17 @@ export function adHocMethod(name: string, params: Record<string, unknown>, secur
   if (security !== "none") keys.add("apiKey");
   if (security === "signed") { for (const k of AUTH_KEYS) keys.add(k); }
   keys.delete("signature");
-  return { index: -1, name, security, mutating: false, countsAsOrder: false, keys: [...keys].sort() };
+  return spec(-1, name, security, false, false, [...keys]);
+}
+
+/**
+ * A copy of `base` with another security and key list (e.g. session.logon, which carries its own signature).
+ *
+ * @example
+ * ```ts
+ * const logon = respec(METHODS["session.logon"]!, "none", ["apiKey", "signature", "timestamp"]);
+ * ```
+ */
+export function respec(base: MethodSpec, security: Security, keys: string[]): MethodSpec {
+  return spec(base.index, base.name, security, base.mutating, base.countsAsOrder, keys);
 }
