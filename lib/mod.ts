@@ -20,6 +20,23 @@ export { Router } from "./orders/router.ts";
 export type { RouterEvent, RouterOptions } from "./orders/router.ts";
 export { RouterMetrics, RTT_BUCKETS_US } from "./orders/router_metrics.ts";
 export type { OrderJournalHooks } from "./orders/journal_hooks.ts";
+export { combineHooks } from "./orders/journal_hooks.ts";
+export { OrderTracker } from "./orders/order_tracker.ts";
+export type { TrackedOrder, TrackedState } from "./orders/order_tracker.ts";
+export { Reconciler } from "./orders/reconciler.ts";
+export type { OrderQuery, ReconcilerOptions, ResolutionSink } from "./orders/reconciler.ts";
+export { cancelAllTracked } from "./orders/cancel_all.ts";
+export type { CancelAllReport } from "./orders/cancel_all.ts";
+export { DeadManSwitch } from "./orders/dead_man_switch.ts";
+export type { DeadManSwitchOptions } from "./orders/dead_man_switch.ts";
+export { journalHooks, OrderJournal } from "./journal/mod.ts";
+export type {
+  IntentRecord,
+  JournalOptions,
+  JournalRecord,
+  JournalRecovery,
+  JournalValue,
+} from "./journal/mod.ts";
 export { CLIENT_ORDER_ID_PATTERN, ClientOrderIds } from "./orders/client_order_ids.ts";
 export {
   ConnectError,
@@ -31,10 +48,21 @@ export {
 } from "./errors.ts";
 export type * from "./types.ts";
 export { createHmacSigner, verifyHmacSigner } from "./signing/hmac_signer.ts";
-export type { HmacSigner } from "./signing/hmac_signer.ts";
+export type { HmacSigner, HmacSignerOptions, PrefixedHmacSigner } from "./signing/hmac_signer.ts";
 export { HmacSha256 } from "./signing/hmac_sha256.ts";
 export { Ed25519Signer } from "./signing/ed25519_signer.ts";
 export { signaturePayload } from "./signing/payload.ts";
 export { METHOD_NAMES, METHODS } from "./wire/methods.ts";
+export type { MethodSpec, Security } from "./wire/methods.ts";
+export type { Connection } from "./connection/connection.ts";
+export type { LinkEvent, LinkOwner } from "./connection/link.ts";
+export type { PipelineNotice } from "./orders/request_pipeline.ts";
 export { startSimulator } from "./sim/mod.ts";
-export type { Simulator, SimulatorFaults, SimulatorOptions } from "./sim/mod.ts";
+export type {
+  SimAlgoOrderView,
+  SimOrderView,
+  Simulator,
+  SimulatorFaults,
+  SimulatorOptions,
+  SimulatorStats,
+} from "./sim/mod.ts";
