@@ -18,7 +18,7 @@ export const DECIMAL_RE = /^\d+(\.\d+)?$/;
 /** Symbols: letters (Binance lists some non-ASCII ones), digits and underscores. */
 // Upper-case ASCII letters, digits and "_" (delivery contracts), or non-ASCII letters/digits (Binance lists
 // Chinese-named symbols since 2025-10). Lower case is never a Binance symbol: refused rather than sent.
-export const SYMBOL_RE = /^(?:[A-Z0-9_]|(?![\x00-\x7f])[\p{L}\p{N}]){1,40}$/u;
+export const SYMBOL_RE = /^(?:[A-Z0-9_]|(?!\p{ASCII})[\p{L}\p{N}]){1,40}$/u;
 
 /**
  * A field that converts its input with `convert`, failing with "required" when absent and with
