@@ -17,6 +17,7 @@
  * ```
  */
 export class RouterError extends Error {
+  /** Error name. */
   override name = "RouterError";
 }
 
@@ -31,6 +32,7 @@ export class RouterError extends Error {
  * ```
  */
 export class ExchangeError extends RouterError {
+  /** Error name. */
   override name = "ExchangeError";
   /** HTTP-like status of the response frame (400, 401, 403, 418, 429, 5xx). */
   readonly status: number;
@@ -40,6 +42,7 @@ export class ExchangeError extends RouterError {
   readonly msg: string;
   /** The method that failed. */
   readonly method: string;
+  /** Builds the error from the exchange's answer to `method`. */
   constructor(options: { status: number; code: number; msg: string; method: string }) {
     super(`${options.method} failed: ${options.code} ${options.msg} (status ${options.status})`);
     this.status = options.status;
@@ -63,6 +66,7 @@ export class ExchangeError extends RouterError {
  * ```
  */
 export class UnknownOrderStateError extends RouterError {
+  /** Error name. */
   override name = "UnknownOrderStateError";
   /** The client order id (or client algo id) of the order whose state is unknown; "" when the request had none. */
   readonly clientOrderId: string;
@@ -72,6 +76,7 @@ export class UnknownOrderStateError extends RouterError {
   readonly reason: "timeout" | "disconnect" | "exchange";
   /** The exchange's code when `reason` is "exchange" (-1006, -1007, or 0 for a bare 5xx). */
   readonly code: number;
+  /** Builds the error; `code` defaults to 0. */
   constructor(
     options: {
       method: string;
@@ -102,9 +107,11 @@ export class UnknownOrderStateError extends RouterError {
  * ```
  */
 export class NotSentError extends RouterError {
+  /** Error name. */
   override name = "NotSentError";
   /** "disconnected", "closed", "halted", "backpressure" or "rate-limit". */
   readonly reason: "disconnected" | "closed" | "halted" | "backpressure" | "rate-limit";
+  /** Builds the error; `detail` goes into the message. */
   constructor(
     reason: "disconnected" | "closed" | "halted" | "backpressure" | "rate-limit",
     detail: string,
@@ -124,11 +131,13 @@ export class NotSentError extends RouterError {
  * ```
  */
 export class RequestFailedError extends RouterError {
+  /** Error name. */
   override name = "RequestFailedError";
   /** The method that failed. */
   readonly method: string;
   /** "timeout" or "disconnect". */
   readonly reason: "timeout" | "disconnect";
+  /** Builds the error for `method`. */
   constructor(options: { method: string; reason: "timeout" | "disconnect" }) {
     super(`${options.method} got no answer (${options.reason})`);
     this.method = options.method;
@@ -146,5 +155,6 @@ export class RequestFailedError extends RouterError {
  * ```
  */
 export class ConnectError extends RouterError {
+  /** Error name. */
   override name = "ConnectError";
 }

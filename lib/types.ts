@@ -34,26 +34,41 @@ export type SelfTradePreventionMode = "NONE" | "EXPIRE_TAKER" | "EXPIRE_MAKER" |
  * ```
  */
 export interface PlaceOrderParams {
+  /** Trading pair, e.g. BTCUSDT. */
   symbol: string;
+  /** BUY or SELL. */
   side: Side;
+  /** Order type: LIMIT or MARKET. */
   type: "LIMIT" | "MARKET";
+  /** Order quantity in base asset (decimal string). */
   quantity: string;
+  /** Limit price (decimal string); required for LIMIT unless `priceMatch` is set. */
   price?: string;
+  /** Time in force; required for LIMIT. */
   timeInForce?: TimeInForce;
+  /** Default BOTH (one-way mode); LONG or SHORT in hedge mode. */
   positionSide?: PositionSide;
+  /** Only reduce an existing position; default false, not allowed in hedge mode. */
   reduceOnly?: boolean;
   /** Generated (unique, Binance's pattern) when absent. */
   newClientOrderId?: string;
+  /** ACK (default) or RESULT (MARKET and IOC/FOK orders answer with their final state). */
   newOrderRespType?: "ACK" | "RESULT";
+  /** Price the LIMIT order from the order book instead of `price` (not with `price`). */
   priceMatch?: PriceMatch;
+  /** Self-trade prevention; default NONE. */
   selfTradePreventionMode?: SelfTradePreventionMode;
+  /** Cancel time for GTD orders, ms epoch (truncated to seconds; more than 600 s ahead). */
   goodTillDate?: number;
 }
 
 /** Identifies one order: by exchange `orderId` or by client id `origClientOrderId` (one is required). */
 export interface OrderRef {
+  /** Trading pair, e.g. BTCUSDT. */
   symbol: string;
+  /** Exchange order id; wins over `origClientOrderId` when both are set. */
   orderId?: number;
+  /** Client order id the order was placed with. */
   origClientOrderId?: string;
 }
 
@@ -66,9 +81,13 @@ export interface OrderRef {
  * ```
  */
 export interface ModifyOrderParams extends OrderRef {
+  /** BUY or SELL; must match the order's side. */
   side: Side;
+  /** New quantity (decimal string). */
   quantity: string;
+  /** New limit price (decimal string); required unless `priceMatch` is set. */
   price?: string;
+  /** Price the order from the order book instead of `price`. */
   priceMatch?: PriceMatch;
 }
 
@@ -89,31 +108,51 @@ export type AlgoOrderType =
  * ```
  */
 export interface PlaceAlgoOrderParams {
+  /** Trading pair, e.g. BTCUSDT. */
   symbol: string;
+  /** BUY or SELL. */
   side: Side;
+  /** Conditional order type. */
   type: AlgoOrderType;
+  /** Order quantity (decimal string); not with `closePosition`. */
   quantity?: string;
+  /** Limit price once triggered (decimal string), for STOP and TAKE_PROFIT. */
   price?: string;
+  /** Price that triggers the order (decimal string). */
   triggerPrice?: string;
+  /** Time in force of the order placed on trigger. */
   timeInForce?: "GTC" | "IOC" | "FOK";
+  /** Default BOTH (one-way mode); LONG or SHORT in hedge mode. */
   positionSide?: PositionSide;
+  /** Price the trigger watches: mark or contract (last) price; default CONTRACT_PRICE. */
   workingType?: "MARK_PRICE" | "CONTRACT_PRICE";
+  /** Price the triggered order from the order book instead of `price`. */
   priceMatch?: PriceMatch;
+  /** Close the whole position on trigger; not with `quantity` or `reduceOnly`. */
   closePosition?: boolean;
+  /** Enable Binance's trigger price protection. */
   priceProtect?: boolean;
+  /** Only reduce an existing position. */
   reduceOnly?: boolean;
+  /** Activation price of a trailing stop (decimal string). */
   activatePrice?: string;
+  /** Trailing stop callback rate in percent (decimal string; "1" means 1 %). */
   callbackRate?: string;
   /** Generated when absent. */
   clientAlgoId?: string;
+  /** ACK (default) or RESULT. */
   newOrderRespType?: "ACK" | "RESULT";
+  /** Self-trade prevention; default NONE. */
   selfTradePreventionMode?: SelfTradePreventionMode;
+  /** Cancel time for GTD orders, ms epoch. */
   goodTillDate?: number;
 }
 
 /** Identifies one algo order: by `algoId` or `clientAlgoId`. */
 export interface AlgoOrderRef {
+  /** Exchange algo order id. */
   algoId?: number;
+  /** Client algo id the order was placed with. */
   clientAlgoId?: string;
 }
 
@@ -122,35 +161,57 @@ export interface AlgoOrderRef {
  * relies on are typed; the rest are passed through unchanged.
  */
 export interface OrderResult {
+  /** Exchange order id. */
   orderId: number;
+  /** Trading pair, e.g. BTCUSDT. */
   symbol: string;
+  /** Order status: NEW, PARTIALLY_FILLED, FILLED, CANCELED, EXPIRED… */
   status: string;
+  /** Client order id. */
   clientOrderId: string;
+  /** Limit price, at the symbol's precision. */
   price: string;
+  /** Original quantity, at the symbol's precision. */
   origQty: string;
+  /** Quantity filled so far. */
   executedQty: string;
+  /** BUY or SELL. */
   side: Side;
+  /** Order type, e.g. LIMIT or MARKET. */
   type: string;
+  /** Time in force, e.g. GTC. */
   timeInForce: string;
+  /** Last update time, ms epoch. */
   updateTime: number;
+  /** Any other field the exchange sent, unchanged. */
   [field: string]: unknown;
 }
 
 /** The algo-order object returned by `algoOrder.place`. */
 export interface AlgoOrderResult {
+  /** Exchange algo order id. */
   algoId: number;
+  /** Client algo id. */
   clientAlgoId: string;
+  /** Algo status: NEW, CANCELED, TRIGGERING, TRIGGERED, FINISHED, REJECTED or EXPIRED. */
   algoStatus: string;
+  /** Trading pair, e.g. BTCUSDT. */
   symbol: string;
+  /** Any other field the exchange sent, unchanged. */
   [field: string]: unknown;
 }
 
 /** One entry of the exchange's `rateLimits` array: the latest usage the exchange reported. */
 export interface RateLimit {
+  /** What is counted: request weight (per IP) or orders (per account). */
   rateLimitType: "REQUEST_WEIGHT" | "ORDERS";
+  /** Unit of the window length. */
   interval: "SECOND" | "MINUTE" | "HOUR" | "DAY";
+  /** Window length in `interval` units (e.g. 10 with SECOND is a 10 s window). */
   intervalNum: number;
+  /** Maximum allowed in the window. */
   limit: number;
+  /** Usage in the current window. */
   count: number;
 }
 

@@ -119,6 +119,7 @@ export class OrderJournal {
   #pending = "";
   #dirty = false;
   #closed = false;
+  /** Counters since open: file writes, bytes written, fsyncs, rotations, corrupt entries found on open. */
   readonly stats = { records: 0, bytes: 0, fsyncs: 0, rotations: 0, corruptTails: 0 };
 
   private constructor(dir: string, seq: number, options: JournalOptions) {

@@ -28,6 +28,7 @@ export class ClientOrderIds {
   readonly #base: string;
   #counter = 0;
 
+  /** Draws this process's random prefix; throws if `options.prefix` is invalid. */
   constructor(options: ClientOrderIdsOptions = {}) {
     const prefix = options.prefix ?? "lr";
     if (!/^[A-Za-z0-9_-]{0,8}$/.test(prefix)) {

@@ -15,6 +15,7 @@ import { unrefTimer } from "../_timers.ts";
 export interface DeadManSwitchOptions {
   /** REST base URL, e.g. https://fapi.binance.com (or the simulator's http URL). */
   restUrl: string;
+  /** API key, sent in the X-MBX-APIKEY header. */
   apiKey: string;
   /** Signs the query string (HMAC hex, or Ed25519 base64). */
   sign: (query: string) => string | Promise<string>;
@@ -26,6 +27,7 @@ export interface DeadManSwitchOptions {
   now: () => number;
   /** Reports a refresh that failed (the next tick tries again; the exchange may fire if it keeps failing). */
   onError?: (symbol: string, message: string) => void;
+  /** fetch implementation; default the global `fetch`. */
   fetch?: typeof fetch;
 }
 
@@ -46,6 +48,7 @@ export class DeadManSwitch {
   #refreshes = 0;
   #failures = 0;
 
+  /** Creates the switch; nothing is armed until `start` or `tick`. */
   constructor(options: DeadManSwitchOptions) {
     this.#o = options;
     this.#fetch = options.fetch ?? fetch;

@@ -22,21 +22,29 @@ export type TrackedState = "pending" | "open" | "unknown";
  * ```
  */
 export interface TrackedOrder {
+  /** Client order id (or client algo id). */
   clientOrderId: string;
+  /** Trading pair, e.g. BTCUSDT. */
   symbol: string;
+  /** BUY or SELL. */
   side: string;
+  /** Order type, e.g. LIMIT or STOP_MARKET. */
   type: string;
+  /** Order quantity (as sent, then as the exchange echoed it). */
   quantity: string;
+  /** Limit price (trigger price for algo orders without one); "" when none. */
   price: string;
   /** Exchange order id once known (for algo orders, the algoId). */
   orderId: number | undefined;
   /** Exchange status (NEW, PARTIALLY_FILLED…), or PENDING / UNKNOWN. */
   status: string;
+  /** pending (sent, no answer yet), open, or unknown (must be reconciled). */
   state: TrackedState;
   /** A conditional order (algoOrder.place): not visible to order.status. */
   algo: boolean;
   /** Local ms when the intent was recorded (reconciliation waits past it + recvWindow before NOT_FOUND). */
   intentAt: number;
+  /** Local ms of the last change. */
   updatedAt: number;
 }
 

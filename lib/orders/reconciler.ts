@@ -16,19 +16,25 @@ import { unrefTimer } from "../_timers.ts";
 
 /** What the reconciler needs from the router. */
 export interface OrderQuery {
+  /** Looks an order up on the exchange (`order.status`). */
   queryOrder(ref: OrderRef): Promise<OrderResult>;
+  /** Whether the router is connected now; passes are skipped while it is not. */
   readonly connected: boolean;
 }
 
 /** Where resolutions are recorded (the file journal). */
 export interface ResolutionSink {
+  /** Records the truth about an unknown order (`NOT_FOUND` when it never reached the exchange). */
   resolved(clientOrderId: string, status: string, orderId: number | undefined): void;
 }
 
 /** Options for {@linkcode Reconciler}. */
 export interface ReconcilerOptions {
+  /** Where orders are looked up. */
   router: OrderQuery;
+  /** Source of the unknown orders; updated with each answer. */
   tracker: OrderTracker;
+  /** Where resolutions are recorded (e.g. the file journal). */
   sink?: ResolutionSink;
   /** The recvWindow orders are sent with (exchange default 5000). */
   recvWindowMs?: number;
@@ -58,6 +64,7 @@ export class Reconciler {
   #running = false;
   #passes = 0;
 
+  /** Creates the reconciler; call `start` or `settle` to run it. */
   constructor(options: ReconcilerOptions) {
     this.#router = options.router;
     this.#tracker = options.tracker;

@@ -39,6 +39,7 @@ import { unrefTimer } from "../_timers.ts";
 export interface RouterOptions {
   /** ws-fapi endpoint, e.g. `wss://ws-fapi.binance.com/ws-fapi/v1`. */
   url: string;
+  /** Binance API key. */
   apiKey: string;
   /** HMAC secret: every signed request is HMAC-signed. */
   secretKey?: string;
@@ -54,8 +55,9 @@ export interface RouterOptions {
   deadLinkMs?: number;
   /** Socket age that triggers a rotation. Default 23 h. */
   maxConnectionAgeMs?: number;
-  /** Reconnect backoff: first and largest delay. Defaults 100 / 10_000 ms. */
+  /** Reconnect backoff: first delay. Default 100 ms. */
   backoffBaseMs?: number;
+  /** Largest reconnect backoff delay. Default 10_000 ms. */
   backoffMaxMs?: number;
   /** Most requests in flight (power of two). Default 4096. */
   maxInFlight?: number;

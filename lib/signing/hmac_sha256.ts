@@ -150,6 +150,7 @@ export class HmacSha256 {
   #prefixTail = new Uint8Array(0);
   #prefixHashed = 0;
 
+  /** Keys the HMAC (keys longer than 64 bytes are hashed first). */
   constructor(key: Uint8Array) {
     let k = key;
     if (k.length > 64) {

@@ -40,6 +40,7 @@ export interface HmacSigner {
  * ```
  */
 export interface PrefixedHmacSigner {
+  /** HMAC-SHA256 of prefix + `rest` (UTF-8), lowercase hex. */
   hex(rest: string): string;
 }
 

@@ -76,15 +76,25 @@ export interface SimulatorFaults {
  * ```
  */
 export interface SimOrderView {
+  /** Exchange order id. */
   orderId: number;
+  /** Trading pair, e.g. BTCUSDT. */
   symbol: string;
+  /** Client order id. */
   clientOrderId: string;
+  /** Order status. */
   status: string;
+  /** BUY or SELL. */
   side: string;
+  /** Order type, e.g. LIMIT or MARKET. */
   type: string;
+  /** Limit price. */
   price: string;
+  /** Original quantity. */
   origQty: string;
+  /** Quantity filled so far. */
   executedQty: string;
+  /** API key of the account that owns the order. */
   apiKey: string;
 }
 
@@ -97,15 +107,25 @@ export interface SimOrderView {
  * ```
  */
 export interface SimAlgoOrderView {
+  /** Exchange algo order id. */
   algoId: number;
+  /** Client algo id. */
   clientAlgoId: string;
+  /** Trading pair, e.g. BTCUSDT. */
   symbol: string;
+  /** BUY or SELL. */
   side: string;
+  /** Conditional order type, e.g. STOP_MARKET. */
   type: string;
+  /** Algo status. */
   algoStatus: string;
+  /** Trigger price. */
   triggerPrice: string;
+  /** Limit price once triggered. */
   price: string;
+  /** Order quantity. */
   quantity: string;
+  /** API key of the account that owns the order. */
   apiKey: string;
 }
 
@@ -124,6 +144,7 @@ export interface SimulatorStats {
   connectionsTotal: number;
   /** Text frames received (every request, parsable or not). */
   requests: number;
+  /** Pings sent by the server. */
   pingsSent: number;
   /** Pongs whose payload matched an outstanding ping. */
   pongsOk: number;
@@ -151,6 +172,7 @@ export interface Simulator {
   readonly url: string;
   /** `http://127.0.0.1:PORT` (REST endpoints) */
   readonly httpUrl: string;
+  /** TCP port the server listens on (127.0.0.1). */
   readonly port: number;
   /** Replaces the current faults and resets the request counters they use. */
   setFaults(faults: SimulatorFaults): void;
@@ -164,6 +186,7 @@ export interface Simulator {
   orders(): SimOrderView[];
   /** Every algo order ever accepted. */
   algoOrders(): SimAlgoOrderView[];
+  /** Counters since start. */
   stats(): SimulatorStats;
   /** Closes the server and every socket, clears every timer; resolves when done. */
   close(): Promise<void>;

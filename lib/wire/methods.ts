@@ -19,7 +19,9 @@ export type Security = "signed" | "key" | "none";
 export interface MethodSpec {
   /** Index for counters (metrics). */
   readonly index: number;
+  /** Method name as sent, e.g. `order.place`. */
   readonly name: string;
+  /** signed (timestamp and signature, or a logged-on session), key (API key only) or none. */
   readonly security: Security;
   /** Order-mutating: an unanswered request leaves the order in an unknown state. */
   readonly mutating: boolean;
@@ -29,9 +31,11 @@ export interface MethodSpec {
   readonly keys: readonly string[];
   /** Per key, precomputed so the encoder concatenates constants: `"k":` and `,"k":`. */
   readonly jsonFirst: readonly string[];
+  /** Per key: `,"k":` (every key after the first). */
   readonly jsonNext: readonly string[];
   /** Per key: `k=` and `&k=`. */
   readonly payFirst: readonly string[];
+  /** Per key: `&k=` (every key after the first). */
   readonly payNext: readonly string[];
   /** Per key: 1 apiKey, 2 timestamp, 3 recvWindow, 0 a caller's param. */
   readonly kinds: Uint8Array;
