@@ -15,6 +15,18 @@ import { ExchangeError } from "../../lib/errors.ts";
 const KEY = "crash-test-api-key";
 const SECRET = "crash-test-secret-key-0123456789";
 
+/** A resting LIMIT BUY with client id `cid`, as a POST /orders body. */
+const orderBody = (cid: string) =>
+  JSON.stringify({
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "LIMIT",
+    quantity: "0.002",
+    price: "50000",
+    timeInForce: "GTC",
+    newClientOrderId: cid,
+  });
+
 test("kill -9 mid-burst → restart reconciles every order from the journal before trading", {
   timeout: 90_000,
 }, async () => {
@@ -36,15 +48,7 @@ test("kill -9 mid-burst → restart reconciles every order from the journal befo
         fetch(`${url}/orders`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            symbol: "BTCUSDT",
-            side: "BUY",
-            type: "LIMIT",
-            quantity: "0.002",
-            price: "50000",
-            timeInForce: "GTC",
-            newClientOrderId: cid,
-          }),
+          body: orderBody(cid),
         }).then((r) => r.body?.cancel()).catch(() => {}).finally(() => {
           if (++answered === 40) {
             first.kill("SIGKILL");
@@ -86,15 +90,7 @@ test("kill -9 mid-burst → restart reconciles every order from the journal befo
     const dup = await fetch(`${url2}/orders`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        symbol: "BTCUSDT",
-        side: "BUY",
-        type: "LIMIT",
-        quantity: "0.002",
-        price: "50000",
-        timeInForce: "GTC",
-        newClientOrderId: [...onExchange][0],
-      }),
+      body: orderBody([...onExchange][0]!),
     });
     assert.equal((await dup.json()).code, -4116);
   } finally {
