@@ -18,6 +18,10 @@ export interface BannerFacts {
   controlUrl: string;
   tokenRequired: boolean;
   dataDir: string;
+  /** Dead-man's switch countdown in ms, or null when off. */
+  deadManMs?: number | null;
+  /** Orders restored from the journal for reconciliation at start. */
+  restored?: number;
 }
 
 const MODE_LINE: Readonly<Record<Mode, string>> = {
@@ -55,7 +59,14 @@ export function banner(facts: BannerFacts, format: "text" | "json"): string {
     `  control   ${facts.controlUrl}  ${
       facts.tokenRequired ? "(bearer token required)" : "(no token; loopback only)"
     }`,
-    `  data dir  ${facts.dataDir}`,
+    `  data dir  ${facts.dataDir}${
+      facts.restored ? `  (${facts.restored} orders from the last run to reconcile)` : ""
+    }`,
+    `  dead-man  ${
+      facts.deadManMs
+        ? `${facts.deadManMs} ms countdown cancel-all, refreshed every ${Math.floor(facts.deadManMs / 3)} ms`
+        : "off"
+    }`,
   ];
   return rows.join("\n");
 }

@@ -215,6 +215,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     controlUrl: server.url,
     tokenRequired: config.token !== undefined,
     dataDir: config.dataDir,
+    deadManMs: deadMan === undefined ? null : config.deadManMs ?? null,
+    restored,
   };
   let stopping: Promise<void> | undefined;
   return {
