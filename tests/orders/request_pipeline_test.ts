@@ -1,0 +1,127 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ExchangeError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../../lib/errors.ts";
+import { ServerClock } from "../../lib/connection/server_clock.ts";
+import { type PipelineNotice, RequestPipeline } from "../../lib/orders/request_pipeline.ts";
+import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
+import { METHODS } from "../../lib/wire/methods.ts";
+import type { Params } from "../../lib/types.ts";
+
+/** A frame sink that keeps what was sent (a socket stands here in the router). */
+function sink(generation = 1) {
+  const frames: { id: number; method: string }[] = [];
+  return {
+    generation,
+    frames,
+    open: true,
+    send(text: string) {
+      if (!this.open) return false;
+      frames.push(JSON.parse(text));
+      return true;
+    },
+  };
+}
+
+function pipeline(notices: PipelineNotice[] = [], timeoutMs = 60_000) {
+  return new RequestPipeline({
+    encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
+    clock: new ServerClock(),
+    timeoutMs,
+    capacity: 64,
+    rateLimitHeadroom: 0.05,
+    notify: (n) => notices.push(n),
+  });
+}
+
+const PLACE = METHODS["order.place"]!;
+const STATUS = METHODS["order.status"]!;
+const order = { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "1" } as Params;
+
+test("RequestPipeline: answers in any order reach the right callers", async () => {
+  const p = pipeline();
+  const s = sink();
+  const a = p.send(s, PLACE, order, "newClientOrderId", "a");
+  const b = p.send(s, PLACE, order, "newClientOrderId", "b");
+  const [fa, fb] = s.frames;
+  p.onFrame(`{"id":${fb!.id},"status":200,"result":{"clientOrderId":"b"}}`);
+  p.onFrame(`{"status":200,"result":{"clientOrderId":"a"},"id":${fa!.id}}`); // unusual key order: full parse
+  assert.deepEqual(await a, { clientOrderId: "a" });
+  assert.deepEqual(await b, { clientOrderId: "b" });
+  assert.equal(p.inFlight, 0);
+});
+
+test("RequestPipeline: error answers map to the error tree", async () => {
+  const p = pipeline();
+  const s = sink();
+  const rejected = p.send(s, PLACE, order, "newClientOrderId", "r");
+  const unknown = p.send(s, PLACE, order, "newClientOrderId", "u");
+  const readFailed = p.send(s, STATUS, { symbol: "BTCUSDT", orderId: 1 }, "", "");
+  p.onFrame(`{"id":${s.frames[0]!.id},"status":400,"error":{"code":-2019,"msg":"Margin is insufficient."}}`);
+  p.onFrame(`{"id":${s.frames[1]!.id},"status":503,"error":{"code":-1007,"msg":"Timeout"}}`);
+  p.onFrame(`{"id":${s.frames[2]!.id},"status":503,"error":{"code":-1007,"msg":"Timeout"}}`);
+  await assert.rejects(rejected, (e: unknown) => e instanceof ExchangeError && e.code === -2019);
+  await assert.rejects(
+    unknown,
+    (e: unknown) => e instanceof UnknownOrderStateError && e.clientOrderId === "u",
+  );
+  await assert.rejects(readFailed, (e: unknown) => e instanceof ExchangeError && e.code === -1007);
+});
+
+test("RequestPipeline: garbage, late answers, notices and events never throw", () => {
+  const notices: PipelineNotice[] = [];
+  const p = pipeline(notices);
+  for (
+    const f of [
+      "",
+      "garbage",
+      "[]",
+      '{"id":999,"status":200,"result":{}}',
+      '{"event":{"e":"serverShutdown"}}',
+    ]
+  ) {
+    p.onFrame(f);
+  }
+  p.onFrame('{"id":null,"status":401,"error":{"code":-2015,"msg":"Invalid API-key"}}');
+  assert.deepEqual(notices.map((n) => n.type), [
+    "malformed-frame",
+    "malformed-frame",
+    "malformed-frame",
+    "late-answer",
+    "server-shutdown",
+    "exchange-notice",
+  ]);
+  assert.equal(p.metrics.malformedFrames, 3);
+  assert.equal(p.metrics.lateAnswers, 1);
+});
+
+test("RequestPipeline: a lost sink fails exactly its own requests; a closed sink sends nothing", async () => {
+  const p = pipeline();
+  const one = sink(1);
+  const two = sink(2);
+  const lost = p.send(one, PLACE, order, "newClientOrderId", "lost");
+  const kept = p.send(two, STATUS, { symbol: "BTCUSDT", orderId: 1 }, "", "");
+  p.failSink(1);
+  await assert.rejects(
+    lost,
+    (e: unknown) => e instanceof UnknownOrderStateError && e.reason === "disconnect",
+  );
+  assert.equal(p.inFlightOn(two), 1);
+  p.onFrame(`{"id":${two.frames[0]!.id},"status":200,"result":{}}`);
+  await kept;
+  two.open = false;
+  await assert.rejects(
+    p.send(two, PLACE, order, "newClientOrderId", "x"),
+    (e: unknown) => e instanceof NotSentError,
+  );
+});
+
+test("RequestPipeline: sweep times out orders as unknown and reads as failed", async () => {
+  const p = pipeline([], 1);
+  const s = sink();
+  const o = p.send(s, PLACE, order, "newClientOrderId", "slow");
+  const r = p.send(s, STATUS, { symbol: "BTCUSDT", orderId: 1 }, "", "");
+  await new Promise((res) => setTimeout(res, 5));
+  p.sweep();
+  await assert.rejects(o, (e: unknown) => e instanceof UnknownOrderStateError && e.reason === "timeout");
+  await assert.rejects(r, (e: unknown) => e instanceof RequestFailedError && e.reason === "timeout");
+});
