@@ -1,7 +1,5 @@
 /**
- * Lets a timer not keep the process alive (the router's watchdogs must not prevent a clean exit). Deno's
- * timers are numbers released with `Deno.unrefTimer`; Bun's and Node's are objects with `unref()`. Chosen
- * once at load.
+ * Lets a timer not keep the process alive (the router's watchdogs must not prevent a clean exit).
  *
  * @module
  */
@@ -9,15 +7,15 @@
 const denoUnref = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno?.unrefTimer;
 
 /**
- * Unreferences `timer` (from setTimeout/setInterval) on any runtime.
+ * Unreferences `timer` (from setTimeout/setInterval) on any runtime: a number goes to `Deno.unrefTimer`
+ * (older Deno), an object (Bun, Node, Deno 2.9+) has `unref()`.
  *
  * @example
  * ```ts
  * unrefTimer(setInterval(sweep, 100));
  * ```
  */
-export const unrefTimer: (timer: unknown) => void = denoUnref
-  ? (timer) => {
-    if (typeof timer === "number") denoUnref(timer);
-  }
-  : (timer) => (timer as { unref?: () => void }).unref?.();
+export function unrefTimer(timer: unknown): void {
+  if (typeof timer === "number") denoUnref?.(timer);
+  else (timer as { unref?: () => void } | undefined)?.unref?.();
+}

@@ -1,9 +1,15 @@
 /**
- * CRC-32 (IEEE) of a string's UTF-16 code units folded to bytes — enough to tell a garbled journal line from
- * a good one. Table-driven; the table is built once at load.
+ * CRC-32 (IEEE 802.3, as in zlib, PNG, `crc32(1)`) of a string's UTF-8 bytes: the checksum of each journal
+ * line, so any tool can verify a line from the bytes on disk.
+ *
+ * `node:zlib`'s native `crc32` is used where the runtime has it (Deno 2, Bun 1, Node 22+): about 35 ns for an
+ * intent line against about 450 ns for the table loop below, and this runs once per order before it is sent.
+ * The table loop is the fallback, and the reference the tests hold the native one to.
  *
  * @module
  */
+
+import * as zlib from "node:zlib";
 
 const TABLE = new Int32Array(256);
 for (let n = 0; n < 256; n++) {
@@ -11,21 +17,49 @@ for (let n = 0; n < 256; n++) {
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
   TABLE[n] = c;
 }
+const encoder = new TextEncoder();
 
 /**
- * CRC-32 of `text` as 8 lowercase hex digits. Code units above 0xff contribute both bytes.
+ * CRC-32 of `text`'s UTF-8 bytes, in JavaScript (the fallback and the reference).
  *
  * @example
  * ```ts
- * crc32Hex("123456789"); // "cbf43926"
+ * crc32Js("123456789"); // 0xcbf43926
  * ```
  */
-export function crc32Hex(text: string): string {
+export function crc32Js(text: string): number {
+  const bytes = encoder.encode(text);
   let c = -1;
-  for (let i = 0; i < text.length; i++) {
-    const u = text.charCodeAt(i);
-    c = TABLE[(c ^ u) & 0xff]! ^ (c >>> 8);
-    if (u > 0xff) c = TABLE[(c ^ (u >>> 8)) & 0xff]! ^ (c >>> 8);
-  }
-  return ((c ^ -1) >>> 0).toString(16).padStart(8, "0");
+  for (let i = 0; i < bytes.length; i++) c = TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+const native = (zlib as { crc32?: (data: string) => number }).crc32;
+
+/**
+ * CRC-32 of `text`'s UTF-8 bytes, as an unsigned 32-bit number.
+ *
+ * @example
+ * ```ts
+ * crc32("123456789"); // 0xcbf43926
+ * ```
+ */
+export const crc32: (text: string) => number = typeof native === "function"
+  ? (text) => native(text) >>> 0
+  : crc32Js;
+
+/** Two hex digits per byte value: `crcHex` is four lookups (number `toString(16)` costs Deno ~150 ns). */
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => (i + 256).toString(16).slice(1));
+
+/**
+ * `crc` as 8 lowercase hex digits.
+ *
+ * @example
+ * ```ts
+ * crcHex(0xcbf43926); // "cbf43926"
+ * ```
+ */
+export function crcHex(crc: number): string {
+  return BYTE_HEX[crc >>> 24]! + BYTE_HEX[(crc >>> 16) & 255]! + BYTE_HEX[(crc >>> 8) & 255]! +
+    BYTE_HEX[crc & 255]!;
 }

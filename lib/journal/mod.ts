@@ -4,13 +4,16 @@
  * @example
  * ```ts
  * import { journalHooks, OrderJournal } from "./lib/journal/mod.ts";
- * const { journal, recovery } = OrderJournal.open({ dir: "./lightning-data" });
+ * const { journal, recovery } = OrderJournal.open({ dir: "./lightning-data/production" });
+ * for (const i of recovery.unresolved) tracker.restore(i.cid, i.method, i.params, i.ts);
+ * const router = await Router.connect({ ...options, journal: combineHooks(tracker, journalHooks(journal)) });
  * ```
  *
  * @module
  */
 
 export { OrderJournal } from "./order_journal.ts";
-export type { JournalOptions, JournalRecovery } from "./order_journal.ts";
+export type { JournalOptions, JournalStats } from "./order_journal.ts";
+export type { JournalRecovery } from "./recovery.ts";
 export type { IntentRecord, JournalRecord, JournalValue } from "./records.ts";
 export { journalHooks } from "./router_hooks.ts";

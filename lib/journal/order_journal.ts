@@ -1,310 +1,303 @@
 /**
- * Write-ahead journal of order intents and outcomes, so a router that crashes (even `kill -9`) can find on
- * restart every order whose outcome it never learned, and reconcile it before trading again.
- *
- * What it keeps: every order not known to be finished (no fill, cancel, expiry, rejection or "not found" seen),
- * so that after a restart all of them are reconciled with the exchange, not only the unanswered ones.
+ * Write-ahead journal of order intents and outcomes, so a router that dies (even `kill -9`) finds on restart
+ * every order whose outcome it never learned, and every order that may still be open, and reconciles them
+ * before trading again.
  *
  * Durability, exactly:
- * - An intent is handed to the OS (`write`) before `appendIntent` returns, so before the order leaves the
- *   process: it survives a crash of the router process, always.
- * - Outcome records (ack, rejected, unknown, resolved) are buffered and written with the next intent or on the
- *   next timer tick (every `fsyncIntervalMs`). Losing one in a crash only means that order is reconciled with
- *   the exchange on restart.
- * - `fsync` runs on that timer when something was written: a power loss or kernel crash can lose at most the
- *   last `fsyncIntervalMs` (default 20 ms) of records. With `fsyncIntervalMs: 0`, nothing is fsynced.
+ * - An intent is in the OS (its `write` has returned, all bytes) before `appendIntent` returns, so before the
+ *   order can leave the process: it survives the death of the process at any instant. If it cannot be
+ *   written, `appendIntent` throws and the order must not be sent.
+ * - Outcome records (ack, rejected, unknown, resolved) are buffered and written with the next intent, on the
+ *   next timer tick (at most 20 ms, or `fsyncIntervalMs` if smaller), or by `flush`/`close`. A crash can lose
+ *   the buffered ones; that only means those orders are reconciled with the exchange on restart.
+ * - `fsync` runs from the timer when something was written: a power loss or kernel crash loses at most the
+ *   last `fsyncIntervalMs` (default 20 ms) of records, plus any time the event loop was blocked. Rotation and
+ *   `open` fsync the new file and the directory before deleting the old files. `fsyncIntervalMs: 0` means
+ *   never fsync (process-crash safety only).
  *
  * @module
  */
 
 import * as fs from "node:fs";
 import { join } from "node:path";
-import { unrefTimer } from "../_timers.ts";
+import { listJournalFiles } from "./_file.ts";
+import { OpenOrders } from "./_open_orders.ts";
+import { JournalWriter } from "./_writer.ts";
 import {
-  decodeLine,
-  encodeLine,
-  intentLine,
-  type IntentRecord,
-  journalParams,
+  ackJson,
+  intentJson,
   type JournalValue,
+  rejectedJson,
+  resolvedJson,
+  unknownJson,
 } from "./records.ts";
+import {
+  type FileVerdict,
+  type JournalRecovery,
+  readJournalFile,
+  retireFiles,
+  unresolvedIntents,
+} from "./recovery.ts";
 
-/** Options for {@linkcode OrderJournal.open}. */
+/**
+ * Options for {@linkcode OrderJournal.open}.
+ *
+ * @example
+ * ```ts
+ * const options: JournalOptions = { dir: "./lightning-data/production", fsyncIntervalMs: 20 };
+ * ```
+ */
 export interface JournalOptions {
-  /** Directory of the journal files; created if missing. */
+  /** Directory of the journal files; created if missing. One journal per directory, one process at a time. */
   dir: string;
-  /** Start a new file past this size. Default 64 MiB. */
+  /** Start a new file once the current one passes this size. Default 64 MiB. */
   maxFileBytes?: number;
-  /** fsync period (the power-loss durability window). Default 20 ms; 0 = never fsync. */
+  /** fsync period: the power-loss durability window. Default 20 ms; 0 = never fsync. */
   fsyncIntervalMs?: number;
 }
 
-/** What `open` found in the existing files. */
-export interface JournalRecovery {
-  /**
-   * Orders that may still be open or whose outcome was never learned: intents with no final outcome after
-   * them (no fill, cancel, expiry, rejection, or "not found"). Reconcile every one before trading.
-   */
-  unresolved: IntentRecord[];
-  /** Records read. */
-  records: number;
-  /** Unreadable lines (a torn tail after a crash, or garbage): reported and skipped, never fatal. */
-  corrupt: { file: string; line: number; bytes: number; reason: string }[];
-}
-
-const FILE_RE = /^journal-(\d{6})\.log$/;
-/** Statuses after which an order can no longer change. */
-const FINAL = new Set([
-  "FILLED",
-  "CANCELED",
-  "EXPIRED",
-  "EXPIRED_IN_MATCH",
-  "REJECTED",
-  "FINISHED",
-  "NOT_FOUND",
-]);
-const PLACES = new Set(["order.place", "algoOrder.place"]);
-
 /**
- * The bookkeeping shared by recovery and the live journal: which orders are not known to be finished.
- * An order is keyed by its client id; cancel/modify intents for it do not replace its place intent.
+ * Counters since `open`.
+ *
+ * @example
+ * ```ts
+ * const { records, fsyncs } = journal.stats;
+ * ```
  */
-class OpenOrders {
-  readonly byCid = new Map<string, IntentRecord>();
-  /** Method of the latest request per client id, to tell a rejected place (gone) from a rejected cancel. */
-  readonly #latest = new Map<string, string>();
-
-  intent(r: IntentRecord): void {
-    this.#latest.set(r.cid, r.method);
-    if (PLACES.has(r.method) || !this.byCid.has(r.cid)) this.byCid.set(r.cid, r);
-  }
-
-  outcome(cid: string, status: string | undefined): void {
-    if (status !== undefined && FINAL.has(status)) this.#forget(cid);
-  }
-
-  rejected(cid: string, code: number): void {
-    // A rejected place never existed; -2011/-2013 say the exchange does not hold the order open.
-    if (PLACES.has(this.#latest.get(cid) ?? "") || code === -2011 || code === -2013) this.#forget(cid);
-  }
-
-  #forget(cid: string): void {
-    this.byCid.delete(cid);
-    this.#latest.delete(cid);
-  }
+export interface JournalStats {
+  /** Records written (checkpoint records included). */
+  records: number;
+  /** Bytes written. */
+  bytes: number;
+  fsyncs: number;
+  rotations: number;
+  /** Unreadable lines found by `open` (torn tails and garbled lines). */
+  corruptTails: number;
+  /** Failed writes, fsyncs or rotations in the background (see `lastError`); a failed intent also throws. */
+  writeErrors: number;
 }
 
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_FSYNC_MS = 20;
+
 /**
- * The journal.
+ * The journal. Open one per data directory with {@linkcode OrderJournal.open}.
  *
  * @example
  * ```ts
  * const { journal, recovery } = OrderJournal.open({ dir: "./lightning-data" });
- * for (const intent of recovery.unresolved) tracker.restore(intent.cid, intent.method, intent.params, intent.ts);
- * journal.appendIntent("lr-1", "order.place", { symbol: "BTCUSDT", side: "BUY" });
+ * for (const i of recovery.unresolved) tracker.restore(i.cid, i.method, i.params, i.ts);
+ * journal.appendIntent("lr-1", "order.place", { symbol: "BTCUSDT", side: "BUY" }); // then send
  * journal.appendAck("lr-1", 42, "NEW");
  * journal.close();
  * ```
  */
 export class OrderJournal {
   readonly #dir: string;
-  readonly #maxBytes: number;
-  readonly #timer: ReturnType<typeof setInterval> | undefined;
-  readonly #fsyncEvery: number;
-  /** Orders not known to be finished: carried into every new file as a checkpoint. */
-  readonly #open = new OpenOrders();
-  #fd: number;
-  #seq: number;
-  #bytes = 0;
-  #pending = "";
-  #dirty = false;
+  readonly #open: OpenOrders;
+  readonly #writer: JournalWriter;
+  readonly #stats: JournalStats;
   #closed = false;
-  /** Counters since open: file writes, bytes written, fsyncs, rotations, corrupt entries found on open. */
-  readonly stats = { records: 0, bytes: 0, fsyncs: 0, rotations: 0, corruptTails: 0 };
 
-  private constructor(dir: string, seq: number, options: JournalOptions) {
+  private constructor(dir: string, open: OpenOrders, writer: JournalWriter, stats: JournalStats) {
     this.#dir = dir;
-    this.#seq = seq;
-    this.#maxBytes = options.maxFileBytes ?? 64 * 1024 * 1024;
-    this.#fsyncEvery = options.fsyncIntervalMs ?? 20;
-    this.#fd = fs.openSync(this.#path(seq), "a");
-    this.#timer = setInterval(() => this.#tick(), this.#fsyncEvery > 0 ? this.#fsyncEvery : 20);
-    unrefTimer(this.#timer);
+    this.#open = open;
+    this.#writer = writer;
+    this.#stats = stats;
   }
 
   /**
-   * Reads every journal file in `dir`, then starts a fresh file that begins with the unresolved intents and
-   * deletes the old files (so the journal stays bounded across restarts). Throws only if the directory cannot
-   * be used, naming it; file contents never make it throw.
+   * Reads every journal file in `dir` (oldest first) and computes the recovery, then starts a fresh file that
+   * begins with a checkpoint of the unresolved orders and deletes the old files, so the journal stays bounded
+   * across restarts. A file with a garbled line is kept as `<name>.corrupt` for inspection instead; one that
+   * cannot be read is left alone. File contents never make this throw; a directory that cannot be created,
+   * listed or written to does, with an error naming it.
+   *
+   * @example
+   * ```ts
+   * const { journal, recovery } = OrderJournal.open({ dir: "./lightning-data/production" });
+   * ```
    */
   static open(options: JournalOptions): { journal: OrderJournal; recovery: JournalRecovery } {
-    const dir = options.dir;
+    const { dir, maxFileBytes = DEFAULT_MAX_BYTES, fsyncIntervalMs = DEFAULT_FSYNC_MS } = options;
+    if (!(maxFileBytes > 0)) throw new RangeError(`journal maxFileBytes must be > 0, got ${maxFileBytes}`);
+    if (!(fsyncIntervalMs >= 0)) {
+      throw new RangeError(`journal fsyncIntervalMs must be >= 0, got ${fsyncIntervalMs}`);
+    }
+    const fail = (what: string, e: unknown): Error =>
+      new Error(`journal directory ${dir}: ${what}: ${(e as Error).message}`, { cause: e });
+
+    let files: { name: string; seq: number }[];
     try {
       fs.mkdirSync(dir, { recursive: true });
+      files = listJournalFiles(dir);
     } catch (e) {
-      throw new Error(`journal directory ${dir}: ${(e as Error).message}`);
+      throw fail("cannot create or list it", e);
     }
-    const files = fs.readdirSync(dir).filter((f) => FILE_RE.test(f)).sort();
-    const recovery: JournalRecovery = { unresolved: [], records: 0, corrupt: [] };
     const open = new OpenOrders();
-    for (const file of files) readFile(join(dir, file), open, recovery);
-    recovery.unresolved = [...open.byCid.values()];
-    const last = files.length > 0 ? Number(FILE_RE.exec(files[files.length - 1]!)![1]) : 0;
-    let journal: OrderJournal;
+    const recovery: JournalRecovery = { unresolved: [], records: 0, corrupt: [] };
+    let corrupt = 0;
+    const verdicts: FileVerdict[] = files.map((f) =>
+      readJournalFile(join(dir, f.name), open, recovery, () => corrupt++)
+    );
+    recovery.unresolved = unresolvedIntents(open);
+
+    const seq = (files[files.length - 1]?.seq ?? 0) + 1;
+    const stats: JournalStats = {
+      records: 0,
+      bytes: 0,
+      fsyncs: 0,
+      rotations: 0,
+      corruptTails: corrupt,
+      writeErrors: 0,
+    };
+    let writer: JournalWriter;
     try {
-      journal = new OrderJournal(dir, last + 1, options);
+      writer = new JournalWriter(dir, seq, open, { maxBytes: maxFileBytes, fsyncMs: fsyncIntervalMs }, stats);
     } catch (e) {
-      throw new Error(`journal directory ${dir}: ${(e as Error).message}`);
+      throw fail("cannot create a journal file", e);
     }
-    journal.stats.corruptTails = recovery.corrupt.length;
-    journal.#checkpoint(recovery.unresolved);
-    for (const file of files) fs.rmSync(join(dir, file), { force: true });
-    return { journal, recovery };
+    try {
+      writer.start();
+    } catch (e) {
+      throw fail(`cannot write ${writer.path}`, e);
+    }
+    // The checkpoint is in place (and durable, with fsync on): the old files carry nothing more.
+    retireFiles(files.map((f, i) => ({ path: join(dir, f.name), verdict: verdicts[i]! })));
+    return { journal: new OrderJournal(dir, open, writer, stats), recovery };
   }
 
-  /** Orders not known to be finished. */
-  get unresolved(): number {
-    return this.#open.byCid.size;
+  /**
+   * Records a request about to be sent (`cidKey`: the param the router fills with `cid`, if not in `params`).
+   * Returns once the record is in the OS; throws if it cannot be written or the journal is closed, and then
+   * the request must not be sent. `apiKey`, `signature` and undefined params are never written.
+   *
+   * @example
+   * ```ts
+   * journal.appendIntent("lr-1", "order.place", { symbol: "BTCUSDT", side: "BUY", quantity: "0.002" });
+   * ```
+   */
+  appendIntent(
+    cid: string,
+    method: string,
+    params: Record<string, JournalValue | undefined>,
+    cidKey = "",
+  ): void {
+    if (this.#closed) throw new Error(`order journal ${this.#dir} is closed: intent ${cid} not written`);
+    const json = intentJson(Date.now(), cid, method, params, cidKey);
+    try {
+      this.#writer.intent(cid, json);
+    } catch (e) {
+      throw new Error(
+        `order journal: cannot write intent ${cid} to ${this.#writer.path}: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
   }
 
-  /** Records an order request about to be sent. Written to the OS before it returns. */
-  appendIntent(cid: string, method: string, params: Record<string, JournalValue | undefined>): void {
-    const ts = Date.now();
-    this.#pending += intentLine(ts, cid, method, params);
-    this.#writePending();
-    // The in-memory copy (for checkpoints) is made after the write: the write is what the order waits for.
-    this.#open.intent({ t: "intent", ts, cid, method, params: journalParams(params) });
-  }
-
-  /** The exchange accepted the request. */
+  /**
+   * The exchange accepted the request; `status` is the order's status after it (NEW, FILLED…).
+   *
+   * @example
+   * ```ts
+   * journal.appendAck("lr-1", 42, "NEW");
+   * ```
+   */
   appendAck(cid: string, orderId: number | undefined, status: string | undefined): void {
-    this.#open.outcome(cid, status);
-    this.#buffer(encodeLine({ t: "ack", ts: Date.now(), cid, orderId, status }));
-  }
-
-  /** The exchange rejected it (or it was never sent): final. */
-  appendRejected(cid: string, code: number, msg: string): void {
-    this.#open.rejected(cid, code);
-    this.#buffer(encodeLine({ t: "rejected", ts: Date.now(), cid, code, msg }));
-  }
-
-  /** Its outcome is unknown: it stays unresolved until `appendResolved`. */
-  appendUnknown(cid: string, reason: string): void {
-    this.#buffer(encodeLine({ t: "unknown", ts: Date.now(), cid, reason }));
-  }
-
-  /** Reconciliation found the truth (`NOT_FOUND`: it never reached the exchange). */
-  appendResolved(cid: string, status: string, orderId?: number): void {
-    this.#open.outcome(cid, status);
-    this.#buffer(encodeLine({ t: "resolved", ts: Date.now(), cid, status, orderId }));
-  }
-
-  /** Writes buffered records and fsyncs now. */
-  flush(): void {
     if (this.#closed) return;
-    this.#writePending();
-    if (this.#dirty) this.#fsync();
+    this.#open.outcome(cid, status);
+    this.#writer.outcome(ackJson(Date.now(), cid, orderId, status));
   }
 
-  /** Flushes and closes the file. Idempotent. */
+  /**
+   * The exchange rejected the request (or it was never sent): final, nothing was placed or changed.
+   *
+   * @example
+   * ```ts
+   * journal.appendRejected("lr-1", -2019, "Margin is insufficient.");
+   * ```
+   */
+  appendRejected(cid: string, code: number, msg: string): void {
+    if (this.#closed) return;
+    this.#open.rejected(cid, code);
+    this.#writer.outcome(rejectedJson(Date.now(), cid, code, msg));
+  }
+
+  /**
+   * The outcome is unknown (timeout, disconnect): the order stays unresolved until `appendResolved`.
+   *
+   * @example
+   * ```ts
+   * journal.appendUnknown("lr-1", "timeout");
+   * ```
+   */
+  appendUnknown(cid: string, reason: string): void {
+    if (this.#closed) return;
+    this.#writer.outcome(unknownJson(Date.now(), cid, reason));
+  }
+
+  /**
+   * Reconciliation found the truth: the order's status, or `NOT_FOUND` (it never reached the exchange).
+   *
+   * @example
+   * ```ts
+   * journal.appendResolved("lr-1", "NOT_FOUND");
+   * ```
+   */
+  appendResolved(cid: string, status: string, orderId?: number): void {
+    if (this.#closed) return;
+    this.#open.outcome(cid, status);
+    this.#writer.outcome(resolvedJson(Date.now(), cid, status, orderId));
+  }
+
+  /**
+   * Writes buffered records, rotates if the file is due, and fsyncs now (unless `fsyncIntervalMs` is 0).
+   * Throws on an I/O error.
+   *
+   * @example
+   * ```ts
+   * journal.flush();
+   * ```
+   */
+  flush(): void {
+    if (!this.#closed) this.#writer.flush();
+  }
+
+  /**
+   * Flushes and closes the file. Idempotent; never throws (a failure is kept in `lastError`).
+   *
+   * @example
+   * ```ts
+   * journal.close();
+   * ```
+   */
   close(): void {
     if (this.#closed) return;
-    this.flush();
     this.#closed = true;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    fs.closeSync(this.#fd);
+    this.#writer.close();
   }
 
-  #buffer(line: string): void {
-    if (this.#closed) return;
-    this.#pending += line;
+  /**
+   * Counters since `open`.
+   *
+   * @example
+   * ```ts
+   * console.log(journal.stats.fsyncs);
+   * ```
+   */
+  get stats(): Readonly<JournalStats> {
+    return this.#stats;
   }
 
-  #writePending(): void {
-    if (this.#closed || this.#pending === "") return;
-    const text = this.#pending;
-    this.#pending = "";
-    const n = fs.writeSync(this.#fd, text);
-    this.#bytes += n;
-    this.stats.bytes += n;
-    this.stats.records++;
-    this.#dirty = true;
-    if (this.#bytes >= this.#maxBytes) this.#rotate();
-  }
-
-  #tick(): void {
-    if (this.#closed) return;
-    this.#writePending();
-    if (this.#dirty && this.#fsyncEvery > 0) this.#fsync();
-  }
-
-  #fsync(): void {
-    fs.fsyncSync(this.#fd);
-    this.#dirty = false;
-    this.stats.fsyncs++;
-  }
-
-  /** Next file: the unresolved intents first (a checkpoint), then the old file can go. */
-  #rotate(): void {
-    const old = this.#path(this.#seq);
-    this.#fsync();
-    fs.closeSync(this.#fd);
-    this.#seq++;
-    this.#fd = fs.openSync(this.#path(this.#seq), "a");
-    this.#bytes = 0;
-    this.stats.rotations++;
-    this.#checkpoint([...this.#open.byCid.values()]);
-    fs.rmSync(old, { force: true });
-  }
-
-  #checkpoint(intents: IntentRecord[]): void {
-    let text = "";
-    for (const r of intents) {
-      this.#open.intent(r);
-      text += encodeLine(r);
-    }
-    if (text !== "") {
-      const n = fs.writeSync(this.#fd, text);
-      this.#bytes += n;
-      this.stats.bytes += n;
-    }
-    this.#fsync();
-  }
-
-  #path(seq: number): string {
-    return join(this.#dir, `journal-${String(seq).padStart(6, "0")}.log`);
-  }
-}
-
-function readFile(path: string, open: OpenOrders, recovery: JournalRecovery): void {
-  let text: string;
-  try {
-    text = fs.readFileSync(path, "utf8");
-  } catch (e) {
-    recovery.corrupt.push({ file: path, line: 0, bytes: 0, reason: `unreadable: ${(e as Error).message}` });
-    return;
-  }
-  const lines = text.split("\n");
-  // A file that does not end in a newline has a torn last line: the crash hit mid-write.
-  const torn = lines.pop() ?? "";
-  lines.forEach((line, i) => {
-    if (line === "") return;
-    const r = decodeLine(line);
-    if (typeof r === "string") {
-      recovery.corrupt.push({ file: path, line: i + 1, bytes: line.length, reason: r });
-      return;
-    }
-    recovery.records++;
-    if (r.t === "intent") open.intent(r);
-    else if (r.t === "ack" || r.t === "resolved") open.outcome(r.cid, r.status);
-    else if (r.t === "rejected") open.rejected(r.cid, r.code);
-  });
-  if (torn !== "") {
-    recovery.corrupt.push({
-      file: path,
-      line: lines.length + 1,
-      bytes: torn.length,
-      reason: "truncated last line",
-    });
+  /**
+   * The last error of a background write, fsync or rotation, if any (they cannot throw to anyone).
+   *
+   * @example
+   * ```ts
+   * if (journal.lastError) log.warn("journal", { error: journal.lastError.message });
+   * ```
+   */
+  get lastError(): Error | undefined {
+    return this.#writer.lastError;
   }
 }

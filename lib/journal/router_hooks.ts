@@ -21,7 +21,8 @@ export function journalHooks(journal: OrderJournal): OrderJournalHooks {
     intent(cid, method, params, cidKey) {
       // A cancel/modify by orderId of an order this router does not know has no id to reconcile by.
       if (cid === "") return;
-      journal.appendIntent(cid, method, cidKey === "" ? params : { ...params, [cidKey]: cid });
+      // A generated client id is not in `params` (the encoder adds it): the journal records it under cidKey.
+      journal.appendIntent(cid, method, params, cidKey);
     },
     ack(cid, result) {
       if (cid === "") return;

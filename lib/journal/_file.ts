@@ -1,0 +1,155 @@
+/**
+ * One append-only journal file: the `write` loop, `fsync`, and the directory operations around rotation.
+ *
+ * `append` returns only once every byte is in the OS (a short write is resumed), so what it wrote survives
+ * the death of the process. A write that fails part-way leaves a torn line; the next write starts on a fresh line
+ * so that only the torn fragment is lost, not the good record written after it.
+ *
+ * @module
+ */
+
+import { Buffer } from "node:buffer";
+import * as fs from "node:fs";
+import { join } from "node:path";
+
+const NAME = /^journal-(\d{6,})\.log$/;
+
+/**
+ * The name of journal file number `seq`.
+ *
+ * @example
+ * ```ts
+ * journalFileName(7); // "journal-000007.log"
+ * ```
+ */
+export function journalFileName(seq: number): string {
+  return `journal-${String(seq).padStart(6, "0")}.log`;
+}
+
+/**
+ * The journal files in `dir` with their sequence numbers, oldest first.
+ *
+ * @example
+ * ```ts
+ * listJournalFiles("./data"); // [{ name: "journal-000001.log", seq: 1 }]
+ * ```
+ */
+export function listJournalFiles(dir: string): { name: string; seq: number }[] {
+  const out: { name: string; seq: number }[] = [];
+  for (const name of fs.readdirSync(dir)) {
+    const m = NAME.exec(name);
+    if (m !== null) out.push({ name, seq: Number(m[1]) });
+  }
+  return out.sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * Makes the directory's entries (a created or deleted file) durable. Best effort: some platforms cannot open
+ * a directory for fsync, and there the file system's own ordering is all there is.
+ *
+ * @example
+ * ```ts
+ * fsyncDir("./data");
+ * ```
+ */
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, "r");
+    fs.fsyncSync(fd);
+  } catch {
+    // Not supported here (Windows): nothing more can be done.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Hex digits as bytes, for writing a line's checksum straight into the output buffer. */
+const HEX = new TextEncoder().encode("0123456789abcdef");
+/** The reusable output buffer's size; a bigger write (a large checkpoint) gets a buffer of its own. */
+const BUFFER_BYTES = 64 * 1024;
+
+/**
+ * An open journal file.
+ *
+ * Text goes out through one reused byte buffer (`Buffer.write` + `fs.writeSync(fd, bytes)`): writing a string
+ * directly makes the runtime allocate a fresh buffer per call, which costs Deno about 0.5 µs per order.
+ *
+ * @example
+ * ```ts
+ * const f = JournalFile.create("./data", 1);
+ * f.append("", '{"t":"unknown","ts":1,"cid":"a","reason":"timeout"}', 0x12345678);
+ * f.fsync();
+ * f.close();
+ * ```
+ */
+export class JournalFile {
+  readonly path: string;
+  readonly #fd: number;
+  #buf: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  /** Bytes in the file. */
+  bytes = 0;
+  /** A write failed part-way: the file may end inside a line. */
+  #torn = false;
+
+  private constructor(path: string, fd: number) {
+    this.path = path;
+    this.#fd = fd;
+  }
+
+  /** Creates file number `seq` in `dir` (appending if it somehow exists). */
+  static create(dir: string, seq: number): JournalFile {
+    const path = join(dir, journalFileName(seq));
+    const fd = fs.openSync(path, "a");
+    return new JournalFile(path, fd);
+  }
+
+  /**
+   * Writes `text` (complete lines), then, if `json` is not empty, the line of `json` whose CRC-32 is `crc`,
+   * all in one `write`. Returns once every byte is in the OS; throws on an I/O error (`bytes` still counts
+   * what did get written).
+   */
+  append(text: string, json: string, crc: number): void {
+    const torn = this.#torn;
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit; + newline before, checksum, space, newline after.
+    const max = (text.length + json.length) * 3 + 11;
+    let buf = this.#buf;
+    if (max > buf.length) {
+      buf = max <= 4 * BUFFER_BYTES ? (this.#buf = Buffer.allocUnsafe(max)) : Buffer.allocUnsafe(max);
+    }
+    let n = 0;
+    if (torn) buf[n++] = 0x0a; // end the torn fragment, so the next good line is not glued to it
+    if (text !== "") n += buf.write(text, n, "utf8");
+    if (json !== "") {
+      for (let shift = 28; shift >= 0; shift -= 4) buf[n++] = HEX[(crc >>> shift) & 15]!;
+      buf[n++] = 0x20;
+      n += buf.write(json, n, "utf8");
+      buf[n++] = 0x0a;
+    }
+    let done = 0;
+    try {
+      // A short write (a signal, a nearly full disk) is resumed until everything is out.
+      while (done < n) done += fs.writeSync(this.#fd, buf, done, n - done);
+    } catch (e) {
+      if (done > 0 || torn) this.#torn = true;
+      this.bytes += done;
+      throw e;
+    }
+    this.#torn = false;
+    this.bytes += done;
+  }
+
+  /** Flushes the file to the device. */
+  fsync(): void {
+    fs.fsyncSync(this.#fd);
+  }
+
+  /** Closes the file; errors are ignored (there is nothing left to do with it). */
+  close(): void {
+    try {
+      fs.closeSync(this.#fd);
+    } catch {
+      // Already closed or the device is gone.
+    }
+  }
+}

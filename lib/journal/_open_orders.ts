@@ -1,0 +1,115 @@
+/**
+ * Which orders are not known to be finished, by client order id: the state the journal carries into every new
+ * file (a checkpoint) and what recovery reports as unresolved. One class for both, so the live journal and a
+ * restart can never disagree.
+ *
+ * An order is unresolved from its first intent until the journal sees it finished: an ack or reconciliation
+ * with a final status (FILLED, CANCELED, EXPIRED…, or NOT_FOUND), a rejection of the place that opened it,
+ * or a rejection saying the exchange holds no such order (-2011, -2013). An ack with a live status (NEW,
+ * PARTIALLY_FILLED) keeps it: the order is open on the exchange, so a restarted router must know it (to list
+ * it, cancel it on halt, keep the dead-man's switch armed for its symbol). An `unknown` changes nothing.
+ *
+ * Only strings are stored (the intent JSON already built for the file), so tracking an order allocates
+ * nothing beyond the map entries.
+ *
+ * @module
+ */
+
+import { frameLine } from "./records.ts";
+
+/** Statuses after which an order can no longer change. NOT_FOUND: reconciliation found it never placed. */
+const FINAL = new Set([
+  "FILLED",
+  "CANCELED",
+  "EXPIRED",
+  "EXPIRED_IN_MATCH",
+  "REJECTED",
+  "FINISHED",
+  "NOT_FOUND",
+]);
+/** Methods that create an order, as they appear in an intent's JSON after `"method":"`. */
+const PLACES = ['order.place"', 'algoOrder.place"'];
+/** Rejection codes meaning the exchange does not hold the order: unknown order / order does not exist. */
+const NO_SUCH_ORDER = new Set([-2011, -2013]);
+
+/**
+ * The open-order set.
+ *
+ * @example
+ * ```ts
+ * const open = new OpenOrders();
+ * open.intent("lr-1", '{"t":"intent","ts":1,"cid":"lr-1","method":"order.place","params":{}}');
+ * open.outcome("lr-1", "FILLED");
+ * open.size; // 0
+ * ```
+ */
+export class OpenOrders {
+  /** cid → the JSON of the intent that opened the order (its place, normally). Insertion order = first seen. */
+  readonly #opened = new Map<string, string>();
+  /** cid → the latest later request (cancel, modify, a duplicate place) while the order is open. */
+  readonly #later = new Map<string, string>();
+
+  /** Orders not known to be finished. */
+  get size(): number {
+    return this.#opened.size;
+  }
+
+  /** A request for `cid` is about to leave; `json` is its intent record. */
+  intent(cid: string, json: string): void {
+    if (!this.#opened.has(cid)) {
+      this.#opened.set(cid, json);
+    } else {
+      // A cancel/modify, or a second place with a live order's id (the exchange rejects it with -4116):
+      // neither replaces the order, and a rejection of it must not end the order.
+      this.#later.set(cid, json);
+    }
+  }
+
+  /** An ack or a reconciliation result with the order's `status`. */
+  outcome(cid: string, status: string | undefined): void {
+    if (status !== undefined && FINAL.has(status)) this.#forget(cid);
+  }
+
+  /** The latest request for `cid` was rejected. */
+  rejected(cid: string, code: number): void {
+    if (NO_SUCH_ORDER.has(code)) return this.#forget(cid);
+    // Only the place that opened the order ends it by being rejected; a rejected cancel/modify leaves it.
+    const opened = this.#opened.get(cid);
+    if (opened !== undefined && !this.#later.has(cid) && isPlace(opened)) this.#forget(cid);
+  }
+
+  /** Lines `checkpoint()` writes. */
+  get checkpointRecords(): number {
+    return this.#opened.size + this.#later.size;
+  }
+
+  /** The lines that rebuild this state when read back: each order's opening intent, then its latest request. */
+  checkpoint(): string {
+    let text = "";
+    for (const [cid, json] of this.#opened) {
+      text += frameLine(json);
+      const later = this.#later.get(cid);
+      if (later !== undefined) text += frameLine(later);
+    }
+    return text;
+  }
+
+  /** The opening intent JSON of each open order, in first-seen order. */
+  intents(): IterableIterator<string> {
+    return this.#opened.values();
+  }
+
+  #forget(cid: string): void {
+    if (this.#opened.delete(cid)) this.#later.delete(cid);
+  }
+}
+
+/**
+ * Whether an intent's JSON is a place. Read from the JSON (only on a rejection) rather than kept in a set
+ * per order: one less hash insert on the hot path. The first `,"method":"` is the record's own (it follows
+ * the quoted cid, and params come after it).
+ */
+function isPlace(json: string): boolean {
+  const at = json.indexOf(',"method":"') + 11;
+  return at > 10 && PLACES.some((m) => json.startsWith(m, at));
+}
