@@ -109,11 +109,11 @@ export class UnknownOrderStateError extends RouterError {
 export class NotSentError extends RouterError {
   /** Error name. */
   override name = "NotSentError";
-  /** "disconnected", "closed", "halted", "backpressure" or "rate-limit". */
-  readonly reason: "disconnected" | "closed" | "halted" | "backpressure" | "rate-limit";
+  /** "disconnected", "closed", "halted", "backpressure", "rate-limit" or "journal" (the intent could not be written). */
+  readonly reason: "disconnected" | "closed" | "halted" | "backpressure" | "rate-limit" | "journal";
   /** Builds the error; `detail` goes into the message. */
   constructor(
-    reason: "disconnected" | "closed" | "halted" | "backpressure" | "rate-limit",
+    reason: "disconnected" | "closed" | "halted" | "backpressure" | "rate-limit" | "journal",
     detail: string,
   ) {
     super(`not sent (${reason}): ${detail}`);

@@ -118,7 +118,15 @@ export class RequestPipeline {
     const id = this.#pending.nextId();
     if (id < 0) return Promise.reject(new NotSentError("backpressure", "too many requests in flight"));
     const frame = this.#encoder.encode(id, spec, params, now, cidKey, cid);
-    if (spec.mutating && this.#journal !== undefined) this.#journal.intent(cid, spec.name, params, cidKey);
+    if (spec.mutating && this.#journal !== undefined) {
+      try {
+        this.#journal.intent(cid, spec.name, params, cidKey);
+      } catch (e) {
+        // No durable intent, no order: refuse it, and let the other hooks forget it.
+        this.#journal.notSent(cid);
+        return Promise.reject(new NotSentError("journal", `${spec.name} not sent: ${(e as Error).message}`));
+      }
+    }
     return new Promise((resolve, reject) => {
       const sentAt = performance.now();
       this.#pending.add({

@@ -125,3 +125,31 @@ test("RequestPipeline: sweep times out orders as unknown and reads as failed", a
   await assert.rejects(o, (e: unknown) => e instanceof UnknownOrderStateError && e.reason === "timeout");
   await assert.rejects(r, (e: unknown) => e instanceof RequestFailedError && e.reason === "timeout");
 });
+
+test("RequestPipeline: an intent the journal cannot write is refused, not sent, and forgotten", async () => {
+  const forgotten: string[] = [];
+  const p = new RequestPipeline({
+    encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
+    clock: new ServerClock(),
+    timeoutMs: 60_000,
+    capacity: 64,
+    rateLimitHeadroom: 0.05,
+    notify: () => {},
+    journal: {
+      intent: () => {
+        throw new Error("disk full");
+      },
+      ack: () => {},
+      rejected: () => {},
+      unknown: () => {},
+      notSent: (cid) => void forgotten.push(cid),
+    },
+  });
+  const s = sink();
+  await assert.rejects(
+    p.send(s, PLACE, order, "newClientOrderId", "j1"),
+    (e: unknown) => e instanceof NotSentError && e.reason === "journal" && /disk full/.test(e.message),
+  );
+  assert.equal(s.frames.length, 0, "nothing left the process");
+  assert.deepEqual(forgotten, ["j1"]);
+});
