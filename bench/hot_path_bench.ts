@@ -1,59 +1,36 @@
 /**
- * Hot-path micro-benchmarks (deno bench): order build + sign, and ack resolution (text frame in → caller's
- * promise resolved with the result readable).
+ * Hot-path micro-benchmarks for `deno bench` (quick interactive view; the figures kept in results.json come
+ * from `micro.ts`, which runs the same cases under mitata on Deno and Bun and reports medians): order build +
+ * sign next to Web Crypto, node:crypto and the public SDKs, Ed25519-session builds, bare HMAC-SHA256, ack
+ * resolution (here including the send that sets it up; micro.ts times the ack alone), and the client CPU of
+ * one order without a socket.
+ *
+ * Run: `deno bench -A bench/hot_path_bench.ts`
  */
-import { createHmacSigner } from "../lib/signing/hmac_signer.ts";
-import { FrameEncoder } from "../lib/wire/frame_encoder.ts";
-import { METHODS } from "../lib/wire/methods.ts";
-import { ServerClock } from "../lib/connection/server_clock.ts";
-import { type FrameSink, RequestPipeline } from "../lib/orders/request_pipeline.ts";
-import { ClientOrderIds } from "../lib/orders/client_order_ids.ts";
-import type { Params } from "../lib/types.ts";
-import { ackFrame, API_KEY, LIMIT_ORDER, SECRET_KEY } from "./_fixtures.ts";
+import { buildSignCases } from "./cases/build_sign_cases.ts";
+import { ackCases, clientCpuPerOrder, GROUP_ACK, GROUP_CLIENT, jsonParseOnly } from "./cases/ack_cases.ts";
 
-const PLACE = METHODS["order.place"]!;
-const order = LIMIT_ORDER as unknown as Params;
-const hmac = new FrameEncoder({
-  auth: { kind: "hmac", apiKey: API_KEY, signer: createHmacSigner(SECRET_KEY) },
-});
-const session = new FrameEncoder({ auth: { kind: "session", apiKey: API_KEY } });
-const ids = new ClientOrderIds();
-const clock = new ServerClock();
-let n = 0;
+const cases = await buildSignCases();
+for (const c of cases) {
+  // A case that returns a promise (Web Crypto, the binance SDK) is awaited by Deno.bench itself.
+  const fn = c.run as () => void | Promise<void>;
+  Deno.bench({ name: c.name, group: c.group, baseline: c.name.startsWith("Lightning FrameEncoder") }, fn);
+}
 
-Deno.bench({ name: "order build + HMAC sign (order.place LIMIT)", group: "build", baseline: true }, () => {
-  hmac.encode(++n, PLACE, order, clock.now(), "newClientOrderId", ids.next());
-});
+// deno bench ignores start()/end() below 10 µs, so here each sample includes sending the request (setup);
+// micro.ts times the ack alone.
+for (const c of ackCases()) {
+  Deno.bench({ name: `${c.name} (incl. the send)`, group: GROUP_ACK }, async () => {
+    if ((await c.settle(c.prepare())) !== 336829446) throw new Error("wrong result");
+  });
+}
+const parse = jsonParseOnly();
+Deno.bench({ name: "JSON.parse(ack frame) alone", group: GROUP_ACK }, () => void parse());
 
-Deno.bench({ name: "order build, Ed25519 session (no signature)", group: "build" }, () => {
-  session.encode(++n, PLACE, order, clock.now(), "newClientOrderId", ids.next());
-});
-
-const sink: FrameSink & { last: string } = {
-  generation: 1,
-  last: "",
-  send(text: string) {
-    this.last = text;
-    return true;
+const order = clientCpuPerOrder();
+Deno.bench(
+  { name: "Lightning pipeline.send (HMAC) + ack via onFrame → await", group: GROUP_CLIENT },
+  async () => {
+    await order();
   },
-};
-const pipeline = new RequestPipeline({
-  encoder: session,
-  clock,
-  timeoutMs: 60_000,
-  capacity: 4096,
-  rateLimitHeadroom: 0.05,
-  notify: () => {},
-});
-let nextId = 1;
-
-Deno.bench({ name: "ack resolution (frame → promise resolved, result read)", group: "ack" }, async (b) => {
-  const id = nextId++;
-  const p = pipeline.send(sink, PLACE, order, "newClientOrderId", "lr-x-" + id);
-  const frame = ackFrame(id);
-  b.start();
-  pipeline.onFrame(frame);
-  const result = await p as { orderId: number };
-  b.end();
-  if (result.orderId !== 336829446) throw new Error("wrong result");
-});
+);
