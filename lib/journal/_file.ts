@@ -144,6 +144,14 @@ export class JournalFile {
     fs.fsyncSync(this.#fd);
   }
 
+  /**
+   * Flushes the file to the device on the runtime's I/O thread pool: the periodic fsync takes milliseconds on
+   * a real disk, and must not stall the event loop that carries orders.
+   */
+  fsyncInBackground(done: (error: Error | null) => void): void {
+    fs.fsync(this.#fd, done);
+  }
+
   /** Closes the file; errors are ignored (there is nothing left to do with it). */
   close(): void {
     try {

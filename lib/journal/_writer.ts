@@ -60,6 +60,7 @@ export class JournalWriter {
   #checkpointBytes = 0;
   #dirty = false;
   #lastFsync = 0;
+  #fsyncing = false;
   #lastError: Error | undefined;
 
   /** Creates file number `seq` in `dir` (throws if it cannot). Nothing is written until `start`. */
@@ -148,7 +149,21 @@ export class JournalWriter {
     if (this.#rotateDue()) this.#rotate();
     // Ticks come every min(fsyncIntervalMs, 20) ms; a longer interval fsyncs on the tick that reaches it.
     const due = performance.now() - this.#lastFsync >= this.#fsyncMs - this.#tickMs;
-    if (this.#dirty && this.#fsyncMs > 0 && due) this.#fsync();
+    if (this.#dirty && this.#fsyncMs > 0 && due && !this.#fsyncing) {
+      // Timer fsyncs run off the event loop; rotation, flush and close still fsync synchronously.
+      this.#fsyncing = true;
+      this.#dirty = false;
+      this.#lastFsync = performance.now();
+      const file = this.#file;
+      file.fsyncInBackground((error) => {
+        this.#fsyncing = false;
+        // A file rotated out meanwhile was fsynced synchronously by the rotation: its error is moot.
+        if (error && file === this.#file) {
+          this.#dirty = true;
+          this.#lastError = error;
+        } else this.#stats.fsyncs++;
+      });
+    }
   }
 
   #writePending(): void {
