@@ -1,0 +1,35 @@
+/** Order statistics of latency samples: median, p99, p99.9 (nearest rank) and mean. */
+
+/** Summary of a set of samples, in the samples' unit. */
+export interface Summary {
+  n: number;
+  min: number;
+  median: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+/** The q-quantile (0..1) of ascending `sorted`, by nearest rank. */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Summarizes the first `count` samples (default all) without modifying `samples`. */
+export function summarize(samples: ArrayLike<number>, count = samples.length): Summary {
+  const sorted = Float64Array.from({ length: count }, (_, i) => samples[i]!).sort();
+  let sum = 0;
+  for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
+  return {
+    n: sorted.length,
+    min: sorted[0] ?? NaN,
+    median: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    p999: quantile(sorted, 0.999),
+    max: sorted[sorted.length - 1] ?? NaN,
+    mean: sorted.length ? sum / sorted.length : NaN,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Order round trip, one order in flight: `Router.placeOrder` (HMAC-signed, and Ed25519 session) against the
+ * simulator running in a separate process on loopback, next to the raw floor — this runtime's bare
+ * `WebSocket` sending a pre-built, pre-signed frame to the same server and resolving on the answer frame.
+ * Contenders run interleaved in rounds; every order is a non-crossing LIMIT IOC (it expires, holds no margin),
+ * so the server does the same work for each. Reports p50/p99/p99.9 in µs.
+ *
+ * Run: `deno run -A bench/round_trip.ts` or `bun bench/round_trip.ts`
+ * (`BENCH_SIM_URL` = an already running `bench/servers/sim_server.ts`, else one is started;
+ * `BENCH_RTT_ORDERS`, `BENCH_QUICK=1`).
+ */
+import process from "node:process";
+import { Router } from "../lib/orders/router.ts";
+import { API_KEY, ED25519_API_KEY, ED25519_PRIVATE_PEM, IOC_ORDER, SECRET_KEY } from "./_fixtures.ts";
+import { rawFloorSocket } from "./_support/raw_floor.ts";
+import { type RoundTripContender, runInterleaved } from "./_support/interleave.ts";
+import { printResults } from "./_support/print.ts";
+import { type NewResult, recordResults } from "./_support/results.ts";
+import { runtimeLabel } from "./_support/runtime.ts";
+import { SIZES } from "./_support/settings.ts";
+import { type SimProcess, startSimProcess } from "./_support/sim_process.ts";
+import { summarize } from "./_support/stats.ts";
+
+async function rawWebSocketFloor(url: string): Promise<RoundTripContender & { close(): void }> {
+  const socket = await rawFloorSocket(url);
+  return {
+    name: "order RTT: raw WebSocket floor (pre-built frame)",
+    prepareRound: (count) => socket.prepare(count),
+    once: socket.once,
+    close: () => socket.close(),
+  };
+}
+
+function routerContender(name: string, router: Router): RoundTripContender {
+  return {
+    name,
+    async once() {
+      const ack = await router.placeOrder(IOC_ORDER);
+      if (ack.orderId === undefined) throw new Error(`${name}: ack without orderId`);
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let sim: SimProcess | undefined;
+  const url = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
+  const hmacRouter = await Router.connect({ url, apiKey: API_KEY, secretKey: SECRET_KEY });
+  const edRouter = await Router.connect({ url, apiKey: ED25519_API_KEY, privateKeyPem: ED25519_PRIVATE_PEM });
+  const raw = await rawWebSocketFloor(url);
+  try {
+    const contenders = [
+      routerContender("order RTT: Router, HMAC-signed", hmacRouter),
+      routerContender("order RTT: Router, Ed25519 session", edRouter),
+      raw,
+    ];
+    const orders = SIZES.rttOrders;
+    const samples = await runInterleaved(contenders, {
+      orders,
+      round: 500,
+      warmup: Math.min(2000, orders),
+      maxSeconds: 600,
+    });
+    const results: NewResult[] = [];
+    for (const [name, s] of samples) {
+      const sum = summarize(s);
+      results.push({
+        name,
+        group: "round trip",
+        median: sum.median,
+        p99: sum.p99,
+        p999: sum.p999,
+        n: sum.n,
+        unit: "µs",
+      });
+    }
+    printResults(
+      `order round trip, one in flight, ${runtimeLabel()} client → simulator process (loopback)`,
+      results,
+    );
+    recordResults(results);
+  } finally {
+    raw.close();
+    await hmacRouter.close();
+    await edRouter.close();
+    await sim?.stop();
+  }
+}
+
+await main();
+process.exit(0);
