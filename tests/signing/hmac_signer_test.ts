@@ -49,4 +49,9 @@ test("createHmacSigner: a stale crypto error elsewhere in the process does not b
     crypto.subtle.importKey("pkcs8", new Uint8Array(12), { name: "Ed25519" }, false, ["sign"]),
   );
   assert.equal(createHmacSigner(v.V1_SECRET).hex(v.V1_PAYLOAD), v.V1_SIGNATURE);
+  const prefixed = createHmacSigner(v.V1_SECRET).withPrefix("apiKey=" + v.V1_API_KEY);
+  await assert.rejects(
+    crypto.subtle.importKey("pkcs8", new Uint8Array(12), { name: "Ed25519" }, false, ["sign"]),
+  );
+  assert.equal(prefixed.hex(v.V1_PAYLOAD.slice(("apiKey=" + v.V1_API_KEY).length)), v.V1_SIGNATURE);
 });
