@@ -35,6 +35,7 @@ export type {
   JournalOptions,
   JournalRecord,
   JournalRecovery,
+  JournalStats,
   JournalValue,
 } from "./journal/mod.ts";
 export { CLIENT_ORDER_ID_PATTERN, ClientOrderIds } from "./orders/client_order_ids.ts";
