@@ -69,7 +69,9 @@ export interface JournalStats {
   records: number;
   /** Bytes written. */
   bytes: number;
+  /** fsyncs completed. */
   fsyncs: number;
+  /** Size rotations to a new file. */
   rotations: number;
   /** Unreadable lines found by `open` (torn tails and garbled lines). */
   corruptTails: number;
