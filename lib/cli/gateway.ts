@@ -6,7 +6,7 @@
  */
 
 import { networkInterfaces } from "node:os";
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createControlApp } from "../control/app.ts";
 import { type ControlServer, serve } from "../control/server.ts";
@@ -14,6 +14,7 @@ import { Router, type RouterOptions } from "../orders/router.ts";
 import { OrderTracker } from "../orders/order_tracker.ts";
 import { combineHooks } from "../orders/journal_hooks.ts";
 import { journalHooks, OrderJournal } from "../journal/mod.ts";
+import { lockDataDir } from "./data_dir_lock.ts";
 import { Reconciler } from "../orders/reconciler.ts";
 import { DeadManSwitch } from "../orders/dead_man_switch.ts";
 import { createHmacSigner } from "../signing/hmac_signer.ts";
@@ -82,8 +83,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // One journal per exchange: a testnet run must not reconcile production orders. The simulator's exchange
   // starts empty every run, so its journal does too.
   const journalDir = join(config.dataDir, config.mode);
+  let unlock: () => void;
   try {
-    if (config.mode === "simulator") rmSync(journalDir, { recursive: true, force: true });
+    unlock = lockDataDir(journalDir);
+    if (config.mode === "simulator") {
+      for (const f of readdirSync(journalDir)) {
+        if (f !== "router.lock") rmSync(join(journalDir, f), { force: true });
+      }
+    }
+  } catch (e) {
+    throw new StartError(`--data-dir / ROUTER_DATA_DIR: ${(e as Error).message}`);
+  }
+  try {
     const opened = OrderJournal.open({ dir: journalDir });
     journal = opened.journal;
     const { recovery } = opened;
@@ -97,6 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       });
     }
   } catch (e) {
+    unlock();
     throw new StartError(`--data-dir / ROUTER_DATA_DIR: ${(e as Error).message}`);
   }
   const routerOptions: RouterOptions = {
@@ -140,6 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   } catch (e) {
     await simulator?.close();
     journal.close();
+    unlock();
     throw new StartError(`cannot connect to ${routerOptions.url}: ${(e as Error).message}`);
   }
 
@@ -202,6 +215,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await router.close();
     await simulator?.close();
     journal.close();
+    unlock();
     throw new StartError(
       `--host/--port: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,
     );
@@ -229,7 +243,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     shutdown: () => {
       reconciler.stop();
       return stopping ??= stop(router, server, simulator, config.requestTimeoutMs + 1000, deadMan).finally(
-        () => journal.close(),
+        () => {
+          journal.close();
+          unlock();
+        },
       );
     },
   };

@@ -4,7 +4,7 @@ import { type Config, parseConfig } from "../../lib/cli/config.ts";
 import { type Gateway, StartError, startGateway } from "../../lib/cli/gateway.ts";
 import { createLogger } from "../../lib/cli/log.ts";
 import { startSimulator } from "../../lib/sim/mod.ts";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -152,4 +152,28 @@ test("gateway: Ed25519 credentials read the key file and log on (custom endpoint
     readTextFile: () => Promise.resolve("ssh-ed25519 AAAA"),
   });
   await assert.rejects(notPem, /BINANCE_PRIVATE_KEY_PATH: "\/keys\/ed.pem" is not a PKCS#8 PEM private key/);
+});
+
+test("gateway: a second router on the same data directory is refused; a stale lock is taken over", async () => {
+  const sim = await startSimulator({
+    hmacKeys: [{ apiKey: "lock-key-0123456789", secretKey: "lock-secret-0123456789" }],
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), "lr-lock-"));
+  const env = { BINANCE_API_KEY: "lock-key-0123456789", BINANCE_SECRET_KEY: "lock-secret-0123456789" };
+  const c = config(["--ws-url", sim.url, "--port", "0", "--data-dir", dataDir], env);
+  const first = await start(c);
+  try {
+    await assert.rejects(start(c), (e: unknown) => {
+      assert.ok(e instanceof StartError);
+      assert.match(e.message, /--data-dir \/ ROUTER_DATA_DIR: .* is in use by another router \(pid \d+/);
+      return true;
+    });
+  } finally {
+    await first.shutdown();
+  }
+  // A lock whose owner is gone (kill -9) does not block the next start.
+  writeFileSync(join(dataDir, "custom", "router.lock"), "999999999");
+  const again = await start(c);
+  await again.shutdown();
+  await sim.close();
 });

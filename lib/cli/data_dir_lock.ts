@@ -1,0 +1,62 @@
+/**
+ * One router per journal: a lock file holding the owner's pid. Two routers appending to the same journal
+ * would each reconcile and checkpoint the other's orders away; the second start is refused instead. A lock
+ * left by a process that no longer exists (a crash, kill -9) is taken over.
+ *
+ * @module
+ */
+
+import * as fs from "node:fs";
+import process from "node:process";
+import { join } from "node:path";
+
+/**
+ * Takes the lock in `dir`; returns a release function. Throws, naming the directory and the pid that holds
+ * it, when another live process has it.
+ *
+ * @example
+ * ```ts
+ * const release = lockDataDir("./lightning-data/production");
+ * // … run …
+ * release();
+ * ```
+ */
+export function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true });
+  const path = join(dir, "router.lock");
+  if (held.has(path)) {
+    throw new Error(`${dir} is in use by another router (pid ${process.pid}, this process)`);
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(path, "wx");
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      held.add(path);
+      return () => {
+        if (held.delete(path)) fs.rmSync(path, { force: true });
+      };
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") throw e;
+      const pid = Number(fs.readFileSync(path, "utf8").trim());
+      // Our own pid in a lock we do not hold is a reused pid (e.g. pid 1 in a container): stale.
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new Error(`${dir} is in use by another router (pid ${pid})`);
+      }
+      fs.rmSync(path, { force: true }); // stale: its owner is gone
+    }
+  }
+  throw new Error(`${dir}: cannot take the lock ${path}`);
+}
+
+/** Locks held by this process (a second router in the same process is refused too). */
+const held = new Set<string>();
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === "EPERM";
+  }
+}
