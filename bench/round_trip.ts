@@ -15,11 +15,10 @@ import { API_KEY, ED25519_API_KEY, ED25519_PRIVATE_PEM, IOC_ORDER, SECRET_KEY } 
 import { rawFloorSocket } from "./_support/raw_floor.ts";
 import { type RoundTripContender, runInterleaved } from "./_support/interleave.ts";
 import { printResults } from "./_support/print.ts";
-import { type NewResult, recordResults } from "./_support/results.ts";
+import { recordResults, summaryResults } from "./_support/results.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
 import { SIZES } from "./_support/settings.ts";
 import { type SimProcess, startSimProcess } from "./_support/sim_process.ts";
-import { summarize } from "./_support/stats.ts";
 
 async function rawWebSocketFloor(url: string): Promise<RoundTripContender & { close(): void }> {
   const socket = await rawFloorSocket(url);
@@ -60,19 +59,7 @@ async function main(): Promise<void> {
       warmup: Math.min(2000, orders),
       maxSeconds: 600,
     });
-    const results: NewResult[] = [];
-    for (const [name, s] of samples) {
-      const sum = summarize(s);
-      results.push({
-        name,
-        group: "round trip",
-        median: sum.median,
-        p99: sum.p99,
-        p999: sum.p999,
-        n: sum.n,
-        unit: "µs",
-      });
-    }
+    const results = summaryResults(samples, "round trip", "µs");
     printResults(
       `order round trip, one in flight, ${runtimeLabel()} client → simulator process (loopback)`,
       results,

@@ -20,6 +20,34 @@ export interface RawFloorSocket {
 
 const PLACE = METHODS["order.place"]!;
 
+/**
+ * `count` signed `order.place` frames (non-crossing LIMIT IOC) with ids after `lastSeq`, one fresh timestamp
+ * for the batch, and client ids `<cidPrefix>-<id>`. Shared by every raw floor (Deno, Bun, Node).
+ */
+export function buildOrderFrames(
+  encoder: FrameEncoder,
+  lastSeq: number,
+  count: number,
+  cidPrefix: string,
+): string[] {
+  const frames: string[] = [];
+  const now = Date.now();
+  for (let i = 1; i <= count; i++) {
+    const id = lastSeq + i;
+    frames.push(
+      encoder.encode(
+        id,
+        PLACE,
+        IOC_ORDER as unknown as Params,
+        now,
+        "newClientOrderId",
+        `${cidPrefix}-${id}`,
+      ),
+    );
+  }
+  return frames;
+}
+
 /** Opens the runtime's WebSocket to `url`. */
 export async function rawFloorSocket(url: string): Promise<RawFloorSocket> {
   const ws = new WebSocket(url);
@@ -45,22 +73,9 @@ export async function rawFloorSocket(url: string): Promise<RawFloorSocket> {
   };
   return {
     prepare(count) {
-      frames = [];
+      frames = buildOrderFrames(encoder, seq, count, `raw-${run}`);
+      seq += count;
       next = 0;
-      const now = Date.now();
-      for (let i = 0; i < count; i++) {
-        seq++;
-        frames.push(
-          encoder.encode(
-            seq,
-            PLACE,
-            IOC_ORDER as unknown as Params,
-            now,
-            "newClientOrderId",
-            `raw-${run}-${seq}`,
-          ),
-        );
-      }
     },
     once() {
       if (bad > 0) {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { runtimeLabel, type RuntimeName, runtimeName } from "./runtime.ts";
+import { summarize } from "./stats.ts";
 
 /** One measured figure. `median` and `p99` are in `unit`. */
 export interface BenchResult {
@@ -36,6 +37,20 @@ export interface ResultsFile {
 
 /** What a benchmark passes to {@linkcode recordResults}; runtime and date are filled in. */
 export type NewResult = Omit<BenchResult, "runtime" | "runtimeVersion" | "date">;
+
+/** Median, p99, p99.9 and n of each named sample set, as results of `group` in `unit`. */
+export function summaryResults(
+  samples: Iterable<[string, ArrayLike<number>]>,
+  group: string,
+  unit: string,
+): NewResult[] {
+  const out: NewResult[] = [];
+  for (const [name, s] of samples) {
+    const sum = summarize(s);
+    out.push({ name, group, median: sum.median, p99: sum.p99, p999: sum.p999, n: sum.n, unit });
+  }
+  return out;
+}
 
 /** Where the results file is. */
 export function resultsPath(): string {

@@ -17,17 +17,14 @@ import { DerivativesTradingUsdsFutures } from "@binance/derivatives-trading-usds
 import { Logger, LogLevel } from "@binance/common";
 import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
-import { METHODS } from "../../lib/wire/methods.ts";
-import type { Params } from "../../lib/types.ts";
 import { API_KEY, ED25519_API_KEY, ED25519_PRIVATE_PEM, IOC_ORDER, SECRET_KEY } from "../_fixtures.ts";
 import { type RoundTripContender, runInterleaved } from "../_support/interleave.ts";
 import { printResults } from "../_support/print.ts";
-import { type NewResult, recordResults } from "../_support/results.ts";
+import { recordResults, summaryResults } from "../_support/results.ts";
+import { buildOrderFrames } from "../_support/raw_floor.ts";
 import { SIZES } from "../_support/settings.ts";
-import { summarize } from "../_support/stats.ts";
 import { CCXT_SYMBOL, ccxtBinanceUsdm } from "../sdk/ccxt_sdk.ts";
 
-const PLACE = METHODS["order.place"]!;
 const SILENT = { trace: () => {}, info: () => {}, error: (...args: unknown[]) => console.error(...args) };
 
 async function nodeWsFloor(url: string): Promise<RoundTripContender & { close(): void }> {
@@ -55,22 +52,9 @@ async function nodeWsFloor(url: string): Promise<RoundTripContender & { close():
   return {
     name: "order RTT: Node ws floor (pre-built frame)",
     prepareRound(count: number) {
-      frames = [];
+      frames = buildOrderFrames(encoder, seq, count, `ws-${run}`);
+      seq += count;
       next = 0;
-      const now = Date.now();
-      for (let i = 0; i < count; i++) {
-        seq++;
-        frames.push(
-          encoder.encode(
-            seq,
-            PLACE,
-            IOC_ORDER as unknown as Params,
-            now,
-            "newClientOrderId",
-            `ws-${run}-${seq}`,
-          ),
-        );
-      }
     },
     once() {
       if (bad > 0) throw new Error(`Node ws floor: ${bad} answers were not status 200`);
@@ -176,19 +160,7 @@ async function main(): Promise<void> {
       warmup: Math.min(1000, orders),
       maxSeconds: 900,
     });
-    const results: NewResult[] = [];
-    for (const [name, s] of samples) {
-      const sum = summarize(s);
-      results.push({
-        name,
-        group: "round trip",
-        median: sum.median,
-        p99: sum.p99,
-        p999: sum.p999,
-        n: sum.n,
-        unit: "µs",
-      });
-    }
+    const results = summaryResults(samples, "round trip", "µs");
     printResults(
       `order round trip, one in flight, Node ${process.versions.node} → simulator process`,
       results,
