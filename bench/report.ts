@@ -49,6 +49,25 @@ function median(name: string, runtime: RuntimeName, scale = 1) {
   };
 }
 
+/** The target "our RTT / this runtime's raw WebSocket floor ≤ 1.10×" for the Router case `name`. */
+function floorRatio(label: string, name: string, runtime: RuntimeName): Target {
+  return {
+    what: `order RTT / raw WebSocket floor (${label})`,
+    runtime,
+    limit: 1.1,
+    unit: "×",
+    measure: (results) => {
+      const ours = find(results, name, runtime);
+      const floor = find(results, "order RTT: raw WebSocket floor (pre-built frame)", runtime);
+      if (!ours || !floor) return undefined;
+      return {
+        value: ours.median / floor.median,
+        detail: `${fmt(ours.median, "µs")} / ${fmt(floor.median, "µs")} µs`,
+      };
+    },
+  };
+}
+
 const SDK_RTTS = [
   "order RTT: binance SDK submitNewFuturesOrder (HMAC)",
   "order RTT: binance SDK submitNewFuturesOrder (Ed25519 session)",
@@ -89,36 +108,8 @@ function targets(): Target[] {
         unit: "ns",
         measure: median("Lightning RequestPipeline.onFrame → await", runtime),
       },
-      {
-        what: "order RTT / raw WebSocket floor (HMAC)",
-        runtime,
-        limit: 1.1,
-        unit: "×",
-        measure: (results) => {
-          const ours = find(results, "order RTT: Router, HMAC-signed", runtime);
-          const floor = find(results, "order RTT: raw WebSocket floor (pre-built frame)", runtime);
-          if (!ours || !floor) return undefined;
-          return {
-            value: ours.median / floor.median,
-            detail: `${fmt(ours.median, "µs")} / ${fmt(floor.median, "µs")} µs`,
-          };
-        },
-      },
-      {
-        what: "order RTT / raw WebSocket floor (Ed25519 session)",
-        runtime,
-        limit: 1.1,
-        unit: "×",
-        measure: (results) => {
-          const ours = find(results, "order RTT: Router, Ed25519 session", runtime);
-          const floor = find(results, "order RTT: raw WebSocket floor (pre-built frame)", runtime);
-          if (!ours || !floor) return undefined;
-          return {
-            value: ours.median / floor.median,
-            detail: `${fmt(ours.median, "µs")} / ${fmt(floor.median, "µs")} µs`,
-          };
-        },
-      },
+      floorRatio("HMAC", "order RTT: Router, HMAC-signed", runtime),
+      floorRatio("Ed25519 session", "order RTT: Router, Ed25519 session", runtime),
       {
         what: "client overhead vs fastest SDK: (ours − our floor) / (SDK − Node ws floor)",
         runtime,
