@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { Router } from "../lib/orders/router.ts";
+import { Router } from "../lib/router/router.ts";
 import { API_KEY, IOC_ORDER, SECRET_KEY } from "./_fixtures.ts";
 import { type Child, runtimeCommand, spawnChild } from "./_support/children.ts";
 import { type RoundTripContender, runInterleaved } from "./_support/interleave.ts";

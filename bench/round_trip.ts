@@ -10,7 +10,7 @@
  * `BENCH_RTT_ORDERS`, `BENCH_QUICK=1`).
  */
 import process from "node:process";
-import { Router } from "../lib/orders/router.ts";
+import { Router } from "../lib/router/router.ts";
 import { API_KEY, ED25519_API_KEY, ED25519_PRIVATE_PEM, IOC_ORDER, SECRET_KEY } from "./_fixtures.ts";
 import { rawFloorSocket } from "./_support/raw_floor.ts";
 import { type RoundTripContender, runInterleaved } from "./_support/interleave.ts";

@@ -12,7 +12,7 @@
  * Run: `deno run -A --v8-flags=--expose-gc bench/soak.ts` or `bun bench/soak.ts`.
  */
 import process from "node:process";
-import { Router } from "../lib/orders/router.ts";
+import { Router } from "../lib/router/router.ts";
 import { API_KEY, IOC_ORDER, SECRET_KEY } from "./_fixtures.ts";
 import { AllocationMeter, memoryNow, settledMemory } from "./_support/memory.ts";
 import { printResults } from "./_support/print.ts";

@@ -16,20 +16,20 @@
  * @module
  */
 
-export { Router } from "./orders/router.ts";
-export type { RouterEvent, RouterOptions } from "./orders/router.ts";
-export { RouterMetrics, RTT_BUCKETS_US } from "./orders/router_metrics.ts";
-export type { OrderJournalHooks } from "./orders/journal_hooks.ts";
-export { combineHooks } from "./orders/journal_hooks.ts";
+export { Router } from "./router/router.ts";
+export type { RouterEvent, RouterOptions } from "./router/router.ts";
+export { PipelineMetrics, RTT_BUCKETS_US } from "./pipeline/pipeline_metrics.ts";
+export type { OrderObserver } from "./pipeline/order_observer.ts";
+export { combineObservers } from "./pipeline/order_observer.ts";
 export { OrderTracker } from "./orders/order_tracker.ts";
 export type { TrackedOrder, TrackedState } from "./orders/order_tracker.ts";
 export { Reconciler } from "./orders/reconciler.ts";
 export type { OrderQuery, ReconcilerOptions, ResolutionSink } from "./orders/reconciler.ts";
 export { cancelAllTracked } from "./orders/cancel_all.ts";
 export type { CancelAllReport } from "./orders/cancel_all.ts";
-export { DeadManSwitch } from "./orders/dead_man_switch.ts";
-export type { DeadManSwitchOptions } from "./orders/dead_man_switch.ts";
-export { journalHooks, OrderJournal } from "./journal/mod.ts";
+export { DeadManSwitch } from "./gateway/dead_man_switch.ts";
+export type { DeadManSwitchOptions } from "./gateway/dead_man_switch.ts";
+export { journalObserver, OrderJournal } from "./journal/mod.ts";
 export type {
   IntentRecord,
   JournalOptions,
@@ -38,7 +38,7 @@ export type {
   JournalStats,
   JournalValue,
 } from "./journal/mod.ts";
-export { CLIENT_ORDER_ID_PATTERN, ClientOrderIds } from "./orders/client_order_ids.ts";
+export { CLIENT_ORDER_ID_PATTERN, ClientOrderIds } from "./router/client_order_ids.ts";
 export {
   ConnectError,
   ExchangeError,
@@ -57,7 +57,7 @@ export { METHOD_NAMES, METHODS } from "./wire/methods.ts";
 export type { MethodSpec, Security } from "./wire/methods.ts";
 export type { Connection } from "./connection/connection.ts";
 export type { LinkEvent, LinkOwner } from "./connection/link.ts";
-export type { PipelineNotice } from "./orders/request_pipeline.ts";
+export type { PipelineNotice } from "./pipeline/request_pipeline.ts";
 export { startSimulator } from "./sim/mod.ts";
 export type {
   SimAlgoOrderView,

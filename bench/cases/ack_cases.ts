@@ -5,9 +5,9 @@
  * the frame alone for scale. Plus the whole client-side CPU of one order without a socket: pipeline.send
  * (build + sign + track) followed by the ack.
  */
-import { ServerClock } from "../../lib/connection/server_clock.ts";
-import { ClientOrderIds } from "../../lib/orders/client_order_ids.ts";
-import { type FrameSink, RequestPipeline } from "../../lib/orders/request_pipeline.ts";
+import { ServerClock } from "../../lib/pipeline/server_clock.ts";
+import { ClientOrderIds } from "../../lib/router/client_order_ids.ts";
+import { type FrameSink, RequestPipeline } from "../../lib/pipeline/request_pipeline.ts";
 import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
 import { scanResponseId } from "../../lib/wire/frame_decoder.ts";

@@ -6,8 +6,8 @@
  * HMAC-SHA256 of one payload. Each case returns the frame (or signature) so it can be checked before timing.
  */
 import { createHmac } from "node:crypto";
-import { ClientOrderIds } from "../../lib/orders/client_order_ids.ts";
-import { ServerClock } from "../../lib/connection/server_clock.ts";
+import { ClientOrderIds } from "../../lib/router/client_order_ids.ts";
+import { ServerClock } from "../../lib/pipeline/server_clock.ts";
 import { createHmacSigner, type HmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
 import { METHODS } from "../../lib/wire/methods.ts";

@@ -8,9 +8,9 @@
  *      `bun --cpu-prof --cpu-prof-dir=DIR bench/profile/hot_loop.ts rtt`
  */
 import process from "node:process";
-import { ServerClock } from "../../lib/connection/server_clock.ts";
-import { ClientOrderIds } from "../../lib/orders/client_order_ids.ts";
-import { Router } from "../../lib/orders/router.ts";
+import { ServerClock } from "../../lib/pipeline/server_clock.ts";
+import { ClientOrderIds } from "../../lib/router/client_order_ids.ts";
+import { Router } from "../../lib/router/router.ts";
 import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
 import { METHODS } from "../../lib/wire/methods.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RouterEvent } from "../orders/router.ts";
+import type { RouterEvent } from "../router/router.ts";
 import type { Logger } from "./log.ts";
 
 /**

@@ -10,13 +10,13 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createControlApp } from "../control/app.ts";
 import { type ControlServer, serve } from "../control/server.ts";
-import { Router, type RouterOptions } from "../orders/router.ts";
+import { Router, type RouterOptions } from "../router/router.ts";
 import { OrderTracker } from "../orders/order_tracker.ts";
-import { combineHooks } from "../orders/journal_hooks.ts";
-import { journalHooks, OrderJournal } from "../journal/mod.ts";
-import { lockDataDir } from "./data_dir_lock.ts";
+import { combineObservers } from "../pipeline/order_observer.ts";
+import { journalObserver, OrderJournal } from "../journal/mod.ts";
+import { lockDataDir } from "../gateway/data_dir_lock.ts";
 import { Reconciler } from "../orders/reconciler.ts";
-import { DeadManSwitch } from "../orders/dead_man_switch.ts";
+import { DeadManSwitch } from "../gateway/dead_man_switch.ts";
 import { createHmacSigner } from "../signing/hmac_signer.ts";
 import { Ed25519Signer } from "../signing/ed25519_signer.ts";
 import { type Simulator, startSimulator } from "../sim/mod.ts";
@@ -116,7 +116,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     apiKey: "",
     requestTimeoutMs: config.requestTimeoutMs,
     onEvent: (event) => logRouterEvent(log, event),
-    journal: combineHooks(tracker, journalHooks(journal)),
+    observer: combineObservers(tracker, journalObserver(journal)),
   };
   if (config.recvWindow !== undefined) routerOptions.recvWindow = config.recvWindow;
 

@@ -10,7 +10,7 @@
 
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Router } from "../orders/router.ts";
+import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import { cancelAllTracked } from "../orders/cancel_all.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from "./body.ts";

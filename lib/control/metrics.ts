@@ -6,7 +6,7 @@
  * @module
  */
 
-import { OUTCOMES, type RouterMetrics, RTT_BUCKETS_US } from "../orders/router_metrics.ts";
+import { OUTCOMES, type PipelineMetrics, RTT_BUCKETS_US } from "../pipeline/pipeline_metrics.ts";
 import type { RateLimit } from "../types.ts";
 import { METHOD_NAMES } from "../wire/methods.ts";
 
@@ -15,7 +15,7 @@ export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8
 
 /** What the metrics are rendered from. */
 export interface MetricsSnapshot {
-  readonly metrics: RouterMetrics;
+  readonly metrics: PipelineMetrics;
   readonly rateLimits: readonly RateLimit[];
   readonly connected: boolean;
   readonly halted: boolean;

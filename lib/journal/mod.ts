@@ -3,10 +3,10 @@
  *
  * @example
  * ```ts
- * import { journalHooks, OrderJournal } from "./lib/journal/mod.ts";
+ * import { journalObserver, OrderJournal } from "./lib/journal/mod.ts";
  * const { journal, recovery } = OrderJournal.open({ dir: "./lightning-data/production" });
  * for (const i of recovery.unresolved) tracker.restore(i.cid, i.method, i.params, i.ts);
- * const router = await Router.connect({ ...options, journal: combineHooks(tracker, journalHooks(journal)) });
+ * const router = await Router.connect({ ...options, journal: combineObservers(tracker, journalObserver(journal)) });
  * ```
  *
  * @module
@@ -16,4 +16,4 @@ export { OrderJournal } from "./order_journal.ts";
 export type { JournalOptions, JournalStats } from "./order_journal.ts";
 export type { JournalRecovery } from "./recovery.ts";
 export type { IntentRecord, JournalRecord, JournalValue } from "./records.ts";
-export { journalHooks } from "./router_hooks.ts";
+export { journalObserver } from "./journal_observer.ts";

@@ -6,7 +6,7 @@
  */
 
 import { ExchangeError } from "../errors.ts";
-import type { Router } from "./router.ts";
+import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "./order_tracker.ts";
 
 /** What a cancel-all did. */

@@ -8,7 +8,7 @@
  */
 
 import type { Params } from "../types.ts";
-import type { OrderJournalHooks } from "./journal_hooks.ts";
+import type { OrderObserver } from "../pipeline/order_observer.ts";
 
 /** Where an order stands as far as the router knows. */
 export type TrackedState = "pending" | "open" | "unknown";
@@ -60,7 +60,7 @@ const FINAL = new Set(["FILLED", "CANCELED", "EXPIRED", "EXPIRED_IN_MATCH", "REJ
  * tracker.list("unknown"); // orders to reconcile
  * ```
  */
-export class OrderTracker implements OrderJournalHooks {
+export class OrderTracker implements OrderObserver {
   readonly #orders = new Map<string, TrackedOrder>();
   readonly #byOrderId = new Map<string, string>();
   #resolvedTotal = 0;
@@ -94,7 +94,7 @@ export class OrderTracker implements OrderJournalHooks {
     return [...new Set([...this.#orders.values()].map((o) => o.symbol))];
   }
 
-  /** OrderJournalHooks: maps a cancel/modify by orderId to the client id, so its outcome is tracked. */
+  /** OrderObserver: maps a cancel/modify by orderId to the client id, so its outcome is tracked. */
   clientOrderIdOf(symbol: string, orderId: number): string | undefined {
     return this.#byOrderId.get(symbol + ":" + orderId);
   }
@@ -139,7 +139,7 @@ export class OrderTracker implements OrderJournalHooks {
     this.#forget(clientOrderId);
   }
 
-  // ---- OrderJournalHooks ------------------------------------------------------------------------------------
+  // ---- OrderObserver ------------------------------------------------------------------------------------
 
   intent(cid: string, method: string, params: Params, _cidKey: string): void {
     if (method !== "order.place" && method !== "algoOrder.place") return;

@@ -4,7 +4,7 @@
  */
 
 import { connect } from "node:net";
-import { Router } from "../../lib/orders/router.ts";
+import { Router } from "../../lib/router/router.ts";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
 import { type Simulator, type SimulatorFaults, startSimulator } from "../../lib/sim/mod.ts";
 import { createControlApp } from "../../lib/control/app.ts";
@@ -56,7 +56,7 @@ export async function startStack(
   });
   const tracker = new OrderTracker();
   const router = await Router.connect({
-    journal: tracker,
+    observer: tracker,
     url: sim.url,
     apiKey: API_KEY,
     secretKey: SECRET_KEY,

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnScript } from "../cli/_child.ts";
-import { Router } from "../../lib/orders/router.ts";
+import { Router } from "../../lib/router/router.ts";
 import { ExchangeError } from "../../lib/errors.ts";
 
 const KEY = "crash-test-api-key";

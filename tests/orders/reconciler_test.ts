@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
 import { Reconciler } from "../../lib/orders/reconciler.ts";
 import { UnknownOrderStateError } from "../../lib/errors.ts";
-import { connect, restingBuy, simulator, waitFor } from "./_harness.ts";
+import { connect, restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
 test("Reconciler: orders lost in a dropped connection are resolved against the exchange", async () => {
   const sim = await simulator();
   const tracker = new OrderTracker();
-  const router = await connect(sim, "hmac", { journal: tracker, requestTimeoutMs: 5000 });
+  const router = await connect(sim, "hmac", { observer: tracker, requestTimeoutMs: 5000 });
   const resolved: [string, string][] = [];
   const reconciler = new Reconciler({
     router,

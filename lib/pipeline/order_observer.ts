@@ -12,7 +12,7 @@ import type { Params } from "../types.ts";
  *
  * @example
  * ```ts
- * const hooks: OrderJournalHooks = {
+ * const hooks: OrderObserver = {
  *   intent: (cid, method, params) => journal.appendIntent(cid, method, params),
  *   ack: (cid, result) => journal.appendAck(cid, undefined, undefined),
  *   rejected: (cid, code, msg) => journal.appendRejected(cid, code, msg),
@@ -21,7 +21,7 @@ import type { Params } from "../types.ts";
  * };
  * ```
  */
-export interface OrderJournalHooks {
+export interface OrderObserver {
   /** Before sending. `cidKey` names the param that `cid` fills in when the router generated it. */
   intent(cid: string, method: string, params: Params, cidKey: string): void;
   /** The exchange accepted it; `result` is the exchange's result object. */
@@ -41,10 +41,10 @@ export interface OrderJournalHooks {
  *
  * @example
  * ```ts
- * const hooks = combineHooks(tracker, journalHooks);
+ * const hooks = combineObservers(tracker, journalObserver);
  * ```
  */
-export function combineHooks(...all: OrderJournalHooks[]): OrderJournalHooks {
+export function combineObservers(...all: OrderObserver[]): OrderObserver {
   if (all.length === 1) return all[0]!;
   return {
     intent: (cid, method, params, cidKey) => {

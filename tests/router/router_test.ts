@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ExchangeError, NotSentError, UnknownOrderStateError } from "../../lib/errors.ts";
-import { CLIENT_ORDER_ID_PATTERN } from "../../lib/orders/client_order_ids.ts";
-import { Router } from "../../lib/orders/router.ts";
+import { CLIENT_ORDER_ID_PATTERN } from "../../lib/router/client_order_ids.ts";
+import { Router } from "../../lib/router/router.ts";
 import { connect, HMAC_KEY, restingBuy, simulator, waitFor } from "./_harness.ts";
 
 test("Router: the public API example works as written (HMAC)", async () => {

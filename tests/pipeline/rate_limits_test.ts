@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { RateLimitTracker } from "../../lib/wire/rate_limits.ts";
+import { RateLimitTracker } from "../../lib/pipeline/rate_limits.ts";
 
 const report = (orders10s: number) => [
   { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 2400, count: 10 },

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CLIENT_ORDER_ID_PATTERN, ClientOrderIds } from "../../lib/orders/client_order_ids.ts";
+import { CLIENT_ORDER_ID_PATTERN, ClientOrderIds } from "../../lib/router/client_order_ids.ts";
 
 test("ClientOrderIds: unique, Binance-valid, distinct across generators (restarts)", () => {
   const seen = new Set<string>();

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { ExchangeError, NotSentError, UnknownOrderStateError } from "../../lib/errors.ts";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
 import { Reconciler } from "../../lib/orders/reconciler.ts";
-import type { Router, RouterOptions } from "../../lib/orders/router.ts";
+import type { Router, RouterOptions } from "../../lib/router/router.ts";
 import type { Simulator, SimulatorOptions } from "../../lib/sim/mod.ts";
 import { connect, restingBuy, simulator, waitFor } from "./_harness.ts";
 
@@ -26,7 +26,7 @@ async function stack(
 ): Promise<Stack> {
   const sim = await simulator({ limits: { ordersPer10s: 100_000, ordersPerMinute: 100_000 }, ...simOptions });
   const tracker = new OrderTracker();
-  const router = await connect(sim, "ed25519", { journal: tracker, ...routerOptions });
+  const router = await connect(sim, "ed25519", { observer: tracker, ...routerOptions });
   const reconciler = new Reconciler({ router, tracker, recvWindowMs: 300, marginMs: 0, intervalMs: 50 });
   reconciler.start();
   return {

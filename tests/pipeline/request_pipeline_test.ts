@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ExchangeError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../../lib/errors.ts";
-import { ServerClock } from "../../lib/connection/server_clock.ts";
-import { type PipelineNotice, RequestPipeline } from "../../lib/orders/request_pipeline.ts";
+import { ServerClock } from "../../lib/pipeline/server_clock.ts";
+import { type PipelineNotice, RequestPipeline } from "../../lib/pipeline/request_pipeline.ts";
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
 import { METHODS } from "../../lib/wire/methods.ts";
 import type { Params } from "../../lib/types.ts";
@@ -135,7 +135,7 @@ test("RequestPipeline: an intent the journal cannot write is refused, not sent, 
     capacity: 64,
     rateLimitHeadroom: 0.05,
     notify: () => {},
-    journal: {
+    observer: {
       intent: () => {
         throw new Error("disk full");
       },

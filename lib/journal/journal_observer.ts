@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { OrderJournalHooks } from "../orders/journal_hooks.ts";
+import type { OrderObserver } from "../pipeline/order_observer.ts";
 import type { OrderJournal } from "./order_journal.ts";
 
 /**
@@ -13,10 +13,10 @@ import type { OrderJournal } from "./order_journal.ts";
  *
  * @example
  * ```ts
- * const router = await Router.connect({ ...options, journal: combineHooks(tracker, journalHooks(journal)) });
+ * const router = await Router.connect({ ...options, journal: combineObservers(tracker, journalObserver(journal)) });
  * ```
  */
-export function journalHooks(journal: OrderJournal): OrderJournalHooks {
+export function journalObserver(journal: OrderJournal): OrderObserver {
   return {
     intent(cid, method, params, cidKey) {
       // A cancel/modify by orderId of an order this router does not know has no id to reconcile by.

@@ -5,8 +5,8 @@
  */
 
 import type { LinkEvent } from "../connection/link.ts";
-import type { OrderJournalHooks } from "./journal_hooks.ts";
-import type { PipelineNotice } from "./request_pipeline.ts";
+import type { OrderObserver } from "../pipeline/order_observer.ts";
+import type { PipelineNotice } from "../pipeline/request_pipeline.ts";
 
 /**
  * Options for `Router.connect`. Credentials are held privately and never logged.
@@ -48,7 +48,7 @@ export interface RouterOptions {
   /** Lifecycle and anomaly notices (connects, drops, malformed frames…). */
   onEvent?: (event: RouterEvent) => void;
   /** Write-ahead journal of order intents and outcomes. */
-  journal?: OrderJournalHooks;
+  observer?: OrderObserver;
 }
 
 /**

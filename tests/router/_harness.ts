@@ -1,6 +1,6 @@
 /** Test harness: a simulator on loopback with one HMAC and one Ed25519 account, and routers connected to it. */
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../lib/sim/mod.ts";
-import { Router, type RouterOptions } from "../../lib/orders/router.ts";
+import { Router, type RouterOptions } from "../../lib/router/router.ts";
 
 export const HMAC_KEY = "test-hmac-api-key";
 export const HMAC_SECRET = "test-hmac-secret-key-0123456789";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ServerClock } from "../../lib/connection/server_clock.ts";
+import { ServerClock } from "../../lib/pipeline/server_clock.ts";
 
 test("ServerClock: offset is the server time minus the round trip's midpoint", () => {
   const c = new ServerClock();

@@ -7,15 +7,15 @@
  */
 
 import { ExchangeError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../errors.ts";
-import type { ServerClock } from "../connection/server_clock.ts";
+import type { ServerClock } from "./server_clock.ts";
 import type { Params } from "../types.ts";
 import type { FrameEncoder } from "../wire/frame_encoder.ts";
 import { ID_UNKNOWN, parseFrame, type ResponseFrame, scanResponseId } from "../wire/frame_decoder.ts";
 import { METHOD_NAMES, METHODS, type MethodSpec } from "../wire/methods.ts";
-import { PendingRequests } from "../wire/pending_requests.ts";
-import { RateLimitTracker } from "../wire/rate_limits.ts";
-import type { OrderJournalHooks } from "./journal_hooks.ts";
-import { RouterMetrics } from "./router_metrics.ts";
+import { PendingRequests } from "./pending_requests.ts";
+import { RateLimitTracker } from "./rate_limits.ts";
+import type { OrderObserver } from "./order_observer.ts";
+import { PipelineMetrics } from "./pipeline_metrics.ts";
 
 /** Where frames go: a connection (or, in benchmarks, anything that takes text). */
 export interface FrameSink {
@@ -44,7 +44,7 @@ export interface RequestPipelineOptions {
   capacity: number;
   /** Share of rate limits kept free for cancels. */
   rateLimitHeadroom: number;
-  journal?: OrderJournalHooks | undefined;
+  observer?: OrderObserver | undefined;
   /** Receives notices; called rarely (never per successful answer). */
   notify: (notice: PipelineNotice) => void;
 }
@@ -64,20 +64,20 @@ const ALGO_CANCEL = METHODS["algoOrder.cancel"]!;
  * ```
  */
 export class RequestPipeline {
-  readonly metrics: RouterMetrics = new RouterMetrics();
+  readonly metrics: PipelineMetrics = new PipelineMetrics();
   readonly limits: RateLimitTracker;
   readonly #pending: PendingRequests;
   readonly #encoder: FrameEncoder;
   readonly #clock: ServerClock;
   readonly #timeoutMs: number;
-  readonly #journal: OrderJournalHooks | undefined;
+  readonly #observer: OrderObserver | undefined;
   readonly #notify: (notice: PipelineNotice) => void;
 
   constructor(options: RequestPipelineOptions) {
     this.#encoder = options.encoder;
     this.#clock = options.clock;
     this.#timeoutMs = options.timeoutMs;
-    this.#journal = options.journal;
+    this.#observer = options.observer;
     this.#notify = options.notify;
     this.#pending = new PendingRequests({ capacity: options.capacity });
     this.limits = new RateLimitTracker({ headroom: options.rateLimitHeadroom });
@@ -118,12 +118,12 @@ export class RequestPipeline {
     const id = this.#pending.nextId();
     if (id < 0) return Promise.reject(new NotSentError("backpressure", "too many requests in flight"));
     const frame = this.#encoder.encode(id, spec, params, now, cidKey, cid);
-    if (spec.mutating && this.#journal !== undefined) {
+    if (spec.mutating && this.#observer !== undefined) {
       try {
-        this.#journal.intent(cid, spec.name, params, cidKey);
+        this.#observer.intent(cid, spec.name, params, cidKey);
       } catch (e) {
         // No durable intent, no order: refuse it, and let the other hooks forget it.
-        this.#journal.notSent(cid);
+        this.#observer.notSent(cid);
         return Promise.reject(new NotSentError("journal", `${spec.name} not sent: ${(e as Error).message}`));
       }
     }
@@ -146,7 +146,7 @@ export class RequestPipeline {
           this.#pending.indexOf(id),
           new NotSentError("disconnected", `${spec.name} not sent`),
         );
-        this.#journal?.notSent(cid);
+        this.#observer?.notSent(cid);
         return;
       }
       limits.onSent(spec.countsAsOrder, 1, now);
@@ -217,8 +217,8 @@ export class RequestPipeline {
     const status = frame.status ?? 0;
     if (status === 200) {
       this.metrics.record(method, OK);
-      if (this.#journal !== undefined && pending.mutating(i)) {
-        this.#journal.ack(pending.clientOrderId(i), frame.result);
+      if (this.#observer !== undefined && pending.mutating(i)) {
+        this.#observer.ack(pending.clientOrderId(i), frame.result);
       }
       pending.resolve(i, frame.result);
       return;
@@ -232,8 +232,8 @@ export class RequestPipeline {
     if (status === 429 || status === 418) this.#rateLimited(status, msg);
     if (code === -1021) this.#notify({ type: "clock-rejected" });
     this.metrics.record(method, REJECTED);
-    if (this.#journal !== undefined && pending.mutating(i)) {
-      this.#journal.rejected(pending.clientOrderId(i), code, msg);
+    if (this.#observer !== undefined && pending.mutating(i)) {
+      this.#observer.rejected(pending.clientOrderId(i), code, msg);
     }
     pending.reject(i, new ExchangeError({ status, code, msg, method: methodName(method) }));
   }
@@ -246,7 +246,7 @@ export class RequestPipeline {
     if (pending.mutating(i)) {
       const clientOrderId = pending.clientOrderId(i);
       this.metrics.record(method, UNKNOWN);
-      this.#journal?.unknown(clientOrderId, reason);
+      this.#observer?.unknown(clientOrderId, reason);
       pending.reject(i, new UnknownOrderStateError({ method: name, clientOrderId, reason, code }));
     } else {
       this.metrics.record(method, FAILED);

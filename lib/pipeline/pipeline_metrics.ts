@@ -39,7 +39,7 @@ export const RTT_BUCKETS_US: readonly number[] = [
  * m.count("order.place", "ok"); // orders acknowledged so far
  * ```
  */
-export class RouterMetrics {
+export class PipelineMetrics {
   /** Requests by method index × outcome. */
   readonly byMethod: Float64Array = new Float64Array(METHOD_COUNT * OUTCOMES.length);
   /** Round-trip counts per bucket of {@linkcode RTT_BUCKETS_US} (+1 overflow bucket). */

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PendingRequests } from "../../lib/wire/pending_requests.ts";
+import { PendingRequests } from "../../lib/pipeline/pending_requests.ts";
 
 function add(p: PendingRequests, deadline: number, connection = 1) {
   const id = p.nextId();

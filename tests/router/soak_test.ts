@@ -25,7 +25,7 @@ test(`soak: ${RATE} orders/s for ${SECONDS} s with faults → 0 lost, 0 duplicat
   });
   const tracker = new OrderTracker();
   const router = await connect(sim, "ed25519", {
-    journal: tracker,
+    observer: tracker,
     requestTimeoutMs: 1000,
     deadLinkMs: 2000,
   });

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
-import { DeadManSwitch } from "../../lib/orders/dead_man_switch.ts";
+import { DeadManSwitch } from "../../lib/gateway/dead_man_switch.ts";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
-import { connect, HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "./_harness.ts";
+import { connect, HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
 test(
   "DeadManSwitch: refreshed, it keeps orders alive; once the router stops refreshing, the exchange cancels them",
@@ -13,7 +13,7 @@ test(
   async () => {
     const sim = await simulator();
     const tracker = new OrderTracker();
-    const router = await connect(sim, "hmac", { journal: tracker });
+    const router = await connect(sim, "hmac", { observer: tracker });
     const signer = createHmacSigner(HMAC_SECRET);
     const errors: string[] = [];
     const dms = new DeadManSwitch({

@@ -12,7 +12,7 @@
 import { ConnectError, NotSentError } from "../errors.ts";
 import type { Connection } from "../connection/connection.ts";
 import { Link, type LinkEvent, type LinkOwner } from "../connection/link.ts";
-import { ServerClock } from "../connection/server_clock.ts";
+import { ServerClock } from "../pipeline/server_clock.ts";
 import { createHmacSigner, verifyHmacSigner } from "../signing/hmac_signer.ts";
 import { Ed25519Signer } from "../signing/ed25519_signer.ts";
 import { signaturePayload } from "../signing/payload.ts";
@@ -30,9 +30,9 @@ import type {
 import { FrameEncoder } from "../wire/frame_encoder.ts";
 import { adHocMethod, METHODS, type MethodSpec, respec, type Security } from "../wire/methods.ts";
 import { ClientOrderIds } from "./client_order_ids.ts";
-import type { RouterMetrics } from "./router_metrics.ts";
-import type { OrderJournalHooks } from "./journal_hooks.ts";
-import { type PipelineNotice, RequestPipeline } from "./request_pipeline.ts";
+import type { PipelineMetrics } from "../pipeline/pipeline_metrics.ts";
+import type { OrderObserver } from "../pipeline/order_observer.ts";
+import { type PipelineNotice, RequestPipeline } from "../pipeline/request_pipeline.ts";
 import { unrefTimer } from "../_timers.ts";
 import type { RouterEvent, RouterOptions } from "./router_options.ts";
 
@@ -71,7 +71,7 @@ export class Router implements LinkOwner {
   readonly #ed25519: Ed25519Signer | undefined;
   readonly #recvWindow: number | undefined;
   readonly #onEvent: ((event: RouterEvent) => void) | undefined;
-  readonly #journal: OrderJournalHooks | undefined;
+  readonly #observer: OrderObserver | undefined;
   readonly #sweeper: ReturnType<typeof setInterval>;
   #halted: string | undefined;
   #closed = false;
@@ -82,7 +82,7 @@ export class Router implements LinkOwner {
     this.#apiKey = options.apiKey;
     this.#recvWindow = options.recvWindow;
     this.#onEvent = options.onEvent;
-    this.#journal = options.journal;
+    this.#observer = options.observer;
     const timeoutMs = options.requestTimeoutMs ?? 5000;
     this.#pipeline = new RequestPipeline({
       encoder,
@@ -90,7 +90,7 @@ export class Router implements LinkOwner {
       timeoutMs,
       capacity: options.maxInFlight ?? 4096,
       rateLimitHeadroom: options.rateLimitHeadroom ?? 0.05,
-      journal: options.journal,
+      observer: options.observer,
       notify: (notice) => this.#onNotice(notice),
     });
     this.#ids = new ClientOrderIds(
@@ -299,7 +299,7 @@ export class Router implements LinkOwner {
   }
 
   /** Counters for metrics. */
-  get metrics(): RouterMetrics {
+  get metrics(): PipelineMetrics {
     return this.#pipeline.metrics;
   }
 
@@ -407,7 +407,7 @@ export class Router implements LinkOwner {
   #cidOf(ref: OrderRef): string {
     if (ref.origClientOrderId !== undefined) return ref.origClientOrderId;
     if (ref.orderId === undefined) return "";
-    return this.#journal?.clientOrderIdOf?.(ref.symbol, ref.orderId) ?? "";
+    return this.#observer?.clientOrderIdOf?.(ref.symbol, ref.orderId) ?? "";
   }
 
   #emit(event: RouterEvent): void {
