@@ -10,14 +10,26 @@
  */
 
 import { z } from "zod";
+import { CLIENT_ORDER_ID_PATTERN } from "../vocabulary.ts";
 
-/** Client order id pattern (Binance's). */
-export const CLIENT_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
-/** Decimal text: digits, optionally a dot and more digits. */
+/**
+ * Decimal text: digits, optionally a dot and more digits.
+ *
+ * @example
+ * ```ts
+ * DECIMAL_RE.test("0.001"); // true
+ * ```
+ */
 export const DECIMAL_RE = /^\d+(\.\d+)?$/;
-/** Symbols: letters (Binance lists some non-ASCII ones), digits and underscores. */
-// Upper-case ASCII letters, digits and "_" (delivery contracts), or non-ASCII letters/digits (Binance lists
-// Chinese-named symbols since 2025-10). Lower case is never a Binance symbol: refused rather than sent.
+/**
+ * Symbols: upper-case ASCII letters, digits and "_" (delivery contracts), or non-ASCII letters/digits (Binance
+ * lists Chinese-named symbols since 2025-10). Lower case is never a Binance symbol: refused rather than sent.
+ *
+ * @example
+ * ```ts
+ * SYMBOL_RE.test("BTCUSDT"); // true
+ * ```
+ */
 export const SYMBOL_RE = /^(?:[A-Z0-9_]|(?!\p{ASCII})[\p{L}\p{N}]){1,40}$/u;
 
 /**
@@ -135,7 +147,7 @@ export function oneOf<const T extends readonly string[]>(values: T) {
  *
  * @example
  * ```ts
- * text(CLIENT_ID_RE, "1-36 characters of A-Z a-z 0-9 . : / _ -").parse("my-order-1");
+ * text(/^[a-z]{1,8}$/, "1-8 lower-case letters").parse("grid");
  * ```
  */
 export function text(re: RegExp, describe: string) {
@@ -160,41 +172,4 @@ export const symbol = () => text(SYMBOL_RE, "a symbol like BTCUSDT");
  * clientId().parse("grid-42");
  * ```
  */
-export const clientId = () => text(CLIENT_ID_RE, "1-36 characters of A-Z a-z 0-9 . : / _ -");
-
-// Binance's enums, spelled exactly as the exchange spells them.
-/** Order sides. */
-export const SIDES = ["BUY", "SELL"] as const;
-/** Position sides (BOTH in one-way mode). */
-export const POSITION_SIDES = ["BOTH", "LONG", "SHORT"] as const;
-/** Time in force of order.place (GTX and RPI are post-only). */
-export const TIME_IN_FORCE = ["GTC", "IOC", "FOK", "GTX", "GTD", "RPI"] as const;
-/** Time in force of algoOrder.place. */
-export const ALGO_TIME_IN_FORCE = ["GTC", "IOC", "FOK"] as const;
-/** Price-match modes. */
-export const PRICE_MATCH = [
-  "OPPONENT",
-  "OPPONENT_5",
-  "OPPONENT_10",
-  "OPPONENT_20",
-  "QUEUE",
-  "QUEUE_5",
-  "QUEUE_10",
-  "QUEUE_20",
-] as const;
-/** Self-trade prevention modes. */
-export const STP_MODES = ["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"] as const;
-/** newOrderRespType values. */
-export const RESPONSE_TYPES = ["ACK", "RESULT"] as const;
-/** Trigger price source of conditional orders. */
-export const WORKING_TYPES = ["MARK_PRICE", "CONTRACT_PRICE"] as const;
-/** Types placed with order.place. */
-export const PLAIN_TYPES = ["LIMIT", "MARKET"] as const;
-/** Conditional types, placed with algoOrder.place. */
-export const CONDITIONAL_TYPES = [
-  "STOP",
-  "STOP_MARKET",
-  "TAKE_PROFIT",
-  "TAKE_PROFIT_MARKET",
-  "TRAILING_STOP_MARKET",
-] as const;
+export const clientId = () => text(CLIENT_ORDER_ID_PATTERN, "1-36 characters of A-Z a-z 0-9 . : / _ -");

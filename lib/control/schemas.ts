@@ -1,6 +1,7 @@
 /**
  * The control plane's request schemas (zod, strict: unknown fields are refused by name). Field names are
- * Binance's. This is the only place input is validated; the router trusts what it is given.
+ * Binance's and the enum values come from `vocabulary.ts`. This is the only place input is validated; the
+ * router trusts what it is given.
  *
  * `POST /orders` routing: LIMIT and MARKET go to `order.place`. The conditional types (STOP, STOP_MARKET,
  * TAKE_PROFIT, TAKE_PROFIT_MARKET, TRAILING_STOP_MARKET) go to `algoOrder.place`, because order.place no
@@ -19,25 +20,19 @@ import type {
   PlaceOrderParams,
 } from "../types.ts";
 import { compact, type Ctx, fail } from "./validation.ts";
+import { clientId, decimal, flag, oneOf, positiveInteger, symbol, text } from "./fields.ts";
 import {
   ALGO_TIME_IN_FORCE,
-  clientId,
   CONDITIONAL_TYPES,
-  decimal,
-  flag,
-  oneOf,
-  PLAIN_TYPES,
+  ORDER_TYPES,
   POSITION_SIDES,
-  positiveInteger,
   PRICE_MATCH,
   RESPONSE_TYPES,
   SIDES,
   STP_MODES,
-  symbol,
-  text,
   TIME_IN_FORCE,
   WORKING_TYPES,
-} from "./fields.ts";
+} from "../vocabulary.ts";
 
 /** Fields only conditional (algo) orders take. */
 const ALGO_ONLY = [
@@ -52,12 +47,27 @@ const ALGO_ONLY = [
   "clientAlgoId",
 ] as const;
 
-/** A validated `POST /orders` body, routed to the method that places it. */
+/**
+ * A validated `POST /orders` body, routed to the method that places it.
+ *
+ * @example
+ * ```ts
+ * const req: PlaceRequest = placeSchema.parse(body);
+ * if (req.kind === "algo") await router.placeAlgoOrder(req.params);
+ * ```
+ */
 export type PlaceRequest =
   | { readonly kind: "order"; readonly params: PlaceOrderParams }
   | { readonly kind: "algo"; readonly params: PlaceAlgoOrderParams };
 
-/** A validated `DELETE /orders` query. */
+/**
+ * A validated `DELETE /orders` query.
+ *
+ * @example
+ * ```ts
+ * const req: CancelRequest = cancelSchema.parse({ symbol: "BTCUSDT", orderId: "42" });
+ * ```
+ */
 export type CancelRequest =
   | { readonly kind: "order"; readonly params: OrderRef }
   | { readonly kind: "algo"; readonly params: AlgoOrderRef };
@@ -74,7 +84,7 @@ export type CancelRequest =
 export const placeSchema = z.strictObject({
   symbol: symbol(),
   side: oneOf(SIDES),
-  type: oneOf([...PLAIN_TYPES, ...CONDITIONAL_TYPES]),
+  type: oneOf([...ORDER_TYPES, ...CONDITIONAL_TYPES]),
   quantity: decimal().optional(),
   price: decimal().optional(),
   timeInForce: oneOf(TIME_IN_FORCE).optional(),
@@ -283,7 +293,14 @@ export const modifySchema = z.strictObject({
  */
 export const positionsSchema = z.strictObject({ symbol: symbol().optional() });
 
-/** An empty query (routes that take no parameters still refuse unknown ones). */
+/**
+ * An empty query (routes that take no parameters still refuse unknown ones).
+ *
+ * @example
+ * ```ts
+ * emptySchema.safeParse({ foo: "1" }).success; // false
+ * ```
+ */
 export const emptySchema = z.strictObject({});
 
 /**

@@ -1,13 +1,16 @@
 /**
- * Client order ids for orders the caller did not name. Binance allows `^[.A-Z:/a-z0-9_-]{1,36}$` and rejects a
- * duplicate only among open orders, so ids must be unique across restarts of the router: each process takes a
- * random 8-character base-36 prefix (plus the clock, in case two processes draw the same) and counts up.
+ * Client order ids for orders the caller did not name. Binance allows ids matching `CLIENT_ORDER_ID_PATTERN`
+ * and rejects a duplicate only among open orders, so ids must be unique across restarts of the router: each
+ * process takes a random 8-character base-36 prefix (plus the clock, in case two processes draw the same) and
+ * counts up.
  *
  * @module
  */
 
-/** Binance's pattern for newClientOrderId / clientAlgoId. */
-export const CLIENT_ORDER_ID_PATTERN: RegExp = /^[.A-Z:/a-z0-9_-]{1,36}$/;
+import { CLIENT_ORDER_ID_PATTERN } from "../vocabulary.ts";
+
+// Binance's pattern lives in the vocabulary table; re-exported because callers know it from here.
+export { CLIENT_ORDER_ID_PATTERN };
 
 /** Options for {@linkcode ClientOrderIds}. */
 export interface ClientOrderIdsOptions {

@@ -9,7 +9,7 @@
 import type { Buffer } from "node:buffer";
 import type net from "node:net";
 import { encodeClose, encodeFrame, FrameReader, OP_CLOSE, OP_PING, OP_PONG, OP_TEXT } from "./_frames.ts";
-import { laterUnref, type TimerHandle } from "./_timers.ts";
+import { laterUnref, type TimerHandle } from "../_timers.ts";
 
 const CLOSE_GRACE_MS = 1_000;
 

@@ -12,11 +12,25 @@ import { E, Failure } from "./errors.ts";
 import { checkLotSize, checkPriceFilter, type SymbolSpec } from "./symbols.ts";
 import type { SimAlgoOrderView } from "./types.ts";
 import { boolParam, symbolParam, textParam } from "./params.ts";
-import { CLIENT_ID_RE, CONDITIONAL_TYPES } from "./validate.ts";
+import {
+  ALGO_STATUSES,
+  ALGO_TIME_IN_FORCE,
+  ALGO_TYPES,
+  CLIENT_ID_RE,
+  CONDITIONAL_TYPES,
+  memberOf,
+  SIDES,
+} from "./vocabulary.ts";
+
+const isAlgoType = memberOf(ALGO_TYPES);
+const isSide = memberOf(SIDES);
+const isConditional = memberOf(CONDITIONAL_TYPES);
+const isAlgoTimeInForce = memberOf(ALGO_TIME_IN_FORCE);
 
 interface AlgoOrder {
   readonly algoId: number;
   readonly clientAlgoId: string;
+  readonly algoType: typeof ALGO_TYPES[number];
   readonly account: Account;
   readonly spec: SymbolSpec;
   readonly side: string;
@@ -32,7 +46,7 @@ interface AlgoOrder {
   readonly reduceOnly: boolean;
   readonly selfTradePreventionMode: string;
   readonly createTime: number;
-  status: "NEW" | "CANCELED";
+  status: typeof ALGO_STATUSES[number];
   updateTime: number;
 }
 
@@ -58,18 +72,19 @@ export class AlgoBook {
     marks: ReadonlyMap<string, bigint>,
     now: number,
   ): Record<string, unknown> | Failure {
-    if (textParam(params, "algoType") !== "CONDITIONAL") return E.mandatory("algoType");
+    const algoType = textParam(params, "algoType");
+    if (algoType === undefined || !isAlgoType(algoType)) return E.mandatory("algoType");
     const spec = symbolParam(params, specs);
     if (spec instanceof Failure) return spec;
     const side = textParam(params, "side");
     if (side === undefined) return E.mandatory("side");
-    if (side !== "BUY" && side !== "SELL") return E.badSide();
+    if (!isSide(side)) return E.badSide();
     const type = textParam(params, "type");
     if (type === undefined) return E.mandatory("type");
-    if (!CONDITIONAL_TYPES.has(type)) return E.badType();
+    if (!isConditional(type)) return E.badType();
     if ((textParam(params, "positionSide") ?? "BOTH") !== "BOTH") return E.positionSide();
     const timeInForce = textParam(params, "timeInForce") ?? "GTC";
-    if (!["GTC", "IOC", "FOK", "GTX", "GTE_GTC"].includes(timeInForce)) return E.badTif();
+    if (!isAlgoTimeInForce(timeInForce)) return E.badTif();
     const closePosition = boolParam(params, "closePosition", false);
     if (closePosition instanceof Failure) return closePosition;
     const priceProtect = boolParam(params, "priceProtect", false);
@@ -127,6 +142,7 @@ export class AlgoBook {
     const order: AlgoOrder = {
       algoId,
       clientAlgoId: typeof clientAlgoId === "string" ? clientAlgoId : `sim-algo-${algoId}`,
+      algoType,
       account,
       spec,
       side,
@@ -204,7 +220,7 @@ function result(o: AlgoOrder): Record<string, unknown> {
   return {
     algoId: o.algoId,
     clientAlgoId: o.clientAlgoId,
-    algoType: "CONDITIONAL",
+    algoType: o.algoType,
     orderType: o.type,
     symbol: o.spec.symbol,
     side: o.side,

@@ -6,7 +6,7 @@
  */
 
 import type { Account } from "./accounts.ts";
-import { laterUnref, type TimerHandle } from "./_timers.ts";
+import { laterUnref, type TimerHandle } from "../_timers.ts";
 
 /**
  * Armed countdowns.

@@ -24,14 +24,35 @@ interface Entry {
   readonly allowed: ReadonlySet<string>;
 }
 
-const METHODS = new Map<string, Entry>();
-for (const table of [SESSION_METHODS, TRADE_METHODS, ACCOUNT_METHODS]) {
-  for (const [name, spec] of Object.entries(table)) {
-    METHODS.set(name, { spec, allowed: new Set([...COMMON_PARAMS, ...spec.params]) });
-  }
-}
+/**
+ * Every method the simulator answers, by name (the session, trade and account tables together).
+ *
+ * @example
+ * ```ts
+ * SIM_METHODS["order.cancel"]?.params; // ["symbol", "orderId", "origClientOrderId"]
+ * ```
+ */
+export const SIM_METHODS: Readonly<Record<string, MethodSpec>> = {
+  ...SESSION_METHODS,
+  ...TRADE_METHODS,
+  ...ACCOUNT_METHODS,
+};
 
-/** A reply before the id is attached. */
+const METHODS = new Map<string, Entry>(
+  Object.entries(SIM_METHODS).map(([name, spec]) => [
+    name,
+    { spec, allowed: new Set([...COMMON_PARAMS, ...spec.params]) },
+  ]),
+);
+
+/**
+ * A reply before the id is attached.
+ *
+ * @example
+ * ```ts
+ * const reply: Reply = { status: 400, error: { code: -1102, msg: "Mandatory parameter 'side' was not sent." } };
+ * ```
+ */
 export interface Reply {
   readonly status: number;
   readonly result?: unknown;

@@ -10,9 +10,17 @@ import type { Account } from "./accounts.ts";
 import { formatUnits, mul } from "./decimal.ts";
 import type { SymbolSpec } from "./symbols.ts";
 import type { SimOrderView } from "./types.ts";
+import type { ORDER_STATUSES } from "./vocabulary.ts";
 
-/** Order statuses the simulator produces (no partial fills: a crossing order fills completely). */
-export type OrderStatus = "NEW" | "FILLED" | "CANCELED" | "EXPIRED";
+/**
+ * Order statuses the simulator produces (no partial fills: a crossing order fills completely).
+ *
+ * @example
+ * ```ts
+ * const status: OrderStatus = "FILLED";
+ * ```
+ */
+export type OrderStatus = typeof ORDER_STATUSES[number];
 
 /** A simulated order. */
 export interface SimOrder {

@@ -13,7 +13,7 @@ import type { ConnState } from "./context.ts";
 import type { SimCore } from "./core.ts";
 import { dispatch, type Reply } from "./dispatch.ts";
 import { E } from "./errors.ts";
-import { everyUnref, laterUnref, type TimerHandle } from "./_timers.ts";
+import { everyUnref, laterUnref, type TimerHandle } from "../_timers.ts";
 import type { WsConnection, WsHandlers } from "./_ws_connection.ts";
 
 /** The text frame sent before every Nth reply by `malformedEveryNthReply`: deliberately not JSON. */

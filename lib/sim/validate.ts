@@ -18,32 +18,37 @@ import {
   roundToTick,
   type SymbolSpec,
 } from "./symbols.ts";
+import {
+  CLIENT_ID_RE,
+  CONDITIONAL_TYPES,
+  memberOf,
+  ORDER_TYPES,
+  PRICE_MATCH,
+  RESPONSE_TYPES,
+  SIDES,
+  STP_MODES,
+  TIME_IN_FORCE,
+} from "./vocabulary.ts";
 
-/** Client order id rule (newClientOrderId, origClientOrderId, clientAlgoId). */
-export const CLIENT_ID_RE = /^[\.A-Z\:/a-z0-9_-]{1,36}$/;
-/** Conditional types that moved to algoOrder.place (-4120 on order.place). */
-export const CONDITIONAL_TYPES: ReadonlySet<string> = new Set([
-  "STOP",
-  "STOP_MARKET",
-  "TAKE_PROFIT",
-  "TAKE_PROFIT_MARKET",
-  "TRAILING_STOP_MARKET",
-]);
-const TIME_IN_FORCE: ReadonlySet<string> = new Set(["GTC", "IOC", "FOK", "GTX", "GTD", "RPI"]);
-const PRICE_MATCH: ReadonlySet<string> = new Set([
-  "OPPONENT",
-  "OPPONENT_5",
-  "OPPONENT_10",
-  "OPPONENT_20",
-  "QUEUE",
-  "QUEUE_5",
-  "QUEUE_10",
-  "QUEUE_20",
-]);
-const STP_MODES: ReadonlySet<string> = new Set(["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"]);
+const isSide = memberOf(SIDES);
+const isOrderType = memberOf(ORDER_TYPES);
+const isConditional = memberOf(CONDITIONAL_TYPES);
+const isTimeInForce = memberOf(TIME_IN_FORCE);
+const isPriceMatch = memberOf(PRICE_MATCH);
+const isStpMode = memberOf(STP_MODES);
+const isRespType = memberOf(RESPONSE_TYPES);
+/** goodTillDate must be before 9999-12-31T23:59:59Z. */
 const MAX_GTD = 253_402_300_799_000;
 
-/** A validated order.place. */
+/**
+ * A validated order.place.
+ *
+ * @example
+ * ```ts
+ * const req = parsePlace(params, specs, marks, now);
+ * if (!(req instanceof Failure)) req.qty; // bigint, in quantity units
+ * ```
+ */
 export interface PlaceRequest {
   readonly spec: SymbolSpec;
   readonly side: "BUY" | "SELL";
@@ -60,7 +65,15 @@ export interface PlaceRequest {
   readonly goodTillDate: number;
 }
 
-/** A validated order.modify. */
+/**
+ * A validated order.modify.
+ *
+ * @example
+ * ```ts
+ * const req = parseModify(params, specs, marks);
+ * if (!(req instanceof Failure)) req.ref.orderId;
+ * ```
+ */
 export interface ModifyRequest {
   readonly spec: SymbolSpec;
   readonly side: "BUY" | "SELL";
@@ -73,7 +86,7 @@ export interface ModifyRequest {
 function sideParam(params: Params): "BUY" | "SELL" | Failure {
   const side = textParam(params, "side");
   if (side === undefined) return E.mandatory("side");
-  return side === "BUY" || side === "SELL" ? side : E.badSide();
+  return isSide(side) ? side : E.badSide();
 }
 
 function decimalParam(params: Params, name: string, precision: number): bigint | Failure {
@@ -104,8 +117,8 @@ export function parsePlace(
   if (side instanceof Failure) return side;
   const type = textParam(params, "type");
   if (type === undefined) return E.mandatory("type");
-  if (CONDITIONAL_TYPES.has(type)) return E.useAlgo();
-  if (type !== "LIMIT" && type !== "MARKET") return E.badType();
+  if (isConditional(type)) return E.useAlgo();
+  if (!isOrderType(type)) return E.badType();
   const positionSide = textParam(params, "positionSide") ?? "BOTH";
   if (positionSide !== "BOTH") return E.positionSide();
   const clientOrderId = params["newClientOrderId"];
@@ -115,9 +128,9 @@ export function parsePlace(
     return E.badClientId();
   }
   const respType = textParam(params, "newOrderRespType") ?? "ACK";
-  if (respType !== "ACK" && respType !== "RESULT") return E.badRespType();
+  if (!isRespType(respType)) return E.badRespType();
   const stp = textParam(params, "selfTradePreventionMode") ?? "NONE";
-  if (!STP_MODES.has(stp)) return E.badStp();
+  if (!isStpMode(stp)) return E.badStp();
   const reduceOnly = boolParam(params, "reduceOnly", false);
   if (reduceOnly instanceof Failure) return reduceOnly;
   const rawMatch = textParam(params, "priceMatch");
@@ -129,9 +142,9 @@ export function parsePlace(
   if (type === "LIMIT") {
     const tif = textParam(params, "timeInForce");
     if (tif === undefined) return E.mandatory("timeInForce");
-    if (!TIME_IN_FORCE.has(tif)) return E.badTif();
+    if (!isTimeInForce(tif)) return E.badTif();
     timeInForce = tif;
-    if (priceMatch !== "NONE" && !PRICE_MATCH.has(priceMatch)) return E.badPriceMatch();
+    if (priceMatch !== "NONE" && !isPriceMatch(priceMatch)) return E.badPriceMatch();
     if (tif === "GTD") {
       const gtd = intParam(params["goodTillDate"]);
       if (gtd === undefined) return E.mandatory("goodTillDate");
@@ -208,7 +221,7 @@ export function parseModify(
   const rawMatch = textParam(params, "priceMatch");
   let price: bigint;
   if (rawMatch !== undefined && rawMatch !== "NONE") {
-    if (!PRICE_MATCH.has(rawMatch)) return E.badPriceMatch();
+    if (!isPriceMatch(rawMatch)) return E.badPriceMatch();
     if (params["price"] !== undefined) return E.notRequired("price");
     price = matchPrice(spec, side, rawMatch, mark);
   } else {

@@ -6,7 +6,14 @@
  * @module
  */
 
-/** `scanResponseId` result for a frame whose id could not be read by scanning: parse it fully. */
+/**
+ * `scanResponseId` result for a frame whose id could not be read by scanning: parse it fully.
+ *
+ * @example
+ * ```ts
+ * if (scanResponseId(text) === ID_UNKNOWN) handle(parseFrame(text));
+ * ```
+ */
 export const ID_UNKNOWN = -1;
 
 /**
@@ -36,7 +43,14 @@ export function scanResponseId(text: string): number {
   return i === 6 || i > 22 ? ID_UNKNOWN : id;
 }
 
-/** A parsed response or event frame. */
+/**
+ * A parsed response or event frame.
+ *
+ * @example
+ * ```ts
+ * const frame: ResponseFrame | undefined = parseFrame('{"id":1,"status":200,"result":{}}');
+ * ```
+ */
 export interface ResponseFrame {
   id?: string | number | null;
   status?: number;

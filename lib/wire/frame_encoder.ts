@@ -14,12 +14,24 @@ import type { MethodSpec } from "./methods.ts";
  * How requests are authenticated on the connection.
  * - `hmac`: every signed request carries apiKey, timestamp and an HMAC signature.
  * - `session`: the connection is logged on (Ed25519 `session.logon`); signed requests carry only timestamp.
+ *
+ * @example
+ * ```ts
+ * const auth: FrameAuth = { kind: "session", apiKey };
+ * ```
  */
 export type FrameAuth =
   | { kind: "hmac"; apiKey: string; signer: HmacSigner }
   | { kind: "session"; apiKey: string };
 
-/** Options for {@linkcode FrameEncoder}. */
+/**
+ * Options for {@linkcode FrameEncoder}.
+ *
+ * @example
+ * ```ts
+ * const options: FrameEncoderOptions = { auth: { kind: "hmac", apiKey, signer }, recvWindow: 3000 };
+ * ```
+ */
 export interface FrameEncoderOptions {
   auth: FrameAuth;
   /** Sent on every signed request when set; the exchange's default is 5000 ms. */
@@ -52,11 +64,6 @@ export class FrameEncoder {
     this.#apiKeyJson = '"apiKey":' + jsonString(this.#apiKey);
     this.#apiKeyPayload = "apiKey=" + this.#apiKey;
     this.#keySigner = this.#signer?.withPrefix(this.#apiKeyPayload);
-  }
-
-  /** Whether signed requests carry apiKey + signature (HMAC) rather than relying on a logged-on session. */
-  get signsRequests(): boolean {
-    return this.#signer !== undefined;
   }
 
   /**

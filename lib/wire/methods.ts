@@ -1,12 +1,23 @@
 /**
  * The ws-fapi methods the router speaks: how each is authenticated, whether it changes orders (so that a lost
  * answer means "outcome unknown"), and its parameter names pre-sorted for signing, so the hot path never sorts.
+ * The facts come from `vocabulary.ts` (WS_METHODS); this file only adds the auth keys and the encoding
+ * constants, once, at module load.
  *
  * @module
  */
 
-/** How a method is authenticated. */
-export type Security = "signed" | "key" | "none";
+import { type MethodSecurity, WS_METHODS } from "../vocabulary.ts";
+
+/**
+ * How a method is authenticated: signed, key (API key only) or none.
+ *
+ * @example
+ * ```ts
+ * const security: Security = METHODS["ticker.price"]!.security; // "none"
+ * ```
+ */
+export type Security = MethodSecurity;
 
 /**
  * One method's wire facts.
@@ -71,90 +82,48 @@ function spec(
   };
 }
 
+/** Keys a signed request carries besides the caller's params (the signature is appended after them). */
 const AUTH_KEYS = ["apiKey", "recvWindow", "timestamp"];
 
-const table: [string, Security, boolean, boolean, string[]][] = [
-  ["order.place", "signed", true, true, [
-    "symbol",
-    "side",
-    "type",
-    "quantity",
-    "price",
-    "timeInForce",
-    "positionSide",
-    "reduceOnly",
-    "newClientOrderId",
-    "newOrderRespType",
-    "priceMatch",
-    "selfTradePreventionMode",
-    "goodTillDate",
-  ]],
-  ["order.modify", "signed", true, true, [
-    "symbol",
-    "orderId",
-    "origClientOrderId",
-    "side",
-    "quantity",
-    "price",
-    "priceMatch",
-    "modifyId",
-  ]],
-  ["order.cancel", "signed", true, false, ["symbol", "orderId", "origClientOrderId"]],
-  ["order.status", "signed", false, false, ["symbol", "orderId", "origClientOrderId"]],
-  ["algoOrder.place", "signed", true, false, [
-    "algoType",
-    "symbol",
-    "side",
-    "type",
-    "quantity",
-    "price",
-    "triggerPrice",
-    "timeInForce",
-    "positionSide",
-    "workingType",
-    "priceMatch",
-    "closePosition",
-    "priceProtect",
-    "reduceOnly",
-    "activatePrice",
-    "callbackRate",
-    "clientAlgoId",
-    "newOrderRespType",
-    "selfTradePreventionMode",
-    "goodTillDate",
-  ]],
-  ["algoOrder.cancel", "signed", true, false, ["algoId", "clientAlgoId"]],
-  ["account.balance", "signed", false, false, []],
-  ["account.position", "signed", false, false, ["symbol"]],
-  ["account.status", "signed", false, false, []],
-  ["v2/account.balance", "signed", false, false, []],
-  ["v2/account.position", "signed", false, false, ["symbol"]],
-  ["v2/account.status", "signed", false, false, []],
-  ["userDataStream.start", "key", false, false, []],
-  ["userDataStream.ping", "key", false, false, []],
-  ["userDataStream.stop", "key", false, false, []],
-  ["session.logon", "signed", false, false, []],
-  ["session.status", "none", false, false, []],
-  ["session.logout", "none", false, false, []],
-  ["ticker.price", "none", false, false, ["symbol"]],
-];
+/** The keys `security` adds to a method's own params. */
+function authKeys(security: Security): readonly string[] {
+  return security === "signed" ? AUTH_KEYS : security === "key" ? ["apiKey"] : [];
+}
 
-/** Every known method by name. */
+/**
+ * Every known method by name, with its encoding constants.
+ *
+ * @example
+ * ```ts
+ * METHODS["order.cancel"]!.keys; // ["apiKey", "orderId", "origClientOrderId", "recvWindow", "symbol", "timestamp"]
+ * ```
+ */
 export const METHODS: Readonly<Record<string, MethodSpec>> = Object.fromEntries(
-  table.map(([name, security, mutating, countsAsOrder, keys], index) => [
+  Object.entries(WS_METHODS).map(([name, m], index) => [
     name,
-    spec(index, name, security, mutating, countsAsOrder, [
-      ...keys,
-      ...(security === "signed" ? AUTH_KEYS : security === "key" ? ["apiKey"] : []),
-    ]),
+    spec(index, name, m.security, m.mutating, m.countsAsOrder, [...m.params, ...authKeys(m.security)]),
   ]),
 );
 
-/** Number of known methods (size of per-method counter arrays). */
-export const METHOD_COUNT = table.length;
+/**
+ * Names of the known methods, by index (the order of `WS_METHODS`).
+ *
+ * @example
+ * ```ts
+ * METHOD_NAMES[METHODS["order.place"]!.index]; // "order.place"
+ * ```
+ */
+export const METHOD_NAMES: readonly string[] = Object.keys(WS_METHODS);
 
-/** Names of the known methods, by index. */
-export const METHOD_NAMES: readonly string[] = table.map((t) => t[0]);
+/**
+ * Number of known methods (size of per-method counter arrays).
+ *
+ * @example
+ * ```ts
+ * const counts = new Float64Array(METHOD_COUNT);
+ * ```
+ */
+export const METHOD_COUNT: number = METHOD_NAMES.length;
 
 /**
  * The spec for a method the table does not know (the generic `request` escape hatch): its keys are sorted

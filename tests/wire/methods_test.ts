@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { adHocMethod, METHOD_COUNT, METHOD_NAMES, METHODS } from "../../lib/wire/methods.ts";
+import { WS_METHODS } from "../../lib/vocabulary.ts";
 
 test("METHODS: keys are sorted and carry the auth keys their security needs", () => {
   for (const spec of Object.values(METHODS)) {
@@ -30,4 +31,20 @@ test("adHocMethod: unknown methods get sorted keys, never a signature key", () =
   const spec = adHocMethod("ticker.book", { symbol: "BTCUSDT", signature: "x" }, "signed");
   assert.deepEqual([...spec.keys], ["apiKey", "recvWindow", "symbol", "timestamp"]);
   assert.equal(spec.mutating, false);
+});
+
+test("METHODS: derived from the vocabulary table, in its order, with only auth keys added", () => {
+  assert.deepEqual(METHOD_NAMES, Object.keys(WS_METHODS));
+  for (const [name, facts] of Object.entries(WS_METHODS)) {
+    const spec = METHODS[name]!;
+    const auth = facts.security === "signed"
+      ? ["apiKey", "recvWindow", "timestamp"]
+      : facts.security === "key"
+      ? ["apiKey"]
+      : [];
+    assert.deepEqual([...spec.keys], [...facts.params, ...auth].sort(), name);
+    assert.equal(spec.security, facts.security, name);
+    assert.equal(spec.mutating, facts.mutating, name);
+    assert.equal(spec.countsAsOrder, facts.countsAsOrder, name);
+  }
 });
