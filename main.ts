@@ -19,11 +19,11 @@
 
 import { ConfigError, parseConfig } from "./lib/cli/config.ts";
 import { VERSION } from "./lib/cli/banner.ts";
-import { type Gateway, startGateway } from "./lib/cli/gateway.ts";
+import { type Service, startService } from "./lib/cli/service.ts";
 import { createLogger } from "./lib/cli/log.ts";
 import { runtime } from "./lib/cli/process.ts";
 
-let gateway: Gateway | undefined;
+let service: Service | undefined;
 let exiting = false;
 let fatal = false;
 let stopSignalAt = 0;
@@ -59,7 +59,7 @@ const log = createLogger({
 
 runtime.onFatal((error, kind) => {
   // Halt first: whatever state the process is in, no further order may leave it.
-  gateway?.router.halt(`fatal ${kind}`);
+  service?.router.holdNewOrders(`fatal ${kind}`);
   if (!fatal) log.error(`fatal ${kind}; exiting`, { error: describe(error) }); // one line, even if a second follows
   fatal = exiting = true;
   runtime.exit(1);
@@ -73,8 +73,8 @@ runtime.onStopSignal((signal) => {
   }
   exiting = true;
   stopSignalAt = Date.now();
-  log.info("shutting down", { signal, inFlight: gateway?.router.inFlight ?? 0 });
-  const done = gateway?.shutdown() ?? Promise.resolve();
+  log.info("shutting down", { signal, inFlight: service?.router.inFlight ?? 0 });
+  const done = service?.shutdown() ?? Promise.resolve();
   done.then(() => {
     log.info("stopped");
     runtime.exit(0);
@@ -85,12 +85,12 @@ runtime.onStopSignal((signal) => {
 });
 
 try {
-  gateway = await startGateway({ config, log, readTextFile: runtime.readTextFile });
+  service = await startService({ config, log, readTextFile: runtime.readTextFile });
 } catch (e) {
   log.error("start failed", { error: describe(e) });
   runtime.exit(1);
 }
-runtime.writeStderr(gateway.banner(config.logFormat));
+runtime.writeStderr(service.banner(config.logFormat));
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

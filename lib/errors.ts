@@ -158,3 +158,17 @@ export class ConnectError extends RouterError {
   /** Error name. */
   override name = "ConnectError";
 }
+
+/**
+ * The data directory (journal, lock) cannot be used: not writable, unreadable journal, or another router holds
+ * it. Thrown by `Gateway.open`.
+ *
+ * @example
+ * ```ts
+ * try { await Gateway.open(options); } catch (e) { if (e instanceof DataDirError) console.error(e.message); }
+ * ```
+ */
+export class DataDirError extends RouterError {
+  /** Error name. */
+  override name = "DataDirError";
+}

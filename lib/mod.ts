@@ -1,46 +1,46 @@
 /**
- * Lightning Router: an order-execution gateway for Binance USDⓈ-M Futures over the WebSocket API (ws-fapi).
+ * Lightning Router for strategy authors: an order-execution gateway for Binance USDⓈ-M Futures over the
+ * WebSocket API (ws-fapi).
+ *
+ * `Gateway.open` gives the full safety guarantees in one call: a write-ahead journal and data-dir lock,
+ * reconciliation of unknown outcomes and of a crashed run's orders before new orders flow, order tracking,
+ * the kill switch (`halt`: stop new orders, cancel every open one) and the exchange-side dead-man's switch.
+ * `Router.connect` is the bare order API without them. The simulator has its own entry, `./sim/mod.ts`.
  *
  * @example
  * ```ts
- * import { Router, startSimulator } from "./lib/mod.ts";
+ * import { Gateway, UnknownOrderStateError } from "./mod.ts";
+ * import { startSimulator } from "./sim/mod.ts";
  * const sim = await startSimulator({ hmacKeys: [{ apiKey: "key", secretKey: "secret" }] });
- * const router = await Router.connect({ url: sim.url, apiKey: "key", secretKey: "secret" });
+ * const gateway = await Gateway.open({ url: sim.url, apiKey: "key", secretKey: "secret",
+ *   dataDir: await Deno.makeTempDir(), restUrl: sim.httpUrl, deadManMs: 60_000 });
+ * await gateway.reconciled;
+ * const { router } = gateway;
  * const ack = await router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "LIMIT",
  *   quantity: "0.002", price: "50000", timeInForce: "GTC" });
- * await router.cancelOrder({ symbol: "BTCUSDT", orderId: ack.orderId });
- * await router.close();
+ * try {
+ *   await router.cancelOrder({ symbol: "BTCUSDT", orderId: ack.orderId });
+ * } catch (e) {
+ *   if (!(e instanceof UnknownOrderStateError)) throw e; // the gateway reconciles it; never resend blindly
+ * }
+ * await gateway.halt("end of session");
+ * await gateway.close();
  * await sim.close();
  * ```
  *
  * @module
  */
 
+export { Gateway } from "./gateway/gateway.ts";
+export type { GatewayEvent, GatewayOptions } from "./gateway/gateway.ts";
 export { Router } from "./router/router.ts";
-export type { RouterEvent, RouterOptions } from "./router/router.ts";
-export { PipelineMetrics, RTT_BUCKETS_US } from "./pipeline/pipeline_metrics.ts";
-export type { OrderObserver } from "./pipeline/order_observer.ts";
-export { combineObservers } from "./pipeline/order_observer.ts";
-export { OrderTracker } from "./orders/order_tracker.ts";
-export type { TrackedOrder, TrackedState } from "./orders/order_tracker.ts";
-export { Reconciler } from "./orders/reconciler.ts";
-export type { OrderQuery, ReconcilerOptions, ResolutionSink } from "./orders/reconciler.ts";
-export { cancelAllTracked } from "./orders/cancel_all.ts";
-export type { CancelAllReport } from "./orders/cancel_all.ts";
-export { DeadManSwitch } from "./gateway/dead_man_switch.ts";
-export type { DeadManSwitchOptions } from "./gateway/dead_man_switch.ts";
-export { journalObserver, OrderJournal } from "./journal/mod.ts";
-export type {
-  IntentRecord,
-  JournalOptions,
-  JournalRecord,
-  JournalRecovery,
-  JournalStats,
-  JournalValue,
-} from "./journal/mod.ts";
-export { CLIENT_ORDER_ID_PATTERN, ClientOrderIds } from "./router/client_order_ids.ts";
+export type { HaltReport, RouterEvent, RouterOptions } from "./router/router.ts";
+export type { OrderTracker, TrackedOrder, TrackedState } from "./orders/order_tracker.ts";
+export type { OpenOrderRef, OrderObserver } from "./pipeline/order_observer.ts";
+export type { PipelineMetrics } from "./pipeline/pipeline_metrics.ts";
 export {
   ConnectError,
+  DataDirError,
   ExchangeError,
   NotSentError,
   RequestFailedError,
@@ -48,22 +48,3 @@ export {
   UnknownOrderStateError,
 } from "./errors.ts";
 export type * from "./types.ts";
-export { createHmacSigner, verifyHmacSigner } from "./signing/hmac_signer.ts";
-export type { HmacSigner, HmacSignerOptions, PrefixedHmacSigner } from "./signing/hmac_signer.ts";
-export { HmacSha256 } from "./signing/hmac_sha256.ts";
-export { Ed25519Signer } from "./signing/ed25519_signer.ts";
-export { signaturePayload } from "./signing/payload.ts";
-export { METHOD_NAMES, METHODS } from "./wire/methods.ts";
-export type { MethodSpec, Security } from "./wire/methods.ts";
-export type { Connection } from "./connection/connection.ts";
-export type { LinkEvent, LinkOwner } from "./connection/link.ts";
-export type { PipelineNotice } from "./pipeline/request_pipeline.ts";
-export { startSimulator } from "./sim/mod.ts";
-export type {
-  SimAlgoOrderView,
-  SimOrderView,
-  Simulator,
-  SimulatorFaults,
-  SimulatorOptions,
-  SimulatorStats,
-} from "./sim/mod.ts";

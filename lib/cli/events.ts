@@ -1,22 +1,22 @@
 /**
- * Turns the router's lifecycle events into log lines: one line per event, with the fields an operator
+ * Turns the gateway's and router's lifecycle events into log lines: one line per event, with the fields an operator
  * needs to act on it.
  *
  * @module
  */
 
-import type { RouterEvent } from "../router/router.ts";
+import type { GatewayEvent } from "../gateway/gateway.ts";
 import type { Logger } from "./log.ts";
 
 /**
- * Logs one router event.
+ * Logs one gateway or router event.
  *
  * @example
  * ```ts
- * const router = await Router.connect({ ...options, onEvent: (e) => logRouterEvent(log, e) });
+ * const gateway = await Gateway.open({ ...options, onEvent: (e) => logGatewayEvent(log, e) });
  * ```
  */
-export function logRouterEvent(log: Logger, event: RouterEvent): void {
+export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
   switch (event.type) {
     case "connected":
       return log.info("exchange connected", { generation: event.generation });
@@ -49,6 +49,18 @@ export function logRouterEvent(log: Logger, event: RouterEvent): void {
       return log.info("clock synced", { offsetMs: event.offsetMs });
     case "halted":
       return log.warn("orders halted", { reason: event.reason });
+    case "journal-corrupt":
+      return log.warn("journal: unreadable records skipped", { count: event.count, first: event.first });
+    case "reconciling":
+      return log.info("journal: reconciling orders from the last run", { orders: event.orders });
+    case "reconciled":
+      return log.info("journal: reconciled; orders resumed", { reconciled: event.orders });
+    case "reconcile-incomplete":
+      return log.error("journal: orders still unknown; new orders stay halted (POST /resume to override)", {
+        unknown: event.unknown,
+      });
+    case "dead-man-error":
+      return log.warn("dead-man's switch refresh failed", { symbol: event.symbol, error: event.error });
     default: {
       // A newer router may add events: still log them rather than drop them.
       const unknown = event as { type?: unknown };

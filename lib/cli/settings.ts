@@ -206,15 +206,3 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
     },
   ] satisfies Setting[],
 );
-
-/**
- * How a setting is named in messages: `--port / ROUTER_PORT`.
- *
- * @example
- * ```ts
- * settingLabel(SETTINGS[0]!); // "--help"
- * ```
- */
-export function settingLabel(setting: Setting): string {
-  return [setting.flag, setting.env].filter((x) => x !== undefined).join(" / ");
-}

@@ -12,7 +12,6 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
-import { cancelAllTracked } from "../orders/cancel_all.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from "./body.ts";
 import { invalid, LOCAL_CODES, toHttpError } from "./errors.ts";
 import { type GuardOptions, RequestGuard } from "./guard.ts";
@@ -66,8 +65,9 @@ export interface ControlAppOptions {
   /** Milliseconds clock (for uptime); default `performance.now`. */
   now?: () => number;
   /**
-   * The router's own order book (open, pending and unknown orders): listed by `GET /orders` without an id,
-   * counted in /health and /metrics, and cancelled by `POST /halt`.
+   * The router's own order book (open, pending and unknown orders): listed by `GET /orders` without an id and
+   * counted in /health and /metrics. `POST /halt` cancels what the router's observer lists (the same tracker
+   * when the app runs over a `Gateway`).
    */
   tracker?: OrderTracker;
   /** Operator-relevant happenings: resumes, and gateway bugs behind a 500. Never per-order. */
@@ -219,17 +219,15 @@ export function createControlApp(options: ControlAppOptions): Hono {
   app.post("/halt", async (c) => {
     const { reason } = validate(haltSchema, await body(c.req.raw, true));
     const why = reason ?? "halted via control plane";
-    router.halt(why); // the router reports the halt itself (one log line via its onEvent)
-    // Halt = no new orders + cancel every order this router knows to be open.
-    const report = options.tracker
-      ? await cancelAllTracked(router, options.tracker)
-      : { canceled: [], failed: [] };
+    // The same kill switch as the library's: no new orders + cancel every order known to be open. The router
+    // reports the halt itself (one log line via its onEvent).
+    const report = await router.halt(why);
     if (report.failed.length > 0) {
       notice("error", "halt: some cancels failed", {
         failed: report.failed.map((f) => f.clientOrderId).join(","),
       });
     }
-    return c.json({ halted: true, reason: why, ...report });
+    return c.json(report);
   });
 
   app.post("/resume", async (c) => {

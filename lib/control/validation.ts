@@ -23,7 +23,14 @@ export function compact<T>(record: Record<string, unknown>): T {
   return out as T;
 }
 
-/** The part of zod's refinement context the schemas use. */
+/**
+ * The part of zod's refinement context the schemas use.
+ *
+ * @example
+ * ```ts
+ * const needsSymbol = (q: { symbol?: string }, ctx: Ctx) => { if (!q.symbol) fail(ctx, "symbol", "required"); };
+ * ```
+ */
 export type Ctx = { issues: z.core.$ZodRawIssue[] };
 
 /**

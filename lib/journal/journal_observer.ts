@@ -1,5 +1,5 @@
 /**
- * Connects the journal to the router: the router's order hooks (intent before sending, then the outcome)
+ * Connects the journal to the router: the order lifecycle (intent before sending, then the outcome)
  * become journal records.
  *
  * @module
@@ -9,11 +9,11 @@ import type { OrderObserver } from "../pipeline/order_observer.ts";
 import type { OrderJournal } from "./order_journal.ts";
 
 /**
- * Hooks that journal every order-mutating request that names an order.
+ * An observer that journals every order-mutating request that names an order.
  *
  * @example
  * ```ts
- * const router = await Router.connect({ ...options, journal: combineObservers(tracker, journalObserver(journal)) });
+ * const router = await Router.connect({ ...options, observer: combineObservers(tracker, journalObserver(journal)) });
  * ```
  */
 export function journalObserver(journal: OrderJournal): OrderObserver {
@@ -24,11 +24,12 @@ export function journalObserver(journal: OrderJournal): OrderObserver {
       // A generated client id is not in `params` (the encoder adds it): the journal records it under cidKey.
       journal.appendIntent(cid, method, params, cidKey);
     },
-    ack(cid, result) {
+    ack(cid, result, method) {
       if (cid === "") return;
       const r = (typeof result === "object" && result !== null ? result : {}) as Record<string, unknown>;
       const id = r.orderId ?? r.algoId;
-      const status = r.status ?? r.algoStatus;
+      // algoOrder.cancel answers without a status; its success is final.
+      const status = method === "algoOrder.cancel" ? "CANCELED" : r.status ?? r.algoStatus;
       journal.appendAck(
         cid,
         typeof id === "number" ? id : undefined,

@@ -8,7 +8,7 @@
  */
 
 import type { Params } from "../types.ts";
-import type { OrderObserver } from "../pipeline/order_observer.ts";
+import type { OpenOrderRef, OrderObserver } from "../pipeline/order_observer.ts";
 
 /** Where an order stands as far as the router knows. */
 export type TrackedState = "pending" | "open" | "unknown";
@@ -148,8 +148,14 @@ export class OrderTracker implements OrderObserver {
     this.#orders.set(cid, fromParams(cid, method, params, Date.now()));
   }
 
-  ack(cid: string, result: unknown): void {
-    this.apply(result, cid);
+  ack(cid: string, result: unknown, method: string): void {
+    // algoOrder.cancel answers {algoId, clientAlgoId, code: "200", msg: "success"}: no status, but final.
+    if (method === "algoOrder.cancel") this.apply({ algoStatus: "CANCELED" }, cid);
+    else this.apply(result, cid);
+  }
+
+  openOrders(): OpenOrderRef[] {
+    return this.list();
   }
 
   rejected(cid: string, code: number, _msg: string): void {

@@ -1,31 +1,44 @@
 /**
- * What the router tells a write-ahead journal about order-mutating requests. The router calls `intent`
- * before the frame leaves the process, and one of the outcome hooks when the request settles.
+ * Observers of the order lifecycle: the pipeline tells them about every order-mutating request, `intent`
+ * before the frame leaves the process and one outcome when it settles. The order tracker and the write-ahead
+ * journal are observers; the pipeline knows neither.
  *
  * @module
  */
 
 import type { Params } from "../types.ts";
 
+/** An order an observer knows to be open (or unknown), as much as it takes to cancel it. */
+export interface OpenOrderRef {
+  /** Client order id (client algo id for algo orders). */
+  clientOrderId: string;
+  /** Trading pair, e.g. BTCUSDT. */
+  symbol: string;
+  /** A conditional order: cancelled with `algoOrder.cancel`. */
+  algo: boolean;
+}
+
 /**
- * Journal callbacks. Implementations must be cheap and must not throw (they run on the hot path).
+ * Order lifecycle callbacks. Implementations must be cheap and must not throw, except `intent`, which throws
+ * to refuse the order (a journal that cannot write it): nothing is then sent.
  *
  * @example
  * ```ts
- * const hooks: OrderObserver = {
- *   intent: (cid, method, params) => journal.appendIntent(cid, method, params),
- *   ack: (cid, result) => journal.appendAck(cid, undefined, undefined),
- *   rejected: (cid, code, msg) => journal.appendRejected(cid, code, msg),
- *   unknown: (cid, reason) => journal.appendUnknown(cid, reason),
- *   notSent: (cid) => journal.appendRejected(cid, 0, "not sent"),
+ * const seen: string[] = [];
+ * const observer: OrderObserver = {
+ *   intent: (cid, method) => void seen.push(`${method} ${cid}`),
+ *   ack: (cid) => void seen.push(`ack ${cid}`),
+ *   rejected: (cid, code) => void seen.push(`rejected ${cid} ${code}`),
+ *   unknown: (cid) => void seen.push(`unknown ${cid}`),
+ *   notSent: (cid) => void seen.push(`not sent ${cid}`),
  * };
  * ```
  */
 export interface OrderObserver {
   /** Before sending. `cidKey` names the param that `cid` fills in when the router generated it. */
   intent(cid: string, method: string, params: Params, cidKey: string): void;
-  /** The exchange accepted it; `result` is the exchange's result object. */
-  ack(cid: string, result: unknown): void;
+  /** The exchange accepted `method`; `result` is the exchange's result object. */
+  ack(cid: string, result: unknown, method: string): void;
   /** The exchange rejected it: final, nothing changed. */
   rejected(cid: string, code: number, msg: string): void;
   /** Outcome unknown (timeout, disconnect, -1006/-1007/5xx): needs reconciliation. */
@@ -34,40 +47,49 @@ export interface OrderObserver {
   notSent(cid: string): void;
   /** Optional: the client id of a known order, so a cancel/modify by orderId is tracked by client id. */
   clientOrderIdOf?(symbol: string, orderId: number): string | undefined;
+  /** Optional: the orders this observer knows to be open or unknown (what a halt cancels). */
+  openOrders?(): OpenOrderRef[];
 }
 
 /**
- * Calls every hook set in order (e.g. the order tracker, then the file journal).
+ * Calls every observer in order (e.g. the order tracker, then the file journal). An `intent` that throws
+ * stops the order: the observers already told get `notSent` from the pipeline.
  *
  * @example
  * ```ts
- * const hooks = combineObservers(tracker, journalObserver);
+ * const quiet: OrderObserver = { intent() {}, ack() {}, rejected() {}, unknown() {}, notSent() {} };
+ * const both = combineObservers(quiet, quiet);
+ * both.ack("lr-1", { status: "NEW" }, "order.place");
  * ```
  */
 export function combineObservers(...all: OrderObserver[]): OrderObserver {
   if (all.length === 1) return all[0]!;
   return {
     intent: (cid, method, params, cidKey) => {
-      for (const h of all) h.intent(cid, method, params, cidKey);
+      for (const o of all) o.intent(cid, method, params, cidKey);
     },
-    ack: (cid, result) => {
-      for (const h of all) h.ack(cid, result);
+    ack: (cid, result, method) => {
+      for (const o of all) o.ack(cid, result, method);
     },
     rejected: (cid, code, msg) => {
-      for (const h of all) h.rejected(cid, code, msg);
+      for (const o of all) o.rejected(cid, code, msg);
     },
     unknown: (cid, reason) => {
-      for (const h of all) h.unknown(cid, reason);
+      for (const o of all) o.unknown(cid, reason);
     },
     notSent: (cid) => {
-      for (const h of all) h.notSent(cid);
+      for (const o of all) o.notSent(cid);
     },
     clientOrderIdOf: (symbol, orderId) => {
-      for (const h of all) {
-        const cid = h.clientOrderIdOf?.(symbol, orderId);
+      for (const o of all) {
+        const cid = o.clientOrderIdOf?.(symbol, orderId);
         if (cid !== undefined) return cid;
       }
       return undefined;
+    },
+    openOrders: () => {
+      for (const o of all) if (o.openOrders !== undefined) return o.openOrders();
+      return [];
     },
   };
 }

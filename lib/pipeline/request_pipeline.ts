@@ -218,7 +218,7 @@ export class RequestPipeline {
     if (status === 200) {
       this.metrics.record(method, OK);
       if (this.#observer !== undefined && pending.mutating(i)) {
-        this.#observer.ack(pending.clientOrderId(i), frame.result);
+        this.#observer.ack(pending.clientOrderId(i), frame.result, methodName(method));
       }
       pending.resolve(i, frame.result);
       return;

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createLogger } from "../../lib/cli/log.ts";
-import { logRouterEvent } from "../../lib/cli/events.ts";
+import { logGatewayEvent } from "../../lib/cli/events.ts";
 import { banner } from "../../lib/cli/banner.ts";
 
 const AT = new Date("2026-01-02T03:04:05.006Z");
@@ -57,13 +57,13 @@ test("log: a throwing sink does not throw to the caller", () => {
 
 test("log: one line per router event, with the fields that matter", () => {
   const { log, lines } = capture("json");
-  logRouterEvent(log, { type: "connected", generation: 1 });
-  logRouterEvent(log, { type: "disconnected", generation: 1, reason: "dead link" });
-  logRouterEvent(log, { type: "reconnecting", attempt: 2, delayMs: 150.7, error: "refused" });
-  logRouterEvent(log, { type: "rotated", generation: 2, reason: "age" });
-  logRouterEvent(log, { type: "malformed-frame", sample: "not json" });
-  logRouterEvent(log, { type: "rate-limited", status: 429, untilMs: Date.UTC(2026, 0, 1) });
-  logRouterEvent(log, { type: "clock", offsetMs: -3 });
+  logGatewayEvent(log, { type: "connected", generation: 1 });
+  logGatewayEvent(log, { type: "disconnected", generation: 1, reason: "dead link" });
+  logGatewayEvent(log, { type: "reconnecting", attempt: 2, delayMs: 150.7, error: "refused" });
+  logGatewayEvent(log, { type: "rotated", generation: 2, reason: "age" });
+  logGatewayEvent(log, { type: "malformed-frame", sample: "not json" });
+  logGatewayEvent(log, { type: "rate-limited", status: 429, untilMs: Date.UTC(2026, 0, 1) });
+  logGatewayEvent(log, { type: "clock", offsetMs: -3 });
   const records = lines.map((l) => JSON.parse(l));
   assert.deepEqual(records.map((r) => [r.level, r.msg]), [
     ["info", "exchange connected"],

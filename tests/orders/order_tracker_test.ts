@@ -8,10 +8,10 @@ test("OrderTracker: intent → pending, ack NEW → open, ack FILLED → forgott
   const t = new OrderTracker();
   t.intent("a", "order.place", place, "newClientOrderId");
   assert.equal(t.get("a")?.state, "pending");
-  t.ack("a", { clientOrderId: "a", orderId: 7, status: "NEW", symbol: "BTCUSDT" });
+  t.ack("a", { clientOrderId: "a", orderId: 7, status: "NEW", symbol: "BTCUSDT" }, "order.place");
   assert.equal(t.get("a")?.state, "open");
   assert.equal(t.clientOrderIdOf("BTCUSDT", 7), "a");
-  t.ack("", { clientOrderId: "a", orderId: 7, status: "FILLED" });
+  t.ack("", { clientOrderId: "a", orderId: 7, status: "FILLED" }, "order.place");
   assert.equal(t.get("a"), undefined);
   assert.equal(t.clientOrderIdOf("BTCUSDT", 7), undefined);
 });
@@ -25,7 +25,7 @@ test("OrderTracker: a rejected or unsent place is dropped; a duplicate id never 
   t.notSent("b");
   assert.equal(t.get("b"), undefined);
   t.intent("c", "order.place", place, "");
-  t.ack("c", { clientOrderId: "c", orderId: 1, status: "NEW" });
+  t.ack("c", { clientOrderId: "c", orderId: 1, status: "NEW" }, "order.place");
   t.intent("c", "order.place", { ...place, price: "1" }, "");
   t.rejected("c", -4116, "duplicate");
   assert.equal(t.get("c")?.state, "open");
@@ -50,7 +50,7 @@ test("OrderTracker: unknown outcomes are listed until reconciliation applies the
 test("OrderTracker: a cancel the exchange no longer knows (-2011) means the order is finished", () => {
   const t = new OrderTracker();
   t.intent("x", "order.place", place, "");
-  t.ack("x", { clientOrderId: "x", orderId: 9, status: "NEW" });
+  t.ack("x", { clientOrderId: "x", orderId: 9, status: "NEW" }, "order.place");
   t.rejected("x", -2011, "Unknown order sent.");
   assert.equal(t.get("x"), undefined);
 });

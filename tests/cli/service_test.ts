@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { type Config, parseConfig } from "../../lib/cli/config.ts";
-import { type Gateway, StartError, startGateway } from "../../lib/cli/gateway.ts";
+import { type Service, StartError, startService } from "../../lib/cli/service.ts";
 import { createLogger } from "../../lib/cli/log.ts";
 import { startSimulator } from "../../lib/sim/mod.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -16,9 +16,9 @@ function config(args: string[], env: Record<string, string> = {}): Config {
   return parsed.config;
 }
 
-function start(c: Config, lines: string[] = []): Promise<Gateway> {
+function start(c: Config, lines: string[] = []): Promise<Service> {
   const log = createLogger({ format: "text", write: (l) => lines.push(l) });
-  return startGateway({ config: c, log, readTextFile: () => Promise.reject(new Error("no such file")) });
+  return startService({ config: c, log, readTextFile: () => Promise.reject(new Error("no such file")) });
 }
 
 const ORDER = {
@@ -122,7 +122,7 @@ test("gateway: Ed25519 credentials read the key file and log on (custom endpoint
     BINANCE_PRIVATE_KEY_PATH: "/keys/ed.pem",
   });
   const read: string[] = [];
-  const g = await startGateway({
+  const g = await startService({
     config: c,
     log: createLogger({ format: "text", write: () => {} }),
     readTextFile: (path) => {
@@ -146,7 +146,7 @@ test("gateway: Ed25519 credentials read the key file and log on (custom endpoint
     await g.shutdown();
     await sim.close();
   }
-  const notPem = startGateway({
+  const notPem = startService({
     config: c,
     log: createLogger({ format: "text", write: () => {} }),
     readTextFile: () => Promise.resolve("ssh-ed25519 AAAA"),

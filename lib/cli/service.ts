@@ -1,0 +1,219 @@
+/**
+ * The running service behind the CLI: the embedded simulator (when there are no credentials), the library
+ * {@linkcode Gateway} (router, journal, reconciler, kill switch, dead-man's switch), and the control plane
+ * over it; and takes them down again in order. Everything durable lives in the gateway; this file only turns
+ * a {@linkcode Config} into its options and names the setting at fault when something cannot start.
+ *
+ * @module
+ */
+
+import { networkInterfaces } from "node:os";
+import { join } from "node:path";
+import { createControlApp } from "../control/app.ts";
+import { type ControlServer, serve } from "../control/server.ts";
+import { ConnectError, DataDirError } from "../errors.ts";
+import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
+import type { OrderTracker } from "../orders/order_tracker.ts";
+import type { Router } from "../router/router.ts";
+import { type Simulator, startSimulator } from "../sim/mod.ts";
+import { banner, type BannerFacts } from "./banner.ts";
+import { type Config, isLoopbackHost } from "./config.ts";
+import { logGatewayEvent } from "./events.ts";
+import type { Logger } from "./log.ts";
+
+/**
+ * The service could not start; the message says what to fix and names the setting when one is at fault.
+ *
+ * @example
+ * ```ts
+ * try { await startService({ config, log, readTextFile }); } catch (e) { if (e instanceof StartError) exit(1); }
+ * ```
+ */
+export class StartError extends Error {
+  override name = "StartError";
+}
+
+/** Options for {@linkcode startService}. */
+export interface ServiceOptions {
+  config: Config;
+  log: Logger;
+  /** Reads the Ed25519 key file. */
+  readTextFile: (path: string) => Promise<string>;
+}
+
+/** A running service. */
+export interface Service {
+  /** The durable gateway the control plane drives. */
+  readonly gateway: Gateway;
+  /** The gateway's router. */
+  readonly router: Router;
+  /** The gateway's order tracker. */
+  readonly tracker: OrderTracker;
+  readonly server: ControlServer;
+  /** The embedded simulator, in simulator mode. */
+  readonly simulator: Simulator | undefined;
+  /** The ws-fapi URL the router talks to. */
+  readonly endpoint: string;
+  /** The start banner (text block or JSON line). */
+  banner(format: "text" | "json"): string;
+  /**
+   * Graceful stop: hold new orders, stop accepting HTTP, let requests in flight settle (bounded by the
+   * request timeout; the router fails the rest), close the gateway and the simulator.
+   */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the simulator (if needed), opens the gateway and serves the control plane.
+ *
+ * @example
+ * ```ts
+ * const service = await startService({ config, log, readTextFile: runtime.readTextFile });
+ * runtime.writeStderr(service.banner("text"));
+ * await service.shutdown();
+ * ```
+ */
+export async function startService(options: ServiceOptions): Promise<Service> {
+  const { config, log } = options;
+  const gatewayOptions: GatewayOptions = {
+    url: config.endpoint ?? "",
+    apiKey: "",
+    // One journal per exchange: a testnet run must not reconcile production orders.
+    dataDir: join(config.dataDir, config.mode),
+    requestTimeoutMs: config.requestTimeoutMs,
+    onEvent: (event) => logGatewayEvent(log, event),
+  };
+  if (config.recvWindow !== undefined) gatewayOptions.recvWindow = config.recvWindow;
+  if (config.deadManMs !== undefined) gatewayOptions.deadManMs = config.deadManMs;
+  if (config.restUrl !== undefined) gatewayOptions.restUrl = config.restUrl;
+
+  let simulator: Simulator | undefined;
+  const creds = config.credentials;
+  if (creds === undefined) {
+    // Fresh random credentials per start: nothing to configure, nothing that could work elsewhere.
+    const apiKey = `sim${randomHex(16)}`;
+    const secretKey = randomHex(32);
+    simulator = await startSimulator({ port: 0, hmacKeys: [{ apiKey, secretKey }] });
+    Object.assign(gatewayOptions, { url: simulator.url, apiKey, secretKey, restUrl: simulator.httpUrl });
+    // The simulator's exchange starts empty every run, so its journal does too.
+    gatewayOptions.discardJournal = true;
+  } else if (creds.kind === "hmac") {
+    Object.assign(gatewayOptions, { apiKey: creds.apiKey.reveal(), secretKey: creds.secretKey.reveal() });
+  } else {
+    gatewayOptions.apiKey = creds.apiKey.reveal();
+    gatewayOptions.privateKeyPem = await readPrivateKey(creds.privateKeyPath, options.readTextFile);
+  }
+
+  let gateway: Gateway;
+  try {
+    gateway = await Gateway.open(gatewayOptions);
+  } catch (e) {
+    await simulator?.close();
+    if (e instanceof DataDirError) throw new StartError(`--data-dir / ROUTER_DATA_DIR: ${e.message}`);
+    if (e instanceof ConnectError) {
+      throw new StartError(`cannot connect to ${gatewayOptions.url}: ${e.message}`);
+    }
+    throw e;
+  }
+  const { router, tracker } = gateway;
+
+  // The port is known once bound (port 0 = ephemeral); the Host check reads it per request.
+  const bound: { port?: number } = {};
+  const app = createControlApp({
+    router,
+    tracker,
+    mode: config.mode,
+    endpoint: gatewayOptions.url,
+    guard: {
+      port: () => bound.port,
+      allowedHosts: exposedNames(config.host),
+      ...(config.token === undefined ? {} : { token: config.token.reveal() }),
+    },
+    onNotice: (level, msg, fields) => log[level](msg, fields),
+  });
+  let server: ControlServer;
+  try {
+    server = await serve({ hostname: config.host, port: config.port, fetch: app.fetch });
+  } catch (e) {
+    await gateway.close();
+    await simulator?.close();
+    throw new StartError(
+      `--host/--port: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,
+    );
+  }
+  bound.port = server.port;
+
+  const facts: BannerFacts = {
+    mode: config.mode,
+    endpoint: gatewayOptions.url,
+    auth: router.auth,
+    controlUrl: server.url,
+    tokenRequired: config.token !== undefined,
+    dataDir: config.dataDir,
+    deadManMs: gateway.deadManMs ?? null,
+    restored: gateway.restored,
+  };
+  let stopping: Promise<void> | undefined;
+  return {
+    gateway,
+    router,
+    tracker,
+    server,
+    simulator,
+    endpoint: gatewayOptions.url,
+    banner: (format) => banner(facts, format),
+    shutdown: () => stopping ??= stop(gateway, server, simulator),
+  };
+}
+
+async function stop(gateway: Gateway, server: ControlServer, simulator: Simulator | undefined) {
+  // Holds new orders at once (synchronously); HTTP requests in progress then wait on exchange answers, which
+  // the router gives or times out within the request timeout.
+  const closing = gateway.close();
+  const closed = server.close();
+  await closing; // fails whatever is still in flight: those HTTP requests get their 504/503 now
+  await Promise.race([closed, delay(1000)]);
+  await simulator?.close();
+}
+
+async function readPrivateKey(path: string, read: (path: string) => Promise<string>): Promise<string> {
+  let pem: string;
+  try {
+    pem = await read(path);
+  } catch (e) {
+    throw new StartError(
+      `BINANCE_PRIVATE_KEY_PATH: cannot read ${JSON.stringify(path)}: ${(e as Error).message}`,
+    );
+  }
+  if (!pem.includes("-----BEGIN PRIVATE KEY-----")) {
+    throw new StartError(
+      `BINANCE_PRIVATE_KEY_PATH: ${
+        JSON.stringify(path)
+      } is not a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)`,
+    );
+  }
+  return pem;
+}
+
+/**
+ * Host names the control plane answers to besides loopback: the bound address, or every interface address
+ * when bound to a wildcard (0.0.0.0 / ::). Only reachable with a token (the config refuses otherwise).
+ */
+function exposedNames(host: string): string[] {
+  if (isLoopbackHost(host)) return [];
+  if (host !== "0.0.0.0" && host !== "::") return [host];
+  try {
+    return Object.values(networkInterfaces()).flat().flatMap((i) => (i ? [i.address] : []));
+  } catch {
+    return []; // no permission to list interfaces: only loopback names then
+  }
+}
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,182 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConnectError, DataDirError, NotSentError } from "../../lib/errors.ts";
+import { Gateway, type GatewayEvent, type GatewayOptions } from "../../lib/gateway/gateway.ts";
+import type { Simulator } from "../../lib/sim/mod.ts";
+import { HMAC_KEY, HMAC_SECRET, restingBuy, simulator } from "../router/_harness.ts";
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), "lr-gateway-"));
+}
+
+function open(sim: Simulator, dataDir: string, extra: Partial<GatewayOptions> = {}): Promise<Gateway> {
+  return Gateway.open({
+    url: sim.url,
+    apiKey: HMAC_KEY,
+    secretKey: HMAC_SECRET,
+    dataDir,
+    requestTimeoutMs: 2000,
+    backoffBaseMs: 20,
+    backoffMaxMs: 200,
+    ...extra,
+  });
+}
+
+const STOP = {
+  symbol: "BTCUSDT",
+  side: "SELL" as const,
+  type: "STOP_MARKET" as const,
+  quantity: "0.002",
+  triggerPrice: "40000",
+};
+
+test("Gateway: one call gives tracking, and halt stops new orders and cancels every open one", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir());
+  try {
+    assert.equal(await gateway.reconciled, 0);
+    const a = await gateway.router.placeOrder(restingBuy());
+    const b = await gateway.router.placeOrder(restingBuy({ price: "50100" }));
+    assert.deepEqual(
+      gateway.tracker.list().map((o) => o.clientOrderId).sort(),
+      [a, b].map((o) => o.clientOrderId).sort(),
+    );
+
+    const report = await gateway.halt("test halt");
+    assert.equal(report.reason, "test halt");
+    assert.deepEqual(report.canceled.sort(), [a.clientOrderId, b.clientOrderId].sort());
+    assert.deepEqual(report.failed, []);
+    assert.deepEqual(sim.orders().map((o) => o.status), ["CANCELED", "CANCELED"]);
+    assert.equal(gateway.tracker.list().length, 0, "cancelled orders are no longer tracked");
+    await assert.rejects(gateway.router.placeOrder(restingBuy()), (e: unknown) => {
+      assert.ok(e instanceof NotSentError);
+      assert.equal(e.reason, "halted");
+      return true;
+    });
+    gateway.resume();
+    assert.equal(gateway.router.halted, undefined);
+    await gateway.router.placeOrder(restingBuy());
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("Gateway: halt reasons are a set; each is lifted on its own", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir());
+  try {
+    gateway.router.holdNewOrders("maintenance");
+    await gateway.halt("operator");
+    assert.deepEqual(gateway.router.haltReasons, ["maintenance", "operator"]);
+    assert.equal(gateway.router.halted, "maintenance; operator");
+    gateway.resume("operator");
+    assert.equal(gateway.router.halted, "maintenance");
+    await assert.rejects(gateway.router.placeOrder(restingBuy()), { reason: "halted" });
+    gateway.resume("maintenance");
+    assert.equal(gateway.router.halted, undefined);
+    await gateway.router.placeOrder(restingBuy());
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("Gateway: a cancelled algo order is finished in the tracker and in the journal", async () => {
+  const sim = await simulator();
+  const dir = tempDir();
+  const first = await open(sim, dir);
+  let cid: string;
+  try {
+    const ack = await first.router.placeAlgoOrder(STOP);
+    cid = ack.clientAlgoId;
+    assert.equal(first.tracker.get(cid)?.state, "open");
+    await first.router.cancelAlgoOrder({ clientAlgoId: cid });
+    assert.equal(first.tracker.get(cid), undefined);
+    assert.equal(sim.algoOrders()[0]?.algoStatus, "CANCELED");
+  } finally {
+    await first.close();
+  }
+  const second = await open(sim, dir);
+  try {
+    assert.equal(second.restored, 0, "the journal knows the algo order is finished");
+    assert.equal(second.tracker.get(cid), undefined);
+  } finally {
+    await second.close();
+    await sim.close();
+  }
+});
+
+test("Gateway: orders left open by an earlier run are restored and reconciled before new orders flow", async () => {
+  const sim = await simulator();
+  const dir = tempDir();
+  const first = await open(sim, dir);
+  const ack = await first.router.placeOrder(restingBuy());
+  await first.close();
+
+  const events: GatewayEvent[] = [];
+  const second = await open(sim, dir, { onEvent: (e) => events.push(e) });
+  try {
+    assert.equal(second.restored, 1);
+    assert.match(second.router.halted ?? "", /^reconciling 1 orders from the journal$/);
+    assert.equal(await second.reconciled, 0);
+    assert.equal(second.router.halted, undefined, "the reconciliation hold lifts by itself");
+    const order = second.tracker.get(ack.clientOrderId);
+    assert.equal(order?.status, "NEW");
+    assert.equal(order?.state, "open");
+    assert.deepEqual(
+      events.filter((e) => e.type === "reconciling" || e.type === "reconciled"),
+      [{ type: "reconciling", orders: 1 }, { type: "reconciled", orders: 1 }],
+    );
+    const report = await second.halt();
+    assert.deepEqual(report.canceled, [ack.clientOrderId]);
+  } finally {
+    await second.close();
+    await sim.close();
+  }
+});
+
+test("Gateway: one gateway per data directory; a failed open undoes everything it set up", async () => {
+  const sim = await simulator();
+  const dir = tempDir();
+  const gateway = await open(sim, dir);
+  try {
+    await assert.rejects(open(sim, dir), (e: unknown) => {
+      assert.ok(e instanceof DataDirError);
+      assert.match(e.message, /in use by another router/);
+      return true;
+    });
+    await gateway.router.placeOrder(restingBuy());
+  } finally {
+    await gateway.close();
+  }
+  const elsewhere = tempDir();
+  await assert.rejects(
+    open(sim, elsewhere, { url: "ws://127.0.0.1:1/ws-fapi/v1", connectTimeoutMs: 500 }),
+    ConnectError,
+  );
+  const again = await open(sim, elsewhere); // the failed open released its lock
+  try {
+    assert.ok(again.router.connected);
+  } finally {
+    await again.close();
+    await sim.close();
+  }
+});
+
+test("Gateway: close holds new orders at once, then releases the socket and the lock", async () => {
+  const sim = await simulator();
+  const dir = tempDir();
+  const gateway = await open(sim, dir);
+  const closing = gateway.close();
+  assert.equal(gateway.router.halted, "shutting down");
+  await closing;
+  assert.equal(gateway.router.connected, false);
+  assert.equal(gateway.close(), gateway.close(), "close is idempotent");
+  const next = await open(sim, dir);
+  await next.close();
+  await sim.close();
+});
