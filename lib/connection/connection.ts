@@ -7,6 +7,8 @@
  * @module
  */
 
+import { type Clock, monotonicClock } from "../_clock.ts";
+
 /** Receives a connection's frames and its end. One object per link, not one closure per message. */
 export interface ConnectionHandler {
   onFrame(text: string, connection: Connection): void;
@@ -20,6 +22,8 @@ export interface ConnectionOptions {
   generation: number;
   timeoutMs: number;
   handler: ConnectionHandler;
+  /** Times the connect timeout and stamps `openedAt`/`lastFrameAt`. Default {@linkcode monotonicClock}. */
+  clock?: Clock;
 }
 
 /**
@@ -34,25 +38,28 @@ export interface ConnectionOptions {
 export class Connection {
   /** Generation number given at open. */
   readonly generation: number;
-  /** `performance.now()` at open. */
+  /** The clock's `now()` at open (`performance.now()` by default). */
   readonly openedAt: number;
-  /** `performance.now()` of the last frame received (or of open). */
+  /** The clock's `now()` at the last frame received (or at open). */
   lastFrameAt: number;
   /** Set by the link once the socket is logged on and carries requests. */
   ready = false;
   readonly #ws: WebSocket;
   readonly #handler: ConnectionHandler;
+  readonly #clock: Clock;
   #closed = false;
 
-  private constructor(ws: WebSocket, generation: number, handler: ConnectionHandler) {
+  private constructor(ws: WebSocket, generation: number, handler: ConnectionHandler, clock: Clock) {
     this.#ws = ws;
     this.generation = generation;
     this.#handler = handler;
-    this.openedAt = this.lastFrameAt = performance.now();
+    this.#clock = clock;
+    this.openedAt = this.lastFrameAt = clock.now();
   }
 
   /** Opens a socket; rejects with a message naming the URL's host (never credentials) on failure or timeout. */
   static open(options: ConnectionOptions): Promise<Connection> {
+    const clock = options.clock ?? monotonicClock;
     return new Promise((resolve, reject) => {
       let ws: WebSocket;
       try {
@@ -62,7 +69,7 @@ export class Connection {
         return;
       }
       let settled = false;
-      const timer = setTimeout(() => {
+      const timer = clock.setTimeout(() => {
         if (settled) return;
         settled = true;
         try {
@@ -73,8 +80,8 @@ export class Connection {
       ws.onopen = () => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
-        const conn = new Connection(ws, options.generation, options.handler);
+        clock.clearTimeout(timer);
+        const conn = new Connection(ws, options.generation, options.handler, clock);
         ws.onmessage = (ev: MessageEvent) => conn.#onMessage(ev);
         ws.onclose = (ev: CloseEvent) =>
           conn.#end(`closed by peer (${ev.code}${ev.reason ? " " + ev.reason : ""})`);
@@ -84,13 +91,13 @@ export class Connection {
       ws.onerror = () => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         reject(new Error(`cannot connect to ${safeUrl(options.url)}`));
       };
       ws.onclose = (ev: CloseEvent) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         reject(new Error(`connection to ${safeUrl(options.url)} closed during handshake (${ev.code})`));
       };
     });
@@ -99,11 +106,6 @@ export class Connection {
   /** Whether the socket can still send. */
   get isOpen(): boolean {
     return !this.#closed && this.#ws.readyState === 1;
-  }
-
-  /** Bytes queued but not yet sent by the runtime. */
-  get bufferedAmount(): number {
-    return this.#ws.bufferedAmount;
   }
 
   /** Sends one text frame. Returns false if the socket is no longer open (nothing was sent). */
@@ -124,7 +126,7 @@ export class Connection {
   }
 
   #onMessage(ev: MessageEvent): void {
-    this.lastFrameAt = performance.now();
+    this.lastFrameAt = this.#clock.now();
     if (this.#closed) return;
     const data = ev.data;
     if (typeof data === "string") this.#handler.onFrame(data, this);

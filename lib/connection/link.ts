@@ -12,6 +12,7 @@
 import { Backoff } from "./backoff.ts";
 import { Connection, type ConnectionHandler } from "./connection.ts";
 import { unrefTimer as unref } from "../_timers.ts";
+import { type Clock, type ClockHandle, monotonicClock } from "../_clock.ts";
 
 /** What a link reports, for logs and metrics. */
 export type LinkEvent =
@@ -51,6 +52,11 @@ export interface LinkOptions {
   drainTimeoutMs?: number;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Time and timers for the watchdog, backoff, timeouts and drain; also stamps each socket's frame times.
+   * Default {@linkcode monotonicClock} (tests pass a manual clock).
+   */
+  clock?: Clock;
 }
 
 type State = "idle" | "ready" | "reconnecting" | "closed";
@@ -73,14 +79,15 @@ export class Link implements ConnectionHandler {
   readonly #maxAgeMs: number;
   readonly #drainTimeoutMs: number;
   readonly #backoff: Backoff;
+  readonly #clock: Clock;
   #state: State = "idle";
   #active: Connection | undefined;
   #generation = 0;
   #rotating = false;
   #reconnects = 0;
   #lastProbeAt = 0;
-  #watchdog: ReturnType<typeof setInterval> | undefined;
-  #sleep: { timer: ReturnType<typeof setTimeout>; wake: () => void } | undefined;
+  #watchdog: ClockHandle | undefined;
+  #sleep: { timer: ClockHandle; wake: () => void } | undefined;
   readonly #draining = new Set<Connection>();
   readonly #preparing = new Set<Connection>();
 
@@ -91,6 +98,7 @@ export class Link implements ConnectionHandler {
     this.#deadLinkMs = options.deadLinkMs ?? 30_000;
     this.#maxAgeMs = options.maxConnectionAgeMs ?? 23 * 3_600_000;
     this.#drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+    this.#clock = options.clock ?? monotonicClock;
     this.#backoff = new Backoff({
       baseMs: options.backoffBaseMs ?? 100,
       maxMs: options.backoffMaxMs ?? 10_000,
@@ -100,11 +108,6 @@ export class Link implements ConnectionHandler {
   /** The socket requests go out on, when the link is ready. */
   get active(): Connection | undefined {
     return this.#active;
-  }
-
-  /** "idle" before start, "ready", "reconnecting" or "closed". */
-  get state(): State {
-    return this.#state;
   }
 
   /** Reconnects since start (not counting rotations). */
@@ -126,7 +129,7 @@ export class Link implements ConnectionHandler {
       5,
       Math.min(1000, Math.floor(this.#deadLinkMs / 6), Math.floor(this.#maxAgeMs / 4)),
     );
-    this.#watchdog = setInterval(() => this.#check(), tick);
+    this.#watchdog = this.#clock.setInterval(() => this.#check(), tick);
     unref(this.#watchdog);
   }
 
@@ -158,9 +161,9 @@ export class Link implements ConnectionHandler {
   close(): void {
     if (this.#state === "closed") return;
     this.#state = "closed";
-    if (this.#watchdog) clearInterval(this.#watchdog);
+    if (this.#watchdog !== undefined) this.#clock.clearInterval(this.#watchdog);
     if (this.#sleep) {
-      clearTimeout(this.#sleep.timer);
+      this.#clock.clearTimeout(this.#sleep.timer);
       this.#sleep.wake();
     }
     const conns = [...this.#draining, ...this.#preparing];
@@ -208,7 +211,7 @@ export class Link implements ConnectionHandler {
           error: (e as Error).message,
         });
         await new Promise<void>((wake) => {
-          this.#sleep = { timer: setTimeout(wake, delayMs), wake };
+          this.#sleep = { timer: this.#clock.setTimeout(wake, delayMs), wake };
         });
         this.#sleep = undefined;
       }
@@ -222,14 +225,15 @@ export class Link implements ConnectionHandler {
       generation,
       timeoutMs: this.#connectTimeoutMs,
       handler: this,
+      clock: this.#clock,
     });
     this.#preparing.add(conn);
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: ClockHandle | undefined;
     try {
       await Promise.race([
         this.#owner.prepare(conn),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error("logon timed out")), this.#connectTimeoutMs);
+          timer = this.#clock.setTimeout(() => reject(new Error("logon timed out")), this.#connectTimeoutMs);
         }),
       ]);
     } catch (e) {
@@ -237,7 +241,7 @@ export class Link implements ConnectionHandler {
       conn.close("prepare failed");
       throw e;
     } finally {
-      clearTimeout(timer);
+      this.#clock.clearTimeout(timer);
     }
     this.#preparing.delete(conn);
     if (!conn.isOpen) throw new Error("socket closed during logon");
@@ -247,18 +251,18 @@ export class Link implements ConnectionHandler {
   #setActive(conn: Connection): void {
     conn.ready = true;
     this.#active = conn;
-    this.#lastProbeAt = performance.now();
+    this.#lastProbeAt = this.#clock.now();
     this.#owner.onLinkEvent({ type: "connected", generation: conn.generation });
   }
 
   #drain(old: Connection): void {
     old.ready = false;
     this.#draining.add(old);
-    const deadline = performance.now() + this.#drainTimeoutMs;
-    const poll = setInterval(() => {
-      if (!this.#draining.has(old)) return clearInterval(poll);
-      if (this.#owner.inFlightOn(old) === 0 || performance.now() >= deadline) {
-        clearInterval(poll);
+    const deadline = this.#clock.now() + this.#drainTimeoutMs;
+    const poll = this.#clock.setInterval(() => {
+      if (!this.#draining.has(old)) return this.#clock.clearInterval(poll);
+      if (this.#owner.inFlightOn(old) === 0 || this.#clock.now() >= deadline) {
+        this.#clock.clearInterval(poll);
         old.close("rotated out");
       }
     }, 10);
@@ -268,7 +272,7 @@ export class Link implements ConnectionHandler {
   #check(): void {
     const conn = this.#active;
     if (!conn || this.#state !== "ready") return;
-    const now = performance.now();
+    const now = this.#clock.now();
     const idle = now - conn.lastFrameAt;
     if (idle >= this.#deadLinkMs) {
       conn.abandon(`no frame for ${Math.round(idle)} ms`);

@@ -10,6 +10,7 @@
  */
 
 import { unrefTimer } from "../_timers.ts";
+import { type ClockHandle, monotonicClock, type Timers } from "../_clock.ts";
 
 /** Options for {@linkcode DeadManSwitch}. */
 export interface DeadManSwitchOptions {
@@ -29,6 +30,8 @@ export interface DeadManSwitchOptions {
   onError?: (symbol: string, message: string) => void;
   /** fetch implementation; default the global `fetch`. */
   fetch?: typeof fetch;
+  /** Schedules the refreshes (the timestamp still comes from `now`). Default: the runtime's timers. */
+  timers?: Timers;
 }
 
 /**
@@ -44,7 +47,8 @@ export class DeadManSwitch {
   readonly #o: DeadManSwitchOptions;
   readonly #armed = new Set<string>();
   readonly #fetch: typeof fetch;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #timers: Timers;
+  #timer: ClockHandle | undefined;
   #refreshes = 0;
   #failures = 0;
 
@@ -52,6 +56,7 @@ export class DeadManSwitch {
   constructor(options: DeadManSwitchOptions) {
     this.#o = options;
     this.#fetch = options.fetch ?? fetch;
+    this.#timers = options.timers ?? monotonicClock;
   }
 
   /** Successful arm/refresh calls so far. */
@@ -72,14 +77,15 @@ export class DeadManSwitch {
   /** Starts refreshing every third of the countdown. */
   start(): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => void this.tick(), Math.max(100, Math.floor(this.#o.countdownMs / 3)));
+    const everyMs = Math.max(100, Math.floor(this.#o.countdownMs / 3));
+    this.#timer = this.#timers.setInterval(() => void this.tick(), everyMs);
     unrefTimer(this.#timer);
     void this.tick();
   }
 
   /** Stops refreshing and disarms every symbol (a clean shutdown should not leave a countdown running). */
   async stop(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#timer !== undefined) this.#timers.clearInterval(this.#timer);
     this.#timer = undefined;
     await Promise.all([...this.#armed].map((s) => this.#call(s, 0)));
   }

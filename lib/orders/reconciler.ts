@@ -13,6 +13,7 @@ import { ExchangeError } from "../errors.ts";
 import type { OrderRef, OrderResult } from "../types.ts";
 import type { OrderTracker } from "./order_tracker.ts";
 import { unrefTimer } from "../_timers.ts";
+import { type Clock, type ClockHandle, systemClock } from "../_clock.ts";
 
 /** What the reconciler needs from the router. */
 export interface OrderQuery {
@@ -42,6 +43,11 @@ export interface ReconcilerOptions {
   intervalMs?: number;
   /** Margin for clock error before "not found" is final. Default 2000 ms. */
   marginMs?: number;
+  /**
+   * Timers for passes and `settle`; `now()` must be on the tracker's `intentAt` time base (epoch ms).
+   * Default {@linkcode systemClock}.
+   */
+  clock?: Clock;
 }
 
 /**
@@ -60,7 +66,8 @@ export class Reconciler {
   readonly #sink: ResolutionSink | undefined;
   readonly #finalAfterMs: number;
   readonly #intervalMs: number;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #clock: Clock;
+  #timer: ClockHandle | undefined;
   #running = false;
   #passes = 0;
 
@@ -71,6 +78,7 @@ export class Reconciler {
     this.#sink = options.sink;
     this.#finalAfterMs = (options.recvWindowMs ?? 5000) + (options.marginMs ?? 2000);
     this.#intervalMs = options.intervalMs ?? 500;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** Reconciliation passes run so far. */
@@ -81,13 +89,13 @@ export class Reconciler {
   /** Starts periodic passes. */
   start(): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => void this.runOnce(), this.#intervalMs);
+    this.#timer = this.#clock.setInterval(() => void this.runOnce(), this.#intervalMs);
     unrefTimer(this.#timer);
   }
 
   /** Stops periodic passes. */
   stop(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    if (this.#timer !== undefined) this.#clock.clearInterval(this.#timer);
     this.#timer = undefined;
   }
 
@@ -110,11 +118,13 @@ export class Reconciler {
 
   /** Runs passes until no unknown order remains or `timeoutMs` passes; returns how many remain. */
   async settle(timeoutMs: number): Promise<number> {
-    const end = Date.now() + timeoutMs;
+    const clock = this.#clock;
+    const end = clock.now() + timeoutMs;
     for (;;) {
       const left = await this.runOnce();
-      if (left === 0 || Date.now() >= end) return left;
-      await new Promise((r) => setTimeout(r, Math.min(this.#intervalMs, Math.max(1, end - Date.now()))));
+      if (left === 0 || clock.now() >= end) return left;
+      const waitMs = Math.min(this.#intervalMs, Math.max(1, end - clock.now()));
+      await new Promise<void>((wake) => clock.setTimeout(wake, waitMs));
     }
   }
 
@@ -124,7 +134,9 @@ export class Reconciler {
       this.#tracker.apply(result, cid);
       this.#sink?.resolved(cid, result.status, result.orderId);
     } catch (e) {
-      if (e instanceof ExchangeError && e.code === -2013 && Date.now() - intentAt > this.#finalAfterMs) {
+      if (
+        e instanceof ExchangeError && e.code === -2013 && this.#clock.now() - intentAt > this.#finalAfterMs
+      ) {
         this.#tracker.notFound(cid);
         this.#sink?.resolved(cid, "NOT_FOUND", undefined);
       }

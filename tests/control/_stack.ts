@@ -42,6 +42,8 @@ export interface Stack {
   server: ControlServer;
   url: string;
   notices: string[];
+  /** Status of every answer the control app itself produced, in order (what actually reached the server). */
+  served: number[];
   /** fetch against the control plane; JSON-encodes `json` and sets the content type. */
   call(method: string, path: string, init?: CallInit): Promise<CallResult>;
   close(): Promise<void>;
@@ -74,7 +76,16 @@ export async function startStack(
     guard: { port: () => bound.port, ...(options.token === undefined ? {} : { token: options.token }) },
     onNotice: (level, msg) => notices.push(`${level} ${msg}`),
   });
-  const server = await serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
+  const served: number[] = [];
+  const server = await serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    fetch: async (request) => {
+      const response = await app.fetch(request);
+      served.push(response.status);
+      return response;
+    },
+  });
   bound.port = server.port;
   const call: Stack["call"] = async (method, path, init = {}) => {
     const headers: Record<string, string> = { ...init.headers };
@@ -100,6 +111,7 @@ export async function startStack(
     server,
     url: server.url,
     notices,
+    served,
     call,
     async close() {
       await server.close();

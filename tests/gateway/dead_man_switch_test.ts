@@ -3,57 +3,112 @@ import assert from "node:assert/strict";
 import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { DeadManSwitch } from "../../lib/gateway/dead_man_switch.ts";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
+import { ManualClock } from "../_manual_clock.ts";
 import { connect, HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
-test(
-  "DeadManSwitch: refreshed, it keeps orders alive; once the router stops refreshing, the exchange cancels them",
-  {
-    timeout: 30_000,
-  },
-  async () => {
-    const sim = await simulator();
-    const tracker = new OrderTracker();
-    const router = await connect(sim, "hmac", { observer: tracker });
-    const signer = createHmacSigner(HMAC_SECRET);
-    const errors: string[] = [];
-    const dms = new DeadManSwitch({
-      restUrl: sim.httpUrl,
-      apiKey: HMAC_KEY,
-      sign: (q) => signer.hex(q),
-      countdownMs: 600,
-      symbols: () => tracker.symbols(),
-      now: () => Date.now() + router.clockOffsetMs,
-      onError: (s, m) => errors.push(`${s}: ${m}`),
+const signer = createHmacSigner(HMAC_SECRET);
+const sign = (query: string) => signer.hex(query);
+
+/** Every countdown call that reached the simulator's REST endpoint, with its HTTP answer. */
+function recordingFetch() {
+  const calls: { symbol: string; countdownTime: string; status: number }[] = [];
+  const record: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    const q = new URL(String(input)).searchParams;
+    calls.push({
+      symbol: q.get("symbol") ?? "",
+      countdownTime: q.get("countdownTime") ?? "",
+      status: res.status,
     });
-    try {
-      const ack = await router.placeOrder(restingBuy());
-      dms.start();
-      await waitFor(() => dms.armed.includes("BTCUSDT"), "armed");
-      // Alive for several countdowns while refreshed.
-      await new Promise((r) => setTimeout(r, 1500));
-      assert.equal(sim.orders().find((o) => o.orderId === ack.orderId)?.status, "NEW");
-      assert.ok(dms.refreshes >= 3, `refreshes ${dms.refreshes}`);
-      assert.deepEqual(errors, []);
-      // The router "dies": no more refreshes. The exchange cancels on its own.
-      await dms.stop(); // disarms: prove the disarm works, then re-arm once and abandon it
-      await new Promise((r) => setTimeout(r, 900));
-      assert.equal(
-        sim.orders().find((o) => o.orderId === ack.orderId)?.status,
-        "NEW",
-        "disarmed: not cancelled",
-      );
-      await dms.tick(); // armed once, never refreshed again
-      await waitFor(
-        () => sim.orders().find((o) => o.orderId === ack.orderId)?.status === "CANCELED",
-        "the exchange's countdown to cancel the order",
-        5000,
-      );
-    } finally {
-      await router.close();
-      await sim.close();
-    }
-  },
-);
+    return res;
+  };
+  return { calls, fetch: record };
+}
+
+test("DeadManSwitch: start arms at once, re-arms every third of the countdown, stop disarms", async () => {
+  const sim = await simulator();
+  const tracker = new OrderTracker();
+  const router = await connect(sim, "hmac", { observer: tracker });
+  const clock = new ManualClock();
+  const rest = recordingFetch();
+  const errors: string[] = [];
+  const dms = new DeadManSwitch({
+    restUrl: sim.httpUrl,
+    apiKey: HMAC_KEY,
+    sign,
+    countdownMs: 60_000,
+    symbols: () => tracker.symbols(),
+    now: () => Date.now() + router.clockOffsetMs,
+    onError: (s, m) => errors.push(`${s}: ${m}`),
+    fetch: rest.fetch,
+    timers: clock,
+  });
+  try {
+    await router.placeOrder(restingBuy());
+    dms.start();
+    await waitFor(() => dms.refreshes === 1, "the first arm");
+    assert.deepEqual(dms.armed, ["BTCUSDT"]);
+    assert.deepEqual(rest.calls, [{ symbol: "BTCUSDT", countdownTime: "60000", status: 200 }]);
+    dms.start(); // already running: no second timer
+    assert.equal(clock.pending, 1);
+    assert.equal(clock.advance(19_999), 0, "no refresh before a third of the countdown");
+    assert.equal(clock.advance(1), 1);
+    await waitFor(() => dms.refreshes === 2, "the refresh");
+    assert.equal(rest.calls.length, 2);
+    assert.deepEqual(rest.calls[1], { symbol: "BTCUSDT", countdownTime: "60000", status: 200 });
+    await dms.stop();
+    assert.equal(clock.pending, 0, "no refresh after stop");
+    assert.deepEqual(rest.calls[2], { symbol: "BTCUSDT", countdownTime: "0", status: 200 });
+    assert.deepEqual(dms.armed, []);
+    assert.equal(dms.refreshes, 3);
+    assert.equal(dms.failures, 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await dms.stop();
+    await router.close();
+    await sim.close();
+  }
+});
+
+test("DeadManSwitch: a countdown left unrefreshed cancels on the exchange; a disarmed one does not", {
+  timeout: 30_000,
+}, async () => {
+  const sim = await simulator();
+  const router = await connect(sim);
+  let wanted = ["BTCUSDT", "ETHUSDT"];
+  const rest = recordingFetch();
+  const dms = new DeadManSwitch({
+    restUrl: sim.httpUrl,
+    apiKey: HMAC_KEY,
+    sign,
+    countdownMs: 500,
+    symbols: () => wanted,
+    now: () => Date.now() + router.clockOffsetMs,
+    fetch: rest.fetch,
+  });
+  const statusOf = (orderId: number) => sim.orders().find((o) => o.orderId === orderId)?.status;
+  try {
+    const btc = await router.placeOrder(restingBuy());
+    const eth = await router.placeOrder(restingBuy({ symbol: "ETHUSDT", quantity: "0.010", price: "2900" }));
+    await dms.tick();
+    assert.deepEqual(dms.armed.sort(), ["BTCUSDT", "ETHUSDT"]);
+    // ETHUSDT no longer needs protection: the next tick disarms it and re-arms BTCUSDT, which is therefore
+    // due after ETHUSDT's original countdown. The router then "dies": nothing refreshes BTCUSDT again.
+    wanted = ["BTCUSDT"];
+    await dms.tick();
+    assert.deepEqual(
+      rest.calls.slice(2).map((c) => `${c.symbol}=${c.countdownTime} ${c.status}`).sort(),
+      ["BTCUSDT=500 200", "ETHUSDT=0 200"],
+    );
+    assert.deepEqual(dms.armed, ["BTCUSDT"]);
+    await waitFor(() => statusOf(btc.orderId) === "CANCELED", "the exchange's countdown to cancel", 10_000);
+    // Had the disarm failed, ETHUSDT's earlier countdown would have fired first.
+    assert.equal(statusOf(eth.orderId), "NEW");
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});
 
 test("DeadManSwitch: a refused signature is reported, not thrown", async () => {
   const sim = await simulator();
@@ -70,6 +125,7 @@ test("DeadManSwitch: a refused signature is reported, not thrown", async () => {
   try {
     await dms.tick();
     assert.equal(dms.failures, 1);
+    assert.equal(dms.refreshes, 0);
     assert.match(errors[0]!, /BTCUSDT: HTTP 400 .*-1022/);
     assert.deepEqual(dms.armed, []);
   } finally {

@@ -150,14 +150,13 @@ test("Router: a dropped connection fails every in-flight order at once, then rec
   });
   try {
     sim.setFaults({ responseDelayMs: 100, dropAfterRequests: 10, dropExecutes: true });
-    const started = Date.now();
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, (_, i) => router.placeOrder(restingBuy({ newClientOrderId: `drop-${i}` }))),
     );
-    assert.ok(Date.now() - started < 10_000, "rejected by the drop, not by the 10 s timeout");
     for (const r of results) {
       assert.equal(r.status, "rejected");
       assert.ok(r.reason instanceof UnknownOrderStateError, String(r.reason));
+      // "disconnect", not "timeout": failed by the drop itself, not by the 10 s request timeout.
       assert.equal(r.reason.reason, "disconnect");
     }
     assert.deepEqual(
@@ -200,37 +199,6 @@ test("Router: the runtime's WebSocket answers server pings with the same payload
     await waitFor(() => sim.stats().pongsOk >= 3, "three matching pongs");
     assert.equal(sim.stats().pongsBad, 0);
     assert.ok(router.connected);
-  } finally {
-    await router.close();
-    await sim.close();
-  }
-});
-
-test("Router: rotation (age limit and shutdown notice) fails no request", async () => {
-  const sim = await simulator({ faults: { responseDelayMs: 5 } });
-  const router = await connect(sim, "ed25519", { maxConnectionAgeMs: 300 });
-  try {
-    let failures = 0;
-    let done = 0;
-    const end = Date.now() + 1500;
-    let shutdownSent = false;
-    while (Date.now() < end) {
-      await Promise.all(
-        Array.from({ length: 5 }, () =>
-          router.queryOrder({ symbol: "BTCUSDT", orderId: 1 }).catch((e) => {
-            if (e instanceof ExchangeError && e.code === -2013) done++;
-            else failures++;
-          })),
-      );
-      if (!shutdownSent && Date.now() > end - 700) {
-        sim.sendShutdownNotice();
-        shutdownSent = true;
-      }
-    }
-    assert.equal(failures, 0);
-    assert.ok(done > 0);
-    assert.ok(router.metrics.rotations >= 2, `rotations: ${router.metrics.rotations}`);
-    assert.equal(router.metrics.reconnects, 0);
   } finally {
     await router.close();
     await sim.close();
