@@ -1,9 +1,11 @@
 /**
  * Order round trip, one order in flight: `Router.placeOrder` (HMAC-signed, and Ed25519 session) against the
- * simulator running in a separate process on loopback, next to the raw floor — this runtime's bare
- * `WebSocket` sending a pre-built, pre-signed frame to the same server and resolving on the answer frame.
+ * simulator running in a separate process on loopback, each next to the raw floor of the same auth mode —
+ * this runtime's bare `WebSocket` sending pre-built frames to the same server and resolving on the answer
+ * with the request's id: HMAC-signed frames for the HMAC Router; `session.logon` then unsigned frames for the
+ * Ed25519 session Router (the server does less per order in a session, so only a session floor is its floor).
  * Contenders run interleaved in rounds; every order is a non-crossing LIMIT IOC (it expires, holds no margin),
- * so the server does the same work for each. Reports p50/p99/p99.9 in µs.
+ * so the order work is the same for all and only the auth work differs, by mode. Reports p50/p99/p99.9 in µs.
  *
  * Run: `deno run -A bench/round_trip.ts` or `bun bench/round_trip.ts`
  * (`BENCH_SIM_URL` = an already running `bench/servers/sim_server.ts`, else one is started;
@@ -12,6 +14,7 @@
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
 import { API_KEY, ED25519_API_KEY, ED25519_PRIVATE_PEM, IOC_ORDER, SECRET_KEY } from "./_fixtures.ts";
+import { type FloorAuth, floorResultName, routerResultName } from "./_support/floor_auth.ts";
 import { rawFloorSocket } from "./_support/raw_floor.ts";
 import { type RoundTripContender, runInterleaved } from "./_support/interleave.ts";
 import { printResults } from "./_support/print.ts";
@@ -20,12 +23,16 @@ import { runtimeLabel } from "./_support/runtime.ts";
 import { SIZES } from "./_support/settings.ts";
 import { type SimProcess, startSimProcess } from "./_support/sim_process.ts";
 
-async function rawWebSocketFloor(url: string): Promise<RoundTripContender & { close(): void }> {
-  const socket = await rawFloorSocket(url);
+async function rawWebSocketFloor(
+  url: string,
+  auth: FloorAuth,
+): Promise<RoundTripContender & { close(): void }> {
+  const socket = await rawFloorSocket(url, auth);
   return {
-    name: "order RTT: raw WebSocket floor (pre-built frame)",
+    name: floorResultName("raw WebSocket", auth),
     prepareRound: (count) => socket.prepare(count),
     once: socket.once,
+    verify: () => socket.verify(),
     close: () => socket.close(),
   };
 }
@@ -45,12 +52,14 @@ async function main(): Promise<void> {
   const url = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
   const hmacRouter = await Router.connect({ url, apiKey: API_KEY, secretKey: SECRET_KEY });
   const edRouter = await Router.connect({ url, apiKey: ED25519_API_KEY, privateKeyPem: ED25519_PRIVATE_PEM });
-  const raw = await rawWebSocketFloor(url);
+  const hmacFloor = await rawWebSocketFloor(url, "hmac");
+  const edFloor = await rawWebSocketFloor(url, "ed25519-session");
   try {
     const contenders = [
-      routerContender("order RTT: Router, HMAC-signed", hmacRouter),
-      routerContender("order RTT: Router, Ed25519 session", edRouter),
-      raw,
+      routerContender(routerResultName("hmac"), hmacRouter),
+      hmacFloor,
+      routerContender(routerResultName("ed25519-session"), edRouter),
+      edFloor,
     ];
     const orders = SIZES.rttOrders;
     const samples = await runInterleaved(contenders, {
@@ -66,7 +75,8 @@ async function main(): Promise<void> {
     );
     recordResults(results);
   } finally {
-    raw.close();
+    hmacFloor.close();
+    edFloor.close();
     await hmacRouter.close();
     await edRouter.close();
     await sim?.stop();

@@ -6,7 +6,8 @@
  * BENCH_SOAK_WINDOW (default 8) in flight. RSS and heap are read after forced GCs before and after, RSS is
  * sampled every second of the paced phase (steady RSS), and allocations per order are estimated from the
  * rises of heapUsed (see _support/memory.ts). Between (1) and (2), the same pacing through the runtime's bare
- * WebSocket for up to 20 s tells the network path's and simulator's own tail apart from the router's.
+ * WebSocket (HMAC-signed pre-built frames, like the Router's) for up to 20 s tells the network path's and
+ * simulator's own tail apart from the router's.
  * Orders are non-crossing LIMIT IOCs: they expire, hold no margin.
  *
  * Run: `deno run -A --v8-flags=--expose-gc bench/soak.ts` or `bun bench/soak.ts`.
@@ -20,6 +21,7 @@ import { type NewResult, recordResults } from "./_support/results.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
 import { SIZES } from "./_support/settings.ts";
 import { rawFloorSocket } from "./_support/raw_floor.ts";
+import { soakFloorName } from "./_support/floor_auth.ts";
 import { summarize } from "./_support/stats.ts";
 
 const MB = 1024 * 1024;
@@ -99,7 +101,7 @@ async function bulkPhase(placeOne: PlaceOne, total: number, window: number, mete
  * so its socket and frames are garbage before the memory is read again.
  */
 async function pacedFloorPhase(url: string, rate: number, seconds: number) {
-  const floor = await rawFloorSocket(url);
+  const floor = await rawFloorSocket(url, "hmac"); // the soak's Router signs with HMAC too
   const total = rate * seconds;
   const us = new Float64Array(total);
   floor.prepare(2 * rate);
@@ -111,6 +113,7 @@ async function pacedFloorPhase(url: string, rate: number, seconds: number) {
     new AllocationMeter(),
     (n) => floor.prepare(2 * n),
   );
+  floor.verify();
   floor.close();
   return summarize(us, paced.sent);
 }
@@ -171,7 +174,7 @@ async function main(): Promise<void> {
         note: "median column = p99.9/p50; p99 column = p99/p50",
       },
       {
-        name: `soak: raw WebSocket floor RTT at ${SIZES.soakRate} orders/s`,
+        name: soakFloorName(SIZES.soakRate),
         group: "soak",
         median: floorLat.median,
         p99: floorLat.p99,

@@ -12,6 +12,8 @@ export interface RoundTripContender {
   once(): Promise<unknown>;
   /** Called before each round (untimed): e.g. to pre-build the round's frames. */
   prepareRound?(count: number): void | Promise<void>;
+  /** Called after the last round: throws if something seen during the run makes the samples unusable. */
+  verify?(): void;
 }
 
 /** Options of {@linkcode runInterleaved}. */
@@ -60,6 +62,7 @@ export async function runInterleaved(
     }
     taken += count;
   }
+  for (const c of contenders) c.verify?.();
   if (taken < options.orders) {
     for (const [name, s] of samples) samples.set(name, s.slice(0, taken));
   }

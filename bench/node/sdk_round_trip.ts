@@ -3,67 +3,39 @@
  * flight, against the same simulator process as the Router benchmark: the `binance` package's
  * WebsocketAPIClient (`submitNewFuturesOrder`, HMAC per-request signing; and with an Ed25519 key, which it
  * logs on once), the official connector's websocket-api client (`newOrder`; it has no session logon for
- * USDⓈ-M futures, so every order is signed), CCXT pro's `createOrderWs` (rate limiter off), and the floor:
- * Node's raw `ws` socket sending a pre-built signed frame. Contenders run interleaved in rounds; every order
- * is the same non-crossing LIMIT IOC. Reports p50/p99/p99.9 in µs.
+ * USDⓈ-M futures, so every order is signed), CCXT pro's `createOrderWs` (rate limiter off), and one floor
+ * per auth mode: Node's raw `ws` socket sending pre-built HMAC-signed frames, and one that logs on with the
+ * Ed25519 key and sends pre-built unsigned frames — each resolving on the answer with the request's id
+ * (bench/_support/raw_floor.ts). Each SDK is compared with the floor of its own mode. Contenders run
+ * interleaved in rounds; every order is the same non-crossing LIMIT IOC. Reports p50/p99/p99.9 in µs.
  *
  * Node 20 does not run TypeScript: `bench/run_all.ts` bundles this file with `bun build --target=node
  * --packages=external` into node_modules/.cache/ and runs it with `node` (needs `BENCH_SIM_URL`).
  */
 import process from "node:process";
-import WebSocket from "ws";
 import { WebsocketAPIClient } from "binance";
 import { DerivativesTradingUsdsFutures } from "@binance/derivatives-trading-usds-futures";
 import { Logger, LogLevel } from "@binance/common";
-import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
-import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
 import { API_KEY, ED25519_API_KEY, ED25519_PRIVATE_PEM, IOC_ORDER, SECRET_KEY } from "../_fixtures.ts";
 import { type RoundTripContender, runInterleaved } from "../_support/interleave.ts";
 import { printResults } from "../_support/print.ts";
 import { recordResults, summaryResults } from "../_support/results.ts";
-import { buildOrderFrames } from "../_support/raw_floor.ts";
+import { type FloorAuth, floorResultName } from "../_support/floor_auth.ts";
+import { rawFloor } from "../_support/raw_floor.ts";
 import { SIZES } from "../_support/settings.ts";
 import { CCXT_SYMBOL, ccxtBinanceUsdm } from "../sdk/ccxt_sdk.ts";
+import { wsTextSocket } from "./ws_text_socket.ts";
 
 const SILENT = { trace: () => {}, info: () => {}, error: (...args: unknown[]) => console.error(...args) };
 
-async function nodeWsFloor(url: string): Promise<RoundTripContender & { close(): void }> {
-  const ws = new WebSocket(url);
-  await new Promise<void>((resolve, reject) => {
-    ws.once("open", () => resolve());
-    ws.once("error", reject);
-  });
-  const encoder = new FrameEncoder({
-    auth: { kind: "hmac", apiKey: API_KEY, signer: createHmacSigner(SECRET_KEY) },
-  });
-  const run = Math.floor(Math.random() * 2 ** 32).toString(36);
-  let frames: string[] = [];
-  let next = 0;
-  let seq = 0;
-  let bad = 0;
-  let waiting: ((text: string) => void) | undefined;
-  ws.on("message", (data: WebSocket.RawData) => {
-    const text = data.toString();
-    if (!text.includes('"status":200')) bad++;
-    const w = waiting;
-    waiting = undefined;
-    w?.(text);
-  });
+async function nodeWsFloor(url: string, auth: FloorAuth): Promise<RoundTripContender & { close(): void }> {
+  const floor = await rawFloor(await wsTextSocket(url), auth, "ws");
   return {
-    name: "order RTT: Node ws floor (pre-built frame)",
-    prepareRound(count: number) {
-      frames = buildOrderFrames(encoder, seq, count, `ws-${run}`);
-      seq += count;
-      next = 0;
-    },
-    once() {
-      if (bad > 0) throw new Error(`Node ws floor: ${bad} answers were not status 200`);
-      return new Promise<string>((resolve) => {
-        waiting = resolve;
-        ws.send(frames[next++]!);
-      });
-    },
-    close: () => ws.close(),
+    name: floorResultName("Node ws", auth),
+    prepareRound: (count: number) => floor.prepare(count),
+    once: floor.once,
+    verify: () => floor.verify(),
+    close: () => floor.close(),
   };
 }
 
@@ -139,9 +111,9 @@ async function main(): Promise<void> {
       "BENCH_SIM_URL (ws://127.0.0.1:PORT/ws-fapi/v1 of bench/servers/sim_server.ts) is required",
     );
   }
-  const floor = await nodeWsFloor(url);
+  const floors = [await nodeWsFloor(url, "hmac"), await nodeWsFloor(url, "ed25519-session")];
   const contenders: (RoundTripContender & { close(): unknown })[] = [
-    floor,
+    ...floors,
     await binanceSdk("order RTT: binance SDK submitNewFuturesOrder (HMAC)", url, API_KEY, SECRET_KEY),
     await binanceSdk(
       "order RTT: binance SDK submitNewFuturesOrder (Ed25519 session)",
@@ -167,8 +139,8 @@ async function main(): Promise<void> {
     );
     recordResults(results);
   } finally {
-    floor.close();
-    for (const c of contenders.slice(1)) {
+    for (const floor of floors) floor.close();
+    for (const c of contenders.slice(floors.length)) {
       await Promise.resolve().then(() => c.close()).catch(() => {});
     }
   }
