@@ -14,6 +14,7 @@ import { verifySignature } from "../lib/sim/auth.ts";
 import { SECRET_KEY } from "./_fixtures.ts";
 import { buildSignCases, type MicroCase } from "./cases/build_sign_cases.ts";
 import { ackCases, clientCpuPerOrder, GROUP_ACK, GROUP_CLIENT, jsonParseOnly } from "./cases/ack_cases.ts";
+import { GROUP_STREAM, streamFrameToState } from "./cases/stream_cases.ts";
 import { printResults } from "./_support/print.ts";
 import { type NewResult, recordResults } from "./_support/results.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
@@ -74,6 +75,14 @@ async function main(): Promise<void> {
         "Lightning pipeline.send (HMAC) + ack via onFrame → await",
         await measure(order, { min_cpu_time: minCpuNs }),
       ),
+    );
+  }
+  if (filter.test("stream")) {
+    const { next, account } = streamFrameToState();
+    const stats = await measure(next, { min_cpu_time: minCpuNs });
+    if (account.fills.total === 0) throw new Error("stream case: no fill was recorded");
+    results.push(
+      toResult(GROUP_STREAM, "user stream: ORDER_TRADE_UPDATE frame → account state updated", stats),
     );
   }
   printResults(`micro-benchmarks on ${runtimeLabel()} (ns per operation)`, results);

@@ -80,6 +80,8 @@ export const monotonicClock: Clock = Object.freeze({ ...realTimers, now: () => p
  *
  * @example
  * ```ts
+ * import type { TrackedOrder } from "./orders/order_tracker.ts";
+ * declare const order: TrackedOrder;
  * const ageMs = systemClock.now() - order.intentAt;
  * ```
  */

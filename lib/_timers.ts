@@ -16,6 +16,7 @@ const denoUnref = (globalThis as { Deno?: { unrefTimer?: (id: number) => void } 
  *
  * @example
  * ```ts
+ * declare function ping(): void;
  * let heartbeat: TimerHandle | undefined = everyUnref(ping, 30_000);
  * ```
  */
@@ -27,6 +28,7 @@ export type TimerHandle = ReturnType<typeof setTimeout>;
  *
  * @example
  * ```ts
+ * declare function sweepExpired(): void;
  * const sweep = unrefTimer(setInterval(sweepExpired, 100));
  * clearInterval(sweep);
  * ```

@@ -13,6 +13,10 @@
  *
  * @example
  * ```ts
+ * import type { PlaceOrderParams } from "./types.ts";
+ * import type { Router } from "./router/router.ts";
+ * declare const router: Router;
+ * declare const order: PlaceOrderParams;
  * try { await router.placeOrder(order); } catch (e) { if (e instanceof RouterError) console.error(e.message); }
  * ```
  */
@@ -27,6 +31,8 @@ export class RouterError extends Error {
  *
  * @example
  * ```ts
+ * import type { Router } from "./router/router.ts";
+ * declare const router: Router;
  * try { await router.cancelOrder({ symbol: "BTCUSDT", orderId: 1 }); }
  * catch (e) { if (e instanceof ExchangeError && e.code === -2011) console.log("already gone"); }
  * ```
@@ -59,6 +65,10 @@ export class ExchangeError extends RouterError {
  *
  * @example
  * ```ts
+ * import type { PlaceOrderParams } from "./types.ts";
+ * import type { Router } from "./router/router.ts";
+ * declare const router: Router;
+ * declare const order: PlaceOrderParams;
  * try { await router.placeOrder(order); }
  * catch (e) {
  *   if (e instanceof UnknownOrderStateError) await router.queryOrder({ symbol: "BTCUSDT", origClientOrderId: e.clientOrderId });
@@ -103,6 +113,10 @@ export class UnknownOrderStateError extends RouterError {
  *
  * @example
  * ```ts
+ * import type { PlaceOrderParams } from "./types.ts";
+ * import type { Router } from "./router/router.ts";
+ * declare const router: Router;
+ * declare const order: PlaceOrderParams;
  * try { await router.placeOrder(order); } catch (e) { if (e instanceof NotSentError) console.log(e.reason); }
  * ```
  */
@@ -127,6 +141,8 @@ export class NotSentError extends RouterError {
  *
  * @example
  * ```ts
+ * import type { Router } from "./router/router.ts";
+ * declare const router: Router;
  * try { await router.accountBalance(); } catch (e) { if (e instanceof RequestFailedError) await router.accountBalance(); }
  * ```
  */
@@ -151,7 +167,9 @@ export class RequestFailedError extends RouterError {
  *
  * @example
  * ```ts
- * try { await Router.connect(config); } catch (e) { if (e instanceof ConnectError) Deno.exit(1); }
+ * import { Router, type RouterOptions } from "./router/router.ts";
+ * declare const options: RouterOptions;
+ * try { await Router.connect(options); } catch (e) { if (e instanceof ConnectError) Deno.exit(1); }
  * ```
  */
 export class ConnectError extends RouterError {
@@ -165,6 +183,8 @@ export class ConnectError extends RouterError {
  *
  * @example
  * ```ts
+ * import { Gateway, type GatewayOptions } from "./gateway/gateway.ts";
+ * declare const options: GatewayOptions;
  * try { await Gateway.open(options); } catch (e) { if (e instanceof DataDirError) console.error(e.message); }
  * ```
  */

@@ -23,6 +23,10 @@
  * } catch (e) {
  *   if (!(e instanceof UnknownOrderStateError)) throw e; // the gateway reconciles it; never resend blindly
  * }
+ * // The live account: orders, fills, positions, and an event for every change.
+ * const off = gateway.account.subscribe((e) => console.log(e.id, e.type, e.data), ["fill", "order"]);
+ * console.log(gateway.account.fills.list({ limit: 10 }), gateway.account.book.positions());
+ * off();
  * await gateway.halt("end of session");
  * await gateway.close();
  * await sim.close();
@@ -36,6 +40,11 @@ export type { GatewayEvent, GatewayOptions } from "./gateway/gateway.ts";
 export { Router } from "./router/router.ts";
 export type { HaltReport, RouterEvent, RouterOptions } from "./router/router.ts";
 export type { OrderTracker, TrackedOrder, TrackedState } from "./orders/order_tracker.ts";
+export type { AccountState } from "./account/account_state.ts";
+export type { AccountEvent, AccountEventType, EventLog, SinceResult } from "./account/event_log.ts";
+export type { Fill, FillBook } from "./account/fills.ts";
+export type { Balance, Position, PositionBook } from "./account/positions.ts";
+export type { UserStream, UserStreamState } from "./stream/user_stream.ts";
 export type { OpenOrderRef, OrderObserver } from "./pipeline/order_observer.ts";
 export type { PipelineMetrics } from "./pipeline/pipeline_metrics.ts";
 export {

@@ -1,140 +1,33 @@
 /**
- * Request and result shapes of the ws-fapi methods the router speaks. Parameter names are Binance's own, so
- * a strategy can pass the same objects it would send to the exchange. Decimals (price, quantity, stopPrice,
+ * Request shapes of the ws-fapi methods the router speaks. Parameter names are Binance's own, so a strategy
+ * can pass the same objects it would send to the exchange. Decimals (price, quantity, stopPrice,
  * triggerPrice…) are strings: they travel as strings and are never rounded through a float.
  *
- * The enum types are derived from the value lists in `vocabulary.ts`, so a value is added in one place. The
- * parameter shapes are `type` aliases rather than interfaces on purpose: an alias is assignable to the flat
- * {@linkcode Params} record without a cast (an interface has no implicit index signature), while a typo in an
- * object literal is still refused as an excess property.
+ * The parameter shapes are `type` aliases rather than interfaces on purpose: an alias is assignable to the
+ * flat {@linkcode Params} record without a cast (an interface has no implicit index signature), while a typo
+ * in an object literal is still refused as an excess property.
+ *
+ * The value types (`Side`, `OrderType`, statuses…) live in `enum_types.ts` and the exchange's result shapes
+ * in `results.ts`. Both are re-exported here, so one import path reaches every public type.
  *
  * @module
  */
 
 import type {
-  ALGO_STATUSES,
-  ALGO_TIME_IN_FORCE,
-  ALGO_TYPES,
-  CONDITIONAL_TYPES,
-  ORDER_STATUSES,
-  ORDER_TYPES,
-  POSITION_SIDES,
-  PRICE_MATCH,
-  RESPONSE_TYPES,
-  SIDES,
-  STP_MODES,
-  TIME_IN_FORCE,
-  WORKING_TYPES,
-} from "./vocabulary.ts";
+  AlgoOrderType,
+  AlgoTimeInForce,
+  NewOrderRespType,
+  OrderType,
+  PositionSide,
+  PriceMatch,
+  SelfTradePreventionMode,
+  Side,
+  TimeInForce,
+  WorkingType,
+} from "./enum_types.ts";
 
-/**
- * Order side.
- *
- * @example
- * ```ts
- * const side: Side = "BUY";
- * ```
- */
-export type Side = typeof SIDES[number];
-/**
- * Position side: BOTH in one-way mode, LONG/SHORT in hedge mode.
- *
- * @example
- * ```ts
- * const positionSide: PositionSide = "BOTH";
- * ```
- */
-export type PositionSide = typeof POSITION_SIDES[number];
-/**
- * Time in force of `order.place`. GTX is post-only.
- *
- * @example
- * ```ts
- * const tif: TimeInForce = "GTC";
- * ```
- */
-export type TimeInForce = typeof TIME_IN_FORCE[number];
-/**
- * Time in force of the order a conditional order places on trigger.
- *
- * @example
- * ```ts
- * const tif: AlgoTimeInForce = "IOC";
- * ```
- */
-export type AlgoTimeInForce = typeof ALGO_TIME_IN_FORCE[number];
-/**
- * Price-match modes for LIMIT orders placed without a price.
- *
- * @example
- * ```ts
- * const match: PriceMatch = "OPPONENT";
- * ```
- */
-export type PriceMatch = typeof PRICE_MATCH[number];
-/**
- * Self-trade prevention modes.
- *
- * @example
- * ```ts
- * const stp: SelfTradePreventionMode = "EXPIRE_TAKER";
- * ```
- */
-export type SelfTradePreventionMode = typeof STP_MODES[number];
-/**
- * `newOrderRespType`: ACK (default) or RESULT.
- *
- * @example
- * ```ts
- * const resp: NewOrderRespType = "RESULT";
- * ```
- */
-export type NewOrderRespType = typeof RESPONSE_TYPES[number];
-/**
- * Price a conditional order's trigger watches.
- *
- * @example
- * ```ts
- * const working: WorkingType = "MARK_PRICE";
- * ```
- */
-export type WorkingType = typeof WORKING_TYPES[number];
-/**
- * Order types placed with `order.place`.
- *
- * @example
- * ```ts
- * const type: OrderType = "MARKET";
- * ```
- */
-export type OrderType = typeof ORDER_TYPES[number];
-/**
- * `algoType` of `algoOrder.place`.
- *
- * @example
- * ```ts
- * const algoType: AlgoType = "CONDITIONAL";
- * ```
- */
-export type AlgoType = typeof ALGO_TYPES[number];
-/**
- * Order statuses Binance reports.
- *
- * @example
- * ```ts
- * const status: OrderStatus = "PARTIALLY_FILLED";
- * ```
- */
-export type OrderStatus = typeof ORDER_STATUSES[number];
-/**
- * Algo order statuses Binance reports.
- *
- * @example
- * ```ts
- * const status: AlgoStatus = "TRIGGERED";
- * ```
- */
-export type AlgoStatus = typeof ALGO_STATUSES[number];
+export type * from "./enum_types.ts";
+export type * from "./results.ts";
 
 /**
  * Parameters of `order.place` (LIMIT and MARKET; conditional types go through `placeAlgoOrder`).
@@ -210,16 +103,6 @@ export type ModifyOrderParams = OrderRef & {
 };
 
 /**
- * Conditional order types, placed with `algoOrder.place`.
- *
- * @example
- * ```ts
- * const type: AlgoOrderType = "TAKE_PROFIT_MARKET";
- * ```
- */
-export type AlgoOrderType = typeof CONDITIONAL_TYPES[number];
-
-/**
  * Parameters of `algoOrder.place` (stop, take-profit and trailing orders).
  *
  * @example
@@ -282,86 +165,6 @@ export type AlgoOrderRef = {
   /** Client algo id the order was placed with. */
   clientAlgoId?: string;
 };
-
-/**
- * The order object the exchange returns from order.place/modify/cancel/status. Only the fields the router
- * relies on are typed; the rest are passed through unchanged.
- *
- * @example
- * ```ts
- * const order: OrderResult = await router.placeOrder(params);
- * if (order.status === "FILLED") console.log(order.executedQty);
- * ```
- */
-export interface OrderResult {
-  /** Exchange order id. */
-  orderId: number;
-  /** Trading pair, e.g. BTCUSDT. */
-  symbol: string;
-  /** Order status ({@linkcode OrderStatus}); typed as text so a status Binance adds later passes through. */
-  status: string;
-  /** Client order id. */
-  clientOrderId: string;
-  /** Limit price, at the symbol's precision. */
-  price: string;
-  /** Original quantity, at the symbol's precision. */
-  origQty: string;
-  /** Quantity filled so far. */
-  executedQty: string;
-  /** BUY or SELL. */
-  side: Side;
-  /** Order type, e.g. LIMIT or MARKET. */
-  type: string;
-  /** Time in force, e.g. GTC. */
-  timeInForce: string;
-  /** Last update time, ms epoch. */
-  updateTime: number;
-  /** Any other field the exchange sent, unchanged. */
-  [field: string]: unknown;
-}
-
-/**
- * The algo-order object returned by `algoOrder.place`.
- *
- * @example
- * ```ts
- * const algo: AlgoOrderResult = await router.placeAlgoOrder(stop);
- * console.log(algo.algoId, algo.algoStatus);
- * ```
- */
-export interface AlgoOrderResult {
-  /** Exchange algo order id. */
-  algoId: number;
-  /** Client algo id. */
-  clientAlgoId: string;
-  /** Algo status ({@linkcode AlgoStatus}); typed as text so a status Binance adds later passes through. */
-  algoStatus: string;
-  /** Trading pair, e.g. BTCUSDT. */
-  symbol: string;
-  /** Any other field the exchange sent, unchanged. */
-  [field: string]: unknown;
-}
-
-/**
- * One entry of the exchange's `rateLimits` array: the latest usage the exchange reported.
- *
- * @example
- * ```ts
- * const limit: RateLimit = { rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 300, count: 1 };
- * ```
- */
-export interface RateLimit {
-  /** What is counted: request weight (per IP) or orders (per account). */
-  rateLimitType: "REQUEST_WEIGHT" | "ORDERS";
-  /** Unit of the window length. */
-  interval: "SECOND" | "MINUTE" | "HOUR" | "DAY";
-  /** Window length in `interval` units (e.g. 10 with SECOND is a 10 s window). */
-  intervalNum: number;
-  /** Maximum allowed in the window. */
-  limit: number;
-  /** Usage in the current window. */
-  count: number;
-}
 
 /**
  * Parameter values accepted on the wire. Decimals are strings; booleans go out as "true"/"false".

@@ -175,6 +175,26 @@ export const ALGO_STATUSES = [
 ] as const;
 
 /**
+ * Statuses after which an order (or algo order) can no longer change. `NOT_FOUND` is the router's own: the
+ * exchange never had the order (reconciliation) or no longer knows it (-2011/-2013 on a cancel).
+ *
+ * @example
+ * ```ts
+ * FINAL_STATUSES.has("FILLED"); // true
+ * FINAL_STATUSES.has("PARTIALLY_FILLED"); // false
+ * ```
+ */
+export const FINAL_STATUSES: ReadonlySet<string> = new Set<string>([
+  "FILLED",
+  "CANCELED",
+  "EXPIRED",
+  "EXPIRED_IN_MATCH",
+  "REJECTED",
+  "FINISHED",
+  "NOT_FOUND",
+]);
+
+/**
  * Binance's pattern for `newClientOrderId`, `origClientOrderId` and `clientAlgoId`. No `g` flag, so `test()`
  * keeps no state between calls and the one instance can be shared.
  *

@@ -22,6 +22,8 @@ export interface BannerFacts {
   deadManMs?: number | null;
   /** Orders restored from the journal for reconciliation at start. */
   restored?: number;
+  /** User data stream host base, or null when the router runs without one. */
+  userStream?: string | null;
 }
 
 const MODE_LINE: Readonly<Record<Mode, string>> = {
@@ -36,7 +38,8 @@ const MODE_LINE: Readonly<Record<Mode, string>> = {
  *
  * @example
  * ```ts
- * runtime.writeStderr(banner({ mode: "simulator", endpoint: sim.url, auth: "hmac",
+ * import { runtime } from "./process.ts";
+ * runtime.writeStderr(banner({ mode: "simulator", endpoint: "ws://127.0.0.1:7778/ws-fapi/v1", auth: "hmac",
  *   controlUrl: "http://127.0.0.1:7777", tokenRequired: false, dataDir: "./lightning-data" }, "text"));
  * ```
  */
@@ -61,6 +64,11 @@ export function banner(facts: BannerFacts, format: "text" | "json"): string {
     }`,
     `  data dir  ${facts.dataDir}${
       facts.restored ? `  (${facts.restored} orders from the last run to reconcile)` : ""
+    }`,
+    `  stream    ${
+      facts.userStream
+        ? `${facts.userStream}/private (orders, fills, positions live)`
+        : "OFF — no user data stream: fills and positions are not live (set --stream-url)"
     }`,
     `  dead-man  ${
       facts.deadManMs

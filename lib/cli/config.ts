@@ -22,6 +22,10 @@ export const TESTNET_WS_URL = "wss://testnet.binancefuture.com/ws-fapi/v1";
 export const PRODUCTION_REST_URL = "https://fapi.binance.com";
 /** Binance USDⓈ-M REST base URL (testnet). */
 export const TESTNET_REST_URL = "https://testnet.binancefuture.com";
+/** Binance USDⓈ-M stream host (production): the router appends `/private/ws?…` for the user data stream. */
+export const PRODUCTION_STREAM_URL = "wss://fstream.binance.com";
+/** Binance USDⓈ-M stream host (testnet). */
+export const TESTNET_STREAM_URL = "wss://fstream.binancefuture.com";
 
 /** Where orders go: the embedded simulator, Binance, the Binance testnet, or an endpoint given by URL. */
 export type Mode = "simulator" | "production" | "testnet" | "custom";
@@ -48,6 +52,11 @@ export interface Config {
   readonly deadManMs: number | undefined;
   /** REST base URL for the dead-man's switch; undefined in simulator mode (the simulator's is used). */
   readonly restUrl: string | undefined;
+  /**
+   * User data stream host base; undefined in simulator mode (the simulator's is used) and with a custom
+   * --ws-url when none was given (the router then runs without a user stream).
+   */
+  readonly streamUrl: string | undefined;
   /** A plain view with every secret replaced by `[redacted]`, for banners and debugging. */
   redacted(): Record<string, unknown>;
 }
@@ -65,7 +74,7 @@ export type ParsedCommandLine =
  * @example
  * ```ts
  * try { parseConfig({ args: ["--port", "x"], env: {} }); }
- * catch (e) { if (e instanceof ConfigError) console.error(e.message); } // "--port: expected ..."
+ * catch (e) { if (e instanceof ConfigError) console.error(e.problems[0]); } // "--port: expected a whole number…"
  * ```
  */
 export class ConfigError extends Error {
@@ -121,6 +130,9 @@ const FIELDS = {
   deadManMs: integer(5_000, 86_400_000),
   restUrl: z.string().trim().refine((s) => /^https?:\/\/[^\s/]+/.test(s) && URL.canParse(s), {
     error: "expected an http:// or https:// URL",
+  }).transform((s) => s.replace(/\/+$/, "")),
+  streamUrl: z.string().trim().refine((s) => /^wss?:\/\/[^\s/]+/.test(s) && URL.canParse(s), {
+    error: "expected a ws:// or wss:// URL",
   }).transform((s) => s.replace(/\/+$/, "")),
 } as const satisfies Record<SettingKey, z.ZodType>;
 
@@ -212,6 +224,12 @@ function assemble(v: Values, sources: Map<SettingKey, string>, problems: string[
   let restUrl = v.restUrl;
   if (mode === "production") restUrl ??= PRODUCTION_REST_URL;
   if (mode === "testnet") restUrl ??= TESTNET_REST_URL;
+  let streamUrl = v.streamUrl;
+  if (mode === "production") streamUrl ??= PRODUCTION_STREAM_URL;
+  if (mode === "testnet") streamUrl ??= TESTNET_STREAM_URL;
+  if (mode === "simulator" && v.streamUrl !== undefined) {
+    problems.push(`${name("streamUrl")}: needs credentials (the simulator serves its own stream)`);
+  }
   if (mode === "custom" && v.deadManMs !== undefined && restUrl === undefined) {
     problems.push(`${name("deadManMs")}: with a custom --ws-url, also set --rest-url / BINANCE_REST_URL`);
   }
@@ -238,6 +256,7 @@ function assemble(v: Values, sources: Map<SettingKey, string>, problems: string[
     logFormat: v.logFormat!,
     deadManMs: v.deadManMs,
     restUrl,
+    streamUrl,
     redacted() {
       return {
         mode,
@@ -255,6 +274,7 @@ function assemble(v: Values, sources: Map<SettingKey, string>, problems: string[
         logFormat: v.logFormat,
         deadManMs: v.deadManMs ?? "(off)",
         restUrl: restUrl ?? "(simulator)",
+        streamUrl: streamUrl ?? (mode === "simulator" ? "(simulator)" : "(none: no user stream)"),
       };
     },
   };

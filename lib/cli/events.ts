@@ -13,6 +13,10 @@ import type { Logger } from "./log.ts";
  *
  * @example
  * ```ts
+ * import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
+ * import type { Logger } from "./log.ts";
+ * declare const options: GatewayOptions;
+ * declare const log: Logger;
  * const gateway = await Gateway.open({ ...options, onEvent: (e) => logGatewayEvent(log, e) });
  * ```
  */
@@ -49,6 +53,11 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
       return log.info("clock synced", { offsetMs: event.offsetMs });
     case "halted":
       return log.warn("orders halted", { reason: event.reason });
+    case "resumed":
+      return log.info(event.reasons.length === 0 ? "orders resumed" : "halt reason removed", {
+        removed: event.removed.join("; "),
+        ...(event.reasons.length === 0 ? {} : { stillHalted: event.reasons.join("; ") }),
+      });
     case "journal-corrupt":
       return log.warn("journal: unreadable records skipped", { count: event.count, first: event.first });
     case "reconciling":

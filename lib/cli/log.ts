@@ -40,7 +40,7 @@ export interface LoggerOptions {
  * @example
  * ```ts
  * const log = createLogger({ format: "text", write: (line) => console.error(line) });
- * log.info("connected", { generation: 1 }); // 2026-01-01T00:00:00.000Z INFO connected generation=1
+ * log.info("connected", { generation: 1 }); // 2026-01-01T00:00:00.000Z INFO  connected generation=1
  * ```
  */
 export function createLogger(options: LoggerOptions): Logger {

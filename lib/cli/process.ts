@@ -37,6 +37,8 @@ export interface ProcessRuntime {
  *
  * @example
  * ```ts
+ * import { parseConfig } from "./config.ts";
+ * declare function shutdown(signal: StopSignal): void;
  * const parsed = parseConfig({ args: runtime.args(), env: runtime.env() });
  * runtime.onStopSignal((signal) => shutdown(signal));
  * ```

@@ -26,7 +26,16 @@ import type { Logger } from "./log.ts";
  *
  * @example
  * ```ts
- * try { await startService({ config, log, readTextFile }); } catch (e) { if (e instanceof StartError) exit(1); }
+ * import type { Config } from "./config.ts";
+ * import type { Logger } from "./log.ts";
+ * import { runtime } from "./process.ts";
+ * declare const config: Config;
+ * declare const log: Logger;
+ * try {
+ *   await startService({ config, log, readTextFile: runtime.readTextFile });
+ * } catch (e) {
+ *   if (e instanceof StartError) runtime.exit(1);
+ * }
  * ```
  */
 export class StartError extends Error {
@@ -68,6 +77,11 @@ export interface Service {
  *
  * @example
  * ```ts
+ * import type { Config } from "./config.ts";
+ * import type { Logger } from "./log.ts";
+ * import { runtime } from "./process.ts";
+ * declare const config: Config;
+ * declare const log: Logger;
  * const service = await startService({ config, log, readTextFile: runtime.readTextFile });
  * runtime.writeStderr(service.banner("text"));
  * await service.shutdown();
@@ -86,6 +100,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (config.recvWindow !== undefined) gatewayOptions.recvWindow = config.recvWindow;
   if (config.deadManMs !== undefined) gatewayOptions.deadManMs = config.deadManMs;
   if (config.restUrl !== undefined) gatewayOptions.restUrl = config.restUrl;
+  if (config.streamUrl !== undefined) gatewayOptions.streamUrl = config.streamUrl;
 
   let simulator: Simulator | undefined;
   const creds = config.credentials;
@@ -94,7 +109,13 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const apiKey = `sim${randomHex(16)}`;
     const secretKey = randomHex(32);
     simulator = await startSimulator({ port: 0, hmacKeys: [{ apiKey, secretKey }] });
-    Object.assign(gatewayOptions, { url: simulator.url, apiKey, secretKey, restUrl: simulator.httpUrl });
+    Object.assign(gatewayOptions, {
+      url: simulator.url,
+      apiKey,
+      secretKey,
+      restUrl: simulator.httpUrl,
+      streamUrl: simulator.streamUrl,
+    });
     // The simulator's exchange starts empty every run, so its journal does too.
     gatewayOptions.discardJournal = true;
   } else if (creds.kind === "hmac") {
@@ -119,9 +140,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   // The port is known once bound (port 0 = ephemeral); the Host check reads it per request.
   const bound: { port?: number } = {};
+  // Ends the open `/events` streams at shutdown, so closing the server does not wait on them.
+  const streams = new AbortController();
   const app = createControlApp({
+    signal: streams.signal,
     router,
     tracker,
+    account: gateway.account,
+    userStream: gateway.userStream,
+    simulator,
     mode: config.mode,
     endpoint: gatewayOptions.url,
     guard: {
@@ -152,6 +179,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     dataDir: config.dataDir,
     deadManMs: gateway.deadManMs ?? null,
     restored: gateway.restored,
+    userStream: gatewayOptions.streamUrl ?? null,
   };
   let stopping: Promise<void> | undefined;
   return {
@@ -162,14 +190,20 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     simulator,
     endpoint: gatewayOptions.url,
     banner: (format) => banner(facts, format),
-    shutdown: () => stopping ??= stop(gateway, server, simulator),
+    shutdown: () => stopping ??= stop(gateway, server, simulator, streams),
   };
 }
 
-async function stop(gateway: Gateway, server: ControlServer, simulator: Simulator | undefined) {
+async function stop(
+  gateway: Gateway,
+  server: ControlServer,
+  simulator: Simulator | undefined,
+  streams: AbortController,
+) {
   // Holds new orders at once (synchronously); HTTP requests in progress then wait on exchange answers, which
   // the router gives or times out within the request timeout.
   const closing = gateway.close();
+  streams.abort();
   const closed = server.close();
   await closing; // fails whatever is still in flight: those HTTP requests get their 504/503 now
   await Promise.race([closed, delay(1000)]);

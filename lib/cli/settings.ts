@@ -26,7 +26,8 @@ export type SettingKey =
   | "dataDir"
   | "logFormat"
   | "deadManMs"
-  | "restUrl";
+  | "restUrl"
+  | "streamUrl";
 
 /** One row of the settings table. */
 export interface Setting {
@@ -155,6 +156,17 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       arg: "URL",
       group: "Exchange",
       help: "REST base URL for the dead-man's switch (default: production or testnet to match the endpoint).",
+    },
+    {
+      key: "streamUrl",
+      flag: "--stream-url",
+      env: "BINANCE_STREAM_URL",
+      kind: "value",
+      arg: "URL",
+      group: "Exchange",
+      help: "User data stream host base, e.g. wss://fstream.binance.com (default: production or testnet to " +
+        "match the endpoint; the router appends /private/ws?…). With a custom --ws-url and no --stream-url " +
+        "the router runs without a user stream (banner and /health say so).",
     },
     {
       key: "host",

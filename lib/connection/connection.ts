@@ -31,7 +31,9 @@ export interface ConnectionOptions {
  *
  * @example
  * ```ts
- * const conn = await Connection.open({ url, generation: 1, timeoutMs: 5000, handler });
+ * declare const handler: ConnectionHandler;
+ * const conn = await Connection.open({ url: "wss://ws-fapi.binance.com/ws-fapi/v1", generation: 1,
+ *   timeoutMs: 5000, handler });
  * conn.send('{"id":1,"method":"session.status"}');
  * ```
  */

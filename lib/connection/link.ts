@@ -66,9 +66,10 @@ type State = "idle" | "ready" | "reconnecting" | "closed";
  *
  * @example
  * ```ts
- * const link = new Link({ url, owner: router });
+ * declare const owner: LinkOwner; // the router's session: readies each socket, fails what a lost one carried
+ * const link = new Link({ url: "wss://ws-fapi.binance.com/ws-fapi/v1", owner });
  * await link.start();
- * link.active?.send(frame);
+ * link.active?.send('{"id":"1","method":"session.status"}');
  * ```
  */
 export class Link implements ConnectionHandler {

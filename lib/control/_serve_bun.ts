@@ -30,6 +30,8 @@ interface BunGlobal {
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * declare const app: Hono;
  * const server = await serveBun({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
  * ```
  */

@@ -12,6 +12,8 @@ import { baseUrl, internalErrorResponse } from "./_serve_shared.ts";
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * declare const app: Hono;
  * const server = await serveDeno({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
  * ```
  */

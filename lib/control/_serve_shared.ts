@@ -21,6 +21,7 @@ export function baseUrl(hostname: string, port: number): string {
  *
  * @example
  * ```ts
+ * declare const handler: Deno.ServeHandler;
  * Deno.serve({ onError: () => internalErrorResponse(), handler });
  * ```
  */

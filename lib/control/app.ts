@@ -1,7 +1,9 @@
 /**
- * The HTTP control plane as a Hono app, built from explicit dependencies (the router and a few facts about
- * the process) so tests can serve it on any port. Routes translate JSON to router calls and back; all
- * validation happens in `schemas.ts`, all error mapping in `errors.ts`.
+ * The HTTP control plane as a Hono app, built from explicit dependencies (the router, the live account and a
+ * few facts about the process) so tests can serve it on any port. Routes translate JSON to router calls and
+ * back; all validation happens in `schemas.ts` / `schemas_live.ts`, all error mapping in `errors.ts`. The
+ * order and account routes are here; the live-state routes (`/fills`, `/positions`, `/events`,
+ * `/sim/mark`) are in `routes_live.ts`, `/health` and `/metrics` in `routes_status.ts`.
  *
  * Nothing on the order hot path imports this module: Hono and zod stay on this side of the router's API.
  *
@@ -12,10 +14,13 @@ import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
-import { DEFAULT_MAX_BODY_BYTES, readJsonObject } from "./body.ts";
-import { invalid, LOCAL_CODES, toHttpError } from "./errors.ts";
+import { DEFAULT_MAX_BODY_BYTES, readJsonObject, readQuery } from "./body.ts";
+import { LOCAL_CODES, toHttpError } from "./errors.ts";
 import { type GuardOptions, RequestGuard } from "./guard.ts";
-import { PROMETHEUS_CONTENT_TYPE, prometheusText } from "./metrics.ts";
+import { RouteTable } from "./route_table.ts";
+import { type AccountView, addLiveRoutes, addSimulatorRoutes, type MarkSetter } from "./routes_live.ts";
+import { addStatusRoutes, type UserStreamView } from "./routes_status.ts";
+import { EventHub, type EventStreamOptions } from "./sse.ts";
 import {
   cancelSchema,
   emptySchema,
@@ -28,7 +33,16 @@ import {
 } from "./schemas.ts";
 import { validate } from "./validation.ts";
 
-/** The part of the router the control plane uses. */
+/**
+ * The part of the router the control plane uses.
+ *
+ * @example
+ * ```ts
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * const api: RouterApi = router;
+ * ```
+ */
 export type RouterApi = Pick<
   Router,
   | "placeOrder"
@@ -51,7 +65,19 @@ export type RouterApi = Pick<
   | "metrics"
 >;
 
-/** Options for {@linkcode createControlApp}. */
+/**
+ * Options for {@linkcode createControlApp}.
+ *
+ * @example
+ * ```ts
+ * import type { Gateway } from "../gateway/gateway.ts";
+ * declare const gateway: Gateway;
+ * const options: ControlAppOptions = {
+ *   router: gateway.router, account: gateway.account, userStream: gateway.userStream,
+ *   mode: "production", endpoint: "wss://ws-fapi.binance.com/ws-fapi/v1", guard: { port: () => 7777 },
+ * };
+ * ```
+ */
 export interface ControlAppOptions {
   router: RouterApi;
   /** Shown by /health: "simulator", "production", "testnet" or "custom". */
@@ -67,31 +93,38 @@ export interface ControlAppOptions {
   /**
    * The router's own order book (open, pending and unknown orders): listed by `GET /orders` without an id and
    * counted in /health and /metrics. `POST /halt` cancels what the router's observer lists (the same tracker
-   * when the app runs over a `Gateway`).
+   * when the app runs over a `Gateway`). Ignored when `account` is given (its `orders` are used).
    */
   tracker?: OrderTracker;
-  /** Operator-relevant happenings: resumes, and gateway bugs behind a 500. Never per-order. */
-  onNotice?: (level: "info" | "error", msg: string, fields: Record<string, string>) => void;
+  /**
+   * The live account (a `Gateway`'s `account`): serves `GET /fills`, `GET /positions`, `GET /events` and the
+   * order list of `GET /orders`, all from memory. Without it those three routes do not exist (404).
+   */
+  account?: AccountView | undefined;
+  /** The user data stream (a `Gateway`'s `userStream`), for /health and /metrics; absent: reported "off". */
+  userStream?: UserStreamView | undefined;
+  /** The embedded simulator, in simulator mode: enables `POST /sim/mark` (otherwise that route is a 404). */
+  simulator?: MarkSetter | undefined;
+  /** `GET /events` tuning: subscriber limit, per-reader buffer, heartbeat interval and timers. */
+  events?: EventStreamOptions;
+  /** Aborting it ends every `/events` stream and refuses new ones (so a server can close without waiting). */
+  signal?: AbortSignal;
+  /** Operator-relevant happenings: resumes, dropped `/events` readers, gateway bugs behind a 500. */
+  onNotice?: (level: "info" | "warn" | "error", msg: string, fields: Record<string, string>) => void;
 }
-
-/** Routes and their methods, for 405 answers. */
-const ROUTES: Readonly<Record<string, string>> = {
-  "/orders": "GET, POST, PATCH, DELETE",
-  "/account": "GET",
-  "/account/balance": "GET",
-  "/account/positions": "GET",
-  "/health": "GET",
-  "/metrics": "GET",
-  "/halt": "POST",
-  "/resume": "POST",
-};
 
 /**
  * Builds the control-plane app.
  *
  * @example
  * ```ts
- * const app = createControlApp({ router, mode: "simulator", endpoint: sim.url, guard: { port: () => 7777 } });
+ * import type { Router } from "../router/router.ts";
+ * import type { Simulator } from "../sim/mod.ts";
+ * import { serve } from "./server.ts";
+ * declare const router: Router;
+ * declare const sim: Simulator;
+ * const app = createControlApp({ router, mode: "simulator", endpoint: sim.url, guard: { port: () => 7777 },
+ *   simulator: sim });
  * const server = await serve({ hostname: "127.0.0.1", port: 7777, fetch: app.fetch });
  * ```
  */
@@ -103,8 +136,12 @@ export function createControlApp(options: ControlAppOptions): Hono {
   const startedAt = now();
   const notice = options.onNotice ?? (() => {});
   const body = (request: Request, optional = false) => readJsonObject(request, { maxBytes, optional });
+  const query = (url: string) => readQuery(url);
+  const { account } = options;
+  const tracker = account?.orders ?? options.tracker;
 
   const app = new Hono();
+  const routes = new RouteTable(app);
 
   app.onError((error, c) => {
     const { status, body, headers } = toHttpError(error, (e) => {
@@ -114,9 +151,13 @@ export function createControlApp(options: ControlAppOptions): Hono {
   });
 
   app.notFound((c) => {
-    const allow = ROUTES[c.req.path];
+    const allow = routes.allowed(c.req.path);
     if (allow === undefined) {
-      return c.json({ code: LOCAL_CODES.NOT_FOUND, msg: `no route ${c.req.method} ${c.req.path}` }, 404);
+      const hint = c.req.path.startsWith("/sim/") ? " (simulator mode only)" : "";
+      return c.json(
+        { code: LOCAL_CODES.NOT_FOUND, msg: `no route ${c.req.method} ${c.req.path}${hint}` },
+        404,
+      );
     }
     return c.json(
       {
@@ -134,7 +175,7 @@ export function createControlApp(options: ControlAppOptions): Hono {
     c.header("cache-control", "no-store");
   });
 
-  app.post("/orders", async (c) => {
+  routes.add("POST", "/orders", async (c) => {
     const request = validate(placeSchema, await body(c.req.raw));
     const result = request.kind === "order"
       ? await router.placeOrder(request.params)
@@ -142,24 +183,22 @@ export function createControlApp(options: ControlAppOptions): Hono {
     return c.json(result);
   });
 
-  app.get("/orders", async (c) => {
+  routes.add("GET", "/orders", async (c) => {
     const q = query(c.req.url);
     if (q.orderId === undefined && q.origClientOrderId === undefined) {
-      // No id: the orders this router tracks (open, pending, unknown), optionally for one symbol.
+      // No id: the orders tracked (open, pending, unknown; `all` adds the recently finished), from memory.
       const { symbol, state } = validate(trackedOrdersSchema, q);
-      const orders = (options.tracker?.list(state) ?? []).filter((o) =>
-        symbol === undefined || o.symbol === symbol
-      );
-      return c.json(orders);
+      const list = tracker === undefined ? [] : state === "all" ? tracker.listAll() : tracker.list(state);
+      return c.json(symbol === undefined ? list : list.filter((o) => o.symbol === symbol));
     }
     return c.json(await router.queryOrder(validate(orderRefSchema, q)));
   });
 
-  app.patch("/orders", async (c) => {
+  routes.add("PATCH", "/orders", async (c) => {
     return c.json(await router.modifyOrder(validate(modifySchema, await body(c.req.raw))));
   });
 
-  app.delete("/orders", async (c) => {
+  routes.add("DELETE", "/orders", async (c) => {
     const request = validate(cancelSchema, query(c.req.url));
     const result = request.kind === "order"
       ? await router.cancelOrder(request.params)
@@ -167,56 +206,40 @@ export function createControlApp(options: ControlAppOptions): Hono {
     return c.json(result);
   });
 
-  app.get("/account", async (c) => {
+  routes.add("GET", "/account", async (c) => {
     validate(emptySchema, query(c.req.url));
     return c.json(await router.accountStatus());
   });
 
-  app.get("/account/balance", async (c) => {
+  routes.add("GET", "/account/balance", async (c) => {
     validate(emptySchema, query(c.req.url));
     return c.json(await router.accountBalance());
   });
 
-  app.get("/account/positions", async (c) => {
+  routes.add("GET", "/account/positions", async (c) => {
     const { symbol } = validate(positionsSchema, query(c.req.url));
     return c.json(await router.accountPositions(symbol));
   });
 
-  app.get("/health", (c) => {
-    const connected = router.connected;
-    const halted = router.halted;
-    const health = {
-      status: !connected ? "disconnected" : halted !== undefined ? "halted" : "ok",
-      mode: options.mode,
-      endpoint: options.endpoint,
-      connected,
-      auth: router.auth,
-      uptimeS: Math.floor((now() - startedAt) / 1000),
-      halted: halted !== undefined,
-      haltReason: halted ?? null,
-      inFlight: router.inFlight,
-      clockOffsetMs: router.clockOffsetMs,
-      orders: orderCounts(options.tracker),
-      rateLimits: router.rateLimits,
-    };
-    return c.json(health, connected ? 200 : 503);
+  const hub = account === undefined ? undefined : new EventHub(account.events, options.events ?? {}, {
+    now,
+    notice: (msg, fields) => notice("warn", msg, fields),
   });
-
-  app.get("/metrics", (c) => {
-    const text = prometheusText({
-      metrics: router.metrics,
-      rateLimits: router.rateLimits,
-      connected: router.connected,
-      halted: router.halted !== undefined,
-      inFlight: router.inFlight,
-      clockOffsetMs: router.clockOffsetMs,
-      uptimeS: Math.floor((now() - startedAt) / 1000),
-      orders: orderCounts(options.tracker),
-    });
-    return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+  if (hub !== undefined) options.signal?.addEventListener("abort", () => hub.close(), { once: true });
+  addStatusRoutes(routes, {
+    router,
+    mode: options.mode,
+    endpoint: options.endpoint,
+    tracker,
+    account,
+    hub,
+    userStream: options.userStream,
+    uptimeS: () => Math.floor((now() - startedAt) / 1000),
   });
+  if (account !== undefined && hub !== undefined) addLiveRoutes(routes, { account, hub });
+  if (options.simulator !== undefined) addSimulatorRoutes(routes, options.simulator, (r) => body(r));
 
-  app.post("/halt", async (c) => {
+  routes.add("POST", "/halt", async (c) => {
     const { reason } = validate(haltSchema, await body(c.req.raw, true));
     const why = reason ?? "halted via control plane";
     // The same kill switch as the library's: no new orders + cancel every order known to be open. The router
@@ -230,36 +253,13 @@ export function createControlApp(options: ControlAppOptions): Hono {
     return c.json(report);
   });
 
-  app.post("/resume", async (c) => {
+  routes.add("POST", "/resume", async (c) => {
     validate(emptySchema, await body(c.req.raw, true));
-    const was = router.halted;
-    router.resume();
-    if (was !== undefined) notice("info", "orders resumed", { was });
+    router.resume(); // the router reports it (one "orders resumed" log line via its onEvent)
     return c.json({ halted: false });
   });
 
   return app;
-}
-
-/** Counts of tracked orders for /health and /metrics. */
-function orderCounts(tracker: OrderTracker | undefined) {
-  return {
-    open: tracker?.count("open") ?? 0,
-    pending: tracker?.count("pending") ?? 0,
-    unknown: tracker?.count("unknown") ?? 0,
-    reconciled: tracker?.resolvedTotal ?? 0,
-  };
-}
-
-/** The query string as an object; a repeated parameter is refused rather than silently picking one. */
-function query(url: string): Record<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of new URL(url).searchParams) {
-    if (out.has(k)) throw invalid(`${k}: given more than once`);
-    out.set(k, v);
-  }
-  // fromEntries defines own properties, so a "__proto__" parameter is just an unknown field.
-  return Object.fromEntries(out);
 }
 
 function describe(error: unknown): string {

@@ -19,6 +19,7 @@ const tooLarge = (limit: number) =>
  *
  * @example
  * ```ts
+ * declare const request: Request;
  * const body = await readJsonObject(request, { maxBytes: 16384 });
  * ```
  */
@@ -92,4 +93,28 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array> 
     at += c.byteLength;
   }
   return out;
+}
+
+/**
+ * The query string as an object. A repeated parameter is refused rather than silently picking one.
+ *
+ * @example
+ * ```ts
+ * readQuery("http://127.0.0.1:7777/fills?symbol=BTCUSDT&limit=10"); // { symbol: "BTCUSDT", limit: "10" }
+ * ```
+ */
+export function readQuery(url: string): Record<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of new URL(url).searchParams) {
+    if (out.has(k)) {
+      throw new ControlError({
+        status: 400,
+        code: LOCAL_CODES.INVALID_REQUEST,
+        msg: `${k}: given more than once`,
+      });
+    }
+    out.set(k, v);
+  }
+  // fromEntries defines own properties, so a "__proto__" parameter is just an unknown field.
+  return Object.fromEntries(out);
 }

@@ -22,6 +22,7 @@
  * | 429 | -13 | the local rate-limit guard refused (nothing was sent) |
  * | 504/503 | -14 | a read-only request got no answer (timeout 504 / disconnect 503); safe to retry |
  * | 504 | -15 | an order request's outcome is unknown: look up `clientOrderId` before acting |
+ * | 503 | -16 | too many `/events` subscribers (the limit is configurable; default 64) |
  * | 500 | -99 | bug in the gateway |
  *
  * @module
@@ -29,7 +30,14 @@
 
 import { ExchangeError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../errors.ts";
 
-/** The control plane's own error codes (see the module table). */
+/**
+ * The control plane's own error codes (see the module table).
+ *
+ * @example
+ * ```ts
+ * const busy = new ControlError({ status: 503, code: LOCAL_CODES.TOO_MANY_SUBSCRIBERS, msg: "too many" });
+ * ```
+ */
 export const LOCAL_CODES = Object.freeze(
   {
     INVALID_REQUEST: -1,
@@ -46,6 +54,7 @@ export const LOCAL_CODES = Object.freeze(
     RATE_LIMITED: -13,
     NO_ANSWER: -14,
     UNKNOWN_ORDER_STATE: -15,
+    TOO_MANY_SUBSCRIBERS: -16,
     INTERNAL: -99,
   } as const,
 );
@@ -96,6 +105,7 @@ export function invalid(msg: string): ControlError {
  *
  * @example
  * ```ts
+ * import { NotSentError } from "../errors.ts";
  * const { status, body } = toHttpError(new NotSentError("halted", "by operator")); // 503, code -10
  * ```
  */

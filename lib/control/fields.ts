@@ -82,6 +82,7 @@ export function numberToDecimal(n: number): string | undefined {
  *
  * @example
  * ```ts
+ * import { z } from "zod";
  * z.strictObject({ price: decimal() }).parse({ price: 50000 }); // { price: "50000" }
  * ```
  */

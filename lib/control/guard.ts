@@ -33,7 +33,8 @@ export interface GuardOptions {
  * @example
  * ```ts
  * const guard = new RequestGuard({ port: () => 7777, token: "0123456789abcdef" });
- * guard.check(request); // throws on a foreign Host, an Origin header or a wrong token
+ * declare const request: Request;
+ * guard.check(request, "/orders"); // throws on a foreign Host, an Origin header or a wrong token
  * ```
  */
 export class RequestGuard {

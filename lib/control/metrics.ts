@@ -24,6 +24,32 @@ export interface MetricsSnapshot {
   readonly uptimeS: number;
   /** Tracked orders by state, and unknown outcomes resolved by reconciliation. */
   readonly orders?: { open: number; pending: number; unknown: number; reconciled: number };
+  /** The live account: events by type, fills, gap reconciliations and `/events` readers. */
+  readonly account?: LiveMetrics;
+  /** The user data stream's counters; undefined when there is none (reported as down). */
+  readonly userStream?: { up: boolean; reconnects: number; listenKeyRenewals: number } | undefined;
+}
+
+/**
+ * The live account's counters for `/metrics`.
+ *
+ * @example
+ * ```ts
+ * const live: LiveMetrics = { events: { order: 3, fill: 1 }, fills: 1, gapReconciliations: 0,
+ *   subscribers: 1, subscribersDropped: 0 };
+ * ```
+ */
+export interface LiveMetrics {
+  /** Account events logged, by type. */
+  readonly events: Readonly<Record<string, number>>;
+  /** Fills recorded since start. */
+  readonly fills: number;
+  /** Gap reconciliation passes (after a user stream or ws-fapi reconnect). */
+  readonly gapReconciliations: number;
+  /** `/events` readers connected now. */
+  readonly subscribers: number;
+  /** `/events` readers dropped for not keeping up. */
+  readonly subscribersDropped: number;
 }
 
 /** Methods always listed, so dashboards see zeros instead of missing series. */
@@ -43,8 +69,13 @@ const INTERVAL_UNIT: Readonly<Record<string, string>> = { SECOND: "s", MINUTE: "
  *
  * @example
  * ```ts
- * const text = prometheusText({ metrics: router.metrics, rateLimits: router.rateLimits, connected: true,
- *   halted: false, inFlight: 0, clockOffsetMs: 0, uptimeS: 1 });
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * const text = prometheusText({
+ *   metrics: router.metrics, rateLimits: router.rateLimits, connected: router.connected,
+ *   halted: router.halted !== undefined, inFlight: router.inFlight, clockOffsetMs: router.clockOffsetMs,
+ *   uptimeS: 1,
+ * });
  * ```
  */
 export function prometheusText(s: MetricsSnapshot): string {
@@ -134,7 +165,46 @@ export function prometheusText(s: MetricsSnapshot): string {
       s.orders.reconciled,
     );
   }
+  if (s.account !== undefined || s.userStream !== undefined) liveMetrics(s, out, family, counter, gauge);
   return out.join("\n") + "\n";
+}
+
+type Emit = (name: string, help: string, value: number) => void;
+
+function liveMetrics(
+  s: MetricsSnapshot,
+  out: string[],
+  family: (name: string, type: string, help: string) => void,
+  counter: Emit,
+  gauge: Emit,
+): void {
+  const a = s.account;
+  if (a !== undefined) {
+    family(
+      "lightning_account_events_total",
+      "counter",
+      "Account events logged (the /events stream), by type.",
+    );
+    for (const [type, n] of Object.entries(a.events)) {
+      out.push(`lightning_account_events_total{type="${type}"} ${n}`);
+    }
+    counter("lightning_fills_total", "Fills recorded from the user data stream.", a.fills);
+    counter(
+      "lightning_gap_reconciliations_total",
+      "Reconciliation passes after a user stream or ws-fapi gap.",
+      a.gapReconciliations,
+    );
+    gauge("lightning_event_subscribers", "Readers connected to /events.", a.subscribers);
+    counter(
+      "lightning_event_subscribers_dropped_total",
+      "Readers of /events dropped for not keeping up.",
+      a.subscribersDropped,
+    );
+  }
+  const u = s.userStream;
+  gauge("lightning_user_stream_up", "1 when the user data stream is connected.", u?.up ? 1 : 0);
+  counter("lightning_user_stream_reconnects_total", "User data stream reconnects.", u?.reconnects ?? 0);
+  counter("lightning_listen_key_renewals_total", "New listenKeys after expiry.", u?.listenKeyRenewals ?? 0);
 }
 
 function limitLabels(l: RateLimit): string {

@@ -21,6 +21,8 @@ import type {
 } from "../types.ts";
 import { compact, type Ctx, fail } from "./validation.ts";
 import { clientId, decimal, flag, oneOf, positiveInteger, symbol, text } from "./fields.ts";
+
+export { trackedOrdersSchema } from "./schemas_live.ts";
 import {
   ALGO_TIME_IN_FORCE,
   CONDITIONAL_TYPES,
@@ -52,6 +54,9 @@ const ALGO_ONLY = [
  *
  * @example
  * ```ts
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * declare const body: Record<string, unknown>;
  * const req: PlaceRequest = placeSchema.parse(body);
  * if (req.kind === "algo") await router.placeAlgoOrder(req.params);
  * ```
@@ -213,19 +218,6 @@ export const orderRefSchema = z.strictObject(orderRefShape).transform((r, ctx): 
   needsOrderRef(r, ctx);
   return compact<OrderRef>(r);
 });
-
-/**
- * `GET /orders` without an id: list the router's tracked orders, optionally one symbol or one state.
- *
- * @example
- * ```ts
- * trackedOrdersSchema.parse({ state: "unknown" }); // { state: "unknown" }
- * ```
- */
-export const trackedOrdersSchema = z.strictObject({
-  symbol: symbol().optional(),
-  state: z.enum(["open", "pending", "unknown"]).optional(),
-}).transform((q) => compact<{ symbol?: string; state?: "open" | "pending" | "unknown" }>(q));
 
 /**
  * `DELETE /orders` query: an order (symbol + orderId/origClientOrderId) or an algo order (algoId/clientAlgoId).

@@ -39,6 +39,8 @@ export type ServeFunction = (options: ServeOptions) => Promise<ControlServer>;
  *
  * @example
  * ```ts
+ * import type { Hono } from "hono";
+ * declare const app: Hono;
  * const server = await serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
  * console.log(server.url);
  * await server.close();

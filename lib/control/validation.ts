@@ -38,6 +38,7 @@ export type Ctx = { issues: z.core.$ZodRawIssue[] };
  *
  * @example
  * ```ts
+ * import { z } from "zod";
  * z.strictObject({ a: z.string() }).transform((v, ctx) => { if (v.a === "") fail(ctx, "a", "required"); return v; });
  * ```
  */
@@ -50,6 +51,7 @@ export function fail(ctx: Ctx, path: string, message: string): void {
  *
  * @example
  * ```ts
+ * import { orderRefSchema } from "./schemas.ts";
  * const ref = validate(orderRefSchema, { symbol: "BTCUSDT" }); // throws "orderId: orderId or origClientOrderId is required"
  * ```
  */

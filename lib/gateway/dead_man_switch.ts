@@ -39,7 +39,15 @@ export interface DeadManSwitchOptions {
  *
  * @example
  * ```ts
- * const dms = new DeadManSwitch({ restUrl, apiKey, sign, countdownMs: 60_000, symbols: () => tracker.symbols(), now: Date.now });
+ * import { createHmacSigner } from "../signing/hmac_signer.ts";
+ * import type { OrderTracker } from "../orders/order_tracker.ts";
+ * import type { Router } from "../router/router.ts";
+ * declare const tracker: OrderTracker;
+ * declare const router: Router;
+ * const signer = createHmacSigner("secret");
+ * const dms = new DeadManSwitch({ restUrl: "https://fapi.binance.com", apiKey: "key",
+ *   sign: (query) => signer.hex(query), countdownMs: 60_000, symbols: () => tracker.symbols(),
+ *   now: () => Date.now() + router.clockOffsetMs });
  * dms.start();
  * ```
  */

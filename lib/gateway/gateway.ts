@@ -11,7 +11,10 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DataDirError } from "../errors.ts";
 import { journalObserver, OrderJournal } from "../journal/mod.ts";
-import { OrderTracker } from "../orders/order_tracker.ts";
+import { AccountState } from "../account/account_state.ts";
+import { GapReconciler } from "../account/gap_reconciler.ts";
+import type { OrderTracker } from "../orders/order_tracker.ts";
+import { UserStream } from "../stream/user_stream.ts";
 import { Reconciler } from "../orders/reconciler.ts";
 import { combineObservers, type OrderObserver } from "../pipeline/order_observer.ts";
 import { restQuerySigner } from "../router/_credentials.ts";
@@ -19,6 +22,7 @@ import { type HaltReport, Router, type RouterOptions } from "../router/router.ts
 import { lockDataDir } from "./data_dir_lock.ts";
 import { DeadManSwitch } from "./dead_man_switch.ts";
 import { DisposalStack } from "./_disposal_stack.ts";
+import { unrefTimer } from "../_timers.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
 
 export type { GatewayEvent } from "./gateway_events.ts";
@@ -39,6 +43,11 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
   dataDir: string;
   /** Discard the journal at open: for an exchange that starts empty every run (the simulator). */
   discardJournal?: boolean;
+  /**
+   * User data stream host base (e.g. `wss://fstream.binance.com`): the live view of orders, fills and
+   * positions. Without it the account knows only what this router's own requests tell it.
+   */
+  streamUrl?: string;
   /** REST base URL, for the dead-man's switch (e.g. https://fapi.binance.com). */
   restUrl?: string;
   /** Countdown of the exchange-side cancel-all, kept armed while orders are open. Off when unset. */
@@ -69,8 +78,10 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
 export class Gateway {
   /** The order API (its `halt` is the gateway's kill switch too). */
   readonly router: Router;
-  /** Every order this router placed that is not known to be finished. */
-  readonly tracker: OrderTracker;
+  /** The live account: orders, fills, positions, balances, and the event log of every change. */
+  readonly account: AccountState;
+  /** The user data stream client, when a `streamUrl` was given. */
+  readonly userStream: UserStream | undefined;
   /** Orders the journal restored from an earlier run (reconciled before new orders flow). */
   readonly restored: number;
   /** The dead-man's switch countdown in ms, or undefined when it is off. */
@@ -82,13 +93,14 @@ export class Gateway {
   #closing: Promise<void> | undefined;
 
   private constructor(
-    parts: { router: Router; tracker: OrderTracker; restored: number; deadManMs: number | undefined },
+    parts: GatewayParts,
     reconciled: Promise<number>,
     requestTimeoutMs: number,
     stack: DisposalStack,
   ) {
     this.router = parts.router;
-    this.tracker = parts.tracker;
+    this.account = parts.account;
+    this.userStream = parts.userStream;
     this.restored = parts.restored;
     this.deadManMs = parts.deadManMs;
     this.reconciled = reconciled;
@@ -121,7 +133,8 @@ export class Gateway {
     emit: (event: GatewayEvent) => void,
     stack: DisposalStack,
   ): Promise<Gateway> {
-    const tracker = new OrderTracker();
+    const account = new AccountState();
+    const tracker = account.orders;
     const journal = openJournal(options, stack, emit);
     const restored = journal.recovery.unresolved;
     for (const i of restored) tracker.restore(i.cid, i.method, i.params, i.ts);
@@ -130,8 +143,19 @@ export class Gateway {
     const observer: OrderObserver = options.observer === undefined
       ? own
       : combineObservers(own, options.observer);
-    const router = await Router.connect({ ...options, observer, onEvent: emit });
+    // Router events also become account events; a ws-fapi reconnect is a gap like a stream reconnect.
+    const late: { gaps?: GapReconciler } = {};
+    const onEvent = (event: GatewayEvent) => {
+      recordAccountEvent(account, event);
+      if (event.type === "connected" && event.generation > 1) {
+        void late.gaps?.reconcile("ws-fapi reconnected");
+      }
+      emit(event);
+    };
+    const router = await Router.connect({ ...options, observer, onEvent });
     stack.defer(() => router.close());
+    const userStream = startUserStream(options, router, account, onEvent, late, stack);
+    if (userStream !== undefined) stack.defer(() => userStream.close());
 
     // Unknown outcomes (timeouts, drops) are resolved against the exchange in the background, never resent.
     const reconciler = new Reconciler({
@@ -161,8 +185,13 @@ export class Gateway {
       stack.defer(() => deadMan.stop());
     }
     const armed = restUrl !== undefined && deadManMs !== undefined ? deadManMs : undefined;
-    const parts = { router, tracker, restored: restored.length, deadManMs: armed };
+    const parts = { router, account, userStream, restored: restored.length, deadManMs: armed };
     return new Gateway(parts, reconciled, options.requestTimeoutMs ?? 5000, stack);
+  }
+
+  /** The account's orders (placed here or seen on the stream), as tracked. */
+  get tracker(): OrderTracker {
+    return this.account.orders;
   }
 
   /** The kill switch, as `POST /halt`: stop new orders, cancel every open order; see `Router.halt`. */
@@ -193,6 +222,73 @@ export class Gateway {
     const deadline = Date.now() + this.#requestTimeoutMs + 1000;
     while (this.router.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await this.#stack.dispose();
+  }
+}
+
+interface GatewayParts {
+  router: Router;
+  account: AccountState;
+  userStream: UserStream | undefined;
+  restored: number;
+  deadManMs: number | undefined;
+}
+
+/** Connects the user data stream (in the background) and the gap reconciliation behind it. */
+function startUserStream(
+  options: GatewayOptions,
+  router: Router,
+  account: AccountState,
+  onEvent: (event: GatewayEvent) => void,
+  late: { gaps?: GapReconciler },
+  stack: DisposalStack,
+): UserStream | undefined {
+  const gaps = new GapReconciler({
+    router,
+    account,
+    onPass: (pass) => onEvent({ type: "gap-reconciled", ...pass }),
+  });
+  late.gaps = gaps;
+  if (options.streamUrl === undefined) {
+    // No stream tells how an acked-NEW MARKET/IOC/FOK order ended: ask, so none stays "open" forever.
+    const sweep = unrefTimer(setInterval(() => void gaps.settleImmediate(), 2000));
+    stack.defer(() => clearInterval(sweep));
+    return undefined;
+  }
+  const stream = new UserStream({
+    streamUrl: options.streamUrl,
+    keys: router,
+    onEvent: (event) => account.apply(event),
+    onGap: (reason) => void gaps.reconcile(reason),
+    onNotice: onEvent,
+  });
+  stream.start();
+  return stream;
+}
+
+/** The account's event log records connection changes and halts besides order and account changes. */
+function recordAccountEvent(account: AccountState, event: GatewayEvent): void {
+  switch (event.type) {
+    case "halted":
+      account.events.append("halt", { reason: event.reason, reasons: event.reasons });
+      return;
+    case "resumed":
+      account.events.append("resume", { removed: event.removed, reasons: event.reasons });
+      return;
+    case "connected":
+    case "disconnected":
+    case "reconnecting":
+    case "rotated":
+      account.events.append("connection", { link: "ws-fapi", ...event });
+      return;
+    case "stream-up":
+    case "stream-down":
+    case "listen-key-renewed":
+    case "listen-key-ping-failed":
+    case "gap-reconciled":
+      account.events.append("connection", { link: "user-stream", ...event });
+      return;
+    default:
+      return;
   }
 }
 

@@ -6,6 +6,7 @@
  */
 
 import type { RouterEvent } from "../router/router_options.ts";
+import type { UserStreamNotice } from "../stream/user_stream.ts";
 
 /**
  * A router event, or one of the gateway's own.
@@ -17,6 +18,10 @@ import type { RouterEvent } from "../router/router_options.ts";
  */
 export type GatewayEvent =
   | RouterEvent
+  /** The user data stream's connection and listenKey. */
+  | UserStreamNotice
+  /** A gap reconciliation pass ended (after a stream or ws-fapi reconnect, or a failed listenKey ping). */
+  | { type: "gap-reconciled"; reason: string; orders: number; error?: string }
   /** Unreadable journal records were skipped at start. */
   | { type: "journal-corrupt"; count: number; first: string }
   /** Orders from the journal are being reconciled; new orders are held meanwhile. */

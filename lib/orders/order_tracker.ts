@@ -1,81 +1,77 @@
 /**
- * The router's own view of the orders it placed: which are open, which are in flight, and which have an
- * unknown outcome and must be reconciled. Fed by the pipeline's journal hooks (intent → ack / reject /
- * unknown) and by reconciliation; read by `GET /orders`, `/health`, halt (cancel everything open) and the
- * dead-man's switch (symbols with open orders).
+ * The router's view of the account's orders, event-sourced: its own requests (intent → ack / reject /
+ * unknown, as a pipeline observer), the user data stream's order events, and reconciliation answers all
+ * become changes to one record per client order id. Read by `GET /orders`, `/health`, halt (cancel what is
+ * open) and the dead-man's switch (symbols with open orders).
+ *
+ * Precedence: every change carries the exchange time it describes (an event's `T`, an answer's
+ * `updateTime`). A change older than what the order already reflects is ignored, and so is one that would
+ * lower the filled quantity, so a stale snapshot never undoes a newer event and a replayed event changes
+ * nothing. Finished orders leave the open list but stay queryable (the newest `finishedCapacity`).
  *
  * @module
  */
 
-import type { Params } from "../types.ts";
+import type { OrderUpdate } from "../account/user_events.ts";
 import type { OpenOrderRef, OrderObserver } from "../pipeline/order_observer.ts";
+import type { Params } from "../types.ts";
+import { fromParams, newOrder, type TrackedOrder, type TrackedState } from "./tracked_order.ts";
+import { FINAL_STATUSES } from "../vocabulary.ts";
 
-/** Where an order stands as far as the router knows. */
-export type TrackedState = "pending" | "open" | "unknown";
+export { finishesAtOnce } from "./tracked_order.ts";
+export type { TrackedOrder, TrackedState } from "./tracked_order.ts";
 
-/**
- * One order placed through this router that is not known to be finished.
- *
- * @example
- * ```ts
- * for (const o of tracker.list()) console.log(o.clientOrderId, o.state, o.status);
- * ```
- */
-export interface TrackedOrder {
-  /** Client order id (or client algo id). */
-  clientOrderId: string;
-  /** Trading pair, e.g. BTCUSDT. */
-  symbol: string;
-  /** BUY or SELL. */
-  side: string;
-  /** Order type, e.g. LIMIT or STOP_MARKET. */
-  type: string;
-  /** Order quantity (as sent, then as the exchange echoed it). */
-  quantity: string;
-  /** Limit price (trigger price for algo orders without one); "" when none. */
-  price: string;
-  /** Exchange order id once known (for algo orders, the algoId). */
-  orderId: number | undefined;
-  /** Exchange status (NEW, PARTIALLY_FILLED…), or PENDING / UNKNOWN. */
-  status: string;
-  /** pending (sent, no answer yet), open, or unknown (must be reconciled). */
-  state: TrackedState;
-  /** A conditional order (algoOrder.place): not visible to order.status. */
-  algo: boolean;
-  /** Local ms when the intent was recorded (reconciliation waits past it + recvWindow before NOT_FOUND). */
-  intentAt: number;
-  /** Local ms of the last change. */
-  updatedAt: number;
+/** Options for {@linkcode OrderTracker}. */
+export interface OrderTrackerOptions {
+  /** Called with a snapshot after every change of an order's state (never throws into the tracker). */
+  onChange?: (order: Readonly<TrackedOrder>) => void;
+  /** Finished orders kept for look-up. Default 10,000. */
+  finishedCapacity?: number;
 }
 
-const FINAL = new Set(["FILLED", "CANCELED", "EXPIRED", "EXPIRED_IN_MATCH", "REJECTED", "FINISHED"]);
-
 /**
- * Tracks open and unknown orders by client order id.
+ * Tracks the account's orders by client order id.
  *
  * @example
  * ```ts
+ * import { Router } from "../router/router.ts";
+ * declare const url: string;
  * const tracker = new OrderTracker();
- * const router = await Router.connect({ ...options, journal: tracker });
+ * const router = await Router.connect({ url, apiKey: "key", secretKey: "secret", observer: tracker });
  * tracker.list("unknown"); // orders to reconcile
  * ```
  */
 export class OrderTracker implements OrderObserver {
-  readonly #orders = new Map<string, TrackedOrder>();
+  readonly #live = new Map<string, TrackedOrder>();
+  readonly #finished = new Map<string, TrackedOrder>();
   readonly #byOrderId = new Map<string, string>();
+  readonly #onChange: ((order: Readonly<TrackedOrder>) => void) | undefined;
+  readonly #finishedCapacity: number;
   #resolvedTotal = 0;
+
+  constructor(options: OrderTrackerOptions = {}) {
+    this.#onChange = options.onChange;
+    this.#finishedCapacity = options.finishedCapacity ?? 10_000;
+  }
 
   /** Orders that are not finished, optionally of one state. */
   list(state?: TrackedState): TrackedOrder[] {
     const out: TrackedOrder[] = [];
-    for (const o of this.#orders.values()) if (state === undefined || o.state === state) out.push(o);
+    if (state === "finished") return [...this.#finished.values()];
+    for (const o of this.#live.values()) if (state === undefined || o.state === state) out.push(o);
     return out;
+  }
+
+  /** Every order kept: the unfinished ones, then the finished ones, oldest first. */
+  listAll(): TrackedOrder[] {
+    return [...this.#live.values(), ...this.#finished.values()];
   }
 
   /** Count of orders in `state`. */
   count(state: TrackedState): number {
+    if (state === "finished") return this.#finished.size;
     let n = 0;
-    for (const o of this.#orders.values()) if (o.state === state) n++;
+    for (const o of this.#live.values()) if (o.state === state) n++;
     return n;
   }
 
@@ -84,14 +80,21 @@ export class OrderTracker implements OrderObserver {
     return this.#resolvedTotal;
   }
 
-  /** The tracked order with this client id. */
+  /** The order with this client id (unfinished, or finished and still kept). */
   get(clientOrderId: string): TrackedOrder | undefined {
-    return this.#orders.get(clientOrderId);
+    return this.#live.get(clientOrderId) ?? this.#finished.get(clientOrderId);
   }
 
-  /** Symbols with at least one open, pending or unknown order. */
+  /** Symbols with at least one open, pending or unknown order of this router. */
   symbols(): string[] {
-    return [...new Set([...this.#orders.values()].map((o) => o.symbol))];
+    const out = new Set<string>();
+    for (const o of this.#live.values()) if (!o.external) out.add(o.symbol);
+    return [...out];
+  }
+
+  /** OrderObserver: the orders a halt cancels: this router's, not finished. */
+  openOrders(): OpenOrderRef[] {
+    return this.list().filter((o) => !o.external);
   }
 
   /** OrderObserver: maps a cancel/modify by orderId to the client id, so its outcome is tracked. */
@@ -103,40 +106,66 @@ export class OrderTracker implements OrderObserver {
   restore(clientOrderId: string, method: string, params: Params, intentAt: number): void {
     const o = fromParams(clientOrderId, method, params, intentAt);
     // Algo orders cannot be queried over ws-fapi: listed as open but unverified rather than blocking on them.
-    this.#orders.set(clientOrderId, {
-      ...o,
-      status: o.algo ? "UNVERIFIED" : "UNKNOWN",
-      state: o.algo ? "open" : "unknown",
-    });
+    o.status = o.algo ? "UNVERIFIED" : "UNKNOWN";
+    o.state = o.algo ? "open" : "unknown";
+    this.#live.set(clientOrderId, o);
   }
 
-  /** Applies the exchange's answer about an order (from an ack or reconciliation). */
+  /**
+   * Applies the exchange's answer about an order (an ack, a cancel, an `order.status`, reconciliation).
+   * Ignored when older than what the order already reflects.
+   */
   apply(result: unknown, fallbackClientOrderId = ""): void {
     if (typeof result !== "object" || result === null) return;
     const r = result as Record<string, unknown>;
     const cid = String(r.clientOrderId ?? r.clientAlgoId ?? fallbackClientOrderId);
-    const o = this.#orders.get(cid);
+    const o = this.get(cid);
     if (o === undefined) return;
-    const status = String(r.status ?? r.algoStatus ?? o.status);
-    const wasUnknown = o.state === "unknown";
+    const time = typeof r.updateTime === "number" ? r.updateTime : 0;
+    const executed = typeof r.executedQty === "string" ? r.executedQty : undefined;
+    if (time > 0 && time < o.updateTime) return; // a stale snapshot never undoes a newer event
+    if (executed !== undefined && Number(executed) < Number(o.executedQty)) return;
     const id = r.orderId ?? r.algoId;
-    if (typeof id === "number" && o.orderId === undefined) {
-      o.orderId = id;
-      this.#byOrderId.set(o.symbol + ":" + id, cid);
-    }
+    if (typeof id === "number") this.#index(o, id);
     if (typeof r.price === "string") o.price = r.price;
     if (typeof r.origQty === "string") o.quantity = r.origQty;
-    o.status = status;
-    o.updatedAt = Date.now();
-    if (wasUnknown) this.#resolvedTotal++;
-    if (FINAL.has(status)) this.#forget(cid);
-    else o.state = "open";
+    if (executed !== undefined) o.executedQty = executed;
+    if (typeof r.avgPrice === "string") o.avgPrice = r.avgPrice;
+    if (time > 0) o.updateTime = time;
+    this.#setStatus(o, String(r.status ?? r.algoStatus ?? o.status), true);
+  }
+
+  /** Applies an `ORDER_TRADE_UPDATE`; an order this router did not place is tracked as external. */
+  applyUpdate(u: OrderUpdate): TrackedOrder | undefined {
+    let o = this.get(u.clientOrderId);
+    if (o === undefined) {
+      o = newOrder(u.clientOrderId, u.symbol, u.side, u.orderType, u.quantity, u.price, false, 0);
+      o.external = true;
+      this.#live.set(o.clientOrderId, o);
+    }
+    if (u.time < o.updateTime) return undefined; // older than what this order reflects
+    const sameTime = u.time === o.updateTime;
+    if (Number(u.executedQty) < Number(o.executedQty)) return undefined;
+    if (sameTime && u.status === o.status && u.executedQty === o.executedQty && u.price === o.price) {
+      return undefined; // the same event again
+    }
+    this.#index(o, u.orderId);
+    o.quantity = u.quantity;
+    if (u.price !== "" && u.price !== "0") o.price = u.price;
+    o.executedQty = u.executedQty;
+    if (u.avgPrice !== "") o.avgPrice = u.avgPrice;
+    o.updateTime = u.time;
+    this.#setStatus(o, u.status, false);
+    return o;
   }
 
   /** Reconciliation found no such order (it never reached the exchange): forget it. */
   notFound(clientOrderId: string): void {
-    if (this.#orders.get(clientOrderId)?.state === "unknown") this.#resolvedTotal++;
-    this.#forget(clientOrderId);
+    const o = this.#live.get(clientOrderId);
+    if (o === undefined) return;
+    if (o.state === "unknown") this.#resolvedTotal++;
+    o.status = "NOT_FOUND";
+    this.#finish(o);
   }
 
   // ---- OrderObserver ------------------------------------------------------------------------------------
@@ -144,8 +173,9 @@ export class OrderTracker implements OrderObserver {
   intent(cid: string, method: string, params: Params, _cidKey: string): void {
     if (method !== "order.place" && method !== "algoOrder.place") return;
     // A duplicate client id is the exchange's to reject (-4116); it must not overwrite the live order.
-    if (this.#orders.has(cid)) return;
-    this.#orders.set(cid, fromParams(cid, method, params, Date.now()));
+    if (this.#live.has(cid)) return;
+    this.#finished.delete(cid); // a client id may be reused once its order is finished
+    this.#live.set(cid, fromParams(cid, method, params, Date.now()));
   }
 
   ack(cid: string, result: unknown, method: string): void {
@@ -154,51 +184,71 @@ export class OrderTracker implements OrderObserver {
     else this.apply(result, cid);
   }
 
-  openOrders(): OpenOrderRef[] {
-    return this.list();
-  }
-
   rejected(cid: string, code: number, _msg: string): void {
-    const o = this.#orders.get(cid);
+    const o = this.#live.get(cid);
     if (o === undefined) return;
     // A rejected place never existed; a rejected cancel of an order the exchange no longer knows (-2011)
     // means it is finished.
-    if (o.state === "pending" || code === -2011 || code === -2013) this.#forget(cid);
+    if (o.state === "pending" || code === -2011 || code === -2013) {
+      o.status = o.state === "pending" ? "REJECTED" : "NOT_FOUND";
+      this.#finish(o);
+    }
   }
 
   unknown(cid: string, _reason: string): void {
-    const o = this.#orders.get(cid);
+    const o = this.#live.get(cid);
     if (o === undefined) return;
     o.state = "unknown";
     o.status = "UNKNOWN";
     o.updatedAt = Date.now();
+    this.#changed(o);
   }
 
   notSent(cid: string): void {
-    if (this.#orders.get(cid)?.state === "pending") this.#forget(cid);
+    const o = this.#live.get(cid);
+    if (o?.state === "pending") {
+      this.#live.delete(cid); // it never existed anywhere: no record to keep
+      this.#changed({ ...o, status: "NOT_SENT", state: "finished" });
+    }
   }
 
-  #forget(cid: string): void {
-    const o = this.#orders.get(cid);
-    if (o === undefined) return;
-    this.#orders.delete(cid);
-    if (o.orderId !== undefined) this.#byOrderId.delete(o.symbol + ":" + o.orderId);
-  }
-}
+  // ---- helpers -----------------------------------------------------------------------------------------
 
-function fromParams(cid: string, method: string, params: Params, intentAt: number): TrackedOrder {
-  return {
-    clientOrderId: cid,
-    symbol: String(params.symbol ?? ""),
-    side: String(params.side ?? ""),
-    type: String(params.type ?? ""),
-    quantity: String(params.quantity ?? ""),
-    price: String(params.price ?? params.triggerPrice ?? ""),
-    orderId: undefined,
-    status: "PENDING",
-    state: "pending",
-    algo: method === "algoOrder.place",
-    intentAt,
-    updatedAt: intentAt,
-  };
+  #index(o: TrackedOrder, id: number): void {
+    if (o.orderId !== undefined) return;
+    o.orderId = id;
+    this.#byOrderId.set(o.symbol + ":" + id, o.clientOrderId);
+  }
+
+  #setStatus(o: TrackedOrder, status: string, fromAnswer: boolean): void {
+    if (fromAnswer && o.state === "unknown" && status !== "UNKNOWN") this.#resolvedTotal++;
+    o.status = status;
+    o.updatedAt = Date.now();
+    if (FINAL_STATUSES.has(status)) this.#finish(o);
+    else {
+      if (o.state !== "finished") o.state = "open";
+      this.#changed(o);
+    }
+  }
+
+  #finish(o: TrackedOrder): void {
+    o.state = "finished";
+    o.updatedAt = Date.now();
+    if (this.#live.delete(o.clientOrderId)) {
+      this.#finished.set(o.clientOrderId, o);
+      if (this.#finished.size > this.#finishedCapacity) {
+        const oldest = this.#finished.values().next().value!;
+        this.#finished.delete(oldest.clientOrderId);
+        if (oldest.orderId !== undefined) this.#byOrderId.delete(oldest.symbol + ":" + oldest.orderId);
+      }
+    }
+    this.#changed(o);
+  }
+
+  #changed(o: TrackedOrder): void {
+    if (this.#onChange === undefined) return;
+    try {
+      this.#onChange({ ...o });
+    } catch { /* an observer's bug must not break tracking */ }
+  }
 }

@@ -55,6 +55,10 @@ export interface ReconcilerOptions {
  *
  * @example
  * ```ts
+ * import type { Router } from "../router/router.ts";
+ * import type { OrderTracker } from "./order_tracker.ts";
+ * declare const router: Router;
+ * declare const tracker: OrderTracker;
  * const reconciler = new Reconciler({ router, tracker });
  * reconciler.start();
  * await reconciler.settle(30_000); // e.g. at startup, before accepting new orders

@@ -35,8 +35,12 @@ export const RTT_BUCKETS_US: readonly number[] = [
  *
  * @example
  * ```ts
+ * import type { Router } from "../router/router.ts";
+ * import { METHODS } from "../wire/methods.ts";
+ * declare const router: Router;
  * const m = router.metrics;
- * m.count("order.place", "ok"); // orders acknowledged so far
+ * const acked = m.byMethod[METHODS["order.place"]!.index * OUTCOMES.length + OUTCOMES.indexOf("ok")]; // orders acked so far
+ * const meanRttUs = m.rttSumUs / m.rttCount;
  * ```
  */
 export class PipelineMetrics {

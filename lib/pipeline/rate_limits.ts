@@ -25,6 +25,9 @@ export type RateVerdict = undefined | { limit: RateLimit; retryAtMs: number };
  *
  * @example
  * ```ts
+ * import type { ResponseFrame } from "../wire/frame_decoder.ts";
+ * declare const frame: ResponseFrame; // an answer, with the exchange's `rateLimits`
+ * declare const serverNow: number; // exchange time, ms
  * const limits = new RateLimitTracker();
  * limits.update(frame.rateLimits, serverNow);
  * if (limits.check(true, false, serverNow)) throw new Error("would exceed");

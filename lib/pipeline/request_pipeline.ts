@@ -58,9 +58,18 @@ const ALGO_CANCEL = METHODS["algoOrder.cancel"]!;
  *
  * @example
  * ```ts
- * const pipeline = new RequestPipeline({ encoder, clock, timeoutMs: 5000, capacity: 4096, rateLimitHeadroom: 0.05, notify: console.log });
+ * import type { Connection } from "../connection/connection.ts";
+ * import type { PlaceOrderParams } from "../types.ts";
+ * import type { FrameEncoder } from "../wire/frame_encoder.ts";
+ * import { METHODS } from "../wire/methods.ts";
+ * import { ServerClock } from "./server_clock.ts";
+ * declare const encoder: FrameEncoder;
+ * declare const connection: Connection;
+ * declare const order: PlaceOrderParams;
+ * const pipeline = new RequestPipeline({ encoder, clock: new ServerClock(), timeoutMs: 5000, capacity: 4096,
+ *   rateLimitHeadroom: 0.05, notify: console.log });
  * const ack = pipeline.send(connection, METHODS["order.place"]!, order, "newClientOrderId", "lr-1");
- * // connection.onmessage → pipeline.onFrame(text)
+ * // every frame the connection receives → pipeline.onFrame(text)
  * ```
  */
 export class RequestPipeline {

@@ -14,6 +14,7 @@
  * ```ts
  * const clock = new ServerClock();
  * const sent = Date.now();
+ * declare const result: { serverTime: number }; // a session.status answer, received just now
  * clock.observe(result.serverTime, sent, Date.now());
  * clock.now(); // ms on the exchange's clock
  * ```

@@ -15,7 +15,7 @@ import type { AlgoOrderRef, OrderRef } from "../types.ts";
  *
  * @example
  * ```ts
- * const report: HaltReport = { halted: true, reason: "news", canceled: ["lr-1"], failed: [] };
+ * const report: HaltReport = { halted: true, reason: "news", canceled: ["lr-1"], alreadyFinished: [], failed: [] };
  * ```
  */
 export interface HaltReport {
@@ -23,18 +23,25 @@ export interface HaltReport {
   halted: true;
   /** The reason this halt added. */
   reason: string;
-  /** Client ids cancelled (or found already gone: -2011/-2013). */
+  /** Client ids this halt cancelled. */
   canceled: string[];
+  /**
+   * Orders the exchange no longer held open when the cancel arrived (-2011/-2013), with the state an
+   * `order.status` then showed (FILLED, CANCELED, EXPIRED…; UNKNOWN for algo orders or when that failed).
+   */
+  alreadyFinished: { clientOrderId: string; status: string }[];
   /** Client ids whose cancel failed, with the error message: still tracked, cancel again or reconcile. */
   failed: { clientOrderId: string; error: string }[];
 }
 
-/** The cancels a halt needs. */
+/** The requests a halt needs. */
 export interface Canceller {
   /** `order.cancel`. */
   cancelOrder(ref: OrderRef): Promise<unknown>;
   /** `algoOrder.cancel`. */
   cancelAlgoOrder(ref: AlgoOrderRef): Promise<unknown>;
+  /** `order.status`: what became of an order that was no longer open. */
+  queryOrder(ref: OrderRef): Promise<{ status: string }>;
 }
 
 /**
@@ -42,7 +49,10 @@ export interface Canceller {
  *
  * @example
  * ```ts
- * const report = await cancelOpenOrders(router, "news", [{ clientOrderId: "lr-1", symbol: "BTCUSDT", algo: false }]);
+ * import type { Router } from "./router.ts";
+ * declare const router: Router;
+ * const open = [{ clientOrderId: "lr-1", symbol: "BTCUSDT", algo: false }];
+ * const report = await cancelOpenOrders(router, "news", open);
  * ```
  */
 export async function cancelOpenOrders(
@@ -50,17 +60,28 @@ export async function cancelOpenOrders(
   reason: string,
   open: readonly OpenOrderRef[],
 ): Promise<HaltReport> {
-  const report: HaltReport = { halted: true, reason, canceled: [], failed: [] };
+  const report: HaltReport = { halted: true, reason, canceled: [], alreadyFinished: [], failed: [] };
   await Promise.all(open.map(async (o) => {
+    const clientOrderId = o.clientOrderId;
     try {
-      if (o.algo) await canceller.cancelAlgoOrder({ clientAlgoId: o.clientOrderId });
-      else await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
-      report.canceled.push(o.clientOrderId);
+      if (o.algo) await canceller.cancelAlgoOrder({ clientAlgoId: clientOrderId });
+      else await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: clientOrderId });
+      report.canceled.push(clientOrderId);
     } catch (e) {
       if (e instanceof ExchangeError && (e.code === -2011 || e.code === -2013)) {
-        report.canceled.push(o.clientOrderId);
-      } else report.failed.push({ clientOrderId: o.clientOrderId, error: (e as Error).message });
+        report.alreadyFinished.push({ clientOrderId, status: await finalStatus(canceller, o) });
+      } else report.failed.push({ clientOrderId, error: (e as Error).message });
     }
   }));
   return report;
+}
+
+/** What an order the exchange no longer holds open ended as (the query also updates the observer). */
+async function finalStatus(canceller: Canceller, o: OpenOrderRef): Promise<string> {
+  if (o.algo) return "UNKNOWN"; // algo orders cannot be queried over ws-fapi
+  try {
+    return (await canceller.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId })).status;
+  } catch {
+    return "UNKNOWN";
+  }
 }

@@ -34,7 +34,12 @@ const LOGON: MethodSpec = respec(METHODS["session.logon"]!, "none", [
  *
  * @example
  * ```ts
- * const session = new RouterSession(options, await prepareCredentials(options), (reason) => gate.add(reason));
+ * import { METHODS } from "../wire/methods.ts";
+ * import { prepareCredentials } from "./_credentials.ts";
+ * import type { RouterOptions } from "./router_options.ts";
+ * declare const options: RouterOptions;
+ * const haltReasons = new Set<string>();
+ * const session = new RouterSession(options, await prepareCredentials(options), (reason) => haltReasons.add(reason));
  * await session.start();
  * await session.send(METHODS["order.status"]!, { symbol: "BTCUSDT", orderId: 1 }, "", "");
  * ```

@@ -119,9 +119,19 @@ export class Router {
     return this.#session.send(CANCEL, params, "", this.#cidOf(params)) as Promise<OrderResult>;
   }
 
-  /** `order.status` by orderId or origClientOrderId. */
+  /** `order.status` by orderId or origClientOrderId. The answer also updates the observer's view. */
   queryOrder(params: OrderRef): Promise<OrderResult> {
-    return this.#session.send(STATUS, params, "", params.origClientOrderId ?? "") as Promise<OrderResult>;
+    const cid = params.origClientOrderId ?? "";
+    const answer = this.#session.send(STATUS, params, "", cid) as Promise<OrderResult>;
+    const observer = this.#observer;
+    if (observer === undefined) return answer;
+    // A query can be the first to show that an acked-NEW MARKET/IOC order filled or expired.
+    return answer.then((result) => {
+      try {
+        observer.ack(cid, result, STATUS.name);
+      } catch { /* an observer's bug must not fail the query */ }
+      return result;
+    });
   }
 
   /** `algoOrder.place`: stop, take-profit and trailing orders (`algoType=CONDITIONAL`). */
@@ -219,16 +229,20 @@ export class Router {
    * (reconciling after a restart, an IP ban, shutting down). Removed again with `resume(reason)`.
    */
   holdNewOrders(reason: string): void {
-    if (this.#haltReasons.size === 0) this.#session.emit({ type: "halted", reason });
+    if (this.#haltReasons.has(reason)) return;
     this.#haltReasons.add(reason);
     this.#halted = [...this.#haltReasons].join("; ");
+    this.#session.emit({ type: "halted", reason, reasons: [...this.#haltReasons] });
   }
 
   /** Removes one halt reason, or every one when `reason` is omitted; orders flow once none is left. */
   resume(reason?: string): void {
+    if (this.#haltReasons.size === 0) return;
+    const removed = reason === undefined ? [...this.#haltReasons] : [reason];
     if (reason === undefined) this.#haltReasons.clear();
-    else this.#haltReasons.delete(reason);
+    else if (!this.#haltReasons.delete(reason)) return;
     this.#halted = this.#haltReasons.size === 0 ? undefined : [...this.#haltReasons].join("; ");
+    this.#session.emit({ type: "resumed", removed, reasons: [...this.#haltReasons] });
   }
 
   /** The halt reasons joined by "; ", or undefined when orders flow. */

@@ -13,7 +13,9 @@ import type { PipelineNotice } from "../pipeline/request_pipeline.ts";
  *
  * @example
  * ```ts
- * const options: RouterOptions = { url: "wss://ws-fapi.binance.com/ws-fapi/v1", apiKey, privateKeyPem, requestTimeoutMs: 5000 };
+ * const privateKeyPem = await Deno.readTextFile("./ed25519-private.pem");
+ * const options: RouterOptions = { url: "wss://ws-fapi.binance.com/ws-fapi/v1", apiKey: "key", privateKeyPem,
+ *   requestTimeoutMs: 5000 };
  * ```
  */
 export interface RouterOptions {
@@ -63,4 +65,7 @@ export type RouterEvent =
   | LinkEvent
   | Exclude<PipelineNotice, { type: "clock-rejected" }>
   | { type: "clock"; offsetMs: number }
-  | { type: "halted"; reason: string };
+  /** A halt reason was added (`reasons`: all of them now). */
+  | { type: "halted"; reason: string; reasons: string[] }
+  /** Halt reasons were removed; orders flow again when `reasons` is empty. */
+  | { type: "resumed"; removed: string[]; reasons: string[] };

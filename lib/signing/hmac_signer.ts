@@ -35,7 +35,8 @@ export interface HmacSigner {
  *
  * @example
  * ```ts
- * const signOrder = createHmacSigner(secret).withPrefix("apiKey=" + apiKey);
+ * const apiKey = "key";
+ * const signOrder = createHmacSigner("secret").withPrefix("apiKey=" + apiKey);
  * signOrder.hex("&price=1&symbol=BTCUSDT&timestamp=1");
  * ```
  */
@@ -126,8 +127,8 @@ export interface HmacSignerOptions {
  *
  * @example
  * ```ts
- * const sign = createHmacSigner(secretKey);
- * const signature = sign.hex(payload);
+ * const sign = createHmacSigner("secret");
+ * const signature = sign.hex("apiKey=key&symbol=BTCUSDT&timestamp=1"); // 64 hex digits
  * ```
  */
 export function createHmacSigner(secretKey: string, options: HmacSignerOptions = {}): HmacSigner {
@@ -150,6 +151,8 @@ const hex = (bytes: ArrayBuffer): string =>
  *
  * @example
  * ```ts
+ * const secretKey = "secret";
+ * const signer = createHmacSigner(secretKey);
  * if (!(await verifyHmacSigner(signer, secretKey))) throw new Error("HMAC self-check failed");
  * ```
  */

@@ -86,8 +86,12 @@ export interface FrameEvents {
  *
  * @example
  * ```ts
+ * import type { Buffer } from "node:buffer";
+ * import type { Socket } from "node:net";
+ * declare const events: FrameEvents;
+ * declare const socket: Socket; // no encoding set: chunks are Buffers
  * const reader = new FrameReader(events, 1 << 20);
- * socket.on("data", (chunk) => reader.push(chunk));
+ * socket.on("data", (chunk: Buffer) => reader.push(chunk));
  * ```
  */
 export class FrameReader {
@@ -103,6 +107,7 @@ export class FrameReader {
   /**
    * @example
    * ```ts
+   * declare const events: FrameEvents;
    * new FrameReader(events, 1_048_576);
    * ```
    */

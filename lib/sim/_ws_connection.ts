@@ -29,6 +29,7 @@ export interface WsHandlers {
  *
  * @example
  * ```ts
+ * declare const connection: WsConnection; // handed out by the server after the handshake
  * connection.sendText('{"id":1,"status":200,"result":{}}');
  * connection.ping("1700000000000");
  * connection.destroy(); // abrupt: no close frame

@@ -44,8 +44,11 @@ export interface UpgradeInfo {
 export interface WsServerOptions {
   readonly port: number;
   readonly host: string;
-  /** The only path that accepts upgrades; others get 404. */
-  readonly wsPath: string;
+  /**
+   * Decides an upgrade before the 101 (any path): undefined accepts it, a response refuses it (e.g. 404 for a
+   * path nobody serves, 400 for a stream key that does not exist). Checked before the handshake headers.
+   */
+  vetUpgrade(info: UpgradeInfo): HttpResponse | undefined;
   readonly maxMessageBytes: number;
   /** Called after the 101 response; returns the connection's handlers. */
   onConnection(connection: WsConnection, info: UpgradeInfo): WsHandlers;
@@ -68,7 +71,8 @@ const REASONS: Readonly<Record<number, string>> = {
  *
  * @example
  * ```ts
- * const server = await WsServer.listen({ port: 0, host: "127.0.0.1", wsPath: "/ws", maxMessageBytes: 1 << 20,
+ * const server = await WsServer.listen({ port: 0, host: "127.0.0.1", maxMessageBytes: 1 << 20,
+ *   vetUpgrade: (info) => (info.path === "/ws" ? undefined : { status: 404, body: "{}" }),
  *   onConnection: (c) => ({ text: (t) => c.sendText(t), pong: () => {}, closed: () => {} }),
  *   onHttp: () => ({ status: 404, body: "{}" }) });
  * await server.close();
@@ -138,9 +142,9 @@ export class WsServer {
 
   #upgrade(socket: net.Socket, request: ParsedHead, rest: Buffer): void {
     const key = request.headers["sec-websocket-key"];
-    if (request.path !== this.#options.wsPath) {
-      return this.#respond(socket, 404, '{"code":-1,"msg":"not found"}');
-    }
+    const info: UpgradeInfo = { path: request.path, query: request.query, headers: request.headers };
+    const refusal = this.#options.vetUpgrade(info);
+    if (refusal !== undefined) return this.#respond(socket, refusal.status, refusal.body);
     if (request.method !== "GET" || key === undefined || request.headers["sec-websocket-version"] !== "13") {
       return this.#respond(socket, 400, '{"code":-1,"msg":"bad websocket handshake"}');
     }
@@ -150,11 +154,7 @@ export class WsServer {
         `Sec-WebSocket-Accept: ${accept}\r\n\r\n`,
     );
     const connection = new WsConnection(socket);
-    const handlers = this.#options.onConnection(connection, {
-      path: request.path,
-      query: request.query,
-      headers: request.headers,
-    });
+    const handlers = this.#options.onConnection(connection, info);
     connection.start(handlers, this.#options.maxMessageBytes, rest);
   }
 

@@ -21,6 +21,8 @@ export interface Position {
   amount: bigint;
   /** Average entry price in units (0n when flat). */
   entry: bigint;
+  /** Realized PnL accumulated on this symbol since start (USDT units, before fees): `cr` on the stream. */
+  realized: bigint;
   updateTime: number;
 }
 
@@ -29,6 +31,9 @@ export interface Position {
  *
  * @example
  * ```ts
+ * import { units } from "./decimal.ts";
+ * import { RateLimiter } from "./rate_limiter.ts";
+ * const limiter = new RateLimiter({ ordersPer10s: 300, ordersPerMinute: 1200, weightPerMinute: 2400 });
  * const account = new Account("key", { kind: "hmac", secret: "s" }, limiter.orderWindows());
  * account.applyFill("BTCUSDT", "BUY", units("0.01"), units("51000"), Date.now());
  * ```
@@ -53,28 +58,35 @@ export class Account {
     return this.positions.get(symbol)?.amount ?? 0n;
   }
 
-  /** Books a fill: grows, reduces, closes or flips the position and realises PnL into the wallet. */
-  applyFill(symbol: string, side: string, qty: bigint, price: bigint, now: number): void {
+  /**
+   * Books a fill: grows, reduces, closes or flips the position and realises PnL into the wallet. Returns the
+   * PnL this fill realised (0n unless it reduced the position).
+   */
+  applyFill(symbol: string, side: string, qty: bigint, price: bigint, now: number): bigint {
     const signed = side === "BUY" ? qty : -qty;
     let p = this.positions.get(symbol);
     if (p === undefined) {
-      p = { amount: 0n, entry: 0n, updateTime: now };
+      p = { amount: 0n, entry: 0n, realized: 0n, updateTime: now };
       this.positions.set(symbol, p);
     }
     const before = p.amount;
     const after = before + signed;
+    let realized = 0n;
     if (before === 0n || (before > 0n) === (signed > 0n)) {
       p.entry = (abs(before) * p.entry + qty * price) / abs(after);
     } else {
       const closed = abs(signed) < abs(before) ? abs(signed) : abs(before);
       const pnl = mul(closed, price - p.entry);
-      this.wallet += before > 0n ? pnl : -pnl;
+      realized = before > 0n ? pnl : -pnl;
+      this.wallet += realized;
+      p.realized += realized;
       if (after === 0n) p.entry = 0n;
       else if ((after > 0n) !== (before > 0n)) p.entry = price;
     }
     p.amount = after;
     p.updateTime = now;
     this.updateTime = now;
+    return realized;
   }
 
   /** Unrealised PnL of every position at `marks`. */

@@ -27,7 +27,16 @@ const isSide = memberOf(SIDES);
 const isConditional = memberOf(CONDITIONAL_TYPES);
 const isAlgoTimeInForce = memberOf(ALGO_TIME_IN_FORCE);
 
-interface AlgoOrder {
+/**
+ * A stored conditional order (what ALGO_UPDATE reports).
+ *
+ * @example
+ * ```ts
+ * declare const order: AlgoOrder;
+ * order.status; // "NEW" | "CANCELED"
+ * ```
+ */
+export interface AlgoOrder {
   readonly algoId: number;
   readonly clientAlgoId: string;
   readonly algoType: typeof ALGO_TYPES[number];
@@ -55,14 +64,24 @@ interface AlgoOrder {
  *
  * @example
  * ```ts
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * const params = { algoType: "CONDITIONAL", symbol: "BTCUSDT", side: "SELL", type: "STOP_MARKET",
+ *   quantity: "0.010", triggerPrice: "45000" };
  * const book = new AlgoBook();
- * const result = book.place(account, params, specs, marks, Date.now());
+ * const result = book.place(core.accounts.get("key")!, params, core.specs, core.exchange.marks, Date.now());
  * ```
  */
 export class AlgoBook {
   readonly #all: AlgoOrder[] = [];
   readonly #byId = new Map<number, AlgoOrder>();
+  readonly #observer: ((order: AlgoOrder) => void) | undefined;
   #nextId = 2_000_000_000_000_001;
+
+  /** `observer` is called synchronously after every placement and cancellation (the user data stream). */
+  constructor(observer?: (order: AlgoOrder) => void) {
+    this.#observer = observer;
+  }
 
   /** Validates and stores a conditional order; returns its result object. */
   place(
@@ -163,6 +182,7 @@ export class AlgoBook {
     };
     this.#all.push(order);
     this.#byId.set(algoId, order);
+    this.#observer?.(order);
     return result(order);
   }
 
@@ -182,6 +202,7 @@ export class AlgoBook {
     if (order === undefined || order.account !== account || order.status !== "NEW") return E.unknownOrder();
     order.status = "CANCELED";
     order.updateTime = now;
+    this.#observer?.(order);
     return { algoId: order.algoId, clientAlgoId: order.clientAlgoId, code: "200", msg: "success" };
   }
 

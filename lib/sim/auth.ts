@@ -72,7 +72,8 @@ export function verifyHmac(secret: string, payload: string, signature: string): 
  *
  * @example
  * ```ts
- * await verifyEd25519(publicKey, "apiKey=k&timestamp=1", "base64sig=="); // boolean
+ * const publicKey = await importEd25519Spki("-----BEGIN PUBLIC KEY-----\n…\n-----END PUBLIC KEY-----");
+ * await verifyEd25519(publicKey, "apiKey=k&timestamp=1", "base64sig=="); // false: not a 64-byte signature
  * ```
  */
 export async function verifyEd25519(key: CryptoKey, payload: string, signature: string): Promise<boolean> {
@@ -90,6 +91,8 @@ export async function verifyEd25519(key: CryptoKey, payload: string, signature: 
  *
  * @example
  * ```ts
+ * declare const credential: Credential; // the account's
+ * declare const params: Params; // a signed request's params
  * const ok = verifySignature(credential, params); // boolean | Promise<boolean>
  * ```
  */

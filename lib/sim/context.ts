@@ -58,6 +58,7 @@ export interface MethodSpec {
  *
  * @example
  * ```ts
+ * declare const ctx: CallContext; // what a SIGNED method's `run` gets
  * const account = accountOf(ctx);
  * ```
  */

@@ -1,6 +1,7 @@
 /**
- * The simulator's shared state: accounts, exchange, algo orders, rate limiter, faults, countdowns, counters and
- * the clock. Sessions (one per WebSocket) and the REST handler act on it; nothing here knows about sockets.
+ * The simulator's shared state: accounts, exchange, algo orders, rate limiter, faults, countdowns, counters,
+ * the clock and the user data stream service. Sessions (one per WebSocket) and the REST handler act on it; only
+ * the stream service holds sockets (its subscribers).
  *
  * @module
  */
@@ -14,7 +15,16 @@ import { FaultState } from "./faults.ts";
 import { Exchange } from "./matching.ts";
 import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
 import { DEFAULT_MARK_PRICES, SYMBOLS, type SymbolSpec } from "./symbols.ts";
-import type { SimulatorOptions, SimulatorStats } from "./types.ts";
+import type { SimulatorClock, SimulatorOptions, SimulatorStats } from "./types.ts";
+import { UserStreams } from "./user_stream.ts";
+import { laterUnref, type TimerHandle } from "../_timers.ts";
+
+/** Real time, with timers that do not keep the process alive. */
+const REAL_CLOCK: SimulatorClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => laterUnref(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as TimerHandle | undefined),
+};
 
 /** Options with defaults applied. */
 export interface ResolvedOptions {
@@ -40,7 +50,10 @@ export class SimCore {
   readonly specs: ReadonlyMap<string, SymbolSpec>;
   readonly accounts: ReadonlyMap<string, Account>;
   readonly exchange: Exchange;
-  readonly algo = new AlgoBook();
+  /** The sim clock's time source and the timers that run on it (listenKey expiry, mark walk). */
+  readonly clock: SimulatorClock;
+  readonly streams: UserStreams = new UserStreams(this);
+  readonly algo: AlgoBook = new AlgoBook((order) => this.streams.algoChanged(order));
   readonly limiter: RateLimiter;
   readonly faults = new FaultState();
   readonly countdowns: Countdowns;
@@ -53,6 +66,10 @@ export class SimCore {
     pongsBad: 0,
     ordersPlaced: 0,
     rejected: 0,
+    streamConnections: 0,
+    streamConnectionsTotal: 0,
+    eventsSent: 0,
+    eventsLost: 0,
   };
 
   private constructor(
@@ -60,12 +77,18 @@ export class SimCore {
     accounts: Map<string, Account>,
     limiter: RateLimiter,
     marks: Map<string, bigint>,
+    clock: SimulatorClock,
   ) {
     this.options = options;
     this.specs = new Map(SYMBOLS.map((s) => [s.symbol, s]));
     this.accounts = accounts;
     this.limiter = limiter;
-    this.exchange = new Exchange(this.specs, marks);
+    this.clock = clock;
+    this.exchange = new Exchange(
+      this.specs,
+      marks,
+      (order, change) => this.streams.orderChanged(order, change),
+    );
     this.countdowns = new Countdowns((account, symbol) =>
       this.exchange.cancelAll(account, symbol, this.now())
     );
@@ -106,13 +129,13 @@ export class SimCore {
       }
       marks.set(spec.symbol, price.units);
     }
-    const core = new SimCore(resolved, accounts, limiter, marks);
+    const core = new SimCore(resolved, accounts, limiter, marks, options.clock ?? REAL_CLOCK);
     if (options.faults !== undefined) core.faults.set(options.faults);
     return core;
   }
 
-  /** The simulator's clock (ms): `Date.now() + clockOffsetMs`. */
+  /** The simulator's clock (ms): `Date.now()` (or the injected clock's `now()`) `+ clockOffsetMs`. */
   now(): number {
-    return Date.now() + this.options.clockOffsetMs;
+    return this.clock.now() + this.options.clockOffsetMs;
   }
 }

@@ -13,8 +13,10 @@ import { laterUnref, type TimerHandle } from "../_timers.ts";
  *
  * @example
  * ```ts
- * const countdowns = new Countdowns((account, symbol) => exchange.cancelAll(account, symbol, Date.now()));
- * countdowns.arm(account, "BTCUSDT", 100_000);
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * const countdowns = new Countdowns((account, symbol) => core.exchange.cancelAll(account, symbol, core.now()));
+ * countdowns.arm(core.accounts.get("key")!, "BTCUSDT", 100_000);
  * countdowns.clear();
  * ```
  */

@@ -76,6 +76,10 @@ interface Call {
  *
  * @example
  * ```ts
+ * import type { ConnState } from "./context.ts";
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * declare const conn: ConnState; // the calling session
  * const reply = dispatch(core, conn, "ticker.price", { symbol: "BTCUSDT" });
  * ```
  */

@@ -83,6 +83,21 @@ export class FaultState {
     return undefined;
   }
 
+  /** User data stream: drop events instead of delivering them. */
+  get streamPaused(): boolean {
+    return this.#faults.streamPaused === true;
+  }
+
+  /** User data stream: send every event frame twice. */
+  get duplicateEvents(): boolean {
+    return this.#faults.duplicateEvents === true;
+  }
+
+  /** User data stream: swap each pair of consecutive events to a socket. */
+  get reorderEvents(): boolean {
+    return this.#faults.reorderEvents === true;
+  }
+
   /** The code injected rejections use. */
   get rejectCode(): number {
     return this.#faults.rejectCode ?? -1008;

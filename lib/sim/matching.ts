@@ -2,7 +2,9 @@
  * Order state and matching against the mark price. There is no book: a LIMIT BUY priced at or above the mark
  * (SELL at or below) fills completely at its own price, MARKET fills at the mark, anything else rests until the
  * mark moves through it. IOC that does not cross expires; GTX/RPI that would cross is rejected (-5022); FOK
- * that would not cross is rejected (-5021).
+ * that would not cross is rejected (-5021). A mark move fills each resting order it crosses at the order's own
+ * price, completely or (given a `fillQty`) by at most that much, so a resting order can go NEW →
+ * PARTIALLY_FILLED → FILLED. Every change is reported to the observer (the user data stream) as it happens.
  *
  * Reply choice: with `newOrderRespType` ACK (the default) the place result is the order as accepted (status
  * NEW, nothing executed) even when it filled at once; RESULT returns the final state (FILLED, EXPIRED or NEW).
@@ -11,14 +13,15 @@
  */
 
 import { type Account, LEVERAGE } from "./accounts.ts";
-import { mul } from "./decimal.ts";
+import { mul, ONE } from "./decimal.ts";
 import { E, type Failure } from "./errors.ts";
-import { orderResult, type OrderStatus, type SimOrder } from "./orders.ts";
+import { isOpen, type OrderChange, type OrderObserver, orderResult, type SimOrder } from "./orders.ts";
 import type { SymbolSpec } from "./symbols.ts";
 import type { OrderRef } from "./params.ts";
 import type { ModifyRequest, PlaceRequest } from "./validate.ts";
 
 const MAX_MODIFIES = 10_000;
+const FIRST_TRADE_ID = 1_000_000_001;
 const ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /** A successful place: the order and the reply's result object. */
@@ -32,7 +35,14 @@ export interface Placed {
  *
  * @example
  * ```ts
- * const exchange = new Exchange(specs, marks);
+ * import type { Account } from "./accounts.ts";
+ * import { units } from "./decimal.ts";
+ * import { SYMBOLS } from "./symbols.ts";
+ * import type { PlaceRequest } from "./validate.ts";
+ * declare const account: Account;
+ * declare const request: PlaceRequest; // from parsePlace
+ * const specs = new Map(SYMBOLS.map((s) => [s.symbol, s]));
+ * const exchange = new Exchange(specs, new Map([["BTCUSDT", units("51000")]]));
  * const placed = exchange.place(account, request, Date.now());
  * ```
  */
@@ -47,17 +57,21 @@ export class Exchange {
   /** The latest order by account, symbol and client id (for look-ups of finished orders). */
   readonly #latestByClientId = new Map<string, SimOrder>();
   readonly #nextId = new Map<string, number>();
+  readonly #nextTradeId = new Map<string, number>();
+  readonly #observer: OrderObserver | undefined;
   readonly #idPrefix: string;
   #generated = 0;
 
-  constructor(specs: ReadonlyMap<string, SymbolSpec>, marks: Map<string, bigint>) {
+  constructor(specs: ReadonlyMap<string, SymbolSpec>, marks: Map<string, bigint>, observer?: OrderObserver) {
     this.#specs = specs;
     this.marks = marks;
+    this.#observer = observer;
     let base = 4_000_000_000;
     for (const symbol of specs.keys()) {
       this.#byId.set(symbol, new Map());
       this.#open.set(symbol, new Map());
       this.#nextId.set(symbol, base);
+      this.#nextTradeId.set(symbol, FIRST_TRADE_ID);
       base += 4_000_000_000;
     }
     let prefix = "";
@@ -108,6 +122,7 @@ export class Exchange {
       qty: req.qty,
       executed: 0n,
       avgPrice: 0n,
+      cumQuote: 0n,
       status: "NEW",
       reduceOnly: req.reduceOnly,
       priceMatch: req.priceMatch,
@@ -122,31 +137,44 @@ export class Exchange {
     this.#byId.get(symbol)?.set(orderId, order);
     this.#latestByClientId.set(cidKey(account, symbol, order.clientOrderId), order);
     const ack = req.respType === "ACK" ? orderResult(order) : undefined;
-    if (crosses) this.#fill(order, req.type === "MARKET" ? mark : req.price, now);
-    else if (req.timeInForce === "IOC") order.status = "EXPIRED";
-    else this.#rest(order, margin);
+    const rests = !crosses && req.timeInForce !== "IOC";
+    if (rests) this.#rest(order); // before NEW is reported, so its `b`/`a` include the order
+    this.#emit(order, { execution: "NEW" });
+    if (crosses) this.#fill(order, order.qty, req.type === "MARKET" ? mark : req.price, false, now);
+    else if (!rests) this.#finish(order, "EXPIRED", now, 2);
     return { order, result: ack ?? orderResult(order) };
   }
 
-  /** order.modify: new price and quantity for an open LIMIT order; it may fill, or be cancelled if GTX. */
+  /**
+   * order.modify: new price and quantity for an open LIMIT order; it may fill, or be cancelled if GTX. A
+   * partially filled order whose new quantity is not above the executed quantity is cancelled (ws-fapi.md §4).
+   */
   modify(account: Account, req: ModifyRequest, now: number): Record<string, unknown> | Failure {
     const order = this.find(account, req.spec.symbol, req.ref);
-    if (order === undefined || order.status !== "NEW") return E.noSuchOrder();
+    if (order === undefined || !isOpen(order)) return E.noSuchOrder();
     if (order.type !== "LIMIT") return E.onlyLimitModify();
     if (req.side !== order.side) return E.badSide();
     if (req.price === order.price && req.qty === order.qty) return E.noopModify();
     if (order.modifyCount >= MAX_MODIFIES) return E.tooManyModifies();
+    if (req.qty <= order.executed) {
+      this.#finish(order, "CANCELED", now);
+      return orderResult(order);
+    }
     this.#unrest(order);
     order.price = req.price;
     order.qty = req.qty;
     order.modifyCount++;
     order.updateTime = now;
-    const mark = this.marks.get(req.spec.symbol) ?? 0n;
-    if (crossesMark(order.side, order.price, mark)) {
-      if (order.timeInForce === "GTX" || order.timeInForce === "RPI") order.status = "CANCELED";
-      else this.#fill(order, order.price, now);
-    } else {
-      this.#rest(order, order.reduceOnly ? 0n : mul(order.price, order.qty) / LEVERAGE);
+    const crosses = crossesMark(order.side, order.price, this.marks.get(req.spec.symbol) ?? 0n);
+    if (!crosses) this.#rest(order);
+    const amended: OrderChange = req.modifyId === undefined
+      ? { execution: "AMENDMENT" }
+      : { execution: "AMENDMENT", modifyId: req.modifyId };
+    this.#emit(order, amended);
+    if (crosses && (order.timeInForce === "GTX" || order.timeInForce === "RPI")) {
+      this.#finish(order, "CANCELED", now);
+    } else if (crosses) {
+      this.#fill(order, order.qty - order.executed, order.price, false, now);
     }
     const result = orderResult(order);
     if (req.modifyId !== undefined) result["modifyId"] = req.modifyId;
@@ -156,7 +184,7 @@ export class Exchange {
   /** order.cancel: -2011 unless the order is open and the account's. */
   cancel(account: Account, symbol: string, ref: OrderRef, now: number): SimOrder | Failure {
     const order = this.find(account, symbol, ref);
-    if (order === undefined || order.status !== "NEW") return E.unknownOrder();
+    if (order === undefined || !isOpen(order)) return E.unknownOrder();
     this.#finish(order, "CANCELED", now);
     return order;
   }
@@ -179,25 +207,48 @@ export class Exchange {
     return this.#openByClientId.get(key) ?? this.#latestByClientId.get(key);
   }
 
-  /** Moves the mark; resting orders that now cross fill at their own price. */
-  setMark(symbol: string, mark: bigint, now: number): void {
+  /**
+   * Moves the mark; resting orders that now cross fill at their own price (oldest first, as makers):
+   * completely, or by at most `fillQty` units each when it is given.
+   */
+  setMark(symbol: string, mark: bigint, now: number, fillQty?: bigint): void {
     this.marks.set(symbol, mark);
     const crossing = [...this.openOrders(symbol)].filter((o) => crossesMark(o.side, o.price, mark));
-    for (const order of crossing) this.#fill(order, order.price, now);
+    for (const order of crossing) {
+      const left = order.qty - order.executed;
+      this.#fill(order, fillQty !== undefined && fillQty < left ? fillQty : left, order.price, true, now);
+    }
   }
 
-  #fill(order: SimOrder, price: bigint, now: number): void {
-    this.#unrest(order);
-    order.executed = order.qty;
-    order.avgPrice = price;
-    order.status = "FILLED";
+  /** Executes `qty` of the order at `price`, books it on the account and reports the TRADE. */
+  #fill(order: SimOrder, qty: bigint, price: bigint, maker: boolean, now: number): void {
+    const symbol = order.spec.symbol;
+    order.executed += qty;
+    order.cumQuote += mul(qty, price);
+    order.avgPrice = order.cumQuote * ONE / order.executed;
     order.updateTime = now;
-    order.account.applyFill(order.spec.symbol, order.side, order.qty, price, now);
+    if (order.executed >= order.qty) {
+      order.status = "FILLED";
+      this.#unrest(order);
+    } else {
+      order.status = "PARTIALLY_FILLED";
+      this.#reserve(order);
+    }
+    const realized = order.account.applyFill(symbol, order.side, qty, price, now);
+    const tradeId = this.#nextTradeId.get(symbol) ?? FIRST_TRADE_ID;
+    this.#nextTradeId.set(symbol, tradeId + 1);
+    this.#emit(order, { execution: "TRADE", fill: { qty, price, tradeId, maker, realized } });
   }
 
-  #rest(order: SimOrder, margin: bigint): void {
+  /** Reserves the initial margin of the quantity still open (none for reduce-only). */
+  #reserve(order: SimOrder): void {
+    const margin = order.reduceOnly ? 0n : mul(order.price, order.qty - order.executed) / LEVERAGE;
+    order.account.openOrderMargin += margin - order.margin;
     order.margin = margin;
-    order.account.openOrderMargin += margin;
+  }
+
+  #rest(order: SimOrder): void {
+    this.#reserve(order);
     this.#open.get(order.spec.symbol)?.set(order.orderId, order);
     this.#openByClientId.set(cidKey(order.account, order.spec.symbol, order.clientOrderId), order);
   }
@@ -209,10 +260,16 @@ export class Exchange {
     this.#openByClientId.delete(cidKey(order.account, order.spec.symbol, order.clientOrderId));
   }
 
-  #finish(order: SimOrder, status: OrderStatus, now: number): void {
+  /** Ends the order as CANCELED or EXPIRED (with `er` = `expireReason`) and reports it. */
+  #finish(order: SimOrder, status: "CANCELED" | "EXPIRED", now: number, expireReason = 0): void {
     this.#unrest(order);
     order.status = status;
     order.updateTime = now;
+    this.#emit(order, status === "EXPIRED" ? { execution: status, expireReason } : { execution: status });
+  }
+
+  #emit(order: SimOrder, change: OrderChange): void {
+    this.#observer?.(order, change);
   }
 
   #generateClientId(): string {

@@ -6,14 +6,12 @@
  * @module
  */
 
-import { randomBytes } from "node:crypto";
 import { type Account, LEVERAGE } from "./accounts.ts";
 import { accountOf, type CallContext, type MethodSpec } from "./context.ts";
 import { abs, formatUnits, mul } from "./decimal.ts";
 import { E, Failure } from "./errors.ts";
 import { symbolParam, textParam } from "./params.ts";
 
-const LISTEN_KEY_MS = 60 * 60 * 1000;
 const MAINT_RATE_BP = 40n; // 0.40 % maintenance margin
 const USDT = (v: bigint) => formatUnits(v, 8);
 
@@ -169,32 +167,18 @@ function status(v2: boolean) {
   };
 }
 
+// The listenKey life (60 min, extended by ping; expiry events) lives in the stream service, user_stream.ts.
 function listenKeyStart(ctx: CallContext): unknown {
-  const account = accountOf(ctx);
-  if (account.listenKey === undefined || account.listenKeyExpiresAt <= ctx.now) {
-    account.listenKey = randomBytes(32).toString("hex");
-  }
-  account.listenKeyExpiresAt = ctx.now + LISTEN_KEY_MS;
-  return { listenKey: account.listenKey };
+  return { listenKey: ctx.core.streams.start(accountOf(ctx), ctx.now) };
 }
 
 function listenKeyPing(ctx: CallContext): unknown {
-  const account = accountOf(ctx);
-  const asked = textParam(ctx.params, "listenKey");
-  if (
-    account.listenKey === undefined || account.listenKeyExpiresAt <= ctx.now ||
-    (asked !== undefined && asked !== account.listenKey)
-  ) {
-    return E.noListenKey();
-  }
-  account.listenKeyExpiresAt = ctx.now + LISTEN_KEY_MS;
-  return { listenKey: account.listenKey };
+  const key = ctx.core.streams.ping(accountOf(ctx), textParam(ctx.params, "listenKey"), ctx.now);
+  return key === undefined ? E.noListenKey() : { listenKey: key };
 }
 
 function listenKeyStop(ctx: CallContext): unknown {
-  const account = accountOf(ctx);
-  account.listenKey = undefined;
-  account.listenKeyExpiresAt = 0;
+  ctx.core.streams.stop(accountOf(ctx));
   return {};
 }
 

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { startSimulator } from "./lib/sim/mod.ts";
+ * import { startSimulator } from "./mod.ts";
  * const sim = await startSimulator({ hmacKeys: [{ apiKey: "key", secretKey: "secret" }] });
  * console.log(sim.url); // ws://127.0.0.1:PORT/ws-fapi/v1
  * await sim.close();
@@ -16,9 +16,12 @@
 
 export { startSimulator } from "./simulator.ts";
 export type {
+  MarkMoveOptions,
+  MarkWalkOptions,
   SimAlgoOrderView,
   SimOrderView,
   Simulator,
+  SimulatorClock,
   SimulatorFaults,
   SimulatorOptions,
   SimulatorStats,

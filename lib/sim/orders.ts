@@ -7,13 +7,13 @@
  */
 
 import type { Account } from "./accounts.ts";
-import { formatUnits, mul } from "./decimal.ts";
+import { formatUnits } from "./decimal.ts";
 import type { SymbolSpec } from "./symbols.ts";
 import type { SimOrderView } from "./types.ts";
 import type { ORDER_STATUSES } from "./vocabulary.ts";
 
 /**
- * Order statuses the simulator produces (no partial fills: a crossing order fills completely).
+ * Order statuses the simulator produces (PARTIALLY_FILLED only through mark moves given a `fillQty`).
  *
  * @example
  * ```ts
@@ -37,6 +37,8 @@ export interface SimOrder {
   executed: bigint;
   /** Average fill price in units (0n before a fill). */
   avgPrice: bigint;
+  /** Sum of price × quantity over the fills, in units. */
+  cumQuote: bigint;
   status: OrderStatus;
   readonly reduceOnly: boolean;
   readonly priceMatch: string;
@@ -54,6 +56,7 @@ export interface SimOrder {
  *
  * @example
  * ```ts
+ * declare const order: SimOrder; // a resting order
  * orderResult(order).status; // "NEW"
  * ```
  */
@@ -92,13 +95,14 @@ export function orderResult(o: SimOrder): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * declare const order: SimOrder;
  * statusResult(order).time; // creation time (ms)
  * ```
  */
 export function statusResult(o: SimOrder): Record<string, unknown> {
   const result = orderResult(o);
   result["avgPrice"] = formatUnits(o.avgPrice, o.spec.pricePrecision);
-  result["cumQuote"] = formatUnits(mul(o.executed, o.avgPrice), 5);
+  result["cumQuote"] = formatUnits(o.cumQuote, 5);
   result["time"] = o.time;
   return result;
 }
@@ -108,6 +112,7 @@ export function statusResult(o: SimOrder): Record<string, unknown> {
  *
  * @example
  * ```ts
+ * declare const order: SimOrder;
  * orderView(order).apiKey; // the owning account's key
  * ```
  */
@@ -125,3 +130,66 @@ export function orderView(o: SimOrder): SimOrderView {
     apiKey: o.account.apiKey,
   };
 }
+
+/**
+ * True while the order rests on the book (NEW or PARTIALLY_FILLED): it can still fill, be modified or cancelled.
+ *
+ * @example
+ * ```ts
+ * declare const order: SimOrder;
+ * if (isOpen(order)) order.qty - order.executed; // the quantity left
+ * ```
+ */
+export function isOpen(o: SimOrder): boolean {
+  return o.status === "NEW" || o.status === "PARTIALLY_FILLED";
+}
+
+/**
+ * One fill of an order, as the user data stream reports it.
+ *
+ * @example
+ * ```ts
+ * const fill: OrderFill = { qty: 1_000_000n, price: 5_000_000_000_000n, tradeId: 1, maker: true, realized: 0n };
+ * ```
+ */
+export interface OrderFill {
+  /** Quantity of this fill, in units. */
+  readonly qty: bigint;
+  /** Price of this fill, in units. */
+  readonly price: bigint;
+  /** Trade id, increasing per symbol. */
+  readonly tradeId: number;
+  /** True when the order was resting (it filled on a mark move), false when it took liquidity. */
+  readonly maker: boolean;
+  /** Realized PnL of this fill in USDT units (closing part of a position only). */
+  readonly realized: bigint;
+}
+
+/**
+ * What just happened to an order: the user data stream's execution type (`x`) and its details.
+ *
+ * @example
+ * ```ts
+ * const change: OrderChange = { execution: "EXPIRED", expireReason: 2 };
+ * ```
+ */
+export interface OrderChange {
+  /** `x` of ORDER_TRADE_UPDATE. */
+  readonly execution: "NEW" | "TRADE" | "CANCELED" | "EXPIRED" | "AMENDMENT";
+  /** TRADE only. */
+  readonly fill?: OrderFill;
+  /** EXPIRED only: `er` (2 = IOC remainder). */
+  readonly expireReason?: number;
+  /** AMENDMENT only: the request's modifyId, when it sent one. */
+  readonly modifyId?: number;
+}
+
+/**
+ * Called synchronously after every change, with the order already in its new state.
+ *
+ * @example
+ * ```ts
+ * const log: OrderObserver = (order, change) => console.log(order.orderId, change.execution);
+ * ```
+ */
+export type OrderObserver = (order: SimOrder, change: OrderChange) => void;

@@ -35,6 +35,8 @@ export function textParam(params: Params, name: string): string | undefined {
  *
  * @example
  * ```ts
+ * import { SYMBOLS } from "./symbols.ts";
+ * const specs = new Map(SYMBOLS.map((s) => [s.symbol, s]));
  * symbolParam({ symbol: "BTCUSDT" }, specs); // SymbolSpec
  * ```
  */

@@ -21,7 +21,10 @@ const COUNTDOWN_WEIGHT = 10;
  *
  * @example
  * ```ts
- * const response = await handleRest(core, { method: "GET", path: "/fapi/v1/time", query: "", headers: {}, body: "" });
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * const response = await handleRest(core, { method: "GET", path: "/fapi/v1/time", query: "", headers: {},
+ *   body: "" }); // 200, {"serverTime":…}
  * ```
  */
 export function handleRest(core: SimCore, req: HttpRequest): HttpResponse | Promise<HttpResponse> {

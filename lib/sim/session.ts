@@ -1,19 +1,19 @@
 /**
  * One WebSocket connection's life: parsing requests (one JSON.parse each), running them in arrival order
  * through the dispatcher, serialising replies (one JSON.stringify each, key order id, status, result|error,
- * rateLimits), the heartbeat (server pings with a payload, pong checking, pong timeout), the lifetime limit,
- * and the per-connection fault behaviours (reply delay, drop, silence, garbage frames).
+ * rateLimits), the heartbeat (heartbeat.ts: server pings with a payload, pong checking, pong timeout), the
+ * lifetime limit, and the per-connection fault behaviours (reply delay, drop, silence, garbage frames).
  *
  * @module
  */
 
-import type { Buffer } from "node:buffer";
 import type { Params } from "./auth.ts";
 import type { ConnState } from "./context.ts";
 import type { SimCore } from "./core.ts";
 import { dispatch, type Reply } from "./dispatch.ts";
 import { E } from "./errors.ts";
-import { everyUnref, laterUnref, type TimerHandle } from "../_timers.ts";
+import { Heartbeat } from "./heartbeat.ts";
+import { laterUnref, type TimerHandle } from "../_timers.ts";
 import type { WsConnection, WsHandlers } from "./_ws_connection.ts";
 
 /** The text frame sent before every Nth reply by `malformedEveryNthReply`: deliberately not JSON. */
@@ -27,16 +27,15 @@ export interface SessionOptions {
   readonly onClosed: (session: Session) => void;
 }
 
-interface OutstandingPing {
-  readonly payload: string;
-  readonly sentAt: number;
-}
-
 /**
  * The server side of one connection.
  *
  * @example
  * ```ts
+ * import type { WsConnection } from "./_ws_connection.ts";
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * declare const connection: WsConnection; // just accepted
  * const session = new Session(core, connection, { returnRateLimits: true, onClosed: () => {} });
  * connection.start(session.handlers(), 1 << 20, undefined);
  * ```
@@ -54,9 +53,7 @@ export class Session implements ConnState {
   #busy = false;
   readonly #queue: string[] = [];
   readonly #pendingReplies = new Set<TimerHandle>();
-  readonly #pings: OutstandingPing[] = [];
-  #pingTimer: TimerHandle | undefined;
-  #pongTimer: TimerHandle | undefined;
+  readonly #heartbeat: Heartbeat;
   #lifetimeTimer: TimerHandle | undefined;
 
   constructor(core: SimCore, conn: WsConnection, options: SessionOptions) {
@@ -68,8 +65,8 @@ export class Session implements ConnState {
     core.stats.connections++;
     core.stats.connectionsTotal++;
     core.limiter.addWeight(5, this.connectedSince); // the handshake costs 5 (ws-fapi.md §6)
-    const { pingIntervalMs, connectionLifetimeMs } = core.options;
-    if (pingIntervalMs > 0) this.#pingTimer = everyUnref(() => this.#ping(), pingIntervalMs);
+    const { connectionLifetimeMs } = core.options;
+    this.#heartbeat = new Heartbeat(core, conn);
     if (connectionLifetimeMs > 0) {
       this.#lifetimeTimer = laterUnref(
         () => this.#conn.close(1000, "connection lifetime reached"),
@@ -82,7 +79,7 @@ export class Session implements ConnState {
   handlers(): WsHandlers {
     return {
       text: (data) => this.#text(data),
-      pong: (payload) => this.#pong(payload),
+      pong: (payload) => this.#heartbeat.pong(payload),
       closed: () => this.#cleanup(),
     };
   }
@@ -184,57 +181,13 @@ export class Session implements ConnState {
     this.#silent = true;
     this.#queue.length = 0;
     this.#conn.mute();
-    this.#clearHeartbeat();
-  }
-
-  #ping(): void {
-    if (this.#silent || this.#closed) return;
-    const payload = String(this.#core.now());
-    this.#pings.push({ payload, sentAt: Date.now() });
-    if (this.#pings.length > 1_000) this.#pings.shift();
-    this.#core.stats.pingsSent++;
-    this.#conn.ping(payload);
-    this.#armPongTimer();
-  }
-
-  #pong(payload: Buffer): void {
-    const text = payload.toString("utf8");
-    const index = this.#pings.findIndex((p) => p.payload === text);
-    if (index < 0) {
-      this.#core.stats.pongsBad++; // unsolicited or wrong payload: allowed, but keeps nothing alive
-      return;
-    }
-    this.#core.stats.pongsOk++;
-    this.#pings.splice(0, index + 1);
-  }
-
-  /** One timer for the oldest unanswered ping; on expiry the socket is dropped if that ping is overdue. */
-  #armPongTimer(): void {
-    if (this.#pongTimer !== undefined || this.#pings.length === 0) return;
-    const oldest = this.#pings[0]!;
-    const wait = Math.max(0, oldest.sentAt + this.#core.options.pongTimeoutMs - Date.now());
-    this.#pongTimer = laterUnref(() => {
-      this.#pongTimer = undefined;
-      if (this.#silent || this.#closed) return;
-      const first = this.#pings[0];
-      if (first !== undefined && Date.now() - first.sentAt >= this.#core.options.pongTimeoutMs) {
-        return this.#conn.destroy();
-      }
-      this.#armPongTimer();
-    }, wait);
-  }
-
-  #clearHeartbeat(): void {
-    if (this.#pingTimer !== undefined) clearInterval(this.#pingTimer);
-    if (this.#pongTimer !== undefined) clearTimeout(this.#pongTimer);
-    this.#pingTimer = undefined;
-    this.#pongTimer = undefined;
+    this.#heartbeat.stop();
   }
 
   #cleanup(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#clearHeartbeat();
+    this.#heartbeat.stop();
     if (this.#lifetimeTimer !== undefined) clearTimeout(this.#lifetimeTimer);
     for (const timer of this.#pendingReplies) clearTimeout(timer); // a drop loses the replies still pending
     this.#pendingReplies.clear();

@@ -1,16 +1,20 @@
 /**
- * `startSimulator`: wires the shared state, the WebSocket server (127.0.0.1 only) and the sessions together,
- * and exposes the harness controls (faults, mark prices, shutdown notices, drops, inspection).
+ * `startSimulator`: wires the shared state, the WebSocket server (127.0.0.1 only), the ws-fapi sessions and the
+ * user data stream (`/private/ws`, user_stream.ts) together, and exposes the harness controls (faults, mark
+ * prices and the mark walk, shutdown notices, drops, listenKey expiry, inspection).
  *
  * @module
  */
 
 import { SimCore } from "./core.ts";
 import { parseDecimal } from "./decimal.ts";
+import { MarkWalk } from "./mark_walk.ts";
 import { orderView } from "./orders.ts";
 import { handleRest } from "./rest.ts";
 import { Session } from "./session.ts";
+import { formatPrice } from "./stream_events.ts";
 import type {
+  MarkMoveOptions,
   SimAlgoOrderView,
   SimOrderView,
   Simulator,
@@ -18,41 +22,76 @@ import type {
   SimulatorOptions,
   SimulatorStats,
 } from "./types.ts";
+import { parseStreamTarget } from "./user_stream.ts";
 import { WsServer } from "./_ws_server.ts";
 
 const HOST = "127.0.0.1";
 const WS_PATH = "/ws-fapi/v1";
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+const NOT_FOUND = { status: 404, body: '{"code":-1,"msg":"not found"}' };
 
 class RunningSimulator implements Simulator {
   readonly url: string;
   readonly httpUrl: string;
   readonly port: number;
+  readonly streamUrl: string;
   readonly #core: SimCore;
   readonly #server: WsServer;
   readonly #sessions: Set<Session>;
+  readonly #walk: MarkWalk | undefined;
   #closing: Promise<void> | undefined;
 
-  constructor(core: SimCore, server: WsServer, sessions: Set<Session>) {
+  constructor(core: SimCore, server: WsServer, sessions: Set<Session>, walk: MarkWalk | undefined) {
     this.#core = core;
     this.#server = server;
     this.#sessions = sessions;
+    this.#walk = walk;
     this.port = server.port;
     this.url = `ws://${HOST}:${server.port}${WS_PATH}`;
     this.httpUrl = `http://${HOST}:${server.port}`;
+    this.streamUrl = `ws://${HOST}:${server.port}`;
   }
 
   setFaults(faults: SimulatorFaults): void {
     this.#core.faults.set(faults);
   }
 
-  setMarkPrice(symbol: string, price: string): void {
-    if (!this.#core.specs.has(symbol)) throw new RangeError(`unknown symbol ${symbol}`);
+  setMarkPrice(symbol: string, price: string, options: MarkMoveOptions = {}): void {
+    const spec = this.#core.specs.get(symbol);
+    if (spec === undefined) throw new RangeError(`unknown symbol ${symbol}`);
     const parsed = parseDecimal(price);
     if (parsed === undefined || parsed.decimals > 8 || parsed.units <= 0n) {
       throw new RangeError(`invalid price ${price}`);
     }
-    this.#core.exchange.setMark(symbol, parsed.units, this.#core.now());
+    let fillQty: bigint | undefined;
+    if (options.fillQty !== undefined) {
+      const qty = parseDecimal(options.fillQty);
+      if (qty === undefined || qty.decimals > spec.quantityPrecision || qty.units <= 0n) {
+        throw new RangeError(`invalid fillQty ${options.fillQty}`);
+      }
+      fillQty = qty.units;
+    }
+    this.#core.exchange.setMark(symbol, parsed.units, this.#core.now(), fillQty);
+  }
+
+  markPrice(symbol: string): string {
+    const spec = this.#core.specs.get(symbol);
+    if (spec === undefined) throw new RangeError(`unknown symbol ${symbol}`);
+    return formatPrice(this.#core.exchange.marks.get(symbol) ?? 0n, spec.pricePrecision);
+  }
+
+  marks(): Record<string, string> {
+    const marks: Record<string, string> = {};
+    for (const symbol of this.#core.specs.keys()) marks[symbol] = this.markPrice(symbol);
+    return marks;
+  }
+
+  dropStreams(): void {
+    this.#core.streams.dropAll();
+  }
+
+  expireListenKeys(): void {
+    this.#core.streams.expireAll();
   }
 
   sendShutdownNotice(): void {
@@ -79,6 +118,8 @@ class RunningSimulator implements Simulator {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#core.countdowns.clear();
+      this.#walk?.stop();
+      this.#core.streams.close();
       for (const session of [...this.#sessions]) session.destroy();
       await this.#server.close();
     })();
@@ -101,12 +142,26 @@ class RunningSimulator implements Simulator {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const core = await SimCore.create(options);
   const sessions = new Set<Session>();
+  // Built first so bad walk options throw before the port is bound; the first step is a whole interval away.
+  const walk = options.markWalk === undefined ? undefined : new MarkWalk(
+    options.markWalk,
+    core.clock,
+    core.specs,
+    core.exchange.marks,
+    (symbol, mark, fillQty) => core.exchange.setMark(symbol, mark, core.now(), fillQty),
+  );
   const server = await WsServer.listen({
     port: core.options.port,
     host: HOST,
-    wsPath: WS_PATH,
     maxMessageBytes: MAX_MESSAGE_BYTES,
+    vetUpgrade: (info) => {
+      if (info.path === WS_PATH) return undefined;
+      const target = parseStreamTarget(info.path, info.query);
+      return target === undefined ? NOT_FOUND : core.streams.refusal(target);
+    },
     onConnection: (connection, info) => {
+      const stream = info.path === WS_PATH ? undefined : parseStreamTarget(info.path, info.query);
+      if (stream !== undefined) return core.streams.attach(connection, stream);
       const returnRateLimits = !/(?:^|&)returnRateLimits=false(?:&|$)/.test(info.query);
       const session = new Session(core, connection, {
         returnRateLimits,
@@ -116,6 +171,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return session.handlers();
     },
     onHttp: (request) => handleRest(core, request),
+  }).catch((error: unknown) => {
+    walk?.stop();
+    throw error;
   });
-  return new RunningSimulator(core, server, sessions);
+  return new RunningSimulator(core, server, sessions, walk);
 }

@@ -96,6 +96,8 @@ export const DEFAULT_MARK_PRICES: Readonly<Record<string, string>> = {
  *
  * @example
  * ```ts
+ * import { units } from "./decimal.ts";
+ * const spec = SYMBOLS[0]!; // BTCUSDT
  * checkPriceFilter(spec, units("50000.05")); // Failure -4014
  * ```
  */
@@ -113,6 +115,8 @@ export function checkPriceFilter(spec: SymbolSpec, price: bigint): Failure | und
  *
  * @example
  * ```ts
+ * import { units } from "./decimal.ts";
+ * const spec = SYMBOLS[0]!; // BTCUSDT
  * checkLotSize(spec, units("0.0015"), false); // Failure -4023 (over the wire "0.0015" is -1111 first)
  * ```
  */
@@ -132,6 +136,8 @@ export function checkLotSize(spec: SymbolSpec, qty: bigint, market: boolean): Fa
  *
  * @example
  * ```ts
+ * import { units } from "./decimal.ts";
+ * const spec = SYMBOLS[0]!; // BTCUSDT
  * checkPercentPrice(spec, "BUY", units("60000"), units("51000")); // Failure -4016
  * ```
  */
@@ -157,6 +163,8 @@ export function checkPercentPrice(
  *
  * @example
  * ```ts
+ * import { units } from "./decimal.ts";
+ * const spec = SYMBOLS[0]!; // BTCUSDT
  * checkMinNotional(spec, units("51000"), units("0.001")); // Failure -4164 (51 < 100)
  * ```
  */
@@ -170,6 +178,8 @@ export function checkMinNotional(spec: SymbolSpec, price: bigint, qty: bigint): 
  *
  * @example
  * ```ts
+ * import { units } from "./decimal.ts";
+ * const spec = SYMBOLS[0]!; // BTCUSDT
  * roundToTick(spec, units("51000.07")); // units("51000.00")
  * ```
  */

@@ -35,8 +35,79 @@ export interface SimulatorOptions {
   connectionLifetimeMs?: number;
   /** The simulator's clock is `Date.now() + clockOffsetMs` (to test client clock skew). */
   clockOffsetMs?: number;
+  /**
+   * Default real time. The sim clock becomes `clock.now() + clockOffsetMs`, and listenKey expiry and the mark
+   * walk are scheduled on `clock`, so a test moves time instead of waiting. Heartbeats, connection lifetimes
+   * and reply delays stay on real timers.
+   */
+  clock?: SimulatorClock;
+  /** Default off: a seeded random walk of the mark prices. */
+  markWalk?: MarkWalkOptions;
   /** Faults active from the start (see `Simulator.setFaults`). */
   faults?: SimulatorFaults;
+}
+
+/**
+ * The time source `SimulatorOptions.clock` takes (a manual test clock fits it).
+ *
+ * @example
+ * ```ts
+ * let now = 1_767_225_600_000;
+ * const clock: SimulatorClock = {
+ *   now: () => now,
+ *   setTimeout: (fn, ms) => setTimeout(fn, ms),
+ *   clearTimeout: (handle) => clearTimeout(handle as number),
+ * };
+ * now += 1;
+ * ```
+ */
+export interface SimulatorClock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Runs `fn` once after `ms` on this clock. */
+  setTimeout(fn: () => void, ms: number): unknown;
+  /** Cancels a timeout; an unknown or fired handle is ignored. */
+  clearTimeout(handle: unknown): void;
+}
+
+/**
+ * A seeded random walk of the mark: every `intervalMs` (on the sim clock) each symbol's mark moves by a
+ * uniform random fraction in ±`volatilityBps`/10 000, rounded to the tick, through the same path as
+ * `setMarkPrice` (resting orders it crosses fill). The same seed gives the same sequence of marks.
+ *
+ * @example
+ * ```ts
+ * const walk: MarkWalkOptions = { volatilityBps: 5, intervalMs: 100, seed: 42, fillQty: "0.001" };
+ * ```
+ */
+export interface MarkWalkOptions {
+  /** Largest move per step in basis points of the mark. */
+  volatilityBps: number;
+  /** Time between steps (ms, sim clock). */
+  intervalMs: number;
+  /** PRNG seed. */
+  seed: number;
+  /** Default every symbol. */
+  symbols?: string[];
+  /** As in `setMarkPrice`: fill at most this much of each crossing order per step. */
+  fillQty?: string;
+}
+
+/**
+ * Options of `Simulator.setMarkPrice`.
+ *
+ * @example
+ * ```ts
+ * declare const sim: Simulator;
+ * sim.setMarkPrice("BTCUSDT", "49999.90", { fillQty: "0.004" } satisfies MarkMoveOptions);
+ * ```
+ */
+export interface MarkMoveOptions {
+  /**
+   * Fill at most this quantity of each crossing order (a partial fill; repeated calls keep filling). Default:
+   * crossing orders fill completely.
+   */
+  fillQty?: string;
 }
 
 /**
@@ -64,6 +135,18 @@ export interface SimulatorFaults {
   unknownEveryNthOrder?: number;
   /** Every Nth reply is preceded by a text frame that is not JSON. */
   malformedEveryNthReply?: number;
+  /**
+   * User data stream: events produced while set are not delivered, ever (a gap, as while a client is
+   * disconnected); the exchange state still changes.
+   */
+  streamPaused?: boolean;
+  /** User data stream: every event frame is sent twice. */
+  duplicateEvents?: boolean;
+  /**
+   * User data stream: each pair of consecutive events to a socket is swapped (the second goes out first); an
+   * event left waiting for a partner goes out on its own after at most 25 ms.
+   */
+  reorderEvents?: boolean;
 }
 
 /**
@@ -71,8 +154,9 @@ export interface SimulatorFaults {
  *
  * @example
  * ```ts
+ * declare const sim: Simulator;
  * const view: SimOrderView = sim.orders()[0]!;
- * view.status; // "NEW" | "FILLED" | "CANCELED" | "EXPIRED"
+ * view.status; // "NEW" | "PARTIALLY_FILLED" | "FILLED" | "CANCELED" | "EXPIRED"
  * ```
  */
 export interface SimOrderView {
@@ -103,6 +187,7 @@ export interface SimOrderView {
  *
  * @example
  * ```ts
+ * declare const sim: Simulator;
  * sim.algoOrders()[0]?.algoStatus; // "NEW" | "CANCELED"
  * ```
  */
@@ -134,17 +219,18 @@ export interface SimAlgoOrderView {
  *
  * @example
  * ```ts
+ * declare const sim: Simulator;
  * const { pongsOk, ordersPlaced } = sim.stats();
  * ```
  */
 export interface SimulatorStats {
-  /** Open WebSocket connections now. */
+  /** Open ws-fapi connections now (stream sockets are counted apart). */
   connections: number;
-  /** WebSocket connections ever accepted. */
+  /** ws-fapi connections ever accepted. */
   connectionsTotal: number;
   /** Text frames received (every request, parsable or not). */
   requests: number;
-  /** Pings sent by the server. */
+  /** Pings sent by the server (ws-fapi and stream sockets; so are the pong counts). */
   pingsSent: number;
   /** Pongs whose payload matched an outstanding ping. */
   pongsOk: number;
@@ -154,6 +240,14 @@ export interface SimulatorStats {
   ordersPlaced: number;
   /** order.place requests answered with an error (validation, auth, limits, injected rejects). */
   rejected: number;
+  /** Open user data stream sockets now (not counted in `connections`). */
+  streamConnections: number;
+  /** User data stream sockets ever accepted. */
+  streamConnectionsTotal: number;
+  /** Event frames written to stream sockets (duplicates included). */
+  eventsSent: number;
+  /** Events not delivered because of `streamPaused` (counted once per listening socket). */
+  eventsLost: number;
 }
 
 /**
@@ -161,6 +255,7 @@ export interface SimulatorStats {
  *
  * @example
  * ```ts
+ * import { startSimulator } from "./simulator.ts";
  * const sim = await startSimulator({ hmacKeys: [{ apiKey: "k", secretKey: "s" }] });
  * const ws = new WebSocket(sim.url);
  * // …
@@ -174,13 +269,26 @@ export interface Simulator {
   readonly httpUrl: string;
   /** TCP port the server listens on (127.0.0.1). */
   readonly port: number;
+  /** `ws://127.0.0.1:PORT`: the stream host base; the user data stream is `/private/ws?listenKey=…`. */
+  readonly streamUrl: string;
   /** Replaces the current faults and resets the request counters they use. */
   setFaults(faults: SimulatorFaults): void;
-  /** Moves the mark price; resting LIMIT orders that now cross fill at their own price. */
-  setMarkPrice(symbol: string, price: string): void;
-  /** Sends `{"event":{"e":"serverShutdown","E":<ms>}}` to every open connection. */
+  /**
+   * Moves the mark price; resting LIMIT orders that now cross fill at their own price, completely or by at most
+   * `options.fillQty` each. Throws RangeError for an unknown symbol or a bad price or quantity.
+   */
+  setMarkPrice(symbol: string, price: string, options?: MarkMoveOptions): void;
+  /** The current mark of `symbol` (at least the symbol's price precision); RangeError when unknown. */
+  markPrice(symbol: string): string;
+  /** Every symbol's current mark. */
+  marks(): Record<string, string>;
+  /** Destroys every user data stream socket now, with no close frame. */
+  dropStreams(): void;
+  /** Expires every listenKey now; their sockets get `listenKeyExpired` and nothing after it. */
+  expireListenKeys(): void;
+  /** Sends `{"event":{"e":"serverShutdown","E":<ms>}}` to every open ws-fapi connection. */
   sendShutdownNotice(): void;
-  /** Destroys every WebSocket connection now, with no close frame. */
+  /** Destroys every ws-fapi connection now, with no close frame (stream sockets: `dropStreams`). */
   dropConnections(): void;
   /** Every order ever accepted, all accounts, in acceptance order. */
   orders(): SimOrderView[];

@@ -45,8 +45,12 @@ const MAX_GTD = 253_402_300_799_000;
  *
  * @example
  * ```ts
- * const req = parsePlace(params, specs, marks, now);
- * if (!(req instanceof Failure)) req.qty; // bigint, in quantity units
+ * import { Failure } from "./errors.ts";
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * const params = { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.002" };
+ * const req = parsePlace(params, core.specs, core.exchange.marks, core.now());
+ * if (!(req instanceof Failure)) req.qty; // 200_000n: bigint units of 1e-8
  * ```
  */
 export interface PlaceRequest {
@@ -70,8 +74,12 @@ export interface PlaceRequest {
  *
  * @example
  * ```ts
- * const req = parseModify(params, specs, marks);
- * if (!(req instanceof Failure)) req.ref.orderId;
+ * import { Failure } from "./errors.ts";
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * const params = { symbol: "BTCUSDT", orderId: 4000000001, side: "BUY", quantity: "0.002", price: "50000" };
+ * const req = parseModify(params, core.specs, core.exchange.marks);
+ * if (!(req instanceof Failure)) req.ref.orderId; // 4000000001
  * ```
  */
 export interface ModifyRequest {
@@ -101,8 +109,13 @@ function decimalParam(params: Params, name: string, precision: number): bigint |
  *
  * @example
  * ```ts
- * const req = parsePlace(params, specs, marks, Date.now());
- * if (req instanceof Failure) reply(req);
+ * import { Failure } from "./errors.ts";
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * declare function reply(failure: Failure): void;
+ * const params = { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.002" }; // no price
+ * const req = parsePlace(params, core.specs, core.exchange.marks, core.now());
+ * if (req instanceof Failure) reply(req); // -1102, price is mandatory for LIMIT
  * ```
  */
 export function parsePlace(
@@ -201,7 +214,10 @@ export function parsePlace(
  *
  * @example
  * ```ts
- * const req = parseModify(params, specs, marks);
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * const req = parseModify({ symbol: "BTCUSDT", orderId: 1, side: "BUY", quantity: "0.002" }, core.specs,
+ *   core.exchange.marks); // Failure -1102: price is mandatory
  * ```
  */
 export function parseModify(

@@ -117,22 +117,22 @@ export const STP_MODES = ["NONE", "EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"]
 export const RESPONSE_TYPES = ["ACK", "RESULT"] as const;
 
 /**
- * Order statuses the simulator produces: no partial fills (a crossing order fills completely) and no
- * rejections after acceptance.
+ * Order statuses the simulator produces: partial fills come only from mark moves given a `fillQty` (an order
+ * that crosses when placed or modified fills completely), and nothing is rejected after acceptance.
  *
  * @example
  * ```ts
- * ORDER_STATUSES.includes("PARTIALLY_FILLED"); // false
+ * (ORDER_STATUSES as readonly string[]).includes("PARTIALLY_FILLED"); // true
  * ```
  */
-export const ORDER_STATUSES = ["NEW", "FILLED", "CANCELED", "EXPIRED"] as const;
+export const ORDER_STATUSES = ["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELED", "EXPIRED"] as const;
 
 /**
  * Algo statuses the simulator produces: algo orders are stored and can be canceled but never trigger.
  *
  * @example
  * ```ts
- * ALGO_STATUSES.includes("TRIGGERED"); // false
+ * (ALGO_STATUSES as readonly string[]).includes("TRIGGERED"); // false
  * ```
  */
 export const ALGO_STATUSES = ["NEW", "CANCELED"] as const;
@@ -154,7 +154,8 @@ export const CLIENT_ID_RE = /^[.A-Z:/a-z0-9_-]{1,36}$/;
  * @example
  * ```ts
  * const isSide = memberOf(SIDES);
- * if (isSide(text)) text; // "BUY" | "SELL"
+ * declare const text: string; // e.g. a request param
+ * if (isSide(text)) text; // narrowed to "BUY" | "SELL"
  * ```
  */
 export function memberOf<const T extends readonly string[]>(

@@ -11,6 +11,8 @@
  *
  * @example
  * ```ts
+ * declare const text: string; // a frame as received
+ * declare function handle(frame: ResponseFrame | undefined): void;
  * if (scanResponseId(text) === ID_UNKNOWN) handle(parseFrame(text));
  * ```
  */

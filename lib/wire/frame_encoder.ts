@@ -17,7 +17,7 @@ import type { MethodSpec } from "./methods.ts";
  *
  * @example
  * ```ts
- * const auth: FrameAuth = { kind: "session", apiKey };
+ * const auth: FrameAuth = { kind: "session", apiKey: "key" };
  * ```
  */
 export type FrameAuth =
@@ -29,7 +29,9 @@ export type FrameAuth =
  *
  * @example
  * ```ts
- * const options: FrameEncoderOptions = { auth: { kind: "hmac", apiKey, signer }, recvWindow: 3000 };
+ * import { createHmacSigner } from "../signing/hmac_signer.ts";
+ * const signer = createHmacSigner("secret");
+ * const options: FrameEncoderOptions = { auth: { kind: "hmac", apiKey: "key", signer }, recvWindow: 3000 };
  * ```
  */
 export interface FrameEncoderOptions {
@@ -43,7 +45,10 @@ export interface FrameEncoderOptions {
  *
  * @example
  * ```ts
- * const enc = new FrameEncoder({ auth: { kind: "hmac", apiKey, signer: createHmacSigner(secret) } });
+ * import { createHmacSigner } from "../signing/hmac_signer.ts";
+ * import { METHODS } from "./methods.ts";
+ * const enc = new FrameEncoder({ auth: { kind: "hmac", apiKey: "key", signer: createHmacSigner("secret") } });
+ * const order = { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.002" };
  * const frame = enc.encode(1, METHODS["order.place"]!, order, Date.now());
  * ```
  */

@@ -24,7 +24,8 @@ export type Security = MethodSecurity;
  *
  * @example
  * ```ts
- * const spec = METHODS["order.place"]; spec.mutating; // true
+ * const spec = METHODS["order.place"]!;
+ * spec.mutating; // true
  * ```
  */
 export interface MethodSpec {

@@ -145,6 +145,7 @@ export async function linkFixture(
  *
  * @example
  * ```ts
+ * const f = await linkFixture();
  * activeOf(f.link).send('{"id":"1","method":"session.status"}');
  * ```
  */

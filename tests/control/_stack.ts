@@ -1,11 +1,15 @@
 /**
- * Test harness: the embedded simulator, a real Router connected to it over a socket, and the control plane
+ * Test harness: the embedded simulator, a real Router connected to it over a socket, a live AccountState
+ * (its order tracker is the router's observer; tests feed it stream events directly), and the control plane
  * served on 127.0.0.1:0 — plus small HTTP helpers (fetch, and raw HTTP for headers fetch will not send).
  */
 
 import { connect } from "node:net";
 import { Router } from "../../lib/router/router.ts";
-import { OrderTracker } from "../../lib/orders/order_tracker.ts";
+import type { OrderTracker } from "../../lib/orders/order_tracker.ts";
+import { AccountState } from "../../lib/account/account_state.ts";
+import type { EventStreamOptions } from "../../lib/control/sse.ts";
+import type { UserStreamView } from "../../lib/control/routes_status.ts";
 import { type Simulator, type SimulatorFaults, startSimulator } from "../../lib/sim/mod.ts";
 import { createControlApp } from "../../lib/control/app.ts";
 import { type ControlServer, serve } from "../../lib/control/server.ts";
@@ -39,6 +43,8 @@ export interface Stack {
   sim: Simulator;
   router: Router;
   tracker: OrderTracker;
+  /** The live account the control plane reads (`tracker` is its `orders`). */
+  account: AccountState;
   server: ControlServer;
   url: string;
   notices: string[];
@@ -49,14 +55,29 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(
-  options: { token?: string; faults?: SimulatorFaults; requestTimeoutMs?: number } = {},
-): Promise<Stack> {
+export interface StackOptions {
+  token?: string;
+  faults?: SimulatorFaults;
+  requestTimeoutMs?: number;
+  /** `/events` tuning (limits, heartbeat timers). */
+  events?: EventStreamOptions;
+  /** Events the account's log keeps (default 10,000). */
+  eventCapacity?: number;
+  /** The app's clock (uptime, notice rate limit). */
+  now?: () => number;
+  /** A user data stream for /health and /metrics (default none: reported off). */
+  userStream?: UserStreamView;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sim = await startSimulator({
     hmacKeys: [{ apiKey: API_KEY, secretKey: SECRET_KEY }],
     ...(options.faults ? { faults: options.faults } : {}),
   });
-  const tracker = new OrderTracker();
+  const account = new AccountState(
+    options.eventCapacity === undefined ? {} : { eventCapacity: options.eventCapacity },
+  );
+  const tracker = account.orders;
   const router = await Router.connect({
     observer: tracker,
     url: sim.url,
@@ -68,9 +89,15 @@ export async function startStack(
   });
   const notices: string[] = [];
   const bound: { port?: number } = {};
+  const shutdown = new AbortController();
   const app = createControlApp({
     router,
-    tracker,
+    account,
+    simulator: sim,
+    signal: shutdown.signal,
+    ...(options.events === undefined ? {} : { events: options.events }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+    ...(options.userStream === undefined ? {} : { userStream: options.userStream }),
     mode: "simulator",
     endpoint: sim.url,
     guard: { port: () => bound.port, ...(options.token === undefined ? {} : { token: options.token }) },
@@ -108,12 +135,14 @@ export async function startStack(
     sim,
     router,
     tracker,
+    account,
     server,
     url: server.url,
     notices,
     served,
     call,
     async close() {
+      shutdown.abort(); // ends open /events streams, so the server can close
       await server.close();
       await router.close();
       await sim.close();

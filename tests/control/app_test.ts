@@ -28,6 +28,7 @@ class StubRouter implements RouterApi {
   haltReport: (reason: string) => HaltReport = (reason) => ({
     halted: true,
     reason,
+    alreadyFinished: [],
     canceled: [],
     failed: [],
   });
@@ -252,12 +253,19 @@ test("app: /metrics is Prometheus text built from the router's state", async () 
 test("app: halt passes the reason and answers the router's report; failed cancels are a notice", async () => {
   const { router, notices, call } = appWith();
   const res = await call("POST", "/halt", { json: { reason: "news" } });
-  assert.deepEqual([res.status, res.body], [200, { halted: true, reason: "news", canceled: [], failed: [] }]);
+  assert.deepEqual([res.status, res.body], [200, {
+    halted: true,
+    reason: "news",
+    canceled: [],
+    alreadyFinished: [],
+    failed: [],
+  }]);
   assert.deepEqual(router.calls, [["halt", "news"]]);
   assert.deepEqual(notices, []);
   router.haltReport = (reason) => ({
     halted: true,
     reason,
+    alreadyFinished: [],
     canceled: ["a"],
     failed: [{ clientOrderId: "b", error: "x" }],
   });
@@ -267,14 +275,14 @@ test("app: halt passes the reason and answers the router's report; failed cancel
   assert.deepEqual(notices, ['error halt: some cancels failed {"failed":"b"}']);
 });
 
-test("app: resume lifts the halt and says so only when there was one", async () => {
+test("app: resume lifts every halt reason (the router reports it, the app logs nothing itself)", async () => {
   const { router, notices, call } = appWith();
   assert.deepEqual((await call("POST", "/resume")).body, { halted: false });
   assert.deepEqual(notices, []);
   router.halted = "news";
   assert.equal((await call("POST", "/resume", { json: {} })).status, 200);
   assert.equal(router.halted, undefined);
-  assert.deepEqual(notices, ['info orders resumed {"was":"news"}']);
+  assert.deepEqual(notices, []);
   assert.equal((await call("POST", "/resume", { json: { force: true } })).status, 400);
   assert.deepEqual(router.calls.map((c) => c[0]), ["resume", "resume"]);
 });

@@ -95,7 +95,8 @@ test("Gateway: a cancelled algo order is finished in the tracker and in the jour
     cid = ack.clientAlgoId;
     assert.equal(first.tracker.get(cid)?.state, "open");
     await first.router.cancelAlgoOrder({ clientAlgoId: cid });
-    assert.equal(first.tracker.get(cid), undefined);
+    assert.equal(first.tracker.get(cid)?.status, "CANCELED");
+    assert.deepEqual(first.tracker.list(), []);
     assert.equal(sim.algoOrders()[0]?.algoStatus, "CANCELED");
   } finally {
     await first.close();
@@ -179,4 +180,27 @@ test("Gateway: close holds new orders at once, then releases the socket and the 
   const next = await open(sim, dir);
   await next.close();
   await sim.close();
+});
+
+test("Gateway: halt says which orders were already finished, and how, instead of calling them cancelled", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir());
+  try {
+    const resting = await gateway.router.placeOrder(restingBuy());
+    const filled = await gateway.router.placeOrder(restingBuy({ price: "50100" }));
+    sim.setMarkPrice("BTCUSDT", "50050"); // fills the 50100 buy on the exchange; nobody tells the router
+    assert.equal(
+      gateway.tracker.get(filled.clientOrderId)?.state,
+      "open",
+      "the router has not seen the fill",
+    );
+    const report = await gateway.halt("kill");
+    assert.deepEqual(report.canceled, [resting.clientOrderId]);
+    assert.deepEqual(report.alreadyFinished, [{ clientOrderId: filled.clientOrderId, status: "FILLED" }]);
+    assert.deepEqual(report.failed, []);
+    assert.equal(gateway.tracker.get(filled.clientOrderId)?.status, "FILLED", "the query updated the state");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
 });

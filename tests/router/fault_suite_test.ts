@@ -44,22 +44,70 @@ async function stack(
 
 type Outcome = "acked" | "rejected" | "unknown" | "not-sent";
 
+/** Places one resting order with client id `cid`; returns its immediate outcome. */
+async function place(router: Router, cid: string): Promise<Outcome> {
+  try {
+    await router.placeOrder(restingBuy({ newClientOrderId: cid }));
+    return "acked";
+  } catch (e) {
+    if (e instanceof UnknownOrderStateError) return "unknown";
+    if (e instanceof NotSentError) return "not-sent";
+    if (e instanceof ExchangeError) return "rejected";
+    throw e;
+  }
+}
+
 /** Places `n` resting orders with ids `prefix-i` concurrently; returns each id's immediate outcome. */
 async function burst(router: Router, prefix: string, n: number): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
   await Promise.all(Array.from({ length: n }, async (_, i) => {
     const cid = `${prefix}-${i}`;
-    try {
-      await router.placeOrder(restingBuy({ newClientOrderId: cid }));
-      out.set(cid, "acked");
-    } catch (e) {
-      if (e instanceof UnknownOrderStateError) out.set(cid, "unknown");
-      else if (e instanceof NotSentError) out.set(cid, "not-sent");
-      else if (e instanceof ExchangeError) out.set(cid, "rejected");
-      else throw e;
-    }
+    out.set(cid, await place(router, cid));
   }));
   return out;
+}
+
+/** Orders `orderFlow` keeps in flight at any moment, so every socket switch finds some on the old socket. */
+const FLOW_WIDTH = 8;
+/**
+ * Upper bound on one `orderFlow` run, so it fails instead of running on when `stop` never holds. Kept well
+ * below what the simulator's starting wallet can margin (10 000 USDT at 20x, 5 USDT per resting order).
+ */
+const FLOW_MAX_ORDERS = 1500;
+
+/**
+ * Keeps FLOW_WIDTH resting orders (ids `prefix-0`, `prefix-1`…) in flight until `stop(settled)` holds, then
+ * lets the last ones settle; `stop` is not asked again once it held. Returns each id's immediate outcome;
+ * rejects, naming `what`, when FLOW_MAX_ORDERS went out first.
+ */
+function orderFlow(
+  router: Router,
+  prefix: string,
+  stop: (settled: number) => boolean,
+  what: string,
+): Promise<Map<string, Outcome>> {
+  const out = new Map<string, Outcome>();
+  let issued = 0;
+  let active = 0;
+  let stopped = false;
+  return new Promise((resolve, reject) => {
+    const next = (): void => {
+      stopped ||= stop(out.size);
+      if (stopped || issued >= FLOW_MAX_ORDERS) {
+        if (active > 0) return;
+        if (stopped) resolve(out);
+        else reject(new Error(`no ${what} after ${issued} orders`));
+        return;
+      }
+      const cid = `${prefix}-${issued++}`;
+      active++;
+      place(router, cid).then((o) => void out.set(cid, o), reject).finally(() => {
+        active--;
+        next();
+      });
+    };
+    for (let i = 0; i < FLOW_WIDTH; i++) next();
+  });
 }
 
 /** Waits for reconciliation, then checks the router's view against the exchange's. */
@@ -159,25 +207,47 @@ test(
   },
 );
 
-test("faults: shutdown notice and short connection lifetime during a burst → nothing lost", {
+test("faults: shutdown notice and age rotations mid-flow, short server lifetime → nothing lost", {
   timeout: 60_000,
 }, async () => {
-  const s = await stack({ connectionLifetimeMs: 400 }, { maxConnectionAgeMs: 250 });
+  const NOTICE = "server shutdown notice";
+  const AGE = "connection age limit";
+  /** Every rotation: its reason, the requests in flight at the switch, and whether orders were still flowing. */
+  const switches: { reason: string; inFlight: number; flowing: boolean }[] = [];
+  let flowing = false;
+  let inFlight = (): number => -1; // the router's count, once it exists
+  // The router rotates at 250 ms of age, before the simulator cuts a socket at 400 ms; a cut that still comes
+  // first (a slow run) can only leave outcomes unknown, and reconciliation must then resolve every one.
+  // The reply delay paces the flow, so the rotations come long before FLOW_MAX_ORDERS.
+  const s = await stack({ connectionLifetimeMs: 400, faults: { responseDelayMs: 20 } }, {
+    maxConnectionAgeMs: 250,
+    onEvent: (e) => {
+      if (e.type === "rotated") switches.push({ reason: e.reason, inFlight: inFlight(), flowing });
+    },
+  });
+  inFlight = () => s.router.inFlight;
+  const whileFlowing = (reason: string) => switches.filter((r) => r.flowing && r.reason === reason).length;
   try {
-    const all = new Map<string, Outcome>();
-    for (let round = 0; round < 8; round++) {
-      if (round === 3) s.sim.sendShutdownNotice();
-      for (const [k, v] of await burst(s.router, `life${round}`, 10)) all.set(k, v);
-      await new Promise((r) => setTimeout(r, 60));
+    let noticeSent = false;
+    flowing = true;
+    const outcomes = await orderFlow(s.router, "life", (settled) => {
+      // The notice goes out once, after a first wave of answers: orders are in flight when it arrives.
+      if (!noticeSent && settled >= FLOW_WIDTH) {
+        s.sim.sendShutdownNotice();
+        noticeSent = true;
+      }
+      flowing = !(whileFlowing(NOTICE) >= 1 && whileFlowing(AGE) >= 2);
+      return !flowing;
+    }, "notice rotation and two age-limit rotations");
+    await assertConsistent(s, outcomes, "life");
+    const unknown = [...outcomes.values()].filter((o) => o === "unknown").length;
+    assert.equal(s.tracker.resolvedTotal, unknown, "every unknown outcome reconciled exactly once");
+    // One notice, one rotation: the socket it arrived on was replaced and no other rotation was ascribed to it.
+    assert.equal(switches.filter((r) => r.reason === NOTICE).length, 1);
+    for (const r of switches.filter((r) => r.flowing)) {
+      assert.ok(r.inFlight > 0, `${r.reason}: requests in flight at the switch: ${r.inFlight}`);
     }
-    for (let round = 0; round < 8; round++) {
-      await assertConsistent(
-        s,
-        new Map([...all].filter(([k]) => k.startsWith(`life${round}-`))),
-        `life${round}`,
-      );
-    }
-    assert.ok(s.router.metrics.rotations >= 1);
+    assert.equal(s.router.metrics.rotations, switches.length);
   } finally {
     await s.close();
   }

@@ -1,0 +1,128 @@
+/**
+ * The account's event log: every local change (order state, fill, position, balance, connection, halt) gets
+ * the next sequence number and is kept in a ring, so a reader that reconnects can ask for what it missed
+ * (`since`), and live readers are called as events happen. Appending never waits on a reader: a reader is a
+ * plain callback, and the SSE route that buffers per client drops a slow client instead of blocking here.
+ *
+ * @module
+ */
+
+/** The kinds of account events. */
+export const ACCOUNT_EVENT_TYPES = [
+  "order",
+  "fill",
+  "position",
+  "balance",
+  "connection",
+  "halt",
+  "resume",
+] as const;
+/** One of {@linkcode ACCOUNT_EVENT_TYPES}. */
+export type AccountEventType = typeof ACCOUNT_EVENT_TYPES[number];
+
+/**
+ * One logged event. `data` is a snapshot taken when the event happened (never mutated afterwards).
+ *
+ * @example
+ * ```ts
+ * const e: AccountEvent = { id: 1, type: "halt", time: Date.now(), data: { reason: "news" } };
+ * ```
+ */
+export interface AccountEvent {
+  /** Sequence number: 1, 2, 3… without holes within one process. */
+  readonly id: number;
+  /** What changed. */
+  readonly type: AccountEventType;
+  /** Local ms when it was logged. */
+  readonly time: number;
+  /** The new state (an order, a fill, a position…), JSON-serialisable. */
+  readonly data: unknown;
+}
+
+/** A live reader; must not throw (a throwing reader is removed). */
+export type AccountEventListener = (event: AccountEvent) => void;
+
+/**
+ * What `since` found: the events after the id asked for, or a gap when the ring no longer holds them all.
+ *
+ * @example
+ * ```ts
+ * declare const log: EventLog;
+ * const r = log.since(41);
+ * if (r.gap) console.log(`missed events ${r.missedFrom}…${r.missedTo}`);
+ * ```
+ */
+export type SinceResult =
+  | { gap: false; events: AccountEvent[] }
+  | { gap: true; missedFrom: number; missedTo: number; events: AccountEvent[] };
+
+/**
+ * A bounded ring of account events with live readers.
+ *
+ * @example
+ * ```ts
+ * const log = new EventLog({ capacity: 10_000 });
+ * const off = log.subscribe((e) => console.log(e.id, e.type));
+ * log.append("halt", { reason: "news" });
+ * off();
+ * ```
+ */
+export class EventLog {
+  readonly #ring: (AccountEvent | undefined)[];
+  readonly #listeners = new Set<AccountEventListener>();
+  readonly #counts = new Map<AccountEventType, number>();
+  readonly #now: () => number;
+  #lastId = 0;
+
+  /** `capacity` events are kept (default 10,000); `now` stamps them (default `Date.now`). */
+  constructor(options: { capacity?: number; now?: () => number } = {}) {
+    this.#ring = new Array(Math.max(1, options.capacity ?? 10_000));
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The id of the newest event (0 before the first). */
+  get lastId(): number {
+    return this.#lastId;
+  }
+
+  /** Live readers now. */
+  get listeners(): number {
+    return this.#listeners.size;
+  }
+
+  /** Events logged so far, by type. */
+  count(type: AccountEventType): number {
+    return this.#counts.get(type) ?? 0;
+  }
+
+  /** Logs an event and calls every live reader with it; returns its id. */
+  append(type: AccountEventType, data: unknown): number {
+    const event: AccountEvent = { id: ++this.#lastId, type, time: this.#now(), data };
+    this.#ring[event.id % this.#ring.length] = event;
+    this.#counts.set(type, (this.#counts.get(type) ?? 0) + 1);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        this.#listeners.delete(listener); // a broken reader must not break the account state
+      }
+    }
+    return event.id;
+  }
+
+  /** Calls `listener` with every event from now on; returns the function that stops it. */
+  subscribe(listener: AccountEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  /** Events with an id above `lastSeen`, oldest first; a gap when some of them are no longer kept. */
+  since(lastSeen: number): SinceResult {
+    const oldest = Math.max(1, this.#lastId - this.#ring.length + 1);
+    const from = Math.max(lastSeen + 1, oldest);
+    const events: AccountEvent[] = [];
+    for (let id = from; id <= this.#lastId; id++) events.push(this.#ring[id % this.#ring.length]!);
+    if (lastSeen + 1 >= oldest || lastSeen >= this.#lastId) return { gap: false, events };
+    return { gap: true, missedFrom: lastSeen + 1, missedTo: oldest - 1, events };
+  }
+}

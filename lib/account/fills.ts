@@ -1,0 +1,109 @@
+/**
+ * The account's recent fills, newest last, from the user data stream's TRADE executions. A fill is keyed by
+ * symbol and trade id, so the same execution delivered twice (a replayed event, a restart that restores
+ * journaled fills) is counted once.
+ *
+ * @module
+ */
+
+import type { OrderUpdate } from "./user_events.ts";
+
+/**
+ * One execution.
+ *
+ * @example
+ * ```ts
+ * declare const book: FillBook;
+ * for (const f of book.list({ limit: 10 })) console.log(f.symbol, f.side, f.qty, "@", f.price);
+ * ```
+ */
+export interface Fill {
+  symbol: string;
+  orderId: number;
+  clientOrderId: string;
+  tradeId: number;
+  side: string;
+  /** Fill price (`L`). */
+  price: string;
+  /** Fill quantity (`l`). */
+  qty: string;
+  commission: string;
+  commissionAsset: string;
+  realizedProfit: string;
+  maker: boolean;
+  /** Exchange ms of the trade. */
+  time: number;
+}
+
+/**
+ * A bounded, de-duplicated list of fills.
+ *
+ * @example
+ * ```ts
+ * const book = new FillBook({ capacity: 10_000 });
+ * book.list({ symbol: "BTCUSDT", limit: 50 }); // newest first
+ * ```
+ */
+export class FillBook {
+  /** Fills by `symbol:tradeId`, in arrival order (a Map keeps insertion order). */
+  readonly #fills = new Map<string, Fill>();
+  readonly #capacity: number;
+  #total = 0;
+
+  /** Keeps the newest `capacity` fills (default 10,000). */
+  constructor(options: { capacity?: number } = {}) {
+    this.#capacity = options.capacity ?? 10_000;
+  }
+
+  /** Fills recorded since start (restored ones not counted). */
+  get total(): number {
+    return this.#total;
+  }
+
+  /** Records the fill of a TRADE event; returns it, or undefined when it is no trade or already known. */
+  record(u: OrderUpdate): Fill | undefined {
+    if (u.execution !== "TRADE" || u.tradeId === 0) return undefined;
+    const fill: Fill = {
+      symbol: u.symbol,
+      orderId: u.orderId,
+      clientOrderId: u.clientOrderId,
+      tradeId: u.tradeId,
+      side: u.side,
+      price: u.lastPrice,
+      qty: u.lastQty,
+      commission: u.commission,
+      commissionAsset: u.commissionAsset,
+      realizedProfit: u.realizedProfit,
+      maker: u.maker,
+      time: u.time,
+    };
+    if (!this.#add(fill)) return undefined;
+    this.#total++;
+    return fill;
+  }
+
+  /** Adds fills known from before (the journal), without counting them as new. */
+  restore(fills: Iterable<Fill>): void {
+    for (const f of fills) this.#add(f);
+  }
+
+  /** Newest first, optionally of one symbol, at most `limit` (default all kept). */
+  list(options: { symbol?: string | undefined; limit?: number | undefined } = {}): Fill[] {
+    const all = [...this.#fills.values()];
+    const out: Fill[] = [];
+    const limit = options.limit ?? all.length;
+    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
+      const f = all[i]!;
+      if (options.symbol === undefined || f.symbol === options.symbol) out.push(f);
+    }
+    return out;
+  }
+
+  #add(fill: Fill): boolean {
+    const key = `${fill.symbol}:${fill.tradeId}`;
+    if (this.#fills.has(key)) return false;
+    this.#fills.set(key, fill);
+    if (this.#fills.size > this.#capacity) this.#fills.delete(this.#fills.keys().next().value!);
+    return true;
+  }
+}

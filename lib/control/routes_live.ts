@@ -1,0 +1,122 @@
+/**
+ * The live-state routes, answered from the gateway's memory without any exchange request: `GET /fills`,
+ * `GET /positions`, `GET /events` (Server-Sent Events), and in simulator mode `POST /sim/mark`.
+ *
+ * @module
+ */
+
+import type { AccountState } from "../account/account_state.ts";
+import { readQuery } from "./body.ts";
+import { invalid } from "./errors.ts";
+import type { RouteTable } from "./route_table.ts";
+import { fillsSchema, lastEventIdSchema, livePositionsSchema, simMarkSchema } from "./schemas_live.ts";
+import { eventsSchema } from "./schemas_live.ts";
+import type { EventHub } from "./sse.ts";
+import { validate } from "./validation.ts";
+
+/**
+ * The part of the live account the control plane reads (a `Gateway`'s `account`).
+ *
+ * @example
+ * ```ts
+ * import { AccountState } from "../account/account_state.ts";
+ * const account: AccountView = new AccountState();
+ * ```
+ */
+export type AccountView = Pick<AccountState, "events" | "orders" | "fills" | "book">;
+
+/**
+ * The simulator's mark-price control (the embedded simulator has it).
+ *
+ * @example
+ * ```ts
+ * import type { Simulator } from "../sim/mod.ts";
+ * declare const sim: Simulator;
+ * const marks: MarkSetter = sim;
+ * marks.setMarkPrice("BTCUSDT", "49990", { fillQty: "0.001" });
+ * ```
+ */
+export interface MarkSetter {
+  /** Sets the mark; resting orders it crosses fill (at most `fillQty` each when given). */
+  setMarkPrice(symbol: string, price: string, options?: { fillQty?: string }): void;
+}
+
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-store",
+  "x-accel-buffering": "no", // a reverse proxy must not buffer the stream
+};
+
+/**
+ * Adds `GET /fills`, `GET /positions` and `GET /events`.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { AccountState } from "../account/account_state.ts";
+ * import { RouteTable } from "./route_table.ts";
+ * import { EventHub } from "./sse.ts";
+ * const account = new AccountState();
+ * const hub = new EventHub(account.events, {}, { now: () => performance.now(), notice: () => {} });
+ * addLiveRoutes(new RouteTable(new Hono()), { account, hub });
+ * ```
+ */
+export function addLiveRoutes(routes: RouteTable, deps: { account: AccountView; hub: EventHub }): void {
+  const { account, hub } = deps;
+
+  routes.add("GET", "/fills", (c) => {
+    const { symbol, limit } = validate(fillsSchema, readQuery(c.req.url));
+    return c.json(account.fills.list({ symbol, limit }));
+  });
+
+  routes.add("GET", "/positions", (c) => {
+    const { symbol, all } = validate(livePositionsSchema, readQuery(c.req.url));
+    const positions = account.book.positions({ symbol, all: all ?? false }).map((p) => ({
+      symbol: p.symbol,
+      positionSide: p.positionSide,
+      positionAmt: p.positionAmt,
+      entryPrice: p.entryPrice,
+      unrealizedProfit: p.unrealizedProfit,
+      updateTime: p.updateTime,
+    }));
+    return c.json(positions);
+  });
+
+  routes.add("GET", "/events", (c) => {
+    const { types } = validate(eventsSchema, readQuery(c.req.url));
+    const header = c.req.header("last-event-id");
+    const resume = validate(lastEventIdSchema, header === undefined ? {} : { "Last-Event-ID": header });
+    const body = hub.open({ lastEventId: resume["Last-Event-ID"], types });
+    return new Response(body, { status: 200, headers: SSE_HEADERS });
+  });
+}
+
+/**
+ * Adds `POST /sim/mark` (simulator mode only: without a simulator the route does not exist, 404).
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { RouteTable } from "./route_table.ts";
+ * declare const simulator: MarkSetter;
+ * addSimulatorRoutes(new RouteTable(new Hono()), simulator, async (request) => await request.json());
+ * ```
+ */
+export function addSimulatorRoutes(
+  routes: RouteTable,
+  simulator: MarkSetter,
+  body: (request: Request) => Promise<Record<string, unknown>>,
+): void {
+  routes.add("POST", "/sim/mark", async (c) => {
+    const { symbol, price, fillQty } = validate(simMarkSchema, await body(c.req.raw));
+    try {
+      if (fillQty === undefined) simulator.setMarkPrice(symbol, price);
+      else simulator.setMarkPrice(symbol, price, { fillQty });
+    } catch (e) {
+      // The simulator refuses unknown symbols and prices beyond its precision with a RangeError.
+      if (e instanceof RangeError) throw invalid(`simulator refused: ${e.message}`);
+      throw e;
+    }
+    return c.json({ symbol, price });
+  });
+}

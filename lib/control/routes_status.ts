@@ -1,0 +1,152 @@
+/**
+ * `GET /health` and `GET /metrics`: the gateway's state at a glance, read from plain counters (nothing is
+ * asked of the exchange).
+ *
+ * @module
+ */
+
+import { ACCOUNT_EVENT_TYPES } from "../account/event_log.ts";
+import type { OrderTracker } from "../orders/order_tracker.ts";
+import type { UserStream } from "../stream/user_stream.ts";
+import type { RouterApi } from "./app.ts";
+import { type LiveMetrics, PROMETHEUS_CONTENT_TYPE, prometheusText } from "./metrics.ts";
+import type { RouteTable } from "./route_table.ts";
+import type { AccountView } from "./routes_live.ts";
+import type { EventHub } from "./sse.ts";
+
+/**
+ * The user data stream as `/health` and `/metrics` read it (a `Gateway`'s `userStream`).
+ *
+ * @example
+ * ```ts
+ * import type { UserStream } from "../stream/user_stream.ts";
+ * declare const stream: UserStream;
+ * const view: UserStreamView = stream;
+ * view.health().state; // "up"
+ * ```
+ */
+export type UserStreamView = Pick<UserStream, "health">;
+
+/**
+ * What `/health` shows as `userStream` when there is no user data stream.
+ *
+ * @example
+ * ```ts
+ * USER_STREAM_OFF.state; // "off"
+ * ```
+ */
+export const USER_STREAM_OFF = Object.freeze({ state: "off", reason: "no --stream-url" } as const);
+
+/**
+ * What the status routes read.
+ *
+ * @example
+ * ```ts
+ * import type { RouterApi } from "./app.ts";
+ * declare const router: RouterApi;
+ * const deps: StatusDeps = { router, mode: "simulator", endpoint: "ws://127.0.0.1:1/ws-fapi/v1",
+ *   tracker: undefined, account: undefined, hub: undefined, userStream: undefined, uptimeS: () => 0 };
+ * ```
+ */
+export interface StatusDeps {
+  router: RouterApi;
+  mode: string;
+  endpoint: string;
+  tracker: OrderTracker | undefined;
+  account: AccountView | undefined;
+  hub: EventHub | undefined;
+  userStream: UserStreamView | undefined;
+  /** Seconds since the app started. */
+  uptimeS: () => number;
+}
+
+/**
+ * Adds `GET /health` and `GET /metrics`.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import type { RouterApi } from "./app.ts";
+ * import { RouteTable } from "./route_table.ts";
+ * declare const router: RouterApi;
+ * addStatusRoutes(new RouteTable(new Hono()), {
+ *   router, mode: "simulator", endpoint: "ws://127.0.0.1:1/ws-fapi/v1", tracker: undefined,
+ *   account: undefined, hub: undefined, userStream: undefined, uptimeS: () => 0,
+ * });
+ * ```
+ */
+export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
+  const { router } = deps;
+
+  routes.add("GET", "/health", (c) => {
+    const connected = router.connected;
+    const halted = router.halted;
+    const health: Record<string, unknown> = {
+      status: !connected ? "disconnected" : halted !== undefined ? "halted" : "ok",
+      mode: deps.mode,
+      endpoint: deps.endpoint,
+      connected,
+      auth: router.auth,
+      uptimeS: deps.uptimeS(),
+      halted: halted !== undefined,
+      haltReason: halted ?? null,
+      inFlight: router.inFlight,
+      clockOffsetMs: router.clockOffsetMs,
+      orders: orderCounts(deps.tracker),
+      userStream: deps.userStream?.health() ?? USER_STREAM_OFF,
+      rateLimits: router.rateLimits,
+    };
+    if (deps.account !== undefined) {
+      health.events = {
+        lastId: deps.account.events.lastId,
+        subscribers: deps.hub?.subscribers ?? 0,
+        subscribersDropped: deps.hub?.dropped ?? 0,
+      };
+      health.fills = { total: deps.account.fills.total };
+    }
+    return c.json(health, connected ? 200 : 503);
+  });
+
+  routes.add("GET", "/metrics", (c) => {
+    const stream = deps.userStream?.health();
+    const text = prometheusText({
+      metrics: router.metrics,
+      rateLimits: router.rateLimits,
+      connected: router.connected,
+      halted: router.halted !== undefined,
+      inFlight: router.inFlight,
+      clockOffsetMs: router.clockOffsetMs,
+      uptimeS: deps.uptimeS(),
+      orders: orderCounts(deps.tracker),
+      ...(deps.account === undefined ? {} : { account: liveMetrics(deps.account, deps.hub) }),
+      userStream: stream === undefined ? undefined : {
+        up: stream.state === "up",
+        reconnects: stream.reconnects,
+        listenKeyRenewals: stream.listenKeyRenewals,
+      },
+    });
+    return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
+  });
+}
+
+function liveMetrics(account: AccountView, hub: EventHub | undefined): LiveMetrics {
+  const events: Record<string, number> = {};
+  for (const type of ACCOUNT_EVENT_TYPES) events[type] = account.events.count(type);
+  return {
+    events,
+    fills: account.fills.total,
+    gapReconciliations: hub?.gapReconciliations ?? 0,
+    subscribers: hub?.subscribers ?? 0,
+    subscribersDropped: hub?.dropped ?? 0,
+  };
+}
+
+/** Counts of tracked orders for /health and /metrics. */
+function orderCounts(tracker: OrderTracker | undefined) {
+  return {
+    open: tracker?.count("open") ?? 0,
+    pending: tracker?.count("pending") ?? 0,
+    unknown: tracker?.count("unknown") ?? 0,
+    reconciled: tracker?.resolvedTotal ?? 0,
+  };
+}

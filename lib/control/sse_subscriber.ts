@@ -1,0 +1,178 @@
+/**
+ * One `/events` reader's stream and bounded queue (used by `sse.ts`'s hub): first the head (the connect
+ * comment, gap messages), then the replayed backlog, then live messages. Bytes are handed to the runtime only
+ * when it asks for more, so what piles up here is exactly what the client has not taken yet.
+ *
+ * @module
+ */
+
+import type { AccountEvent } from "../account/event_log.ts";
+
+/**
+ * Why a reader ended: it fell behind, it went away, or the gateway is stopping.
+ *
+ * @example
+ * ```ts
+ * const reason: EndReason = "slow";
+ * ```
+ */
+export type EndReason = "slow" | "client gone" | "shutdown";
+
+/**
+ * A reader's queue limits: past either one it is dropped.
+ *
+ * @example
+ * ```ts
+ * const limits: QueueLimits = { messages: 1000, bytes: 1024 * 1024 };
+ * ```
+ */
+export interface QueueLimits {
+  readonly messages: number;
+  readonly bytes: number;
+}
+
+const encoder = new TextEncoder();
+/** Events serialised per chunk while replaying. */
+const REPLAY_BATCH = 256;
+
+/**
+ * One reader.
+ *
+ * @example
+ * ```ts
+ * import type { AccountEvent } from "../account/event_log.ts";
+ * const format = (e: AccountEvent) => `id: ${e.id}\nevent: ${e.type}\ndata: {}\n\n`;
+ * const sub = new SseSubscriber({ head: [], backlog: [], types: undefined, format,
+ *   limits: { messages: 1000, bytes: 1 << 20 }, onEnd: (_sub, reason) => console.log("ended:", reason) });
+ * sub.push(new TextEncoder().encode(": hb\n\n"));
+ * const response = new Response(sub.stream, { headers: { "content-type": "text/event-stream" } });
+ * ```
+ */
+export class SseSubscriber {
+  /** The response body. */
+  readonly stream: ReadableStream<Uint8Array>;
+  readonly #types: ReadonlySet<string> | undefined;
+  readonly #limits: QueueLimits;
+  readonly #format: (event: AccountEvent) => string;
+  readonly #onEnd: (sub: SseSubscriber, reason: EndReason) => void;
+  #head: Uint8Array[];
+  #backlog: readonly AccountEvent[];
+  #next = 0;
+  #queue: Uint8Array[] = [];
+  #queued = 0;
+  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  /** The runtime asked for data and none was there: the next message goes straight out. */
+  #waiting = false;
+  #ended = false;
+
+  constructor(options: {
+    /** Sent first, as one chunk. */
+    head: Uint8Array[];
+    /** Events to replay before live ones (serialised lazily, as the client takes them). */
+    backlog: readonly AccountEvent[];
+    /** Event types wanted (undefined: all). */
+    types: ReadonlySet<string> | undefined;
+    /** An event's SSE text. */
+    format: (event: AccountEvent) => string;
+    limits: QueueLimits;
+    /** Called once when the reader ends, whatever the reason. */
+    onEnd: (sub: SseSubscriber, reason: EndReason) => void;
+  }) {
+    this.#head = options.head;
+    this.#backlog = options.backlog;
+    this.#types = options.types;
+    this.#limits = options.limits;
+    this.#format = options.format;
+    this.#onEnd = options.onEnd;
+    this.stream = new ReadableStream<Uint8Array>({
+      start: (controller) => void (this.#controller = controller),
+      pull: () => this.#pull(),
+      cancel: () => this.end(undefined, "client gone"),
+    }, { highWaterMark: 0 });
+  }
+
+  /** Whether events of `type` go to this reader. */
+  wants(type: string): boolean {
+    return this.#types === undefined || this.#types.has(type);
+  }
+
+  /** Queues one message; ends the stream when the queue is over its limits. */
+  push(bytes: Uint8Array): void {
+    if (this.#ended) return;
+    if (this.#waiting && this.#head.length === 0 && this.#next >= this.#backlog.length) {
+      this.#waiting = false;
+      this.#enqueue(bytes);
+      return;
+    }
+    this.#queue.push(bytes);
+    this.#queued += bytes.byteLength;
+    if (this.#queue.length > this.#limits.messages || this.#queued > this.#limits.bytes) {
+      this.end(new Error("slow consumer: dropped"), "slow");
+    }
+  }
+
+  /** Ends the stream (an error closes the connection at once) and tells the hub. Idempotent. */
+  end(error: Error | undefined, reason: EndReason): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#queue = [];
+    this.#backlog = [];
+    this.#head = [];
+    try {
+      if (error === undefined) this.#controller?.close();
+      else this.#controller?.error(error);
+    } catch { /* already closed by the runtime */ }
+    this.#onEnd(this, reason);
+  }
+
+  #pull(): void {
+    if (this.#ended) return;
+    if (this.#head.length > 0) {
+      const head = this.#head;
+      this.#head = [];
+      this.#enqueue(concat(head));
+      return;
+    }
+    while (this.#next < this.#backlog.length) {
+      const end = Math.min(this.#next + REPLAY_BATCH, this.#backlog.length);
+      let text = "";
+      for (; this.#next < end; this.#next++) {
+        const e = this.#backlog[this.#next]!;
+        if (this.wants(e.type)) text += this.#format(e);
+      }
+      if (text !== "") {
+        this.#enqueue(encoder.encode(text));
+        return;
+      }
+    }
+    if (this.#queue.length > 0) {
+      const chunk = concat(this.#queue);
+      this.#queue = [];
+      this.#queued = 0;
+      this.#enqueue(chunk);
+      return;
+    }
+    this.#waiting = true;
+  }
+
+  #enqueue(bytes: Uint8Array): void {
+    try {
+      this.#controller?.enqueue(bytes);
+    } catch {
+      this.end(undefined, "client gone"); // the runtime closed the stream under us
+    }
+  }
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  let size = 0;
+  for (const c of chunks) size += c.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}

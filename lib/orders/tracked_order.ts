@@ -1,0 +1,138 @@
+/**
+ * One tracked order's record, how it starts from an intent's parameters, and facts derived from it.
+ *
+ * @module
+ */
+
+import type { Params } from "../types.ts";
+
+/** Where an order stands as far as the router knows. */
+export type TrackedState = "pending" | "open" | "unknown" | "finished";
+
+/**
+ * One order of the account (placed by this router, or seen on the user data stream).
+ *
+ * @example
+ * ```ts
+ * import type { OrderTracker } from "./order_tracker.ts";
+ * declare const tracker: OrderTracker;
+ * for (const o of tracker.list()) console.log(o.clientOrderId, o.state, o.status, o.executedQty);
+ * ```
+ */
+export interface TrackedOrder {
+  /** Client order id (or client algo id). */
+  clientOrderId: string;
+  /** Trading pair, e.g. BTCUSDT. */
+  symbol: string;
+  /** BUY or SELL. */
+  side: string;
+  /** Order type, e.g. LIMIT or STOP_MARKET. */
+  type: string;
+  /** Order quantity (as sent, then as the exchange reported it). */
+  quantity: string;
+  /** Limit price (trigger price for algo orders without one); "" when none. */
+  price: string;
+  /** Time in force as sent ("" when none, e.g. MARKET). */
+  timeInForce: string;
+  /** Exchange order id once known (for algo orders, the algoId). */
+  orderId: number | undefined;
+  /** Exchange status (NEW, PARTIALLY_FILLED, FILLED…), or PENDING / UNKNOWN / UNVERIFIED. */
+  status: string;
+  /** pending (sent, no answer yet), open, unknown (must be reconciled), or finished. */
+  state: TrackedState;
+  /** Filled quantity so far. */
+  executedQty: string;
+  /** Average fill price ("0" before the first fill). */
+  avgPrice: string;
+  /** A conditional order (algoOrder.place): not visible to order.status. */
+  algo: boolean;
+  /** Not placed by this router (another client, the web UI, a liquidation `autoclose-…`). */
+  external: boolean;
+  /** Local ms when the intent was recorded (reconciliation waits past it + recvWindow before NOT_FOUND). */
+  intentAt: number;
+  /** Local ms of the last change. */
+  updatedAt: number;
+  /** Exchange ms of the newest change applied (event `T` or answer `updateTime`); 0 before any. */
+  updateTime: number;
+}
+
+/**
+ * A new record from the parameters of an `order.place` / `algoOrder.place` intent.
+ *
+ * @example
+ * ```ts
+ * const o = fromParams("lr-1", "order.place", { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", quantity: "0.002" }, Date.now());
+ * o.state; // "pending"
+ * ```
+ */
+export function fromParams(cid: string, method: string, params: Params, intentAt: number): TrackedOrder {
+  const algo = method === "algoOrder.place";
+  const price = String(params.price ?? params.triggerPrice ?? "");
+  const str = (v: unknown) => String(v ?? "");
+  const o = newOrder(
+    cid,
+    str(params.symbol),
+    str(params.side),
+    str(params.type),
+    str(params.quantity),
+    price,
+    algo,
+    intentAt,
+  );
+  o.timeInForce = str(params.timeInForce);
+  return o;
+}
+
+/**
+ * Whether the exchange finishes `o` at once (MARKET, IOC, FOK): Binance's default ACK answer still says NEW
+ * for those, so without a user stream only a query tells how they ended.
+ *
+ * @example
+ * ```ts
+ * import type { OrderTracker } from "./order_tracker.ts";
+ * declare const tracker: OrderTracker;
+ * const stale = tracker.list("open").filter(finishesAtOnce);
+ * ```
+ */
+export function finishesAtOnce(o: Readonly<TrackedOrder>): boolean {
+  return o.type === "MARKET" || o.timeInForce === "IOC" || o.timeInForce === "FOK";
+}
+
+/**
+ * A new pending record with nothing filled.
+ *
+ * @example
+ * ```ts
+ * const o = newOrder("web_1", "BTCUSDT", "SELL", "LIMIT", "0.002", "52000", false, 0);
+ * ```
+ */
+export function newOrder(
+  cid: string,
+  symbol: string,
+  side: string,
+  type: string,
+  quantity: string,
+  price: string,
+  algo: boolean,
+  intentAt: number,
+): TrackedOrder {
+  return {
+    clientOrderId: cid,
+    symbol,
+    side,
+    type,
+    quantity,
+    price,
+    timeInForce: "",
+    orderId: undefined,
+    status: "PENDING",
+    state: "pending",
+    executedQty: "0",
+    avgPrice: "0",
+    algo,
+    external: false,
+    intentAt,
+    updatedAt: intentAt,
+    updateTime: 0,
+  };
+}

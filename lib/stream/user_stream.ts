@@ -1,0 +1,238 @@
+/**
+ * The user data stream client, apart from the order hot path: a listenKey from `userDataStream.start` over
+ * the existing ws-fapi connection, a second runtime-native WebSocket to the private stream
+ * (`<stream-url>/private/ws?listenKey=<k>&events=A/B/…`), a `userDataStream.ping` on schedule, a new key on
+ * -1125 or `listenKeyExpired`, reconnects with backoff and jitter, and rotation before the 24 h limit.
+ *
+ * Events sent while nobody listened are lost, so every (re)connect and every failed ping is reported as a gap:
+ * the owner reconciles orders, positions and balances then. A stream that is connected but whose key can no
+ * longer be renewed is the silent failure other gateways suffer; here it is a gap and shows in `health`.
+ *
+ * @module
+ */
+
+import { type Clock, monotonicClock } from "../_clock.ts";
+import { unrefTimer } from "../_timers.ts";
+import { Backoff } from "../connection/backoff.ts";
+import { Connection, type ConnectionHandler } from "../connection/connection.ts";
+import { ExchangeError } from "../errors.ts";
+import { parseUserEvent, USER_STREAM_EVENTS, type UserEvent } from "../account/user_events.ts";
+
+/** Where listenKeys come from (the router). */
+export interface ListenKeySource {
+  /** `userDataStream.start`. */
+  startUserDataStream(): Promise<string>;
+  /** `userDataStream.ping`. */
+  pingUserDataStream(): Promise<string>;
+}
+
+/** The stream's state: connecting (first time or again), up, or down (waiting to reconnect), or closed. */
+export type UserStreamState = "connecting" | "up" | "down" | "closed";
+
+/** What the stream reports to its owner (rare: never per event). */
+export type UserStreamNotice =
+  | { type: "stream-up"; reconnects: number }
+  | { type: "stream-down"; reason: string }
+  | { type: "listen-key-renewed"; reason: string }
+  | { type: "listen-key-ping-failed"; error: string };
+
+/** Options for {@linkcode UserStream}. */
+export interface UserStreamOptions {
+  /** Stream host base, e.g. `wss://fstream.binance.com`; the client appends `/private/ws?…`. */
+  streamUrl: string;
+  keys: ListenKeySource;
+  /** Each parsed event, in arrival order. */
+  onEvent(event: UserEvent): void;
+  /** Events may have been missed (a (re)connect, a failed ping): reconcile. */
+  onGap(reason: string): void;
+  onNotice?(notice: UserStreamNotice): void;
+  /** Event types to subscribe to. Default {@linkcode USER_STREAM_EVENTS}. */
+  events?: readonly string[];
+  /** listenKey ping interval. Default 25 min (a key lives 60 min). */
+  pingIntervalMs?: number;
+  /** Socket age that triggers a rotation. Default 23 h (the stream host cuts at 24 h). */
+  maxAgeMs?: number;
+  connectTimeoutMs?: number;
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  clock?: Clock;
+}
+
+/**
+ * Keeps one user data stream connected.
+ *
+ * @example
+ * ```ts
+ * import { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * const stream = new UserStream({ streamUrl: "wss://fstream.binance.com", keys: router,
+ *   onEvent: (e) => console.log(e.type), onGap: (why) => console.log("reconcile:", why) });
+ * stream.start();
+ * stream.close();
+ * ```
+ */
+export class UserStream implements ConnectionHandler {
+  readonly #o: UserStreamOptions;
+  readonly #clock: Clock;
+  readonly #backoff: Backoff;
+  readonly #events: string;
+  #state: UserStreamState = "connecting";
+  #active: Connection | undefined;
+  #key: string | undefined;
+  #generation = 0;
+  #reconnects = 0;
+  #renewals = 0;
+  #lastEventAt: number | undefined;
+  #upSince: number | undefined;
+  #pingOk = true;
+  #retry: unknown;
+  #pinger: unknown;
+  #rotator: unknown;
+
+  constructor(options: UserStreamOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? monotonicClock;
+    this.#backoff = new Backoff({
+      baseMs: options.backoffBaseMs ?? 250,
+      maxMs: options.backoffMaxMs ?? 30_000,
+    });
+    this.#events = (options.events ?? USER_STREAM_EVENTS).join("/");
+  }
+
+  /** Connects in the background (a failure retries with backoff; the state says how it goes). */
+  start(): void {
+    this.#pinger = unrefTimer(
+      this.#clock.setInterval(() => void this.#ping(), this.#o.pingIntervalMs ?? 1_500_000),
+    );
+    void this.#connect();
+  }
+
+  /** The stream's state. */
+  get state(): UserStreamState {
+    return this.#state;
+  }
+
+  /**
+   * For `/health`: state, age of the last event (or of the connection when none came yet), reconnects and
+   * listenKey renewals, and whether the last ping succeeded.
+   */
+  health(): {
+    state: UserStreamState;
+    lastEventAgeMs: number | null;
+    reconnects: number;
+    listenKeyRenewals: number;
+    listenKeyPingOk: boolean;
+  } {
+    const since = this.#lastEventAt ?? this.#upSince;
+    return {
+      state: this.#state,
+      lastEventAgeMs: since === undefined ? null : Math.round(this.#clock.now() - since),
+      reconnects: this.#reconnects,
+      listenKeyRenewals: this.#renewals,
+      listenKeyPingOk: this.#pingOk,
+    };
+  }
+
+  /** Stops everything; no reconnect follows. */
+  close(): void {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    this.#clock.clearTimeout(this.#retry);
+    this.#clock.clearInterval(this.#pinger);
+    this.#clock.clearTimeout(this.#rotator);
+    this.#active?.close("stream closed by router");
+    this.#active = undefined;
+  }
+
+  /** ConnectionHandler: one stream frame. */
+  onFrame(text: string, connection: Connection): void {
+    if (connection !== this.#active) return; // a rotated-out socket's leftovers: the new one has them too
+    this.#lastEventAt = this.#clock.now();
+    const event = parseUserEvent(text);
+    if (event === undefined) return;
+    if (event.type === "listen-key-expired") {
+      this.#renew("listenKeyExpired event");
+      return;
+    }
+    this.#o.onEvent(event);
+  }
+
+  /** ConnectionHandler: a socket ended. */
+  onClosed(connection: Connection, reason: string): void {
+    if (connection !== this.#active || this.#state === "closed") return;
+    this.#active = undefined;
+    this.#down(reason);
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#state === "closed") return;
+    try {
+      this.#key ??= await this.#o.keys.startUserDataStream();
+      const url = `${this.#o.streamUrl.replace(/\/+$/, "")}/private/ws?listenKey=${
+        encodeURIComponent(this.#key)
+      }&events=${this.#events}`;
+      const conn = await Connection.open({
+        url,
+        generation: ++this.#generation,
+        timeoutMs: this.#o.connectTimeoutMs ?? 10_000,
+        handler: this,
+        clock: this.#clock,
+      });
+      // close() may have run while this connect was awaited (the compiler cannot see that).
+      if ((this.#state as UserStreamState) === "closed") return conn.close("stream closed by router");
+      const old = this.#active;
+      this.#active = conn;
+      old?.close("rotated");
+      this.#backoff.reset();
+      this.#upSince = this.#clock.now();
+      this.#state = "up";
+      this.#clock.clearTimeout(this.#rotator);
+      this.#rotator = unrefTimer(
+        this.#clock.setTimeout(() => void this.#connect(), this.#o.maxAgeMs ?? 82_800_000),
+      );
+      this.#o.onNotice?.({ type: "stream-up", reconnects: this.#reconnects });
+      // Rotation overlaps the two sockets, so nothing is missed then; every other connect may follow a gap.
+      if (old === undefined) {
+        this.#o.onGap(this.#reconnects === 0 ? "user stream connected" : "user stream reconnected");
+      }
+    } catch (e) {
+      if (this.#active === undefined) this.#down((e as Error).message);
+      // A failed rotation keeps the old socket; try again in a minute, well before the 24 h cut.
+      else this.#rotator = unrefTimer(this.#clock.setTimeout(() => void this.#connect(), 60_000));
+    }
+  }
+
+  #down(reason: string): void {
+    if (this.#state === "closed") return;
+    this.#state = this.#reconnects === 0 && this.#upSince === undefined ? "connecting" : "down";
+    this.#o.onNotice?.({ type: "stream-down", reason });
+    this.#reconnects++;
+    this.#clock.clearTimeout(this.#retry);
+    this.#retry = unrefTimer(this.#clock.setTimeout(() => void this.#connect(), this.#backoff.next()));
+  }
+
+  /** A new key: the old one is gone (-1125 or listenKeyExpired). Reconnects with it. */
+  #renew(reason: string): void {
+    this.#key = undefined;
+    this.#renewals++;
+    this.#o.onNotice?.({ type: "listen-key-renewed", reason });
+    const conn = this.#active;
+    this.#active = undefined;
+    conn?.close("listenKey renewed");
+    this.#clock.clearTimeout(this.#retry);
+    void this.#connect();
+  }
+
+  async #ping(): Promise<void> {
+    if (this.#key === undefined || this.#state === "closed") return;
+    try {
+      await this.#o.keys.pingUserDataStream();
+      this.#pingOk = true;
+    } catch (e) {
+      this.#pingOk = false;
+      this.#o.onNotice?.({ type: "listen-key-ping-failed", error: (e as Error).message });
+      if (e instanceof ExchangeError && e.code === -1125) this.#renew("listenKey does not exist (-1125)");
+      else this.#o.onGap("listenKey ping failed"); // events may stop without the socket closing
+    }
+  }
+}

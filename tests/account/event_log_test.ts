@@ -1,0 +1,43 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { type AccountEvent, EventLog } from "../../lib/account/event_log.ts";
+
+test("EventLog: ids increase by one; live readers get each event once, in order", () => {
+  const log = new EventLog({ capacity: 8, now: () => 42 });
+  const seen: AccountEvent[] = [];
+  const off = log.subscribe((e) => void seen.push(e));
+  assert.equal(log.append("halt", { reason: "a" }), 1);
+  assert.equal(log.append("resume", {}), 2);
+  off();
+  log.append("halt", { reason: "b" });
+  assert.deepEqual(seen.map((e) => [e.id, e.type, e.time]), [[1, "halt", 42], [2, "resume", 42]]);
+  assert.equal(log.lastId, 3);
+  assert.equal(log.count("halt"), 2);
+  assert.equal(log.listeners, 0);
+});
+
+test("EventLog: since() returns what a reader missed, or a gap once the ring no longer holds it", () => {
+  const log = new EventLog({ capacity: 4 });
+  for (let i = 0; i < 6; i++) log.append("order", { i });
+  assert.deepEqual(log.since(4), { gap: false, events: log.since(4).events });
+  assert.deepEqual(log.since(4).events.map((e) => e.id), [5, 6]);
+  assert.deepEqual(log.since(6).events, []);
+  const r = log.since(1); // 2 is gone (the ring holds 3..6)
+  assert.equal(r.gap, true);
+  assert.deepEqual(r.gap && [r.missedFrom, r.missedTo], [2, 2]);
+  assert.deepEqual(r.events.map((e) => e.id), [3, 4, 5, 6]);
+  assert.equal(log.since(2).gap, false, "3..6 are all still kept");
+});
+
+test("EventLog: a reader that throws is removed and does not stop the others", () => {
+  const log = new EventLog();
+  const seen: number[] = [];
+  log.subscribe(() => {
+    throw new Error("bug");
+  });
+  log.subscribe((e) => void seen.push(e.id));
+  log.append("fill", {});
+  log.append("fill", {});
+  assert.deepEqual(seen, [1, 2]);
+  assert.equal(log.listeners, 1);
+});

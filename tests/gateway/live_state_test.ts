@@ -1,0 +1,180 @@
+/**
+ * The live account over real sockets: the simulator's user data stream feeds the gateway's account state;
+ * gaps, duplicates, reordering and listenKey expiry are injected by the simulator.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Gateway, type GatewayOptions } from "../../lib/gateway/gateway.ts";
+import type { AccountEvent } from "../../lib/account/event_log.ts";
+import type { Simulator } from "../../lib/sim/mod.ts";
+import { connect, HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "../router/_harness.ts";
+
+async function open(sim: Simulator, extra: Partial<GatewayOptions> = {}): Promise<Gateway> {
+  const gateway = await Gateway.open({
+    url: sim.url,
+    streamUrl: sim.streamUrl,
+    apiKey: HMAC_KEY,
+    secretKey: HMAC_SECRET,
+    dataDir: mkdtempSync(join(tmpdir(), "lr-live-")),
+    requestTimeoutMs: 2000,
+    backoffBaseMs: 20,
+    backoffMaxMs: 200,
+    ...extra,
+  });
+  await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+  return gateway;
+}
+
+test("live state: a resting order filled by mark moves ends FILLED, with fills, position and events in order", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim);
+  try {
+    const events: AccountEvent[] = [];
+    gateway.account.subscribe((e) => void events.push(e), ["order", "fill", "position"]);
+    const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.004", price: "50000" }));
+    const cid = ack.clientOrderId;
+    sim.setMarkPrice("BTCUSDT", "49990", { fillQty: "0.001" });
+    await waitFor(() => gateway.tracker.get(cid)?.executedQty === "0.001", "the partial fill");
+    assert.equal(gateway.tracker.get(cid)?.status, "PARTIALLY_FILLED");
+    sim.setMarkPrice("BTCUSDT", "49980", { fillQty: "0.003" });
+    await waitFor(() => gateway.tracker.get(cid)?.status === "FILLED", "the full fill");
+    const o = gateway.tracker.get(cid)!;
+    assert.deepEqual([o.state, o.executedQty, Number(o.avgPrice)], ["finished", "0.004", 50000]);
+    assert.deepEqual(gateway.account.fills.list().map((f) => [f.clientOrderId, f.qty, f.price]), [
+      [cid, "0.003", "50000.00"],
+      [cid, "0.001", "50000.00"],
+    ]);
+    await waitFor(() => gateway.account.book.positions()[0]?.positionAmt === "0.004", "the position");
+    const mine = events.filter((e) =>
+      e.type !== "order" || (e.data as { clientOrderId: string }).clientOrderId === cid
+    );
+    const trail = mine.map((e) =>
+      e.type === "order" ? `order ${(e.data as { status: string }).status}` : e.type
+    );
+    // The first fill is logged before the order state it led to; ids increase.
+    assert.deepEqual(trail.filter((t) => t !== "position"), [
+      "order NEW",
+      "fill",
+      "order PARTIALLY_FILLED",
+      "fill",
+      "order FILLED",
+    ]);
+    assert.ok(events.every((e, i) => i === 0 || e.id > events[i - 1]!.id));
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("live state: a fill while the stream is down is recovered by reconciliation when it comes back", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim);
+  try {
+    const ack = await gateway.router.placeOrder(restingBuy());
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "NEW", "the ack");
+    sim.setFaults({ streamPaused: true }); // events are lost from here
+    sim.setMarkPrice("BTCUSDT", "49000");
+    assert.equal(sim.orders()[0]?.status, "FILLED");
+    sim.setFaults({});
+    sim.dropStreams(); // the client notices a dead stream and reconnects: a gap
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "FILLED", "reconciliation");
+    assert.equal(gateway.tracker.get(ack.clientOrderId)?.executedQty, "0.002");
+    await waitFor(
+      () => gateway.account.book.positions()[0]?.positionAmt === "0.002",
+      "the position snapshot",
+    );
+    assert.ok(gateway.userStream!.health().reconnects >= 1);
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("live state: duplicated and reordered events change nothing", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim);
+  try {
+    sim.setFaults({ duplicateEvents: true, reorderEvents: true });
+    const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.004" }));
+    for (const fillQty of ["0.001", "0.001", "0.002"]) sim.setMarkPrice("BTCUSDT", "49990", { fillQty });
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "FILLED", "the fills");
+    // NEW, then a TRADE and an ACCOUNT_UPDATE per fill: 7 events, each sent twice.
+    await waitFor(() => sim.stats().eventsSent === 14, "every duplicated event delivered");
+    assert.equal(gateway.account.fills.total, 3, "three trades, each counted once");
+    assert.equal(gateway.tracker.get(ack.clientOrderId)?.executedQty, "0.004");
+    assert.equal(gateway.account.book.positions()[0]?.positionAmt, "0.004");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("live state: an expired listenKey is renewed and the stream reconnects", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim);
+  try {
+    sim.expireListenKeys();
+    await waitFor(() => gateway.userStream!.health().listenKeyRenewals === 1, "the renewal");
+    await waitFor(() => gateway.userStream!.state === "up", "the stream back up");
+    const ack = await gateway.router.placeOrder(restingBuy());
+    sim.setMarkPrice("BTCUSDT", "49000");
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "FILLED", "events on the new key");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("live state: an order placed by another client is tracked as external and left alone by halt", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim);
+  const other = await connect(sim, "hmac", { clientOrderIdPrefix: "web" });
+  try {
+    const theirs = await other.placeOrder(restingBuy());
+    await waitFor(() => gateway.tracker.get(theirs.clientOrderId) !== undefined, "the external order");
+    assert.equal(gateway.tracker.get(theirs.clientOrderId)?.external, true);
+    const mine = await gateway.router.placeOrder(restingBuy());
+    const report = await gateway.halt("test");
+    assert.deepEqual(report.canceled, [mine.clientOrderId]);
+    assert.equal(sim.orders().find((o) => o.clientOrderId === theirs.clientOrderId)?.status, "NEW");
+  } finally {
+    await other.close();
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("live state: a MARKET order acked NEW ends FILLED from the stream; without a stream, from a query", async () => {
+  const sim = await simulator();
+  const withStream = await open(sim);
+  const market = { symbol: "BTCUSDT", side: "BUY" as const, type: "MARKET" as const, quantity: "0.002" };
+  try {
+    const ack = await withStream.router.placeOrder(market);
+    assert.equal(ack.status, "NEW", "Binance's default ACK answer");
+    await waitFor(() => withStream.tracker.get(ack.clientOrderId)?.status === "FILLED", "the stream's fill");
+  } finally {
+    await withStream.close();
+  }
+  const without = await Gateway.open({ // no streamUrl: no user stream
+    url: sim.url,
+    apiKey: HMAC_KEY,
+    secretKey: HMAC_SECRET,
+    dataDir: mkdtempSync(join(tmpdir(), "lr-live-")),
+  });
+  try {
+    const ack = await without.router.placeOrder(market);
+    assert.equal(without.tracker.get(ack.clientOrderId)?.state, "open");
+    await waitFor(
+      () => without.tracker.get(ack.clientOrderId)?.status === "FILLED",
+      "the periodic query",
+      10_000,
+    );
+    assert.deepEqual(without.tracker.list(), []);
+  } finally {
+    await without.close();
+    await sim.close();
+  }
+});
