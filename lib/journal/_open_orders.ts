@@ -15,18 +15,9 @@
  * @module
  */
 
+import { FINAL_STATUSES as FINAL } from "../vocabulary.ts";
 import { frameLine } from "./records.ts";
 
-/** Statuses after which an order can no longer change. NOT_FOUND: reconciliation found it never placed. */
-const FINAL = new Set([
-  "FILLED",
-  "CANCELED",
-  "EXPIRED",
-  "EXPIRED_IN_MATCH",
-  "REJECTED",
-  "FINISHED",
-  "NOT_FOUND",
-]);
 /** Methods that create an order, as they appear in an intent's JSON after `"method":"`. */
 const PLACES = ['order.place"', 'algoOrder.place"'];
 /** Rejection codes meaning the exchange does not hold the order: unknown order / order does not exist. */

@@ -6,7 +6,9 @@
  *   intent that is not on disk, and every intent on disk is in the next checkpoint;
  * - buffered outcomes go to the old file before a rotation (the checkpoint already reflects them);
  * - the old file is deleted only after the checkpoint is written (and, with fsync on, durable with its
- *   directory entry). A leftover old file is harmless: read before the checkpoint, it yields the same state.
+ *   directory entry). A leftover old file is harmless: read before the checkpoint, it yields the same state;
+ * - a fill is kept for the checkpoints whether or not its own write succeeded: a fill is never refused, and
+ *   a failed line is retried with the next write.
  *
  * Rotation runs on the timer, off the order's path; a burst that never yields to the event loop rotates
  * inline once the file reaches twice the limit.
@@ -15,8 +17,10 @@
  */
 
 import * as fs from "node:fs";
-import { crc32 } from "./_crc32.ts";
+import { everyUnref, type TimerHandle } from "../_timers.ts";
+import { crc32, crcHex } from "./_crc32.ts";
 import { fsyncDir, JournalFile } from "./_file.ts";
+import type { RecentFills } from "./_fills.ts";
 import type { OpenOrders } from "./_open_orders.ts";
 import { frameLine } from "./records.ts";
 
@@ -37,9 +41,15 @@ export interface WriterStats {
  *
  * @example
  * ```ts
- * const writer = new JournalWriter(dir, 1, open, { maxBytes: 64 << 20, fsyncMs: 20 }, stats);
+ * import { RecentFills } from "./_fills.ts";
+ * import { OpenOrders } from "./_open_orders.ts";
+ * import { intentJson } from "./records.ts";
+ * const stats = { records: 0, bytes: 0, fsyncs: 0, rotations: 0, writeErrors: 0 };
+ * const limits = { maxBytes: 64 << 20, fsyncMs: 20 };
+ * const state = { open: new OpenOrders(), fills: new RecentFills(10_000) };
+ * const writer = new JournalWriter("./lightning-data", 1, state, limits, stats);
  * writer.start();
- * writer.intent("lr-1", json);
+ * writer.intent("lr-1", intentJson(Date.now(), "lr-1", "order.place", { symbol: "BTCUSDT" }));
  * writer.close();
  * ```
  */
@@ -49,10 +59,11 @@ export class JournalWriter {
   readonly #fsyncMs: number;
   readonly #tickMs: number;
   readonly #open: OpenOrders;
+  readonly #fills: RecentFills;
   readonly #stats: WriterStats;
   #file: JournalFile;
   #seq: number;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: TimerHandle | undefined;
   /** Outcome lines not yet written, and how many records they hold. */
   #pending = "";
   #pendingRecords = 0;
@@ -67,13 +78,14 @@ export class JournalWriter {
   constructor(
     dir: string,
     seq: number,
-    open: OpenOrders,
+    state: { open: OpenOrders; fills: RecentFills },
     limits: { maxBytes: number; fsyncMs: number },
     stats: WriterStats,
   ) {
     this.#dir = dir;
     this.#seq = seq;
-    this.#open = open;
+    this.#open = state.open;
+    this.#fills = state.fills;
     this.#stats = stats;
     this.#maxBytes = limits.maxBytes;
     this.#fsyncMs = limits.fsyncMs;
@@ -99,29 +111,35 @@ export class JournalWriter {
       this.#file.close();
       throw e;
     }
-    this.#timer = setInterval(() => this.#background(() => this.#tick()), this.#tickMs);
-    unref(this.#timer);
+    this.#timer = everyUnref(() => this.#background(() => this.#tick()), this.#tickMs);
   }
 
   /** Writes an intent (with any buffered outcomes before it) to the OS. Throws on an I/O error. */
   intent(cid: string, json: string): void {
-    const file = this.#file;
-    const before = file.bytes;
-    try {
-      // Buffered outcomes ride along in the same write: one system call per order.
-      file.append(this.#pending, json, crc32(json));
-    } catch (e) {
-      this.#stats.bytes += file.bytes - before;
-      this.#failed(e);
-      throw e;
-    }
-    this.#stats.bytes += file.bytes - before;
-    this.#stats.records += this.#pendingRecords + 1;
-    this.#pending = "";
-    this.#pendingRecords = 0;
-    this.#dirty = true;
+    this.#writeNow(json, crc32(json));
     this.#open.intent(cid, json);
-    if (file.bytes >= 2 * this.#rotateAt()) this.#background(() => this.#rotate());
+    this.#rotateIfRunaway();
+  }
+
+  /**
+   * Writes a fill (with any buffered outcomes before it) to the OS and keeps it for the checkpoints, unless
+   * a fill with its `key` is kept already. Never throws: on an I/O error (counted, kept in `lastError`) the
+   * line is buffered for the next write and false is returned.
+   */
+  fill(key: string, json: string): boolean {
+    if (this.#fills.has(key)) return true;
+    const crc = crc32(json);
+    const line = crcHex(crc) + " " + json + "\n";
+    this.#fills.add(key, line);
+    try {
+      this.#writeNow(json, crc);
+    } catch {
+      this.#pending += line;
+      this.#pendingRecords++;
+      return false;
+    }
+    this.#rotateIfRunaway();
+    return true;
   }
 
   /** Buffers an outcome record until the next intent, tick or flush. */
@@ -164,6 +182,30 @@ export class JournalWriter {
         } else this.#stats.fsyncs++;
       });
     }
+  }
+
+  /** One write: the buffered outcomes, then the line of `json`. Throws on an I/O error, once counted. */
+  #writeNow(json: string, crc: number): void {
+    const file = this.#file;
+    const before = file.bytes;
+    try {
+      // Buffered outcomes ride along in the same write: one system call per order.
+      file.append(this.#pending, json, crc);
+    } catch (e) {
+      this.#failed(e);
+      throw e;
+    } finally {
+      this.#stats.bytes += file.bytes - before;
+    }
+    this.#stats.records += this.#pendingRecords + 1;
+    this.#pending = "";
+    this.#pendingRecords = 0;
+    this.#dirty = true;
+  }
+
+  /** A burst that never yields to the timer rotates inline, at twice the limit. */
+  #rotateIfRunaway(): void {
+    if (this.#file.bytes >= 2 * this.#rotateAt()) this.#background(() => this.#rotate());
   }
 
   #writePending(): void {
@@ -223,7 +265,7 @@ export class JournalWriter {
   /** Writes the checkpoint to a new file and makes it (and its directory entry) durable. */
   #startFile(file: JournalFile): void {
     try {
-      file.append(this.#open.checkpoint(), "", 0);
+      file.append(this.#open.checkpoint() + this.#fills.checkpoint(), "", 0);
     } finally {
       this.#stats.bytes += file.bytes;
     }
@@ -234,7 +276,7 @@ export class JournalWriter {
       this.#lastFsync = performance.now();
     }
     this.#checkpointBytes = file.bytes;
-    this.#stats.records += this.#open.checkpointRecords;
+    this.#stats.records += this.#open.checkpointRecords + this.#fills.size;
     // Whatever the old file had unsynced is superseded by the checkpoint.
     this.#dirty = false;
   }
@@ -251,14 +293,5 @@ export class JournalWriter {
   #failed(e: unknown): void {
     this.#stats.writeErrors++;
     this.#lastError = e instanceof Error ? e : new Error(String(e));
-  }
-}
-
-/** Lets the timer not keep the process alive: Deno 2.9+, Bun and Node timers have `unref()`, older Deno ids. */
-function unref(timer: unknown): void {
-  if (typeof timer === "object" && timer !== null && "unref" in timer && typeof timer.unref === "function") {
-    timer.unref();
-  } else if (typeof timer === "number") {
-    (globalThis as { Deno?: { unrefTimer?: (id: number) => void } }).Deno?.unrefTimer?.(timer);
   }
 }

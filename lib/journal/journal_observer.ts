@@ -13,7 +13,15 @@ import type { OrderJournal } from "./order_journal.ts";
  *
  * @example
  * ```ts
- * const router = await Router.connect({ ...options, observer: combineObservers(tracker, journalObserver(journal)) });
+ * import { OrderJournal } from "./order_journal.ts";
+ * import { OrderTracker } from "../orders/order_tracker.ts";
+ * import { combineObservers } from "../pipeline/order_observer.ts";
+ * import { Router, type RouterOptions } from "../router/router.ts";
+ * declare const options: RouterOptions;
+ * const { journal } = OrderJournal.open({ dir: "./lightning-data/production" });
+ * const tracker = new OrderTracker();
+ * const observer = combineObservers(tracker, journalObserver(journal));
+ * const router = await Router.connect({ ...options, observer });
  * ```
  */
 export function journalObserver(journal: OrderJournal): OrderObserver {

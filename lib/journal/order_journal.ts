@@ -7,6 +7,9 @@
  * - An intent is in the OS (its `write` has returned, all bytes) before `appendIntent` returns, so before the
  *   order can leave the process: it survives the death of the process at any instant. If it cannot be
  *   written, `appendIntent` throws and the order must not be sent.
+ * - A fill (`appendFill`) is in the OS before `appendFill` returns true, and is never refused: a failed write
+ *   is reported (false, `stats.writeErrors`, `lastError`) and retried with the next write. The most recent
+ *   `fillsKept` fills are repeated in every new file's checkpoint, so they survive rotations and restarts.
  * - Outcome records (ack, rejected, unknown, resolved) are buffered and written with the next intent, on the
  *   next timer tick (at most 20 ms, or `fsyncIntervalMs` if smaller), or by `flush`/`close`. A crash can lose
  *   the buffered ones; that only means those orders are reconciled with the exchange on restart.
@@ -20,9 +23,12 @@
 
 import * as fs from "node:fs";
 import { join } from "node:path";
+import type { Fill } from "../account/fills.ts";
 import { listJournalFiles } from "./_file.ts";
+import { fillJson, fillKey, RecentFills } from "./_fills.ts";
 import { OpenOrders } from "./_open_orders.ts";
 import { JournalWriter } from "./_writer.ts";
+import { type JournalOptions, type JournalStats, resolveOptions } from "./options.ts";
 import {
   ackJson,
   intentJson,
@@ -31,66 +37,25 @@ import {
   resolvedJson,
   unknownJson,
 } from "./records.ts";
-import {
-  type FileVerdict,
-  type JournalRecovery,
-  readJournalFile,
-  retireFiles,
-  unresolvedIntents,
-} from "./recovery.ts";
+import { type JournalRecovery, readJournalFiles, retireFiles } from "./recovery.ts";
 
-/**
- * Options for {@linkcode OrderJournal.open}.
- *
- * @example
- * ```ts
- * const options: JournalOptions = { dir: "./lightning-data/production", fsyncIntervalMs: 20 };
- * ```
- */
-export interface JournalOptions {
-  /** Directory of the journal files; created if missing. One journal per directory, one process at a time. */
-  dir: string;
-  /** Start a new file once the current one passes this size. Default 64 MiB. */
-  maxFileBytes?: number;
-  /** fsync period: the power-loss durability window. Default 20 ms; 0 = never fsync. */
-  fsyncIntervalMs?: number;
-}
-
-/**
- * Counters since `open`.
- *
- * @example
- * ```ts
- * const { records, fsyncs } = journal.stats;
- * ```
- */
-export interface JournalStats {
-  /** Records written (checkpoint records included). */
-  records: number;
-  /** Bytes written. */
-  bytes: number;
-  /** fsyncs completed. */
-  fsyncs: number;
-  /** Size rotations to a new file. */
-  rotations: number;
-  /** Unreadable lines found by `open` (torn tails and garbled lines). */
-  corruptTails: number;
-  /** Failed writes, fsyncs or rotations in the background (see `lastError`); a failed intent also throws. */
-  writeErrors: number;
-}
-
-const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-const DEFAULT_FSYNC_MS = 20;
+export type { JournalOptions, JournalStats } from "./options.ts";
 
 /**
  * The journal. Open one per data directory with {@linkcode OrderJournal.open}.
  *
  * @example
  * ```ts
+ * import { OrderTracker } from "../orders/order_tracker.ts";
+ * const tracker = new OrderTracker();
  * const { journal, recovery } = OrderJournal.open({ dir: "./lightning-data" });
  * for (const i of recovery.unresolved) tracker.restore(i.cid, i.method, i.params, i.ts);
  * journal.appendIntent("lr-1", "order.place", { symbol: "BTCUSDT", side: "BUY" }); // then send
  * journal.appendAck("lr-1", 42, "NEW");
+ * journal.appendFill({
+ *   symbol: "BTCUSDT", orderId: 42, clientOrderId: "lr-1", tradeId: 7, side: "BUY", price: "50000",
+ *   qty: "0.002", commission: "0.04", commissionAsset: "USDT", realizedProfit: "0", maker: false, time: 1,
+ * });
  * journal.close();
  * ```
  */
@@ -110,10 +75,10 @@ export class OrderJournal {
 
   /**
    * Reads every journal file in `dir` (oldest first) and computes the recovery, then starts a fresh file that
-   * begins with a checkpoint of the unresolved orders and deletes the old files, so the journal stays bounded
-   * across restarts. A file with a garbled line is kept as `<name>.corrupt` for inspection instead; one that
-   * cannot be read is left alone. File contents never make this throw; a directory that cannot be created,
-   * listed or written to does, with an error naming it.
+   * begins with a checkpoint of the unresolved orders and the kept fills, and deletes the old files, so the
+   * journal stays bounded across restarts. A file with a garbled line is kept as `<name>.corrupt` for
+   * inspection instead; one that cannot be read is left alone. File contents never make this throw; a
+   * directory that cannot be created, listed or written to does, with an error naming it.
    *
    * @example
    * ```ts
@@ -121,11 +86,7 @@ export class OrderJournal {
    * ```
    */
   static open(options: JournalOptions): { journal: OrderJournal; recovery: JournalRecovery } {
-    const { dir, maxFileBytes = DEFAULT_MAX_BYTES, fsyncIntervalMs = DEFAULT_FSYNC_MS } = options;
-    if (!(maxFileBytes > 0)) throw new RangeError(`journal maxFileBytes must be > 0, got ${maxFileBytes}`);
-    if (!(fsyncIntervalMs >= 0)) {
-      throw new RangeError(`journal fsyncIntervalMs must be >= 0, got ${fsyncIntervalMs}`);
-    }
+    const { dir, maxFileBytes, fsyncIntervalMs, fillsKept } = resolveOptions(options);
     const fail = (what: string, e: unknown): Error =>
       new Error(`journal directory ${dir}: ${what}: ${(e as Error).message}`, { cause: e });
 
@@ -136,13 +97,9 @@ export class OrderJournal {
     } catch (e) {
       throw fail("cannot create or list it", e);
     }
-    const open = new OpenOrders();
-    const recovery: JournalRecovery = { unresolved: [], records: 0, corrupt: [] };
-    let corrupt = 0;
-    const verdicts: FileVerdict[] = files.map((f) =>
-      readJournalFile(join(dir, f.name), open, recovery, () => corrupt++)
-    );
-    recovery.unresolved = unresolvedIntents(open);
+    const paths = files.map((f) => join(dir, f.name));
+    const state = { open: new OpenOrders(), fills: new RecentFills(fillsKept) };
+    const { recovery, verdicts, corrupt } = readJournalFiles(paths, state);
 
     const seq = (files[files.length - 1]?.seq ?? 0) + 1;
     const stats: JournalStats = {
@@ -155,7 +112,13 @@ export class OrderJournal {
     };
     let writer: JournalWriter;
     try {
-      writer = new JournalWriter(dir, seq, open, { maxBytes: maxFileBytes, fsyncMs: fsyncIntervalMs }, stats);
+      writer = new JournalWriter(
+        dir,
+        seq,
+        state,
+        { maxBytes: maxFileBytes, fsyncMs: fsyncIntervalMs },
+        stats,
+      );
     } catch (e) {
       throw fail("cannot create a journal file", e);
     }
@@ -165,8 +128,8 @@ export class OrderJournal {
       throw fail(`cannot write ${writer.path}`, e);
     }
     // The checkpoint is in place (and durable, with fsync on): the old files carry nothing more.
-    retireFiles(files.map((f, i) => ({ path: join(dir, f.name), verdict: verdicts[i]! })));
-    return { journal: new OrderJournal(dir, open, writer, stats), recovery };
+    retireFiles(paths.map((path, i) => ({ path, verdict: verdicts[i]! })));
+    return { journal: new OrderJournal(dir, state.open, writer, stats), recovery };
   }
 
   /**
@@ -176,6 +139,7 @@ export class OrderJournal {
    *
    * @example
    * ```ts
+   * declare const journal: OrderJournal;
    * journal.appendIntent("lr-1", "order.place", { symbol: "BTCUSDT", side: "BUY", quantity: "0.002" });
    * ```
    */
@@ -202,6 +166,7 @@ export class OrderJournal {
    *
    * @example
    * ```ts
+   * declare const journal: OrderJournal;
    * journal.appendAck("lr-1", 42, "NEW");
    * ```
    */
@@ -216,6 +181,7 @@ export class OrderJournal {
    *
    * @example
    * ```ts
+   * declare const journal: OrderJournal;
    * journal.appendRejected("lr-1", -2019, "Margin is insufficient.");
    * ```
    */
@@ -230,6 +196,7 @@ export class OrderJournal {
    *
    * @example
    * ```ts
+   * declare const journal: OrderJournal;
    * journal.appendUnknown("lr-1", "timeout");
    * ```
    */
@@ -243,6 +210,7 @@ export class OrderJournal {
    *
    * @example
    * ```ts
+   * declare const journal: OrderJournal;
    * journal.appendResolved("lr-1", "NOT_FOUND");
    * ```
    */
@@ -253,11 +221,33 @@ export class OrderJournal {
   }
 
   /**
+   * Records a fill from the user data stream: only the `Fill`'s own fields are written, whatever else the
+   * object carries. Never throws, never refuses: returns true once the fill is in the OS, or was journaled
+   * already (the same `symbol:tradeId` among the kept fills: nothing is written twice). Returns false when it
+   * is not (yet) in the journal: the journal is closed (nothing written), or the write failed (counted in
+   * `stats.writeErrors`, kept in `lastError`); a failed line is retried with the next write and carried by
+   * the next checkpoint, and is lost only if the process dies first.
+   *
+   * @example
+   * ```ts
+   * import type { Fill } from "../account/fills.ts";
+   * declare const journal: OrderJournal;
+   * declare const fill: Fill;
+   * if (!journal.appendFill(fill)) console.warn("fill not journaled", journal.lastError?.message);
+   * ```
+   */
+  appendFill(fill: Fill): boolean {
+    if (this.#closed) return false;
+    return this.#writer.fill(fillKey(fill), fillJson(Date.now(), fill));
+  }
+
+  /**
    * Writes buffered records, rotates if the file is due, and fsyncs now (unless `fsyncIntervalMs` is 0).
    * Throws on an I/O error.
    *
    * @example
    * ```ts
+   * declare const journal: OrderJournal;
    * journal.flush();
    * ```
    */
@@ -270,6 +260,7 @@ export class OrderJournal {
    *
    * @example
    * ```ts
+   * declare const journal: OrderJournal;
    * journal.close();
    * ```
    */
@@ -284,6 +275,7 @@ export class OrderJournal {
    *
    * @example
    * ```ts
+   * declare const journal: OrderJournal;
    * console.log(journal.stats.fsyncs);
    * ```
    */
@@ -296,6 +288,9 @@ export class OrderJournal {
    *
    * @example
    * ```ts
+   * import type { Logger } from "../cli/log.ts";
+   * declare const journal: OrderJournal;
+   * declare const log: Logger;
    * if (journal.lastError) log.warn("journal", { error: journal.lastError.message });
    * ```
    */

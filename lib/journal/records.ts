@@ -36,7 +36,39 @@ export type JournalRecord =
   | { t: "ack"; ts: number; cid: string; orderId?: number; status?: string }
   | { t: "rejected"; ts: number; cid: string; code: number; msg: string }
   | { t: "unknown"; ts: number; cid: string; reason: string }
-  | { t: "resolved"; ts: number; cid: string; status: string; orderId?: number };
+  | { t: "resolved"; ts: number; cid: string; status: string; orderId?: number }
+  | FillRecord;
+
+/**
+ * A fill from the user data stream (written by `appendFill`): the `Fill`'s fields, `clientOrderId` as `cid`.
+ *
+ * @example
+ * ```ts
+ * const f: FillRecord = {
+ *   t: "fill", ts: 2, cid: "lr-1", symbol: "BTCUSDT", orderId: 42, tradeId: 7, side: "BUY", price: "50000",
+ *   qty: "0.002", commission: "0.04", commissionAsset: "USDT", realizedProfit: "0", maker: false, time: 1,
+ * };
+ * ```
+ */
+export interface FillRecord {
+  t: "fill";
+  /** When it was journaled (ms). */
+  ts: number;
+  /** The fill's `clientOrderId`. */
+  cid: string;
+  symbol: string;
+  orderId: number;
+  tradeId: number;
+  side: string;
+  price: string;
+  qty: string;
+  commission: string;
+  commissionAsset: string;
+  realizedProfit: string;
+  maker: boolean;
+  /** Exchange ms of the trade. */
+  time: number;
+}
 
 /**
  * The intent record.
@@ -218,6 +250,10 @@ function isRecord(r: unknown): r is JournalRecord {
       return isStr(o.reason);
     case "resolved":
       return isStr(o.status) && (o.orderId === undefined || isNum(o.orderId));
+    case "fill":
+      return isStr(o.symbol) && isNum(o.orderId) && isNum(o.tradeId) && isStr(o.side) && isStr(o.price) &&
+        isStr(o.qty) && isStr(o.commission) && isStr(o.commissionAsset) && isStr(o.realizedProfit) &&
+        typeof o.maker === "boolean" && isNum(o.time);
     default:
       return false;
   }

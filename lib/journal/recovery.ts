@@ -7,6 +7,8 @@
 
 import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
+import type { Fill } from "../account/fills.ts";
+import { fillKey, type RecentFills } from "./_fills.ts";
 import type { OpenOrders } from "./_open_orders.ts";
 import { decodeLine, type IntentRecord, parseRecord } from "./records.ts";
 
@@ -15,8 +17,10 @@ import { decodeLine, type IntentRecord, parseRecord } from "./records.ts";
  *
  * @example
  * ```ts
+ * import { OrderJournal } from "./order_journal.ts";
  * const { recovery } = OrderJournal.open({ dir: "./lightning-data" });
  * for (const i of recovery.unresolved) console.log("reconcile", i.cid, i.method);
+ * console.log(`${recovery.fills.length} fills restored`);
  * ```
  */
 export interface JournalRecovery {
@@ -27,6 +31,11 @@ export interface JournalRecovery {
    * may still be open on the exchange. Reconcile every one (order.status by client id) before trading.
    */
   unresolved: IntentRecord[];
+  /**
+   * The most recent fills journaled (at most `fillsKept`), oldest first, each execution once (by
+   * `symbol:tradeId`). Give them to the account (`FillBook.restore`) so a replayed fill is not counted again.
+   */
+  fills: Fill[];
   /** Records read (good lines). */
   records: number;
   /**
@@ -42,21 +51,27 @@ const MAX_LISTED = 1000;
 export type FileVerdict = "ok" | "garbled" | "unreadable";
 
 /**
- * Reads journal file `path` into `open` and `recovery`. Returns "garbled" if a line other than a torn last
- * line was bad (the file is worth keeping for inspection) and "unreadable" if it could not be read at all
- * (it must not be deleted). `countCorrupt` is told about every bad line, listed or not.
+ * Reads journal file `path` into `state` (open orders, recent fills) and `recovery`. Returns "garbled" if a
+ * line other than a torn last line was bad (the file is worth keeping for inspection) and "unreadable" if it
+ * could not be read at all (it must not be deleted). `countCorrupt` is told about every bad line, listed or
+ * not.
  *
  * @example
  * ```ts
- * readJournalFile("./data/journal-000001.log", open, recovery, () => {});
+ * import { RecentFills } from "./_fills.ts";
+ * import { OpenOrders } from "./_open_orders.ts";
+ * const state = { open: new OpenOrders(), fills: new RecentFills(10_000) };
+ * const recovery: JournalRecovery = { unresolved: [], fills: [], records: 0, corrupt: [] };
+ * readJournalFile("./data/journal-000001.log", state, recovery, () => {}); // "ok", "garbled" or "unreadable"
  * ```
  */
 export function readJournalFile(
   path: string,
-  open: OpenOrders,
+  state: { open: OpenOrders; fills: RecentFills },
   recovery: JournalRecovery,
   countCorrupt: () => void,
 ): FileVerdict {
+  const { open, fills } = state;
   let text: string;
   try {
     // A byte sequence that is not UTF-8 decodes to U+FFFD, which no longer matches the line's checksum.
@@ -97,6 +112,9 @@ export function readJournalFile(
             break;
           case "unknown":
             break;
+          case "fill":
+            fills.add(fillKey(r), line + "\n");
+            break;
         }
       }
     }
@@ -106,11 +124,38 @@ export function readJournalFile(
 }
 
 /**
+ * Reads the journal files `paths`, oldest first, into `state` and a fresh recovery. Returns it with each
+ * file's verdict (for `retireFiles`) and how many bad lines there were (listed or not).
+ *
+ * @example
+ * ```ts
+ * import { RecentFills } from "./_fills.ts";
+ * import { OpenOrders } from "./_open_orders.ts";
+ * const state = { open: new OpenOrders(), fills: new RecentFills(10_000) };
+ * const { recovery, verdicts, corrupt } = readJournalFiles(["./data/journal-000001.log"], state);
+ * ```
+ */
+export function readJournalFiles(
+  paths: string[],
+  state: { open: OpenOrders; fills: RecentFills },
+): { recovery: JournalRecovery; verdicts: FileVerdict[]; corrupt: number } {
+  const recovery: JournalRecovery = { unresolved: [], fills: [], records: 0, corrupt: [] };
+  let corrupt = 0;
+  const verdicts = paths.map((path) => readJournalFile(path, state, recovery, () => corrupt++));
+  recovery.unresolved = unresolvedIntents(state.open);
+  recovery.fills = state.fills.list();
+  return { recovery, verdicts, corrupt };
+}
+
+/**
  * The intents of the orders left open, as records.
  *
  * @example
  * ```ts
- * recovery.unresolved = unresolvedIntents(open);
+ * import { OpenOrders } from "./_open_orders.ts";
+ * const open = new OpenOrders();
+ * open.intent("lr-1", '{"t":"intent","ts":1,"cid":"lr-1","method":"order.place","params":{}}');
+ * unresolvedIntents(open); // [{ t: "intent", ts: 1, cid: "lr-1", method: "order.place", params: {} }]
  * ```
  */
 export function unresolvedIntents(open: OpenOrders): IntentRecord[] {

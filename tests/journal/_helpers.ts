@@ -2,9 +2,29 @@
 import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Fill } from "../../lib/account/fills.ts";
 
 /** A typical order's params. */
 export const PLACE = { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", quantity: "0.002", price: "50000" };
+
+/** A fill of order `lr-<tradeId>`, trade `tradeId`, with `changes` on top. */
+export function fill(tradeId: number, changes: Partial<Fill> = {}): Fill {
+  return {
+    symbol: "BTCUSDT",
+    orderId: 1000 + tradeId,
+    clientOrderId: `lr-${tradeId}`,
+    tradeId,
+    side: "BUY",
+    price: "50000.1",
+    qty: "0.002",
+    commission: "0.04",
+    commissionAsset: "USDT",
+    realizedProfit: "0",
+    maker: tradeId % 2 === 0,
+    time: 1_700_000_000_000 + tradeId,
+    ...changes,
+  };
+}
 
 /** Runs `body` with a fresh temporary directory, removed afterwards whatever happens. */
 export async function withDir(body: (dir: string) => void | Promise<void>): Promise<void> {

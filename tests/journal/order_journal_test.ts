@@ -4,7 +4,7 @@ import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { OrderJournal } from "../../lib/journal/mod.ts";
-import { journalFiles, journalLines, PLACE, until, withDir } from "./_helpers.ts";
+import { fill, journalFiles, journalLines, PLACE, until, withDir } from "./_helpers.ts";
 
 const cancel = (cid: string) => ({ symbol: "BTCUSDT", origClientOrderId: cid });
 
@@ -266,7 +266,7 @@ test("stats, flush and close: counts match the file; fsyncIntervalMs 0 never fsy
   });
 });
 
-test("secrets: apiKey, signature and keys are never written, even through a restart's checkpoint", async () => {
+test("secrets: apiKey, signature and keys are never written (intents, fills), even through a restart's checkpoint", async () => {
   await withDir((dir) => {
     const { journal } = OrderJournal.open({ dir });
     const secrets = {
@@ -277,11 +277,12 @@ test("secrets: apiKey, signature and keys are never written, even through a rest
     };
     journal.appendIntent("s", "order.place", { ...PLACE, ...secrets });
     journal.appendIntent("s2", "order.cancel", { ...cancel("s"), ...secrets }, "signature");
+    assert.equal(journal.appendFill(Object.assign(fill(1), secrets)), true); // an object with more than a Fill
     journal.close();
     OrderJournal.open({ dir }).journal.close();
     const text = journalLines(dir).join("\n");
     for (const v of Object.values(secrets)) assert.ok(!text.includes(v), v);
-    assert.ok(text.includes('"symbol":"BTCUSDT"'));
+    assert.ok(text.includes('"symbol":"BTCUSDT"') && text.includes('"t":"fill"'), text);
   });
 });
 

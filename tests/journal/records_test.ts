@@ -4,8 +4,10 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { OrderJournal } from "../../lib/journal/mod.ts";
 import { crc32, crc32Js, crcHex } from "../../lib/journal/_crc32.ts";
+import type { Fill } from "../../lib/account/fills.ts";
+import { fillJson, fillKey, fillOf } from "../../lib/journal/_fills.ts";
 import { decodeLine, frameLine, intentJson } from "../../lib/journal/records.ts";
-import { journalFiles, journalLines, PLACE, withDir } from "./_helpers.ts";
+import { fill, journalFiles, journalLines, PLACE, withDir } from "./_helpers.ts";
 
 /** Strings that JSON and UTF-8 get wrong if anything is hand-rolled: quotes, controls, non-ASCII, surrogates. */
 const NASTY = 'q"b\\s/\n\r\t\u0000\u001f\u007f é € 𝄞 \ud800 lone \udc00 end';
@@ -29,6 +31,7 @@ test("records: every record type round-trips through the file exactly", async ()
     journal.appendResolved("c4", "FILLED", 7);
     journal.appendResolved("c5", "NOT_FOUND");
     journal.appendIntent(NASTY, NASTY, { [NASTY]: NASTY });
+    journal.appendFill(fill(7, { clientOrderId: NASTY, symbol: NASTY, commissionAsset: NASTY, maker: true }));
     journal.close();
     const after = Date.now();
     const records = journalLines(dir).map((line) => {
@@ -52,6 +55,22 @@ test("records: every record type round-trips through the file exactly", async ()
       { t: "resolved", ts: 0, cid: "c4", status: "FILLED", orderId: 7 },
       { t: "resolved", ts: 0, cid: "c5", status: "NOT_FOUND" },
       { t: "intent", ts: 0, cid: NASTY, method: NASTY, params: { [NASTY]: NASTY } },
+      {
+        t: "fill",
+        ts: 0,
+        cid: NASTY,
+        symbol: NASTY,
+        orderId: 1007,
+        tradeId: 7,
+        side: "BUY",
+        price: "50000.1",
+        qty: "0.002",
+        commission: "0.04",
+        commissionAsset: NASTY,
+        realizedProfit: "0",
+        maker: true,
+        time: 1_700_000_000_007,
+      },
     ]);
   });
 });
@@ -110,6 +129,22 @@ test("records: intents never hold secrets or undefined params; the router's cidK
   assert.deepEqual(JSON.parse(intentJson(1, "x", "m", { id: "own" }, "id")).params, { id: "own" });
   assert.deepEqual(JSON.parse(intentJson(1, "x", "m", {}, "id")).params, { id: "x" });
   assert.deepEqual(JSON.parse(intentJson(1, "x", "m", {})).params, {});
+});
+
+test("records: a fill holds exactly the Fill's fields, whatever else the object carries", () => {
+  const extra = { apiKey: "KEY-SECRET", signature: "SIG-SECRET", listenKey: "LK-SECRET", raw: { x: 1 } };
+  const json = fillJson(5, { ...fill(3), ...extra } as Fill);
+  assert.ok(!/SECRET|raw/.test(json), json);
+  const r = decodeLine(frameLine(json).trimEnd());
+  assert.ok(typeof r !== "string" && r.t === "fill", String(r));
+  assert.equal(r.ts, 5);
+  assert.deepEqual(fillOf(r), fill(3));
+  assert.equal(fillKey(fillOf(r)), "BTCUSDT:3");
+  // Values of the wrong type (a caller outside the type system) still make a line that reads back.
+  const odd = { ...fill(4), price: 50000, orderId: NaN, time: Infinity, maker: "yes" } as unknown as Fill;
+  const o = decodeLine(frameLine(fillJson(1, odd)).trimEnd());
+  assert.ok(typeof o !== "string" && o.t === "fill", String(o));
+  assert.deepEqual([o.price, o.orderId, o.time, o.maker], ["50000", 0, 0, false]);
 });
 
 test("records: a non-finite number is kept as text, so the record still reads back", () => {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import { join } from "node:path";
+import { RecentFills } from "../../lib/journal/_fills.ts";
 import { OpenOrders } from "../../lib/journal/_open_orders.ts";
 import {
   ackJson,
@@ -21,14 +22,14 @@ import {
 } from "../../lib/journal/recovery.ts";
 import { PLACE, withDir } from "./_helpers.ts";
 
-const emptyRecovery = (): JournalRecovery => ({ unresolved: [], records: 0, corrupt: [] });
+const emptyRecovery = (): JournalRecovery => ({ unresolved: [], fills: [], records: 0, corrupt: [] });
 
 /** Reads `path` into a fresh state; returns the verdict, the state and how often a bad line was counted. */
 function read(path: string) {
   const open = new OpenOrders();
   const recovery = emptyRecovery();
   let counted = 0;
-  const verdict = readJournalFile(path, open, recovery, () => counted++);
+  const verdict = readJournalFile(path, { open, fills: new RecentFills(10) }, recovery, () => counted++);
   return { verdict, open, recovery, counted };
 }
 
@@ -145,7 +146,7 @@ test("readJournalFile: every bad line is counted; at most 1000 are listed", asyn
     const recovery = emptyRecovery();
     recovery.corrupt.push({ file: "earlier.log", line: 1, bytes: 1, reason: "from an earlier file" });
     let counted = 0;
-    readJournalFile(path, new OpenOrders(), recovery, () => counted++);
+    readJournalFile(path, { open: new OpenOrders(), fills: new RecentFills(10) }, recovery, () => counted++);
     assert.equal(counted, 1005);
     assert.equal(recovery.corrupt.length, 1000, "the cap spans files");
     assert.equal(recovery.corrupt[999]?.line, 999);
