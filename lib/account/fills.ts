@@ -45,8 +45,11 @@ export interface Fill {
  * ```
  */
 export class FillBook {
-  /** Fills by `symbol:tradeId`, in arrival order (a Map keeps insertion order). */
+  /** Fills by `symbol:tradeId`. */
   readonly #fills = new Map<string, Fill>();
+  /** Their keys in arrival order, as a ring: the oldest is evicted in O(1). */
+  readonly #order: string[] = [];
+  #head = 0;
   readonly #capacity: number;
   #total = 0;
 
@@ -89,11 +92,12 @@ export class FillBook {
 
   /** Newest first, optionally of one symbol, at most `limit` (default all kept). */
   list(options: { symbol?: string | undefined; limit?: number | undefined } = {}): Fill[] {
-    const all = [...this.#fills.values()];
     const out: Fill[] = [];
-    const limit = options.limit ?? all.length;
-    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
-      const f = all[i]!;
+    const n = this.#order.length;
+    const limit = options.limit ?? n;
+    // The newest key sits just before the head once the ring is full, at the end before that.
+    for (let k = 1; k <= n && out.length < limit; k++) {
+      const f = this.#fills.get(this.#order[(this.#head - k + n) % n]!)!;
       if (options.symbol === undefined || f.symbol === options.symbol) out.push(f);
     }
     return out;
@@ -103,7 +107,14 @@ export class FillBook {
     const key = `${fill.symbol}:${fill.tradeId}`;
     if (this.#fills.has(key)) return false;
     this.#fills.set(key, fill);
-    if (this.#fills.size > this.#capacity) this.#fills.delete(this.#fills.keys().next().value!);
+    if (this.#order.length < this.#capacity) {
+      this.#order.push(key);
+      this.#head = this.#order.length % this.#capacity;
+    } else {
+      this.#fills.delete(this.#order[this.#head]!);
+      this.#order[this.#head] = key;
+      this.#head = (this.#head + 1) % this.#capacity;
+    }
     return true;
   }
 }

@@ -133,9 +133,12 @@ export class Gateway {
     emit: (event: GatewayEvent) => void,
     stack: DisposalStack,
   ): Promise<Gateway> {
-    const account = new AccountState();
-    const tracker = account.orders;
     const journal = openJournal(options, stack, emit);
+    // Fills are journaled, and those of earlier runs restored before the stream can replay them: a restart
+    // neither loses a fill nor counts it twice.
+    const account = new AccountState({ onFill: (fill) => void journal.journal.appendFill(fill) });
+    account.fills.restore(journal.recovery.fills);
+    const tracker = account.orders;
     const restored = journal.recovery.unresolved;
     for (const i of restored) tracker.restore(i.cid, i.method, i.params, i.ts);
 

@@ -47,6 +47,8 @@ export class OrderTracker implements OrderObserver {
   readonly #byOrderId = new Map<string, string>();
   readonly #onChange: ((order: Readonly<TrackedOrder>) => void) | undefined;
   readonly #finishedCapacity: number;
+  readonly #finishedRing: TrackedOrder[] = [];
+  #finishedHead = 0;
   #resolvedTotal = 0;
 
   constructor(options: OrderTrackerOptions = {}) {
@@ -125,6 +127,7 @@ export class OrderTracker implements OrderObserver {
     const executed = typeof r.executedQty === "string" ? r.executedQty : undefined;
     if (time > 0 && time < o.updateTime) return; // a stale snapshot never undoes a newer event
     if (executed !== undefined && Number(executed) < Number(o.executedQty)) return;
+    const before = visible(o);
     const id = r.orderId ?? r.algoId;
     if (typeof id === "number") this.#index(o, id);
     if (typeof r.price === "string") o.price = r.price;
@@ -132,7 +135,7 @@ export class OrderTracker implements OrderObserver {
     if (executed !== undefined) o.executedQty = executed;
     if (typeof r.avgPrice === "string") o.avgPrice = r.avgPrice;
     if (time > 0) o.updateTime = time;
-    this.#setStatus(o, String(r.status ?? r.algoStatus ?? o.status), true);
+    this.#setStatus(o, String(r.status ?? r.algoStatus ?? o.status), true, before);
   }
 
   /** Applies an `ORDER_TRADE_UPDATE`; an order this router did not place is tracked as external. */
@@ -149,13 +152,14 @@ export class OrderTracker implements OrderObserver {
     if (sameTime && u.status === o.status && u.executedQty === o.executedQty && u.price === o.price) {
       return undefined; // the same event again
     }
+    const before = visible(o);
     this.#index(o, u.orderId);
     o.quantity = u.quantity;
     if (u.price !== "" && u.price !== "0") o.price = u.price;
     o.executedQty = u.executedQty;
     if (u.avgPrice !== "") o.avgPrice = u.avgPrice;
     o.updateTime = u.time;
-    this.#setStatus(o, u.status, false);
+    this.#setStatus(o, u.status, false, before);
     return o;
   }
 
@@ -220,14 +224,16 @@ export class OrderTracker implements OrderObserver {
     this.#byOrderId.set(o.symbol + ":" + id, o.clientOrderId);
   }
 
-  #setStatus(o: TrackedOrder, status: string, fromAnswer: boolean): void {
+  /** Sets the status; reports a change only when something a reader sees changed (`before` vs now). */
+  #setStatus(o: TrackedOrder, status: string, fromAnswer: boolean, before: string): void {
     if (fromAnswer && o.state === "unknown" && status !== "UNKNOWN") this.#resolvedTotal++;
     o.status = status;
     o.updatedAt = Date.now();
-    if (FINAL_STATUSES.has(status)) this.#finish(o);
-    else {
+    if (FINAL_STATUSES.has(status)) {
+      if (o.state !== "finished" || visible(o) !== before) this.#finish(o);
+    } else {
       if (o.state !== "finished") o.state = "open";
-      this.#changed(o);
+      if (visible(o) !== before) this.#changed(o);
     }
   }
 
@@ -236,13 +242,28 @@ export class OrderTracker implements OrderObserver {
     o.updatedAt = Date.now();
     if (this.#live.delete(o.clientOrderId)) {
       this.#finished.set(o.clientOrderId, o);
-      if (this.#finished.size > this.#finishedCapacity) {
-        const oldest = this.#finished.values().next().value!;
-        this.#finished.delete(oldest.clientOrderId);
-        if (oldest.orderId !== undefined) this.#byOrderId.delete(oldest.symbol + ":" + oldest.orderId);
-      }
+      this.#evictOldestFinished(o);
     }
     this.#changed(o);
+  }
+
+  /**
+   * Keeps at most `finishedCapacity` finished orders: a ring of them in finishing order, so the oldest is
+   * found in O(1) (walking a Map past deleted entries is not). An entry whose client id was reused since is
+   * skipped: the map holds a newer order under that id.
+   */
+  #evictOldestFinished(added: TrackedOrder): void {
+    const ring = this.#finishedRing;
+    if (ring.length < this.#finishedCapacity) {
+      ring.push(added);
+      return;
+    }
+    const oldest = ring[this.#finishedHead]!;
+    ring[this.#finishedHead] = added;
+    this.#finishedHead = (this.#finishedHead + 1) % this.#finishedCapacity;
+    if (this.#finished.get(oldest.clientOrderId) !== oldest) return;
+    this.#finished.delete(oldest.clientOrderId);
+    if (oldest.orderId !== undefined) this.#byOrderId.delete(oldest.symbol + ":" + oldest.orderId);
   }
 
   #changed(o: TrackedOrder): void {
@@ -251,4 +272,9 @@ export class OrderTracker implements OrderObserver {
       this.#onChange({ ...o });
     } catch { /* an observer's bug must not break tracking */ }
   }
+}
+
+/** What a reader of an order sees change: an ack and a stream event saying the same thing are one change. */
+function visible(o: TrackedOrder): string {
+  return `${o.state}|${o.status}|${o.executedQty}|${o.avgPrice}|${o.price}|${o.quantity}|${o.orderId}`;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Gateway, type GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { AccountEvent } from "../../lib/account/event_log.ts";
+import type { OrderUpdate } from "../../lib/account/user_events.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import { connect, HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
@@ -175,6 +176,45 @@ test("live state: a MARKET order acked NEW ends FILLED from the stream; without 
     assert.deepEqual(without.tracker.list(), []);
   } finally {
     await without.close();
+    await sim.close();
+  }
+});
+
+test("live state: fills are journaled; after a restart they are listed again and a replay is not counted", async () => {
+  const sim = await simulator();
+  const dataDir = mkdtempSync(join(tmpdir(), "lr-live-"));
+  const first = await open(sim, { dataDir });
+  let fill: OrderUpdate | undefined;
+  try {
+    const ack = await first.router.placeOrder(restingBuy());
+    sim.setMarkPrice("BTCUSDT", "49000");
+    await waitFor(() => first.account.fills.total === 1, "the fill");
+    fill = {
+      type: "order",
+      ...first.account.fills.list()[0]!,
+      eventTime: 0,
+      orderType: "LIMIT",
+      quantity: "0.002",
+      avgPrice: "50000",
+      execution: "TRADE",
+      status: "FILLED",
+      lastQty: first.account.fills.list()[0]!.qty,
+      executedQty: "0.002",
+      lastPrice: first.account.fills.list()[0]!.price,
+      positionSide: "BOTH",
+    };
+    assert.equal(fill.clientOrderId, ack.clientOrderId);
+  } finally {
+    await first.close();
+  }
+  const second = await open(sim, { dataDir });
+  try {
+    assert.deepEqual(second.account.fills.list().map((f) => f.tradeId), [fill!.tradeId], "restored");
+    second.account.apply(fill!); // the same execution delivered again
+    assert.equal(second.account.fills.list().length, 1);
+    assert.equal(second.account.fills.total, 0, "a restored fill is not a new one");
+  } finally {
+    await second.close();
     await sim.close();
   }
 });
