@@ -158,7 +158,10 @@ export class Gateway {
     const router = await Router.connect({ ...options, observer, onEvent });
     stack.defer(() => router.close());
     const userStream = startUserStream(options, router, account, onEvent, late, stack);
-    if (userStream !== undefined) stack.defer(() => userStream.close());
+    if (userStream !== undefined) {
+      stack.defer(() => userStream.close());
+      await userStream.start(); // the first attempt, so the state shown at start is the real one
+    }
 
     // Unknown outcomes (timeouts, drops) are resolved against the exchange in the background, never resent.
     const reconciler = new Reconciler({
@@ -264,7 +267,6 @@ function startUserStream(
     onGap: (reason) => void gaps.reconcile(reason),
     onNotice: onEvent,
   });
-  stream.start();
   return stream;
 }
 

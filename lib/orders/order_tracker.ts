@@ -274,7 +274,13 @@ export class OrderTracker implements OrderObserver {
   }
 }
 
-/** What a reader of an order sees change: an ack and a stream event saying the same thing are one change. */
+/**
+ * What a reader of an order sees change: an ack and a stream event saying the same thing are one change, even
+ * when they format a decimal differently ("50000" / "50000.00"), so decimals compare by value.
+ */
 function visible(o: TrackedOrder): string {
-  return `${o.state}|${o.status}|${o.executedQty}|${o.avgPrice}|${o.price}|${o.quantity}|${o.orderId}`;
+  const n = (d: string) => (d === "" ? "" : String(Number(d)));
+  return `${o.state}|${o.status}|${n(o.executedQty)}|${n(o.avgPrice)}|${n(o.price)}|${
+    n(o.quantity)
+  }|${o.orderId}`;
 }

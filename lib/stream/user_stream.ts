@@ -67,7 +67,7 @@ export interface UserStreamOptions {
  * declare const router: Router;
  * const stream = new UserStream({ streamUrl: "wss://fstream.binance.com", keys: router,
  *   onEvent: (e) => console.log(e.type), onGap: (why) => console.log("reconcile:", why) });
- * stream.start();
+ * await stream.start();
  * stream.close();
  * ```
  */
@@ -99,12 +99,15 @@ export class UserStream implements ConnectionHandler {
     this.#events = (options.events ?? USER_STREAM_EVENTS).join("/");
   }
 
-  /** Connects in the background (a failure retries with backoff; the state says how it goes). */
-  start(): void {
+  /**
+   * Connects; resolves once the first attempt ended, up or not (a failure retries in the background with
+   * backoff; the state says how it goes), so a caller can report the stream's state truthfully at start.
+   */
+  start(): Promise<void> {
     this.#pinger = unrefTimer(
       this.#clock.setInterval(() => void this.#ping(), this.#o.pingIntervalMs ?? 1_500_000),
     );
-    void this.#connect();
+    return this.#connect();
   }
 
   /** The stream's state. */

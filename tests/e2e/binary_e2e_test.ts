@@ -116,3 +116,115 @@ test("binary: simulator by default; place/query/modify/cancel over HTTP; bad inp
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Reads SSE messages from `res` until `done` says stop (bounded by `max` messages). */
+async function readEvents(
+  res: Response,
+  done: (events: { id: string; event: string; data: Record<string, unknown> }[]) => boolean,
+  max = 200,
+) {
+  const events: { id: string; event: string; data: Record<string, unknown> }[] = [];
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    while (events.length < max && !done(events)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      buffer += value;
+      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const field = (name: string) =>
+          block.split("\n").find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
+        const data = field("data");
+        if (data !== undefined) {
+          events.push({ id: field("id") ?? "", event: field("event") ?? "", data: JSON.parse(data) });
+        }
+      }
+    }
+  } finally {
+    await reader.cancel();
+  }
+  return events;
+}
+
+test(
+  "binary: live state — a resting order filled by /sim/mark shows as FILLED, in /fills, /positions and /events",
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const { dir, binary } = binaryInEmptyDir();
+    const child = spawnProcess(binary, ["--port", "0", "--data-dir", join(dir, "data")], dir);
+    try {
+      const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:(\d+))/, 60_000);
+      assert.match(child.stderr(), /stream\s+ws:\/\/127\.0\.0\.1:\d+\/private/);
+      // The user stream connects in the background, right after the banner.
+      let streamState = "";
+      for (let i = 0; i < 200 && streamState !== "up"; i++) {
+        streamState = (await (await fetch(`${url}/health`)).json()).userStream.state;
+        if (streamState !== "up") await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.equal(streamState, "up");
+
+      const stream = await fetch(`${url}/events?types=order,fill,position`);
+      assert.equal(stream.headers.get("content-type")?.split(";")[0], "text/event-stream");
+      const order = await (await fetch(
+        `${url}/orders`,
+        json({
+          symbol: "BTCUSDT",
+          side: "BUY",
+          type: "LIMIT",
+          quantity: "0.002",
+          price: "50000",
+          timeInForce: "GTC",
+        }),
+      )).json();
+      const mark = await fetch(`${url}/sim/mark`, json({ symbol: "BTCUSDT", price: "49000" }));
+      assert.equal(mark.status, 200);
+
+      const events = await readEvents(
+        stream,
+        (es) => es.some((e) => e.event === "order" && e.data.status === "FILLED"),
+      );
+      const trail = events.map((e) => e.event === "order" ? `order ${e.data.status}` : e.event);
+      assert.ok(
+        trail.indexOf("fill") >= 0 && trail.indexOf("fill") < trail.indexOf("order FILLED"),
+        trail.join(", "),
+      );
+      assert.ok(events.every((e, i) => i === 0 || Number(e.id) > Number(events[i - 1]!.id)), "ids increase");
+
+      const all = await (await fetch(`${url}/orders?state=all`)).json();
+      const mine = all.find((o: { clientOrderId: string }) => o.clientOrderId === order.clientOrderId);
+      assert.deepEqual([mine.status, mine.executedQty], ["FILLED", "0.002"]);
+      const fills = await (await fetch(`${url}/fills`)).json();
+      assert.deepEqual(fills.map((f: { clientOrderId: string; qty: string }) => [f.clientOrderId, f.qty]), [
+        [order.clientOrderId, "0.002"],
+      ]);
+      const positions = await (await fetch(`${url}/positions`)).json();
+      assert.deepEqual(
+        positions.map((p: { symbol: string; positionAmt: string }) => [p.symbol, p.positionAmt]),
+        [
+          ["BTCUSDT", "0.002"],
+        ],
+      );
+
+      // A reader that reconnects with Last-Event-ID gets what it missed, from the first missed id on.
+      const resumed = await fetch(`${url}/events?types=order,fill,position`, {
+        headers: { "last-event-id": events[0]!.id },
+      });
+      const replay = await readEvents(resumed, (es) => es.length >= events.length - 1);
+      // Later events (the position after the fill) may follow; what was missed comes first, in order.
+      assert.deepEqual(
+        replay.slice(0, events.length - 1).map((e) => e.id),
+        events.slice(1).map((e) => e.id),
+      );
+
+      child.kill("SIGTERM");
+      assert.equal(await child.exited(30_000), 0);
+    } finally {
+      child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
