@@ -25,6 +25,7 @@ const GROUP_ORDER = [
   "client CPU per order (no socket)",
   "round trip",
   "control plane",
+  "SSE delivery",
   "soak",
 ];
 const RUNTIME_ORDER: RuntimeName[] = ["deno", "bun", "node"];

@@ -1,14 +1,15 @@
 /**
  * `deno task bench`: runs the whole benchmark suite and prints the report. Micro-benchmarks (mitata) on Deno
  * and Bun, the `deno bench` file, round trips on Deno and Bun and the public SDKs on Node against one
- * simulator process, the control plane on Deno and Bun, the soak (fresh simulator each) on Deno and Bun, and
- * — in full runs or with BENCH_PROFILE=1 — CPU profiles of the hot paths with their top self-time functions.
+ * simulator process, the control plane on Deno and Bun, SSE delivery (`GET /events`) on Deno and Bun, the
+ * soak (fresh simulator each) on Deno and Bun, and — in full runs or with BENCH_PROFILE=1 — CPU profiles of
+ * the hot paths with their top self-time functions.
  * Results merge into bench/results.json (name + runtime); a quick run (`BENCH_QUICK=1`, a few minutes)
  * writes to node_modules/.cache/lightning-bench/results.quick.json instead unless BENCH_RESULTS is set.
  * Every child is bounded in time and killed at the end.
  *
- * Run: `deno task bench` or `BENCH_QUICK=1 deno task bench`; `BENCH_ONLY=micro,rtt,control,soak,profile`
- * runs a subset.
+ * Run: `deno task bench` or `BENCH_QUICK=1 deno task bench`;
+ * `BENCH_ONLY=micro,rtt,control,sse,soak,profile` runs a subset.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,7 +26,7 @@ import { formatSelfTimes, selfTimes } from "./profile/summarize_cpuprofile.ts";
 const CACHE = join(REPO, "node_modules/.cache/lightning-bench");
 mkdirSync(CACHE, { recursive: true });
 const RESULTS = process.env.BENCH_RESULTS ?? (QUICK ? join(CACHE, "results.quick.json") : resultsPath());
-const ONLY = new Set((process.env.BENCH_ONLY ?? "micro,rtt,control,soak,profile").split(","));
+const ONLY = new Set((process.env.BENCH_ONLY ?? "micro,rtt,control,sse,soak,profile").split(","));
 const PROFILE = ONLY.has("profile") && (!QUICK || process.env.BENCH_PROFILE === "1");
 const failures: string[] = [];
 
@@ -167,6 +168,11 @@ async function main(): Promise<void> {
       });
       await step("control plane (Bun)", "bun", ["bench/control_plane.ts"], { BENCH_SIM_URL: url });
     });
+  }
+  if (ONLY.has("sse")) {
+    // Server and readers are children of the step, on its runtime; no simulator needed.
+    await step("SSE delivery (Deno)", "deno", ["run", "-A", "bench/sse_delivery.ts"], {}, 5);
+    await step("SSE delivery (Bun)", "bun", ["bench/sse_delivery.ts"], {}, 5);
   }
   if (ONLY.has("soak")) {
     await withSim((url) =>

@@ -1,7 +1,7 @@
 /**
  * Benchmark sizes, from the environment: `BENCH_QUICK=1` shrinks everything so the whole suite runs in a few
  * minutes; each size can also be set on its own (`BENCH_RTT_ORDERS`, `BENCH_SOAK_SECONDS`, `BENCH_SOAK_RATE`,
- * `BENCH_TOTAL_ORDERS`, `BENCH_CONTROL_ORDERS`, `BENCH_MICRO_MS`).
+ * `BENCH_TOTAL_ORDERS`, `BENCH_CONTROL_ORDERS`, `BENCH_MICRO_MS`, `BENCH_SSE_SECONDS`, `BENCH_SSE_RATE`).
  */
 import process from "node:process";
 
@@ -31,4 +31,8 @@ export const SIZES = {
   soakRate: intFromEnv("BENCH_SOAK_RATE", 1000, 1000),
   /** Orders in the whole soak (paced phase + as-fast-as-allowed phase). */
   totalOrders: intFromEnv("BENCH_TOTAL_ORDERS", 1_000_000, 30_000),
+  /** SSE delivery: measured seconds of events per subscriber count (after a 1 s warm-up). */
+  sseSeconds: intFromEnv("BENCH_SSE_SECONDS", 10, 3),
+  /** SSE delivery: events appended per second. */
+  sseRate: intFromEnv("BENCH_SSE_RATE", 1000, 1000),
 } as const;

@@ -8,6 +8,9 @@
 import type { ControlServer, ServeOptions } from "./server.ts";
 import { baseUrl, internalErrorResponse } from "./_serve_shared.ts";
 
+/** Seconds a connection may stay idle on Bun: above the /events heartbeat, so a quiet stream stays open. */
+export const BUN_IDLE_TIMEOUT_S = 30;
+
 /** The slice of Bun's server API used here. */
 interface BunServer {
   readonly port: number;
@@ -20,6 +23,7 @@ interface BunGlobal {
     port: number;
     development: boolean;
     reusePort: boolean;
+    idleTimeout: number;
     fetch: (request: Request) => Response | Promise<Response>;
     error: (error: Error) => Response;
   }): BunServer;
@@ -46,6 +50,8 @@ export function serveBun(options: ServeOptions): Promise<ControlServer> {
     // Bun 1.4 turns SO_REUSEPORT on by default when development is false: a second gateway on the same port
     // would then bind silently and share the traffic instead of failing.
     reusePort: false,
+    // Bun closes a connection idle for 10 s by default: an /events stream between two heartbeats would be cut.
+    idleTimeout: BUN_IDLE_TIMEOUT_S,
     fetch: (request) => options.fetch(request),
     error: () => internalErrorResponse(),
   });

@@ -19,6 +19,9 @@ import type { AccountEvent, AccountEventType, EventLog } from "../account/event_
 import { type ClockHandle, monotonicClock, type Timers } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
 import { ControlError, LOCAL_CODES } from "./errors.ts";
+
+/** Default interval of the `: hb` comment on idle event streams (the server's idle timeout must exceed it). */
+export const SSE_HEARTBEAT_MS = 15_000;
 import { type EndReason, SseSubscriber } from "./sse_subscriber.ts";
 
 /**
@@ -129,7 +132,7 @@ export class EventHub {
     this.#log = log;
     this.#timers = options.timers ?? monotonicClock;
     this.#max = options.maxSubscribers ?? 64;
-    this.#heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.#heartbeatMs = options.heartbeatMs ?? SSE_HEARTBEAT_MS;
     this.#limits = {
       messages: options.maxBufferedMessages ?? 1_000,
       bytes: options.maxBufferedBytes ?? 1024 * 1024,
