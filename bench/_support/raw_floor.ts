@@ -64,7 +64,7 @@ export function buildOrderFrames(
       encoder.encode(
         id,
         PLACE,
-        IOC_ORDER as unknown as Params,
+        IOC_ORDER,
         now,
         "newClientOrderId",
         `${cidPrefix}-${id}`,

@@ -12,14 +12,13 @@ import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
 import { scanResponseId } from "../../lib/wire/frame_decoder.ts";
 import { METHODS } from "../../lib/wire/methods.ts";
-import type { Params } from "../../lib/types.ts";
 import { ackFrame, API_KEY, LIMIT_ORDER, SECRET_KEY } from "../_fixtures.ts";
 
 export const GROUP_ACK = "ack resolution";
 export const GROUP_CLIENT = "client CPU per order (no socket)";
 
 const PLACE = METHODS["order.place"]!;
-const ORDER = LIMIT_ORDER as unknown as Params;
+const ORDER = LIMIT_ORDER;
 
 /** A request sent and not yet answered, with the frame that will answer it. */
 export interface PendingAck {

@@ -11,7 +11,6 @@ import { ServerClock } from "../../lib/pipeline/server_clock.ts";
 import { createHmacSigner, type HmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
 import { METHODS } from "../../lib/wire/methods.ts";
-import type { Params } from "../../lib/types.ts";
 import { API_KEY, ED25519_PRIVATE_PEM, LIMIT_ORDER, SECRET_KEY } from "../_fixtures.ts";
 import { binanceSdkFrameBuilder } from "../sdk/binance_sdk.ts";
 import { ccxtFrameBuilder } from "../sdk/ccxt_sdk.ts";
@@ -32,7 +31,7 @@ export const GROUP_SESSION = "order build, Ed25519 session";
 export const GROUP_SIGN = "HMAC-SHA256 of one order payload";
 
 const PLACE = METHODS["order.place"]!;
-const ORDER = LIMIT_ORDER as unknown as Params;
+const ORDER = LIMIT_ORDER;
 
 /** A hand-written frame builder: sorted query string, a signature, JSON.stringify. */
 function handWrittenParams(ids: ClientOrderIds): Record<string, unknown> {

@@ -14,7 +14,6 @@ import { Router } from "../../lib/router/router.ts";
 import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
 import { METHODS } from "../../lib/wire/methods.ts";
-import type { Params } from "../../lib/types.ts";
 import { API_KEY, IOC_ORDER, LIMIT_ORDER, SECRET_KEY } from "../_fixtures.ts";
 import { clientCpuPerOrder } from "../cases/ack_cases.ts";
 
@@ -36,7 +35,7 @@ if (mode === "build-sign") {
       length += encoder.encode(
         ++count,
         place,
-        LIMIT_ORDER as unknown as Params,
+        LIMIT_ORDER,
         clock.now(),
         "newClientOrderId",
         ids.next(),

@@ -7,22 +7,19 @@
  * @module
  */
 
-import { readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { DataDirError } from "../errors.ts";
-import { journalObserver, OrderJournal } from "../journal/mod.ts";
+import { journalObserver } from "../journal/mod.ts";
 import { AccountState } from "../account/account_state.ts";
-import { GapReconciler } from "../account/gap_reconciler.ts";
+import type { GapReconciler } from "../account/gap_reconciler.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
-import { UserStream } from "../stream/user_stream.ts";
+import type { UserStream } from "../stream/user_stream.ts";
 import { Reconciler } from "../orders/reconciler.ts";
 import { combineObservers, type OrderObserver } from "../pipeline/order_observer.ts";
 import { restQuerySigner } from "../router/_credentials.ts";
 import { type HaltReport, Router, type RouterOptions } from "../router/router.ts";
-import { lockDataDir } from "./data_dir_lock.ts";
 import { DeadManSwitch } from "./dead_man_switch.ts";
 import { DisposalStack } from "./_disposal_stack.ts";
-import { unrefTimer } from "../_timers.ts";
+import { openJournal, reconcileRestored } from "./_journal.ts";
+import { recordAccountEvent, startUserStream } from "./_live.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
 
 export type { GatewayEvent } from "./gateway_events.ts";
@@ -237,111 +234,4 @@ interface GatewayParts {
   userStream: UserStream | undefined;
   restored: number;
   deadManMs: number | undefined;
-}
-
-/** Connects the user data stream (in the background) and the gap reconciliation behind it. */
-function startUserStream(
-  options: GatewayOptions,
-  router: Router,
-  account: AccountState,
-  onEvent: (event: GatewayEvent) => void,
-  late: { gaps?: GapReconciler },
-  stack: DisposalStack,
-): UserStream | undefined {
-  const gaps = new GapReconciler({
-    router,
-    account,
-    onPass: (pass) => onEvent({ type: "gap-reconciled", ...pass }),
-  });
-  late.gaps = gaps;
-  if (options.streamUrl === undefined) {
-    // No stream tells how an acked-NEW MARKET/IOC/FOK order ended: ask, so none stays "open" forever.
-    const sweep = unrefTimer(setInterval(() => void gaps.settleImmediate(), 2000));
-    stack.defer(() => clearInterval(sweep));
-    return undefined;
-  }
-  const stream = new UserStream({
-    streamUrl: options.streamUrl,
-    keys: router,
-    onEvent: (event) => account.apply(event),
-    onGap: (reason) => void gaps.reconcile(reason),
-    onNotice: onEvent,
-  });
-  return stream;
-}
-
-/** The account's event log records connection changes and halts besides order and account changes. */
-function recordAccountEvent(account: AccountState, event: GatewayEvent): void {
-  switch (event.type) {
-    case "halted":
-      account.events.append("halt", { reason: event.reason, reasons: event.reasons });
-      return;
-    case "resumed":
-      account.events.append("resume", { removed: event.removed, reasons: event.reasons });
-      return;
-    case "connected":
-    case "disconnected":
-    case "reconnecting":
-    case "rotated":
-      account.events.append("connection", { link: "ws-fapi", ...event });
-      return;
-    case "stream-up":
-    case "stream-down":
-    case "listen-key-renewed":
-    case "listen-key-ping-failed":
-    case "gap-reconciled":
-      account.events.append("connection", { link: "user-stream", ...event });
-      return;
-    default:
-      return;
-  }
-}
-
-/** Locks `dataDir` and opens its journal; both are undone by `stack`. */
-function openJournal(options: GatewayOptions, stack: DisposalStack, emit: (event: GatewayEvent) => void) {
-  const dir = options.dataDir;
-  let opened: ReturnType<typeof OrderJournal.open>;
-  try {
-    stack.defer(lockDataDir(dir));
-    if (options.discardJournal) {
-      for (const f of readdirSync(dir)) if (f !== "router.lock") rmSync(join(dir, f), { force: true });
-    }
-    opened = OrderJournal.open({ dir });
-  } catch (e) {
-    throw new DataDirError((e as Error).message);
-  }
-  stack.defer(() => opened.journal.close());
-  const corrupt = opened.recovery.corrupt;
-  if (corrupt.length > 0) {
-    const first = corrupt[0]!;
-    emit({
-      type: "journal-corrupt",
-      count: corrupt.length,
-      first: `${first.file}:${first.line} ${first.reason}`,
-    });
-  }
-  return opened;
-}
-
-/** Holds new orders until the orders restored from the journal are reconciled. */
-function reconcileRestored(
-  router: Router,
-  reconciler: Reconciler,
-  restored: number,
-  options: GatewayOptions,
-  emit: (event: GatewayEvent) => void,
-): Promise<number> {
-  if (restored === 0) return Promise.resolve(0);
-  const reason = `reconciling ${restored} orders from the journal`;
-  router.holdNewOrders(reason);
-  emit({ type: "reconciling", orders: restored });
-  return reconciler.settle(options.reconcileTimeoutMs ?? 60_000).then((left) => {
-    if (left > 0) {
-      emit({ type: "reconcile-incomplete", unknown: left });
-    } else {
-      router.resume(reason);
-      emit({ type: "reconciled", orders: restored });
-    }
-    return left;
-  });
 }

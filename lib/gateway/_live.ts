@@ -1,0 +1,91 @@
+/**
+ * The gateway's live-state wiring: the user data stream feeding the account, gap reconciliation behind it,
+ * and the account events that router and stream notices become.
+ *
+ * @module
+ */
+
+import { unrefTimer } from "../_timers.ts";
+import type { AccountState } from "../account/account_state.ts";
+import { GapReconciler } from "../account/gap_reconciler.ts";
+import type { Router } from "../router/router.ts";
+import { UserStream } from "../stream/user_stream.ts";
+import type { DisposalStack } from "./_disposal_stack.ts";
+import type { GatewayEvent } from "./gateway_events.ts";
+import type { GatewayOptions } from "./gateway.ts";
+
+/**
+ * Builds the gap reconciler (into `late.gaps`) and, with a `streamUrl`, the user stream (not started).
+ *
+ * @example
+ * ```ts
+ * import type { GapReconciler } from "../account/gap_reconciler.ts";
+ * declare const args: Parameters<typeof startUserStream>;
+ * const stream = startUserStream(...args);
+ * await stream?.start();
+ * ```
+ */
+export function startUserStream(
+  options: GatewayOptions,
+  router: Router,
+  account: AccountState,
+  onEvent: (event: GatewayEvent) => void,
+  late: { gaps?: GapReconciler },
+  stack: DisposalStack,
+): UserStream | undefined {
+  const gaps = new GapReconciler({
+    router,
+    account,
+    onPass: (pass) => onEvent({ type: "gap-reconciled", ...pass }),
+  });
+  late.gaps = gaps;
+  if (options.streamUrl === undefined) {
+    // No stream tells how an acked-NEW MARKET/IOC/FOK order ended: ask, so none stays "open" forever.
+    const sweep = unrefTimer(setInterval(() => void gaps.settleImmediate(), 2000));
+    stack.defer(() => clearInterval(sweep));
+    return undefined;
+  }
+  const stream = new UserStream({
+    streamUrl: options.streamUrl,
+    keys: router,
+    onEvent: (event) => account.apply(event),
+    onGap: (reason) => void gaps.reconcile(reason),
+    onNotice: onEvent,
+  });
+  return stream;
+}
+
+/**
+ * The account's event log records connection changes and halts besides order and account changes.
+ *
+ * @example
+ * ```ts
+ * import { AccountState } from "../account/account_state.ts";
+ * recordAccountEvent(new AccountState(), { type: "halted", reason: "news", reasons: ["news"] });
+ * ```
+ */
+export function recordAccountEvent(account: AccountState, event: GatewayEvent): void {
+  switch (event.type) {
+    case "halted":
+      account.events.append("halt", { reason: event.reason, reasons: event.reasons });
+      return;
+    case "resumed":
+      account.events.append("resume", { removed: event.removed, reasons: event.reasons });
+      return;
+    case "connected":
+    case "disconnected":
+    case "reconnecting":
+    case "rotated":
+      account.events.append("connection", { link: "ws-fapi", ...event });
+      return;
+    case "stream-up":
+    case "stream-down":
+    case "listen-key-renewed":
+    case "listen-key-ping-failed":
+    case "gap-reconciled":
+      account.events.append("connection", { link: "user-stream", ...event });
+      return;
+    default:
+      return;
+  }
+}
