@@ -44,14 +44,21 @@ export function journalObserver(journal: OrderJournal): OrderObserver {
         typeof status === "string" ? status : undefined,
       );
     },
-    rejected(cid, code, msg) {
-      if (cid !== "") journal.appendRejected(cid, code, msg);
+    rejected(cid, code, msg, method) {
+      if (cid === "") return;
+      // Only a rejected place ends the order it names. A refused cancel/modify leaves it as it was, except
+      // -2011/-2013: the exchange does not hold it open any more (recovery reads those as final).
+      const place = method === "order.place" || method === "algoOrder.place";
+      if (place || code === -2011 || code === -2013) journal.appendRejected(cid, code, msg);
     },
     unknown(cid, reason) {
       if (cid !== "") journal.appendUnknown(cid, reason);
     },
-    notSent(cid) {
-      if (cid !== "") journal.appendRejected(cid, 0, "not sent");
+    notSent(cid, method) {
+      // A cancel/modify that did not go out changes nothing; a place that did not go out never existed.
+      if (cid !== "" && (method === "order.place" || method === "algoOrder.place")) {
+        journal.appendRejected(cid, 0, "not sent");
+      }
     },
   };
 }

@@ -188,18 +188,21 @@ export class OrderTracker implements OrderObserver {
     else this.apply(result, cid);
   }
 
-  rejected(cid: string, code: number, _msg: string): void {
+  rejected(cid: string, code: number, _msg: string, method: string): void {
     const o = this.#live.get(cid);
     if (o === undefined) return;
-    // A rejected place never existed; a rejected cancel of an order the exchange no longer knows (-2011)
-    // means it is finished.
-    if (o.state === "pending" || code === -2011 || code === -2013) {
-      o.status = o.state === "pending" ? "REJECTED" : "NOT_FOUND";
+    // A rejected place never existed. A refused cancel or modify leaves the order as it was, unless the
+    // exchange says it no longer holds it open (-2011/-2013): then it is finished.
+    if (isPlace(method) && o.state === "pending") {
+      o.status = "REJECTED";
+      this.#finish(o);
+    } else if (!isPlace(method) && (code === -2011 || code === -2013)) {
+      o.status = "NOT_FOUND";
       this.#finish(o);
     }
   }
 
-  unknown(cid: string, _reason: string): void {
+  unknown(cid: string, _reason: string, _method: string): void {
     const o = this.#live.get(cid);
     if (o === undefined) return;
     o.state = "unknown";
@@ -208,9 +211,9 @@ export class OrderTracker implements OrderObserver {
     this.#changed(o);
   }
 
-  notSent(cid: string): void {
+  notSent(cid: string, method: string): void {
     const o = this.#live.get(cid);
-    if (o?.state === "pending") {
+    if (isPlace(method) && o?.state === "pending") {
       this.#live.delete(cid); // it never existed anywhere: no record to keep
       this.#changed({ ...o, status: "NOT_SENT", state: "finished" });
     }
@@ -283,4 +286,8 @@ function visible(o: TrackedOrder): string {
   return `${o.state}|${o.status}|${n(o.executedQty)}|${n(o.avgPrice)}|${n(o.price)}|${
     n(o.quantity)
   }|${o.orderId}`;
+}
+
+function isPlace(method: string): boolean {
+  return method === "order.place" || method === "algoOrder.place";
 }

@@ -39,12 +39,15 @@ export interface OrderObserver {
   intent(cid: string, method: string, params: Params, cidKey: string): void;
   /** The exchange accepted `method`; `result` is the exchange's result object. */
   ack(cid: string, result: unknown, method: string): void;
-  /** The exchange rejected it: final, nothing changed. */
-  rejected(cid: string, code: number, msg: string): void;
-  /** Outcome unknown (timeout, disconnect, -1006/-1007/5xx): needs reconciliation. */
-  unknown(cid: string, reason: string): void;
-  /** The frame was built but never left the process. */
-  notSent(cid: string): void;
+  /**
+   * The exchange rejected `method`: final, nothing changed. A refused cancel or modify says nothing about the
+   * order it names being gone, except -2011/-2013 (the exchange does not hold it open).
+   */
+  rejected(cid: string, code: number, msg: string, method: string): void;
+  /** Outcome of `method` unknown (timeout, disconnect, -1006/-1007/5xx): needs reconciliation. */
+  unknown(cid: string, reason: string, method: string): void;
+  /** The `method` frame was built but never left the process. */
+  notSent(cid: string, method: string): void;
   /** Optional: the client id of a known order, so a cancel/modify by orderId is tracked by client id. */
   clientOrderIdOf?(symbol: string, orderId: number): string | undefined;
   /** Optional: the orders this observer knows to be open or unknown (what a halt cancels). */
@@ -71,14 +74,14 @@ export function combineObservers(...all: OrderObserver[]): OrderObserver {
     ack: (cid, result, method) => {
       for (const o of all) o.ack(cid, result, method);
     },
-    rejected: (cid, code, msg) => {
-      for (const o of all) o.rejected(cid, code, msg);
+    rejected: (cid, code, msg, method) => {
+      for (const o of all) o.rejected(cid, code, msg, method);
     },
-    unknown: (cid, reason) => {
-      for (const o of all) o.unknown(cid, reason);
+    unknown: (cid, reason, method) => {
+      for (const o of all) o.unknown(cid, reason, method);
     },
-    notSent: (cid) => {
-      for (const o of all) o.notSent(cid);
+    notSent: (cid, method) => {
+      for (const o of all) o.notSent(cid, method);
     },
     clientOrderIdOf: (symbol, orderId) => {
       for (const o of all) {

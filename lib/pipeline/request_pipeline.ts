@@ -130,10 +130,16 @@ export class RequestPipeline {
     if (spec.mutating && this.#observer !== undefined) {
       try {
         this.#observer.intent(cid, spec.name, params, cidKey);
-      } catch (e) {
-        // No durable intent, no order: refuse it, and let the other hooks forget it.
-        this.#observer.notSent(cid);
-        return Promise.reject(new NotSentError("journal", `${spec.name} not sent: ${(e as Error).message}`));
+      } catch {
+        // A cancel needs no durable intent to be safe (sending it twice, or once unrecorded, harms nothing):
+        // it goes out, and its outcome is journaled when that works again. Anything else is refused: no
+        // durable intent, no order. The message names no path; the journal reports its own failure.
+        if (spec !== CANCEL && spec !== ALGO_CANCEL) {
+          this.#observer.notSent(cid, spec.name);
+          return Promise.reject(
+            new NotSentError("journal", `${spec.name} not sent: the order journal cannot be written`),
+          );
+        }
       }
     }
     return new Promise((resolve, reject) => {
@@ -155,7 +161,7 @@ export class RequestPipeline {
           this.#pending.indexOf(id),
           new NotSentError("disconnected", `${spec.name} not sent`),
         );
-        this.#observer?.notSent(cid);
+        this.#observer?.notSent(cid, spec.name);
         return;
       }
       limits.onSent(spec.countsAsOrder, 1, now);
@@ -242,7 +248,7 @@ export class RequestPipeline {
     if (code === -1021) this.#notify({ type: "clock-rejected" });
     this.metrics.record(method, REJECTED);
     if (this.#observer !== undefined && pending.mutating(i)) {
-      this.#observer.rejected(pending.clientOrderId(i), code, msg);
+      this.#observer.rejected(pending.clientOrderId(i), code, msg, methodName(method));
     }
     pending.reject(i, new ExchangeError({ status, code, msg, method: methodName(method) }));
   }
@@ -255,7 +261,7 @@ export class RequestPipeline {
     if (pending.mutating(i)) {
       const clientOrderId = pending.clientOrderId(i);
       this.metrics.record(method, UNKNOWN);
-      this.#observer?.unknown(clientOrderId, reason);
+      this.#observer?.unknown(clientOrderId, reason, name);
       pending.reject(i, new UnknownOrderStateError({ method: name, clientOrderId, reason, code }));
     } else {
       this.metrics.record(method, FAILED);

@@ -22,16 +22,16 @@ test("OrderTracker: intent → pending, ack NEW → open, ack FILLED → finishe
 test("OrderTracker: a rejected place is finished, an unsent one dropped; a duplicate id never overwrites the live order", () => {
   const t = new OrderTracker();
   t.intent("a", "order.place", place, "");
-  t.rejected("a", -4164, "min notional");
+  t.rejected("a", -4164, "min notional", "order.place");
   assert.equal(t.get("a")?.status, "REJECTED");
   assert.equal(t.get("a")?.state, "finished");
   t.intent("b", "order.place", place, "");
-  t.notSent("b");
+  t.notSent("b", "order.place");
   assert.equal(t.get("b"), undefined);
   t.intent("c", "order.place", place, "");
   t.ack("c", { clientOrderId: "c", orderId: 1, status: "NEW" }, "order.place");
   t.intent("c", "order.place", { ...place, price: "1" }, "");
-  t.rejected("c", -4116, "duplicate");
+  t.rejected("c", -4116, "duplicate", "order.place");
   assert.equal(t.get("c")?.state, "open");
   assert.equal(t.get("c")?.price, "50000");
 });
@@ -40,8 +40,8 @@ test("OrderTracker: unknown outcomes are listed until reconciliation applies the
   const t = new OrderTracker();
   t.intent("u1", "order.place", place, "");
   t.intent("u2", "order.place", place, "");
-  t.unknown("u1", "timeout");
-  t.unknown("u2", "disconnect");
+  t.unknown("u1", "timeout", "order.place");
+  t.unknown("u2", "disconnect", "order.place");
   assert.deepEqual(t.list("unknown").map((o) => o.clientOrderId), ["u1", "u2"]);
   t.apply({ clientOrderId: "u1", orderId: 3, status: "NEW" });
   t.notFound("u2");
@@ -56,7 +56,7 @@ test("OrderTracker: a cancel the exchange no longer knows (-2011) means the orde
   const t = new OrderTracker();
   t.intent("x", "order.place", place, "");
   t.ack("x", { clientOrderId: "x", orderId: 9, status: "NEW" }, "order.place");
-  t.rejected("x", -2011, "Unknown order sent.");
+  t.rejected("x", -2011, "Unknown order sent.", "order.cancel");
   assert.equal(t.get("x")?.state, "finished");
   assert.deepEqual(t.list(), []);
 });
@@ -134,4 +134,16 @@ test("OrderTracker: finished orders are kept up to the capacity, oldest dropped 
   assert.deepEqual(t.list("finished").map((o) => o.clientOrderId), ["b", "c"]);
   assert.equal(t.get("a"), undefined);
   assert.equal(t.clientOrderIdOf("BTCUSDT", "a".charCodeAt(0)), undefined);
+});
+
+test("OrderTracker: a refused cancel or modify leaves the order as it was; one that never went out too", () => {
+  const t = new OrderTracker();
+  t.intent("p", "order.place", place, "");
+  t.rejected("p", -1021, "Timestamp outside recvWindow", "order.cancel"); // the place is still unanswered
+  t.notSent("p", "order.modify");
+  assert.equal(t.get("p")?.state, "pending");
+  t.ack("p", { clientOrderId: "p", orderId: 5, status: "NEW" }, "order.place");
+  t.rejected("p", -5027, "No need to modify the order.", "order.modify");
+  assert.equal(t.get("p")?.state, "open");
+  assert.equal(t.get("p")?.status, "NEW");
 });

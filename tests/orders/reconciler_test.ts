@@ -168,7 +168,7 @@ test("Reconciler: other failures, a disconnected router and algo orders leave or
   assert.equal(reconciler.passes, 2, "no pass while disconnected");
   assert.equal(exchange.asked.length, 2);
   tracker.intent("algo-1", "algoOrder.place", { symbol: "BTCUSDT" }, "clientAlgoId");
-  tracker.unknown("algo-1", "timeout");
+  tracker.unknown("algo-1", "timeout", "algoOrder.place");
   exchange.connected = true;
   exchange.answer = (cid) => Promise.resolve(result(cid, "NEW"));
   assert.equal(await reconciler.runOnce(), 0, "an algo order cannot be queried and is not counted");

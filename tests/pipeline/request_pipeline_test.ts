@@ -146,10 +146,23 @@ test("RequestPipeline: an intent the journal cannot write is refused, not sent, 
     },
   });
   const s = sink();
-  await assert.rejects(
-    p.send(s, PLACE, order, "newClientOrderId", "j1"),
-    (e: unknown) => e instanceof NotSentError && e.reason === "journal" && /disk full/.test(e.message),
-  );
+  await assert.rejects(p.send(s, PLACE, order, "newClientOrderId", "j1"), (e: unknown) => {
+    assert.ok(e instanceof NotSentError && e.reason === "journal");
+    assert.match(e.message, /order journal cannot be written/);
+    assert.doesNotMatch(
+      e.message,
+      /disk full/,
+      "the journal's own error (with its path) stays out of answers",
+    );
+    return true;
+  });
   assert.equal(s.frames.length, 0, "nothing left the process");
   assert.deepEqual(forgotten, ["j1"]);
+  // A cancel needs no durable intent: it goes out all the same.
+  void p.send(s, METHODS["order.cancel"]!, { symbol: "BTCUSDT", origClientOrderId: "j0" }, "", "j0").catch(
+    () => {},
+  );
+  assert.equal(s.frames.length, 1, "the cancel left the process");
+  assert.equal(s.frames[0]!.method, "order.cancel");
+  p.failAll();
 });
