@@ -192,3 +192,19 @@ export class DataDirError extends RouterError {
   /** Error name. */
   override name = "DataDirError";
 }
+
+/**
+ * The exchange refused the credentials (-2014 / -2015 / -1022 on the first signed request): the message names
+ * the code and what to check. A kind of {@linkcode ConnectError}, so it stops the start the same way.
+ *
+ * @example
+ * ```ts
+ * import { Gateway, type GatewayOptions } from "./gateway/gateway.ts";
+ * declare const options: GatewayOptions;
+ * try { await Gateway.open(options); } catch (e) { if (e instanceof CredentialsError) console.error(e.message); }
+ * ```
+ */
+export class CredentialsError extends ConnectError {
+  /** Error name. */
+  override name = "CredentialsError";
+}

@@ -49,6 +49,7 @@ export type { OpenOrderRef, OrderObserver } from "./pipeline/order_observer.ts";
 export type { PipelineMetrics } from "./pipeline/pipeline_metrics.ts";
 export {
   ConnectError,
+  CredentialsError,
   DataDirError,
   ExchangeError,
   NotSentError,

@@ -89,6 +89,7 @@ function orderEvent(seq: number): BenchOrderEvent {
     avgPrice: "0",
     algo: false,
     external: false,
+    recovered: false,
     intentAt: now,
     updatedAt: now,
     updateTime: now,

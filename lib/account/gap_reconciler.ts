@@ -3,15 +3,18 @@
  * every reconnect the account asks the exchange for the truth — `order.status` of every order it holds as
  * not finished, then `v2/account.position` and `v2/account.balance` — and applies it with the account's
  * precedence rules (an answer older than an event already applied changes nothing). Requests go out a few at
- * a time, so a large book does not spend the request-weight budget in one burst; gaps reported while a pass
- * runs are coalesced into one more pass.
+ * a time and never past a share of the request-weight budget (a pass waits for the rate window to roll; see
+ * `WeightBudget`), so a large book cannot starve orders, cancels or the liveness probe; gaps reported while a
+ * pass runs are coalesced into one more pass.
  *
  * @module
  */
 
+import type { Clock } from "../_clock.ts";
 import { ExchangeError } from "../errors.ts";
-import type { OrderRef, OrderResult } from "../types.ts";
+import type { OrderRef, OrderResult, RateLimit } from "../types.ts";
 import { finishesAtOnce, type TrackedOrder } from "../orders/order_tracker.ts";
+import { WeightBudget, type WeightWait } from "../orders/weight_budget.ts";
 import type { AccountState } from "./account_state.ts";
 
 /** What a gap pass needs from the router. */
@@ -22,6 +25,8 @@ export interface GapSource {
   readonly connected: boolean;
   /** Server − local clock offset: snapshots are stamped with exchange time. */
   readonly clockOffsetMs: number;
+  /** The latest rate-limit counters (`Router.rateLimits`): queries are paced to a share of REQUEST_WEIGHT. */
+  readonly rateLimits?: readonly RateLimit[];
 }
 
 /** Options for {@linkcode GapReconciler}. */
@@ -32,6 +37,14 @@ export interface GapReconcilerOptions {
   concurrency?: number;
   /** Called after each pass: why it ran, orders queried, and the first error if any. */
   onPass?: (pass: { reason: string; orders: number; error?: string }) => void;
+  /** Share (0–1] of the REQUEST_WEIGHT limit queries may bring the count up to. Default 0.5. */
+  weightShare?: number;
+  /** Timers of the pacing waits. Default real time. */
+  clock?: Clock;
+  /** Exchange time in ms, for the rate windows. Default `clock.now() + router.clockOffsetMs`. */
+  serverNow?: () => number;
+  /** Called when a pass waits for the rate window to roll. */
+  onWait?: (wait: WeightWait) => void;
 }
 
 /**
@@ -47,12 +60,33 @@ export interface GapReconcilerOptions {
  */
 export class GapReconciler {
   readonly #o: GapReconcilerOptions;
+  readonly #budget: WeightBudget;
   #running: Promise<void> | undefined;
   #again: string | undefined;
   #passes = 0;
 
   constructor(options: GapReconcilerOptions) {
     this.#o = options;
+    const { router, weightShare, clock, serverNow, onWait } = options;
+    this.#budget = new WeightBudget({
+      source: {
+        get rateLimits() {
+          return router.rateLimits ?? [];
+        },
+        get clockOffsetMs() {
+          return router.clockOffsetMs;
+        },
+      },
+      ...(weightShare === undefined ? {} : { share: weightShare }),
+      ...(clock === undefined ? {} : { clock }),
+      ...(serverNow === undefined ? {} : { serverNow }),
+      ...(onWait === undefined ? {} : { onWait }),
+    });
+  }
+
+  /** Ends a pass waiting for the rate window (for shutdown); later passes send nothing. */
+  stop(): void {
+    this.#budget.stop();
   }
 
   /** Passes completed. */
@@ -96,8 +130,10 @@ export class GapReconciler {
     let error = await this.#query(orders);
     try {
       const asOf = Date.now() + router.clockOffsetMs;
-      account.applyPositionSnapshot(await router.accountPositions(), asOf);
-      account.applyBalanceSnapshot(await router.accountBalance(), asOf);
+      await this.#budget.run(async () =>
+        account.applyPositionSnapshot(await router.accountPositions(), asOf)
+      );
+      await this.#budget.run(async () => account.applyBalanceSnapshot(await router.accountBalance(), asOf));
     } catch (e) {
       error ??= (e as Error).message;
     }
@@ -113,17 +149,20 @@ export class GapReconciler {
     let error: string | undefined;
     const note = (e: unknown) => (error ??= (e as Error).message);
     let next = 0;
+    const query = async (o: TrackedOrder) => {
+      try {
+        // The router passes the answer to the account's order observer (precedence applies there).
+        await router.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
+      } catch (e) {
+        // -2013: not on the exchange (never reached it, or too old to query): the order reconciler owns
+        // unknown outcomes; anything else is retried by the next gap.
+        if (!(e instanceof ExchangeError && e.code === -2013)) note(e);
+      }
+    };
     const worker = async () => {
-      while (next < orders.length) {
+      while (next < orders.length && router.connected) {
         const o = orders[next++]!;
-        try {
-          // The router passes the answer to the account's order observer (precedence applies there).
-          await router.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
-        } catch (e) {
-          // -2013: not on the exchange (never reached it, or too old to query): the order reconciler owns
-          // unknown outcomes; anything else is retried by the next gap.
-          if (!(e instanceof ExchangeError && e.code === -2013)) note(e);
-        }
+        if (!(await this.#budget.run(() => query(o)))) return; // stopped
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#o.concurrency ?? 4, orders.length) }, worker));

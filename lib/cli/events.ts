@@ -65,9 +65,32 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
     case "reconciled":
       return log.info("journal: reconciled; orders resumed", { reconciled: event.orders });
     case "reconcile-incomplete":
-      return log.error("journal: orders still unknown; new orders stay halted (POST /resume to override)", {
+      return log.error("journal: stopped before every restored order was known", { unknown: event.unknown });
+    case "reconcile-slow":
+      return log.error("journal: restored orders still unknown; new orders stay held until they are known", {
         unknown: event.unknown,
+        elapsedMs: event.elapsedMs,
       });
+    case "reconcile-waiting":
+      return log.info("reconciliation paced: waiting for the request-weight window", {
+        count: event.count,
+        limit: event.limit,
+        resumeAt: new Date(event.resumeAt).toISOString(),
+      });
+    case "orders-adopted":
+      return log[event.recovered > 0 ? "warn" : "info"]("open orders adopted from the exchange", {
+        reason: event.reason,
+        listed: event.listed,
+        recovered: event.recovered,
+        external: event.external,
+        resolved: event.resolved,
+      });
+    case "adopt-skipped":
+      return log.warn("open orders not listed from the exchange", { reason: event.reason, why: event.why });
+    case "journal-damaged":
+      return log.error("journal damaged; new orders held", { reason: event.reason });
+    case "journal-problem":
+      return log.error("journal failed; new orders held", { problem: event.problem });
     case "dead-man-error":
       return log.warn("dead-man's switch refresh failed", { symbol: event.symbol, error: event.error });
     default: {

@@ -11,7 +11,7 @@ import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { createControlApp } from "../control/app.ts";
 import { type ControlServer, serve } from "../control/server.ts";
-import { ConnectError, DataDirError } from "../errors.ts";
+import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { Router } from "../router/router.ts";
@@ -132,7 +132,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     await simulator?.close();
     if (e instanceof DataDirError) throw new StartError(`--data-dir / ROUTER_DATA_DIR: ${e.message}`);
     if (e instanceof ConnectError) {
-      throw new StartError(`cannot connect to ${gatewayOptions.url}: ${e.message}`);
+      // A refused key is not a connection problem: its message says what to check on its own.
+      const refused = e instanceof CredentialsError;
+      throw new StartError(refused ? e.message : `cannot connect to ${gatewayOptions.url}: ${e.message}`);
     }
     throw e;
   }
@@ -157,10 +159,16 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       ...(config.token === undefined ? {} : { token: config.token.reveal() }),
     },
     onNotice: (level, msg, fields) => log[level](msg, fields),
+    journalHealth: gateway.journalHealth,
   });
   let server: ControlServer;
   try {
-    server = await serve({ hostname: config.host, port: config.port, fetch: app.fetch });
+    server = await serve({
+      hostname: config.host,
+      port: config.port,
+      fetch: app.fetch,
+      onNotice: (msg, fields) => log.warn(msg, fields),
+    });
   } catch (e) {
     await gateway.close();
     await simulator?.close();

@@ -1,5 +1,5 @@
 /**
- * Helpers shared by the runtime adapters of `server.ts`.
+ * Helpers of the server adapter (`_serve_node.ts`) kept apart so `server.ts` can re-export them.
  *
  * @module
  */
@@ -17,12 +17,11 @@ export function baseUrl(hostname: string, port: number): string {
 }
 
 /**
- * The 500 an adapter answers if the handler itself throws (Hono normally answers first).
+ * The 500 the adapter answers if the handler itself throws (Hono normally answers first).
  *
  * @example
  * ```ts
- * declare const handler: Deno.ServeHandler;
- * Deno.serve({ onError: () => internalErrorResponse(), handler });
+ * internalErrorResponse().status; // 500
  * ```
  */
 export function internalErrorResponse(): Response {

@@ -15,11 +15,12 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject, readQuery } from "./body.ts";
-import { LOCAL_CODES, toHttpError } from "./errors.ts";
+import { ControlError, LOCAL_CODES, toHttpError } from "./errors.ts";
 import { type GuardOptions, RequestGuard } from "./guard.ts";
 import { RouteTable } from "./route_table.ts";
 import { type AccountView, addLiveRoutes, addSimulatorRoutes, type MarkSetter } from "./routes_live.ts";
-import { addStatusRoutes, type UserStreamView } from "./routes_status.ts";
+import { addStatusRoutes, type JournalHealthSource, type UserStreamView } from "./routes_status.ts";
+import { ThrottledNotice, type ThrottledNoticeOptions } from "./notice_throttle.ts";
 import { EventHub, type EventStreamOptions } from "./sse.ts";
 import {
   cancelSchema,
@@ -107,9 +108,20 @@ export interface ControlAppOptions {
   simulator?: MarkSetter | undefined;
   /** `GET /events` tuning: subscriber limit, per-reader buffer, heartbeat interval and timers. */
   events?: EventStreamOptions;
+  /**
+   * The order journal's health (a `Gateway`'s, once it passes it): when not ok, `/health` reports
+   * `"status": "degraded"` (unless disconnected) and the problem without any path; `/metrics` adds
+   * `lightning_journal_ok`. Absent: neither is shown.
+   */
+  journalHealth?: JournalHealthSource | undefined;
+  /** Rate limit of repeated warnings (request bodies cut off by clients): interval and clock. Default 60 s. */
+  notices?: ThrottledNoticeOptions;
   /** Aborting it ends every `/events` stream and refuses new ones (so a server can close without waiting). */
   signal?: AbortSignal;
-  /** Operator-relevant happenings: resumes, dropped `/events` readers, gateway bugs behind a 500. */
+  /**
+   * Operator-relevant happenings: resumes, dropped `/events` readers, gateway bugs behind a 500, and at most
+   * one warning a minute counting request bodies that clients cut off.
+   */
   onNotice?: (level: "info" | "warn" | "error", msg: string, fields: Record<string, string>) => void;
 }
 
@@ -142,8 +154,17 @@ export function createControlApp(options: ControlAppOptions): Hono {
 
   const app = new Hono();
   const routes = new RouteTable(app);
+  // A body cut off by its client is the client's doing (and costs nothing): a counted warning, not an error.
+  const cutOff = new ThrottledNotice((count, total) => {
+    notice("warn", "control plane: request bodies cut off before their end", {
+      count: String(count),
+      total: String(total),
+    });
+  }, options.notices);
+  options.signal?.addEventListener("abort", () => cutOff.close(), { once: true });
 
   app.onError((error, c) => {
+    if (error instanceof ControlError && error.code === LOCAL_CODES.INCOMPLETE_BODY) cutOff.hit();
     const { status, body, headers } = toHttpError(error, (e) => {
       notice("error", "control plane internal error", { path: c.req.path, error: describe(e) });
     });
@@ -234,6 +255,7 @@ export function createControlApp(options: ControlAppOptions): Hono {
     account,
     hub,
     userStream: options.userStream,
+    journalHealth: options.journalHealth,
     uptimeS: () => Math.floor((now() - startedAt) / 1000),
   });
   if (account !== undefined && hub !== undefined) addLiveRoutes(routes, { account, hub });

@@ -1,7 +1,8 @@
 /**
  * Reads a request's JSON body defensively: the content type must be JSON, the size is capped (by the
  * declared Content-Length first, then while streaming, so a chunked body cannot exceed it either), and the
- * result must be a JSON object.
+ * result must be a JSON object. A body that breaks off before its end (the client aborted, or the server cut
+ * a body that stalled) is a 400 with code -9, never a 500: any local process can cause it at will.
  *
  * @module
  */
@@ -13,6 +14,18 @@ export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
 const tooLarge = (limit: number) =>
   new ControlError({ status: 413, code: LOCAL_CODES.BODY_TOO_LARGE, msg: `body larger than ${limit} bytes` });
+
+const incomplete = () =>
+  new ControlError({
+    status: 400,
+    code: LOCAL_CODES.INCOMPLETE_BODY,
+    msg: "body: ended before its declared length (connection closed or too slow)",
+  });
+
+/** Reading the body failed for a reason of its own (not our 413): the body was cut off. */
+const cutOff = (error: unknown): never => {
+  throw error instanceof ControlError ? error : incomplete();
+};
 
 /**
  * The request's JSON object body. With `optional`, an absent body gives `{}` (for `POST /halt`).
@@ -31,7 +44,7 @@ export async function readJsonObject(
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
   const type = request.headers.get("content-type");
-  const bytes = await readCapped(request, limit);
+  const bytes = await readCapped(request, limit).catch(cutOff);
   if (bytes.length === 0) {
     if (options.optional) return {};
     throw new ControlError({

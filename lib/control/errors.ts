@@ -8,7 +8,7 @@
  *
  * | status | code | when |
  * |---|---|---|
- * | 400 | -1 | validation: bad, missing or unknown field (the message names it) |
+ * | 400 | -1 | validation: bad, missing or unknown field (the message names it); malformed HTTP (431: headers too large) |
  * | 415 | -2 | body is not `application/json` |
  * | 400 | -3 | body is not valid JSON / not a JSON object |
  * | 413 | -4 | body larger than the limit |
@@ -16,6 +16,7 @@
  * | 403 | -6 | Host not allowed (DNS rebinding) or browser request (Origin / Sec-Fetch-Site) |
  * | 404 | -7 | no such route |
  * | 405 | -8 | route exists, method does not |
+ * | 400 | -9 | the body ended before its declared length (the client went away; usually nobody reads the answer) |
  * | 503 | -10 | halted: new orders refused (cancels still allowed) |
  * | 503 | -11 | not connected to the exchange (nothing was sent) |
  * | 503 | -12 | too many requests in flight (nothing was sent) |
@@ -23,6 +24,8 @@
  * | 504/503 | -14 | a read-only request got no answer (timeout 504 / disconnect 503); safe to retry |
  * | 504 | -15 | an order request's outcome is unknown: look up `clientOrderId` before acting |
  * | 503 | -16 | too many `/events` subscribers (the limit is configurable; default 64) |
+ * | 507 | -17 | the order journal cannot be written: nothing was sent |
+ * | 408 | -18 | the request's headers or body did not arrive in time (answered by the server, then it closes) |
  * | 500 | -99 | bug in the gateway |
  *
  * @module
@@ -48,6 +51,7 @@ export const LOCAL_CODES = Object.freeze(
     FORBIDDEN: -6,
     NOT_FOUND: -7,
     METHOD_NOT_ALLOWED: -8,
+    INCOMPLETE_BODY: -9,
     HALTED: -10,
     DISCONNECTED: -11,
     BUSY: -12,
@@ -55,9 +59,22 @@ export const LOCAL_CODES = Object.freeze(
     NO_ANSWER: -14,
     UNKNOWN_ORDER_STATE: -15,
     TOO_MANY_SUBSCRIBERS: -16,
+    JOURNAL_UNAVAILABLE: -17,
+    REQUEST_TIMEOUT: -18,
     INTERNAL: -99,
   } as const,
 );
+
+/**
+ * The message of a 507 (code -17): no filesystem path, no errno; the operator finds those in the log.
+ *
+ * @example
+ * ```ts
+ * JOURNAL_UNAVAILABLE_MSG.startsWith("order not sent"); // true
+ * ```
+ */
+export const JOURNAL_UNAVAILABLE_MSG =
+  "order not sent: the order journal cannot be written; see the router's log";
 
 /** An HTTP error answer. */
 export interface HttpError {
@@ -130,6 +147,9 @@ export function toHttpError(error: unknown, onInternal?: (error: unknown) => voi
         return { status: 503, body: { code: LOCAL_CODES.BUSY, msg: error.message } };
       case "rate-limit":
         return { status: 429, body: { code: LOCAL_CODES.RATE_LIMITED, msg: error.message } };
+      case "journal":
+        // 507: the gateway's own storage failed. The detail (a path, an errno) is in the router's log only.
+        return { status: 507, body: { code: LOCAL_CODES.JOURNAL_UNAVAILABLE, msg: JOURNAL_UNAVAILABLE_MSG } };
       default:
         return { status: 503, body: { code: LOCAL_CODES.DISCONNECTED, msg: error.message } };
     }

@@ -28,6 +28,8 @@ export interface MetricsSnapshot {
   readonly account?: LiveMetrics;
   /** The user data stream's counters; undefined when there is none (reported as down). */
   readonly userStream?: { up: boolean; reconnects: number; listenKeyRenewals: number } | undefined;
+  /** Whether the order journal can be written; undefined when the app was given no journal health. */
+  readonly journalOk?: boolean | undefined;
 }
 
 /**
@@ -154,6 +156,13 @@ export function prometheusText(s: MetricsSnapshot): string {
   gauge("lightning_in_flight", "Exchange requests awaiting an answer.", s.inFlight);
   gauge("lightning_clock_offset_seconds", "Exchange clock minus local clock.", s.clockOffsetMs / 1000);
   gauge("lightning_uptime_seconds", "Seconds since the gateway started.", s.uptimeS);
+  if (s.journalOk !== undefined) {
+    gauge(
+      "lightning_journal_ok",
+      "1 while the order journal can be written (0: orders are refused).",
+      s.journalOk ? 1 : 0,
+    );
+  }
   if (s.orders !== undefined) {
     family("lightning_orders", "gauge", "Orders this router tracks, by state (open, pending, unknown).");
     for (const state of ["open", "pending", "unknown"] as const) {

@@ -38,6 +38,21 @@ export type UserStreamView = Pick<UserStream, "health">;
 export const USER_STREAM_OFF = Object.freeze({ state: "off", reason: "no --stream-url" } as const);
 
 /**
+ * The order journal's health as `/health` and `/metrics` read it (`OrderJournal.health()` fits: `problem`
+ * carries the file's path and `reason` is the same without it; only a path-free text is ever shown).
+ *
+ * @example
+ * ```ts
+ * const source: JournalHealthSource = () => ({ ok: false, reason: "journal write failed (ENOSPC)" });
+ * ```
+ */
+export type JournalHealthSource = () => {
+  ok: boolean;
+  problem?: string | undefined;
+  reason?: string | undefined;
+};
+
+/**
  * What the status routes read.
  *
  * @example
@@ -56,6 +71,8 @@ export interface StatusDeps {
   account: AccountView | undefined;
   hub: EventHub | undefined;
   userStream: UserStreamView | undefined;
+  /** The journal's health; undefined: not reported. */
+  journalHealth?: JournalHealthSource | undefined;
   /** Seconds since the app started. */
   uptimeS: () => number;
 }
@@ -81,8 +98,17 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
   routes.add("GET", "/health", (c) => {
     const connected = router.connected;
     const halted = router.halted;
+    const journal = journalStatus(deps.journalHealth);
+    // A broken journal outranks a halt (it usually caused it, and resuming will not fix it).
+    const status = !connected
+      ? "disconnected"
+      : journal?.ok === false
+      ? "degraded"
+      : halted !== undefined
+      ? "halted"
+      : "ok";
     const health: Record<string, unknown> = {
-      status: !connected ? "disconnected" : halted !== undefined ? "halted" : "ok",
+      status,
       mode: deps.mode,
       endpoint: deps.endpoint,
       connected,
@@ -104,6 +130,7 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
       };
       health.fills = { total: deps.account.fills.total };
     }
+    if (journal !== undefined) health.journal = journal;
     return c.json(health, connected ? 200 : 503);
   });
 
@@ -124,6 +151,7 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
         reconnects: stream.reconnects,
         listenKeyRenewals: stream.listenKeyRenewals,
       },
+      journalOk: journalStatus(deps.journalHealth)?.ok,
     });
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   });
@@ -139,6 +167,33 @@ function liveMetrics(account: AccountView, hub: EventHub | undefined): LiveMetri
     subscribers: hub?.subscribers ?? 0,
     subscribersDropped: hub?.dropped ?? 0,
   };
+}
+
+/** The journal as /health shows it: `{ok: true}` or `{ok: false, problem}` with no path in `problem`. */
+function journalStatus(
+  source: JournalHealthSource | undefined,
+): { ok: boolean; problem?: string } | undefined {
+  if (source === undefined) return undefined;
+  let h: ReturnType<JournalHealthSource>;
+  try {
+    h = source();
+  } catch {
+    return { ok: false, problem: "journal health unavailable" };
+  }
+  if (h.ok) return { ok: true };
+  return { ok: false, problem: h.reason ?? withoutPaths(h.problem ?? "the journal cannot be written") };
+}
+
+/**
+ * `text` with every token that contains a slash or backslash (a file path) replaced by `<path>`.
+ *
+ * @example
+ * ```ts
+ * withoutPaths("write failed on /srv/lr/journal-000003.log: ENOSPC"); // "write failed on <path>: ENOSPC"
+ * ```
+ */
+export function withoutPaths(text: string): string {
+  return text.replace(/[^\s"'(),;]*[\\/][^\s"'(),;:]*/g, "<path>");
 }
 
 /** Counts of tracked orders for /health and /metrics. */

@@ -1,16 +1,50 @@
 /**
- * Serving the control plane: one small interface, one adapter per runtime (`Deno.serve` or `Bun.serve`),
- * chosen once when this module loads. The rest of the code never asks which runtime it is on.
+ * Serving the control plane, the same way on Deno and Bun: `node:http` (both runtimes implement it), because
+ * it is the one server API both have that bounds how long a client may take to send a request and how many
+ * connections may be open. `Deno.serve` has no header or body read timeout at all (a connection that sends
+ * half a header stays open for ever) and `Bun.serve` has no connection limit.
+ *
+ * - Headers must be complete within `headerTimeoutMs` (10 s) of a request's first byte (of the connection, for
+ *   its first request); the whole request, body included, within `bodyTimeoutMs` (30 s). Past either, the
+ *   server answers 408 (code -18) and closes the connection. These bound reading the request only: a response
+ *   (a `GET /events` stream) is never cut by them.
+ * - At most `maxConnections` (256) connections at once; one more is closed as soon as it is accepted.
+ * - A kept-alive connection may wait `keepAliveTimeoutMs` (30 s) for its next request.
+ * - Malformed HTTP gets a 400 (code -1) and headers over 16 KiB a 431, as JSON like every other error.
  *
  * @module
  */
 
-import { serveDeno } from "./_serve_deno.ts";
-import { serveBun } from "./_serve_bun.ts";
+import { serveNode } from "./_serve_node.ts";
+import type { ThrottledNoticeOptions } from "./notice_throttle.ts";
 
 export { baseUrl } from "./_serve_shared.ts";
 
-/** Options for {@linkcode serve}. */
+/**
+ * The defaults of the limits in {@linkcode ServeOptions}.
+ *
+ * @example
+ * ```ts
+ * SERVE_DEFAULTS.headerTimeoutMs; // 10000
+ * ```
+ */
+export const SERVE_DEFAULTS = Object.freeze({
+  headerTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
+  maxConnections: 256,
+  keepAliveTimeoutMs: 30_000,
+});
+
+/**
+ * Options for {@linkcode serve}.
+ *
+ * @example
+ * ```ts
+ * import type { Hono } from "hono";
+ * declare const app: Hono;
+ * const options: ServeOptions = { hostname: "127.0.0.1", port: 0, fetch: app.fetch, maxConnections: 64 };
+ * ```
+ */
 export interface ServeOptions {
   /** Address to bind, e.g. "127.0.0.1" or "::1". */
   hostname: string;
@@ -18,6 +52,25 @@ export interface ServeOptions {
   port: number;
   /** The request handler (a Hono app's `fetch`). */
   fetch: (request: Request) => Response | Promise<Response>;
+  /** Milliseconds from a request's first byte until its headers are complete; then 408 and close. Default 10 s. */
+  headerTimeoutMs?: number;
+  /**
+   * Milliseconds from a request's first byte until its body is complete (so it bounds headers and body
+   * together; at least `headerTimeoutMs`); then 408 and close. Never applies to sending a response.
+   * Default 30 s.
+   */
+  bodyTimeoutMs?: number;
+  /** Connections open at once; one more is closed at once, unanswered. Default 256. */
+  maxConnections?: number;
+  /** Milliseconds a kept-alive connection may stay idle between two requests. Default 30 s. */
+  keepAliveTimeoutMs?: number;
+  /**
+   * Operator warnings: requests cut because they did not arrive in time, counted and told at most once per
+   * interval (`notices`).
+   */
+  onNotice?: (msg: string, fields: Record<string, string>) => void;
+  /** Rate limit of `onNotice`: interval (default 60 s) and clock. */
+  notices?: ThrottledNoticeOptions;
 }
 
 /** A listening control-plane server. */
@@ -27,7 +80,10 @@ export interface ControlServer {
   readonly port: number;
   /** Base URL, e.g. `http://127.0.0.1:7777`. */
   readonly url: string;
-  /** Stops accepting connections and resolves once requests in progress have been answered. */
+  /**
+   * Stops accepting connections, closes the idle ones, and resolves once the requests in progress have been
+   * answered (each answer then closes its connection).
+   */
   close(): Promise<void>;
 }
 
@@ -35,7 +91,7 @@ export interface ControlServer {
 export type ServeFunction = (options: ServeOptions) => Promise<ControlServer>;
 
 /**
- * Starts an HTTP server on the current runtime. Rejects when the address cannot be bound.
+ * Starts the HTTP server. Rejects when the address cannot be bound (or a limit is not a positive integer).
  *
  * @example
  * ```ts
@@ -46,5 +102,4 @@ export type ServeFunction = (options: ServeOptions) => Promise<ControlServer>;
  * await server.close();
  * ```
  */
-export const serve: ServeFunction =
-  typeof (globalThis as { Deno?: { serve?: unknown } }).Deno?.serve === "function" ? serveDeno : serveBun;
+export const serve: ServeFunction = serveNode;

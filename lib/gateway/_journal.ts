@@ -1,6 +1,7 @@
 /**
- * The gateway's journal side: the data-dir lock and journal opened together, and the hold on new orders
- * until the orders a crashed run left unfinished are reconciled.
+ * The gateway's journal side: the data-dir lock and journal opened together, the orders they restore, the
+ * damage found at open (a reason to hold new orders), the journal's runtime problems (a reason to halt), and
+ * the hold on new orders until the orders a crashed run left unfinished are reconciled.
  *
  * @module
  */
@@ -8,7 +9,8 @@
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DataDirError } from "../errors.ts";
-import { OrderJournal } from "../journal/mod.ts";
+import { damageReport, type JournalProblem, type JournalRecovery, OrderJournal } from "../journal/mod.ts";
+import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { Reconciler } from "../orders/reconciler.ts";
 import type { Router } from "../router/router.ts";
 import { lockDataDir } from "./data_dir_lock.ts";
@@ -16,21 +18,37 @@ import type { DisposalStack } from "./_disposal_stack.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
 import type { GatewayOptions } from "./gateway.ts";
 
+/** What `openJournal` opened and found. */
+export interface OpenedJournal {
+  journal: OrderJournal;
+  recovery: JournalRecovery;
+  /**
+   * The damage found, as one sentence without any path ("journal damaged: journal-000003.log lines 17–20
+   * unreadable (kept as journal-000003.log.corrupt); 12 unfinished orders recovered, …"), or undefined. When
+   * set, records may be missing: new orders must stay held until the exchange's open orders are adopted and
+   * an operator resumes.
+   */
+  damage: string | undefined;
+}
+
 /**
  * Locks `dataDir` and opens its journal; both are undone by `stack`.
  *
  * @example
  * ```ts
  * import { DisposalStack } from "./_disposal_stack.ts";
- * const { journal, recovery } = openJournal({ url: "", apiKey: "k", secretKey: "s", dataDir: "./data" },
- *   new DisposalStack(), () => {});
+ * const { journal, recovery, damage } = openJournal(
+ *   { url: "", apiKey: "k", secretKey: "s", dataDir: "./data" },
+ *   new DisposalStack(),
+ *   () => {},
+ * );
  * ```
  */
 export function openJournal(
   options: GatewayOptions,
   stack: DisposalStack,
   emit: (event: GatewayEvent) => void,
-) {
+): OpenedJournal {
   const dir = options.dataDir;
   let opened: ReturnType<typeof OrderJournal.open>;
   try {
@@ -52,7 +70,58 @@ export function openJournal(
       first: `${first.file}:${first.line} ${first.reason}`,
     });
   }
-  return opened;
+  return { ...opened, damage: damageReport(opened.recovery) };
+}
+
+/**
+ * Gives `tracker` the orders the journal restored: every unresolved intent, and every orphan (an order known
+ * only from an outcome record, its intent unreadable) that names its symbol, so the reconciler can query it
+ * by client id. Returns how many were restored. Orphans without a symbol (older records) cannot be queried:
+ * the damage report names them.
+ *
+ * @example
+ * ```ts
+ * import { OrderTracker } from "../orders/order_tracker.ts";
+ * import type { JournalRecovery } from "../journal/mod.ts";
+ * declare const recovery: JournalRecovery;
+ * const restored = restoreRecovered(new OrderTracker(), recovery);
+ * ```
+ */
+export function restoreRecovered(tracker: OrderTracker, recovery: JournalRecovery): number {
+  for (const i of recovery.unresolved) tracker.restore(i.cid, i.method, i.params, i.ts);
+  let n = recovery.unresolved.length;
+  for (const o of recovery.orphans) {
+    if (o.symbol === undefined) continue;
+    // The record may answer a cancel or modify: the order itself is a place (an algo one for algoOrder.*).
+    const method = o.method?.startsWith("algoOrder.") ? "algoOrder.place" : "order.place";
+    tracker.restore(o.cid, method, { symbol: o.symbol }, o.ts);
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Calls `onProblem` once with each distinct runtime problem of the journal (a failed write, fsync or
+ * rotation; its file deleted, replaced or moved), at once with any seen already. `problem.problem` names the
+ * file (log it); `problem.reason` names none (a halt reason, an API answer). Returns the unsubscribe.
+ *
+ * @example
+ * ```ts
+ * import type { OrderJournal } from "../journal/mod.ts";
+ * import type { Router } from "../router/router.ts";
+ * declare const journal: OrderJournal;
+ * declare const router: Router;
+ * const stop = watchJournal(journal, (p) => {
+ *   console.error(p.problem);
+ *   void router.halt(p.reason);
+ * });
+ * ```
+ */
+export function watchJournal(
+  journal: OrderJournal,
+  onProblem: (problem: JournalProblem) => void,
+): () => void {
+  return journal.watch(onProblem);
 }
 
 /**

@@ -37,6 +37,8 @@ export function startUserStream(
     router,
     account,
     onPass: (pass) => onEvent({ type: "gap-reconciled", ...pass }),
+    ...(options.reconcileWeightShare === undefined ? {} : { weightShare: options.reconcileWeightShare }),
+    onWait: (wait) => onEvent({ type: "reconcile-waiting", ...wait }),
   });
   late.gaps = gaps;
   if (options.streamUrl === undefined) {

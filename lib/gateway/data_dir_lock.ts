@@ -3,6 +3,9 @@
  * would each reconcile and checkpoint the other's orders away; the second start is refused instead. A lock
  * left by a process that no longer exists (a crash, kill -9) is taken over.
  *
+ * The directory is made 0700 and the lock file 0600, whatever the umask: the data directory tells what was
+ * traded.
+ *
  * @module
  */
 
@@ -22,16 +25,25 @@ import { join } from "node:path";
  * ```
  */
 export function lockDataDir(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    fs.chmodSync(dir, 0o700); // an existing directory too
+  } catch {
+    // Not ours to change (or no POSIX modes): the files in it are 0600 still.
+  }
   const path = join(dir, "router.lock");
   if (held.has(path)) {
     throw new Error(`${dir} is in use by another router (pid ${process.pid}, this process)`);
   }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = fs.openSync(path, "wx");
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
+      const fd = fs.openSync(path, "wx", 0o600);
+      try {
+        fs.fchmodSync(fd, 0o600);
+        fs.writeSync(fd, String(process.pid));
+      } finally {
+        fs.closeSync(fd);
+      }
       held.add(path);
       return () => {
         if (held.delete(path)) fs.rmSync(path, { force: true });

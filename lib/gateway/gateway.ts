@@ -1,14 +1,16 @@
 /**
  * The durable gateway: a router plus everything that makes its safety guarantees hold, opened and closed as
  * one object. It owns the data-dir lock, the write-ahead journal, the order tracker, the reconciler (unknown
- * outcomes, and the orders a crashed run left behind, before new orders flow), the kill switch and the
- * dead-man's switch. The CLI and the control plane are thin users of it; so is a strategy.
+ * outcomes, and the orders a crashed run left behind, before new orders flow), the adoption of resting orders
+ * the journal does not know (the exchange is the truth for them), the kill switch and the dead-man's switch.
+ * The CLI and the control plane are thin users of it; so is a strategy.
  *
  * @module
  */
 
 import { journalObserver } from "../journal/mod.ts";
 import { AccountState } from "../account/account_state.ts";
+import type { AdoptionReport, OrderAdopter } from "../account/adoption.ts";
 import type { GapReconciler } from "../account/gap_reconciler.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { UserStream } from "../stream/user_stream.ts";
@@ -16,13 +18,17 @@ import { Reconciler } from "../orders/reconciler.ts";
 import { combineObservers, type OrderObserver } from "../pipeline/order_observer.ts";
 import { restQuerySigner } from "../router/_credentials.ts";
 import { type HaltReport, Router, type RouterOptions } from "../router/router.ts";
+import { type Clock, systemClock } from "../_clock.ts";
 import { DeadManSwitch } from "./dead_man_switch.ts";
 import { DisposalStack } from "./_disposal_stack.ts";
-import { openJournal, reconcileRestored } from "./_journal.ts";
+import { openJournal, reconcileRestored, restoreRecovered, watchJournal } from "./_journal.ts";
+import type { JournalHealth } from "../journal/mod.ts";
 import { recordAccountEvent, startUserStream } from "./_live.ts";
+import * as startup from "./_startup.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
 
 export type { GatewayEvent } from "./gateway_events.ts";
+export type { AdoptionReport } from "../account/adoption.ts";
 
 /**
  * Options for {@linkcode Gateway.open}: the router's options plus where the journal lives and the safety
@@ -45,12 +51,25 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
    * positions. Without it the account knows only what this router's own requests tell it.
    */
   streamUrl?: string;
-  /** REST base URL, for the dead-man's switch (e.g. https://fapi.binance.com). */
+  /**
+   * REST base URL (e.g. https://fapi.binance.com): the dead-man's switch, and the listing of the account's
+   * open orders that are adopted at open (`adoptOpenOrders`). Without it neither runs.
+   */
   restUrl?: string;
   /** Countdown of the exchange-side cancel-all, kept armed while orders are open. Off when unset. */
   deadManMs?: number;
-  /** Longest wait for the orders of a crashed run to be reconciled before new orders flow. Default 60 s. */
+  /**
+   * New orders are held until the orders of a crashed run are reconciled, however long that takes; every
+   * `reconcileTimeoutMs` (default 60 s) it still runs, a `reconcile-slow` event says how many are left.
+   */
   reconcileTimeoutMs?: number;
+  /** Share (0–1] of the REQUEST_WEIGHT limit reconciliation may bring the count up to. Default 0.5. */
+  reconcileWeightShare?: number;
+  /**
+   * Time and timers of reconciliation (passes, pacing waits, the slow warning); its `now()` is read as the
+   * exchange's time (a test shares one clock with the simulator). Default: real time plus the measured offset.
+   */
+  clock?: Clock;
   /** Router and gateway events (connects, journal damage, reconciliation…); never one per order. */
   onEvent?: (event: GatewayEvent) => void;
 }
@@ -79,6 +98,8 @@ export class Gateway {
   readonly account: AccountState;
   /** The user data stream client, when a `streamUrl` was given. */
   readonly userStream: UserStream | undefined;
+  /** The journal's state: ok, or what went wrong (`reason` names no path; `problem` does, for the log). */
+  readonly journalHealth: () => JournalHealth;
   /** Orders the journal restored from an earlier run (reconciled before new orders flow). */
   readonly restored: number;
   /** The dead-man's switch countdown in ms, or undefined when it is off. */
@@ -87,6 +108,8 @@ export class Gateway {
   readonly reconciled: Promise<number>;
   readonly #requestTimeoutMs: number;
   readonly #stack: DisposalStack;
+  readonly #adopter: OrderAdopter | undefined;
+  readonly #emit: (event: GatewayEvent) => void;
   #closing: Promise<void> | undefined;
 
   private constructor(
@@ -95,6 +118,9 @@ export class Gateway {
     requestTimeoutMs: number,
     stack: DisposalStack,
   ) {
+    this.#adopter = parts.adopter;
+    this.journalHealth = parts.journalHealth;
+    this.#emit = parts.emit;
     this.router = parts.router;
     this.account = parts.account;
     this.userStream = parts.userStream;
@@ -106,9 +132,10 @@ export class Gateway {
   }
 
   /**
-   * Locks the data directory, reads the journal, connects, and starts reconciling what an earlier run left
+   * Locks the data directory, reads the journal, connects, checks that the exchange accepts the credentials,
+   * adopts the open orders the journal does not know, and starts reconciling what an earlier run left
    * unfinished (new orders are held until that is done; cancels go out). Rejects with a `DataDirError` or a
-   * `ConnectError`, after undoing whatever it had set up.
+   * `ConnectError` (a refused key names its code and what to check), after undoing whatever it had set up.
    */
   static async open(options: GatewayOptions): Promise<Gateway> {
     const emit = (event: GatewayEvent) => {
@@ -136,8 +163,8 @@ export class Gateway {
     const account = new AccountState({ onFill: (fill) => void journal.journal.appendFill(fill) });
     account.fills.restore(journal.recovery.fills);
     const tracker = account.orders;
-    const restored = journal.recovery.unresolved;
-    for (const i of restored) tracker.restore(i.cid, i.method, i.params, i.ts);
+    // Unfinished orders, including those known only from an outcome record whose intent line was damaged.
+    const restored = restoreRecovered(tracker, journal.recovery);
 
     const own = combineObservers(tracker, journalObserver(journal.journal));
     const observer: OrderObserver = options.observer === undefined
@@ -152,24 +179,61 @@ export class Gateway {
       }
       emit(event);
     };
-    const router = await Router.connect({ ...options, observer, onEvent });
+    let router: Router;
+    try {
+      router = await Router.connect({ ...options, observer, onEvent });
+    } catch (e) {
+      throw startup.refusedCredentials(e) ?? e;
+    }
     stack.defer(() => router.close());
+    await startup.checkCredentials(router, account); // before anything counts as started: a refused key stops here
+    // A damaged journal stops trading loudly: new orders are held (the exchange's open orders are adopted
+    // below) until the operator has looked and resumes. Runtime problems (a write failure, the file deleted)
+    // hold new orders too; cancels keep going out, resting orders stay (the dead-man's switch covers them).
+    if (journal.damage !== undefined) {
+      const reason = `${journal.damage}; reconciling against the exchange; POST /resume once checked`;
+      router.holdNewOrders(reason);
+      emit({ type: "journal-damaged", reason });
+    }
+    stack.defer(watchJournal(journal.journal, (problem) => {
+      emit({ type: "journal-problem", problem: problem.problem, reason: problem.reason });
+      router.holdNewOrders(`order journal: ${problem.reason}`);
+    }));
     const userStream = startUserStream(options, router, account, onEvent, late, stack);
+    stack.defer(() => late.gaps?.stop());
     if (userStream !== undefined) {
       stack.defer(() => userStream.close());
       await userStream.start(); // the first attempt, so the state shown at start is the real one
     }
 
-    // Unknown outcomes (timeouts, drops) are resolved against the exchange in the background, never resent.
+    // Unknown outcomes (timeouts, drops) are resolved against the exchange in the background, never resent,
+    // paced to a share of the request weight.
+    const clock = options.clock ?? systemClock;
+    const sink = { resolved: journal.journal.appendResolved.bind(journal.journal) };
     const reconciler = new Reconciler({
       router,
       tracker,
       recvWindowMs: options.recvWindow ?? 5000,
-      sink: { resolved: (cid, status, orderId) => journal.journal.appendResolved(cid, status, orderId) },
+      sink,
+      clock,
+      ...(options.clock === undefined ? {} : { serverNow: () => clock.now() }),
+      ...(options.reconcileWeightShare === undefined ? {} : { weightShare: options.reconcileWeightShare }),
+      onWait: (wait) => emit({ type: "reconcile-waiting", ...wait }),
     });
+    // The exchange is the truth for resting orders: adopt those the journal does not know (this also settles
+    // restored orders still open, without a query each). A failed listing is reported, not fatal.
+    const adopter = startup.openOrderAdopter(options, router, tracker, sink.resolved);
+    await startup.adoptOpenOrders(adopter, "start", emit).catch(() => undefined);
     reconciler.start();
     stack.defer(() => reconciler.stop());
-    const reconciled = reconcileRestored(router, reconciler, restored.length, options, emit);
+    // The hold ends when every restored order is known, however long that takes; slowness is reported.
+    const hold = { ...options, reconcileTimeoutMs: Number.POSITIVE_INFINITY };
+    const reconciled = reconcileRestored(router, reconciler, restored, hold, emit);
+    if (restored > 0) {
+      stack.defer(
+        startup.warnWhileSlow(reconciled, tracker, clock, options.reconcileTimeoutMs ?? 60_000, emit),
+      );
+    }
 
     // If the router dies, the exchange's countdown cancels what it left open.
     const { restUrl, deadManMs } = options;
@@ -188,13 +252,25 @@ export class Gateway {
       stack.defer(() => deadMan.stop());
     }
     const armed = restUrl !== undefined && deadManMs !== undefined ? deadManMs : undefined;
-    const parts = { router, account, userStream, restored: restored.length, deadManMs: armed };
+    const journalHealth = () => journal.journal.health();
+    const parts = { router, account, userStream, restored, deadManMs: armed, adopter, emit, journalHealth };
     return new Gateway(parts, reconciled, options.requestTimeoutMs ?? 5000, stack);
   }
 
   /** The account's orders (placed here or seen on the stream), as tracked. */
   get tracker(): OrderTracker {
     return this.account.orders;
+  }
+
+  /**
+   * Lists the account's open orders and open algo orders on the exchange (REST, weight 40 each) and adopts
+   * every one the tracker does not hold: `recovered` when its client id has this router's pattern (a lost
+   * journal: halt cancels it like any of its own), else `external`. Runs at open; call it again whenever the
+   * journal is in doubt. Resolves undefined (an `adopt-skipped` event) without a `restUrl`; rejects when the
+   * listing fails (also reported as `adopt-skipped`).
+   */
+  adoptOpenOrders(reason: string): Promise<AdoptionReport | undefined> {
+    return startup.adoptOpenOrders(this.#adopter, reason, this.#emit);
   }
 
   /** The kill switch, as `POST /halt`: stop new orders, cancel every open order; see `Router.halt`. */
@@ -234,4 +310,7 @@ interface GatewayParts {
   userStream: UserStream | undefined;
   restored: number;
   deadManMs: number | undefined;
+  adopter: OrderAdopter | undefined;
+  emit: (event: GatewayEvent) => void;
+  journalHealth: () => JournalHealth;
 }

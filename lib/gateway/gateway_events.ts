@@ -1,6 +1,7 @@
 /**
  * What a gateway reports besides the router's own events: journal damage found at start, the reconciliation
- * of a crashed run's orders, and dead-man's switch refresh failures.
+ * of a crashed run's orders and its pacing, the adoption of open orders found on the exchange, and dead-man's
+ * switch refresh failures.
  *
  * @module
  */
@@ -30,5 +31,27 @@ export type GatewayEvent =
   | { type: "reconciled"; orders: number }
   /** Some restored orders are still unknown after the timeout; new orders stay held. */
   | { type: "reconcile-incomplete"; unknown: number }
+  /** The journal was found damaged at open: new orders are held with `reason` until the operator resumes. */
+  | { type: "journal-damaged"; reason: string }
+  /** The journal failed while running (write failure, file deleted): new orders are held. `problem` names the file. */
+  | { type: "journal-problem"; problem: string; reason: string }
   /** A dead-man's switch refresh failed (the next tick tries again). */
-  | { type: "dead-man-error"; symbol: string; error: string };
+  | { type: "dead-man-error"; symbol: string; error: string }
+  /** Restored orders are still being reconciled after `elapsedMs` (repeats; new orders stay held until done). */
+  | { type: "reconcile-slow"; unknown: number; elapsedMs: number }
+  /** Reconciliation reached its share of the request weight and waits for the window to roll. */
+  | { type: "reconcile-waiting"; count: number; limit: number; allowed: number; resumeAt: number }
+  /**
+   * The exchange's open orders were listed and adopted: `recovered` ones carry this router's client ids (a
+   * lost journal; halt cancels them), `external` ones do not; `resolved` restored orders were settled by it.
+   */
+  | {
+    type: "orders-adopted";
+    reason: string;
+    listed: number;
+    recovered: number;
+    external: number;
+    resolved: number;
+  }
+  /** Open orders could not be listed (`why`: no REST URL configured, or the request failed). */
+  | { type: "adopt-skipped"; reason: string; why: string };

@@ -2,8 +2,12 @@
  * One append-only journal file: the `write` loop, `fsync`, and the directory operations around rotation.
  *
  * `append` returns only once every byte is in the OS (a short write is resumed), so what it wrote survives
- * the death of the process. A write that fails part-way leaves a torn line; the next write starts on a fresh line
- * so that only the torn fragment is lost, not the good record written after it.
+ * the death of the process. A write that fails part-way is cut back off the file (it was never reported
+ * written); if even that fails, the next write starts on a fresh line so that only the torn fragment is lost,
+ * not the good record written after it.
+ *
+ * Files are created 0600 whatever the umask. `lost` tells whether the open file is still the one at its path
+ * (a deleted file keeps taking writes that no restart will ever read).
  *
  * @module
  */
@@ -64,6 +68,19 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * The write system call: `fs.writeSync`'s (fd, buffer, offset, length) form. Replaceable for fault injection.
+ *
+ * @example
+ * ```ts
+ * import * as fs from "node:fs";
+ * const write: WriteFn = (fd, buf, off, len) => fs.writeSync(fd, buf, off, len);
+ * ```
+ */
+export type WriteFn = (fd: number, buffer: Uint8Array, offset: number, length: number) => number;
+
+const writeSync: WriteFn = (fd, buffer, offset, length) => fs.writeSync(fd, buffer, offset, length);
+
 /** Hex digits as bytes, for writing a line's checksum straight into the output buffer. */
 const HEX = new TextEncoder().encode("0123456789abcdef");
 /** The reusable output buffer's size; a bigger write (a large checkpoint) gets a buffer of its own. */
@@ -85,23 +102,80 @@ const BUFFER_BYTES = 64 * 1024;
  */
 export class JournalFile {
   readonly path: string;
+  /** The file existed before `create` (it was not made here, so it is neither chmodded nor deleted). */
+  readonly existed: boolean;
   readonly #fd: number;
+  readonly #write: WriteFn;
+  /** The file's identity when opened, to tell it from another file put at its path later. */
+  readonly #ino: number;
+  readonly #dev: number;
   #buf: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
-  /** Bytes in the file. */
+  /** Bytes written to the file by `append`. */
   bytes = 0;
-  /** A write failed part-way: the file may end inside a line. */
+  /** A write failed part-way and could not be cut back: the file may end inside a line. */
   #torn = false;
 
-  private constructor(path: string, fd: number) {
+  private constructor(path: string, fd: number, existed: boolean, write: WriteFn) {
     this.path = path;
     this.#fd = fd;
+    this.existed = existed;
+    this.#write = write;
+    const st = fs.fstatSync(fd);
+    this.#ino = st.ino;
+    this.#dev = st.dev;
   }
 
-  /** Creates file number `seq` in `dir` (appending if it somehow exists). */
-  static create(dir: string, seq: number): JournalFile {
+  /** Creates file number `seq` in `dir`, mode 0600 (appending if it somehow exists, mode left alone). */
+  static create(dir: string, seq: number, write: WriteFn = writeSync): JournalFile {
     const path = join(dir, journalFileName(seq));
-    const fd = fs.openSync(path, "a");
-    return new JournalFile(path, fd);
+    let fd: number;
+    let existed = false;
+    try {
+      fd = fs.openSync(path, "ax", 0o600); // O_APPEND: a write cut back with ftruncate leaves no hole
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") throw e;
+      fd = fs.openSync(path, "a");
+      existed = true;
+    }
+    try {
+      // The umask may have taken bits off the mode given; nothing is added to 0600 either way.
+      if (!existed) fs.fchmodSync(fd, 0o600);
+      return new JournalFile(path, fd, existed, write);
+    } catch (e) {
+      fs.closeSync(fd);
+      throw e;
+    }
+  }
+
+  /**
+   * Undefined while the open file is the one at `path`; otherwise what became of it: "deleted" (no name
+   * left, e.g. `rm`, or `rm -rf` of the directory), "replaced" (another file at the path), "moved" (still
+   * linked somewhere, but not at the path). Never throws: a failing `fstat` says nothing.
+   */
+  lost(): "deleted" | "replaced" | "moved" | undefined {
+    let nlink: number;
+    try {
+      nlink = fs.fstatSync(this.#fd).nlink;
+    } catch {
+      return undefined;
+    }
+    if (nlink === 0) return "deleted";
+    try {
+      const st = fs.statSync(this.path);
+      return st.ino === this.#ino && st.dev === this.#dev ? undefined : "replaced";
+    } catch {
+      return "moved";
+    }
+  }
+
+  /** Deletes the file at `path` if it is still this one (never another file put there since). */
+  removeIfSame(): void {
+    try {
+      const st = fs.statSync(this.path);
+      if (st.ino === this.#ino && st.dev === this.#dev) fs.rmSync(this.path);
+    } catch {
+      // Gone already, or not ours to delete.
+    }
   }
 
   /**
@@ -129,14 +203,26 @@ export class JournalFile {
     let done = 0;
     try {
       // A short write (a signal, a nearly full disk) is resumed until everything is out.
-      while (done < n) done += fs.writeSync(this.#fd, buf, done, n - done);
+      while (done < n) done += this.#write(this.#fd, buf, done, n - done);
     } catch (e) {
-      if (done > 0 || torn) this.#torn = true;
-      this.bytes += done;
+      if (done > 0 && !this.#cutBack(done)) {
+        this.#torn = true;
+        this.bytes += done;
+      } else if (torn) this.#torn = true;
       throw e;
     }
     this.#torn = false;
     this.bytes += done;
+  }
+
+  /** Takes the last `done` bytes (a failed write's) off the end of the file; false if it cannot. */
+  #cutBack(done: number): boolean {
+    try {
+      fs.ftruncateSync(this.#fd, fs.fstatSync(this.#fd).size - done);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Flushes the file to the device. */

@@ -9,6 +9,11 @@
  * PARTIALLY_FILLED) keeps it: the order is open on the exchange, so a restarted router must know it (to list
  * it, cancel it on halt, keep the dead-man's switch armed for its symbol). An `unknown` changes nothing.
  *
+ * An outcome that leaves its order open (a live or missing status, an `unknown`) for a client id with no
+ * intent here makes an orphan: after a damaged intent line, the ack that follows still describes a live
+ * order. Orphans are kept (as their latest such outcome, which names the symbol) and carried by checkpoints
+ * like intents, until an outcome finishes them.
+ *
  * Only strings are stored (the intent JSON already built for the file), so tracking an order allocates
  * nothing beyond the map entries.
  *
@@ -39,15 +44,17 @@ export class OpenOrders {
   readonly #opened = new Map<string, string>();
   /** cid → the latest later request (cancel, modify, a duplicate place) while the order is open. */
   readonly #later = new Map<string, string>();
+  /** cid → the JSON of the latest outcome that showed it open, for orders with no intent here (orphans). */
+  readonly #orphans = new Map<string, string>();
 
-  /** Orders not known to be finished. */
+  /** Orders not known to be finished (orphans included). */
   get size(): number {
-    return this.#opened.size;
+    return this.#opened.size + this.#orphans.size;
   }
 
   /** A request for `cid` is about to leave; `json` is its intent record. */
   intent(cid: string, json: string): void {
-    if (!this.#opened.has(cid)) {
+    if (!this.#opened.has(cid) && !this.#orphans.has(cid)) {
       this.#opened.set(cid, json);
     } else {
       // A cancel/modify, or a second place with a live order's id (the exchange rejects it with -4116):
@@ -56,9 +63,13 @@ export class OpenOrders {
     }
   }
 
-  /** An ack or a reconciliation result with the order's `status`. */
-  outcome(cid: string, status: string | undefined): void {
+  /**
+   * An ack, an unknown outcome (`status` undefined, `json` given) or a reconciliation result with the order's
+   * `status`. `json` is the record: kept when it shows an order with no intent here still open.
+   */
+  outcome(cid: string, status: string | undefined, json?: string): void {
     if (status !== undefined && FINAL.has(status)) this.#forget(cid);
+    else if (json !== undefined && !this.#opened.has(cid)) this.#orphans.set(cid, json);
   }
 
   /** The latest request for `cid` was rejected. */
@@ -71,16 +82,21 @@ export class OpenOrders {
 
   /** Lines `checkpoint()` writes. */
   get checkpointRecords(): number {
-    return this.#opened.size + this.#later.size;
+    return this.#opened.size + this.#orphans.size + this.#later.size;
   }
 
-  /** The lines that rebuild this state when read back: each order's opening intent, then its latest request. */
+  /**
+   * The lines that rebuild this state when read back: each order's opening intent (or, for an orphan, its
+   * latest outcome), then its latest request.
+   */
   checkpoint(): string {
     let text = "";
-    for (const [cid, json] of this.#opened) {
-      text += frameLine(json);
-      const later = this.#later.get(cid);
-      if (later !== undefined) text += frameLine(later);
+    for (const map of [this.#opened, this.#orphans]) {
+      for (const [cid, json] of map) {
+        text += frameLine(json);
+        const later = this.#later.get(cid);
+        if (later !== undefined) text += frameLine(later);
+      }
     }
     return text;
   }
@@ -90,8 +106,43 @@ export class OpenOrders {
     return this.#opened.values();
   }
 
+  /** The latest outcome JSON of each orphan, in first-seen order. */
+  orphans(): IterableIterator<string> {
+    return this.#orphans.values();
+  }
+
+  /** `about` with the symbol of the order `cid` added, as its intent or orphan record names it, if known. */
+  withSymbol<T extends { symbol?: string }>(cid: string, about: T): T {
+    const json = this.#opened.get(cid) ?? this.#orphans.get(cid);
+    const symbol = json === undefined ? undefined : symbolIn(json);
+    return symbol === undefined ? about : { ...about, symbol };
+  }
+
   #forget(cid: string): void {
-    if (this.#opened.delete(cid)) this.#later.delete(cid);
+    if (this.#opened.delete(cid) || this.#orphans.delete(cid)) this.#later.delete(cid);
+  }
+}
+
+/** A JSON string's value, from its opening quote (JSON escapes every quote inside, so it cannot mislead). */
+const SYMBOL = /"symbol":("(?:[^"\\]|\\.)*")/;
+
+/**
+ * The `symbol` a record's JSON names (an intent's param, an outcome's own field), if any. A quoted key can
+ * only be a key: quotes inside strings are escaped.
+ *
+ * @example
+ * ```ts
+ * symbolIn('{"t":"intent","ts":1,"cid":"a","method":"order.place","params":{"symbol":"BTCUSDT"}}'); // "BTCUSDT"
+ * ```
+ */
+export function symbolIn(json: string): string | undefined {
+  const m = SYMBOL.exec(json);
+  if (m === null) return undefined;
+  try {
+    const s: unknown = JSON.parse(m[1]!);
+    return typeof s === "string" ? s : undefined;
+  } catch {
+    return undefined;
   }
 }
 

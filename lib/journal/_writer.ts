@@ -1,17 +1,22 @@
 /**
- * The journal's write side: the current file, the outcome buffer, the fsync timer and rotation.
+ * The journal's write side: the current file, the outcome buffer, the timer and rotation.
  *
  * Ordering rules that keep nothing lost:
  * - an intent is tracked in the open-order set only after its write returned, so a checkpoint never names an
  *   intent that is not on disk, and every intent on disk is in the next checkpoint;
  * - buffered outcomes go to the old file before a rotation (the checkpoint already reflects them);
  * - the old file is deleted only after the checkpoint is written (and, with fsync on, durable with its
- *   directory entry). A leftover old file is harmless: read before the checkpoint, it yields the same state;
+ *   directory entry), and only if it is still the file at its path. A leftover old file is harmless: read
+ *   before the checkpoint, it yields the same state;
  * - a fill is kept for the checkpoints whether or not its own write succeeded: a fill is never refused, and
  *   a failed line is retried with the next write.
  *
  * Rotation runs on the timer, off the order's path; a burst that never yields to the event loop rotates
  * inline once the file reaches twice the limit.
+ *
+ * Every failure is counted, kept in `lastError` and reported to the problem log. A file found gone from its
+ * path (by `check`, or at a rotation) is reported, and the journal rewritten from memory into a new file;
+ * until that works, intents are refused: they would go to a file no restart reads.
  *
  * @module
  */
@@ -19,22 +24,13 @@
 import * as fs from "node:fs";
 import { everyUnref, type TimerHandle } from "../_timers.ts";
 import { crc32, crcHex } from "./_crc32.ts";
-import { fsyncDir, JournalFile } from "./_file.ts";
+import { JournalFile } from "./_file.ts";
 import type { RecentFills } from "./_fills.ts";
+import { FsyncSchedule } from "./_fsync.ts";
+import { ioProblem } from "./_health.ts";
 import type { OpenOrders } from "./_open_orders.ts";
+import type { WriterSetup, WriterStats } from "./options.ts";
 import { frameLine } from "./records.ts";
-
-/** Longest time buffered outcomes wait for the timer. */
-const MAX_TICK_MS = 20;
-
-/** The counters the writer keeps (the journal's `stats`). */
-export interface WriterStats {
-  records: number;
-  bytes: number;
-  fsyncs: number;
-  rotations: number;
-  writeErrors: number;
-}
 
 /**
  * Writes one journal directory.
@@ -42,12 +38,13 @@ export interface WriterStats {
  * @example
  * ```ts
  * import { RecentFills } from "./_fills.ts";
+ * import { ProblemLog } from "./_health.ts";
  * import { OpenOrders } from "./_open_orders.ts";
  * import { intentJson } from "./records.ts";
  * const stats = { records: 0, bytes: 0, fsyncs: 0, rotations: 0, writeErrors: 0 };
- * const limits = { maxBytes: 64 << 20, fsyncMs: 20 };
+ * const setup = { maxBytes: 64 << 20, fsyncMs: 20, problems: new ProblemLog() };
  * const state = { open: new OpenOrders(), fills: new RecentFills(10_000) };
- * const writer = new JournalWriter("./lightning-data", 1, state, limits, stats);
+ * const writer = new JournalWriter("./lightning-data", 1, state, setup, stats);
  * writer.start();
  * writer.intent("lr-1", intentJson(Date.now(), "lr-1", "order.place", { symbol: "BTCUSDT" }));
  * writer.close();
@@ -55,12 +52,11 @@ export interface WriterStats {
  */
 export class JournalWriter {
   readonly #dir: string;
-  readonly #maxBytes: number;
-  readonly #fsyncMs: number;
-  readonly #tickMs: number;
   readonly #open: OpenOrders;
   readonly #fills: RecentFills;
   readonly #stats: WriterStats;
+  readonly #setup: WriterSetup;
+  readonly #sync: FsyncSchedule;
   #file: JournalFile;
   #seq: number;
   #timer: TimerHandle | undefined;
@@ -69,17 +65,16 @@ export class JournalWriter {
   #pendingRecords = 0;
   /** Bytes of the checkpoint at the start of the current file: rotation waits for at least as much new. */
   #checkpointBytes = 0;
-  #dirty = false;
-  #lastFsync = 0;
-  #fsyncing = false;
   #lastError: Error | undefined;
+  /** Why intents are refused: the file is gone from its path and the journal could not be rewritten. */
+  #refusal: string | undefined;
 
   /** Creates file number `seq` in `dir` (throws if it cannot). Nothing is written until `start`. */
   constructor(
     dir: string,
     seq: number,
     state: { open: OpenOrders; fills: RecentFills },
-    limits: { maxBytes: number; fsyncMs: number },
+    setup: WriterSetup,
     stats: WriterStats,
   ) {
     this.#dir = dir;
@@ -87,10 +82,9 @@ export class JournalWriter {
     this.#open = state.open;
     this.#fills = state.fills;
     this.#stats = stats;
-    this.#maxBytes = limits.maxBytes;
-    this.#fsyncMs = limits.fsyncMs;
-    this.#tickMs = this.#fsyncMs > 0 ? Math.min(this.#fsyncMs, MAX_TICK_MS) : MAX_TICK_MS;
-    this.#file = JournalFile.create(dir, seq);
+    this.#setup = setup;
+    this.#sync = new FsyncSchedule(setup.fsyncMs);
+    this.#file = JournalFile.create(dir, seq, setup.write);
   }
 
   /** The current file. */
@@ -111,11 +105,21 @@ export class JournalWriter {
       this.#file.close();
       throw e;
     }
-    this.#timer = everyUnref(() => this.#background(() => this.#tick()), this.#tickMs);
+    this.#timer = everyUnref(() => this.#quietly(() => this.#tick()), this.#sync.tickMs);
   }
 
-  /** Writes an intent (with any buffered outcomes before it) to the OS. Throws on an I/O error. */
+  /**
+   * Checks that the file is still the one at its path; if not (deleted, replaced, moved), reports it and
+   * rewrites the journal from memory into a new file, as a rotation. Retried at each call until that works.
+   * Never throws.
+   */
+  check(): void {
+    if (this.#refusal !== undefined || this.#file.lost() !== undefined) this.#quietly(() => this.#rotate());
+  }
+
+  /** Writes an intent (with any buffered outcomes before it) to the OS. Throws on an I/O error or a refusal. */
   intent(cid: string, json: string): void {
+    if (this.#refusal !== undefined) throw new Error(this.#refusal);
     this.#writeNow(json, crc32(json));
     this.#open.intent(cid, json);
     this.#rotateIfRunaway();
@@ -148,16 +152,21 @@ export class JournalWriter {
     this.#pendingRecords++;
   }
 
-  /** Writes buffered records, rotates if due, fsyncs (if enabled). Throws on an I/O error. */
+  /** Writes buffered records, rotates if due, fsyncs (if enabled). Throws on an I/O error (reported too). */
   flush(): void {
     this.#writePending();
     if (this.#rotateDue()) this.#rotate();
-    if (this.#dirty && this.#fsyncMs > 0) this.#fsync();
+    try {
+      if (this.#sync.now(this.#file)) this.#stats.fsyncs++;
+    } catch (e) {
+      this.#failed("fsync", e);
+      throw e;
+    }
   }
 
-  /** Flushes (a failure goes to `lastError`), stops the timer and closes the file. */
+  /** Flushes (a failure is reported), stops the timer and closes the file. */
   close(): void {
-    this.#background(() => this.flush());
+    this.#quietly(() => this.flush());
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#file.close();
   }
@@ -165,101 +174,97 @@ export class JournalWriter {
   #tick(): void {
     this.#writePending();
     if (this.#rotateDue()) this.#rotate();
-    // Ticks come every min(fsyncIntervalMs, 20) ms; a longer interval fsyncs on the tick that reaches it.
-    const due = performance.now() - this.#lastFsync >= this.#fsyncMs - this.#tickMs;
-    if (this.#dirty && this.#fsyncMs > 0 && due && !this.#fsyncing) {
-      // Timer fsyncs run off the event loop; rotation, flush and close still fsync synchronously.
-      this.#fsyncing = true;
-      this.#dirty = false;
-      this.#lastFsync = performance.now();
-      const file = this.#file;
-      file.fsyncInBackground((error) => {
-        this.#fsyncing = false;
-        // A file rotated out meanwhile was fsynced synchronously by the rotation: its error is moot.
-        if (error && file === this.#file) {
-          this.#dirty = true;
-          this.#lastError = error;
-        } else this.#stats.fsyncs++;
-      });
-    }
+    // Timer fsyncs run off the event loop; rotation, flush and close still fsync synchronously.
+    this.#sync.tick(this.#file, () => this.#file, (error) => {
+      if (error) this.#failed("fsync", error);
+      else this.#stats.fsyncs++;
+    });
   }
 
-  /** One write: the buffered outcomes, then the line of `json`. Throws on an I/O error, once counted. */
+  /** One write: the buffered outcomes, then the line of `json`. Throws on an I/O error, once reported. */
   #writeNow(json: string, crc: number): void {
-    const file = this.#file;
-    const before = file.bytes;
-    try {
-      // Buffered outcomes ride along in the same write: one system call per order.
-      file.append(this.#pending, json, crc);
-    } catch (e) {
-      this.#failed(e);
-      throw e;
-    } finally {
-      this.#stats.bytes += file.bytes - before;
-    }
-    this.#stats.records += this.#pendingRecords + 1;
-    this.#pending = "";
-    this.#pendingRecords = 0;
-    this.#dirty = true;
-  }
-
-  /** A burst that never yields to the timer rotates inline, at twice the limit. */
-  #rotateIfRunaway(): void {
-    if (this.#file.bytes >= 2 * this.#rotateAt()) this.#background(() => this.#rotate());
+    // Buffered outcomes ride along in the same write: one system call per order.
+    this.#append(json, crc);
+    this.#stats.records++;
   }
 
   #writePending(): void {
-    if (this.#pending === "") return;
+    if (this.#pending !== "") this.#append("", 0);
+  }
+
+  /** Appends the buffered outcomes and the line of `json` (if any); counts them, or reports the failure. */
+  #append(json: string, crc: number): void {
     const file = this.#file;
     const before = file.bytes;
     try {
-      file.append(this.#pending, "", 0);
+      file.append(this.#pending, json, crc);
+    } catch (e) {
+      this.#failed("write", e);
+      throw e;
     } finally {
       this.#stats.bytes += file.bytes - before;
     }
     this.#stats.records += this.#pendingRecords;
     this.#pending = "";
     this.#pendingRecords = 0;
-    this.#dirty = true;
+    this.#sync.wrote();
+    this.#setup.problems.over("write");
   }
 
-  #fsync(): void {
-    this.#file.fsync();
-    this.#dirty = false;
-    this.#lastFsync = performance.now();
-    this.#stats.fsyncs++;
+  /** A burst that never yields to the timer rotates inline, at twice the limit. */
+  #rotateIfRunaway(): void {
+    if (this.#file.bytes >= 2 * this.#rotateAt()) this.#quietly(() => this.#rotate());
   }
 
   /** Past the size limit, and with at least as much new data as checkpoint (else a big open set churns). */
   #rotateAt(): number {
-    return Math.max(this.#maxBytes, 2 * this.#checkpointBytes);
+    return Math.max(this.#setup.maxBytes, 2 * this.#checkpointBytes);
   }
 
   #rotateDue(): boolean {
     return this.#file.bytes >= this.#rotateAt() && this.#file.bytes > this.#checkpointBytes;
   }
 
-  /** Next file, starting with the checkpoint; then the old file carries nothing more and is deleted. */
+  /**
+   * Next file, starting with the checkpoint; then the old file carries nothing more and is deleted if it is
+   * still the file at its path. An old file found gone from its path is reported, with the outcome.
+   */
   #rotate(): void {
-    this.#writePending();
     const old = this.#file;
-    const next = JournalFile.create(this.#dir, this.#seq + 1);
+    const lost = old.lost();
+    // A lost file gets nothing more: the checkpoint already reflects the buffered outcomes (and fills).
+    if (lost === undefined) this.#writePending();
+    let next: JournalFile;
     try {
-      this.#startFile(next);
+      next = JournalFile.create(this.#dir, this.#seq + 1, this.#setup.write);
+      try {
+        this.#startFile(next);
+      } catch (e) {
+        next.close();
+        if (!next.existed) next.removeIfSame();
+        throw e;
+      }
     } catch (e) {
-      next.close();
-      fs.rmSync(next.path, { force: true });
+      // A lost file's failed rewrite is one problem, the lost file: reported as such.
+      this.#failed("rotation", e, lost === undefined);
+      if (lost !== undefined) this.#reportLost(old.path, lost, { error: e });
       throw e;
     }
     this.#file = next;
     this.#seq++;
     this.#stats.rotations++;
+    this.#pending = "";
+    this.#pendingRecords = 0;
+    this.#setup.problems.over("rotation", "write"); // the checkpoint was written
     old.close();
-    try {
-      fs.rmSync(old.path);
-    } catch {
-      // Left over: read again at the next open, it yields the same state.
-    }
+    // Left over if this fails: read again at the next open, it yields the same state.
+    if (lost === undefined) old.removeIfSame();
+    else this.#reportLost(old.path, lost, { rewritten: next.path });
+  }
+
+  #reportLost(path: string, how: string, outcome: { rewritten: string } | { error: unknown }): void {
+    const gone = how === "deleted" && !fs.existsSync(this.#dir) ? "deleted with its directory" : how;
+    this.#refusal = this.#setup.problems.lost(path, gone, outcome);
   }
 
   /** Writes the checkpoint to a new file and makes it (and its directory entry) durable. */
@@ -269,29 +274,25 @@ export class JournalWriter {
     } finally {
       this.#stats.bytes += file.bytes;
     }
-    if (this.#fsyncMs > 0) {
-      file.fsync();
-      fsyncDir(this.#dir);
-      this.#stats.fsyncs++;
-      this.#lastFsync = performance.now();
-    }
+    if (this.#sync.fresh(file, this.#dir)) this.#stats.fsyncs++;
     this.#checkpointBytes = file.bytes;
     this.#stats.records += this.#open.checkpointRecords + this.#fills.size;
-    // Whatever the old file had unsynced is superseded by the checkpoint.
-    this.#dirty = false;
   }
 
-  /** Runs file work nobody can be told about synchronously (timer, inline rotation, close). */
-  #background(work: () => void): void {
+  /** Runs file work nobody can be told about synchronously (timer, inline rotation, close): reported already. */
+  #quietly(work: () => void): void {
     try {
       work();
-    } catch (e) {
-      this.#failed(e);
+    } catch {
+      // Counted, kept and reported where it failed.
     }
   }
 
-  #failed(e: unknown): void {
+  #failed(what: "write" | "fsync" | "rotation", e: unknown, report = true): void {
     this.#stats.writeErrors++;
     this.#lastError = e instanceof Error ? e : new Error(String(e));
+    if (!report) return;
+    const { key, problem } = ioProblem(what, this.#file.path, e);
+    this.#setup.problems.report(what, key, problem);
   }
 }

@@ -38,10 +38,13 @@ export function journalObserver(journal: OrderJournal): OrderObserver {
       const id = r.orderId ?? r.algoId;
       // algoOrder.cancel answers without a status; its success is final.
       const status = method === "algoOrder.cancel" ? "CANCELED" : r.status ?? r.algoStatus;
+      // The symbol and method make the record enough to reconcile the order by, should its intent be lost.
+      const about = typeof r.symbol === "string" ? { method, symbol: r.symbol } : { method };
       journal.appendAck(
         cid,
         typeof id === "number" ? id : undefined,
         typeof status === "string" ? status : undefined,
+        about,
       );
     },
     rejected(cid, code, msg, method) {
@@ -49,15 +52,15 @@ export function journalObserver(journal: OrderJournal): OrderObserver {
       // Only a rejected place ends the order it names. A refused cancel/modify leaves it as it was, except
       // -2011/-2013: the exchange does not hold it open any more (recovery reads those as final).
       const place = method === "order.place" || method === "algoOrder.place";
-      if (place || code === -2011 || code === -2013) journal.appendRejected(cid, code, msg);
+      if (place || code === -2011 || code === -2013) journal.appendRejected(cid, code, msg, { method });
     },
-    unknown(cid, reason) {
-      if (cid !== "") journal.appendUnknown(cid, reason);
+    unknown(cid, reason, method) {
+      if (cid !== "") journal.appendUnknown(cid, reason, { method });
     },
     notSent(cid, method) {
       // A cancel/modify that did not go out changes nothing; a place that did not go out never existed.
       if (cid !== "" && (method === "order.place" || method === "algoOrder.place")) {
-        journal.appendRejected(cid, 0, "not sent");
+        journal.appendRejected(cid, 0, "not sent", { method });
       }
     },
   };

@@ -4,6 +4,10 @@
  * @module
  */
 
+import type { Timers } from "../_clock.ts";
+import type { WriteFn } from "./_file.ts";
+import type { JournalProblem, ProblemLog } from "./_health.ts";
+
 /**
  * Options for `OrderJournal.open`.
  *
@@ -24,7 +28,26 @@ export interface JournalOptions {
    * ones, at most this many. Default 10,000; 0 keeps none (fills are still written, not carried forward).
    */
   fillsKept?: number;
+  /**
+   * How often to check that the journal file is still the one at its path (not deleted, replaced or moved,
+   * e.g. by `rm -rf` of the directory). Default 1000 ms; 0 = never (rotations still check).
+   */
+  watchIntervalMs?: number;
+  /** Timers for that check. Default: real ones, which never keep the process alive. */
+  timers?: Timers;
+  /**
+   * Told of every distinct problem once (a failed write, fsync or rotation, a lost file), as it happens; see
+   * also `OrderJournal.watch` and `health`.
+   */
+  onProblem?: (problem: JournalProblem) => void;
+  /** The write system call, `fs.writeSync(fd, buffer, offset, length)`: for fault injection in tests. */
+  write?: WriteFn;
 }
+
+/** The numeric options, each with its default. */
+export type ResolvedOptions = Required<
+  Pick<JournalOptions, "dir" | "maxFileBytes" | "fsyncIntervalMs" | "fillsKept" | "watchIntervalMs">
+>;
 
 /**
  * Counters since `open`.
@@ -45,11 +68,11 @@ export interface JournalStats {
   fsyncs: number;
   /** Size rotations to a new file. */
   rotations: number;
-  /** Unreadable lines found by `open` (torn tails and garbled lines). */
+  /** Unreadable lines found by `open` (torn tails and damaged lines). */
   corruptTails: number;
   /**
-   * Failed writes, fsyncs or rotations in the background, and failed fill writes (see `lastError`); a failed
-   * intent also throws.
+   * Failed writes, fsyncs and rotations, whoever asked for them (see `lastError` and `health`); a failed intent
+   * also throws.
    */
   writeErrors: number;
 }
@@ -62,8 +85,9 @@ export interface JournalStats {
  * resolveOptions({ dir: "./data" }).fillsKept; // 10000
  * ```
  */
-export function resolveOptions(options: JournalOptions): Required<JournalOptions> {
+export function resolveOptions(options: JournalOptions): ResolvedOptions {
   const { dir, maxFileBytes = 64 * 1024 * 1024, fsyncIntervalMs = 20, fillsKept = 10_000 } = options;
+  const { watchIntervalMs = 1000 } = options;
   if (!(maxFileBytes > 0)) throw new RangeError(`journal maxFileBytes must be > 0, got ${maxFileBytes}`);
   if (!(fsyncIntervalMs >= 0)) {
     throw new RangeError(`journal fsyncIntervalMs must be >= 0, got ${fsyncIntervalMs}`);
@@ -71,5 +95,19 @@ export function resolveOptions(options: JournalOptions): Required<JournalOptions
   if (!Number.isSafeInteger(fillsKept) || fillsKept < 0) {
     throw new RangeError(`journal fillsKept must be an integer >= 0, got ${fillsKept}`);
   }
-  return { dir, maxFileBytes, fsyncIntervalMs, fillsKept };
+  if (!(watchIntervalMs >= 0)) {
+    throw new RangeError(`journal watchIntervalMs must be >= 0, got ${watchIntervalMs}`);
+  }
+  return { dir, maxFileBytes, fsyncIntervalMs, fillsKept, watchIntervalMs };
+}
+
+/** The counters the writer keeps (the journal's `stats` but `corruptTails`). */
+export type WriterStats = Omit<JournalStats, "corruptTails">;
+
+/** How the writer runs: rotation size, fsync period (0: never), where failures go, the write call. */
+export interface WriterSetup {
+  maxBytes: number;
+  fsyncMs: number;
+  problems: ProblemLog;
+  write?: WriteFn;
 }

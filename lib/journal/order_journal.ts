@@ -3,41 +3,28 @@
  * every order whose outcome it never learned, and every order that may still be open, and reconciles them
  * before trading again.
  *
- * Durability, exactly:
- * - An intent is in the OS (its `write` has returned, all bytes) before `appendIntent` returns, so before the
- *   order can leave the process: it survives the death of the process at any instant. If it cannot be
- *   written, `appendIntent` throws and the order must not be sent.
- * - A fill (`appendFill`) is in the OS before `appendFill` returns true, and is never refused: a failed write
- *   is reported (false, `stats.writeErrors`, `lastError`) and retried with the next write. The most recent
- *   `fillsKept` fills are repeated in every new file's checkpoint, so they survive rotations and restarts.
- * - Outcome records (ack, rejected, unknown, resolved) are buffered and written with the next intent, on the
- *   next timer tick (at most 20 ms, or `fsyncIntervalMs` if smaller), or by `flush`/`close`. A crash can lose
- *   the buffered ones; that only means those orders are reconciled with the exchange on restart.
- * - `fsync` runs from the timer when something was written: a power loss or kernel crash loses at most the
- *   last `fsyncIntervalMs` (default 20 ms) of records, plus any time the event loop was blocked. Rotation and
- *   `open` fsync the new file and the directory before deleting the old files. `fsyncIntervalMs: 0` means
- *   never fsync (process-crash safety only).
+ * Durability, exactly, and failures (`health`, `watch`, `check`, `recovery.damage`): see `mod.ts`.
  *
  * @module
  */
 
-import * as fs from "node:fs";
-import { join } from "node:path";
 import type { Fill } from "../account/fills.ts";
-import { listJournalFiles } from "./_file.ts";
-import { fillJson, fillKey, RecentFills } from "./_fills.ts";
-import { OpenOrders } from "./_open_orders.ts";
-import { JournalWriter } from "./_writer.ts";
-import { type JournalOptions, type JournalStats, resolveOptions } from "./options.ts";
+import { fillJson, fillKey } from "./_fills.ts";
+import type { JournalHealth, ProblemListener, ProblemLog } from "./_health.ts";
+import { openDir, type OpenedDir } from "./_open.ts";
+import type { OpenOrders } from "./_open_orders.ts";
+import type { JournalWriter } from "./_writer.ts";
+import type { JournalOptions, JournalStats } from "./options.ts";
 import {
   ackJson,
   intentJson,
   type JournalValue,
+  type OutcomeAbout,
   rejectedJson,
   resolvedJson,
   unknownJson,
 } from "./records.ts";
-import { type JournalRecovery, readJournalFiles, retireFiles } from "./recovery.ts";
+import type { JournalRecovery } from "./recovery.ts";
 
 export type { JournalOptions, JournalStats } from "./options.ts";
 
@@ -51,34 +38,32 @@ export type { JournalOptions, JournalStats } from "./options.ts";
  * const { journal, recovery } = OrderJournal.open({ dir: "./lightning-data" });
  * for (const i of recovery.unresolved) tracker.restore(i.cid, i.method, i.params, i.ts);
  * journal.appendIntent("lr-1", "order.place", { symbol: "BTCUSDT", side: "BUY" }); // then send
- * journal.appendAck("lr-1", 42, "NEW");
- * journal.appendFill({
- *   symbol: "BTCUSDT", orderId: 42, clientOrderId: "lr-1", tradeId: 7, side: "BUY", price: "50000",
- *   qty: "0.002", commission: "0.04", commissionAsset: "USDT", realizedProfit: "0", maker: false, time: 1,
- * });
+ * journal.appendAck("lr-1", 42, "NEW", { method: "order.place", symbol: "BTCUSDT" });
  * journal.close();
  * ```
  */
 export class OrderJournal {
-  readonly #dir: string;
   readonly #open: OpenOrders;
   readonly #writer: JournalWriter;
   readonly #stats: JournalStats;
+  readonly #problems: ProblemLog;
+  readonly #stopWatch: () => void;
   #closed = false;
 
-  private constructor(dir: string, open: OpenOrders, writer: JournalWriter, stats: JournalStats) {
-    this.#dir = dir;
-    this.#open = open;
-    this.#writer = writer;
-    this.#stats = stats;
+  private constructor(parts: OpenedDir) {
+    this.#open = parts.open;
+    this.#writer = parts.writer;
+    this.#stats = parts.stats;
+    this.#problems = parts.problems;
+    this.#stopWatch = parts.watch(() => this.check());
   }
 
   /**
    * Reads every journal file in `dir` (oldest first) and computes the recovery, then starts a fresh file that
-   * begins with a checkpoint of the unresolved orders and the kept fills, and deletes the old files, so the
-   * journal stays bounded across restarts. A file with a garbled line is kept as `<name>.corrupt` for
-   * inspection instead; one that cannot be read is left alone. File contents never make this throw; a
-   * directory that cannot be created, listed or written to does, with an error naming it.
+   * begins with a checkpoint of the unresolved orders (orphans included) and the kept fills, and deletes the
+   * old files: the journal stays bounded across restarts. A damaged file (any bad line but a torn last one)
+   * is never deleted: kept as `<name>.corrupt`, or left alone if unreadable, and listed in `recovery.damage`.
+   * File contents never make this throw; a directory that cannot be made, listed or written to does.
    *
    * @example
    * ```ts
@@ -86,50 +71,8 @@ export class OrderJournal {
    * ```
    */
   static open(options: JournalOptions): { journal: OrderJournal; recovery: JournalRecovery } {
-    const { dir, maxFileBytes, fsyncIntervalMs, fillsKept } = resolveOptions(options);
-    const fail = (what: string, e: unknown): Error =>
-      new Error(`journal directory ${dir}: ${what}: ${(e as Error).message}`, { cause: e });
-
-    let files: { name: string; seq: number }[];
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-      files = listJournalFiles(dir);
-    } catch (e) {
-      throw fail("cannot create or list it", e);
-    }
-    const paths = files.map((f) => join(dir, f.name));
-    const state = { open: new OpenOrders(), fills: new RecentFills(fillsKept) };
-    const { recovery, verdicts, corrupt } = readJournalFiles(paths, state);
-
-    const seq = (files[files.length - 1]?.seq ?? 0) + 1;
-    const stats: JournalStats = {
-      records: 0,
-      bytes: 0,
-      fsyncs: 0,
-      rotations: 0,
-      corruptTails: corrupt,
-      writeErrors: 0,
-    };
-    let writer: JournalWriter;
-    try {
-      writer = new JournalWriter(
-        dir,
-        seq,
-        state,
-        { maxBytes: maxFileBytes, fsyncMs: fsyncIntervalMs },
-        stats,
-      );
-    } catch (e) {
-      throw fail("cannot create a journal file", e);
-    }
-    try {
-      writer.start();
-    } catch (e) {
-      throw fail(`cannot write ${writer.path}`, e);
-    }
-    // The checkpoint is in place (and durable, with fsync on): the old files carry nothing more.
-    retireFiles(paths.map((path, i) => ({ path, verdict: verdicts[i]! })));
-    return { journal: new OrderJournal(dir, state.open, writer, stats), recovery };
+    const parts = openDir(options);
+    return { journal: new OrderJournal(parts), recovery: parts.recovery };
   }
 
   /**
@@ -149,31 +92,39 @@ export class OrderJournal {
     params: Record<string, JournalValue | undefined>,
     cidKey = "",
   ): void {
-    if (this.#closed) throw new Error(`order journal ${this.#dir} is closed: intent ${cid} not written`);
+    if (this.#closed) throw new Error(`order journal is closed: intent ${cid} not written`);
     const json = intentJson(Date.now(), cid, method, params, cidKey);
     try {
       this.#writer.intent(cid, json);
     } catch (e) {
-      throw new Error(
-        `order journal: cannot write intent ${cid} to ${this.#writer.path}: ${(e as Error).message}`,
-        { cause: e },
-      );
+      // No path here: this message can reach an API answer. `health()` and the problem log have the file.
+      const code = (e as { code?: unknown }).code;
+      const why = typeof code === "string" ? code : (e as Error).message;
+      throw new Error(`order journal: cannot write intent ${cid}: ${why}`, { cause: e });
     }
   }
 
   /**
-   * The exchange accepted the request; `status` is the order's status after it (NEW, FILLED…).
+   * The exchange accepted the request; `status` is the order's status after it (NEW, FILLED…). `about` names
+   * the method answered and the order's symbol (taken from the order's intent when not given): the record
+   * still describes the order if the intent's line is ever unreadable. The same holds for every outcome.
    *
    * @example
    * ```ts
    * declare const journal: OrderJournal;
-   * journal.appendAck("lr-1", 42, "NEW");
+   * journal.appendAck("lr-1", 42, "NEW", { method: "order.place", symbol: "BTCUSDT" });
    * ```
    */
-  appendAck(cid: string, orderId: number | undefined, status: string | undefined): void {
+  appendAck(
+    cid: string,
+    orderId: number | undefined,
+    status: string | undefined,
+    about?: OutcomeAbout,
+  ): void {
     if (this.#closed) return;
-    this.#open.outcome(cid, status);
-    this.#writer.outcome(ackJson(Date.now(), cid, orderId, status));
+    const json = ackJson(Date.now(), cid, orderId, status, this.#about(cid, about));
+    this.#open.outcome(cid, status, json);
+    this.#writer.outcome(json);
   }
 
   /**
@@ -182,13 +133,14 @@ export class OrderJournal {
    * @example
    * ```ts
    * declare const journal: OrderJournal;
-   * journal.appendRejected("lr-1", -2019, "Margin is insufficient.");
+   * journal.appendRejected("lr-1", -2019, "Margin is insufficient.", { method: "order.place" });
    * ```
    */
-  appendRejected(cid: string, code: number, msg: string): void {
+  appendRejected(cid: string, code: number, msg: string, about?: OutcomeAbout): void {
     if (this.#closed) return;
+    const json = rejectedJson(Date.now(), cid, code, msg, this.#about(cid, about));
     this.#open.rejected(cid, code);
-    this.#writer.outcome(rejectedJson(Date.now(), cid, code, msg));
+    this.#writer.outcome(json);
   }
 
   /**
@@ -197,12 +149,14 @@ export class OrderJournal {
    * @example
    * ```ts
    * declare const journal: OrderJournal;
-   * journal.appendUnknown("lr-1", "timeout");
+   * journal.appendUnknown("lr-1", "timeout", { method: "order.place" });
    * ```
    */
-  appendUnknown(cid: string, reason: string): void {
+  appendUnknown(cid: string, reason: string, about?: OutcomeAbout): void {
     if (this.#closed) return;
-    this.#writer.outcome(unknownJson(Date.now(), cid, reason));
+    const json = unknownJson(Date.now(), cid, reason, this.#about(cid, about));
+    this.#open.outcome(cid, undefined, json);
+    this.#writer.outcome(json);
   }
 
   /**
@@ -214,10 +168,16 @@ export class OrderJournal {
    * journal.appendResolved("lr-1", "NOT_FOUND");
    * ```
    */
-  appendResolved(cid: string, status: string, orderId?: number): void {
+  appendResolved(cid: string, status: string, orderId?: number, about?: OutcomeAbout): void {
     if (this.#closed) return;
-    this.#open.outcome(cid, status);
-    this.#writer.outcome(resolvedJson(Date.now(), cid, status, orderId));
+    const json = resolvedJson(Date.now(), cid, status, orderId, this.#about(cid, about));
+    this.#open.outcome(cid, status, json);
+    this.#writer.outcome(json);
+  }
+
+  /** `about` with the symbol filled in from the open order, when missing and known. */
+  #about(cid: string, about: OutcomeAbout = {}): OutcomeAbout {
+    return about.symbol !== undefined ? about : this.#open.withSymbol(cid, about);
   }
 
   /**
@@ -267,7 +227,53 @@ export class OrderJournal {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopWatch();
     this.#writer.close();
+  }
+
+  /**
+   * Checks now, as the `watchIntervalMs` timer does, that the journal file is still the one at its path; if
+   * not, reports it and rewrites the journal from memory into a new file. Never throws.
+   *
+   * @example
+   * ```ts
+   * declare const journal: OrderJournal;
+   * journal.check();
+   * if (!journal.health().ok) console.error(journal.health().problem);
+   * ```
+   */
+  check(): void {
+    if (!this.#closed) this.#writer.check();
+  }
+
+  /**
+   * The failure state: ok, or the oldest problem that lasts (a failed write, fsync or rotation, a lost file:
+   * see `_health.ts` for when each is over), with its path (for the log) and a `reason` without any
+   * directory (for an API answer).
+   *
+   * @example
+   * ```ts
+   * declare const journal: OrderJournal;
+   * const { ok, reason, writeErrors } = journal.health();
+   * ```
+   */
+  health(): JournalHealth {
+    return this.#problems.health(this.#stats.writeErrors);
+  }
+
+  /**
+   * Calls `listener` once with each distinct problem: at once with those seen already, then as they happen.
+   * Returns the function that stops it.
+   *
+   * @example
+   * ```ts
+   * declare const journal: OrderJournal;
+   * const stop = journal.watch((p) => console.error("journal:", p.problem));
+   * stop();
+   * ```
+   */
+  watch(listener: ProblemListener): () => void {
+    return this.#problems.listen(listener);
   }
 
   /**
@@ -288,10 +294,8 @@ export class OrderJournal {
    *
    * @example
    * ```ts
-   * import type { Logger } from "../cli/log.ts";
    * declare const journal: OrderJournal;
-   * declare const log: Logger;
-   * if (journal.lastError) log.warn("journal", { error: journal.lastError.message });
+   * if (journal.lastError) console.warn("journal", journal.lastError.message);
    * ```
    */
   get lastError(): Error | undefined {

@@ -26,18 +26,37 @@ export type JournalValue = string | number | boolean;
 /**
  * One journal record. `intent` is written before the request leaves; the others record what came of it.
  *
+ * Outcome records (ack, rejected, unknown, resolved) name the order's `symbol` and the `method` they answer,
+ * so one still describes its order when the intent's line is unreadable. Lines written before they did (no
+ * `symbol`, no `method`) still read.
+ *
  * @example
  * ```ts
- * const r: JournalRecord = { t: "ack", ts: Date.now(), cid: "lr-1", orderId: 42, status: "NEW" };
+ * const r: JournalRecord = { t: "ack", ts: Date.now(), cid: "lr-1", symbol: "BTCUSDT", orderId: 42, status: "NEW" };
  * ```
  */
 export type JournalRecord =
   | { t: "intent"; ts: number; cid: string; method: string; params: Record<string, JournalValue> }
-  | { t: "ack"; ts: number; cid: string; orderId?: number; status?: string }
-  | { t: "rejected"; ts: number; cid: string; code: number; msg: string }
-  | { t: "unknown"; ts: number; cid: string; reason: string }
-  | { t: "resolved"; ts: number; cid: string; status: string; orderId?: number }
+  | { t: "ack"; ts: number; cid: string; orderId?: number; status?: string } & OutcomeAbout
+  | { t: "rejected"; ts: number; cid: string; code: number; msg: string } & OutcomeAbout
+  | { t: "unknown"; ts: number; cid: string; reason: string } & OutcomeAbout
+  | { t: "resolved"; ts: number; cid: string; status: string; orderId?: number } & OutcomeAbout
   | FillRecord;
+
+/**
+ * What an outcome record says about the request it answers: enough to reconcile its order without the intent.
+ *
+ * @example
+ * ```ts
+ * const about: OutcomeAbout = { method: "order.place", symbol: "BTCUSDT" };
+ * ```
+ */
+export interface OutcomeAbout {
+  /** The request answered (order.place, order.cancel…); absent for a reconciliation or an old line. */
+  method?: string;
+  /** The order's symbol; absent on lines written before outcomes carried it. */
+  symbol?: string;
+}
 
 /**
  * A fill from the user data stream (written by `appendFill`): the `Fill`'s fields, `clientOrderId` as `cid`.
@@ -138,13 +157,18 @@ function cleanParams(params: Record<string, JournalValue | undefined>): Record<s
 }
 
 const num = (n: number | undefined): string => n !== undefined && Number.isFinite(n) ? "" + n : "";
+/** The start of an outcome's JSON: type, time, client id, and what it is about. */
+const head = (t: string, ts: number, cid: string, a: OutcomeAbout): string =>
+  '{"t":"' + t + '","ts":' + ts + ',"cid":' + q(cid) +
+  (a.method === undefined ? "" : ',"method":' + q(a.method)) +
+  (a.symbol === undefined ? "" : ',"symbol":' + q(a.symbol));
 
 /**
  * The JSON of an ack: the exchange accepted the request (`status` is the order's status after it).
  *
  * @example
  * ```ts
- * ackJson(Date.now(), "lr-1", 42, "NEW");
+ * ackJson(Date.now(), "lr-1", 42, "NEW", { method: "order.place", symbol: "BTCUSDT" });
  * ```
  */
 export function ackJson(
@@ -152,9 +176,10 @@ export function ackJson(
   cid: string,
   orderId: number | undefined,
   status: string | undefined,
+  about: OutcomeAbout = {},
 ): string {
   const id = num(orderId);
-  return '{"t":"ack","ts":' + ts + ',"cid":' + q(cid) + (id === "" ? "" : ',"orderId":' + id) +
+  return head("ack", ts, cid, about) + (id === "" ? "" : ',"orderId":' + id) +
     (status === undefined ? "" : ',"status":' + q(status)) + "}";
 }
 
@@ -163,12 +188,17 @@ export function ackJson(
  *
  * @example
  * ```ts
- * rejectedJson(Date.now(), "lr-1", -2019, "Margin is insufficient.");
+ * rejectedJson(Date.now(), "lr-1", -2019, "Margin is insufficient.", { method: "order.place" });
  * ```
  */
-export function rejectedJson(ts: number, cid: string, code: number, msg: string): string {
-  return '{"t":"rejected","ts":' + ts + ',"cid":' + q(cid) + ',"code":' + (num(code) || "0") + ',"msg":' +
-    q(msg) + "}";
+export function rejectedJson(
+  ts: number,
+  cid: string,
+  code: number,
+  msg: string,
+  about: OutcomeAbout = {},
+): string {
+  return head("rejected", ts, cid, about) + ',"code":' + (num(code) || "0") + ',"msg":' + q(msg) + "}";
 }
 
 /**
@@ -176,11 +206,11 @@ export function rejectedJson(ts: number, cid: string, code: number, msg: string)
  *
  * @example
  * ```ts
- * unknownJson(Date.now(), "lr-1", "timeout");
+ * unknownJson(Date.now(), "lr-1", "timeout", { method: "order.place", symbol: "BTCUSDT" });
  * ```
  */
-export function unknownJson(ts: number, cid: string, reason: string): string {
-  return '{"t":"unknown","ts":' + ts + ',"cid":' + q(cid) + ',"reason":' + q(reason) + "}";
+export function unknownJson(ts: number, cid: string, reason: string, about: OutcomeAbout = {}): string {
+  return head("unknown", ts, cid, about) + ',"reason":' + q(reason) + "}";
 }
 
 /**
@@ -188,81 +218,19 @@ export function unknownJson(ts: number, cid: string, reason: string): string {
  *
  * @example
  * ```ts
- * resolvedJson(Date.now(), "lr-1", "FILLED", 42);
+ * resolvedJson(Date.now(), "lr-1", "FILLED", 42, { symbol: "BTCUSDT" });
  * ```
  */
-export function resolvedJson(ts: number, cid: string, status: string, orderId: number | undefined): string {
+export function resolvedJson(
+  ts: number,
+  cid: string,
+  status: string,
+  orderId: number | undefined,
+  about: OutcomeAbout = {},
+): string {
   const id = num(orderId);
-  return '{"t":"resolved","ts":' + ts + ',"cid":' + q(cid) + ',"status":' + q(status) +
-    (id === "" ? "" : ',"orderId":' + id) + "}";
+  return head("resolved", ts, cid, about) + ',"status":' + q(status) + (id === "" ? "" : ',"orderId":' + id) +
+    "}";
 }
 
-/**
- * Parses one line (without its newline). Returns the record, or why the line cannot be trusted. Never throws.
- *
- * @example
- * ```ts
- * decodeLine(frameLine(ackJson(1, "a", 2, "NEW")).trimEnd()); // { t: "ack", ts: 1, cid: "a", orderId: 2, status: "NEW" }
- * decodeLine("garbage"); // "malformed line"
- * ```
- */
-export function decodeLine(text: string): JournalRecord | string {
-  if (text.length < 11 || text.charCodeAt(8) !== 0x20) return "malformed line";
-  const json = text.slice(9);
-  if (crcHex(crc32(json)) !== text.slice(0, 8)) return "checksum mismatch";
-  return parseRecord(json);
-}
-
-/**
- * Parses a record's JSON (already checksummed). Returns the record, or why it is not one. Never throws.
- *
- * @example
- * ```ts
- * parseRecord('{"t":"unknown","ts":1,"cid":"a","reason":"timeout"}');
- * ```
- */
-export function parseRecord(json: string): JournalRecord | string {
-  let r: unknown;
-  try {
-    r = JSON.parse(json);
-  } catch {
-    return "invalid JSON";
-  }
-  return isRecord(r) ? r : "not a journal record";
-}
-
-const isNum = (v: unknown): v is number => typeof v === "number";
-const isStr = (v: unknown): v is string => typeof v === "string";
-
-/** The shape check: a line with a good checksum was written by a journal, but maybe by another version. */
-function isRecord(r: unknown): r is JournalRecord {
-  if (typeof r !== "object" || r === null) return false;
-  const o = r as Record<string, unknown>;
-  if (!isNum(o.ts) || !isStr(o.cid)) return false;
-  switch (o.t) {
-    case "intent":
-      return isStr(o.method) && isParams(o.params);
-    case "ack":
-      return (o.orderId === undefined || isNum(o.orderId)) && (o.status === undefined || isStr(o.status));
-    case "rejected":
-      return isNum(o.code) && isStr(o.msg);
-    case "unknown":
-      return isStr(o.reason);
-    case "resolved":
-      return isStr(o.status) && (o.orderId === undefined || isNum(o.orderId));
-    case "fill":
-      return isStr(o.symbol) && isNum(o.orderId) && isNum(o.tradeId) && isStr(o.side) && isStr(o.price) &&
-        isStr(o.qty) && isStr(o.commission) && isStr(o.commissionAsset) && isStr(o.realizedProfit) &&
-        typeof o.maker === "boolean" && isNum(o.time);
-    default:
-      return false;
-  }
-}
-
-function isParams(p: unknown): p is Record<string, JournalValue> {
-  if (typeof p !== "object" || p === null || Array.isArray(p)) return false;
-  for (const v of Object.values(p)) {
-    if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") return false;
-  }
-  return true;
-}
+export { decodeLine, parseRecord } from "./_decode.ts";

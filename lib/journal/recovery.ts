@@ -1,16 +1,21 @@
 /**
  * Reading a journal directory back after a restart (or a crash): every file in order, every line checked,
- * bad lines reported and skipped. Nothing in a file's contents can make it throw.
+ * bad lines reported and skipped, and every good line used, those after a bad one included. Nothing in a
+ * file's contents can make it throw.
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
+import { basename } from "node:path";
 import type { Fill } from "../account/fills.ts";
+import { type JournalDamage, lineRanges, looksTorn } from "./_damage.ts";
 import { fillKey, type RecentFills } from "./_fills.ts";
 import type { OpenOrders } from "./_open_orders.ts";
-import { decodeLine, type IntentRecord, parseRecord } from "./records.ts";
+import { decodeLine, type IntentRecord, type JournalRecord, parseRecord } from "./records.ts";
+
+export type { JournalDamage } from "./_damage.ts";
 
 /**
  * What `OrderJournal.open` found in the existing files.
@@ -32,6 +37,18 @@ export interface JournalRecovery {
    */
   unresolved: IntentRecord[];
   /**
+   * Orders known only from an outcome record (an ack, unknown or reconciliation that left them open) whose
+   * intent could not be read: a damaged line. Oldest first, none of them in `unresolved`. Reconcile each by
+   * `symbol` and client id; one without a `symbol` (a line from before outcomes carried it) must be checked
+   * by hand.
+   */
+  orphans: OrphanOrder[];
+  /**
+   * Damaged files (see `_damage.ts`: anything unreadable but a torn last line). Non-empty means records may
+   * be missing: trading must not simply resume.
+   */
+  damage: JournalDamage[];
+  /**
    * The most recent fills journaled (at most `fillsKept`), oldest first, each execution once (by
    * `symbol:tradeId`). Give them to the account (`FillBook.restore`) so a replayed fill is not counted again.
    */
@@ -39,30 +56,54 @@ export interface JournalRecovery {
   /** Records read (good lines). */
   records: number;
   /**
-   * Unreadable lines: a torn last line after a crash, or a garbled one. Reported and skipped, never fatal.
-   * `line` is 1-based; `bytes` is the line's length in bytes. At most 1000 are listed.
+   * Unreadable lines: a torn last line after a crash (reason "truncated last line (…)"), or damage. Reported
+   * and skipped. `line` is 1-based; `bytes` is the line's length in bytes. At most 1000 are listed.
    */
   corrupt: { file: string; line: number; bytes: number; reason: string }[];
+}
+
+/**
+ * An order known only from an outcome record: what it says, enough to reconcile the order by client id.
+ *
+ * @example
+ * ```ts
+ * const o: OrphanOrder = { cid: "lr-7", symbol: "BTCUSDT", method: "order.place", orderId: 42, status: "NEW",
+ *   ts: 1 };
+ * ```
+ */
+export interface OrphanOrder {
+  /** Client order id. */
+  cid: string;
+  /** The order's symbol; absent only on a line from before outcomes carried it. */
+  symbol?: string;
+  /** The request the record answered (order.place…), when it says. */
+  method?: string;
+  /** The exchange's order id, when known. */
+  orderId?: number;
+  /** The order's status as last seen (NEW, PARTIALLY_FILLED); absent after an unknown outcome. */
+  status?: string;
+  /** When the record was written (ms). */
+  ts: number;
 }
 
 const MAX_LISTED = 1000;
 
 /** What reading one file found, for deciding what to do with it afterwards. */
-export type FileVerdict = "ok" | "garbled" | "unreadable";
+export type FileVerdict = "ok" | "damaged" | "unreadable";
 
 /**
- * Reads journal file `path` into `state` (open orders, recent fills) and `recovery`. Returns "garbled" if a
- * line other than a torn last line was bad (the file is worth keeping for inspection) and "unreadable" if it
- * could not be read at all (it must not be deleted). `countCorrupt` is told about every bad line, listed or
- * not.
+ * Reads journal file `path` into `state` (open orders, recent fills) and `recovery`. Returns "damaged" if a
+ * line other than a torn tail was bad (the file is kept for inspection, and an entry goes to
+ * `recovery.damage`) and "unreadable" if it could not be read at all (it must not be deleted; damage too).
+ * `countCorrupt` is told about every bad line, listed or not.
  *
  * @example
  * ```ts
  * import { RecentFills } from "./_fills.ts";
  * import { OpenOrders } from "./_open_orders.ts";
  * const state = { open: new OpenOrders(), fills: new RecentFills(10_000) };
- * const recovery: JournalRecovery = { unresolved: [], fills: [], records: 0, corrupt: [] };
- * readJournalFile("./data/journal-000001.log", state, recovery, () => {}); // "ok", "garbled" or "unreadable"
+ * const recovery: JournalRecovery = { unresolved: [], orphans: [], damage: [], fills: [], records: 0, corrupt: [] };
+ * readJournalFile("./data/journal-000001.log", state, recovery, () => {}); // "ok", "damaged" or "unreadable"
  * ```
  */
 export function readJournalFile(
@@ -72,55 +113,67 @@ export function readJournalFile(
   countCorrupt: () => void,
 ): FileVerdict {
   const { open, fills } = state;
+  const name = basename(path);
   let text: string;
   try {
     // A byte sequence that is not UTF-8 decodes to U+FFFD, which no longer matches the line's checksum.
     text = fs.readFileSync(path, "utf8");
   } catch (e) {
     report(recovery, countCorrupt, path, 0, 0, `unreadable: ${(e as Error).message}`);
+    const code = (e as { code?: string }).code ?? "error";
+    recovery.damage.push({ file: name, what: `unreadable (${code})`, keptAs: name, recordsAfter: 0 });
     return "unreadable";
   }
-  let verdict: FileVerdict = "ok";
+  const bad: number[] = [];
+  let good = 0;
+  let after = 0;
   let start = 0;
   let lineNo = 0;
   while (start < text.length) {
     let end = text.indexOf("\n", start);
-    const tail = end < 0;
-    if (tail) end = text.length;
+    const last = end < 0;
+    if (last) end = text.length;
     lineNo++;
     if (end > start) {
       const line = text.slice(start, end);
       const r = decodeLine(line);
       if (typeof r === "string") {
-        // A last line without its newline is where a crash cut a write short. A complete record that only
-        // lacks the newline passes its checksum and is kept above.
+        // Where a crash cut the last write short. (A complete last record that only lacks its newline passes
+        // its checksum and is used below.)
+        const torn = last && bad.length === 0 && good > 0 && looksTorn(line);
         const bytes = Buffer.byteLength(line);
-        report(recovery, countCorrupt, path, lineNo, bytes, tail ? `truncated last line (${r})` : r);
-        if (!tail) verdict = "garbled";
+        report(recovery, countCorrupt, path, lineNo, bytes, torn ? `truncated last line (${r})` : r);
+        if (!torn) bad.push(lineNo);
       } else {
+        good++;
         recovery.records++;
-        switch (r.t) {
-          case "intent":
-            open.intent(r.cid, line.slice(9));
-            break;
-          case "ack":
-          case "resolved":
-            open.outcome(r.cid, r.status);
-            break;
-          case "rejected":
-            open.rejected(r.cid, r.code);
-            break;
-          case "unknown":
-            break;
-          case "fill":
-            fills.add(fillKey(r), line + "\n");
-            break;
-        }
+        if (bad.length > 0) after++;
+        apply(r, line, open, fills);
       }
     }
     start = end + 1;
   }
-  return verdict;
+  if (bad.length === 0) return "ok";
+  const what = `${lineRanges(bad)} unreadable`;
+  recovery.damage.push({ file: name, what, keptAs: name + ".corrupt", recordsAfter: after });
+  return "damaged";
+}
+
+/** Applies one good record (`line`: its text, without the newline) to the open orders and fills. */
+function apply(r: JournalRecord, line: string, open: OpenOrders, fills: RecentFills): void {
+  switch (r.t) {
+    case "intent":
+      return open.intent(r.cid, line.slice(9));
+    case "ack":
+    case "resolved":
+      return open.outcome(r.cid, r.status, line.slice(9));
+    case "unknown":
+      return open.outcome(r.cid, undefined, line.slice(9));
+    case "rejected":
+      return open.rejected(r.cid, r.code);
+    case "fill":
+      fills.add(fillKey(r), line + "\n");
+  }
 }
 
 /**
@@ -132,19 +185,39 @@ export function readJournalFile(
  * import { RecentFills } from "./_fills.ts";
  * import { OpenOrders } from "./_open_orders.ts";
  * const state = { open: new OpenOrders(), fills: new RecentFills(10_000) };
- * const { recovery, verdicts, corrupt } = readJournalFiles(["./data/journal-000001.log"], state);
+ * const { recovery, files, corrupt } = readJournalFiles(["./data/journal-000001.log"], state);
  * ```
  */
 export function readJournalFiles(
   paths: string[],
   state: { open: OpenOrders; fills: RecentFills },
-): { recovery: JournalRecovery; verdicts: FileVerdict[]; corrupt: number } {
-  const recovery: JournalRecovery = { unresolved: [], fills: [], records: 0, corrupt: [] };
+): { recovery: JournalRecovery; files: ReadFile[]; corrupt: number } {
+  const recovery: JournalRecovery = {
+    unresolved: [],
+    orphans: [],
+    damage: [],
+    fills: [],
+    records: 0,
+    corrupt: [],
+  };
   let corrupt = 0;
-  const verdicts = paths.map((path) => readJournalFile(path, state, recovery, () => corrupt++));
+  const files = paths.map((path): ReadFile => {
+    const before = recovery.damage.length;
+    const verdict = readJournalFile(path, state, recovery, () => corrupt++);
+    const damage = recovery.damage[before];
+    return damage === undefined ? { path, verdict } : { path, verdict, damage };
+  });
   recovery.unresolved = unresolvedIntents(state.open);
+  recovery.orphans = orphanOrders(state.open);
   recovery.fills = state.fills.list();
-  return { recovery, verdicts, corrupt };
+  return { recovery, files, corrupt };
+}
+
+/** A file read, what it was found to be, and its damage entry (whose `keptAs` `retireFiles` corrects). */
+export interface ReadFile {
+  path: string;
+  verdict: FileVerdict;
+  damage?: JournalDamage;
 }
 
 /**
@@ -168,24 +241,29 @@ export function unresolvedIntents(open: OpenOrders): IntentRecord[] {
 }
 
 /**
- * Once a new file holds the checkpoint: deletes the files read, keeps a garbled one as `<name>.corrupt` for
- * inspection (a name never read again), and leaves an unreadable one alone. Errors are ignored: a leftover
- * file is read again at the next open and yields the same state.
+ * The orphans left open, as orders.
  *
  * @example
  * ```ts
- * retireFiles([{ path: "./data/journal-000001.log", verdict: "ok" }]);
+ * import { OpenOrders } from "./_open_orders.ts";
+ * const open = new OpenOrders();
+ * open.outcome("lr-1", "NEW", '{"t":"ack","ts":1,"cid":"lr-1","symbol":"BTCUSDT","orderId":42,"status":"NEW"}');
+ * orphanOrders(open); // [{ cid: "lr-1", symbol: "BTCUSDT", orderId: 42, status: "NEW", ts: 1 }]
  * ```
  */
-export function retireFiles(files: { path: string; verdict: FileVerdict }[]): void {
-  for (const { path, verdict } of files) {
-    try {
-      if (verdict === "ok") fs.rmSync(path);
-      else if (verdict === "garbled") fs.renameSync(path, path + ".corrupt");
-    } catch {
-      // Left over: harmless, see above.
-    }
+export function orphanOrders(open: OpenOrders): OrphanOrder[] {
+  const out: OrphanOrder[] = [];
+  for (const json of open.orphans()) {
+    const r = parseRecord(json);
+    if (typeof r === "string" || (r.t !== "ack" && r.t !== "resolved" && r.t !== "unknown")) continue;
+    const o: OrphanOrder = { cid: r.cid, ts: r.ts };
+    if (r.symbol !== undefined) o.symbol = r.symbol;
+    if (r.method !== undefined) o.method = r.method;
+    if (r.t !== "unknown" && r.orderId !== undefined) o.orderId = r.orderId;
+    if (r.t !== "unknown" && r.status !== undefined) o.status = r.status;
+    out.push(o);
   }
+  return out;
 }
 
 function report(

@@ -15,7 +15,8 @@
 import type { OrderUpdate } from "../account/user_events.ts";
 import type { OpenOrderRef, OrderObserver } from "../pipeline/order_observer.ts";
 import type { Params } from "../types.ts";
-import { fromParams, newOrder, type TrackedOrder, type TrackedState } from "./tracked_order.ts";
+import { fromParams, isPlace, newOrder, visible } from "./tracked_order.ts";
+import type { TrackedOrder, TrackedState } from "./tracked_order.ts";
 import { FINAL_STATUSES } from "../vocabulary.ts";
 
 export { finishesAtOnce } from "./tracked_order.ts";
@@ -163,6 +164,26 @@ export class OrderTracker implements OrderObserver {
     return o;
   }
 
+  /**
+   * Tracks an order the exchange lists as open that is not held here: `recovered` (this router's own, from a
+   * lost journal: halt cancels it) or external. False when held already (re-marked if external and recovered).
+   */
+  adopt(order: TrackedOrder, mark: { recovered: boolean }): boolean {
+    const held = this.#live.get(order.clientOrderId);
+    if (held !== undefined) {
+      if (!mark.recovered || !held.external) return false;
+      Object.assign(held, { external: false, recovered: true });
+      this.#changed(held);
+      return false;
+    }
+    const o: TrackedOrder = { ...order, external: !mark.recovered, recovered: mark.recovered };
+    this.#finished.delete(o.clientOrderId); // a client id may be reused once its order is finished
+    this.#live.set(o.clientOrderId, o);
+    if (o.orderId !== undefined) this.#byOrderId.set(o.symbol + ":" + o.orderId, o.clientOrderId);
+    this.#changed(o);
+    return true;
+  }
+
   /** Reconciliation found no such order (it never reached the exchange): forget it. */
   notFound(clientOrderId: string): void {
     const o = this.#live.get(clientOrderId);
@@ -275,19 +296,4 @@ export class OrderTracker implements OrderObserver {
       this.#onChange({ ...o });
     } catch { /* an observer's bug must not break tracking */ }
   }
-}
-
-/**
- * What a reader of an order sees change: an ack and a stream event saying the same thing are one change, even
- * when they format a decimal differently ("50000" / "50000.00"), so decimals compare by value.
- */
-function visible(o: TrackedOrder): string {
-  const n = (d: string) => (d === "" ? "" : String(Number(d)));
-  return `${o.state}|${o.status}|${n(o.executedQty)}|${n(o.avgPrice)}|${n(o.price)}|${
-    n(o.quantity)
-  }|${o.orderId}`;
-}
-
-function isPlace(method: string): boolean {
-  return method === "order.place" || method === "algoOrder.place";
 }

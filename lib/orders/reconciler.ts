@@ -6,12 +6,17 @@
  * "Not found" is only final once the request can no longer be accepted: after its timestamp plus recvWindow
  * (plus a margin for clock error) the exchange must reject it, so an order still absent then never existed.
  *
+ * Queries are paced: a few in flight at once, and never past a share of the request-weight budget (read from
+ * the router's latest counters; see {@linkcode WeightBudget}), so thousands of unknown orders cannot starve
+ * orders, cancels or the liveness probe, and a pass simply waits for the rate window to roll.
+ *
  * @module
  */
 
 import { ExchangeError } from "../errors.ts";
-import type { OrderRef, OrderResult } from "../types.ts";
-import type { OrderTracker } from "./order_tracker.ts";
+import type { OrderRef, OrderResult, RateLimit } from "../types.ts";
+import type { OrderTracker, TrackedOrder } from "./order_tracker.ts";
+import { WeightBudget, type WeightWait } from "./weight_budget.ts";
 import { unrefTimer } from "../_timers.ts";
 import { type Clock, type ClockHandle, systemClock } from "../_clock.ts";
 
@@ -21,6 +26,10 @@ export interface OrderQuery {
   queryOrder(ref: OrderRef): Promise<OrderResult>;
   /** Whether the router is connected now; passes are skipped while it is not. */
   readonly connected: boolean;
+  /** The latest rate-limit counters (`Router.rateLimits`): queries are paced to a share of REQUEST_WEIGHT. */
+  readonly rateLimits?: readonly RateLimit[];
+  /** Server − local clock offset in ms (the rate windows are on exchange time). */
+  readonly clockOffsetMs?: number;
 }
 
 /** Where resolutions are recorded (the file journal). */
@@ -44,10 +53,18 @@ export interface ReconcilerOptions {
   /** Margin for clock error before "not found" is final. Default 2000 ms. */
   marginMs?: number;
   /**
-   * Timers for passes and `settle`; `now()` must be on the tracker's `intentAt` time base (epoch ms).
-   * Default {@linkcode systemClock}.
+   * Timers for passes, `settle` and the pacing waits; `now()` must be on the tracker's `intentAt` time base
+   * (epoch ms). Default {@linkcode systemClock}.
    */
   clock?: Clock;
+  /** Share (0–1] of the REQUEST_WEIGHT limit queries may bring the count up to. Default 0.5. */
+  weightShare?: number;
+  /** Exchange time in ms, for the rate windows. Default `clock.now() + router.clockOffsetMs`. */
+  serverNow?: () => number;
+  /** Queries in flight at once. Default 4. */
+  concurrency?: number;
+  /** Called when a pass waits for the rate window to roll. */
+  onWait?: (wait: WeightWait) => void;
 }
 
 /**
@@ -71,9 +88,13 @@ export class Reconciler {
   readonly #finalAfterMs: number;
   readonly #intervalMs: number;
   readonly #clock: Clock;
+  readonly #options: ReconcilerOptions;
+  readonly #sleepers = new Set<() => void>();
+  #budget: WeightBudget;
   #timer: ClockHandle | undefined;
   #running = false;
   #passes = 0;
+  #stops = 0;
 
   /** Creates the reconciler; call `start` or `settle` to run it. */
   constructor(options: ReconcilerOptions) {
@@ -83,11 +104,18 @@ export class Reconciler {
     this.#finalAfterMs = (options.recvWindowMs ?? 5000) + (options.marginMs ?? 2000);
     this.#intervalMs = options.intervalMs ?? 500;
     this.#clock = options.clock ?? systemClock;
+    this.#options = options;
+    this.#budget = this.#newBudget();
   }
 
   /** Reconciliation passes run so far. */
   get passes(): number {
     return this.#passes;
+  }
+
+  /** Waits of passes for the rate window to roll so far. */
+  get waits(): number {
+    return this.#budget.waits;
   }
 
   /** Starts periodic passes. */
@@ -97,15 +125,20 @@ export class Reconciler {
     unrefTimer(this.#timer);
   }
 
-  /** Stops periodic passes. */
+  /** Stops periodic passes, ends a pass waiting for the rate window, and ends every `settle`. */
   stop(): void {
     if (this.#timer !== undefined) this.#clock.clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#stops++;
+    this.#budget.stop();
+    this.#budget = this.#newBudget();
+    for (const wake of this.#sleepers) wake();
   }
 
   /**
-   * One pass over every unknown order; returns how many can still be resolved (algo orders cannot be
-   * queried over ws-fapi and are not counted). Passes never overlap.
+   * One pass over every unknown order, paced (see the module doc); returns how many can still be resolved
+   * (algo orders cannot be queried over ws-fapi and are not counted). Passes never overlap; a pass ends early
+   * when the router disconnects or the reconciler is stopped.
    */
   async runOnce(): Promise<number> {
     const left = () => this.#tracker.list("unknown").filter((o) => !o.algo);
@@ -113,23 +146,67 @@ export class Reconciler {
     this.#running = true;
     this.#passes++;
     try {
-      await Promise.all(left().map((o) => this.#resolve(o.clientOrderId, o.symbol, o.intentAt)));
+      await this.#pass(left(), this.#budget);
     } finally {
       this.#running = false;
     }
     return left().length;
   }
 
-  /** Runs passes until no unknown order remains or `timeoutMs` passes; returns how many remain. */
+  /**
+   * Runs passes until no unknown order remains, `timeoutMs` passes (`Infinity`: never) or `stop` is called;
+   * returns how many remain.
+   */
   async settle(timeoutMs: number): Promise<number> {
     const clock = this.#clock;
     const end = clock.now() + timeoutMs;
+    const stops = this.#stops;
     for (;;) {
       const left = await this.runOnce();
-      if (left === 0 || clock.now() >= end) return left;
+      if (left === 0 || clock.now() >= end || this.#stops !== stops) return left;
       const waitMs = Math.min(this.#intervalMs, Math.max(1, end - clock.now()));
-      await new Promise<void>((wake) => clock.setTimeout(wake, waitMs));
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clock.clearTimeout(timer);
+          this.#sleepers.delete(wake);
+          resolve();
+        };
+        const timer = clock.setTimeout(wake, waitMs);
+        this.#sleepers.add(wake);
+      });
     }
+  }
+
+  async #pass(due: readonly TrackedOrder[], budget: WeightBudget): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length && this.#router.connected) {
+        const o = due[next++]!;
+        if (this.#tracker.get(o.clientOrderId)?.state !== "unknown") continue; // resolved meanwhile
+        const sent = await budget.run(() => this.#resolve(o.clientOrderId, o.symbol, o.intentAt));
+        if (!sent) return; // stopped
+      }
+    };
+    const workers = Math.max(1, Math.min(this.#options.concurrency ?? 4, due.length));
+    await Promise.all(Array.from({ length: workers }, worker));
+  }
+
+  #newBudget(): WeightBudget {
+    const { router, weightShare, serverNow, onWait } = this.#options;
+    return new WeightBudget({
+      source: {
+        get rateLimits() {
+          return router.rateLimits ?? [];
+        },
+        get clockOffsetMs() {
+          return router.clockOffsetMs ?? 0;
+        },
+      },
+      clock: this.#clock,
+      ...(weightShare === undefined ? {} : { share: weightShare }),
+      ...(serverNow === undefined ? {} : { serverNow }),
+      ...(onWait === undefined ? {} : { onWait }),
+    });
   }
 
   async #resolve(cid: string, symbol: string, intentAt: number): Promise<void> {

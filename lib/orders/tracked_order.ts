@@ -48,6 +48,11 @@ export interface TrackedOrder {
   algo: boolean;
   /** Not placed by this router (another client, the web UI, a liquidation `autoclose-…`). */
   external: boolean;
+  /**
+   * Found open on the exchange with this router's client id pattern but unknown to its journal (a lost or
+   * damaged journal): adopted as its own, so halt cancels it.
+   */
+  recovered: boolean;
   /** Local ms when the intent was recorded (reconciliation waits past it + recvWindow before NOT_FOUND). */
   intentAt: number;
   /** Local ms of the last change. */
@@ -131,8 +136,38 @@ export function newOrder(
     avgPrice: "0",
     algo,
     external: false,
+    recovered: false,
     intentAt,
     updatedAt: intentAt,
     updateTime: 0,
   };
+}
+
+/**
+ * What a reader of an order sees change: an ack and a stream event saying the same thing are one change, even
+ * when they format a decimal differently ("50000" / "50000.00"), so decimals compare by value.
+ *
+ * @example
+ * ```ts
+ * const o = newOrder("lr-1", "BTCUSDT", "BUY", "LIMIT", "0.002", "50000", false, 0);
+ * visible(o) === visible({ ...o, price: "50000.00" }); // true
+ * ```
+ */
+export function visible(o: Readonly<TrackedOrder>): string {
+  const n = (d: string) => (d === "" ? "" : String(Number(d)));
+  return `${o.state}|${o.status}|${n(o.executedQty)}|${n(o.avgPrice)}|${n(o.price)}|${
+    n(o.quantity)
+  }|${o.orderId}`;
+}
+
+/**
+ * Whether `method` places an order (LIMIT/MARKET or conditional).
+ *
+ * @example
+ * ```ts
+ * isPlace("algoOrder.place"); // true
+ * ```
+ */
+export function isPlace(method: string): boolean {
+  return method === "order.place" || method === "algoOrder.place";
 }

@@ -37,6 +37,7 @@ export class RateLimitTracker {
   #limits: RateLimit[] = [];
   #windowStart: number[] = [];
   #blockedUntil = 0;
+  #exempt = false;
   readonly #headroom: number;
 
   constructor(options: RateLimitTrackerOptions = {}) {
@@ -96,6 +97,7 @@ export class RateLimitTracker {
    * Returns the limit that would be exceeded, with when it resets.
    */
   check(countsAsOrder: boolean, isCancel: boolean, serverNow: number): RateVerdict {
+    if (this.#exempt) return undefined;
     if (!isCancel && serverNow < this.#blockedUntil) {
       return {
         limit: { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 0, count: 0 },
@@ -116,6 +118,20 @@ export class RateLimitTracker {
       }
     }
     return undefined;
+  }
+
+  /**
+   * Runs `send` (which must call `check` synchronously, as `RequestPipeline.send` does) with the local guard
+   * lifted: the connection's own upkeep (clock sync, logon, liveness probes) must never be refused here, or a
+   * busy router declares its own link dead and reconnects in a loop. The request is still counted.
+   */
+  exempt<T>(send: () => T): T {
+    this.#exempt = true;
+    try {
+      return send();
+    } finally {
+      this.#exempt = false;
+    }
   }
 
   /**

@@ -144,13 +144,13 @@ export class RouterSession implements LinkOwner {
     if (this.#recvWindow !== undefined) params.recvWindow = this.#recvWindow;
     params.signature = await this.#ed25519.sign(signaturePayload(params));
     const sentAt = Date.now();
-    const r = await this.pipeline.send(conn, LOGON, params, "", "") as { serverTime?: number };
+    const r = await this.#upkeep(conn, LOGON, params) as { serverTime?: number };
     if (typeof r?.serverTime === "number") this.clock.observe(r.serverTime, sentAt, Date.now());
   }
 
   /** Keep-alive probe on a quiet socket. */
   probe(conn: Connection): void {
-    this.pipeline.send(conn, SESSION_STATUS, NO_PARAMS, "", "").catch(() => {});
+    this.#upkeep(conn, SESSION_STATUS, NO_PARAMS).catch(() => {});
   }
 
   /** Every frame from every socket of the link. */
@@ -178,6 +178,11 @@ export class RouterSession implements LinkOwner {
 
   // ---- helpers -----------------------------------------------------------------------------------------
 
+  /** The link's own requests (clock sync, logon, probes): counted, but never refused by the local rate guard. */
+  #upkeep(conn: Connection, spec: MethodSpec, params: Params): Promise<unknown> {
+    return this.pipeline.limits.exempt(() => this.pipeline.send(conn, spec, params, "", ""));
+  }
+
   #onNotice(notice: PipelineNotice): void {
     if (notice.type === "clock-rejected") {
       void this.#resync();
@@ -192,7 +197,7 @@ export class RouterSession implements LinkOwner {
 
   async #syncClock(conn: Connection): Promise<void> {
     const sentAt = Date.now();
-    const r = await this.pipeline.send(conn, SESSION_STATUS, NO_PARAMS, "", "") as { serverTime?: number };
+    const r = await this.#upkeep(conn, SESSION_STATUS, NO_PARAMS) as { serverTime?: number };
     if (typeof r?.serverTime === "number") {
       this.clock.observe(r.serverTime, sentAt, Date.now());
       this.emit({ type: "clock", offsetMs: this.clock.offsetMs });

@@ -206,6 +206,13 @@ export class AlgoBook {
     return { algoId: order.algoId, clientAlgoId: order.clientAlgoId, code: "200", msg: "success" };
   }
 
+  /** The account's open (NEW) algo orders, of `symbol` or of every symbol, oldest first. */
+  openOf(account: Account, symbol?: string): AlgoOrder[] {
+    return this.#all.filter((o) =>
+      o.account === account && o.status === "NEW" && (symbol === undefined || o.spec.symbol === symbol)
+    );
+  }
+
   /** The harness's view of every algo order. */
   views(): SimAlgoOrderView[] {
     return this.#all.map((o) => ({

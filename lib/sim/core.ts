@@ -106,8 +106,13 @@ export class SimCore {
         ordersPer10s: options.limits?.ordersPer10s ?? 300,
         ordersPerMinute: options.limits?.ordersPerMinute ?? 1200,
         weightPerMinute: options.limits?.weightPerMinute ?? 2400,
+        weightWindowSeconds: options.limits?.weightWindowSeconds ?? 60,
       },
     };
+    const seconds = resolved.limits.weightWindowSeconds;
+    if (!Number.isInteger(seconds) || seconds === undefined || seconds <= 0) {
+      throw new TypeError(`invalid limits.weightWindowSeconds: ${seconds}`);
+    }
     const limiter = new RateLimiter(resolved.limits);
     const accounts = new Map<string, Account>();
     for (const k of options.hmacKeys ?? []) {

@@ -71,7 +71,10 @@ export class FixedWindow {
 export interface RateLimits {
   readonly ordersPer10s: number;
   readonly ordersPerMinute: number;
+  /** The REQUEST_WEIGHT limit per weight window. */
   readonly weightPerMinute: number;
+  /** The REQUEST_WEIGHT window: 60 (1 MINUTE, Binance's) unless a test shortens it (N SECOND). */
+  readonly weightWindowSeconds?: number;
 }
 
 /**
@@ -90,7 +93,10 @@ export class RateLimiter {
 
   constructor(limits: RateLimits) {
     this.#limits = limits;
-    this.#weight = new FixedWindow(60_000, limits.weightPerMinute, "MINUTE", 1);
+    const seconds = limits.weightWindowSeconds ?? 60;
+    this.#weight = seconds === 60
+      ? new FixedWindow(60_000, limits.weightPerMinute, "MINUTE", 1)
+      : new FixedWindow(seconds * 1000, limits.weightPerMinute, "SECOND", seconds);
   }
 
   /** A fresh pair of ORDERS windows (10 s, 1 min) for one account. */

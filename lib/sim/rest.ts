@@ -1,20 +1,52 @@
 /**
  * The few REST endpoints the simulator serves on the same port:
- * - `POST /fapi/v1/countdownCancelAll?symbol=&countdownTime=&timestamp=&signature=` (header `X-MBX-APIKEY`);
- *   the signature covers the query string (plus any form body) exactly as sent, minus the `signature` pair —
- *   REST signs the encoded string, unlike ws-fapi (ws-fapi.md §3.1);
+ * - `POST /fapi/v1/countdownCancelAll?symbol=&countdownTime=` (weight 10);
+ * - `GET /fapi/v1/openOrders[?symbol=]` and `GET /fapi/v1/openAlgoOrders[?algoType=&symbol=&algoId=]`
+ *   (weight 1 with a symbol, 40 without; rest_orders.ts);
  * - `GET /fapi/v1/ping` and `GET /fapi/v1/time` (handy for clock-offset tests).
- * Anything else is 404. Errors are `{code,msg}` JSON with the failure's status (400, or 401 for -2015).
+ *
+ * The signed ones take `timestamp`, optional `recvWindow` and `signature`, and the key in the `X-MBX-APIKEY`
+ * header; the signature covers the query string (plus any form body) exactly as sent, minus the `signature`
+ * pair — REST signs the encoded string, unlike ws-fapi (ws-fapi.md §3.1). Checks run in this order: IP ban
+ * (418), weight (429), API key (-2015, 401; only the configured keys exist), parameters (-1103), timestamp
+ * (-1021), signature (-1022). Anything else is 404. Errors are `{code,msg}` JSON with the failure's status.
  *
  * @module
  */
 
+import type { Account } from "./accounts.ts";
 import { checkTimestamp, intParam, type Params, verifyEd25519, verifyHmac } from "./auth.ts";
 import type { SimCore } from "./core.ts";
 import { E, type Failure } from "./errors.ts";
+import { openAlgoOrders, openOrders } from "./rest_orders.ts";
 import type { HttpRequest, HttpResponse } from "./_ws_server.ts";
 
 const COUNTDOWN_WEIGHT = 10;
+const AUTH_PARAMS = ["timestamp", "recvWindow"];
+
+/** One signed REST endpoint: its parameters, its weight, and what it does once the request is verified. */
+interface SignedRoute {
+  readonly params: readonly string[];
+  weight(params: Params): number;
+  run(core: SimCore, account: Account, params: Params): HttpResponse;
+}
+
+/** Open-order listings cost 1 for one symbol, 40 for all (Binance's "careful" rule). */
+const listingWeight = (params: Params) => (params["symbol"] === undefined ? 40 : 1);
+
+const ROUTES: Readonly<Record<string, SignedRoute>> = {
+  "POST /fapi/v1/countdownCancelAll": {
+    params: ["symbol", "countdownTime"],
+    weight: () => COUNTDOWN_WEIGHT,
+    run: countdownCancelAll,
+  },
+  "GET /fapi/v1/openOrders": { params: ["symbol"], weight: listingWeight, run: openOrders },
+  "GET /fapi/v1/openAlgoOrders": {
+    params: ["algoType", "symbol", "algoId"],
+    weight: listingWeight,
+    run: openAlgoOrders,
+  },
+};
 
 /**
  * Answers one HTTP request.
@@ -32,58 +64,61 @@ export function handleRest(core: SimCore, req: HttpRequest): HttpResponse | Prom
   if (req.method === "GET" && req.path === "/fapi/v1/time") {
     return { status: 200, body: JSON.stringify({ serverTime: core.now() }) };
   }
-  if (req.method === "POST" && req.path === "/fapi/v1/countdownCancelAll") {
-    return countdownCancelAll(core, req);
-  }
+  const route = ROUTES[`${req.method} ${req.path}`];
+  if (route !== undefined) return signed(core, req, route);
   return { status: 404, body: JSON.stringify({ code: -1, msg: "Not found." }) };
 }
 
-function countdownCancelAll(core: SimCore, req: HttpRequest): HttpResponse | Promise<HttpResponse> {
+function signed(core: SimCore, req: HttpRequest, route: SignedRoute): HttpResponse | Promise<HttpResponse> {
   const now = core.now();
-  const limited = core.limiter.banCheck(now) ?? core.limiter.addWeight(COUNTDOWN_WEIGHT, now);
-  if (limited !== undefined) return failed(limited);
   const total = req.body.length === 0
     ? req.query
     : req.query.length === 0
     ? req.body
     : `${req.query}&${req.body}`;
-  const pairs = total.split("&").filter((p) => p.length > 0);
   const params: Params = {};
   let signature: string | undefined;
-  const signed: string[] = [];
-  for (const pair of pairs) {
+  const signedPairs: string[] = [];
+  for (const pair of total.split("&").filter((p) => p.length > 0)) {
     const eq = pair.indexOf("=");
     const key = decode(eq < 0 ? pair : pair.slice(0, eq));
     const value = decode(eq < 0 ? "" : pair.slice(eq + 1));
     if (key === "signature") signature = value;
     else {
       params[key] = value;
-      signed.push(pair);
+      signedPairs.push(pair);
     }
   }
+  const limited = core.limiter.banCheck(now) ?? core.limiter.addWeight(route.weight(params), now);
+  if (limited !== undefined) return failed(limited);
   const apiKey = req.headers["x-mbx-apikey"];
   if (apiKey === undefined || apiKey.length === 0) return failed(E.badApiKey());
   const account = core.accounts.get(apiKey);
   if (account === undefined) return failed(E.badApiKey());
+  for (const key in params) {
+    if (!route.params.includes(key) && !AUTH_PARAMS.includes(key)) return failed(E.unknownParam(key));
+  }
   const late = checkTimestamp(params, now);
   if (late !== undefined) return failed(late);
   if (signature === undefined || signature.length === 0) return failed(E.mandatory("signature"));
-  const payload = signed.join("&");
-  const act = (): HttpResponse => {
-    const symbol = params["symbol"];
-    if (typeof symbol !== "string" || symbol.length === 0) return failed(E.mandatory("symbol"));
-    if (!core.specs.has(symbol)) return failed(E.badSymbol());
-    const countdown = intParam(params["countdownTime"]);
-    if (countdown === undefined || countdown < 0) return failed(E.mandatory("countdownTime"));
-    core.countdowns.arm(account, symbol, countdown);
-    return { status: 200, body: JSON.stringify({ symbol, countdownTime: String(countdown) }) };
-  };
+  const payload = signedPairs.join("&");
+  const act = () => route.run(core, account, params);
   if (account.credential.kind === "hmac") {
     return verifyHmac(account.credential.secret, payload, signature) ? act() : failed(E.badSignature());
   }
   return verifyEd25519(account.credential.key, payload, signature).then((ok) =>
     ok ? act() : failed(E.badSignature())
   );
+}
+
+function countdownCancelAll(core: SimCore, account: Account, params: Params): HttpResponse {
+  const symbol = params["symbol"];
+  if (typeof symbol !== "string" || symbol.length === 0) return failed(E.mandatory("symbol"));
+  if (!core.specs.has(symbol)) return failed(E.badSymbol());
+  const countdown = intParam(params["countdownTime"]);
+  if (countdown === undefined || countdown < 0) return failed(E.mandatory("countdownTime"));
+  core.countdowns.arm(account, symbol, countdown);
+  return { status: 200, body: JSON.stringify({ symbol, countdownTime: String(countdown) }) };
 }
 
 function decode(text: string): string {

@@ -25,8 +25,17 @@ export interface SimulatorOptions {
   ed25519Keys?: { apiKey: string; publicKeyPem: string }[];
   /** Default `{ BTCUSDT: "51000.00", ETHUSDT: "3000.00" }`; only known symbols are used. */
   markPrices?: Record<string, string>;
-  /** Default Binance: 300 orders / 10 s, 1200 orders / min, 2400 weight / min. */
-  limits?: { ordersPer10s?: number; ordersPerMinute?: number; weightPerMinute?: number };
+  /**
+   * Default Binance: 300 orders / 10 s, 1200 orders / min, 2400 weight / min. `weightWindowSeconds` (default
+   * 60, reported as 1 MINUTE) shortens the REQUEST_WEIGHT window for tests (reported as N SECOND);
+   * `weightPerMinute` is then the limit per that window.
+   */
+  limits?: {
+    ordersPer10s?: number;
+    ordersPerMinute?: number;
+    weightPerMinute?: number;
+    weightWindowSeconds?: number;
+  };
   /** Default 180 000: the server pings with a payload this often. */
   pingIntervalMs?: number;
   /** Default 600 000: the socket is dropped when a ping is not answered in this time. */

@@ -9,10 +9,11 @@ import { Router } from "../../lib/router/router.ts";
 import type { OrderTracker } from "../../lib/orders/order_tracker.ts";
 import { AccountState } from "../../lib/account/account_state.ts";
 import type { EventStreamOptions } from "../../lib/control/sse.ts";
-import type { UserStreamView } from "../../lib/control/routes_status.ts";
+import type { JournalHealthSource, UserStreamView } from "../../lib/control/routes_status.ts";
+import type { ThrottledNoticeOptions } from "../../lib/control/notice_throttle.ts";
 import { type Simulator, type SimulatorFaults, startSimulator } from "../../lib/sim/mod.ts";
 import { createControlApp } from "../../lib/control/app.ts";
-import { type ControlServer, serve } from "../../lib/control/server.ts";
+import { type ControlServer, serve, type ServeOptions } from "../../lib/control/server.ts";
 
 export const API_KEY = "test-api-key-0123456789";
 export const SECRET_KEY = "test-secret-key-0123456789abcdef";
@@ -48,6 +49,8 @@ export interface Stack {
   server: ControlServer;
   url: string;
   notices: string[];
+  /** The same notices with their fields (`source` "app" or "server"). */
+  noticeLog: { source: "app" | "server"; level: string; msg: string; fields: Record<string, string> }[];
   /** Status of every answer the control app itself produced, in order (what actually reached the server). */
   served: number[];
   /** fetch against the control plane; JSON-encodes `json` and sets the content type. */
@@ -67,6 +70,15 @@ export interface StackOptions {
   now?: () => number;
   /** A user data stream for /health and /metrics (default none: reported off). */
   userStream?: UserStreamView;
+  /** The journal's health for /health and /metrics (default none: not reported). */
+  journalHealth?: JournalHealthSource;
+  /** The app's rate limit of repeated warnings (interval, clock). */
+  notices?: ThrottledNoticeOptions;
+  /** Server limits and the server's own notices (they land in `notices` as "server <level> <msg>"). */
+  serve?: Pick<
+    ServeOptions,
+    "headerTimeoutMs" | "bodyTimeoutMs" | "maxConnections" | "keepAliveTimeoutMs" | "notices"
+  >;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -88,6 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     backoffMaxMs: 200,
   });
   const notices: string[] = [];
+  const noticeLog: Stack["noticeLog"] = [];
   const bound: { port?: number } = {};
   const shutdown = new AbortController();
   const app = createControlApp({
@@ -98,13 +111,23 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.events === undefined ? {} : { events: options.events }),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.userStream === undefined ? {} : { userStream: options.userStream }),
+    ...(options.journalHealth === undefined ? {} : { journalHealth: options.journalHealth }),
+    ...(options.notices === undefined ? {} : { notices: options.notices }),
     mode: "simulator",
     endpoint: sim.url,
     guard: { port: () => bound.port, ...(options.token === undefined ? {} : { token: options.token }) },
-    onNotice: (level, msg) => notices.push(`${level} ${msg}`),
+    onNotice: (level, msg, fields) => {
+      notices.push(`${level} ${msg}`);
+      noticeLog.push({ source: "app", level, msg, fields });
+    },
   });
   const served: number[] = [];
   const server = await serve({
+    ...options.serve,
+    onNotice: (msg, fields) => {
+      notices.push(`server warn ${msg}`);
+      noticeLog.push({ source: "server", level: "warn", msg, fields });
+    },
     hostname: "127.0.0.1",
     port: 0,
     fetch: async (request) => {
@@ -139,6 +162,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     server,
     url: server.url,
     notices,
+    noticeLog,
     served,
     call,
     async close() {

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ExchangeError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../../lib/errors.ts";
-import { ControlError, LOCAL_CODES, toHttpError } from "../../lib/control/errors.ts";
+import { ControlError, JOURNAL_UNAVAILABLE_MSG, LOCAL_CODES, toHttpError } from "../../lib/control/errors.ts";
 
 const ex = (status: number, code: number) =>
   new ExchangeError({ status, code, msg: "m", method: "order.place" });
@@ -24,6 +24,25 @@ test("toHttpError: not-sent reasons map to 503/429 with local codes", () => {
   assert.deepEqual(map("closed"), [503, LOCAL_CODES.DISCONNECTED]);
   assert.deepEqual(map("backpressure"), [503, LOCAL_CODES.BUSY]);
   assert.deepEqual(map("rate-limit"), [429, LOCAL_CODES.RATE_LIMITED]);
+});
+
+test("toHttpError: a journal that cannot be written → 507 (code -17), a fixed message without the path", () => {
+  const e = toHttpError(new NotSentError("journal", "write failed on /srv/lr/journal-000003.log: ENOSPC"));
+  assert.deepEqual(e, {
+    status: 507,
+    body: { code: LOCAL_CODES.JOURNAL_UNAVAILABLE, msg: JOURNAL_UNAVAILABLE_MSG },
+  });
+  assert.equal(
+    JOURNAL_UNAVAILABLE_MSG,
+    "order not sent: the order journal cannot be written; see the router's log",
+  );
+  assert.ok(!e.body.msg.includes("/"), "no path");
+});
+
+test("LOCAL_CODES: every code is distinct and within -1..-99", () => {
+  const codes = Object.values(LOCAL_CODES);
+  assert.equal(new Set(codes).size, codes.length);
+  for (const c of codes) assert.ok(c <= -1 && c >= -99, String(c));
 });
 
 test("toHttpError: unknown order state → 504 with clientOrderId; read failures → 504/503", () => {

@@ -106,7 +106,7 @@ test("crash without close: a second open recovers every intent written, and buff
   });
 });
 
-test("corruption: a torn tail and garbled lines are reported and skipped, never fatal; the file is kept aside", async () => {
+test("corruption: garbled lines are reported and skipped, later records used; the damaged file is kept aside", async () => {
   await withDir((dir) => {
     const { journal } = OrderJournal.open({ dir, fsyncIntervalMs: 0 });
     for (const cid of ["a", "b", "c", "d"]) journal.appendIntent(cid, "order.place", PLACE);
@@ -126,8 +126,14 @@ test("corruption: a torn tail and garbled lines are reported and skipped, never 
       [2, "checksum mismatch"],
       [3, "malformed line"],
       [5, "checksum mismatch"],
-      [6, "truncated last line (checksum mismatch)"],
+      [6, "checksum mismatch"], // cut short, but in a damaged file: no torn tail there
     ]);
+    assert.deepEqual(recovery.damage, [{
+      file: name,
+      what: "lines 2–3, 5–6 unreadable",
+      keptAs: `${name}.corrupt`,
+      recordsAfter: 0,
+    }]);
     assert.ok(recovery.corrupt.every((c) => c.file === path && c.bytes > 0));
     assert.equal(recovery.records, 1);
     assert.equal(j2.stats.corruptTails, 4);

@@ -24,8 +24,9 @@ test("records: every record type round-trips through the file exactly", async ()
     const before = Date.now();
     const { journal } = OrderJournal.open({ dir, fsyncIntervalMs: 0 });
     journal.appendIntent("c1", "order.place", { ...PLACE, reduceOnly: false, recvWindow: 5000, ratio: 0.25 });
-    journal.appendAck("c1", 42, "NEW");
+    journal.appendAck("c1", 42, "NEW"); // the symbol comes from c1's intent
     journal.appendAck("c2", undefined, undefined);
+    journal.appendAck("c2", 43, "NEW", { method: "order.modify", symbol: NASTY });
     journal.appendRejected("c3", -2019, NASTY);
     journal.appendUnknown("c4", "timeout after 5000 ms");
     journal.appendResolved("c4", "FILLED", 7);
@@ -48,11 +49,12 @@ test("records: every record type round-trips through the file exactly", async ()
         method: "order.place",
         params: { ...PLACE, reduceOnly: false, recvWindow: 5000, ratio: 0.25 },
       },
-      { t: "ack", ts: 0, cid: "c1", orderId: 42, status: "NEW" },
+      { t: "ack", ts: 0, cid: "c1", symbol: "BTCUSDT", orderId: 42, status: "NEW" },
       { t: "ack", ts: 0, cid: "c2" },
+      { t: "ack", ts: 0, cid: "c2", method: "order.modify", symbol: NASTY, orderId: 43, status: "NEW" },
       { t: "rejected", ts: 0, cid: "c3", code: -2019, msg: NASTY },
       { t: "unknown", ts: 0, cid: "c4", reason: "timeout after 5000 ms" },
-      { t: "resolved", ts: 0, cid: "c4", status: "FILLED", orderId: 7 },
+      { t: "resolved", ts: 0, cid: "c4", status: "FILLED", orderId: 7 }, // c4: no intent, no symbol known
       { t: "resolved", ts: 0, cid: "c5", status: "NOT_FOUND" },
       { t: "intent", ts: 0, cid: NASTY, method: NASTY, params: { [NASTY]: NASTY } },
       {

@@ -14,15 +14,18 @@ import {
   resolvedJson,
   unknownJson,
 } from "../../lib/journal/records.ts";
-import {
-  type JournalRecovery,
-  readJournalFile,
-  retireFiles,
-  unresolvedIntents,
-} from "../../lib/journal/recovery.ts";
+import { retireFiles } from "../../lib/journal/_open.ts";
+import { type JournalRecovery, readJournalFile, unresolvedIntents } from "../../lib/journal/recovery.ts";
 import { PLACE, withDir } from "./_helpers.ts";
 
-const emptyRecovery = (): JournalRecovery => ({ unresolved: [], fills: [], records: 0, corrupt: [] });
+const emptyRecovery = (): JournalRecovery => ({
+  unresolved: [],
+  orphans: [],
+  damage: [],
+  fills: [],
+  records: 0,
+  corrupt: [],
+});
 
 /** Reads `path` into a fresh state; returns the verdict, the state and how often a bad line was counted. */
 function read(path: string) {
@@ -70,7 +73,7 @@ test("readJournalFile: outcomes settle orders; live acks, unknowns and bare inte
   });
 });
 
-test("readJournalFile: a torn last line is expected after a crash; a bad line before it garbles the file", async () => {
+test("readJournalFile: a torn last line is expected after a crash; a bad line before good ones is damage", async () => {
   await withDir((dir) => {
     const good = frameLine(intentJson(1, "a", "order.place", PLACE));
     const torn = frameLine(intentJson(2, "b", "order.place", PLACE)).slice(0, -15);
@@ -85,18 +88,25 @@ test("readJournalFile: a torn last line is expected after a crash; a bad line be
       reason: "truncated last line (checksum mismatch)",
     }]);
     assert.deepEqual(unresolvedIntents(t.open).map((r) => r.cid), ["a"]);
+    assert.deepEqual(t.recovery.damage, []);
 
     const garbled = join(dir, "garbled.log");
     const flipped = good.replace('"a"', '"x"');
     fs.writeFileSync(garbled, good + "\n" + flipped + "not a record\n" + good.trimEnd());
     const g = read(garbled);
-    assert.equal(g.verdict, "garbled");
+    assert.equal(g.verdict, "damaged");
     assert.deepEqual(g.recovery.corrupt.map((c) => [c.line, c.reason, c.bytes]), [
       [3, "checksum mismatch", Buffer.byteLength(flipped) - 1], // line 2 is empty: skipped, still counted
       [4, "malformed line", 12],
     ]);
     assert.equal(g.counted, 2);
     assert.equal(g.recovery.records, 2, "a complete last record without its newline still reads");
+    assert.deepEqual(g.recovery.damage, [{
+      file: "garbled.log",
+      what: "lines 3–4 unreadable",
+      keptAs: "garbled.log.corrupt",
+      recordsAfter: 1,
+    }]);
   });
 });
 
@@ -114,7 +124,7 @@ test("readJournalFile: lines that pass the checksum but are not records, and byt
       ]),
     );
     const { verdict, recovery } = read(path);
-    assert.equal(verdict, "garbled");
+    assert.equal(verdict, "damaged");
     assert.deepEqual(recovery.corrupt.map((c) => [c.line, c.reason]), [
       [1, "invalid JSON"],
       [2, "not a journal record"],
@@ -162,7 +172,7 @@ test("unresolvedIntents: only intent records come back, whatever the open set ho
   assert.deepEqual(unresolvedIntents(new OpenOrders()), []);
 });
 
-test("retireFiles: read files are deleted, garbled ones kept as .corrupt, unreadable ones left alone", async () => {
+test("retireFiles: read files are deleted, damaged ones kept as .corrupt, unreadable ones left alone", async () => {
   await withDir((dir) => {
     const ok = join(dir, "journal-000001.log");
     const garbled = join(dir, "journal-000002.log");
@@ -170,7 +180,7 @@ test("retireFiles: read files are deleted, garbled ones kept as .corrupt, unread
     for (const p of [ok, garbled, unreadable]) fs.writeFileSync(p, "x\n");
     retireFiles([
       { path: ok, verdict: "ok" },
-      { path: garbled, verdict: "garbled" },
+      { path: garbled, verdict: "damaged" },
       { path: unreadable, verdict: "unreadable" },
       { path: join(dir, "gone.log"), verdict: "ok" }, // already gone: ignored
     ]);

@@ -1,0 +1,152 @@
+/**
+ * The exchange is the truth for resting orders: every order (and algo order) it lists as open that the
+ * tracker does not hold is adopted into it. One whose client id has this router's generated pattern was placed
+ * by this router and lost with its journal: it is adopted as `recovered` and treated as its own (halt cancels
+ * it, the dead-man's switch protects it). Any other is `external` (another client, the web UI) and left alone.
+ * Orders the tracker holds are brought up to date by the listing (with the tracker's precedence rules); a
+ * restored order whose outcome was unknown is settled by it without an `order.status` query.
+ *
+ * @module
+ */
+
+import type { OrderTracker } from "../orders/order_tracker.ts";
+import { newOrder, type TrackedOrder } from "../orders/tracked_order.ts";
+import { FINAL_STATUSES } from "../vocabulary.ts";
+import type { ExchangeOrder, OpenOrdersClient } from "./open_orders.ts";
+
+/**
+ * What one adoption did.
+ *
+ * @example
+ * ```ts
+ * const report: AdoptionReport = { reason: "start", listed: 3, recovered: ["lr-k3j9x2ab-m1q2-1"],
+ *   external: ["web_1"], resolved: 1 };
+ * ```
+ */
+export interface AdoptionReport {
+  /** Why it ran (e.g. "start", "journal damaged"). */
+  reason: string;
+  /** Orders and algo orders the exchange listed as open. */
+  listed: number;
+  /** Client ids taken as this router's own (a lost journal): adopted, or held as external until now. */
+  recovered: string[];
+  /** Client ids adopted as external. */
+  external: string[];
+  /** Orders held with an unknown outcome that the listing settled. */
+  resolved: number;
+}
+
+/**
+ * The client ids `ClientOrderIds` generates for `prefix`: `<prefix>-<8 base-36>-<clock base-36>-<counter>`.
+ *
+ * @example
+ * ```ts
+ * ownClientOrderIds("lr").test("lr-k3j9x2ab-m1q2-1"); // true
+ * ownClientOrderIds("lr").test("web_f03vF8cUlNwnEO337MEx"); // false
+ * ```
+ */
+export function ownClientOrderIds(prefix = "lr"): RegExp {
+  if (!/^[A-Za-z0-9_-]{0,8}$/.test(prefix)) throw new RangeError(`invalid client order id prefix: ${prefix}`);
+  return new RegExp(`^${prefix}${prefix ? "-" : ""}[0-9a-z]{8}-[0-9a-z]{1,5}-[0-9a-z]+$`);
+}
+
+/** Options for {@linkcode OrderAdopter}. */
+export interface OrderAdopterOptions {
+  /** The account's orders. */
+  tracker: OrderTracker;
+  /** Where the listings come from. */
+  client: Pick<OpenOrdersClient, "openOrders" | "openAlgoOrders">;
+  /** This router's client ids (see {@linkcode ownClientOrderIds}). */
+  own: RegExp;
+  /** An order held with an unknown outcome was settled by the listing (the journal records it). */
+  onResolved?: (clientOrderId: string, status: string, orderId: number | undefined) => void;
+}
+
+/**
+ * Lists the account's open orders and adopts the ones the tracker does not hold.
+ *
+ * @example
+ * ```ts
+ * import { OrderTracker } from "../orders/order_tracker.ts";
+ * import type { OpenOrdersClient } from "./open_orders.ts";
+ * declare const client: OpenOrdersClient;
+ * const adopter = new OrderAdopter({ tracker: new OrderTracker(), client, own: ownClientOrderIds("lr") });
+ * const report = await adopter.adopt("start");
+ * console.log(report.recovered.length, "orders of a lost journal");
+ * ```
+ */
+export class OrderAdopter {
+  readonly #o: OrderAdopterOptions;
+
+  /** Creates the adopter; nothing is listed until `adopt`. */
+  constructor(options: OrderAdopterOptions) {
+    this.#o = options;
+  }
+
+  /** Lists open orders and open algo orders (every symbol: weight 40 each) and adopts them. */
+  async adopt(reason: string): Promise<AdoptionReport> {
+    const { client } = this.#o;
+    const [orders, algoOrders] = await Promise.all([client.openOrders(), client.openAlgoOrders()]);
+    return this.apply(reason, orders, algoOrders);
+  }
+
+  /** Adopts from listings already fetched. */
+  apply(
+    reason: string,
+    orders: readonly ExchangeOrder[],
+    algoOrders: readonly ExchangeOrder[],
+  ): AdoptionReport {
+    const report: AdoptionReport = { reason, listed: 0, recovered: [], external: [], resolved: 0 };
+    for (const raw of orders) this.#one(report, raw, tracked(raw, false));
+    for (const raw of algoOrders) this.#one(report, raw, tracked(raw, true));
+    return report;
+  }
+
+  #one(report: AdoptionReport, raw: ExchangeOrder, order: TrackedOrder | undefined): void {
+    if (order === undefined) return; // not an open order with a client id: nothing to hold it by
+    report.listed++;
+    const { tracker, own, onResolved } = this.#o;
+    const cid = order.clientOrderId;
+    const recovered = own.test(cid);
+    const held = tracker.get(cid);
+    // A finished order with this id and exchange id finished after the listing was taken: nothing to do.
+    if (held?.state === "finished" && held.orderId === order.orderId) return;
+    if (held === undefined || held.state === "finished") {
+      tracker.adopt(order, { recovered });
+      (recovered ? report.recovered : report.external).push(cid);
+      return;
+    }
+    const wasUnknown = held.state === "unknown";
+    if (recovered && held.external) report.recovered.push(cid); // the stream showed it first, as external
+    tracker.adopt(order, { recovered }); // held: only re-marks an external order that is in fact ours
+    tracker.apply(raw, cid);
+    const now = tracker.get(cid);
+    if (wasUnknown && now !== undefined && now.state !== "unknown") {
+      report.resolved++;
+      onResolved?.(cid, now.status, now.orderId);
+    }
+  }
+}
+
+/** A tracked record of a listed order, or undefined when it lacks a client id or is not open. */
+function tracked(raw: ExchangeOrder, algo: boolean): TrackedOrder | undefined {
+  const str = (key: string) => (typeof raw[key] === "string" ? raw[key] as string : "");
+  const cid = str(algo ? "clientAlgoId" : "clientOrderId");
+  const status = str(algo ? "algoStatus" : "status") || "NEW";
+  if (cid === "" || FINAL_STATUSES.has(status)) return undefined;
+  const limitPrice = str("price");
+  const price = algo && (limitPrice === "" || Number(limitPrice) === 0) ? str("triggerPrice") : limitPrice;
+  const type = str(algo ? "orderType" : "type");
+  const quantity = str(algo ? "quantity" : "origQty");
+  const now = Date.now();
+  const o = newOrder(cid, str("symbol"), str("side"), type, quantity, price, algo, now);
+  const id = raw[algo ? "algoId" : "orderId"];
+  o.orderId = typeof id === "number" ? id : undefined;
+  o.timeInForce = str("timeInForce");
+  o.status = status;
+  o.state = "open";
+  o.executedQty = str("executedQty") || "0";
+  o.avgPrice = str("avgPrice") || "0";
+  o.updateTime = typeof raw.updateTime === "number" ? raw.updateTime : 0;
+  return o;
+}

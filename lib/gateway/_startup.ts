@@ -1,0 +1,180 @@
+/**
+ * The gateway's start-up steps: the exchange must accept the credentials before the gateway counts as
+ * started (so the CLI exits 1 and `/health` never says ok with a refused key), and a reconciliation of a
+ * crashed run's orders that takes long is reported loudly, again and again, until it is done.
+ *
+ * It also builds the adoption of the exchange's open orders (REST, so only with a `restUrl`) and runs it with
+ * its events.
+ *
+ * Where a bad key shows: with Ed25519 the session logon (inside `Router.connect`) is the first signed request
+ * and fails; with HMAC nothing on connect is signed (session.status is not, userDataStream.start needs the key
+ * only), so the gateway sends `v2/account.balance` (weight 5), whose answer also seeds the balances.
+ *
+ * @module
+ */
+
+import type { AccountState } from "../account/account_state.ts";
+import { type AdoptionReport, OrderAdopter, ownClientOrderIds } from "../account/adoption.ts";
+import { OpenOrdersClient } from "../account/open_orders.ts";
+import type { Clock } from "../_clock.ts";
+import { unrefTimer } from "../_timers.ts";
+import { ConnectError, CredentialsError, ExchangeError } from "../errors.ts";
+import type { OrderTracker } from "../orders/order_tracker.ts";
+import { restQuerySigner } from "../router/_credentials.ts";
+import type { Router } from "../router/router.ts";
+import type { GatewayEvent } from "./gateway_events.ts";
+import type { GatewayOptions } from "./gateway.ts";
+
+/** Binance's codes for credentials it refuses, and what to check for each. */
+const REFUSED: Readonly<Record<number, string>> = {
+  [-2014]: "the API key's format is invalid: check BINANCE_API_KEY (the key itself, not the secret)",
+  [-2015]: "the API key is unknown, revoked, or not allowed from this IP or for USDⓈ-M futures: check " +
+    "BINANCE_API_KEY, the key's IP allow-list and its Futures permission on Binance",
+  [-1022]:
+    "the signature was refused: check that BINANCE_SECRET_KEY (HMAC) or the BINANCE_PRIVATE_KEY_PATH " +
+    "key (Ed25519) belongs to BINANCE_API_KEY",
+};
+
+/**
+ * A `ConnectError` that names a refused credential's code and what to check, or undefined for other errors.
+ *
+ * @example
+ * ```ts
+ * import { ExchangeError } from "../errors.ts";
+ * const e = new ExchangeError({ status: 401, code: -2015, msg: "Invalid API-key", method: "v2/account.balance" });
+ * refusedCredentials(e)?.message; // "the exchange refused the credentials (-2015 …): … check …"
+ * ```
+ */
+export function refusedCredentials(error: unknown): ConnectError | undefined {
+  let code: number | undefined;
+  let text = error instanceof Error ? error.message : String(error);
+  if (error instanceof ExchangeError) {
+    code = error.code;
+    text = `${error.code} ${error.msg}`;
+  } else if (error instanceof ConnectError) {
+    // Router.connect reports a refused logon as "session.logon failed: <code> <msg> (status …)".
+    const m = /failed: (-\d+) /.exec(error.message);
+    if (m !== null) code = Number(m[1]);
+  }
+  const advice = code === undefined ? undefined : REFUSED[code];
+  if (advice === undefined) return undefined;
+  return new CredentialsError(`the exchange refused the credentials (${text}): ${advice}`);
+}
+
+/**
+ * The first signed request of an HMAC start (Ed25519 logged on already): rejects with a `ConnectError` when it
+ * fails, naming the code and what to check when the exchange refused the credentials.
+ *
+ * @example
+ * ```ts
+ * import { AccountState } from "../account/account_state.ts";
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * await checkCredentials(router, new AccountState());
+ * ```
+ */
+export async function checkCredentials(router: Router, account: AccountState): Promise<void> {
+  try {
+    const asOf = Date.now() + router.clockOffsetMs;
+    account.applyBalanceSnapshot(await router.accountBalance(), asOf);
+  } catch (e) {
+    throw refusedCredentials(e) ??
+      new ConnectError(`the first signed request (v2/account.balance) failed: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * While `done` is pending, emits `reconcile-slow` every `everyMs` on `clock` with the orders still unknown.
+ * Returns the function that stops it (it also stops once `done` settles).
+ *
+ * @example
+ * ```ts
+ * import { OrderTracker } from "../orders/order_tracker.ts";
+ * import { systemClock } from "../_clock.ts";
+ * declare const reconciled: Promise<number>;
+ * const stop = warnWhileSlow(reconciled, new OrderTracker(), systemClock, 60_000, console.warn);
+ * ```
+ */
+export function warnWhileSlow(
+  done: Promise<unknown>,
+  tracker: OrderTracker,
+  clock: Clock,
+  everyMs: number,
+  emit: (event: GatewayEvent) => void,
+): () => void {
+  const started = clock.now();
+  const timer = unrefTimer(clock.setInterval(() => {
+    emit({ type: "reconcile-slow", unknown: tracker.count("unknown"), elapsedMs: clock.now() - started });
+  }, Math.max(1, everyMs)));
+  const stop = () => clock.clearInterval(timer);
+  done.then(stop, stop);
+  return stop;
+}
+
+/**
+ * The adopter of the exchange's open orders, or undefined without a `restUrl` (the listing is REST only).
+ *
+ * @example
+ * ```ts
+ * import { OrderTracker } from "../orders/order_tracker.ts";
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * const adopter = openOrderAdopter({ url: "", apiKey: "k", secretKey: "s", dataDir: "d",
+ *   restUrl: "https://fapi.binance.com" }, router, new OrderTracker());
+ * ```
+ */
+export function openOrderAdopter(
+  options: GatewayOptions,
+  router: Router,
+  tracker: OrderTracker,
+  onResolved?: (clientOrderId: string, status: string, orderId: number | undefined) => void,
+): OrderAdopter | undefined {
+  if (options.restUrl === undefined) return undefined;
+  const client = new OpenOrdersClient({
+    restUrl: options.restUrl,
+    apiKey: options.apiKey,
+    sign: restQuerySigner(options),
+    now: () => Date.now() + router.clockOffsetMs,
+    ...(options.recvWindow === undefined ? {} : { recvWindow: options.recvWindow }),
+  });
+  const own = ownClientOrderIds(options.clientOrderIdPrefix ?? "lr");
+  return new OrderAdopter({ tracker, client, own, ...(onResolved === undefined ? {} : { onResolved }) });
+}
+
+/**
+ * Runs one adoption and reports it: `orders-adopted`, or `adopt-skipped` when there is no adopter (resolves
+ * undefined) or the listing fails (rejects with its error).
+ *
+ * @example
+ * ```ts
+ * import type { OrderAdopter } from "../account/adoption.ts";
+ * declare const adopter: OrderAdopter | undefined;
+ * const report = await adoptOpenOrders(adopter, "journal damaged", console.log);
+ * ```
+ */
+export async function adoptOpenOrders(
+  adopter: OrderAdopter | undefined,
+  reason: string,
+  emit: (event: GatewayEvent) => void,
+): Promise<AdoptionReport | undefined> {
+  if (adopter === undefined) {
+    emit({ type: "adopt-skipped", reason, why: "no restUrl: the exchange lists open orders over REST only" });
+    return undefined;
+  }
+  try {
+    const r = await adopter.adopt(reason);
+    const { listed, resolved } = r;
+    emit({
+      type: "orders-adopted",
+      reason,
+      listed,
+      recovered: r.recovered.length,
+      external: r.external.length,
+      resolved,
+    });
+    return r;
+  } catch (e) {
+    emit({ type: "adopt-skipped", reason, why: `listing open orders failed: ${(e as Error).message}` });
+    throw e;
+  }
+}

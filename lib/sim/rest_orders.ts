@@ -1,0 +1,134 @@
+/**
+ * The REST open-order listings (ws-fapi has none, ws-fapi.md §4 "REST only"), answered from the simulator's
+ * own books for the signed caller's account, after rest.ts has verified the request and counted its weight:
+ *
+ * - `GET /fapi/v1/openOrders[?symbol=]`: an array of the account's NEW / PARTIALLY_FILLED orders in the
+ *   order.status shape minus `cumQty` (`avgPrice, clientOrderId, cumQuote, executedQty, orderId, origQty,
+ *   origType, price, reduceOnly, side, positionSide, status, stopPrice, closePosition, symbol, time,
+ *   timeInForce, type, updateTime, workingType, priceProtect, priceMatch, selfTradePreventionMode,
+ *   goodTillDate`), symbol by symbol, oldest first.
+ * - `GET /fapi/v1/openAlgoOrders[?algoType=CONDITIONAL&symbol=&algoId=]`: an array of the account's NEW algo
+ *   orders (`algoId, clientAlgoId, algoType, orderType, symbol, side, positionSide, timeInForce, quantity,
+ *   algoStatus, actualOrderId, actualPrice, triggerPrice, price, icebergQuantity, tpTriggerPrice, tpPrice,
+ *   slTriggerPrice, slPrice, tpOrderType, selfTradePreventionMode, workingType, priceMatch, closePosition,
+ *   priceProtect, reduceOnly, createTime, updateTime, triggerTime, goodTillDate`).
+ *
+ * Field sets from the official connector's REST types and doc fixtures (S1). Choices: an unknown symbol is
+ * -1121, an algoType other than CONDITIONAL -1102; algo orders never trigger here, so `actualOrderId` is ""
+ * and the tp/sl and actual prices are zero at the symbol's price precision; `icebergQuantity` is null as in
+ * the algoOrder.place result.
+ *
+ * @module
+ */
+
+import type { Account } from "./accounts.ts";
+import type { AlgoOrder } from "./algo.ts";
+import { intParam, type Params } from "./auth.ts";
+import type { SimCore } from "./core.ts";
+import { formatUnits } from "./decimal.ts";
+import { E, type Failure } from "./errors.ts";
+import { statusResult } from "./orders.ts";
+import type { HttpResponse } from "./_ws_server.ts";
+
+/**
+ * `GET /fapi/v1/openOrders` for `account` (the request is already verified).
+ *
+ * @example
+ * ```ts
+ * import type { Account } from "./accounts.ts";
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * declare const account: Account;
+ * openOrders(core, account, { symbol: "BTCUSDT" }).body; // '[{"orderId":4000000000,…}]'
+ * ```
+ */
+export function openOrders(core: SimCore, account: Account, params: Params): HttpResponse {
+  const symbol = symbolOf(core, params);
+  if (typeof symbol !== "string" && symbol !== undefined) return answer(symbol);
+  const out: Record<string, unknown>[] = [];
+  for (const s of core.specs.keys()) {
+    if (symbol !== undefined && s !== symbol) continue;
+    for (const o of core.exchange.openOrders(s)) {
+      if (o.account !== account) continue;
+      const view = statusResult(o);
+      delete view["cumQty"];
+      out.push(view);
+    }
+  }
+  return answer(out);
+}
+
+/**
+ * `GET /fapi/v1/openAlgoOrders` for `account` (the request is already verified).
+ *
+ * @example
+ * ```ts
+ * import type { Account } from "./accounts.ts";
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * declare const account: Account;
+ * openAlgoOrders(core, account, {}).body; // '[{"algoId":2000000000000001,…}]'
+ * ```
+ */
+export function openAlgoOrders(core: SimCore, account: Account, params: Params): HttpResponse {
+  const symbol = symbolOf(core, params);
+  if (typeof symbol !== "string" && symbol !== undefined) return answer(symbol);
+  const algoType = params["algoType"];
+  if (algoType !== undefined && algoType !== "CONDITIONAL") return answer(E.mandatory("algoType"));
+  let algoId: number | undefined;
+  if (params["algoId"] !== undefined) {
+    algoId = intParam(params["algoId"]);
+    if (algoId === undefined) return answer(E.mandatory("algoId"));
+  }
+  const open = core.algo.openOf(account, symbol).filter((o) => algoId === undefined || o.algoId === algoId);
+  return answer(open.map(algoView));
+}
+
+function symbolOf(core: SimCore, params: Params): string | undefined | Failure {
+  const symbol = params["symbol"];
+  if (symbol === undefined) return undefined;
+  if (typeof symbol !== "string" || symbol.length === 0) return E.mandatory("symbol");
+  return core.specs.has(symbol) ? symbol : E.badSymbol();
+}
+
+function algoView(o: AlgoOrder): Record<string, unknown> {
+  const pp = o.spec.pricePrecision;
+  const zero = formatUnits(0n, pp);
+  return {
+    algoId: o.algoId,
+    clientAlgoId: o.clientAlgoId,
+    algoType: o.algoType,
+    orderType: o.type,
+    symbol: o.spec.symbol,
+    side: o.side,
+    positionSide: "BOTH",
+    timeInForce: o.timeInForce,
+    quantity: formatUnits(o.quantity, o.spec.quantityPrecision),
+    algoStatus: o.status,
+    actualOrderId: "",
+    actualPrice: zero,
+    triggerPrice: formatUnits(o.triggerPrice, pp),
+    price: formatUnits(o.price, pp),
+    icebergQuantity: null,
+    tpTriggerPrice: zero,
+    tpPrice: zero,
+    slTriggerPrice: zero,
+    slPrice: zero,
+    tpOrderType: "",
+    selfTradePreventionMode: o.selfTradePreventionMode,
+    workingType: o.workingType,
+    priceMatch: o.priceMatch,
+    closePosition: o.closePosition,
+    priceProtect: o.priceProtect,
+    reduceOnly: o.reduceOnly,
+    createTime: o.createTime,
+    updateTime: o.updateTime,
+    triggerTime: 0,
+    goodTillDate: 0,
+  };
+}
+
+function answer(outcome: Record<string, unknown>[] | Failure): HttpResponse {
+  if (Array.isArray(outcome)) return { status: 200, body: JSON.stringify(outcome) };
+  return { status: outcome.status, body: JSON.stringify({ code: outcome.code, msg: outcome.msg }) };
+}

@@ -1,0 +1,82 @@
+/**
+ * Orphans: orders known only from an outcome record (their intent unreadable), and the outcome records that
+ * make them possible by naming the symbol and the method they answer.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { journalObserver, OrderJournal } from "../../lib/journal/mod.ts";
+import { OpenOrders } from "../../lib/journal/_open_orders.ts";
+import { ackJson, decodeLine, intentJson, unknownJson } from "../../lib/journal/records.ts";
+import { orphanOrders, unresolvedIntents } from "../../lib/journal/recovery.ts";
+import { journalLines, PLACE, withDir } from "./_helpers.ts";
+
+const ack = (cid: string, status: string) =>
+  ackJson(1, cid, 7, status, { method: "order.place", symbol: "BTCUSDT" });
+
+test("OpenOrders: a live outcome with no intent makes an orphan; a final one, or -2011, ends it", () => {
+  const open = new OpenOrders();
+  open.outcome("o", "NEW", ack("o", "NEW"));
+  open.outcome("u", undefined, unknownJson(2, "u", "timeout", { method: "order.cancel", symbol: "ETHUSDT" }));
+  open.outcome("done", "FILLED", ack("done", "FILLED")); // finished: nothing to reconcile
+  assert.equal(open.size, 2);
+  assert.deepEqual(orphanOrders(open), [
+    { cid: "o", symbol: "BTCUSDT", method: "order.place", orderId: 7, status: "NEW", ts: 1 },
+    { cid: "u", symbol: "ETHUSDT", method: "order.cancel", ts: 2 },
+  ]);
+  assert.deepEqual(unresolvedIntents(open), [], "orphans are not intents");
+
+  // A request for an orphan does not replace it; a refused one does not end it (it may not be the place).
+  open.intent("o", intentJson(3, "o", "order.cancel", { symbol: "BTCUSDT", origClientOrderId: "o" }));
+  open.rejected("o", -1015);
+  assert.deepEqual(orphanOrders(open).map((o) => o.cid), ["o", "u"]);
+  assert.deepEqual(unresolvedIntents(open), []);
+  open.rejected("o", -2011); // the exchange does not hold it
+  open.outcome("u", "CANCELED", ack("u", "CANCELED"));
+  assert.equal(open.size, 0);
+});
+
+test("OpenOrders: an orphan is carried by the checkpoint, with its later request, and reads back the same", () => {
+  const open = new OpenOrders();
+  open.intent("a", intentJson(1, "a", "order.place", PLACE));
+  open.outcome("o", "PARTIALLY_FILLED", ack("o", "PARTIALLY_FILLED"));
+  open.intent("o", intentJson(2, "o", "order.cancel", { symbol: "BTCUSDT", origClientOrderId: "o" }));
+  assert.equal(open.checkpointRecords, 3);
+  const back = new OpenOrders();
+  for (const line of open.checkpoint().split("\n").filter((l) => l)) {
+    const r = decodeLine(line);
+    assert.ok(typeof r !== "string", line);
+    if (r.t === "intent") back.intent(r.cid, line.slice(9));
+    else if (r.t === "ack") back.outcome(r.cid, r.status, line.slice(9));
+  }
+  assert.equal(back.checkpoint(), open.checkpoint());
+  assert.deepEqual(orphanOrders(back).map((o) => [o.cid, o.status]), [["o", "PARTIALLY_FILLED"]]);
+});
+
+test("outcome records name the symbol and the method answered: from the observer, else from the intent", async () => {
+  await withDir((dir) => {
+    const { journal } = OrderJournal.open({ dir, fsyncIntervalMs: 0, watchIntervalMs: 0 });
+    const observer = journalObserver(journal);
+    observer.intent("a", "order.place", { ...PLACE, symbol: "ETHUSDT" }, "newClientOrderId");
+    observer.ack("a", { symbol: "ETHUSDT", orderId: 5, status: "NEW" }, "order.place");
+    observer.intent("a", "order.cancel", { symbol: "ETHUSDT", origClientOrderId: "a" }, "");
+    observer.unknown("a", "timeout", "order.cancel"); // no symbol given: the order's intent names it
+    observer.intent("b", "order.place", PLACE, "newClientOrderId");
+    observer.rejected("b", -2019, "Margin is insufficient.", "order.place");
+    journal.close();
+    const outcomes = journalLines(dir).map((l) => decodeLine(l)).filter((r) => typeof r !== "string")
+      .filter((r) => r.t !== "intent").map((r) => ({ ...r, ts: 0 }));
+    assert.deepEqual(outcomes, [
+      { t: "ack", ts: 0, cid: "a", method: "order.place", symbol: "ETHUSDT", orderId: 5, status: "NEW" },
+      { t: "unknown", ts: 0, cid: "a", method: "order.cancel", symbol: "ETHUSDT", reason: "timeout" },
+      {
+        t: "rejected",
+        ts: 0,
+        cid: "b",
+        method: "order.place",
+        symbol: "BTCUSDT",
+        code: -2019,
+        msg: "Margin is insufficient.",
+      },
+    ]);
+  });
+});
