@@ -183,7 +183,7 @@ export class AlgoBook {
     this.#all.push(order);
     this.#byId.set(algoId, order);
     this.#observer?.(order);
-    return result(order);
+    return algoOrderResult(order);
   }
 
   /** Cancels by algoId or clientAlgoId; -2011 when not found or not open. */
@@ -243,7 +243,16 @@ function decimal(params: Params, name: string, precision: number): bigint | Fail
   return parsed.units;
 }
 
-function result(o: AlgoOrder): Record<string, unknown> {
+/**
+ * An algo order in the shape `algoOrder.place` answers with (the REST listings add a few fields to it).
+ *
+ * @example
+ * ```ts
+ * declare const order: AlgoOrder;
+ * algoOrderResult(order).algoStatus; // "NEW"
+ * ```
+ */
+export function algoOrderResult(o: AlgoOrder): Record<string, unknown> {
   const pp = o.spec.pricePrecision;
   return {
     algoId: o.algoId,

@@ -22,7 +22,7 @@
  */
 
 import type { Account } from "./accounts.ts";
-import type { AlgoOrder } from "./algo.ts";
+import { type AlgoOrder, algoOrderResult } from "./algo.ts";
 import { intParam, type Params } from "./auth.ts";
 import type { SimCore } from "./core.ts";
 import { formatUnits } from "./decimal.ts";
@@ -92,39 +92,17 @@ function symbolOf(core: SimCore, params: Params): string | undefined | Failure {
 }
 
 function algoView(o: AlgoOrder): Record<string, unknown> {
-  const pp = o.spec.pricePrecision;
-  const zero = formatUnits(0n, pp);
+  const zero = formatUnits(0n, o.spec.pricePrecision);
+  // The place answer plus the listing's own fields (not triggered: no actual order, no TP/SL legs).
   return {
-    algoId: o.algoId,
-    clientAlgoId: o.clientAlgoId,
-    algoType: o.algoType,
-    orderType: o.type,
-    symbol: o.spec.symbol,
-    side: o.side,
-    positionSide: "BOTH",
-    timeInForce: o.timeInForce,
-    quantity: formatUnits(o.quantity, o.spec.quantityPrecision),
-    algoStatus: o.status,
+    ...algoOrderResult(o),
     actualOrderId: "",
     actualPrice: zero,
-    triggerPrice: formatUnits(o.triggerPrice, pp),
-    price: formatUnits(o.price, pp),
-    icebergQuantity: null,
     tpTriggerPrice: zero,
     tpPrice: zero,
     slTriggerPrice: zero,
     slPrice: zero,
     tpOrderType: "",
-    selfTradePreventionMode: o.selfTradePreventionMode,
-    workingType: o.workingType,
-    priceMatch: o.priceMatch,
-    closePosition: o.closePosition,
-    priceProtect: o.priceProtect,
-    reduceOnly: o.reduceOnly,
-    createTime: o.createTime,
-    updateTime: o.updateTime,
-    triggerTime: 0,
-    goodTillDate: 0,
   };
 }
 
