@@ -106,6 +106,26 @@ const integer = (min: number, max: number) =>
   z.string().trim().regex(/^\d+$/, { error: `expected a whole number ${min}-${max}` }).transform(Number)
     .refine((n) => n >= min && n <= max, { error: `expected a whole number ${min}-${max}` });
 
+/**
+ * What is wrong with an API key or secret as read, in words (never quoting it): a stray newline from a copy,
+ * a space inside, a non-ASCII character or too many characters; undefined if it is 1-256 visible ASCII
+ * characters.
+ */
+function credentialTextProblem(s: string): string | undefined {
+  if (s.trim() === "") return "only whitespace";
+  if (/^\s|\s$/.test(s)) return "has leading or trailing whitespace (a stray space or newline?)";
+  if (/\s/.test(s)) return "contains whitespace";
+  if (/[^\x21-\x7e]/.test(s)) return "contains a control or non-ASCII character";
+  if (s.length > 256) return "longer than 256 characters";
+  return undefined;
+}
+
+const credentialText = () =>
+  z.string().refine((s) => credentialTextProblem(s) === undefined, {
+    error: (issue) =>
+      `${credentialTextProblem(String(issue.input))}; expected 1-256 visible ASCII characters`,
+  });
+
 const FIELDS = {
   help: z.stringbool({ error: "expected true or false" }),
   version: z.stringbool({ error: "expected true or false" }),
@@ -113,8 +133,8 @@ const FIELDS = {
   wsUrl: z.string().trim().refine((s) => /^wss?:\/\/[^\s/]+/.test(s) && URL.canParse(s), {
     error: "expected a ws:// or wss:// URL",
   }),
-  apiKey: z.string().regex(/^[\x21-\x7e]{1,256}$/, { error: "expected 1-256 visible ASCII characters" }),
-  secretKey: z.string().regex(/^[\x21-\x7e]{1,256}$/, { error: "expected 1-256 visible ASCII characters" }),
+  apiKey: credentialText(),
+  secretKey: credentialText(),
   privateKeyPath: z.string().min(1),
   host: z.string().trim().regex(/^(?:\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*|[A-Za-z0-9.-]+)$/, {
     error: "expected an IP address or host name (no scheme, no port)",
@@ -159,6 +179,7 @@ export function parseConfig(options: {
   const problems = [...argProblems];
   const values: Values = {};
   const sources = new Map<SettingKey, string>();
+  const invalid = new Set<SettingKey>();
   for (const setting of SETTINGS) {
     const given: RawValue | undefined = raw.get(setting.key);
     const text = given?.value ?? setting.default;
@@ -169,6 +190,7 @@ export function parseConfig(options: {
     if (result.success) {
       (values as Record<string, unknown>)[setting.key] = result.data;
     } else {
+      invalid.add(setting.key);
       const why = result.error.issues[0]?.message ?? "invalid value";
       // Secrets are described by length only; everything else is quoted so the user sees what was read.
       const shown = setting.secret ? `(${text.length} characters)` : JSON.stringify(text);
@@ -177,39 +199,47 @@ export function parseConfig(options: {
   }
   if (problems.length === 0 && values.version === true) return { kind: "version" };
   // Cross-setting rules run even after a bad value, so one start attempt reports every problem.
-  const config = assemble(values, sources, problems);
+  const config = assemble(values, sources, invalid, problems);
   if (config === undefined || problems.length > 0) throw new ConfigError(problems);
   return { kind: "run", config };
 }
 
-function assemble(v: Values, sources: Map<SettingKey, string>, problems: string[]): Config | undefined {
+function assemble(
+  v: Values,
+  sources: Map<SettingKey, string>,
+  invalid: ReadonlySet<SettingKey>,
+  problems: string[],
+): Config | undefined {
   const name = (key: SettingKey) => sources.get(key) ?? SETTINGS.find((s) => s.key === key)!.env!;
+  // A value that was given but failed validation has been reported already: for the rules below it is set
+  // (a malformed secret is not also "not set").
+  const given = (key: SettingKey) => v[key] !== undefined || invalid.has(key);
   let credentials: Credentials | undefined;
-  if (v.apiKey !== undefined) {
-    if (v.secretKey !== undefined && v.privateKeyPath !== undefined) {
+  if (given("apiKey")) {
+    if (given("secretKey") && given("privateKeyPath")) {
       problems.push(
         `${name("secretKey")} and ${
           name("privateKeyPath")
         }: both set; give exactly one (HMAC secret or Ed25519 key file)`,
       );
-    } else if (v.secretKey !== undefined) {
-      credentials = { kind: "hmac", apiKey: new Secret(v.apiKey), secretKey: new Secret(v.secretKey) };
-    } else if (v.privateKeyPath !== undefined) {
-      credentials = { kind: "ed25519", apiKey: new Secret(v.apiKey), privateKeyPath: v.privateKeyPath };
-    } else {
+    } else if (!given("secretKey") && !given("privateKeyPath")) {
       problems.push(
         `${
           name("apiKey")
         }: set, but neither BINANCE_SECRET_KEY (HMAC) nor BINANCE_PRIVATE_KEY_PATH (Ed25519) is`,
       );
-    }
-  } else if (v.secretKey !== undefined || v.privateKeyPath !== undefined) {
-    const which = v.secretKey !== undefined ? name("secretKey") : name("privateKeyPath");
+    } else if (v.apiKey !== undefined && v.secretKey !== undefined) {
+      credentials = { kind: "hmac", apiKey: new Secret(v.apiKey), secretKey: new Secret(v.secretKey) };
+    } else if (v.apiKey !== undefined && v.privateKeyPath !== undefined) {
+      credentials = { kind: "ed25519", apiKey: new Secret(v.apiKey), privateKeyPath: v.privateKeyPath };
+    } // else a part was given but invalid: reported with its own message already
+  } else if (given("secretKey") || given("privateKeyPath")) {
+    const which = given("secretKey") ? name("secretKey") : name("privateKeyPath");
     problems.push(`${which}: set, but BINANCE_API_KEY is not`);
   }
   let mode: Mode = "simulator";
   let endpoint: string | undefined;
-  if (v.apiKey === undefined) {
+  if (!given("apiKey")) {
     // Without credentials only the embedded simulator makes sense: refuse flags that point elsewhere.
     if (v.testnet === true) {
       problems.push(`${name("testnet")}: needs credentials (BINANCE_API_KEY + secret or key file)`);

@@ -125,6 +125,33 @@ test("config: incomplete or conflicting credentials are refused with the variabl
   assert.match(problems(["--ws-url", "wss://x.example/ws"]), /^--ws-url: needs credentials/);
 });
 
+test("config: a malformed key or secret is named once, for what is wrong with it, never as missing", () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ BINANCE_SECRET_KEY: "has a space in it" }, "BINANCE_SECRET_KEY: contains whitespace"],
+    [{ BINANCE_SECRET_KEY: `${SECRET}\n` }, "BINANCE_SECRET_KEY: has leading or trailing whitespace"],
+    [{ BINANCE_SECRET_KEY: "   " }, "BINANCE_SECRET_KEY: only whitespace"],
+    [{ BINANCE_SECRET_KEY: "s\u00e9cret" }, "BINANCE_SECRET_KEY: contains a control or non-ASCII character"],
+    [{ BINANCE_SECRET_KEY: "x".repeat(257) }, "BINANCE_SECRET_KEY: longer than 256 characters"],
+    [{ BINANCE_API_KEY: "api key" }, "BINANCE_API_KEY: contains whitespace"],
+  ];
+  for (const [bad, expected] of cases) {
+    const text = problems(["--ws-url", "ws://127.0.0.1:9/ws-fapi/v1"], { ...HMAC_ENV, ...bad });
+    const lines = text.split("\n");
+    assert.equal(lines.length, 1, `one problem for ${expected}:\n${text}`);
+    assert.ok(lines[0]!.startsWith(expected), text);
+    assert.match(lines[0]!, /; expected 1-256 visible ASCII characters, got \(\d+ characters\)$/);
+    assert.doesNotMatch(text, /neither|is not|needs credentials/, "a malformed value is not a missing one");
+    for (const value of Object.values(bad)) {
+      if (value.trim() !== "") assert.ok(!text.includes(value.trim()), "the value is not quoted");
+    }
+  }
+  // With an Ed25519 key file instead of a secret, a malformed API key is still the only problem.
+  assert.equal(
+    problems([], { BINANCE_API_KEY: "api key", BINANCE_PRIVATE_KEY_PATH: "/k.pem" }),
+    "BINANCE_API_KEY: contains whitespace; expected 1-256 visible ASCII characters, got (7 characters)",
+  );
+});
+
 test("config: a non-loopback host needs ROUTER_TOKEN; the token must be long enough", () => {
   assert.match(
     problems(["--host", "0.0.0.0"]),
