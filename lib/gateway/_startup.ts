@@ -178,3 +178,25 @@ export async function adoptOpenOrders(
     throw e;
   }
 }
+
+/**
+ * The hold reason for orders an adoption `recovered` (open on the exchange with this router's client ids, yet
+ * unknown to the journal: it lost records, or was lost altogether), or undefined when there were none. Names
+ * up to three of them.
+ *
+ * @example
+ * ```ts
+ * lostOrdersReason({ reason: "start", listed: 2, recovered: ["lr-k3j9x2ab-m1q2-1"], external: [], resolved: 0 });
+ * // "journal lost orders: 1 open order of this router was not in the journal (lr-k3j9x2ab-m1q2-1); …"
+ * ```
+ */
+export function lostOrdersReason(report: AdoptionReport | undefined): string | undefined {
+  const lost = report?.recovered ?? [];
+  if (lost.length === 0) return undefined;
+  const named = lost.slice(0, 3).join(", ") + (lost.length > 3 ? `, and ${lost.length - 3} more` : "");
+  const what = lost.length === 1
+    ? "1 open order of this router was"
+    : `${lost.length} open orders of this router were`;
+  return `journal lost orders: ${what} not in the journal (${named}); adopted from the exchange; ` +
+    "POST /resume once checked";
+}

@@ -223,7 +223,14 @@ export class Gateway {
     // The exchange is the truth for resting orders: adopt those the journal does not know (this also settles
     // restored orders still open, without a query each). A failed listing is reported, not fatal.
     const adopter = startup.openOrderAdopter(options, router, tracker, sink.resolved);
-    await startup.adoptOpenOrders(adopter, "start", emit).catch(() => undefined);
+    const adopted = await startup.adoptOpenOrders(adopter, "start", emit).catch(() => undefined);
+    // Orders of this router the journal did not know: it lost records (or all of them). They are tracked now,
+    // but what else it lost is unknown: new orders are held loudly, as for damage, until the operator resumes.
+    const lost = startup.lostOrdersReason(adopted);
+    if (lost !== undefined) {
+      router.holdNewOrders(lost);
+      emit({ type: "journal-damaged", reason: lost });
+    }
     reconciler.start();
     stack.defer(() => reconciler.stop());
     // The hold ends when every restored order is known, however long that takes; slowness is reported.

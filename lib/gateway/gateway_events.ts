@@ -31,7 +31,10 @@ export type GatewayEvent =
   | { type: "reconciled"; orders: number }
   /** Some restored orders are still unknown after the timeout; new orders stay held. */
   | { type: "reconcile-incomplete"; unknown: number }
-  /** The journal was found damaged at open: new orders are held with `reason` until the operator resumes. */
+  /**
+   * The journal was found damaged at open, or missing open orders of this router that the exchange listed
+   * (a lost journal): new orders are held with `reason` until the operator resumes.
+   */
   | { type: "journal-damaged"; reason: string }
   /** The journal failed while running (write failure, file deleted): new orders are held. `problem` names the file. */
   | { type: "journal-problem"; problem: string; reason: string }

@@ -112,6 +112,8 @@ export class JournalFile {
   #buf: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   /** Bytes written to the file by `append`. */
   bytes = 0;
+  /** Where the file ends as far as this object knows: its size when opened plus every byte that landed since. */
+  #end: number;
   /** A write failed part-way and could not be cut back: the file may end inside a line. */
   #torn = false;
 
@@ -123,6 +125,7 @@ export class JournalFile {
     const st = fs.fstatSync(fd);
     this.#ino = st.ino;
     this.#dev = st.dev;
+    this.#end = st.size;
   }
 
   /** Creates file number `seq` in `dir`, mode 0600 (appending if it somehow exists, mode left alone). */
@@ -205,20 +208,36 @@ export class JournalFile {
       // A short write (a signal, a nearly full disk) is resumed until everything is out.
       while (done < n) done += this.#write(this.#fd, buf, done, n - done);
     } catch (e) {
-      if (done > 0 && !this.#cutBack(done)) {
+      const landed = this.#landed(done);
+      if (landed > 0 && !this.#cutBack()) {
         this.#torn = true;
-        this.bytes += done;
+        this.bytes += landed;
+        this.#end += landed;
       } else if (torn) this.#torn = true;
       throw e;
     }
     this.#torn = false;
     this.bytes += done;
+    this.#end += done;
   }
 
-  /** Takes the last `done` bytes (a failed write's) off the end of the file; false if it cannot. */
-  #cutBack(done: number): boolean {
+  /**
+   * How many bytes of a failed write are in the file: `done` (what the write calls returned), or more when
+   * the runtime wrote part of it and then threw without saying how much (Deno's `writeSync` on a disk that
+   * fills up mid-write).
+   */
+  #landed(done: number): number {
     try {
-      fs.ftruncateSync(this.#fd, fs.fstatSync(this.#fd).size - done);
+      return Math.max(done, fs.fstatSync(this.#fd).size - this.#end);
+    } catch {
+      return done;
+    }
+  }
+
+  /** Takes a failed write's bytes back off the end of the file; false if it cannot. */
+  #cutBack(): boolean {
+    try {
+      fs.ftruncateSync(this.#fd, this.#end);
       return true;
     } catch {
       return false;

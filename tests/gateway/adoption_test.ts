@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ownClientOrderIds } from "../../lib/account/adoption.ts";
 import { Gateway, type GatewayEvent, type GatewayOptions } from "../../lib/gateway/gateway.ts";
+import { lostOrdersReason } from "../../lib/gateway/_startup.ts";
 import { ClientOrderIds } from "../../lib/router/client_order_ids.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import { METHODS } from "../../lib/wire/methods.ts";
@@ -97,6 +98,15 @@ test("adoption: open orders the journal does not know are adopted at open; halt 
     assert.deepEqual(events.filter((e) => e.type === "orders-adopted"), [
       { type: "orders-adopted", reason: "start", listed: 5, recovered: 3, external: 2, resolved: 0 },
     ]);
+    // Its own orders unknown to the journal: the journal lost records. Tracked, but new orders are held loudly.
+    const lostReason = `journal lost orders: 3 open orders of this router were not in the journal (${
+      recovered.join(", ")
+    }); adopted from the exchange; POST /resume once checked`;
+    assert.equal(gateway.router.halted, lostReason);
+    assert.deepEqual(events.filter((e) => e.type === "journal-damaged"), [
+      { type: "journal-damaged", reason: lostReason },
+    ]);
+    await assert.rejects(gateway.router.placeOrder(restingBuy()), { reason: "halted" });
     assert.deepEqual(
       gateway.tracker.symbols(),
       ["BTCUSDT"],
@@ -120,6 +130,27 @@ test("adoption: open orders the journal does not know are adopted at open; halt 
     await gateway?.close();
     await sim.close();
   }
+});
+
+test("adoption: the hold reason for orders the journal lost names up to three of them", () => {
+  const report = (recovered: string[]) => ({
+    reason: "start",
+    listed: 9,
+    recovered,
+    external: ["w"],
+    resolved: 0,
+  });
+  assert.equal(lostOrdersReason(undefined), undefined, "no listing");
+  assert.equal(lostOrdersReason(report([])), undefined, "nothing lost");
+  assert.equal(
+    lostOrdersReason(report(["a"])),
+    "journal lost orders: 1 open order of this router was not in the journal (a); adopted from the exchange; " +
+      "POST /resume once checked",
+  );
+  assert.match(
+    lostOrdersReason(report(["a", "b", "c", "d", "e"]))!,
+    /^journal lost orders: 5 open orders of this router were not in the journal \(a, b, c, and 2 more\);/,
+  );
 });
 
 test("adoption: restored orders still open are settled by the listing, without an order.status each", async () => {

@@ -187,6 +187,34 @@ test("runtime: disk full during an intent: refused without a path, reported once
   });
 });
 
+test("runtime: disk full mid-line where the write throws without saying how much it wrote (Deno): the part is cut back too", async () => {
+  await withDir((dir) => {
+    // Deno's writeSync on a disk that fills up mid-write: part of the line lands, then it throws; the
+    // caller never hears how many bytes went out.
+    const state = { full: false };
+    const write: WriteFn = (fd, buffer, offset, length) => {
+      if (!state.full) return fs.writeSync(fd, buffer, offset, length);
+      fs.writeSync(fd, buffer, offset, Math.floor(length / 2));
+      throw Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
+    };
+    const { journal, problems } = openWatched(dir, { write });
+    journal.appendIntent("a", "order.place", PLACE);
+    const path = join(dir, "journal-000001.log");
+    const before = fs.statSync(path).size;
+    state.full = true;
+    assert.throws(() => journal.appendIntent("b", "order.place", PLACE), /cannot write intent b: ENOSPC/);
+    assert.equal(fs.statSync(path).size, before, "the half line is cut back off");
+    assert.equal(problems.length, 1);
+    state.full = false; // space freed: the next line starts where the cut-back one did
+    journal.appendIntent("c", "order.place", PLACE);
+    assert.deepEqual(journalLines(dir).map((l) => JSON.parse(l.slice(9)).cid), ["a", "c"]);
+    journal.close();
+    const recovery = reopen(dir);
+    assert.deepEqual(recovery.unresolved.map((r) => r.cid), ["a", "c"]);
+    assert.deepEqual([recovery.corrupt, recovery.damage], [[], []]);
+  });
+});
+
 test("runtime: disk full during an ack: flush throws and it is reported; the ack is kept and written later", async () => {
   await withDir((dir) => {
     const { state, write } = disk();
