@@ -11,6 +11,7 @@
  * @module
  */
 
+import { constants } from "node:os";
 import { basename } from "node:path";
 
 /**
@@ -155,8 +156,7 @@ export function ioProblem(
   error: unknown,
 ): { key: string; problem: JournalProblem } {
   const e = error instanceof Error ? error : new Error(String(error));
-  const code = (e as { code?: unknown }).code;
-  const id = typeof code === "string" ? code : e.name;
+  const id = errorCode(e) ?? e.name;
   return {
     key: `${what}:${id}`,
     problem: {
@@ -193,8 +193,7 @@ export function lostProblem(
     };
   }
   const e = outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error));
-  const code = (e as { code?: unknown }).code;
-  const id = typeof code === "string" ? code : e.name;
+  const id = errorCode(e) ?? e.name;
   return {
     key: `lost:${path}`,
     problem: {
@@ -203,4 +202,22 @@ export function lostProblem(
     },
     refusal: `order journal: ${short} and cannot be rewritten (${id})`,
   };
+}
+
+/**
+ * An I/O error's code ("ENOSPC"), also when the runtime gave it none but put the OS error number in the
+ * message (Deno, for errors it does not map: "File too large (os error 27)" → "EFBIG"); else undefined.
+ *
+ * @example
+ * ```ts
+ * errorCode(new Error("File too large (os error 27)")); // "EFBIG" (on Linux)
+ * errorCode(Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" })); // "ENOSPC"
+ * ```
+ */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string") return code;
+  const errno = /\(os error (\d+)\)/.exec(error instanceof Error ? error.message : "")?.[1];
+  if (errno === undefined) return undefined;
+  return Object.entries(constants.errno as Record<string, number>).find(([, n]) => n === Number(errno))?.[0];
 }

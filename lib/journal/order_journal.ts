@@ -10,7 +10,7 @@
 
 import type { Fill } from "../account/fills.ts";
 import { fillJson, fillKey } from "./_fills.ts";
-import type { JournalHealth, ProblemListener, ProblemLog } from "./_health.ts";
+import { errorCode, type JournalHealth, type ProblemListener, type ProblemLog } from "./_health.ts";
 import { openDir, type OpenedDir } from "./_open.ts";
 import type { OpenOrders } from "./_open_orders.ts";
 import type { JournalWriter } from "./_writer.ts";
@@ -98,8 +98,7 @@ export class OrderJournal {
       this.#writer.intent(cid, json);
     } catch (e) {
       // No path here: this message can reach an API answer. `health()` and the problem log have the file.
-      const code = (e as { code?: unknown }).code;
-      const why = typeof code === "string" ? code : (e as Error).message;
+      const why = errorCode(e) ?? (e as Error).message;
       throw new Error(`order journal: cannot write intent ${cid}: ${why}`, { cause: e });
     }
   }

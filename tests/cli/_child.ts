@@ -15,6 +15,8 @@ export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 type Signal = "SIGTERM" | "SIGINT" | "SIGKILL";
 
 export interface Child {
+  /** The child's process id. */
+  readonly pid: number;
   kill(signal: Signal): void;
   stdout(): string;
   stderr(): string;
@@ -25,6 +27,7 @@ export interface Child {
 }
 
 interface Raw {
+  pid: number;
   kill(signal: Signal): void;
   exit: Promise<number | string>;
 }
@@ -62,6 +65,7 @@ function spawnDeno(
   };
   const drained = Promise.all([pump(child.stdout, onOut), pump(child.stderr, onErr)]);
   return {
+    pid: child.pid,
     kill: (signal) => {
       try {
         child.kill(signal);
@@ -92,21 +96,26 @@ function spawnNode(
   proc.stdout!.on("data", onOut);
   proc.stderr!.on("data", onErr);
   return {
+    pid: proc.pid ?? -1,
     kill: (signal) => proc.kill(signal),
     exit: new Promise((resolve) => proc.on("close", (code, signal) => resolve(code ?? signal ?? -1))),
   };
 }
 
-/** Runs a TypeScript entry point of the repo on the runtime running the tests. */
-export function spawnScript(script: string, args: string[], env: Record<string, string> = {}): Child {
+/** The command line that runs a TypeScript entry point of the repo on the runtime running the tests. */
+export function scriptCommand(script: string, args: string[]): { command: string; args: string[] } {
   const path = fileURLToPath(new URL(script, new URL("file://" + REPO)));
   const isDeno = "Deno" in globalThis;
-  return spawnProcess(
-    isDeno ? Deno.execPath() : process.execPath,
-    isDeno ? [...DENO_RUN, path, ...args] : [path, ...args],
-    REPO,
-    env,
-  );
+  return {
+    command: isDeno ? Deno.execPath() : process.execPath,
+    args: isDeno ? [...DENO_RUN, path, ...args] : [path, ...args],
+  };
+}
+
+/** Runs a TypeScript entry point of the repo on the runtime running the tests. */
+export function spawnScript(script: string, args: string[], env: Record<string, string> = {}): Child {
+  const line = scriptCommand(script, args);
+  return spawnProcess(line.command, line.args, REPO, env);
 }
 
 /** Runs an executable (the compiled binary) in `cwd` with a clean environment plus `env`. */
@@ -140,6 +149,7 @@ export function spawnProcess(
     return r;
   });
   return {
+    pid: raw.pid,
     kill: raw.kill,
     stdout: () => out,
     stderr: () => err,

@@ -215,6 +215,25 @@ test("runtime: disk full mid-line where the write throws without saying how much
   });
 });
 
+test("runtime: an I/O error without a code (Deno's EFBIG) is named by the OS error number in its message", async () => {
+  await withDir((dir) => {
+    const state = { full: false };
+    const write: WriteFn = (fd, buffer, offset, length) => {
+      if (!state.full) return fs.writeSync(fd, buffer, offset, length);
+      throw new Error("File too large (os error 27)"); // as Deno throws it: no `code`
+    };
+    const { journal, problems } = openWatched(dir, { write });
+    state.full = true;
+    assert.throws(() => journal.appendIntent("a", "order.place", PLACE), (e: Error) => {
+      assert.equal(e.message, "order journal: cannot write intent a: EFBIG");
+      return true;
+    });
+    assert.deepEqual(problems.map((p) => p.reason), ["journal write failed (EFBIG) on journal-000001.log"]);
+    state.full = false;
+    journal.close();
+  });
+});
+
 test("runtime: disk full during an ack: flush throws and it is reported; the ack is kept and written later", async () => {
   await withDir((dir) => {
     const { state, write } = disk();
