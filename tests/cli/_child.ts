@@ -112,6 +112,16 @@ export function scriptCommand(script: string, args: string[]): { command: string
   };
 }
 
+/**
+ * The router's command line: the compiled binary named by `LIGHTNING_BINARY` when it is set (CI exports the
+ * binary it built, so the tests using this cover the shipped artefact), else main.ts on the runtime running
+ * the tests. The arguments are the same either way.
+ */
+export function routerCommand(args: string[]): { command: string; args: string[] } {
+  const binary = process.env.LIGHTNING_BINARY;
+  return binary ? { command: binary, args } : scriptCommand("main.ts", args);
+}
+
 /** Runs a TypeScript entry point of the repo on the runtime running the tests. */
 export function spawnScript(script: string, args: string[], env: Record<string, string> = {}): Child {
   const line = scriptCommand(script, args);

@@ -4,11 +4,13 @@
  * intent, an ack, a rotation} × {kill -9, restart}.
  *
  * Each cell runs the simulator in its own process (it outlives the router, as an exchange does), starts the
- * router through main.ts against it (ws-fapi, REST, user stream), places three resting orders over HTTP,
- * applies the fault, kills the router with SIGKILL and starts it again on the same data directory. Then every
- * order open on the exchange must be tracked (`GET /orders`), and the router must either have resumed because
- * the journal lost nothing (every order tracked is one the journal knew, none recovered or external) or hold
- * new orders with a reason naming the journal. Never silently resumed.
+ * router against it (ws-fapi, REST, user stream), places three resting orders over HTTP, applies the fault,
+ * kills the router with SIGKILL and starts it again on the same data directory. The router is main.ts on the
+ * runtime running the tests, or the compiled binary when `LIGHTNING_BINARY` names one (CI exports the binary
+ * it built, so the matrix covers the shipped artefact), with the same flags. Then every order open on the
+ * exchange must be tracked (`GET /orders`), and the router must either have resumed because the journal lost
+ * nothing (every order tracked is one the journal knew, none recovered or external) or hold new orders with a
+ * reason naming the journal. Never silently resumed.
  *
  * Disk full without root: the running router gets a file-size limit (`prlimit --fsize`, with SIGXFSZ
  * ignored), so its journal writes past that size fail in the kernel with EFBIG: the failed-write path of
@@ -23,7 +25,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Child, REPO, scriptCommand, spawnProcess, spawnScript } from "../cli/_child.ts";
+import { type Child, REPO, routerCommand, spawnProcess, spawnScript } from "../cli/_child.ts";
 import { OpenOrdersClient } from "../../lib/account/open_orders.ts";
 import { restQuerySigner } from "../../lib/router/_credentials.ts";
 
@@ -39,7 +41,7 @@ interface Exchange {
   open(): Promise<string[]>;
 }
 
-/** A router process started through main.ts and its control plane's URL. */
+/** A router process (main.ts or the binary) and its control plane's URL. */
 interface Running {
   child: Child;
   url: string;
@@ -88,11 +90,11 @@ async function startExchange(): Promise<Exchange> {
 }
 
 /**
- * Starts main.ts with SIGXFSZ ignored (a file-size limit set later then fails writes with EFBIG instead of
- * killing the process); `exec` keeps the pid that of the router.
+ * Starts the router (main.ts, or the binary in LIGHTNING_BINARY) with SIGXFSZ ignored (a file-size limit set
+ * later then fails writes with EFBIG instead of killing the process); `exec` keeps the pid that of the router.
  */
 async function startRouter(args: string[]): Promise<Running> {
-  const line = scriptCommand("main.ts", args);
+  const line = routerCommand(args);
   const child = spawnProcess(
     "/bin/sh",
     ["-c", 'trap "" XFSZ; exec "$0" "$@"', line.command, ...line.args],
