@@ -1,11 +1,14 @@
 /**
  * The exchange simulator as a process of its own, for round-trip, control-plane and soak benchmarks: one HMAC
  * and one Ed25519 account (bench/_fixtures.ts), rate limits raised far above Binance's (the simulator's own
- * defaults stay Binance's). Prints `SIM {"url":…,"httpUrl":…}`; answers `stats N` on stdin with
- * `STATS N {…}`; exits when stdin closes, on SIGTERM/SIGINT, or after BENCH_SIM_MAX_SECONDS (default 3600).
+ * defaults stay Binance's). Prints `SIM {"url":…,"httpUrl":…,"streamUrl":…}`; answers `stats N` on stdin with
+ * `STATS N {…}`, and `orders N <path>` by writing every order it holds (`sim.orders()`, JSON) to `<path>` and
+ * printing `ORDERS N <count>`; exits when stdin closes, on SIGTERM/SIGINT, or after BENCH_SIM_MAX_SECONDS
+ * (default 3600).
  *
  * Run: `bun bench/servers/sim_server.ts` or `deno run -A bench/servers/sim_server.ts`.
  */
+import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { startSimulator } from "../../lib/sim/mod.ts";
 import { API_KEY, ED25519_API_KEY, ED25519_PUBLIC_PEM, RAISED_LIMITS, SECRET_KEY } from "../_fixtures.ts";
@@ -40,8 +43,16 @@ process.stdin.on("data", (chunk: string) => {
     pending = pending.slice(nl + 1);
     const m = /^stats (\d+)$/.exec(line);
     if (m) process.stdout.write(`STATS ${m[1]} ${JSON.stringify(sim.stats())}\n`);
+    const o = /^orders (\d+) (.+)$/.exec(line);
+    if (o) {
+      const orders = sim.orders();
+      writeFileSync(o[2]!, JSON.stringify(orders));
+      process.stdout.write(`ORDERS ${o[1]} ${orders.length}\n`);
+    }
   }
 });
 process.stdin.on("end", () => void shutdown(0));
 
-process.stdout.write(`SIM ${JSON.stringify({ url: sim.url, httpUrl: sim.httpUrl })}\n`);
+process.stdout.write(
+  `SIM ${JSON.stringify({ url: sim.url, httpUrl: sim.httpUrl, streamUrl: sim.streamUrl })}\n`,
+);
