@@ -6,7 +6,7 @@
  * @module
  */
 
-import { OrderTracker } from "../orders/order_tracker.ts";
+import { OrderTracker, type TrackedOrder } from "../orders/order_tracker.ts";
 import { type AccountEvent, type AccountEventType, EventLog } from "./event_log.ts";
 import { type Fill, FillBook } from "./fills.ts";
 import { PositionBook } from "./positions.ts";
@@ -20,6 +20,12 @@ export interface AccountStateOptions {
   historyCapacity?: number;
   /** Called with every new fill (the journal records it, so a restart neither loses nor repeats it). */
   onFill?: (fill: Fill) => void;
+  /**
+   * Called with a snapshot after every change of an order's state, whatever told it: an answer, the user
+   * data stream, a reconciliation (the journal records orders the stream finished). Never throws into the
+   * account.
+   */
+  onOrder?: (order: Readonly<TrackedOrder>) => void;
 }
 
 /**
@@ -49,9 +55,15 @@ export class AccountState {
   constructor(options: AccountStateOptions = {}) {
     this.events = new EventLog({ capacity: options.eventCapacity ?? 10_000 });
     const history = options.historyCapacity ?? 10_000;
+    const onOrder = options.onOrder;
     this.orders = new OrderTracker({
       finishedCapacity: history,
-      onChange: (order) => this.events.append("order", order),
+      onChange: (order) => {
+        this.events.append("order", order);
+        try {
+          onOrder?.(order);
+        } catch { /* an observer's bug must not break the account */ }
+      },
     });
     this.fills = new FillBook({ capacity: history });
     this.#onFill = options.onFill;

@@ -10,7 +10,7 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DataDirError } from "../errors.ts";
 import { damageReport, type JournalProblem, type JournalRecovery, OrderJournal } from "../journal/mod.ts";
-import type { OrderTracker } from "../orders/order_tracker.ts";
+import type { OrderTracker, TrackedOrder } from "../orders/order_tracker.ts";
 import type { Reconciler } from "../orders/reconciler.ts";
 import type { Router } from "../router/router.ts";
 import { lockDataDir } from "./data_dir_lock.ts";
@@ -98,6 +98,30 @@ export function restoreRecovered(tracker: OrderTracker, recovery: JournalRecover
     n++;
   }
   return n;
+}
+
+/**
+ * Records in `journal` an order the account saw finish other than by an answer to this router's own request:
+ * the user data stream (an IOC or MARKET order acked NEW, then expired or filled; a resting order filled or
+ * cancelled elsewhere) or a gap reconciliation. Without this the journal would hold such orders as unfinished
+ * for ever: growing with every IOC, and reconciling them all at the next restart.
+ *
+ * Deferred to a microtask: when the change came from an answer, the journal's own observer runs right after
+ * the tracker, in the same call, and records it; by the microtask the journal no longer holds the order and
+ * nothing is written twice. Orders the journal does not hold (external ones) are never written.
+ *
+ * @example
+ * ```ts
+ * import { AccountState } from "../account/account_state.ts";
+ * import type { OrderJournal } from "../journal/mod.ts";
+ * declare const journal: OrderJournal;
+ * const account = new AccountState({ onOrder: (order) => finishInJournal(journal, order) });
+ * ```
+ */
+export function finishInJournal(journal: OrderJournal, order: Readonly<TrackedOrder>): void {
+  if (order.state !== "finished" || order.external) return;
+  const { clientOrderId, status, orderId, symbol } = order;
+  queueMicrotask(() => void journal.appendFinished(clientOrderId, status, orderId, { symbol }));
 }
 
 /**

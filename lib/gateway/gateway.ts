@@ -21,7 +21,13 @@ import { type HaltReport, Router, type RouterOptions } from "../router/router.ts
 import { type Clock, systemClock } from "../_clock.ts";
 import { DeadManSwitch } from "./dead_man_switch.ts";
 import { DisposalStack } from "./_disposal_stack.ts";
-import { openJournal, reconcileRestored, restoreRecovered, watchJournal } from "./_journal.ts";
+import {
+  finishInJournal,
+  openJournal,
+  reconcileRestored,
+  restoreRecovered,
+  watchJournal,
+} from "./_journal.ts";
 import type { JournalHealth } from "../journal/mod.ts";
 import { recordAccountEvent, startUserStream } from "./_live.ts";
 import * as startup from "./_startup.ts";
@@ -160,7 +166,10 @@ export class Gateway {
     const journal = openJournal(options, stack, emit);
     // Fills are journaled, and those of earlier runs restored before the stream can replay them: a restart
     // neither loses a fill nor counts it twice.
-    const account = new AccountState({ onFill: (fill) => void journal.journal.appendFill(fill) });
+    const account = new AccountState({
+      onFill: (fill) => void journal.journal.appendFill(fill),
+      onOrder: (order) => finishInJournal(journal.journal, order),
+    });
     account.fills.restore(journal.recovery.fills);
     const tracker = account.orders;
     // Unfinished orders, including those known only from an outcome record whose intent line was damaged.

@@ -14,6 +14,10 @@
  * order. Orphans are kept (as their latest such outcome, which names the symbol) and carried by checkpoints
  * like intents, until an outcome finishes them.
  *
+ * Except for an order finished lately (the newest 65,536): an answer saying it is open that arrives after it
+ * finished is stale, not an orphan. An IOC's or MARKET order's ack (NEW) often arrives after the user data
+ * stream said it expired or filled; the order is finished, whatever the late ack says.
+ *
  * Only strings are stored (the intent JSON already built for the file), so tracking an order allocates
  * nothing beyond the map entries.
  *
@@ -27,6 +31,8 @@ import { frameLine } from "./records.ts";
 const PLACES = ['order.place"', 'algoOrder.place"'];
 /** Rejection codes meaning the exchange does not hold the order: unknown order / order does not exist. */
 const NO_SUCH_ORDER = new Set([-2011, -2013]);
+/** Orders finished lately, remembered so a late answer saying one is open cannot revive it as an orphan. */
+const RECENTLY_FINISHED = 65_536;
 
 /**
  * The open-order set.
@@ -46,10 +52,28 @@ export class OpenOrders {
   readonly #later = new Map<string, string>();
   /** cid → the JSON of the latest outcome that showed it open, for orders with no intent here (orphans). */
   readonly #orphans = new Map<string, string>();
+  /** cid → the count at which it finished, for the newest `RECENTLY_FINISHED`; the ring holds them in order. */
+  readonly #finished = new Map<string, number>();
+  readonly #finishedRing: string[] = [];
+  #finishedCount = 0;
 
   /** Orders not known to be finished (orphans included). */
   get size(): number {
     return this.#opened.size + this.#orphans.size;
+  }
+
+  /** Whether `cid` is an order not known to be finished (an orphan included). */
+  has(cid: string): boolean {
+    return this.#opened.has(cid) || this.#orphans.has(cid);
+  }
+
+  /**
+   * Whether an outcome with `status` (undefined: an `unknown`) for `cid` is stale: it would show the order
+   * open, but the order is not held and finished lately. Such an outcome changes nothing and need not be
+   * recorded.
+   */
+  stale(cid: string, status: string | undefined): boolean {
+    return (status === undefined || !FINAL.has(status)) && this.#finished.has(cid) && !this.has(cid);
   }
 
   /** A request for `cid` is about to leave; `json` is its intent record. */
@@ -69,7 +93,9 @@ export class OpenOrders {
    */
   outcome(cid: string, status: string | undefined, json?: string): void {
     if (status !== undefined && FINAL.has(status)) this.#forget(cid);
-    else if (json !== undefined && !this.#opened.has(cid)) this.#orphans.set(cid, json);
+    else if (json !== undefined && !this.#opened.has(cid) && !this.stale(cid, status)) {
+      this.#orphans.set(cid, json);
+    }
   }
 
   /** The latest request for `cid` was rejected. */
@@ -119,7 +145,24 @@ export class OpenOrders {
   }
 
   #forget(cid: string): void {
-    if (this.#opened.delete(cid) || this.#orphans.delete(cid)) this.#later.delete(cid);
+    if (this.#opened.delete(cid) || this.#orphans.delete(cid)) {
+      this.#later.delete(cid);
+      this.#remember(cid);
+    }
+  }
+
+  /** Keeps `cid` among the lately finished, dropping the oldest past `RECENTLY_FINISHED` (O(1)). */
+  #remember(cid: string): void {
+    const slot = this.#finishedCount % RECENTLY_FINISHED;
+    if (this.#finishedCount >= RECENTLY_FINISHED) {
+      const oldest = this.#finishedRing[slot]!;
+      // Unless it finished again since (a reused client id): then the newer entry stays.
+      if (this.#finished.get(oldest) === this.#finishedCount - RECENTLY_FINISHED) {
+        this.#finished.delete(oldest);
+      }
+    }
+    this.#finishedRing[slot] = cid;
+    this.#finished.set(cid, this.#finishedCount++);
   }
 }
 

@@ -25,6 +25,7 @@ import {
   unknownJson,
 } from "./records.ts";
 import type { JournalRecovery } from "./recovery.ts";
+import { FINAL_STATUSES } from "../vocabulary.ts";
 
 export type { JournalOptions, JournalStats } from "./options.ts";
 
@@ -107,6 +108,8 @@ export class OrderJournal {
    * The exchange accepted the request; `status` is the order's status after it (NEW, FILLED…). `about` names
    * the method answered and the order's symbol (taken from the order's intent when not given): the record
    * still describes the order if the intent's line is ever unreadable. The same holds for every outcome.
+   * An ack saying an order is open that the journal saw finish lately (`appendFinished`: the stream's
+   * EXPIRED for an IOC can come before its ack's NEW) is stale: nothing is written.
    *
    * @example
    * ```ts
@@ -120,7 +123,7 @@ export class OrderJournal {
     status: string | undefined,
     about?: OutcomeAbout,
   ): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#open.stale(cid, status)) return;
     const json = ackJson(Date.now(), cid, orderId, status, this.#about(cid, about));
     this.#open.outcome(cid, status, json);
     this.#writer.outcome(json);
@@ -143,7 +146,8 @@ export class OrderJournal {
   }
 
   /**
-   * The outcome is unknown (timeout, disconnect): the order stays unresolved until `appendResolved`.
+   * The outcome is unknown (timeout, disconnect): the order stays unresolved until `appendResolved`. For an
+   * order the journal saw finish lately (a cancel of it timed out), nothing is written: it stays finished.
    *
    * @example
    * ```ts
@@ -152,7 +156,7 @@ export class OrderJournal {
    * ```
    */
   appendUnknown(cid: string, reason: string, about?: OutcomeAbout): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#open.stale(cid, undefined)) return;
     const json = unknownJson(Date.now(), cid, reason, this.#about(cid, about));
     this.#open.outcome(cid, undefined, json);
     this.#writer.outcome(json);
@@ -172,6 +176,26 @@ export class OrderJournal {
     const json = resolvedJson(Date.now(), cid, status, orderId, this.#about(cid, about));
     this.#open.outcome(cid, status, json);
     this.#writer.outcome(json);
+  }
+
+  /**
+   * The order was seen finished elsewhere: the user data stream (an IOC or MARKET order acked NEW that then
+   * expired or filled, a resting order filled or cancelled by someone else) or a reconciliation of the
+   * account. Recorded as a resolution when the journal still holds the order open, so the journal stays as
+   * small as the set of open orders and a restart does not reconcile orders long finished; else nothing is
+   * written (its own answer said so already, or it is not an order of this journal). Returns whether it was
+   * recorded.
+   *
+   * @example
+   * ```ts
+   * declare const journal: OrderJournal;
+   * journal.appendFinished("lr-1", "EXPIRED", 42, { symbol: "BTCUSDT" });
+   * ```
+   */
+  appendFinished(cid: string, status: string, orderId?: number, about?: OutcomeAbout): boolean {
+    if (this.#closed || !FINAL_STATUSES.has(status) || !this.#open.has(cid)) return false;
+    this.appendResolved(cid, status, orderId, about);
+    return true;
   }
 
   /** `about` with the symbol filled in from the open order, when missing and known. */

@@ -218,3 +218,50 @@ test("live state: fills are journaled; after a restart they are listed again and
     await sim.close();
   }
 });
+
+test("live state: orders finished on the stream (an IOC acked NEW that expired, a MARKET filled) are finished in the journal; a restart restores only the open one", async () => {
+  const sim = await simulator();
+  const dataDir = mkdtempSync(join(tmpdir(), "lr-live-"));
+  const first = await open(sim, { dataDir });
+  let resting = "";
+  try {
+    const ioc = await first.router.placeOrder(restingBuy({ price: "50000.10", timeInForce: "IOC" }));
+    const market = await first.router.placeOrder({
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "0.002",
+    });
+    assert.deepEqual([ioc.status, market.status], ["NEW", "NEW"], "Binance's default ACK answers");
+    resting = (await first.router.placeOrder(restingBuy())).clientOrderId;
+    await waitFor(() => first.tracker.get(ioc.clientOrderId)?.status === "EXPIRED", "the IOC's expiry");
+    await waitFor(() => first.tracker.get(market.clientOrderId)?.status === "FILLED", "the MARKET's fill");
+  } finally {
+    await first.close();
+  }
+  const second = await open(sim, { dataDir });
+  try {
+    assert.equal(second.restored, 1, "only the resting order is unfinished in the journal");
+    assert.deepEqual(second.tracker.list().map((o) => o.clientOrderId), [resting]);
+  } finally {
+    await second.close();
+  }
+  // Without a stream, the periodic query finishes them, in the journal too.
+  const noStream = { url: sim.url, apiKey: HMAC_KEY, secretKey: HMAC_SECRET, dataDir };
+  const third = await Gateway.open(noStream);
+  try {
+    await third.reconciled;
+    const ioc = await third.router.placeOrder(restingBuy({ price: "50000.10", timeInForce: "IOC" }));
+    assert.equal(ioc.status, "NEW");
+    await waitFor(() => third.tracker.get(ioc.clientOrderId)?.status === "EXPIRED", "the query", 10_000);
+  } finally {
+    await third.close();
+  }
+  const fourth = await Gateway.open(noStream);
+  try {
+    assert.equal(fourth.restored, 1, "the resting order, still; not the IOC");
+  } finally {
+    await fourth.close();
+    await sim.close();
+  }
+});

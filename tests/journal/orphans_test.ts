@@ -80,3 +80,64 @@ test("outcome records name the symbol and the method answered: from the observer
     ]);
   });
 });
+
+test("OpenOrders: an answer saying open after the order finished is stale, not an orphan; a reused id counts again", () => {
+  const open = new OpenOrders();
+  open.intent("ioc", intentJson(1, "ioc", "order.place", PLACE));
+  open.outcome("ioc", "EXPIRED"); // the stream said so first
+  assert.ok(open.stale("ioc", "NEW") && open.stale("ioc", undefined));
+  assert.ok(!open.stale("ioc", "FILLED"), "a final outcome is never stale");
+  open.outcome("ioc", "NEW", ack("ioc", "NEW")); // its ack, late
+  assert.equal(open.size, 0);
+  assert.deepEqual(orphanOrders(open), []);
+  assert.ok(!open.stale("never-seen", "NEW"), "an unknown id is still an orphan (a damaged intent)");
+
+  open.intent("ioc", intentJson(2, "ioc", "order.place", PLACE)); // the id reused once finished
+  assert.ok(!open.stale("ioc", "NEW"));
+  open.outcome("ioc", "NEW", ack("ioc", "NEW"));
+  assert.deepEqual(unresolvedIntents(open).map((i) => i.ts), [2]);
+});
+
+test("OpenOrders: the orders remembered as finished are bounded (65,536), the oldest forgotten first", () => {
+  const open = new OpenOrders();
+  const finish = (cid: string) => {
+    open.intent(cid, intentJson(1, cid, "order.place", PLACE));
+    open.outcome(cid, "EXPIRED");
+  };
+  finish("first");
+  for (let i = 0; i < 65_535; i++) finish(`x${i}`);
+  assert.ok(open.stale("first", "NEW"));
+  finish("one-more");
+  assert.ok(!open.stale("first", "NEW"), "forgotten: a late answer would be an orphan again");
+  assert.ok(open.stale("x0", "NEW") && open.stale("one-more", "NEW"));
+});
+
+test("appendFinished: records an order the journal holds open, once; the late ack after it writes nothing", async () => {
+  await withDir((dir) => {
+    const { journal } = OrderJournal.open({ dir, fsyncIntervalMs: 0, watchIntervalMs: 0 });
+    const observer = journalObserver(journal);
+    observer.intent("ioc", "order.place", { ...PLACE, timeInForce: "IOC" }, "newClientOrderId");
+    observer.intent("rest", "order.place", PLACE, "newClientOrderId");
+    observer.ack("rest", { symbol: "BTCUSDT", orderId: 8, status: "NEW" }, "order.place");
+    assert.equal(journal.appendFinished("ioc", "EXPIRED", 7, { symbol: "BTCUSDT" }), true, "stream first");
+    observer.ack("ioc", { symbol: "BTCUSDT", orderId: 7, status: "NEW" }, "order.place"); // stale
+    observer.unknown("ioc", "timeout", "order.place"); // an unknown outcome for it, late: stale too
+    assert.equal(journal.appendFinished("ioc", "EXPIRED", 7), false, "finished already");
+    assert.equal(journal.appendFinished("rest", "PARTIALLY_FILLED", 8), false, "not a final status");
+    assert.equal(journal.appendFinished("external", "FILLED", 9), false, "not this journal's order");
+    observer.intent("rest", "order.cancel", { symbol: "BTCUSDT", origClientOrderId: "rest" }, "");
+    observer.ack("rest", { symbol: "BTCUSDT", orderId: 8, status: "CANCELED" }, "order.cancel");
+    assert.equal(journal.appendFinished("rest", "CANCELED", 8), false, "its own answer said so");
+    journal.close();
+    const outcomes = journalLines(dir).map((l) => decodeLine(l)).filter((r) => typeof r !== "string")
+      .filter((r) => r.t !== "intent").map((r) => [r.t, r.cid, (r as { status?: string }).status]);
+    assert.deepEqual(outcomes, [
+      ["ack", "rest", "NEW"],
+      ["resolved", "ioc", "EXPIRED"],
+      ["ack", "rest", "CANCELED"],
+    ]);
+    const again = OrderJournal.open({ dir, fsyncIntervalMs: 0, watchIntervalMs: 0 });
+    again.journal.close();
+    assert.deepEqual([again.recovery.unresolved, again.recovery.orphans], [[], []], "nothing to reconcile");
+  });
+});
