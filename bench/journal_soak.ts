@@ -352,6 +352,8 @@ export async function journalSoak(options: JournalSoakOptions): Promise<JournalS
       if (o !== undefined && (o.state === "open" || o.state === "finished")) {
         resolved.set(cid, o.status);
         toResolve.delete(cid);
+        // A resting order placed after all: cancelled like the others.
+        if (o.state === "open") cancels.push({ cid, at: performance.now(), attempts: 0 });
       } else if (o === undefined && instance < absentBefore) {
         resolved.set(cid, "ABSENT");
         toResolve.delete(cid);
@@ -555,6 +557,8 @@ export async function journalSoak(options: JournalSoakOptions): Promise<JournalS
       await resolveUnknown(router.instance);
       if (toResolve.size > 0) await sleep(500);
     }
+    for (const c of cancels.splice(0)) cancel(c); // resting orders the last resolutions found placed
+    await Promise.allSettled([...inFlight]);
     const h = await health();
     if (h?.halted === true) anomalies.push(`held at the end: ${h.haltReason}`);
 
