@@ -1,28 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { ConnectError, DataDirError, NotSentError } from "../../lib/errors.ts";
 import { Gateway, type GatewayEvent, type GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
-import { HMAC_KEY, HMAC_SECRET, restingBuy, simulator } from "../router/_harness.ts";
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "lr-gateway-"));
-}
+import { openGateway, tempDir } from "./_gateway.ts";
+import { restingBuy, simulator } from "../router/_harness.ts";
 
 function open(sim: Simulator, dataDir: string, extra: Partial<GatewayOptions> = {}): Promise<Gateway> {
-  return Gateway.open({
-    url: sim.url,
-    apiKey: HMAC_KEY,
-    secretKey: HMAC_SECRET,
-    dataDir,
-    requestTimeoutMs: 2000,
-    backoffBaseMs: 20,
-    backoffMaxMs: 200,
-    ...extra,
-  });
+  return openGateway(sim, dataDir, { ...extra });
 }
 
 const STOP = {

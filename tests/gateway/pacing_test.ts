@@ -1,15 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Clock, ClockHandle } from "../../lib/_clock.ts";
 import { NotSentError } from "../../lib/errors.ts";
 import { Gateway, type GatewayEvent, type GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
+import { openGateway, tempDir } from "./_gateway.ts";
 import { METHODS } from "../../lib/wire/methods.ts";
 import { ManualClock } from "../_manual_clock.ts";
-import { connect, HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "../router/_harness.ts";
+import { connect, restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
 /**
  * Exchange time that runs with real time plus jumps the test makes; the timers only fire when it jumps. The
@@ -36,22 +34,8 @@ class JumpClock implements Clock {
   }
 }
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), "lr-pacing-"));
-}
-
 function open(sim: Simulator, dataDir: string, extra: Partial<GatewayOptions> = {}): Promise<Gateway> {
-  return Gateway.open({
-    url: sim.url,
-    apiKey: HMAC_KEY,
-    secretKey: HMAC_SECRET,
-    dataDir,
-    requestTimeoutMs: 2000,
-    recvWindow: 60_000,
-    backoffBaseMs: 20,
-    backoffMaxMs: 200,
-    ...extra,
-  });
+  return openGateway(sim, dataDir, { recvWindow: 60_000, ...extra });
 }
 
 function weightCount(gateway: Gateway): number {
@@ -68,7 +52,7 @@ test("pacing: many restored orders are reconciled within half the request weight
   // 60 weight per 10 s window: half of it, 30, for reconciliation. Each gateway's start costs 12 (handshake 5,
   // session.status 2, v2/account.balance 5).
   const sim = await simulator({ clock, limits: { weightPerMinute: 60, weightWindowSeconds: 10 } });
-  const dir = tempDir();
+  const dir = tempDir("lr-pacing-");
   const orders = 60;
   const first = await open(sim, dir);
   for (let i = 0; i < orders; i++) await first.router.placeOrder(restingBuy()); // order.place weighs 0
@@ -159,7 +143,7 @@ test("pacing: the liveness probe and the reconnect's clock sync are never refuse
 test("pacing: closing while reconciliation waits for the window ends the wait and reports what is left", async () => {
   const clock = new JumpClock();
   const sim = await simulator({ clock, limits: { weightPerMinute: 40, weightWindowSeconds: 10 } });
-  const dir = tempDir();
+  const dir = tempDir("lr-pacing-");
   const first = await open(sim, dir);
   for (let i = 0; i < 30; i++) await first.router.placeOrder(restingBuy());
   await first.close();
