@@ -11,6 +11,7 @@
  * @example
  * ```sh
  * deno task start                  # embedded simulator on http://127.0.0.1:7777
+ * deno task start simulate         # only the simulator, for other clients (first stdout line: URLs and keys)
  * bun run main.ts --port 0 --log-format json
  * ```
  *
@@ -22,75 +23,82 @@ import { VERSION } from "./lib/cli/banner.ts";
 import { type Service, startService } from "./lib/cli/service.ts";
 import { createLogger } from "./lib/cli/log.ts";
 import { runtime } from "./lib/cli/process.ts";
+import { runSimulate } from "./lib/cli/simulate.ts";
 
 let service: Service | undefined;
 let exiting = false;
 let fatal = false;
 let stopSignalAt = 0;
 
-let parsed;
-try {
-  parsed = parseConfig({ args: runtime.args(), env: runtime.env() });
-} catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
-  runtime.writeStderr(`lightning-router: ${e.message}\nSee --help.`);
-  runtime.exit(2);
-}
-if (parsed.kind === "help") {
-  runtime.writeStdout(parsed.text);
-  runtime.exit(0);
-}
-if (parsed.kind === "version") {
-  runtime.writeStdout(`lightning-router ${VERSION}`);
-  runtime.exit(0);
-}
-const config = parsed.config;
-const creds = config.credentials;
-const log = createLogger({
-  format: config.logFormat,
-  write: runtime.writeStderr,
-  secrets: [
-    creds?.apiKey.reveal(),
-    creds?.kind === "hmac" ? creds.secretKey.reveal() : undefined,
-    config.token?.reveal(),
-  ]
-    .filter((s): s is string => s !== undefined),
-});
+// `simulate` runs only the exchange simulator (lib/cli/simulate.ts); the router below never starts then.
+if (runtime.args()[0] === "simulate") await runSimulate(runtime, runtime.args().slice(1));
+else await runRouter();
 
-runtime.onFatal((error, kind) => {
-  // Halt first: whatever state the process is in, no further order may leave it.
-  service?.router.holdNewOrders(`fatal ${kind}`);
-  if (!fatal) log.error(`fatal ${kind}; exiting`, { error: describe(error) }); // one line, even if a second follows
-  fatal = exiting = true;
-  runtime.exit(1);
-});
-
-runtime.onStopSignal((signal) => {
-  if (exiting) {
-    if (Date.now() - stopSignalAt < 1000) return; // the same Ctrl-C, delivered twice
-    log.warn("second stop signal; exiting now", { signal });
-    runtime.exit(1);
+async function runRouter(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseConfig({ args: runtime.args(), env: runtime.env() });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    runtime.writeStderr(`lightning-router: ${e.message}\nSee --help.`);
+    runtime.exit(2);
   }
-  exiting = true;
-  stopSignalAt = Date.now();
-  log.info("shutting down", { signal, inFlight: service?.router.inFlight ?? 0 });
-  const done = service?.shutdown() ?? Promise.resolve();
-  done.then(() => {
-    log.info("stopped");
+  if (parsed.kind === "help") {
+    runtime.writeStdout(parsed.text);
     runtime.exit(0);
-  }, (e) => {
-    log.error("shutdown failed", { error: describe(e) });
+  }
+  if (parsed.kind === "version") {
+    runtime.writeStdout(`lightning-router ${VERSION}`);
+    runtime.exit(0);
+  }
+  const config = parsed.config;
+  const creds = config.credentials;
+  const log = createLogger({
+    format: config.logFormat,
+    write: runtime.writeStderr,
+    secrets: [
+      creds?.apiKey.reveal(),
+      creds?.kind === "hmac" ? creds.secretKey.reveal() : undefined,
+      config.token?.reveal(),
+    ]
+      .filter((s): s is string => s !== undefined),
+  });
+
+  runtime.onFatal((error, kind) => {
+    // Halt first: whatever state the process is in, no further order may leave it.
+    service?.router.holdNewOrders(`fatal ${kind}`);
+    if (!fatal) log.error(`fatal ${kind}; exiting`, { error: describe(error) }); // one line, even if a second follows
+    fatal = exiting = true;
     runtime.exit(1);
   });
-});
 
-try {
-  service = await startService({ config, log, readTextFile: runtime.readTextFile });
-} catch (e) {
-  log.error("start failed", { error: describe(e) });
-  runtime.exit(1);
+  runtime.onStopSignal((signal) => {
+    if (exiting) {
+      if (Date.now() - stopSignalAt < 1000) return; // the same Ctrl-C, delivered twice
+      log.warn("second stop signal; exiting now", { signal });
+      runtime.exit(1);
+    }
+    exiting = true;
+    stopSignalAt = Date.now();
+    log.info("shutting down", { signal, inFlight: service?.router.inFlight ?? 0 });
+    const done = service?.shutdown() ?? Promise.resolve();
+    done.then(() => {
+      log.info("stopped");
+      runtime.exit(0);
+    }, (e) => {
+      log.error("shutdown failed", { error: describe(e) });
+      runtime.exit(1);
+    });
+  });
+
+  try {
+    service = await startService({ config, log, readTextFile: runtime.readTextFile });
+  } catch (e) {
+    log.error("start failed", { error: describe(e) });
+    runtime.exit(1);
+  }
+  runtime.writeStderr(service.banner(config.logFormat));
 }
-runtime.writeStderr(service.banner(config.logFormat));
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

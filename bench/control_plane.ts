@@ -3,19 +3,20 @@
  * custom-endpoint mode against the simulator process) until the ack JSON is read, next to the WebSocket round
  * trip of the same order through a `Router` in this process to the same simulator, and next to the bare HTTP
  * floor (this runtime's own HTTP server answering a fixed ack, `bench/servers/http_floor_server.ts`).
+ * Also the local order socket (`GET /ws` of the same gateway, one persistent WebSocket): its place → ack
+ * against the target 1.1 × the Router's WS RTT + 15 µs, and next to the runtime's own WebSocket server
+ * answering the same message with the fixed ack (the floor server's `GET /ws`): the extra loopback hop alone.
  * Overhead = HTTP median − WS median (and the same for p99, as a rough bound). Interleaved rounds, one
  * request in flight. Note the 2-core machine runs client, gateway and simulator at once here.
  *
  * Run: `deno run -A bench/control_plane.ts` or `bun bench/control_plane.ts` (`BENCH_SIM_URL` optional,
  * `BENCH_CONTROL_ORDERS`, `BENCH_QUICK=1`).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
 import { API_KEY, IOC_ORDER, SECRET_KEY } from "./_fixtures.ts";
 import { type Child, runtimeCommand, spawnChild } from "./_support/children.ts";
+import { LocalSocketClient, startGateway } from "./_support/gateway_process.ts";
 import { type RoundTripContender, runInterleaved } from "./_support/interleave.ts";
 import { printResults } from "./_support/print.ts";
 import { type NewResult, recordResults } from "./_support/results.ts";
@@ -24,7 +25,13 @@ import { SIZES } from "./_support/settings.ts";
 import { type SimProcess, startSimProcess } from "./_support/sim_process.ts";
 import { summarize } from "./_support/stats.ts";
 
-const BODY = JSON.stringify(IOC_ORDER);
+/**
+ * RESULT: the ack already says EXPIRED, so the gateway's tracker lets the order go. With the default ACK it
+ * says NEW and, without a user data stream, the order would stay tracked as open until the local
+ * max-open-orders check (-2025) refused new ones.
+ */
+const ORDER = { ...IOC_ORDER, newOrderRespType: "RESULT" } as const;
+const BODY = JSON.stringify(ORDER);
 
 function httpContender(name: string, url: string): RoundTripContender {
   return {
@@ -43,16 +50,6 @@ function httpContender(name: string, url: string): RoundTripContender {
   };
 }
 
-async function startGateway(simUrl: string, dataDir: string): Promise<{ child: Child; controlUrl: string }> {
-  const runtime = runtimeName() === "bun" ? "bun" : "deno";
-  const [cmd, args] = runtimeCommand(runtime, "main.ts");
-  const child = spawnChild(`gateway (${runtime})`, cmd, [...args, "--port", "0", "--data-dir", dataDir], {
-    env: { BINANCE_WS_URL: simUrl, BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: SECRET_KEY, NO_COLOR: "1" },
-  });
-  const m = await child.waitForLine(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
-  return { child, controlUrl: m[1]! };
-}
-
 async function startHttpFloor(): Promise<{ child: Child; url: string }> {
   const runtime = runtimeName() === "bun" ? "bun" : "deno";
   const [cmd, args] = runtimeCommand(runtime, "bench/servers/http_floor_server.ts");
@@ -64,24 +61,41 @@ async function startHttpFloor(): Promise<{ child: Child; url: string }> {
 async function main(): Promise<void> {
   let sim: SimProcess | undefined;
   const simUrl = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
-  const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-gateway-"));
-  const gateway = await startGateway(simUrl, dataDir);
+  const gateway = await startGateway(simUrl);
   const floor = await startHttpFloor();
   const router = await Router.connect({ url: simUrl, apiKey: API_KEY, secretKey: SECRET_KEY });
+  const socket = await LocalSocketClient.connect(gateway.controlUrl);
+  const floorSocket = await LocalSocketClient.connect(floor.url);
   try {
     const http = "control plane: HTTP POST /orders → ack";
     const ws = "control plane: same order, Router WS RTT";
     const bare = `control plane: bare HTTP POST floor (${runtimeName()} server, fixed ack)`;
+    const local = "control plane: local socket (GET /ws) place → ack";
+    const localFloor = `control plane: bare WebSocket floor (${runtimeName()} server, fixed ack)`;
     const contenders: RoundTripContender[] = [
       httpContender(http, `${gateway.controlUrl}/orders`),
       {
         name: ws,
         async once() {
-          const ack = await router.placeOrder(IOC_ORDER);
+          const ack = await router.placeOrder(ORDER);
           if (ack.orderId === undefined) throw new Error("router: ack without orderId");
         },
       },
       httpContender(bare, `${floor.url}/orders`),
+      {
+        name: local,
+        async once() {
+          const ack = await socket.request("place", ORDER) as { orderId?: number };
+          if (ack.orderId === undefined) throw new Error("local socket: ack without orderId");
+        },
+      },
+      {
+        name: localFloor,
+        async once() {
+          const ack = await floorSocket.request("place", ORDER) as { orderId?: number };
+          if (ack.orderId === undefined) throw new Error("WebSocket floor: ack without orderId");
+        },
+      },
     ];
     const orders = SIZES.controlOrders;
     const samples = await runInterleaved(contenders, {
@@ -116,14 +130,32 @@ async function main(): Promise<void> {
       unit: "µs",
       note: "gateway work beyond what any HTTP round trip costs on this runtime",
     });
+    const target = 1.1 * s.get(ws)!.median + 15;
+    results.push({
+      name: "local socket RTT − (1.1 × Router WS RTT + 15 µs) (target ≤ 0)",
+      group: "control plane",
+      median: s.get(local)!.median - target,
+      p99: s.get(local)!.p99 - (1.1 * s.get(ws)!.p99 + 15),
+      unit: "µs",
+      note: `local socket ${s.get(local)!.median.toFixed(1)} µs vs target ${target.toFixed(1)} µs (medians)`,
+    });
+    results.push({
+      name: "local-socket overhead above bare WebSocket (local socket − WS RTT − WebSocket floor)",
+      group: "control plane",
+      median: s.get(local)!.median - s.get(ws)!.median - s.get(localFloor)!.median,
+      p99: s.get(local)!.p99 - s.get(ws)!.p99 - s.get(localFloor)!.p99,
+      unit: "µs",
+      note: "gateway work beyond the extra loopback hop any local WebSocket costs on this runtime",
+    });
     printResults(`control plane, ${runtimeLabel()} client + gateway, simulator process`, results);
     recordResults(results);
   } finally {
+    socket.close();
+    floorSocket.close();
     await router.close();
-    await gateway.child.stop();
+    await gateway.stop();
     await floor.child.stop();
     await sim?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -41,6 +41,7 @@ import process from "node:process";
 import { ClientOrderIds } from "../lib/router/client_order_ids.ts";
 import { API_KEY, SECRET_KEY } from "./_fixtures.ts";
 import { type Child, REPO, spawnChild } from "./_support/children.ts";
+import { Progress } from "./_support/progress.ts";
 import { runtimeLabel, runtimeName } from "./_support/runtime.ts";
 import { defaultSimRuntime, type SimProcess, startSimProcess } from "./_support/sim_process.ts";
 
@@ -511,6 +512,7 @@ export async function journalSoak(options: JournalSoakOptions): Promise<JournalS
     const resolverDone = resolverLoop();
     let placed = 0;
     let nextProgress = start + 10_000;
+    const progress = new Progress({ minIntervalMs: 5000 });
     while (performance.now() - start < options.seconds * 1000) {
       const now = performance.now();
       const due = Math.floor(((now - start) * options.rate) / 1000);
@@ -534,6 +536,7 @@ export async function journalSoak(options: JournalSoakOptions): Promise<JournalS
         }
         cancels.sort((a, b) => a.at - b.at);
       }
+      progress.update("load (faults on a schedule)", (now - start) / 1000, options.seconds);
       if (now >= nextProgress) {
         nextProgress += 10_000;
         log(
@@ -544,6 +547,7 @@ export async function journalSoak(options: JournalSoakOptions): Promise<JournalS
       await sleep(2);
     }
     await faultsDone;
+    progress.update("drain: cancel what rests, settle what is in flight", 0, 0);
     // Cancel what still rests, then let everything in flight settle.
     while (cancels.length > 0 || inFlight.size > 0) {
       for (const c of cancels.splice(0)) cancel(c);
@@ -553,6 +557,7 @@ export async function journalSoak(options: JournalSoakOptions): Promise<JournalS
     loadDone = true;
     await resolverDone;
     const deadline = performance.now() + 60_000;
+    progress.update(`resolve ${toResolve.size} unknown outcomes`, 0, 0);
     while (toResolve.size > 0 && performance.now() < deadline) {
       await resolveUnknown(router.instance);
       if (toResolve.size > 0) await sleep(500);

@@ -1,7 +1,7 @@
 /**
  * Hot-path micro-benchmarks with mitata, on whichever runtime runs this file (Deno and Bun): order build +
  * sign next to Web Crypto, node:crypto and the public SDKs' signing paths; Ed25519-session builds; bare
- * HMAC-SHA256; ack resolution; and the client CPU of one order without a socket. Every signed frame is
+ * HMAC-SHA256; ack resolution; the client CPU of one order without a socket; and the whole pre-trade check. Every signed frame is
  * checked against the simulator's independent verifier before it is timed. Medians and p99s are over
  * mitata's samples (each a batch mean for sub-microsecond operations), in ns.
  *
@@ -15,6 +15,7 @@ import { SECRET_KEY } from "./_fixtures.ts";
 import { buildSignCases, type MicroCase } from "./cases/build_sign_cases.ts";
 import { ackCases, clientCpuPerOrder, GROUP_ACK, GROUP_CLIENT, jsonParseOnly } from "./cases/ack_cases.ts";
 import { GROUP_STREAM, streamFrameToState } from "./cases/stream_cases.ts";
+import { GROUP_RISK, preTradeCheckCase } from "./cases/risk_cases.ts";
 import { printResults } from "./_support/print.ts";
 import { type NewResult, recordResults } from "./_support/results.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
@@ -84,6 +85,12 @@ async function main(): Promise<void> {
     results.push(
       toResult(GROUP_STREAM, "user stream: ORDER_TRADE_UPDATE frame → account state updated", stats),
     );
+  }
+  for (const type of ["LIMIT", "MARKET"] as const) {
+    const name = `pre-trade check, whole (filters + limits), ${type} order`;
+    if (!filter.test(name)) continue;
+    const { next } = preTradeCheckCase(type);
+    results.push(toResult(GROUP_RISK, name, await measure(next, { min_cpu_time: minCpuNs })));
   }
   printResults(`micro-benchmarks on ${runtimeLabel()} (ns per operation)`, results);
   recordResults(results);

@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: runs the whole benchmark suite and prints the report. Micro-benchmarks (mitata) on Deno
  * and Bun, the `deno bench` file, round trips on Deno and Bun and the public SDKs on Node against one
- * simulator process, the control plane on Deno and Bun, SSE delivery (`GET /events`) on Deno and Bun, the
+ * simulator process, the control plane on Deno and Bun (HTTP, local socket, micro-benchmarks), contention
+ * between readers and orders, memory against the bare-server floor, SSE delivery (`GET /events`) on Deno and Bun, the
  * soak (fresh simulator each) on Deno and Bun, and — in full runs or with BENCH_PROFILE=1 — CPU profiles of
  * the hot paths with their top self-time functions.
  * Results merge into bench/results.json (name + runtime); a quick run (`BENCH_QUICK=1`, a few minutes)
@@ -9,7 +10,7 @@
  * Every child is bounded in time and killed at the end.
  *
  * Run: `deno task bench` or `BENCH_QUICK=1 deno task bench`;
- * `BENCH_ONLY=micro,rtt,control,sse,soak,profile` runs a subset.
+ * `BENCH_ONLY=micro,rtt,control,contention,memory,sse,soak,profile` runs a subset.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,15 +21,24 @@ import { resultsPath } from "./_support/results.ts";
 import { API_KEY, SECRET_KEY } from "./_fixtures.ts";
 import { QUICK } from "./_support/settings.ts";
 import { startSimProcess } from "./_support/sim_process.ts";
+import { Progress } from "./_support/progress.ts";
 import { report } from "./report.ts";
 import { formatSelfTimes, selfTimes } from "./profile/summarize_cpuprofile.ts";
 
 const CACHE = join(REPO, "node_modules/.cache/lightning-bench");
 mkdirSync(CACHE, { recursive: true });
 const RESULTS = process.env.BENCH_RESULTS ?? (QUICK ? join(CACHE, "results.quick.json") : resultsPath());
-const ONLY = new Set((process.env.BENCH_ONLY ?? "micro,rtt,control,sse,soak,profile").split(","));
+const ONLY = new Set(
+  (process.env.BENCH_ONLY ?? "micro,rtt,control,contention,memory,sse,soak,profile").split(","),
+);
 const PROFILE = ONLY.has("profile") && (!QUICK || process.env.BENCH_PROFILE === "1");
 const failures: string[] = [];
+/** Steps each part runs (for the progress line's percent and ETA; a terminal only). */
+const STEPS: Readonly<Record<string, number>> = { micro: 3, rtt: 4, control: 2, sse: 2, soak: 2, profile: 8 };
+const plannedSteps = [...ONLY].filter((part) => part !== "profile" || PROFILE)
+  .reduce((sum, part) => sum + (STEPS[part] ?? 0), 0);
+const progress = new Progress();
+let stepsDone = 0;
 
 /** Runs one step to completion with its output shown; a failure is noted and the suite goes on. */
 async function step(
@@ -39,6 +49,7 @@ async function step(
   maxMinutes = 30,
 ) {
   console.log(`\n=== ${title}\n$ ${command} ${args.join(" ")}`);
+  progress.update(title, stepsDone, Math.max(plannedSteps, stepsDone + 1));
   const child = spawnChild(title, command, args, { env: { BENCH_RESULTS: RESULTS, ...env }, inherit: true });
   const timer = setTimeout(() => {
     console.error(`${title}: still running after ${maxMinutes} min; stopping it`);
@@ -46,6 +57,7 @@ async function step(
   }, maxMinutes * 60_000);
   const code = await child.exited;
   clearTimeout(timer);
+  stepsDone++;
   if (code !== 0) failures.push(`${title} (exit ${code})`);
 }
 
@@ -160,6 +172,16 @@ async function main(): Promise<void> {
       ]);
       await step("SDK round trips (Node)", "node", [bundle], env);
     });
+    // The same Router rows against an independent server (Node + ws, bench/servers/node_ws_fapi_server.mjs),
+    // interleaved one order at a time with the runtime's own raw floor; each step starts its own server.
+    const nodeServer = { BENCH_RTT_SERVER: "node" };
+    await step(
+      "order round trip vs Node ws-fapi server (Deno)",
+      "deno",
+      ["run", "-A", "bench/round_trip.ts"],
+      nodeServer,
+    );
+    await step("order round trip vs Node ws-fapi server (Bun)", "bun", ["bench/round_trip.ts"], nodeServer);
   }
   if (ONLY.has("control")) {
     await withSim(async (url) => {
@@ -168,6 +190,37 @@ async function main(): Promise<void> {
       });
       await step("control plane (Bun)", "bun", ["bench/control_plane.ts"], { BENCH_SIM_URL: url });
     });
+    await step(
+      "control-plane layers, one process (Deno)",
+      "deno",
+      ["run", "-A", "bench/control_layers.ts"],
+      {},
+      10,
+    );
+    await step("control-plane layers, one process (Bun)", "bun", ["bench/control_layers.ts"], {}, 10);
+    await step(
+      "control-plane micro-benchmarks (Deno)",
+      "deno",
+      ["run", "-A", "bench/control_micro.ts"],
+      {},
+      5,
+    );
+    await step("control-plane micro-benchmarks (Bun)", "bun", ["bench/control_micro.ts"], {}, 5);
+  }
+  if (ONLY.has("contention")) {
+    await withSim(async (url) => {
+      await step("contention: readers vs orders (Deno)", "deno", ["run", "-A", "bench/contention.ts"], {
+        BENCH_SIM_URL: url,
+      }, 15);
+    });
+    await withSim((url) =>
+      step("contention: readers vs orders (Bun)", "bun", ["bench/contention.ts"], { BENCH_SIM_URL: url }, 15)
+    );
+  }
+  if (ONLY.has("memory")) {
+    // Fresh simulator each (started by the step itself: it first measures the bare server alone).
+    await step("memory vs the bare-server floor (Deno)", "deno", ["run", "-A", "bench/memory.ts"], {}, 10);
+    await step("memory vs the bare-server floor (Bun)", "bun", ["bench/memory.ts"], {}, 10);
   }
   if (ONLY.has("sse")) {
     // Server and readers are children of the step, on its runtime; no simulator needed.
@@ -183,6 +236,7 @@ async function main(): Promise<void> {
     await withSim((url) => step("soak (Bun)", "bun", ["bench/soak.ts"], { BENCH_SIM_URL: url }, 60));
   }
   if (PROFILE) await profiles();
+  progress.update("report", stepsDone, stepsDone);
   console.log(`\n=== report (${RESULTS})\n`);
   console.log(report(RESULTS));
   if (failures.length > 0) {

@@ -59,6 +59,69 @@ export class ExchangeError extends RouterError {
 }
 
 /**
+ * A pre-trade check refused the order before it was sent because the exchange's filters (exchangeInfo) would
+ * refuse it: `code` and `msg` are what the exchange would have answered, `local` says nobody asked it. It is an
+ * {@linkcode ExchangeError}, so code that handles the exchange's refusals handles these the same way.
+ *
+ * @example
+ * ```ts
+ * declare const e: unknown;
+ * if (e instanceof FilterRefusedError) console.log(e.code, e.filter, e.local); // -4014 PRICE_FILTER true
+ * ```
+ */
+export class FilterRefusedError extends ExchangeError {
+  /** Error name. */
+  override name = "FilterRefusedError";
+  /** Always true: refused on this machine, nothing was sent. */
+  readonly local = true;
+  /** The filter that refused: PRICE_FILTER, LOT_SIZE, MARKET_LOT_SIZE, PERCENT_PRICE, MIN_NOTIONAL, … */
+  readonly filter: string;
+  /** Builds the error for `method`. */
+  constructor(options: { code: number; msg: string; method: string; filter: string }) {
+    super({ status: 400, code: options.code, msg: options.msg, method: options.method });
+    this.message = `${options.method} refused locally: ${options.code} ${options.msg} (${options.filter})`;
+    this.filter = options.filter;
+  }
+}
+
+/**
+ * A pre-trade check refused the order before it was sent because it breaks one of the trader's own risk
+ * limits (`--risk FILE`, `PUT /risk`, `Router.connect({ risk })`): `limit` names it, `value` and `max` are the
+ * order's value and the limit (quantities in the base asset, notionals in the quote asset, prices for the
+ * price band; -1 as `value` when the limit needs a fresh mark price and there is none).
+ *
+ * @example
+ * ```ts
+ * declare const e: unknown;
+ * if (e instanceof RiskLimitError) console.log(e.limit, e.value, e.max); // maxOrderQty 0.6 0.5
+ * ```
+ */
+export class RiskLimitError extends RouterError {
+  /** Error name. */
+  override name = "RiskLimitError";
+  /** Always -20 (the control plane's code for a risk-limit refusal). */
+  readonly code = -20;
+  /** Always true: refused on this machine, nothing was sent. */
+  readonly local = true;
+  /** The method refused. */
+  readonly method: string;
+  /** The limit, e.g. maxOrderQty, priceBandPct, allowedSymbols. */
+  readonly limit: string;
+  /** The order's value (see the class text). */
+  readonly value: number;
+  /** The limit's value. */
+  readonly max: number;
+  /** Builds the error; `msg` names the limit. */
+  constructor(options: { method: string; limit: string; value: number; max: number; msg: string }) {
+    super(options.msg);
+    this.method = options.method;
+    this.limit = options.limit;
+    this.value = options.value;
+    this.max = options.max;
+  }
+}
+
+/**
  * An order-mutating request (place, modify, cancel, algo place/cancel) whose outcome is unknown: it may or may
  * not have executed. Causes: the request timed out, the connection dropped while it was in flight, or the
  * exchange said so (-1006, -1007, 5xx). Look it up by `clientOrderId` before acting; never blindly resend.

@@ -5,7 +5,9 @@
  * `Gateway.open` gives the full safety guarantees in one call: a write-ahead journal and data-dir lock,
  * reconciliation of unknown outcomes and of a crashed run's orders before new orders flow, order tracking,
  * the kill switch (`halt`: stop new orders, cancel every open one) and the exchange-side dead-man's switch.
- * `Router.connect` is the bare order API without them. The simulator has its own entry, `./sim/mod.ts`.
+ * `Router.connect` is the bare order API without them. Both check every new order before sending it: the
+ * exchange's filters (exchangeInfo) and the trader's `risk` limits (`FilterRefusedError`, `RiskLimitError`;
+ * `preTrade: false` turns the checks off). The simulator has its own entry, `./sim/mod.ts`.
  *
  * @example
  * ```ts
@@ -47,13 +49,23 @@ export type { Balance, Position, PositionBook } from "./account/positions.ts";
 export type { UserStream, UserStreamState } from "./stream/user_stream.ts";
 export type { OpenOrderRef, OrderObserver } from "./pipeline/order_observer.ts";
 export type { PipelineMetrics } from "./pipeline/pipeline_metrics.ts";
+export type {
+  PreTradeFilterOptions,
+  PreTradeGuard,
+  RiskNotice,
+  RiskRefusal,
+} from "./risk/pre_trade_guard.ts";
+export type { RiskLimitsConfig, SymbolLimitsConfig } from "./risk/risk_limits.ts";
+export { parseRiskLimits } from "./risk/risk_schema.ts";
 export {
   ConnectError,
   CredentialsError,
   DataDirError,
   ExchangeError,
+  FilterRefusedError,
   NotSentError,
   RequestFailedError,
+  RiskLimitError,
   RouterError,
   UnknownOrderStateError,
 } from "./errors.ts";

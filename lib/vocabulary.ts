@@ -318,6 +318,8 @@ export const WS_METHODS = {
   "session.status": { security: "none", mutating: false, countsAsOrder: false, params: [] },
   "session.logout": { security: "none", mutating: false, countsAsOrder: false, params: [] },
   "ticker.price": { security: "none", mutating: false, countsAsOrder: false, params: ["symbol"] },
+  depth: { security: "none", mutating: false, countsAsOrder: false, params: ["symbol", "limit"] },
+  "ticker.book": { security: "none", mutating: false, countsAsOrder: false, params: ["symbol"] },
 } as const satisfies Readonly<Record<string, MethodVocabulary>>;
 
 /**

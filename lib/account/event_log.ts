@@ -16,6 +16,7 @@ export const ACCOUNT_EVENT_TYPES = [
   "connection",
   "halt",
   "resume",
+  "risk",
 ] as const;
 /** One of {@linkcode ACCOUNT_EVENT_TYPES}. */
 export type AccountEventType = typeof ACCOUNT_EVENT_TYPES[number];

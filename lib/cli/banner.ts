@@ -6,6 +6,7 @@
  */
 
 import type { Mode } from "./config.ts";
+import type { SimulatorAccess } from "./simulate.ts";
 
 /** The gateway's version, shown in the banner and by `--version`. */
 export const VERSION = "0.1.0";
@@ -24,6 +25,11 @@ export interface BannerFacts {
   restored?: number;
   /** User data stream host base, or null when the router runs without one. */
   userStream?: string | null;
+  /**
+   * In simulator mode: where the embedded simulator listens and its generated keys, so other clients (SDKs,
+   * bots) can be pointed at the same exchange. Never real credentials.
+   */
+  simulatorAccess?: SimulatorAccess;
 }
 
 const MODE_LINE: Readonly<Record<Mode, string>> = {
@@ -44,6 +50,7 @@ const MODE_LINE: Readonly<Record<Mode, string>> = {
  * ```
  */
 export function banner(facts: BannerFacts, format: "text" | "json"): string {
+  const control = usableUrl(facts.controlUrl);
   if (format === "json") {
     return JSON.stringify({
       ts: new Date().toISOString(),
@@ -51,17 +58,23 @@ export function banner(facts: BannerFacts, format: "text" | "json"): string {
       msg: "ready",
       version: VERSION,
       ...facts,
+      controlUrl: control.url,
+      ...(control.listening === undefined ? {} : { listening: control.listening }),
       simulator: facts.mode === "simulator",
     });
   }
+  const exposure = control.listening !== undefined
+    ? `(listening on ${control.listening}: every interface, exposed; bearer token required)`
+    : facts.tokenRequired
+    ? "(bearer token required)"
+    : "(no token; loopback only)";
   const rows = [
     `Lightning Router ${VERSION} ready`,
     `  mode      ${MODE_LINE[facts.mode]}`,
     `  endpoint  ${facts.endpoint}`,
+    ...simulatorRows(facts.simulatorAccess),
     `  auth      ${facts.auth === "hmac" ? "hmac (every order signed)" : "ed25519 (session.logon)"}`,
-    `  control   ${facts.controlUrl}  ${
-      facts.tokenRequired ? "(bearer token required)" : "(no token; loopback only)"
-    }`,
+    `  control   ${control.url}  ${exposure}`,
     `  data dir  ${facts.dataDir}${
       facts.restored ? `  (${facts.restored} orders from the last run to reconcile)` : ""
     }`,
@@ -77,4 +90,36 @@ export function banner(facts: BannerFacts, format: "text" | "json"): string {
     }`,
   ];
   return rows.join("\n");
+}
+
+/**
+ * A URL a browser or curl on this host can open: a wildcard bind (`0.0.0.0`, `[::]`) is no address to
+ * connect to, so it becomes loopback (`127.0.0.1`, `[::1]`) and `listening` names the wildcard.
+ *
+ * @example
+ * ```ts
+ * usableUrl("http://0.0.0.0:7777"); // { url: "http://127.0.0.1:7777", listening: "0.0.0.0:7777" }
+ * usableUrl("http://127.0.0.1:7777"); // { url: "http://127.0.0.1:7777" }
+ * ```
+ */
+export function usableUrl(url: string): { url: string; listening?: string } {
+  const parsed = new URL(url);
+  const loopback = parsed.hostname === "0.0.0.0"
+    ? "127.0.0.1"
+    : parsed.hostname === "[::]"
+    ? "[::1]"
+    : undefined;
+  if (loopback === undefined) return { url };
+  const listening = parsed.host;
+  parsed.hostname = loopback;
+  return { url: parsed.origin, listening };
+}
+
+/** The simulator's URLs and generated keys (the same as `simulate` prints), for other clients. */
+function simulatorRows(access: SimulatorAccess | undefined): string[] {
+  if (access === undefined) return [];
+  return [
+    `  sim       ws-fapi ${access.wsUrl}  streams ${access.streamUrl}  REST ${access.restUrl} (/sim/* control)`,
+    `  sim keys  apiKey ${access.apiKey}  secretKey ${access.secretKey}  (generated for this run only)`,
+  ];
 }

@@ -57,6 +57,8 @@ export interface Config {
    * --ws-url when none was given (the router then runs without a user stream).
    */
   readonly streamUrl: string | undefined;
+  /** The risk limits file (`--risk`), read and validated at start; undefined: no limits. */
+  readonly riskFile: string | undefined;
   /** A plain view with every secret replaced by `[redacted]`, for banners and debugging. */
   redacted(): Record<string, unknown>;
 }
@@ -154,6 +156,7 @@ const FIELDS = {
   streamUrl: z.string().trim().refine((s) => /^wss?:\/\/[^\s/]+/.test(s) && URL.canParse(s), {
     error: "expected a ws:// or wss:// URL",
   }).transform((s) => s.replace(/\/+$/, "")),
+  riskFile: z.string().min(1, { error: "must not be empty" }),
 } as const satisfies Record<SettingKey, z.ZodType>;
 
 type Values = { -readonly [K in SettingKey]?: z.output<typeof FIELDS[K]> };
@@ -287,6 +290,7 @@ function assemble(
     deadManMs: v.deadManMs,
     restUrl,
     streamUrl,
+    riskFile: v.riskFile,
     redacted() {
       return {
         mode,
@@ -305,6 +309,7 @@ function assemble(
         deadManMs: v.deadManMs ?? "(off)",
         restUrl: restUrl ?? "(simulator)",
         streamUrl: streamUrl ?? (mode === "simulator" ? "(simulator)" : "(none: no user stream)"),
+        riskFile: v.riskFile ?? "(none: exchange filters only)",
       };
     },
   };

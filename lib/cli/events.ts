@@ -51,6 +51,27 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
       });
     case "clock":
       return log.info("clock synced", { offsetMs: event.offsetMs });
+    case "risk-filters":
+      return event.state === "ok"
+        ? log.info("exchange filters loaded", {
+          symbols: event.symbols,
+          skipped: event.skipped,
+          reason: event.reason,
+        })
+        : log.warn(
+          event.state === "stale"
+            ? "exchange filters refresh failed; the loaded ones stay in force"
+            : "exchange filters unavailable; orders pass to the exchange unchecked by filters",
+          { error: event.error, reason: event.reason },
+        );
+    case "risk-marks":
+      return event.state === "up"
+        ? log.info("mark price stream up")
+        : log.warn("mark price stream down", { state: event.state, reason: event.reason });
+    case "risk-limits":
+      return log.info("risk limits in force", { limits: JSON.stringify(event.limits) });
+    case "risk-breaker":
+      return log.error("reject breaker tripped; router halted", { reason: event.reason });
     case "halted":
       return log.warn("orders halted", { reason: event.reason });
     case "resumed":

@@ -19,6 +19,7 @@ import { type Simulator, startSimulator } from "../sim/mod.ts";
 import { banner, type BannerFacts } from "./banner.ts";
 import { type Config, isLoopbackHost } from "./config.ts";
 import { logGatewayEvent } from "./events.ts";
+import { parseRiskLimits } from "../risk/risk_schema.ts";
 import type { Logger } from "./log.ts";
 
 /**
@@ -102,13 +103,47 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (config.restUrl !== undefined) gatewayOptions.restUrl = config.restUrl;
   if (config.streamUrl !== undefined) gatewayOptions.streamUrl = config.streamUrl;
 
-  let simulator: Simulator | undefined;
+  // A bad risk file stops the start, naming the JSON path of the bad field, before anything is opened.
+  if (config.riskFile !== undefined) {
+    gatewayOptions.risk = await readRiskFile(config.riskFile, options.readTextFile);
+  }
+
+  // A key file that cannot be read is a configuration error: reported before anything is bound or opened.
   const creds = config.credentials;
+  const privateKeyPem = creds?.kind === "ed25519"
+    ? await readPrivateKey(creds.privateKeyPath, options.readTextFile)
+    : undefined;
+
+  // Bind first: a busy port must fail before anything connects to the exchange (or starts a simulator).
+  // Until the gateway is up, every request is answered 503 "starting".
+  let handle: (request: Request) => Response | Promise<Response> = starting;
+  let server: ControlServer;
+  try {
+    server = await serve({
+      hostname: config.host,
+      port: config.port,
+      fetch: (request) => handle(request),
+      onNotice: (msg, fields) => log.warn(msg, fields),
+    });
+  } catch (e) {
+    throw new StartError(
+      `--host/--port: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,
+    );
+  }
+
+  let simulator: Simulator | undefined;
+  let simulatorKeys: { apiKey: string; secretKey: string } | undefined;
   if (creds === undefined) {
     // Fresh random credentials per start: nothing to configure, nothing that could work elsewhere.
     const apiKey = `sim${randomHex(16)}`;
     const secretKey = randomHex(32);
-    simulator = await startSimulator({ port: 0, hmacKeys: [{ apiKey, secretKey }] });
+    try {
+      simulator = await startSimulator({ port: 0, hmacKeys: [{ apiKey, secretKey }] });
+      simulatorKeys = { apiKey, secretKey };
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
     Object.assign(gatewayOptions, {
       url: simulator.url,
       apiKey,
@@ -122,26 +157,31 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     Object.assign(gatewayOptions, { apiKey: creds.apiKey.reveal(), secretKey: creds.secretKey.reveal() });
   } else {
     gatewayOptions.apiKey = creds.apiKey.reveal();
-    gatewayOptions.privateKeyPem = await readPrivateKey(creds.privateKeyPath, options.readTextFile);
+    gatewayOptions.privateKeyPem = privateKeyPem!;
   }
 
   let gateway: Gateway;
   try {
     gateway = await Gateway.open(gatewayOptions);
   } catch (e) {
+    await server.close();
     await simulator?.close();
     if (e instanceof DataDirError) throw new StartError(`--data-dir / ROUTER_DATA_DIR: ${e.message}`);
     if (e instanceof ConnectError) {
       // A refused key is not a connection problem: its message says what to check on its own.
       const refused = e instanceof CredentialsError;
-      throw new StartError(refused ? e.message : `cannot connect to ${gatewayOptions.url}: ${e.message}`);
+      // The connection's own messages already name the (credential-free) URL: do not say it twice.
+      const named = e.message.includes(new URL(gatewayOptions.url).host);
+      throw new StartError(
+        refused || named ? e.message : `cannot connect to ${gatewayOptions.url}: ${e.message}`,
+      );
     }
     throw e;
   }
   const { router, tracker } = gateway;
 
   // The port is known once bound (port 0 = ephemeral); the Host check reads it per request.
-  const bound: { port?: number } = {};
+  const bound = { port: server.port };
   // Ends the open `/events` streams at shutdown, so closing the server does not wait on them.
   const streams = new AbortController();
   const app = createControlApp({
@@ -151,6 +191,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     account: gateway.account,
     userStream: gateway.userStream,
     simulator,
+    risk: router.preTrade,
     mode: config.mode,
     endpoint: gatewayOptions.url,
     guard: {
@@ -161,22 +202,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     onNotice: (level, msg, fields) => log[level](msg, fields),
     journalHealth: gateway.journalHealth,
   });
-  let server: ControlServer;
-  try {
-    server = await serve({
-      hostname: config.host,
-      port: config.port,
-      fetch: app.fetch,
-      onNotice: (msg, fields) => log.warn(msg, fields),
-    });
-  } catch (e) {
-    await gateway.close();
-    await simulator?.close();
-    throw new StartError(
-      `--host/--port: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,
-    );
-  }
-  bound.port = server.port;
+  handle = app.fetch;
 
   const facts: BannerFacts = {
     mode: config.mode,
@@ -189,6 +215,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     restored: gateway.restored,
     userStream: gatewayOptions.streamUrl ?? null,
   };
+  // Simulator mode: show the simulator's URLs and generated keys so other clients can share the exchange.
+  if (simulator !== undefined && simulatorKeys !== undefined) {
+    facts.simulatorAccess = {
+      wsUrl: simulator.url,
+      streamUrl: simulator.streamUrl,
+      restUrl: simulator.httpUrl,
+      ...simulatorKeys,
+    };
+  }
   let stopping: Promise<void> | undefined;
   return {
     gateway,
@@ -216,6 +251,33 @@ async function stop(
   await closing; // fails whatever is still in flight: those HTTP requests get their 504/503 now
   await Promise.race([closed, delay(1000)]);
   await simulator?.close();
+}
+
+async function readRiskFile(
+  path: string,
+  read: (path: string) => Promise<string>,
+): Promise<NonNullable<GatewayOptions["risk"]>> {
+  let text: string;
+  try {
+    text = await read(path);
+  } catch (e) {
+    throw new StartError(
+      `--risk / ROUTER_RISK_FILE: cannot read ${JSON.stringify(path)}: ${(e as Error).message}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new StartError(
+      `--risk / ROUTER_RISK_FILE: ${JSON.stringify(path)} is not JSON: ${(e as Error).message}`,
+    );
+  }
+  try {
+    return parseRiskLimits(json);
+  } catch (e) {
+    throw new StartError(`--risk / ROUTER_RISK_FILE: ${JSON.stringify(path)}: ${(e as Error).message}`);
+  }
 }
 
 async function readPrivateKey(path: string, read: (path: string) => Promise<string>): Promise<string> {
@@ -249,6 +311,14 @@ function exposedNames(host: string): string[] {
   } catch {
     return []; // no permission to list interfaces: only loopback names then
   }
+}
+
+/** The answer while the gateway is still opening (the port is bound before it connects). */
+function starting(): Response {
+  return new Response(JSON.stringify({ code: -11, msg: "starting: not connected to the exchange yet" }), {
+    status: 503,
+    headers: { "content-type": "application/json", "cache-control": "no-store", "retry-after": "1" },
+  });
 }
 
 function randomHex(bytes: number): string {

@@ -27,7 +27,8 @@ export type SettingKey =
   | "logFormat"
   | "deadManMs"
   | "restUrl"
-  | "streamUrl";
+  | "streamUrl"
+  | "riskFile";
 
 /** One row of the settings table. */
 export interface Setting {
@@ -167,6 +168,18 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       help: "User data stream host base, e.g. wss://fstream.binance.com (default: production or testnet to " +
         "match the endpoint; the router appends /private/ws?…). With a custom --ws-url and no --stream-url " +
         "the router runs without a user stream (banner and /health say so).",
+    },
+    {
+      key: "riskFile",
+      flag: "--risk",
+      env: "ROUTER_RISK_FILE",
+      kind: "value",
+      arg: "FILE",
+      group: "Exchange",
+      help: 'JSON file of the trader\'s risk limits (per symbol with a "*" default: maxOrderQty, ' +
+        "maxOrderNotional, maxPositionQty, maxPositionNotional, maxOpenOrders, priceBandPct, maxOrdersPerSecond; " +
+        "allowedSymbols, reduceOnlyMode, maxRejectsPerMinute). Checked before every order with the exchange's " +
+        "filters; changeable with PUT /risk. A bad file stops the start and names the bad field.",
     },
     {
       key: "host",

@@ -7,7 +7,9 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { isStreamedAnswer } from "./_json_stream.ts";
 
 /**
  * The error a request body stream ends with when its connection closed (or was cut) before the body's end.
@@ -36,16 +38,88 @@ export class BodyCutOffError extends Error {
  * ```
  */
 export function toRequest(req: IncomingMessage, base: string): Request {
+  const method = req.method ?? "GET";
+  if (!hasBody(req, method)) return new Request(requestUrl(req, base), { method, headers: headerPairs(req) });
+  return withBody(req, base, method, bodyStream(req));
+}
+
+/**
+ * Like {@linkcode toRequest}, but a body of declared length up to `maxBytes` is read from the socket first and
+ * handed over as bytes: a stream body costs more than the rest of a small request (on Deno about 10 µs to make,
+ * more to read). A body that breaks off comes as a stream that fails with {@linkcode BodyCutOffError}, exactly
+ * as `toRequest`'s would; a larger, chunked or undeclared body is streamed.
+ *
+ * @example
+ * ```ts
+ * import type { IncomingMessage } from "node:http";
+ * declare const incoming: IncomingMessage;
+ * const request = await readRequest(incoming, "http://127.0.0.1:7777", 65536);
+ * ```
+ */
+export function readRequest(
+  req: IncomingMessage,
+  base: string,
+  maxBytes: number,
+): Promise<Request> | Request {
+  const method = req.method ?? "GET";
+  if (!hasBody(req, method)) return new Request(requestUrl(req, base), { method, headers: headerPairs(req) });
+  const declared = req.headers["content-length"];
+  if (
+    declared === undefined || req.headers["transfer-encoding"] !== undefined ||
+    !(Number(declared) <= maxBytes)
+  ) {
+    return withBody(req, base, method, bodyStream(req));
+  }
+  return new Promise((resolve) => {
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    const onData = (chunk: Uint8Array<ArrayBuffer>) => chunks.push(chunk);
+    const settle = (body: BodyInit) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("close", onClose);
+      req.off("error", onClose);
+      resolve(withBody(req, base, method, body));
+    };
+    const onEnd = () => settle(chunks.length === 1 ? chunks[0]! : concat(chunks));
+    const onClose = () => {
+      if (req.complete) return;
+      settle(new ReadableStream({ start: (c) => c.error(new BodyCutOffError()) }));
+    };
+    req.on("data", onData);
+    req.once("end", onEnd);
+    req.once("close", onClose);
+    req.once("error", onClose);
+  });
+}
+
+function requestUrl(req: IncomingMessage, base: string): string {
   const target = req.url ?? "/";
-  const url = target.startsWith("/") ? base + target : new URL(target, base).href;
-  // Name/value pairs, not a Headers object: Request copies a Headers object at several times the cost (Deno).
+  return target.startsWith("/") ? base + target : new URL(target, base).href;
+}
+
+/** Name/value pairs, not a Headers object: Request copies a Headers object at several times the cost (Deno). */
+function headerPairs(req: IncomingMessage): [string, string][] {
   const headers: [string, string][] = [];
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.push([raw[i]!, raw[i + 1]!]);
-  const method = req.method ?? "GET";
-  if (!hasBody(req, method)) return new Request(url, { method, headers });
-  const init: RequestInit & { duplex: "half" } = { method, headers, body: bodyStream(req), duplex: "half" };
-  return new Request(url, init);
+  return headers;
+}
+
+function withBody(req: IncomingMessage, base: string, method: string, body: BodyInit): Request {
+  const init: RequestInit & { duplex: "half" } = { method, headers: headerPairs(req), body, duplex: "half" };
+  return new Request(requestUrl(req, base), init);
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let size = 0;
+  for (const c of chunks) size += c.byteLength;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 function hasBody(req: IncomingMessage, method: string): boolean {
@@ -117,18 +191,21 @@ export async function writeResponse(
     res.end();
     return;
   }
-  if (!/^text\/event-stream\b/i.test(response.headers.get("content-type") ?? "")) {
-    // Every other answer is a small JSON or text document: one write, with its Content-Length.
-    let bytes: Uint8Array;
+  if (
+    !isStreamedAnswer(response) && !/^text\/event-stream\b/i.test(response.headers.get("content-type") ?? "")
+  ) {
+    // Every other answer is a small JSON or text document: one write, with its Content-Length. As a string:
+    // node:http then sends head and body in one write, where bytes take a writev (about 60 µs more on Deno).
+    let text: string;
     try {
-      bytes = new Uint8Array(await response.arrayBuffer());
+      text = await response.text();
     } catch {
       res.destroy();
       return;
     }
-    headers.push("content-length", String(bytes.byteLength));
+    headers.push("content-length", String(Buffer.byteLength(text)));
     res.writeHead(response.status, headers);
-    res.end(bytes);
+    res.end(text);
     return;
   }
   res.writeHead(response.status, headers);

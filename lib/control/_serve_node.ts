@@ -5,15 +5,21 @@
  * @module
  */
 
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { Buffer } from "node:buffer";
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ControlServer, ServeOptions } from "./server.ts";
 import { SERVE_DEFAULTS } from "./server.ts";
-import { toRequest, writeResponse } from "./_http_bridge.ts";
+import { readRequest, toRequest, writeResponse } from "./_http_bridge.ts";
+import { offerUpgrade } from "./_upgrade.ts";
+import type { WsConnection } from "./_ws_connection.ts";
 import { baseUrl, internalErrorResponse } from "./_serve_shared.ts";
 import { LOCAL_CODES } from "./errors.ts";
 import { ThrottledNotice } from "./notice_throttle.ts";
+
+/** Request bodies of declared length up to this are read before the handler runs (as bytes, not a stream). */
+const PREREAD_BYTES = 16 * 1024;
 
 type Limits = { -readonly [K in keyof typeof SERVE_DEFAULTS]: number };
 
@@ -59,6 +65,40 @@ export function serveNode(options: ServeOptions): Promise<ControlServer> {
     busy.set(socket, 0);
     socket.once("close", () => busy.delete(socket));
   });
+  // WebSocket upgrades run through the app like any request (guard, routes); the route that accepts one
+  // (`GET /ws`) takes the socket over, any other answer is written and the socket closed.
+  const sockets = new Set<WsConnection>();
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Uint8Array) => {
+    void upgrade(req, socket, head);
+  });
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Uint8Array): Promise<void> {
+    socket.on("error", () => {});
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    let request: Request;
+    try {
+      request = toRequest(req, base);
+    } catch {
+      refuse("HPE_INVALID", socket);
+      return;
+    }
+    const offer = offerUpgrade(request, socket, head, (ws) => {
+      busy.delete(socket as Socket); // a WebSocket now: close() closes it with a close frame
+      sockets.add(ws);
+      socket.once("close", () => sockets.delete(ws));
+    });
+    let response: Response;
+    try {
+      response = await options.fetch(request);
+    } catch {
+      response = internalErrorResponse();
+    }
+    if (offer.accepted) return;
+    await writeRaw(socket, response);
+  }
+
   server.on("clientError", (error: Error & { code?: string }, socket: Duplex) => {
     if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") timeouts.hit();
     refuse(error.code ?? "", socket);
@@ -76,7 +116,7 @@ export function serveNode(options: ServeOptions): Promise<ControlServer> {
     });
     let request: Request | undefined;
     try {
-      request = toRequest(req, base);
+      request = await readRequest(req, base, PREREAD_BYTES);
     } catch {
       // The parser let it through, the fetch API does not (a target or header value it cannot represent).
     }
@@ -114,6 +154,7 @@ export function serveNode(options: ServeOptions): Promise<ControlServer> {
             timeouts.close();
             server.close(() => done());
             server.closeIdleConnections();
+            for (const ws of sockets) ws.close(1001, "server closing");
             for (const [socket, requests] of busy) if (requests === 0) socket.destroy();
           }),
       });
@@ -163,6 +204,24 @@ function refuse(code: string, socket: Duplex): void {
       `content-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`,
     () => socket.destroy(),
   );
+}
+
+/** Writes a refused upgrade's answer straight to its socket (no `ServerResponse` exists for it), then closes. */
+async function writeRaw(socket: Duplex, response: Response): Promise<void> {
+  let text = "";
+  try {
+    text = await response.text();
+  } catch { /* an answer without its body still says no */ }
+  let head = `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? "Refused"}\r\n`;
+  response.headers.forEach((value, name) => {
+    if (name !== "content-length" && name !== "connection") head += `${name}: ${value}\r\n`;
+  });
+  head += `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n`;
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(head + text, () => socket.destroy());
 }
 
 function json(status: number, body: unknown): Response {

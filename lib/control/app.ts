@@ -17,22 +17,20 @@ import type { OrderTracker } from "../orders/order_tracker.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject, readQuery } from "./body.ts";
 import { ControlError, LOCAL_CODES, toHttpError } from "./errors.ts";
 import { type GuardOptions, RequestGuard } from "./guard.ts";
+import { addDashboardRoutes, DASHBOARD_PATHS, newCsrfToken } from "./dashboard/routes.ts";
 import { RouteTable } from "./route_table.ts";
+import { ROUTE_DOCS } from "./route_docs.ts";
+import { addOpenApiRoute } from "./openapi.ts";
 import { type AccountView, addLiveRoutes, addSimulatorRoutes, type MarkSetter } from "./routes_live.ts";
 import { addStatusRoutes, type JournalHealthSource, type UserStreamView } from "./routes_status.ts";
+import { addRiskRoutes, type RiskView } from "./routes_risk.ts";
 import { ThrottledNotice, type ThrottledNoticeOptions } from "./notice_throttle.ts";
 import { EventHub, type EventStreamOptions } from "./sse.ts";
-import {
-  cancelSchema,
-  emptySchema,
-  haltSchema,
-  modifySchema,
-  orderRefSchema,
-  placeSchema,
-  positionsSchema,
-  trackedOrdersSchema,
-} from "./schemas.ts";
+import { emptySchema, haltSchema, positionsSchema } from "./schemas.ts";
 import { validate } from "./validation.ts";
+import { orderOps } from "./order_ops.ts";
+import { LOCAL_SOCKET_DOC, localSocketRoute } from "./local_socket.ts";
+import { jsonArrayResponse } from "./_json_stream.ts";
 
 /**
  * The part of the router the control plane uses.
@@ -119,6 +117,13 @@ export interface ControlAppOptions {
   /** Aborting it ends every `/events` stream and refuses new ones (so a server can close without waiting). */
   signal?: AbortSignal;
   /**
+   * The pre-trade checks (a `Router`'s `preTrade`): `GET /risk`, `PUT /risk`, the `preTrade` block of
+   * `/health` and the refusal counters of `/metrics`. Absent: those routes are a 404.
+   */
+  risk?: RiskView | undefined;
+  /** The router's share of each rate limit kept free for cancels, marked on the dashboard. Default 0.05. */
+  rateLimitHeadroom?: number;
+  /**
    * Operator-relevant happenings: resumes, dropped `/events` readers, gateway bugs behind a 500, and at most
    * one warning a minute counting request bodies that clients cut off.
    */
@@ -142,7 +147,13 @@ export interface ControlAppOptions {
  */
 export function createControlApp(options: ControlAppOptions): Hono {
   const { router } = options;
-  const guard = new RequestGuard(options.guard);
+  // One CSRF token per app (per process): the dashboard page embeds it, the guard asks browsers for it.
+  const csrfToken = newCsrfToken();
+  const guard = new RequestGuard({
+    ...options.guard,
+    csrfToken,
+    openPaths: [...(options.guard.openPaths ?? ["/health"]), ...DASHBOARD_PATHS],
+  });
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = options.now ?? (() => performance.now());
   const startedAt = now();
@@ -193,54 +204,63 @@ export function createControlApp(options: ControlAppOptions): Hono {
   app.use("*", async (c, next) => {
     guard.check(c.req.raw, c.req.path);
     await next();
-    c.header("cache-control", "no-store");
+    if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store"); // assets cache themselves
   });
 
-  routes.add("POST", "/orders", async (c) => {
-    const request = validate(placeSchema, await body(c.req.raw));
-    const result = request.kind === "order"
-      ? await router.placeOrder(request.params)
-      : await router.placeAlgoOrder(request.params);
-    return c.json(result);
-  });
+  // The order routes and the local socket (`GET /ws`) run the same operations (validation, routing, errors).
+  const ops = orderOps(router, tracker);
+  routes.add(
+    "POST",
+    "/orders",
+    async (c) => c.json(await ops.place(await body(c.req.raw))),
+    ROUTE_DOCS.placeOrder,
+  );
 
   routes.add("GET", "/orders", async (c) => {
-    const q = query(c.req.url);
-    if (q.orderId === undefined && q.origClientOrderId === undefined) {
-      // No id: the orders tracked (open, pending, unknown; `all` adds the recently finished), from memory.
-      const { symbol, state } = validate(trackedOrdersSchema, q);
-      const list = tracker === undefined ? [] : state === "all" ? tracker.listAll() : tracker.list(state);
-      return c.json(symbol === undefined ? list : list.filter((o) => o.symbol === symbol));
-    }
-    return c.json(await router.queryOrder(validate(orderRefSchema, q)));
-  });
+    const result = await ops.query(query(c.req.url));
+    // A long order list is serialized and sent a slice at a time, so orders never wait behind it.
+    return Array.isArray(result) ? jsonArrayResponse(result) : c.json(result);
+  }, ROUTE_DOCS.queryOrder);
 
-  routes.add("PATCH", "/orders", async (c) => {
-    return c.json(await router.modifyOrder(validate(modifySchema, await body(c.req.raw))));
-  });
+  routes.add(
+    "PATCH",
+    "/orders",
+    async (c) => c.json(await ops.modify(await body(c.req.raw))),
+    ROUTE_DOCS.modifyOrder,
+  );
 
-  routes.add("DELETE", "/orders", async (c) => {
-    const request = validate(cancelSchema, query(c.req.url));
-    const result = request.kind === "order"
-      ? await router.cancelOrder(request.params)
-      : await router.cancelAlgoOrder(request.params);
-    return c.json(result);
-  });
+  routes.add(
+    "DELETE",
+    "/orders",
+    async (c) => c.json(await ops.cancel(query(c.req.url))),
+    ROUTE_DOCS.cancelOrder,
+  );
+
+  routes.add(
+    "GET",
+    "/ws",
+    localSocketRoute({
+      ops,
+      maxMessageBytes: maxBytes + 1024,
+      onInternal: (e) => notice("error", "control plane internal error", { path: "/ws", error: describe(e) }),
+    }),
+    LOCAL_SOCKET_DOC,
+  );
 
   routes.add("GET", "/account", async (c) => {
     validate(emptySchema, query(c.req.url));
     return c.json(await router.accountStatus());
-  });
+  }, ROUTE_DOCS.account);
 
   routes.add("GET", "/account/balance", async (c) => {
     validate(emptySchema, query(c.req.url));
     return c.json(await router.accountBalance());
-  });
+  }, ROUTE_DOCS.accountBalance);
 
   routes.add("GET", "/account/positions", async (c) => {
     const { symbol } = validate(positionsSchema, query(c.req.url));
     return c.json(await router.accountPositions(symbol));
-  });
+  }, ROUTE_DOCS.accountPositions);
 
   const hub = account === undefined ? undefined : new EventHub(account.events, options.events ?? {}, {
     now,
@@ -256,6 +276,7 @@ export function createControlApp(options: ControlAppOptions): Hono {
     hub,
     userStream: options.userStream,
     journalHealth: options.journalHealth,
+    risk: options.risk,
     uptimeS: () => Math.floor((now() - startedAt) / 1000),
   });
   if (account !== undefined && hub !== undefined) addLiveRoutes(routes, { account, hub });
@@ -273,14 +294,29 @@ export function createControlApp(options: ControlAppOptions): Hono {
       });
     }
     return c.json(report);
-  });
+  }, ROUTE_DOCS.halt);
+
+  if (options.risk !== undefined) {
+    addRiskRoutes(routes, options.risk, (r) => body(r), (msg, fields) => notice("info", msg, fields));
+  }
 
   routes.add("POST", "/resume", async (c) => {
     validate(emptySchema, await body(c.req.raw, true));
     router.resume(); // the router reports it (one "orders resumed" log line via its onEvent)
     return c.json({ halted: false });
-  });
+  }, ROUTE_DOCS.resume);
 
+  if (account !== undefined) {
+    // The dashboard shows the live account, so it exists with it (a `Gateway`'s app always has one).
+    addDashboardRoutes(routes, {
+      csrfToken,
+      mode: options.mode,
+      tokenRequired: options.guard.token !== undefined,
+      rateLimitHeadroom: options.rateLimitHeadroom ?? 0.05,
+    });
+  }
+
+  addOpenApiRoute(routes); // serves the docs of every route above (and any added later)
   return app;
 }
 

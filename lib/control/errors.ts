@@ -2,36 +2,25 @@
  * How failures look over HTTP: every error is JSON `{code, msg}` with a fitting status.
  *
  * - Exchange answers keep Binance's own `code` and `msg` (codes ≤ -1000): 400 for rejects, 429/418 mirrored,
- *   502 for an exchange-side 5xx on a read-only request.
- * - The control plane's own failures use the small range -1..-99 below, so a client can always tell "the
+ *   502 for an exchange-side 5xx on a read-only request. A pre-trade filter refusal is answered the same way
+ *   (400, the code and message the exchange would have given) plus `"local": true`: nothing was sent.
+ * - The control plane's own failures use the small range -1..-99 (`LOCAL_CODES`), so a client can tell "the
  *   exchange said no" from "the gateway said no".
  *
- * | status | code | when |
- * |---|---|---|
- * | 400 | -1 | validation: bad, missing or unknown field (the message names it); malformed HTTP (431: headers too large) |
- * | 415 | -2 | body is not `application/json` |
- * | 400 | -3 | body is not valid JSON / not a JSON object |
- * | 413 | -4 | body larger than the limit |
- * | 401 | -5 | missing or wrong bearer token |
- * | 403 | -6 | Host not allowed (DNS rebinding) or browser request (Origin / Sec-Fetch-Site) |
- * | 404 | -7 | no such route |
- * | 405 | -8 | route exists, method does not |
- * | 400 | -9 | the body ended before its declared length (the client went away; usually nobody reads the answer) |
- * | 503 | -10 | halted: new orders refused (cancels still allowed) |
- * | 503 | -11 | not connected to the exchange (nothing was sent) |
- * | 503 | -12 | too many requests in flight (nothing was sent) |
- * | 429 | -13 | the local rate-limit guard refused (nothing was sent) |
- * | 504/503 | -14 | a read-only request got no answer (timeout 504 / disconnect 503); safe to retry |
- * | 504 | -15 | an order request's outcome is unknown: look up `clientOrderId` before acting |
- * | 503 | -16 | too many `/events` subscribers (the limit is configurable; default 64) |
- * | 507 | -17 | the order journal cannot be written: nothing was sent |
- * | 408 | -18 | the request's headers or body did not arrive in time (answered by the server, then it closes) |
- * | 500 | -99 | bug in the gateway |
+ * What each local code means, and with which status, is in `error_docs.ts` (the source of the error tables
+ * in `GET /openapi.json` and the README).
  *
  * @module
  */
 
-import { ExchangeError, NotSentError, RequestFailedError, UnknownOrderStateError } from "../errors.ts";
+import {
+  ExchangeError,
+  FilterRefusedError,
+  NotSentError,
+  RequestFailedError,
+  RiskLimitError,
+  UnknownOrderStateError,
+} from "../errors.ts";
 
 /**
  * The control plane's own error codes (see the module table).
@@ -61,6 +50,8 @@ export const LOCAL_CODES = Object.freeze(
     TOO_MANY_SUBSCRIBERS: -16,
     JOURNAL_UNAVAILABLE: -17,
     REQUEST_TIMEOUT: -18,
+    RISK_LIMIT: -20,
+    CSRF_REJECTED: -21,
     INTERNAL: -99,
   } as const,
 );
@@ -130,6 +121,22 @@ export function toHttpError(error: unknown, onInternal?: (error: unknown) => voi
   if (error instanceof ControlError) {
     const base = { status: error.status, body: { code: error.code, msg: error.message } };
     return error.headers === undefined ? base : { ...base, headers: error.headers };
+  }
+  if (error instanceof FilterRefusedError) {
+    return { status: 400, body: { code: error.code, msg: error.msg, local: true } };
+  }
+  if (error instanceof RiskLimitError) {
+    return {
+      status: 422,
+      body: {
+        code: LOCAL_CODES.RISK_LIMIT,
+        msg: error.message,
+        local: true,
+        limit: error.limit,
+        value: error.value,
+        max: error.max,
+      },
+    };
   }
   if (error instanceof ExchangeError) {
     const status = error.status === 429 || error.status === 418

@@ -41,7 +41,13 @@ export const SYMBOL_RE = /^(?:[A-Z0-9_]|(?!\p{ASCII})[\p{L}\p{N}]){1,40}$/u;
  * const even = field("an even number", (v) => typeof v === "number" && v % 2 === 0 ? v : undefined);
  * ```
  */
-export function field<T>(describe: string, convert: (input: unknown) => T | undefined) {
+export function field<T>(
+  describe: string,
+  convert: (input: unknown) => T | undefined,
+  jsonSchema: Readonly<Record<string, unknown>> = {},
+) {
+  // The metadata is what `GET /openapi.json` shows for the field (zod cannot see through the transform).
+  const meta = { description: describe, ...jsonSchema };
   return z.unknown().transform((input, ctx): T => {
     if (input === undefined || input === null) {
       ctx.issues.push({ code: "custom", message: "required", input });
@@ -53,7 +59,7 @@ export function field<T>(describe: string, convert: (input: unknown) => T | unde
       return z.NEVER;
     }
     return out;
-  });
+  }).meta(meta);
 }
 
 /**
@@ -95,6 +101,11 @@ export function decimal() {
     return text !== undefined && text.length <= 40 && DECIMAL_RE.test(text) && /[1-9]/.test(text)
       ? text
       : undefined;
+  }, {
+    anyOf: [{ type: "string", pattern: DECIMAL_RE.source, maxLength: 40 }, {
+      type: "number",
+      exclusiveMinimum: 0,
+    }],
   });
 }
 
@@ -110,7 +121,7 @@ export function positiveInteger(describe = "a positive integer") {
   return field(describe, (v) => {
     const n = typeof v === "number" ? v : typeof v === "string" && /^\d{1,16}$/.test(v) ? Number(v) : NaN;
     return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-  });
+  }, { anyOf: [{ type: "integer", minimum: 1 }, { type: "string", pattern: "^\\d{1,16}$" }] });
 }
 
 /**
@@ -125,6 +136,7 @@ export function flag() {
   return field(
     "true or false",
     (v) => v === true || v === "true" ? true : v === false || v === "false" ? false : undefined,
+    { anyOf: [{ type: "boolean" }, { type: "string", enum: ["true", "false"] }] },
   );
 }
 
@@ -140,6 +152,7 @@ export function oneOf<const T extends readonly string[]>(values: T) {
   return field(
     `one of ${values.join(", ")}`,
     (v) => (values as readonly unknown[]).includes(v) ? v as T[number] : undefined,
+    { type: "string", enum: [...values] },
   );
 }
 
@@ -152,7 +165,10 @@ export function oneOf<const T extends readonly string[]>(values: T) {
  * ```
  */
 export function text(re: RegExp, describe: string) {
-  return field(describe, (v) => typeof v === "string" && re.test(v) ? v : undefined);
+  return field(describe, (v) => typeof v === "string" && re.test(v) ? v : undefined, {
+    type: "string",
+    pattern: re.source,
+  });
 }
 
 /**

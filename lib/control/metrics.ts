@@ -30,6 +30,8 @@ export interface MetricsSnapshot {
   readonly userStream?: { up: boolean; reconnects: number; listenKeyRenewals: number } | undefined;
   /** Whether the order journal can be written; undefined when the app was given no journal health. */
   readonly journalOk?: boolean | undefined;
+  /** Pre-trade refusals by `kind:name` (e.g. `filter:PRICE_FILTER`) and whether the filters are loaded. */
+  readonly risk?: { refusals: ReadonlyMap<string, number>; filtersOk: boolean } | undefined;
 }
 
 /**
@@ -175,6 +177,22 @@ export function prometheusText(s: MetricsSnapshot): string {
     );
   }
   if (s.account !== undefined || s.userStream !== undefined) liveMetrics(s, out, family, counter, gauge);
+  if (s.risk !== undefined) {
+    family(
+      "lightning_risk_refusals_total",
+      "counter",
+      "Orders refused by the pre-trade check before sending, by kind (filter, limit) and filter or limit.",
+    );
+    for (const [key, n] of s.risk.refusals) {
+      const [kind, name] = key.split(":");
+      out.push(`lightning_risk_refusals_total{kind="${kind}",name="${name}"} ${n}`);
+    }
+    gauge(
+      "lightning_risk_filters_loaded",
+      "1 while exchange filters are loaded (0: orders pass to the exchange unchecked by filters).",
+      s.risk.filtersOk ? 1 : 0,
+    );
+  }
   return out.join("\n") + "\n";
 }
 

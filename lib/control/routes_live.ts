@@ -9,6 +9,7 @@ import type { AccountState } from "../account/account_state.ts";
 import { readQuery } from "./body.ts";
 import { invalid } from "./errors.ts";
 import type { RouteTable } from "./route_table.ts";
+import { ROUTE_DOCS } from "./route_docs.ts";
 import { fillsSchema, lastEventIdSchema, livePositionsSchema, simMarkSchema } from "./schemas_live.ts";
 import { eventsSchema } from "./schemas_live.ts";
 import type { EventHub } from "./sse.ts";
@@ -67,7 +68,7 @@ export function addLiveRoutes(routes: RouteTable, deps: { account: AccountView; 
   routes.add("GET", "/fills", (c) => {
     const { symbol, limit } = validate(fillsSchema, readQuery(c.req.url));
     return c.json(account.fills.list({ symbol, limit }));
-  });
+  }, ROUTE_DOCS.fills);
 
   routes.add("GET", "/positions", (c) => {
     const { symbol, all } = validate(livePositionsSchema, readQuery(c.req.url));
@@ -80,7 +81,7 @@ export function addLiveRoutes(routes: RouteTable, deps: { account: AccountView; 
       updateTime: p.updateTime,
     }));
     return c.json(positions);
-  });
+  }, ROUTE_DOCS.positions);
 
   routes.add("GET", "/events", (c) => {
     const { types } = validate(eventsSchema, readQuery(c.req.url));
@@ -88,7 +89,7 @@ export function addLiveRoutes(routes: RouteTable, deps: { account: AccountView; 
     const resume = validate(lastEventIdSchema, header === undefined ? {} : { "Last-Event-ID": header });
     const body = hub.open({ lastEventId: resume["Last-Event-ID"], types });
     return new Response(body, { status: 200, headers: SSE_HEADERS });
-  });
+  }, ROUTE_DOCS.events);
 }
 
 /**
@@ -118,5 +119,5 @@ export function addSimulatorRoutes(
       throw e;
     }
     return c.json({ symbol, price });
-  });
+  }, ROUTE_DOCS.simMark);
 }

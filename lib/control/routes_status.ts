@@ -11,7 +11,9 @@ import type { UserStream } from "../stream/user_stream.ts";
 import type { RouterApi } from "./app.ts";
 import { type LiveMetrics, PROMETHEUS_CONTENT_TYPE, prometheusText } from "./metrics.ts";
 import type { RouteTable } from "./route_table.ts";
+import { ROUTE_DOCS } from "./route_docs.ts";
 import type { AccountView } from "./routes_live.ts";
+import type { RiskView } from "./routes_risk.ts";
 import type { EventHub } from "./sse.ts";
 
 /**
@@ -75,6 +77,8 @@ export interface StatusDeps {
   journalHealth?: JournalHealthSource | undefined;
   /** Seconds since the app started. */
   uptimeS: () => number;
+  /** The pre-trade checks: `/health`'s `preTrade` block, `/metrics`' refusal counters; undefined: off. */
+  risk?: RiskView | undefined;
 }
 
 /**
@@ -131,8 +135,10 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
       health.fills = { total: deps.account.fills.total };
     }
     if (journal !== undefined) health.journal = journal;
+    // `preTrade.filters` is "unavailable" when exchangeInfo could not be loaded: orders pass to the exchange.
+    health.preTrade = deps.risk === undefined ? { filters: "off" } : deps.risk.health();
     return c.json(health, connected ? 200 : 503);
-  });
+  }, ROUTE_DOCS.health);
 
   routes.add("GET", "/metrics", (c) => {
     const stream = deps.userStream?.health();
@@ -152,9 +158,12 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
         listenKeyRenewals: stream.listenKeyRenewals,
       },
       journalOk: journalStatus(deps.journalHealth)?.ok,
+      ...(deps.risk === undefined ? {} : {
+        risk: { refusals: deps.risk.refusalCounts(), filtersOk: deps.risk.health().filters === "ok" },
+      }),
     });
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
-  });
+  }, ROUTE_DOCS.metrics);
 }
 
 function liveMetrics(account: AccountView, hub: EventHub | undefined): LiveMetrics {

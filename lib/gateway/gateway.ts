@@ -15,6 +15,7 @@ import type { GapReconciler } from "../account/gap_reconciler.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { UserStream } from "../stream/user_stream.ts";
 import { Reconciler } from "../orders/reconciler.ts";
+import { AccountExposure } from "../risk/account_exposure.ts";
 import { combineObservers, type OrderObserver } from "../pipeline/order_observer.ts";
 import { restQuerySigner } from "../router/_credentials.ts";
 import { type HaltReport, Router, type RouterOptions } from "../router/router.ts";
@@ -32,6 +33,7 @@ import type { JournalHealth } from "../journal/mod.ts";
 import { recordAccountEvent, startUserStream } from "./_live.ts";
 import * as startup from "./_startup.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
+import type { RiskRefusal } from "../risk/pre_trade_guard.ts";
 
 export type { GatewayEvent } from "./gateway_events.ts";
 export type { AdoptionReport } from "../account/adoption.ts";
@@ -188,13 +190,31 @@ export class Gateway {
       }
       emit(event);
     };
+    // Pre-trade checks read filters and marks from the gateway's REST and stream hosts when it has them;
+    // every refusal is a `risk` account event.
+    const filters = {
+      ...(options.restUrl === undefined ? {} : { restUrl: options.restUrl }),
+      ...(options.streamUrl === undefined ? {} : { streamUrl: options.streamUrl }),
+      ...options.filters,
+      onRefusal: (refusal: RiskRefusal) => {
+        account.events.append("risk", refusal);
+        options.filters?.onRefusal?.(refusal);
+      },
+    };
     let router: Router;
     try {
-      router = await Router.connect({ ...options, observer, onEvent });
+      router = await Router.connect({ ...options, observer, onEvent, filters });
     } catch (e) {
       throw startup.refusedCredentials(e) ?? e;
     }
     stack.defer(() => router.close());
+    // Position and open-order limits see the account's live exposure (positions, open orders by symbol).
+    const guard = router.preTrade;
+    if (guard !== undefined) {
+      const exposure = new AccountExposure(guard.check, account);
+      guard.afterFilters(() => exposure.rebuild());
+      stack.defer(() => exposure.close());
+    }
     await startup.checkCredentials(router, account); // before anything counts as started: a refused key stops here
     // A damaged journal stops trading loudly: new orders are held (the exchange's open orders are adopted
     // below) until the operator has looked and resumes. Runtime problems (a write failure, the file deleted)

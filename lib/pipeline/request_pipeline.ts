@@ -11,6 +11,8 @@ import type { ServerClock } from "./server_clock.ts";
 import type { Params } from "../types.ts";
 import type { FrameEncoder } from "../wire/frame_encoder.ts";
 import { ID_UNKNOWN, parseFrame, type ResponseFrame, scanResponseId } from "../wire/frame_decoder.ts";
+import { AnswerScanner } from "../wire/answer_scanner.ts";
+import { scanOrderResult } from "../wire/lazy_result.ts";
 import { METHOD_NAMES, METHODS, type MethodSpec } from "../wire/methods.ts";
 import { PendingRequests } from "./pending_requests.ts";
 import { RateLimitTracker } from "./rate_limits.ts";
@@ -52,6 +54,11 @@ export interface RequestPipelineOptions {
 const OK = 0, REJECTED = 1, UNKNOWN = 2, FAILED = 3;
 const CANCEL = METHODS["order.cancel"]!;
 const ALGO_CANCEL = METHODS["algoOrder.cancel"]!;
+/** Methods whose result is an order object: their acks are scanned, not parsed (see wire/lazy_result.ts). */
+const ORDER_RESULT = new Uint8Array(METHOD_NAMES.length + 1);
+for (const name of ["order.place", "order.modify", "order.cancel", "order.status"]) {
+  ORDER_RESULT[METHODS[name]!.index] = 1;
+}
 
 /**
  * Sends requests and settles their promises from answer frames.
@@ -81,6 +88,13 @@ export class RequestPipeline {
   readonly #timeoutMs: number;
   readonly #observer: OrderObserver | undefined;
   readonly #notify: (notice: PipelineNotice) => void;
+  readonly #scanner = new AnswerScanner();
+  /**
+   * Applies a deferred rate-limit report two microtasks on: after the awaiting caller's continuation (and
+   * one wrapper's: `async` functions add a hop), so its next order leaves first. Bound once, not per answer.
+   */
+  readonly #applyLimitsLater = () => queueMicrotask(this.#applyLimits);
+  readonly #applyLimits = () => this.limits.applyDeferred();
 
   constructor(options: RequestPipelineOptions) {
     this.#encoder = options.encoder;
@@ -109,7 +123,7 @@ export class RequestPipeline {
   send(sink: FrameSink, spec: MethodSpec, params: Params, cidKey: string, cid: string): Promise<unknown> {
     const now = this.#clock.now();
     const limits = this.limits;
-    if (limits.blockedUntil > 0 || limits.current.length > 0) {
+    if (limits.blockedUntil > 0 || limits.tracking) {
       const verdict = limits.check(spec.countsAsOrder, spec === CANCEL || spec === ALGO_CANCEL, now);
       if (verdict !== undefined) {
         this.metrics.rateLimited++;
@@ -155,16 +169,18 @@ export class RequestPipeline {
         resolve,
         reject,
       });
+      // Counted before the send: nothing of ours may run after it in this turn, because Deno writes a
+      // WebSocket frame only once the turn (microtasks included) is over — every µs here delays the wire.
+      limits.onSent(spec.countsAsOrder, 1, now);
       if (!sink.send(frame)) {
         // The socket closed between the check and the send: nothing left this process.
+        limits.onSent(spec.countsAsOrder, -1, now);
         this.#pending.reject(
           this.#pending.indexOf(id),
           new NotSentError("disconnected", `${spec.name} not sent`),
         );
         this.#observer?.notSent(cid, spec.name);
-        return;
       }
-      limits.onSent(spec.countsAsOrder, 1, now);
     });
   }
 
@@ -173,7 +189,10 @@ export class RequestPipeline {
     const id = scanResponseId(text);
     if (id !== ID_UNKNOWN) {
       const i = this.#pending.indexOf(id);
-      if (i >= 0) return this.#settle(i, parseFrame(text), text);
+      if (i >= 0) {
+        if (this.#settleScanned(i, text)) return;
+        return this.#settleParsed(i, parseFrame(text), text);
+      }
     }
     const frame = parseFrame(text);
     if (frame === undefined) {
@@ -183,7 +202,7 @@ export class RequestPipeline {
     }
     if (typeof frame.id === "number") {
       const i = this.#pending.indexOf(frame.id);
-      if (i >= 0) return this.#settle(i, frame, text);
+      if (i >= 0) return this.#settleParsed(i, frame, text);
       this.metrics.lateAnswers++;
       this.#notify({ type: "late-answer", id: frame.id });
       return;
@@ -217,29 +236,56 @@ export class RequestPipeline {
     }
   }
 
-  #settle(i: number, frame: ResponseFrame | undefined, text: string): void {
-    const pending = this.#pending;
-    const method = pending.method(i);
-    this.metrics.rtt(performance.now() - pending.sentAt(i));
+  /**
+   * Settles slot `i` from a scan of `text` (an order ack or any error answer in the exchange's layout), its
+   * rateLimits deferred; false, having changed nothing, when the frame needs a full parse.
+   */
+  #settleScanned(i: number, text: string): boolean {
+    const scanner = this.#scanner;
+    if (!scanner.scan(text)) return false;
+    const a = scanner.answer;
+    let result: unknown;
+    if (a.status === 200) {
+      if (ORDER_RESULT[this.#pending.method(i)] !== 1) return false;
+      result = scanOrderResult(text, a.resultStart, a.resultEnd);
+      if (result === undefined) return false;
+    } else if (a.resultStart >= 0) return false; // a result with a non-200 status: let the parse decide
+    if (
+      a.rateLimitsStart >= 0 &&
+      this.limits.deferReport(text, a.rateLimitsStart, a.rateLimitsEnd, this.#clock.now())
+    ) {
+      queueMicrotask(this.#applyLimitsLater);
+    }
+    this.#settle(i, a.status, result, a.code, a.msg);
+    return true;
+  }
+
+  #settleParsed(i: number, frame: ResponseFrame | undefined, text: string): void {
     if (frame === undefined) {
       // The id was readable but the frame is not JSON: the request's fate is unknown.
+      this.metrics.rtt(performance.now() - this.#pending.sentAt(i));
       this.metrics.malformedFrames++;
       this.#notify({ type: "malformed-frame", sample: text.slice(0, 80) });
       this.#fail(i, "exchange", 0);
       return;
     }
     if (frame.rateLimits !== undefined) this.limits.update(frame.rateLimits, this.#clock.now());
-    const status = frame.status ?? 0;
+    const code = typeof frame.error?.code === "number" ? frame.error.code : 0;
+    this.#settle(i, frame.status ?? 0, frame.result, code, String(frame.error?.msg ?? ""));
+  }
+
+  #settle(i: number, status: number, result: unknown, code: number, msg: string): void {
+    const pending = this.#pending;
+    const method = pending.method(i);
+    this.metrics.rtt(performance.now() - pending.sentAt(i));
     if (status === 200) {
       this.metrics.record(method, OK);
       if (this.#observer !== undefined && pending.mutating(i)) {
-        this.#observer.ack(pending.clientOrderId(i), frame.result, methodName(method));
+        this.#observer.ack(pending.clientOrderId(i), result, methodName(method));
       }
-      pending.resolve(i, frame.result);
+      pending.resolve(i, result);
       return;
     }
-    const code = typeof frame.error?.code === "number" ? frame.error.code : 0;
-    const msg = String(frame.error?.msg ?? "");
     if (pending.mutating(i) && (code === -1006 || code === -1007 || status >= 500)) {
       this.#fail(i, "exchange", code);
       return;

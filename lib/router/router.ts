@@ -11,7 +11,10 @@
 
 import { ConnectError, NotSentError } from "../errors.ts";
 import type { PipelineMetrics } from "../pipeline/pipeline_metrics.ts";
-import type { OrderObserver } from "../pipeline/order_observer.ts";
+import { combineObservers, type OrderObserver } from "../pipeline/order_observer.ts";
+import { marketUrlsFor } from "../risk/market_urls.ts";
+import { PreTradeGuard } from "../risk/pre_trade_guard.ts";
+import { parseRiskLimits } from "../risk/risk_schema.ts";
 import type {
   AlgoOrderRef,
   AlgoOrderResult,
@@ -33,6 +36,18 @@ import type { RouterOptions } from "./router_options.ts";
 export type { RouterEvent, RouterOptions } from "./router_options.ts";
 export type { HaltReport } from "./_cancel_open.ts";
 
+/** An observer that tells the guard about the exchange's rejects, and nothing else. */
+function rejectListener(guard: PreTradeGuard): OrderObserver {
+  const none = () => {};
+  return {
+    intent: none,
+    ack: none,
+    rejected: (_cid, code, _msg, method) => guard.exchangeRejected(code, method),
+    unknown: none,
+    notSent: none,
+  };
+}
+
 const PLACE = METHODS["order.place"]!;
 const MODIFY = METHODS["order.modify"]!;
 const CANCEL = METHODS["order.cancel"]!;
@@ -52,7 +67,7 @@ const NO_PARAMS: Params = Object.freeze({});
  * const ack = await router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "LIMIT",
  *   quantity: "0.002", price: "50000", timeInForce: "GTC" });
  * await router.queryOrder({ symbol: "BTCUSDT", orderId: ack.orderId });
- * await router.modifyOrder({ symbol: "BTCUSDT", orderId: ack.orderId, side: "BUY", quantity: "0.002", price: "49990" });
+ * await router.modifyOrder({ symbol: "BTCUSDT", orderId: ack.orderId, side: "BUY", quantity: "0.003", price: "49990" });
  * await router.cancelOrder({ symbol: "BTCUSDT", origClientOrderId: ack.clientOrderId });
  * await router.close();
  * await sim.close();
@@ -66,13 +81,25 @@ export class Router {
   readonly #haltReasons = new Set<string>();
   /** The reasons joined, cached for the refusal message; undefined while orders flow. */
   #halted: string | undefined;
+  /** Pre-trade checks; undefined with `preTrade: false`. */
+  readonly #guard: PreTradeGuard | undefined;
 
   private constructor(options: RouterOptions, credentials: PreparedCredentials) {
     this.#observer = options.observer;
     this.#ids = new ClientOrderIds(
       options.clientOrderIdPrefix === undefined ? {} : { prefix: options.clientOrderIdPrefix },
     );
-    this.#session = new RouterSession(options, credentials, (reason) => this.holdNewOrders(reason));
+    this.#guard = options.preTrade === false ? undefined : this.#createGuard(options);
+    // The guard hears the exchange's rejects (reject breaker, exchangeInfo re-read on a filter error).
+    const observer = this.#guard === undefined ? options.observer : combineObservers(
+      ...(options.observer === undefined ? [] : [options.observer]),
+      rejectListener(this.#guard),
+    );
+    this.#session = new RouterSession(
+      observer === undefined ? options : { ...options, observer },
+      credentials,
+      (reason) => this.holdNewOrders(reason),
+    );
   }
 
   /**
@@ -89,11 +116,22 @@ export class Router {
    * ```
    */
   static async connect(options: RouterOptions): Promise<Router> {
-    const router = new Router(options, await prepareCredentials(options));
+    let risk = options.risk;
+    if (risk !== undefined) {
+      try {
+        risk = parseRiskLimits(risk);
+      } catch (e) {
+        throw new ConnectError(`invalid risk limits: ${(e as Error).message}`);
+      }
+    }
+    const checked = risk === undefined ? options : { ...options, risk };
+    const router = new Router(checked, await prepareCredentials(options));
     try {
-      await router.#session.start();
+      // Filters and marks load while the socket connects; a failed load leaves them "unavailable", never fails.
+      await Promise.all([router.#session.start(), router.#guard?.start()]);
     } catch (e) {
       router.#session.close();
+      router.#guard?.close();
       throw new ConnectError((e as Error).message);
     }
     return router;
@@ -104,6 +142,10 @@ export class Router {
   /** `order.place` (LIMIT or MARKET). A `newClientOrderId` is generated when absent. */
   placeOrder(params: PlaceOrderParams): Promise<OrderResult> {
     if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    const guard = this.#guard;
+    if (guard !== undefined && guard.check.checkPlace(params) !== 0) {
+      return Promise.reject(guard.refusal(PLACE.name, params.symbol));
+    }
     const cid = params.newClientOrderId ?? this.#ids.next();
     return this.#session.send(PLACE, params, "newClientOrderId", cid) as Promise<OrderResult>;
   }
@@ -111,6 +153,10 @@ export class Router {
   /** `order.modify` (LIMIT orders: new quantity and price). */
   modifyOrder(params: ModifyOrderParams): Promise<OrderResult> {
     if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    const guard = this.#guard;
+    if (guard !== undefined && guard.check.checkModify(params) !== 0) {
+      return Promise.reject(guard.refusal(MODIFY.name, params.symbol));
+    }
     return this.#session.send(MODIFY, params, "", this.#cidOf(params)) as Promise<OrderResult>;
   }
 
@@ -137,6 +183,10 @@ export class Router {
   /** `algoOrder.place`: stop, take-profit and trailing orders (`algoType=CONDITIONAL`). */
   placeAlgoOrder(params: PlaceAlgoOrderParams): Promise<AlgoOrderResult> {
     if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    const guard = this.#guard;
+    if (guard !== undefined && guard.check.checkAlgoPlace(params) !== 0) {
+      return Promise.reject(guard.refusal(ALGO_PLACE.name, params.symbol));
+    }
     const cid = params.clientAlgoId ?? this.#ids.next();
     const full = { ...params, algoType: "CONDITIONAL" };
     return this.#session.send(ALGO_PLACE, full, "clientAlgoId", cid) as Promise<AlgoOrderResult>;
@@ -287,13 +337,33 @@ export class Router {
     return this.#session.pipeline.metrics;
   }
 
+  /** The pre-trade checks (filters, limits, marks, refusal counts); undefined with `preTrade: false`. */
+  get preTrade(): PreTradeGuard | undefined {
+    return this.#guard;
+  }
+
   /**
    * Closes the connection. In-flight requests fail now (order requests with
    * {@linkcode UnknownOrderStateError}); later calls reject with {@linkcode NotSentError}.
    */
   close(): Promise<void> {
+    this.#guard?.close();
     this.#session.close();
     return Promise.resolve();
+  }
+
+  #createGuard(options: RouterOptions): PreTradeGuard {
+    const derived = marketUrlsFor(options.url);
+    const f = options.filters ?? {};
+    const guard = new PreTradeGuard({
+      ...f,
+      restUrl: f.restUrl ?? derived.restUrl,
+      streamUrl: f.streamUrl ?? derived.streamUrl,
+      ...(options.risk === undefined ? {} : { limits: options.risk }),
+      onNotice: (notice) => this.#session.emit(notice),
+    });
+    guard.onTrip((reason) => void this.halt(reason));
+    return guard;
   }
 
   #read(method: string, params: Params): Promise<unknown> {

@@ -7,6 +7,9 @@
 import type { LinkEvent } from "../connection/link.ts";
 import type { OrderObserver } from "../pipeline/order_observer.ts";
 import type { PipelineNotice } from "../pipeline/request_pipeline.ts";
+import type { PreTradeFilterOptions } from "../risk/pre_trade_guard.ts";
+import type { RiskNotice } from "../risk/pre_trade_guard.ts";
+import type { RiskLimitsConfig } from "../risk/risk_limits.ts";
 
 /**
  * Options for `Router.connect`. Credentials are held privately and never logged.
@@ -51,6 +54,17 @@ export interface RouterOptions {
   onEvent?: (event: RouterEvent) => void;
   /** Write-ahead journal of order intents and outcomes. */
   observer?: OrderObserver;
+  /**
+   * Pre-trade checks (lib/risk): on unless `false`. Every place, modify and algo place is checked against the
+   * exchange's filters (exchangeInfo) and the trader's `risk` limits before anything is sent; a refusal
+   * rejects with a `FilterRefusedError` (the exchange's code, `local: true`) or a `RiskLimitError`, and takes
+   * no socket write and no rate-limit slot. `false` sends every order unchecked, as before.
+   */
+  preTrade?: boolean;
+  /** The trader's risk limits (the risk file's schema; validated at connect, a bad value rejects connect). */
+  risk?: RiskLimitsConfig;
+  /** Where the exchange filters and mark prices come from; default derived from `url`. */
+  filters?: PreTradeFilterOptions;
 }
 
 /**
@@ -65,6 +79,8 @@ export type RouterEvent =
   | LinkEvent
   | Exclude<PipelineNotice, { type: "clock-rejected" }>
   | { type: "clock"; offsetMs: number }
+  /** Pre-trade checks: filters loaded or unavailable, mark stream state, limits changed, breaker tripped. */
+  | RiskNotice
   /** A halt reason was added (`reasons`: all of them now). */
   | { type: "halted"; reason: string; reasons: string[] }
   /** Halt reasons were removed; orders flow again when `reasons` is empty. */

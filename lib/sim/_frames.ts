@@ -69,6 +69,8 @@ export function encodeClose(code: number, reason = ""): Buffer {
 export interface FrameEvents {
   /** A complete text message (fragments joined), valid UTF-8. */
   text(data: string): void;
+  /** A complete binary message (fragments joined); its bytes are not interpreted. */
+  binary(payload: Buffer): void;
   /** A ping; the payload is a copy. */
   ping(payload: Buffer): void;
   /** A pong; the payload is a copy. */
@@ -101,6 +103,8 @@ export class FrameReader {
   #fragments: Buffer[] = [];
   #fragmentBytes = 0;
   #fragmented = false;
+  /** The fragmented message in progress is binary (else text). */
+  #fragmentBinary = false;
   #failed = false;
   readonly #decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -170,14 +174,16 @@ export class FrameReader {
   #frame(fin: boolean, opcode: number, payload: Buffer): void {
     switch (opcode) {
       case OP_TEXT:
+      case OP_BINARY:
         if (this.#fragmented) return this.#fail(1002, "expected a continuation frame");
-        if (fin) return this.#deliver(payload);
+        if (fin) {
+          return opcode === OP_TEXT ? this.#deliver(payload) : this.#events.binary(Buffer.from(payload));
+        }
         this.#fragmented = true;
+        this.#fragmentBinary = opcode === OP_BINARY;
         this.#fragments = [payload];
         this.#fragmentBytes = payload.length;
         return;
-      case OP_BINARY:
-        return this.#fail(1003, "binary frames are not accepted");
       case OP_CONTINUATION:
         if (!this.#fragmented) return this.#fail(1002, "continuation without a message");
         this.#fragments.push(payload);
@@ -188,7 +194,8 @@ export class FrameReader {
           this.#fragmented = false;
           this.#fragments = [];
           this.#fragmentBytes = 0;
-          this.#deliver(whole);
+          if (this.#fragmentBinary) this.#events.binary(whole);
+          else this.#deliver(whole);
         }
         return;
       case OP_PING:

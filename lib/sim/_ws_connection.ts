@@ -17,6 +17,8 @@ const CLOSE_GRACE_MS = 1_000;
 export interface WsHandlers {
   /** A complete text message. */
   text(data: string): void;
+  /** A complete binary message; ignored when absent. */
+  binary?(): void;
   /** A pong frame's payload. */
   pong(payload: Buffer): void;
   /** The socket is gone (for any reason); called once. */
@@ -59,6 +61,9 @@ export class WsConnection {
     const reader = new FrameReader({
       text: (data) => {
         if (this.#open) handlers.text(data);
+      },
+      binary: () => {
+        if (this.#open) handlers.binary?.();
       },
       ping: (payload) => {
         if (!this.#muted) this.#write(encodeFrame(OP_PONG, payload));

@@ -60,6 +60,7 @@ const REASONS: Readonly<Record<number, string>> = {
   400: "Bad Request",
   401: "Unauthorized",
   404: "Not Found",
+  405: "Method Not Allowed",
   418: "I'm a teapot",
   429: "Too Many Requests",
   431: "Request Header Fields Too Large",
@@ -165,13 +166,16 @@ export class WsServer {
     }
     let body = first;
     const finish = (): void => {
-      const done = Promise.resolve(this.#options.onHttp({
-        method: request.method,
-        path: request.path,
-        query: request.query,
-        headers: request.headers,
-        body: body.subarray(0, length).toString("utf8"),
-      }));
+      // A handler that throws synchronously is a 500 too, never an uncaught error.
+      const done = new Promise<HttpResponse>((resolve) =>
+        resolve(this.#options.onHttp({
+          method: request.method,
+          path: request.path,
+          query: request.query,
+          headers: request.headers,
+          body: body.subarray(0, length).toString("utf8"),
+        }))
+      );
       done.then(
         (response) => this.#respond(socket, response.status, response.body),
         () => this.#respond(socket, 500, '{"code":-1000,"msg":"internal error"}'),

@@ -1,7 +1,8 @@
 /**
  * Account state: one USDT wallet (10 000 to start), one-way positions built from fills, the initial margin
- * reserved by resting orders, the account's ORDERS rate windows and its listenKey. Margin is deliberately
- * simple (fixed 20× leverage, no fees, no funding): enough for -2019 and for plausible account.* results.
+ * reserved by resting orders, the account's ORDERS rate windows and its listenKey. Fills move the wallet by
+ * their realized PnL minus their commission; funding moves it by the funding fee. Margin is deliberately simple
+ * (fixed 20× leverage, cross): enough for -2019 and for plausible account.* results.
  *
  * @module
  */
@@ -23,6 +24,8 @@ export interface Position {
   entry: bigint;
   /** Realized PnL accumulated on this symbol since start (USDT units, before fees): `cr` on the stream. */
   realized: bigint;
+  /** Commission paid to open the current position (USDT units), for the break-even price. */
+  openFees: bigint;
   updateTime: number;
 }
 
@@ -35,7 +38,7 @@ export interface Position {
  * import { RateLimiter } from "./rate_limiter.ts";
  * const limiter = new RateLimiter({ ordersPer10s: 300, ordersPerMinute: 1200, weightPerMinute: 2400 });
  * const account = new Account("key", { kind: "hmac", secret: "s" }, limiter.orderWindows());
- * account.applyFill("BTCUSDT", "BUY", units("0.01"), units("51000"), Date.now());
+ * account.applyFill("BTCUSDT", "BUY", units("0.01"), units("51000"), Date.now(), units("0.255"));
  * ```
  */
 export class Account {
@@ -59,14 +62,14 @@ export class Account {
   }
 
   /**
-   * Books a fill: grows, reduces, closes or flips the position and realises PnL into the wallet. Returns the
-   * PnL this fill realised (0n unless it reduced the position).
+   * Books a fill: grows, reduces, closes or flips the position, realises PnL into the wallet and pays the
+   * `commission` from it. Returns the PnL this fill realised (0n unless it reduced the position).
    */
-  applyFill(symbol: string, side: string, qty: bigint, price: bigint, now: number): bigint {
+  applyFill(symbol: string, side: string, qty: bigint, price: bigint, now: number, commission = 0n): bigint {
     const signed = side === "BUY" ? qty : -qty;
     let p = this.positions.get(symbol);
     if (p === undefined) {
-      p = { amount: 0n, entry: 0n, realized: 0n, updateTime: now };
+      p = { amount: 0n, entry: 0n, realized: 0n, openFees: 0n, updateTime: now };
       this.positions.set(symbol, p);
     }
     const before = p.amount;
@@ -74,19 +77,45 @@ export class Account {
     let realized = 0n;
     if (before === 0n || (before > 0n) === (signed > 0n)) {
       p.entry = (abs(before) * p.entry + qty * price) / abs(after);
+      p.openFees += commission;
     } else {
       const closed = abs(signed) < abs(before) ? abs(signed) : abs(before);
       const pnl = mul(closed, price - p.entry);
       realized = before > 0n ? pnl : -pnl;
       this.wallet += realized;
       p.realized += realized;
-      if (after === 0n) p.entry = 0n;
-      else if ((after > 0n) !== (before > 0n)) p.entry = price;
+      if (after === 0n) {
+        p.entry = 0n;
+        p.openFees = 0n;
+      } else if ((after > 0n) !== (before > 0n)) {
+        p.entry = price;
+        p.openFees = (commission * abs(after)) / qty; // the part of this fill that opened the new side
+      } else {
+        p.openFees -= (p.openFees * closed) / abs(before);
+      }
     }
+    this.wallet -= commission;
     p.amount = after;
     p.updateTime = now;
     this.updateTime = now;
     return realized;
+  }
+
+  /**
+   * Break-even price of the position: the entry moved by the opening commission per unit (0n when flat).
+   * Closing fees are not included (a simulator choice).
+   */
+  breakEven(symbol: string): bigint {
+    const p = this.positions.get(symbol);
+    if (p === undefined || p.amount === 0n) return 0n;
+    const perUnit = (p.openFees * ONE) / abs(p.amount);
+    return p.amount > 0n ? p.entry + perUnit : p.entry - perUnit;
+  }
+
+  /** Pays (negative) or receives (positive) a funding fee of `amount` USDT units. */
+  applyFunding(amount: bigint, now: number): void {
+    this.wallet += amount;
+    this.updateTime = now;
   }
 
   /** Unrealised PnL of every position at `marks`. */

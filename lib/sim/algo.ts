@@ -1,31 +1,29 @@
 /**
- * Conditional (algo) orders: algoOrder.place / algoOrder.cancel (ws-fapi.md §5.4). They are validated and
- * stored but never trigger, and the order endpoints cannot see them (as on Binance after the migration).
+ * Conditional (algo) orders: algoOrder.place / algoOrder.cancel (ws-fapi.md §5.4), and their life after a
+ * trigger (algo_trigger.ts decides when). On a mark move each NEW order that triggers goes TRIGGERING, places
+ * its regular order (linked by `ai`), goes TRIGGERED when that order is accepted and FINISHED when it is
+ * filled, cancelled or expired; an order that cannot be placed (margin, reduce-only) goes REJECTED with the
+ * reason in `rm`. Untriggered, the order endpoints cannot see them (as on Binance after the migration).
  *
  * @module
  */
 
 import type { Account } from "./accounts.ts";
+import { type AlgoRequest, parseAlgoPlace } from "./algo_params.ts";
 import { intParam, type Params } from "./auth.ts";
-import { formatUnits, parseDecimal } from "./decimal.ts";
+import { type AlgoLink, triggeredOrder, triggers } from "./algo_trigger.ts";
+import { formatUnits } from "./decimal.ts";
 import { E, Failure } from "./errors.ts";
-import { checkLotSize, checkPriceFilter, type SymbolSpec } from "./symbols.ts";
+import type { Placed } from "./matching.ts";
+import type { OrderChange, SimOrder } from "./orders.ts";
+import { textParam } from "./params.ts";
+import type { SymbolSpec } from "./symbols.ts";
 import type { SimAlgoOrderView } from "./types.ts";
-import { boolParam, symbolParam, textParam } from "./params.ts";
-import {
-  ALGO_STATUSES,
-  ALGO_TIME_IN_FORCE,
-  ALGO_TYPES,
-  CLIENT_ID_RE,
-  CONDITIONAL_TYPES,
-  memberOf,
-  SIDES,
-} from "./vocabulary.ts";
+import type { PlaceRequest } from "./validate.ts";
+import type { ALGO_STATUSES } from "./vocabulary.ts";
 
-const isAlgoType = memberOf(ALGO_TYPES);
-const isSide = memberOf(SIDES);
-const isConditional = memberOf(CONDITIONAL_TYPES);
-const isAlgoTimeInForce = memberOf(ALGO_TIME_IN_FORCE);
+/** Statuses of an algo order that is not finished yet. */
+const LIVE: ReadonlySet<string> = new Set(["NEW", "TRIGGERING", "TRIGGERED"]);
 
 /**
  * A stored conditional order (what ALGO_UPDATE reports).
@@ -33,27 +31,23 @@ const isAlgoTimeInForce = memberOf(ALGO_TIME_IN_FORCE);
  * @example
  * ```ts
  * declare const order: AlgoOrder;
- * order.status; // "NEW" | "CANCELED"
+ * order.status; // "NEW", "TRIGGERING", "TRIGGERED", "FINISHED", "CANCELED" or "REJECTED"
  * ```
  */
-export interface AlgoOrder {
+export interface AlgoOrder extends Omit<AlgoRequest, "clientAlgoId" | "triggerPrice"> {
   readonly algoId: number;
   readonly clientAlgoId: string;
-  readonly algoType: typeof ALGO_TYPES[number];
   readonly account: Account;
-  readonly spec: SymbolSpec;
-  readonly side: string;
-  readonly type: string;
-  readonly timeInForce: string;
-  readonly quantity: bigint;
-  readonly price: bigint;
-  readonly triggerPrice: bigint;
-  readonly workingType: string;
-  readonly priceMatch: string;
-  readonly closePosition: boolean;
-  readonly priceProtect: boolean;
-  readonly reduceOnly: boolean;
-  readonly selfTradePreventionMode: string;
+  /** The trigger price; a trailing stop's live stop level (0n until it activates). */
+  triggerPrice: bigint;
+  /** Trailing stops: the best price since activation (0n before). */
+  extreme: bigint;
+  /** Once triggered: the regular order it placed. */
+  actual: SimOrder | undefined;
+  /** Trigger time (0 before). */
+  triggerTime: number;
+  /** Why the triggered order was rejected ("" otherwise). */
+  rejectReason: string;
   readonly createTime: number;
   status: typeof ALGO_STATUSES[number];
   updateTime: number;
@@ -91,91 +85,21 @@ export class AlgoBook {
     marks: ReadonlyMap<string, bigint>,
     now: number,
   ): Record<string, unknown> | Failure {
-    const algoType = textParam(params, "algoType");
-    if (algoType === undefined || !isAlgoType(algoType)) return E.mandatory("algoType");
-    const spec = symbolParam(params, specs);
-    if (spec instanceof Failure) return spec;
-    const side = textParam(params, "side");
-    if (side === undefined) return E.mandatory("side");
-    if (!isSide(side)) return E.badSide();
-    const type = textParam(params, "type");
-    if (type === undefined) return E.mandatory("type");
-    if (!isConditional(type)) return E.badType();
-    if ((textParam(params, "positionSide") ?? "BOTH") !== "BOTH") return E.positionSide();
-    const timeInForce = textParam(params, "timeInForce") ?? "GTC";
-    if (!isAlgoTimeInForce(timeInForce)) return E.badTif();
-    const closePosition = boolParam(params, "closePosition", false);
-    if (closePosition instanceof Failure) return closePosition;
-    const priceProtect = boolParam(params, "priceProtect", false);
-    if (priceProtect instanceof Failure) return priceProtect;
-    const reduceOnly = boolParam(params, "reduceOnly", false);
-    if (reduceOnly instanceof Failure) return reduceOnly;
-    const clientAlgoId = params["clientAlgoId"];
-    if (
-      clientAlgoId !== undefined && (typeof clientAlgoId !== "string" || !CLIENT_ID_RE.test(clientAlgoId))
-    ) {
-      return E.badClientId();
-    }
-    if (typeof clientAlgoId === "string" && this.#openByClientId(account, clientAlgoId) !== undefined) {
+    const req = parseAlgoPlace(params, specs, marks);
+    if (req instanceof Failure) return req;
+    if (req.clientAlgoId !== undefined && this.#openByClientId(account, req.clientAlgoId) !== undefined) {
       return E.duplicateClientId();
     }
-
-    let quantity = 0n;
-    if (closePosition) {
-      if (params["quantity"] !== undefined) return E.notRequired("quantity");
-      if (params["reduceOnly"] !== undefined) return E.notRequired("reduceOnly");
-    } else {
-      const q = decimal(params, "quantity", spec.quantityPrecision);
-      if (q instanceof Failure) return q;
-      const lot = checkLotSize(spec, q, type.endsWith("MARKET"));
-      if (lot !== undefined) return lot;
-      quantity = q;
-    }
-    let price = 0n;
-    if (type === "STOP" || type === "TAKE_PROFIT") {
-      const p = decimal(params, "price", spec.pricePrecision);
-      if (p instanceof Failure) return p;
-      const filter = checkPriceFilter(spec, p);
-      if (filter !== undefined) return filter;
-      price = p;
-    }
-    let triggerPrice = 0n;
-    const mark = marks.get(spec.symbol) ?? 0n;
-    if (type === "TRAILING_STOP_MARKET") {
-      const rate = parseDecimal(params["callbackRate"]);
-      if (rate === undefined || rate.units < 10_000_000n || rate.units > 1_000_000_000n) {
-        return E.mandatory("callbackRate");
-      }
-    } else {
-      const t = decimal(params, "triggerPrice", spec.pricePrecision);
-      if (t instanceof Failure) return t;
-      const filter = checkPriceFilter(spec, t);
-      if (filter !== undefined) return filter;
-      // STOP* triggers when the price moves against the side (BUY above the mark); TAKE_PROFIT* the other way.
-      const above = (type.startsWith("STOP")) === (side === "BUY");
-      if (above ? t <= mark : t >= mark) return E.wouldTrigger();
-      triggerPrice = t;
-    }
-
     const algoId = this.#nextId++;
     const order: AlgoOrder = {
+      ...req,
       algoId,
-      clientAlgoId: typeof clientAlgoId === "string" ? clientAlgoId : `sim-algo-${algoId}`,
-      algoType,
+      clientAlgoId: req.clientAlgoId ?? `sim-algo-${algoId}`,
       account,
-      spec,
-      side,
-      type,
-      timeInForce,
-      quantity,
-      price,
-      triggerPrice,
-      workingType: textParam(params, "workingType") ?? "CONTRACT_PRICE",
-      priceMatch: textParam(params, "priceMatch") ?? "NONE",
-      closePosition,
-      priceProtect,
-      reduceOnly,
-      selfTradePreventionMode: textParam(params, "selfTradePreventionMode") ?? "NONE",
+      extreme: 0n,
+      actual: undefined,
+      triggerTime: 0,
+      rejectReason: "",
       createTime: now,
       status: "NEW",
       updateTime: now,
@@ -206,10 +130,64 @@ export class AlgoBook {
     return { algoId: order.algoId, clientAlgoId: order.clientAlgoId, code: "200", msg: "success" };
   }
 
-  /** The account's open (NEW) algo orders, of `symbol` or of every symbol, oldest first. */
+  /**
+   * A mark move: triggers every NEW algo order of `symbol` whose condition now holds, oldest first, placing
+   * its regular order through `place`.
+   */
+  markMoved(
+    symbol: string,
+    mark: bigint,
+    now: number,
+    place: (account: Account, req: PlaceRequest, link: AlgoLink) => Placed | Failure,
+  ): void {
+    const due = this.#all.filter((o) => o.status === "NEW" && o.spec.symbol === symbol && triggers(o, mark));
+    for (const algo of due) {
+      algo.status = "TRIGGERING";
+      algo.triggerTime = now;
+      algo.updateTime = now;
+      this.#observer?.(algo);
+      const req = triggeredOrder(algo, algo.account.positionAmount(symbol));
+      const link = {
+        algoId: algo.algoId,
+        origType: algo.type,
+        stopPrice: algo.triggerPrice,
+        workingType: algo.workingType,
+      };
+      const placed = req instanceof Failure ? req : place(algo.account, req, link);
+      if (placed instanceof Failure) {
+        algo.status = "REJECTED";
+        algo.rejectReason = placed.msg;
+        algo.updateTime = now;
+        this.#observer?.(algo);
+      }
+    }
+  }
+
+  /** The exchange's observer for orders placed by a trigger: TRIGGERED on NEW, FINISHED when it ends. */
+  orderChanged(order: SimOrder, change: OrderChange): void {
+    if (order.algoId === undefined) return;
+    const algo = this.#byId.get(order.algoId);
+    if (algo === undefined) return;
+    if (change.execution === "NEW") {
+      algo.actual = order;
+      algo.status = "TRIGGERED";
+    } else if (order.status === "FILLED" || order.status === "CANCELED" || order.status === "EXPIRED") {
+      if (algo.status === "FINISHED") return;
+      algo.status = "FINISHED";
+    } else {
+      return;
+    }
+    algo.updateTime = order.updateTime;
+    this.#observer?.(algo);
+  }
+
+  /**
+   * The account's open algo orders (NEW, or triggered with their order still working), of `symbol` or of
+   * every symbol, oldest first.
+   */
   openOf(account: Account, symbol?: string): AlgoOrder[] {
     return this.#all.filter((o) =>
-      o.account === account && o.status === "NEW" && (symbol === undefined || o.spec.symbol === symbol)
+      o.account === account && LIVE.has(o.status) && (symbol === undefined || o.spec.symbol === symbol)
     );
   }
 
@@ -234,13 +212,6 @@ export class AlgoBook {
       o.account === account && o.clientAlgoId === clientAlgoId && o.status === "NEW"
     );
   }
-}
-
-function decimal(params: Params, name: string, precision: number): bigint | Failure {
-  const parsed = parseDecimal(params[name]);
-  if (parsed === undefined) return E.mandatory(name);
-  if (parsed.decimals > precision) return E.precision();
-  return parsed.units;
 }
 
 /**
@@ -276,7 +247,7 @@ export function algoOrderResult(o: AlgoOrder): Record<string, unknown> {
     reduceOnly: o.reduceOnly,
     createTime: o.createTime,
     updateTime: o.updateTime,
-    triggerTime: 0,
+    triggerTime: o.triggerTime,
     goodTillDate: 0,
   };
 }

@@ -50,6 +50,11 @@ export interface MethodSpec {
   readonly orders: boolean;
   /** Accepted parameters besides apiKey, signature, timestamp, recvWindow and returnRateLimits. */
   readonly params: readonly string[];
+  /**
+   * A check the exchange makes before it looks at the parameter list: order.place refuses a conditional type
+   * with -4120 even when it carries the retired `stopPrice` (which would otherwise be -1103).
+   */
+  readonly vet?: (params: Params) => Failure | undefined;
   run(ctx: CallContext): Outcome | Failure;
 }
 

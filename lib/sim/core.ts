@@ -9,10 +9,14 @@
 import { Account } from "./accounts.ts";
 import { AlgoBook } from "./algo.ts";
 import { importEd25519Spki } from "./auth.ts";
+import { SyntheticBook } from "./book.ts";
 import { Countdowns } from "./countdown.ts";
-import { parseDecimal } from "./decimal.ts";
+import { mul, parseDecimal } from "./decimal.ts";
 import { FaultState } from "./faults.ts";
+import { FeeSchedule } from "./fees.ts";
+import { FundingSchedule } from "./funding.ts";
 import { Exchange } from "./matching.ts";
+import { mulberry32 } from "./prng.ts";
 import { RateLimiter, type RateLimits } from "./rate_limiter.ts";
 import { DEFAULT_MARK_PRICES, SYMBOLS, type SymbolSpec } from "./symbols.ts";
 import type { SimulatorClock, SimulatorOptions, SimulatorStats } from "./types.ts";
@@ -34,6 +38,8 @@ export interface ResolvedOptions {
   readonly connectionLifetimeMs: number;
   readonly clockOffsetMs: number;
   readonly limits: RateLimits;
+  /** The market model's seed (book sizes, the walk, generated ids). */
+  readonly seed: number;
 }
 
 /**
@@ -57,6 +63,8 @@ export class SimCore {
   readonly limiter: RateLimiter;
   readonly faults = new FaultState();
   readonly countdowns: Countdowns;
+  /** Funding payments, when `SimulatorOptions.funding` is set. */
+  readonly funding: FundingSchedule | undefined;
   readonly stats: SimulatorStats = {
     connections: 0,
     connectionsTotal: 0,
@@ -78,17 +86,35 @@ export class SimCore {
     limiter: RateLimiter,
     marks: Map<string, bigint>,
     clock: SimulatorClock,
+    market: SimulatorOptions,
   ) {
     this.options = options;
     this.specs = new Map(SYMBOLS.map((s) => [s.symbol, s]));
     this.accounts = accounts;
     this.limiter = limiter;
     this.clock = clock;
+    const notional = parseDecimal(market.book?.levelNotional ?? "50000");
+    if (notional === undefined || notional.decimals > 8 || notional.units <= 0n) {
+      throw new TypeError(`invalid book.levelNotional: ${market.book?.levelNotional}`);
+    }
     this.exchange = new Exchange(
-      this.specs,
-      marks,
-      (order, change) => this.streams.orderChanged(order, change),
+      {
+        specs: this.specs,
+        marks,
+        book: new SyntheticBook(options.seed, notional.units),
+        fees: new FeeSchedule(market.fees),
+        random: mulberry32(options.seed ^ 0x1d5eed),
+      },
+      (order, change) => {
+        this.streams.orderChanged(order, change);
+        this.algo.orderChanged(order, change);
+      },
     );
+    this.funding = market.funding === undefined
+      ? undefined
+      : new FundingSchedule(market.funding, clock, () =>
+        this.now(), (rate, time) =>
+        this.#settleFunding(rate, time));
     this.countdowns = new Countdowns((account, symbol) =>
       this.exchange.cancelAll(account, symbol, this.now())
     );
@@ -102,6 +128,7 @@ export class SimCore {
       pongTimeoutMs: options.pongTimeoutMs ?? 600_000,
       connectionLifetimeMs: options.connectionLifetimeMs ?? 24 * 60 * 60 * 1000,
       clockOffsetMs: options.clockOffsetMs ?? 0,
+      seed: options.seed ?? 1,
       limits: {
         ordersPer10s: options.limits?.ordersPer10s ?? 300,
         ordersPerMinute: options.limits?.ordersPerMinute ?? 1200,
@@ -109,6 +136,7 @@ export class SimCore {
         weightWindowSeconds: options.limits?.weightWindowSeconds ?? 60,
       },
     };
+    if (!Number.isSafeInteger(resolved.seed)) throw new TypeError(`seed must be an integer: ${options.seed}`);
     const seconds = resolved.limits.weightWindowSeconds;
     if (!Number.isInteger(seconds) || seconds === undefined || seconds <= 0) {
       throw new TypeError(`invalid limits.weightWindowSeconds: ${seconds}`);
@@ -134,9 +162,40 @@ export class SimCore {
       }
       marks.set(spec.symbol, price.units);
     }
-    const core = new SimCore(resolved, accounts, limiter, marks, options.clock ?? REAL_CLOCK);
+    const core = new SimCore(resolved, accounts, limiter, marks, options.clock ?? REAL_CLOCK, options);
     if (options.faults !== undefined) core.faults.set(options.faults);
     return core;
+  }
+
+  /**
+   * Moves the mark of `symbol`: resting orders it passes fill (by at most `fillQty` each when given), then
+   * the algo orders it triggers place their orders against the new book.
+   */
+  moveMark(symbol: string, mark: bigint, fillQty?: bigint): void {
+    const now = this.now();
+    this.exchange.setMark(symbol, mark, now, fillQty);
+    this.algo.markMoved(
+      symbol,
+      mark,
+      now,
+      (account, req, link) => this.exchange.place(account, req, now, link),
+    );
+  }
+
+  /** One funding time: every open position pays or receives `amount × mark × rate`. */
+  #settleFunding(rate: bigint, time: number): void {
+    for (const account of this.accounts.values()) {
+      let paid = 0n;
+      let any = false;
+      for (const [symbol, p] of account.positions) {
+        if (p.amount === 0n) continue;
+        any = true;
+        paid += mul(mul(p.amount, this.exchange.marks.get(symbol) ?? p.entry), rate);
+      }
+      if (!any) continue;
+      account.applyFunding(-paid, time);
+      this.streams.fundingPaid(account);
+    }
   }
 
   /** The simulator's clock (ms): `Date.now()` (or the injected clock's `now()`) `+ clockOffsetMs`. */

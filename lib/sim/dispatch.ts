@@ -1,7 +1,8 @@
 /**
  * The request pipeline for one parsed ws-fapi request, independent of sockets:
- * method look-up → IP ban (418) → unknown parameters (-1103) → REQUEST_WEIGHT (429) → authentication
- * (-2015, -1102, -1131, -1021, -1022) → injected order rejects → ORDERS limits (429) → the method.
+ * method look-up (-1020) → IP ban (418) → the method's early check (order.place: -4120) → unknown parameters
+ * (-1103) → REQUEST_WEIGHT (429) → authentication (-2015, -1102, -1131, -1021, -1022) → injected order rejects →
+ * ORDERS limits (429) → the method.
  * It returns synchronously except when an Ed25519 signature must be verified (WebCrypto is async).
  *
  * @module
@@ -13,6 +14,7 @@ import type { ConnState, MethodSpec } from "./context.ts";
 import type { SimCore } from "./core.ts";
 import { E, Failure, failureForCode } from "./errors.ts";
 import { ACCOUNT_METHODS } from "./methods_account.ts";
+import { MARKET_METHODS } from "./methods_market.ts";
 import { SESSION_METHODS } from "./methods_session.ts";
 import { TRADE_METHODS } from "./methods_trade.ts";
 import type { RateLimitEntry } from "./rate_limiter.ts";
@@ -36,6 +38,7 @@ export const SIM_METHODS: Readonly<Record<string, MethodSpec>> = {
   ...SESSION_METHODS,
   ...TRADE_METHODS,
   ...ACCOUNT_METHODS,
+  ...MARKET_METHODS,
 };
 
 const METHODS = new Map<string, Entry>(
@@ -105,6 +108,8 @@ export function dispatch(
   };
   const banned = core.limiter.banCheck(now);
   if (banned !== undefined) return reply(call, banned);
+  const vetted = entry.spec.vet?.(params);
+  if (vetted !== undefined) return reply(call, vetted);
   for (const key in params) if (!entry.allowed.has(key)) return reply(call, E.unknownParam(key));
   const weight = typeof entry.spec.weight === "number" ? entry.spec.weight : entry.spec.weight(params);
   const overWeight = core.limiter.addWeight(weight, now);

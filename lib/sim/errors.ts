@@ -38,7 +38,10 @@ export function fail(code: number, msg: string, status = 400): Failure {
  * ```
  */
 export const E = {
-  unknownMethod: (method: string) => fail(-1000, `Unknown method '${method}'.`),
+  // -1020 UNSUPPORTED_OPERATION: what the exchange answers to an unknown method is UNCONFIRMED (ws-fapi.md §2);
+  // any code but the retryable -1000 family keeps a client from retrying it forever.
+  unknownMethod: (method: string) =>
+    fail(-1020, `This operation is not supported: unknown method '${method}'.`),
   notAuthorized: () =>
     fail(
       -1002,
@@ -119,6 +122,8 @@ export const E = {
   onlyLimitModify: () => fail(-5025, "Only limit order is supported."),
   tooManyModifies: () => fail(-5026, "Exceed maximum modify order limit."),
   noopModify: () => fail(-5027, "No need to modify the order."),
+  modifyMinNotional: (notional: string) =>
+    fail(-5029, `Order's notional must be no smaller than ${notional} (unless you choose reduce only).`),
   badPriceMatch: () => fail(-5037, "Invalid price match"),
   priceMatchType: () => fail(-5038, "Price match only supports order type: LIMIT, STOP AND TAKE_PROFIT"),
   badStp: () => fail(-5039, "Invalid self trade prevention mode"),

@@ -67,9 +67,23 @@ export class FaultState {
     return drop || silentAfter ? { drop, execute: f.dropExecutes === true, silentAfter } : NONE;
   }
 
+  /** A copy of the faults now in force (one-shot faults that fired and spent bursts are gone). */
+  get current(): SimulatorFaults {
+    return { ...this.#faults };
+  }
+
   /** Counts an order.place that passed authentication: reject it, answer "unknown", or neither. */
   onOrderPlace(): "reject" | "unknown" | undefined {
     const f = this.#faults;
+    // Bursts first: the next N orders, whatever the every-Nth counters say.
+    if (f.rejectNextOrders !== undefined && f.rejectNextOrders > 0) {
+      if (--f.rejectNextOrders === 0) delete f.rejectNextOrders;
+      return "reject";
+    }
+    if (f.unknownNextOrders !== undefined && f.unknownNextOrders > 0) {
+      if (--f.unknownNextOrders === 0) delete f.unknownNextOrders;
+      return "unknown";
+    }
     if (f.rejectEveryNthOrder === undefined && f.unknownEveryNthOrder === undefined) return undefined;
     const n = ++this.#orders;
     if (f.rejectEveryNthOrder !== undefined && f.rejectEveryNthOrder > 0 && n % f.rejectEveryNthOrder === 0) {

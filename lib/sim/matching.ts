@@ -1,10 +1,12 @@
 /**
- * Order state and matching against the mark price. There is no book: a LIMIT BUY priced at or above the mark
- * (SELL at or below) fills completely at its own price, MARKET fills at the mark, anything else rests until the
- * mark moves through it. IOC that does not cross expires; GTX/RPI that would cross is rejected (-5022); FOK
- * that would not cross is rejected (-5021). A mark move fills each resting order it crosses at the order's own
- * price, completely or (given a `fillQty`) by at most that much, so a resting order can go NEW →
- * PARTIALLY_FILLED → FILLED. Every change is reported to the observer (the user data stream) as it happens.
+ * Order state and matching against the synthetic book (book.ts). A marketable order (MARKET, or a LIMIT that
+ * reaches the opposite touch) takes the book level by level at the levels' prices, one TRADE per level, as a
+ * taker; what is left then follows the time in force: GTC/GTD rests at the limit price, IOC expires (`er` 2),
+ * MARKET expires (`er` 9, only past the book's 1000 levels). FOK that the book cannot fill completely within
+ * its limit is rejected (-5021); GTX/RPI that would take is rejected (-5022). A mark move fills each resting
+ * order the new mark reaches (a BUY at or above it, a SELL at or below it) at the order's own price, as a maker:
+ * completely or, given a `fillQty`, by at most that much per move. Every fill pays the maker or taker fee and is
+ * booked on the account. Every change is reported to the observer (the user data stream) as it happens.
  *
  * Reply choice: with `newOrderRespType` ACK (the default) the place result is the order as accepted (status
  * NEW, nothing executed) even when it filled at once; RESULT returns the final state (FILLED, EXPIRED or NEW).
@@ -13,8 +15,13 @@
  */
 
 import { type Account, LEVERAGE } from "./accounts.ts";
+import type { AlgoLink } from "./algo_trigger.ts";
+import type { BookLevel, SyntheticBook } from "./book.ts";
+import { ClientIds } from "./client_ids.ts";
+import { OrderIndex } from "./order_index.ts";
 import { mul, ONE } from "./decimal.ts";
 import { E, type Failure } from "./errors.ts";
+import type { FeeSchedule } from "./fees.ts";
 import { isOpen, type OrderChange, type OrderObserver, orderResult, type SimOrder } from "./orders.ts";
 import type { SymbolSpec } from "./symbols.ts";
 import type { OrderRef } from "./params.ts";
@@ -22,7 +29,33 @@ import type { ModifyRequest, PlaceRequest } from "./validate.ts";
 
 const MAX_MODIFIES = 10_000;
 const FIRST_TRADE_ID = 1_000_000_001;
-const ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/**
+ * The parts of the market an exchange trades against.
+ *
+ * @example
+ * ```ts
+ * import { SyntheticBook } from "./book.ts";
+ * import { units } from "./decimal.ts";
+ * import { FeeSchedule } from "./fees.ts";
+ * import { SYMBOLS } from "./symbols.ts";
+ * const market: Market = {
+ *   specs: new Map(SYMBOLS.map((s) => [s.symbol, s])),
+ *   marks: new Map([["BTCUSDT", units("51000")]]),
+ *   book: new SyntheticBook(1, units("50000")),
+ *   fees: new FeeSchedule(),
+ *   random: () => 0.5,
+ * };
+ * ```
+ */
+export interface Market {
+  readonly specs: ReadonlyMap<string, SymbolSpec>;
+  readonly marks: Map<string, bigint>;
+  readonly book: SyntheticBook;
+  readonly fees: FeeSchedule;
+  /** Seeded [0, 1) generator (generated client ids). */
+  readonly random: () => number;
+}
 
 /** A successful place: the order and the reply's result object. */
 export interface Placed {
@@ -36,64 +69,59 @@ export interface Placed {
  * @example
  * ```ts
  * import type { Account } from "./accounts.ts";
- * import { units } from "./decimal.ts";
- * import { SYMBOLS } from "./symbols.ts";
  * import type { PlaceRequest } from "./validate.ts";
  * declare const account: Account;
  * declare const request: PlaceRequest; // from parsePlace
- * const specs = new Map(SYMBOLS.map((s) => [s.symbol, s]));
- * const exchange = new Exchange(specs, new Map([["BTCUSDT", units("51000")]]));
+ * declare const market: Market;
+ * const exchange = new Exchange(market);
  * const placed = exchange.place(account, request, Date.now());
  * ```
  */
 export class Exchange {
   readonly marks: Map<string, bigint>;
+  readonly book: SyntheticBook;
+  readonly fees: FeeSchedule;
   readonly #specs: ReadonlyMap<string, SymbolSpec>;
-  readonly #all: SimOrder[] = [];
-  readonly #byId = new Map<string, Map<number, SimOrder>>();
-  readonly #open = new Map<string, Map<number, SimOrder>>();
-  /** Open orders by account, symbol and client id (uniqueness is among open orders only). */
-  readonly #openByClientId = new Map<string, SimOrder>();
-  /** The latest order by account, symbol and client id (for look-ups of finished orders). */
-  readonly #latestByClientId = new Map<string, SimOrder>();
+  readonly #orders: OrderIndex;
   readonly #nextId = new Map<string, number>();
   readonly #nextTradeId = new Map<string, number>();
   readonly #observer: OrderObserver | undefined;
-  readonly #idPrefix: string;
-  #generated = 0;
+  readonly #clientIds: ClientIds;
 
-  constructor(specs: ReadonlyMap<string, SymbolSpec>, marks: Map<string, bigint>, observer?: OrderObserver) {
+  constructor(market: Market, observer?: OrderObserver) {
+    const specs = market.specs;
     this.#specs = specs;
-    this.marks = marks;
+    this.marks = market.marks;
+    this.book = market.book;
+    this.fees = market.fees;
     this.#observer = observer;
-    let base = 4_000_000_000;
+    // Ids start above 2^32, as real ones do (they catch 32-bit id bugs in clients); 4e9 apart per symbol.
+    let base = 8_000_000_000;
+    this.#orders = new OrderIndex(specs.keys());
     for (const symbol of specs.keys()) {
-      this.#byId.set(symbol, new Map());
-      this.#open.set(symbol, new Map());
       this.#nextId.set(symbol, base);
       this.#nextTradeId.set(symbol, FIRST_TRADE_ID);
       base += 4_000_000_000;
     }
-    let prefix = "";
-    for (let i = 0; i < 8; i++) prefix += ID_ALPHABET[Math.floor(Math.random() * 62)];
-    this.#idPrefix = prefix;
+    this.#clientIds = new ClientIds(market.random);
   }
 
   /** Every order ever accepted, oldest first. */
   get all(): readonly SimOrder[] {
-    return this.#all;
+    return this.#orders.all;
   }
 
   /** Open orders of `symbol`, oldest first. */
   openOrders(symbol: string): Iterable<SimOrder> {
-    return this.#open.get(symbol)?.values() ?? [];
+    return this.#orders.resting(symbol);
   }
 
-  /** Account checks and execution of a validated order.place. */
-  place(account: Account, req: PlaceRequest, now: number): Placed | Failure {
-    const symbol = req.spec.symbol;
+  /** Account checks and execution of a validated order.place (or of a triggered algo order, `link`). */
+  place(account: Account, req: PlaceRequest, now: number, link?: AlgoLink): Placed | Failure {
+    const spec = req.spec;
+    const symbol = spec.symbol;
     if (
-      req.clientOrderId !== undefined && this.#openByClientId.has(cidKey(account, symbol, req.clientOrderId))
+      req.clientOrderId !== undefined && this.#orders.hasOpenClientId(account, symbol, req.clientOrderId)
     ) {
       return E.duplicateClientId();
     }
@@ -102,19 +130,24 @@ export class Exchange {
     if (req.reduceOnly && (req.side === "BUY" ? position >= 0n : position <= 0n)) {
       return E.reduceOnlyRejected();
     }
-    const margin = req.reduceOnly ? 0n : mul(req.type === "MARKET" ? mark : req.price, req.qty) / LEVERAGE;
+    const market = req.type === "MARKET";
+    const margin = req.reduceOnly ? 0n : mul(market ? mark : req.price, req.qty) / LEVERAGE;
     if (margin > account.available(this.marks)) return E.marginInsufficient();
-    const crosses = req.type === "MARKET" || crossesMark(req.side, req.price, mark);
+    const crosses = market || this.book.crosses(spec, mark, req.side, req.price);
     if (crosses && (req.timeInForce === "GTX" || req.timeInForce === "RPI")) return E.postOnlyTakes();
-    if (!crosses && req.timeInForce === "FOK") return E.fokUnfilled();
+    const fills = crosses
+      ? this.book.sweep(spec, mark, req.side, req.qty, market ? undefined : req.price)
+      : [];
+    const takes = fills.reduce((sum, f) => sum + f.qty, 0n);
+    if (req.timeInForce === "FOK" && takes < req.qty) return E.fokUnfilled();
 
     const orderId = this.#nextId.get(symbol) ?? 1;
     this.#nextId.set(symbol, orderId + 1);
     const order: SimOrder = {
       orderId,
-      spec: req.spec,
+      spec,
       account,
-      clientOrderId: req.clientOrderId ?? this.#generateClientId(),
+      clientOrderId: req.clientOrderId ?? this.#clientIds.next(),
       side: req.side,
       type: req.type,
       timeInForce: req.timeInForce,
@@ -132,16 +165,18 @@ export class Exchange {
       updateTime: now,
       margin: 0n,
       modifyCount: 0,
+      origType: link?.origType ?? req.type,
+      stopPrice: link?.stopPrice ?? 0n,
+      workingType: link?.workingType ?? "CONTRACT_PRICE",
+      algoId: link?.algoId,
     };
-    this.#all.push(order);
-    this.#byId.get(symbol)?.set(orderId, order);
-    this.#latestByClientId.set(cidKey(account, symbol, order.clientOrderId), order);
+    this.#orders.add(order);
     const ack = req.respType === "ACK" ? orderResult(order) : undefined;
-    const rests = !crosses && req.timeInForce !== "IOC";
+    const rests = takes < req.qty && !market && req.timeInForce !== "IOC" && req.timeInForce !== "FOK";
     if (rests) this.#rest(order); // before NEW is reported, so its `b`/`a` include the order
     this.#emit(order, { execution: "NEW" });
-    if (crosses) this.#fill(order, order.qty, req.type === "MARKET" ? mark : req.price, false, now);
-    else if (!rests) this.#finish(order, "EXPIRED", now, 2);
+    this.#take(order, fills, now);
+    if (!rests && isOpen(order)) this.#finish(order, "EXPIRED", now, market ? 9 : 2);
     return { order, result: ack ?? orderResult(order) };
   }
 
@@ -165,8 +200,9 @@ export class Exchange {
     order.qty = req.qty;
     order.modifyCount++;
     order.updateTime = now;
-    const crosses = crossesMark(order.side, order.price, this.marks.get(req.spec.symbol) ?? 0n);
-    if (!crosses) this.#rest(order);
+    const mark = this.marks.get(req.spec.symbol) ?? 0n;
+    const crosses = this.book.crosses(order.spec, mark, order.side, order.price);
+    this.#rest(order);
     const amended: OrderChange = req.modifyId === undefined
       ? { execution: "AMENDMENT" }
       : { execution: "AMENDMENT", modifyId: req.modifyId };
@@ -174,7 +210,11 @@ export class Exchange {
     if (crosses && (order.timeInForce === "GTX" || order.timeInForce === "RPI")) {
       this.#finish(order, "CANCELED", now);
     } else if (crosses) {
-      this.#fill(order, order.qty - order.executed, order.price, false, now);
+      this.#take(
+        order,
+        this.book.sweep(order.spec, mark, order.side, order.qty - order.executed, order.price),
+        now,
+      );
     }
     const result = orderResult(order);
     if (req.modifyId !== undefined) result["modifyId"] = req.modifyId;
@@ -198,29 +238,29 @@ export class Exchange {
 
   /** The account's order named by `ref`; orderId wins, a client id prefers the open order. */
   find(account: Account, symbol: string, ref: OrderRef): SimOrder | undefined {
-    if (ref.orderId !== undefined) {
-      const order = this.#byId.get(symbol)?.get(ref.orderId);
-      return order?.account === account ? order : undefined;
-    }
-    if (ref.clientOrderId === undefined) return undefined;
-    const key = cidKey(account, symbol, ref.clientOrderId);
-    return this.#openByClientId.get(key) ?? this.#latestByClientId.get(key);
+    return this.#orders.find(account, symbol, ref);
   }
 
   /**
-   * Moves the mark; resting orders that now cross fill at their own price (oldest first, as makers):
-   * completely, or by at most `fillQty` units each when it is given.
+   * Moves the mark (and so the book); resting orders the mark reaches fill at their own price (oldest first, as
+   * makers): completely, or by at most `fillQty` units each when it is given.
    */
   setMark(symbol: string, mark: bigint, now: number, fillQty?: bigint): void {
     this.marks.set(symbol, mark);
-    const crossing = [...this.openOrders(symbol)].filter((o) => crossesMark(o.side, o.price, mark));
+    this.book.moved(symbol, now);
+    const crossing = [...this.openOrders(symbol)].filter((o) => reachedBy(o.side, o.price, mark));
     for (const order of crossing) {
       const left = order.qty - order.executed;
       this.#fill(order, fillQty !== undefined && fillQty < left ? fillQty : left, order.price, true, now);
     }
   }
 
-  /** Executes `qty` of the order at `price`, books it on the account and reports the TRADE. */
+  /** Takes the book's `fills` for the order, one TRADE per level, as a taker. */
+  #take(order: SimOrder, fills: readonly BookLevel[], now: number): void {
+    for (const fill of fills) if (fill.qty > 0n) this.#fill(order, fill.qty, fill.price, false, now);
+  }
+
+  /** Executes `qty` of the order at `price`, books it (and its fee) on the account and reports the TRADE. */
   #fill(order: SimOrder, qty: bigint, price: bigint, maker: boolean, now: number): void {
     const symbol = order.spec.symbol;
     order.executed += qty;
@@ -232,12 +272,13 @@ export class Exchange {
       this.#unrest(order);
     } else {
       order.status = "PARTIALLY_FILLED";
-      this.#reserve(order);
+      if (this.#orders.isResting(order)) this.#reserve(order);
     }
-    const realized = order.account.applyFill(symbol, order.side, qty, price, now);
+    const commission = this.fees.commission(mul(qty, price), maker);
+    const realized = order.account.applyFill(symbol, order.side, qty, price, now, commission);
     const tradeId = this.#nextTradeId.get(symbol) ?? FIRST_TRADE_ID;
     this.#nextTradeId.set(symbol, tradeId + 1);
-    this.#emit(order, { execution: "TRADE", fill: { qty, price, tradeId, maker, realized } });
+    this.#emit(order, { execution: "TRADE", fill: { qty, price, tradeId, maker, realized, commission } });
   }
 
   /** Reserves the initial margin of the quantity still open (none for reduce-only). */
@@ -249,15 +290,13 @@ export class Exchange {
 
   #rest(order: SimOrder): void {
     this.#reserve(order);
-    this.#open.get(order.spec.symbol)?.set(order.orderId, order);
-    this.#openByClientId.set(cidKey(order.account, order.spec.symbol, order.clientOrderId), order);
+    this.#orders.rest(order);
   }
 
   #unrest(order: SimOrder): void {
-    if (!this.#open.get(order.spec.symbol)?.delete(order.orderId)) return;
+    if (!this.#orders.unrest(order)) return;
     order.account.openOrderMargin -= order.margin;
     order.margin = 0n;
-    this.#openByClientId.delete(cidKey(order.account, order.spec.symbol, order.clientOrderId));
   }
 
   /** Ends the order as CANCELED or EXPIRED (with `er` = `expireReason`) and reports it. */
@@ -272,26 +311,13 @@ export class Exchange {
     this.#observer?.(order, change);
   }
 
-  #generateClientId(): string {
-    let n = ++this.#generated;
-    let suffix = "";
-    while (n > 0) {
-      suffix = ID_ALPHABET[n % 62] + suffix;
-      n = Math.floor(n / 62);
-    }
-    return this.#idPrefix + suffix.padStart(14, "0");
-  }
-
   /** Known symbols. */
   get specs(): ReadonlyMap<string, SymbolSpec> {
     return this.#specs;
   }
 }
 
-function crossesMark(side: string, price: bigint, mark: bigint): boolean {
+/** True when a move of the mark to `mark` reaches a resting order at `price` (at or through it). */
+function reachedBy(side: string, price: bigint, mark: bigint): boolean {
   return side === "BUY" ? price >= mark : price <= mark;
-}
-
-function cidKey(account: Account, symbol: string, clientOrderId: string): string {
-  return `${account.apiKey}\n${symbol}\n${clientOrderId}`;
 }

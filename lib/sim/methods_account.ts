@@ -1,7 +1,7 @@
 /**
  * Account, user-data-stream and market methods: account.balance / account.position / account.status (and
  * their v2 forms), userDataStream.start / ping / stop, ticker.price. Results follow the documented shapes with
- * values from the simple margin model in accounts.ts (no fees, fixed 20× leverage, cross margin).
+ * values from the simple margin model in accounts.ts (fixed 20× leverage, cross margin; fees in the wallet).
  *
  * @module
  */
@@ -44,7 +44,7 @@ function positionV1(ctx: CallContext, account: Account, symbol: string): Record<
     symbol,
     positionAmt: formatUnits(amount, spec?.quantityPrecision ?? 3),
     entryPrice: formatUnits(entry, 8),
-    breakEvenPrice: formatUnits(entry, 8),
+    breakEvenPrice: formatUnits(account.breakEven(symbol), 8),
     markPrice: formatUnits(mark, 8),
     unRealizedProfit: USDT(mul(amount, mark - entry)),
     liquidationPrice: formatUnits(0n, pp),
@@ -60,7 +60,23 @@ function positionV1(ctx: CallContext, account: Account, symbol: string): Record<
   };
 }
 
-function positionV2(ctx: CallContext, account: Account, symbol: string): Record<string, unknown> {
+/** One symbol's position and open-order figures for an account, in units. */
+interface Exposure {
+  readonly amount: bigint;
+  readonly entry: bigint;
+  /** Entry moved by the opening fees (accounts.ts). */
+  readonly breakEven: bigint;
+  readonly mark: bigint;
+  readonly notional: bigint;
+  readonly positionMargin: bigint;
+  readonly openOrderMargin: bigint;
+  readonly maint: bigint;
+  readonly bid: bigint;
+  readonly ask: bigint;
+  readonly updateTime: number;
+}
+
+function exposure(ctx: CallContext, account: Account, symbol: string): Exposure {
   const p = account.positions.get(symbol);
   const amount = p?.amount ?? 0n;
   const entry = p?.entry ?? 0n;
@@ -75,28 +91,94 @@ function positionV2(ctx: CallContext, account: Account, symbol: string): Record<
     if (o.side === "BUY") bid += mul(o.price, o.qty);
     else ask += mul(o.price, o.qty);
   }
-  const positionMargin = abs(notional) / LEVERAGE;
+  return {
+    amount,
+    entry,
+    breakEven: account.breakEven(symbol),
+    mark,
+    notional,
+    positionMargin: abs(notional) / LEVERAGE,
+    openOrderMargin,
+    maint: abs(notional) * MAINT_RATE_BP / 10_000n,
+    bid,
+    ask,
+    updateTime: p?.updateTime ?? 0,
+  };
+}
+
+const qtyText = (ctx: CallContext, symbol: string, amount: bigint) =>
+  formatUnits(amount, ctx.core.specs.get(symbol)?.quantityPrecision ?? 3);
+
+/** A `v2/account.position` item (ws-fapi.md §4; the field is `unRealizedProfit` there, §11). */
+function positionV2(ctx: CallContext, account: Account, symbol: string): Record<string, unknown> {
+  const x = exposure(ctx, account, symbol);
   return {
     symbol,
     positionSide: "BOTH",
-    positionAmt: formatUnits(amount, ctx.core.specs.get(symbol)?.quantityPrecision ?? 3),
-    entryPrice: formatUnits(entry, 8),
-    breakEvenPrice: formatUnits(entry, 8),
-    markPrice: formatUnits(mark, 8),
-    unRealizedProfit: USDT(mul(amount, mark - entry)),
+    positionAmt: qtyText(ctx, symbol, x.amount),
+    entryPrice: formatUnits(x.entry, 8),
+    breakEvenPrice: formatUnits(x.breakEven, 8),
+    markPrice: formatUnits(x.mark, 8),
+    unRealizedProfit: USDT(mul(x.amount, x.mark - x.entry)),
     liquidationPrice: "0",
     isolatedMargin: "0",
-    notional: USDT(notional),
+    notional: USDT(x.notional),
     marginAsset: "USDT",
     isolatedWallet: "0",
-    initialMargin: USDT(positionMargin + openOrderMargin),
-    maintMargin: USDT(abs(notional) * MAINT_RATE_BP / 10_000n),
-    positionInitialMargin: USDT(positionMargin),
-    openOrderInitialMargin: USDT(openOrderMargin),
+    initialMargin: USDT(x.positionMargin + x.openOrderMargin),
+    maintMargin: USDT(x.maint),
+    positionInitialMargin: USDT(x.positionMargin),
+    openOrderInitialMargin: USDT(x.openOrderMargin),
     adl: 0,
-    bidNotional: USDT(bid),
-    askNotional: USDT(ask),
-    updateTime: p?.updateTime ?? 0,
+    bidNotional: USDT(x.bid),
+    askNotional: USDT(x.ask),
+    updateTime: x.updateTime,
+  };
+}
+
+/**
+ * A `positions[]` item of account.status (v1) or v2/account.status: the official connector's types (S2), where
+ * both spell the field `unrealizedProfit`, unlike the position methods.
+ */
+function statusPosition(
+  ctx: CallContext,
+  account: Account,
+  symbol: string,
+  v2: boolean,
+): Record<string, unknown> {
+  const x = exposure(ctx, account, symbol);
+  const unrealized = USDT(mul(x.amount, x.mark - x.entry));
+  if (v2) {
+    return {
+      symbol,
+      positionSide: "BOTH",
+      positionAmt: qtyText(ctx, symbol, x.amount),
+      unrealizedProfit: unrealized,
+      isolatedMargin: "0",
+      notional: USDT(x.notional),
+      isolatedWallet: "0",
+      initialMargin: USDT(x.positionMargin + x.openOrderMargin),
+      maintMargin: USDT(x.maint),
+      updateTime: x.updateTime,
+    };
+  }
+  return {
+    symbol,
+    initialMargin: USDT(x.positionMargin + x.openOrderMargin),
+    maintMargin: USDT(x.maint),
+    unrealizedProfit: unrealized,
+    positionInitialMargin: USDT(x.positionMargin),
+    openOrderInitialMargin: USDT(x.openOrderMargin),
+    leverage: LEVERAGE.toString(),
+    isolated: false,
+    entryPrice: formatUnits(x.entry, 8),
+    maxNotional: "4000000",
+    bidNotional: USDT(x.bid),
+    askNotional: USDT(x.ask),
+    positionSide: "BOTH",
+    positionAmt: qtyText(ctx, symbol, x.amount),
+    updateTime: x.updateTime,
+    breakEvenPrice: formatUnits(x.breakEven, 8),
   };
 }
 
@@ -127,9 +209,12 @@ function status(v2: boolean) {
     const unrealized = account.unrealized(marks);
     const positionMargin = account.positionMargin(marks);
     const available = account.available(marks);
+    const maint = positionMargin * LEVERAGE * MAINT_RATE_BP / 10_000n;
+    const initial = positionMargin + account.openOrderMargin;
+    const withdrawable = USDT(available > 0n ? available : 0n);
     const totals = {
-      totalInitialMargin: USDT(positionMargin + account.openOrderMargin),
-      totalMaintMargin: USDT(positionMargin * LEVERAGE * MAINT_RATE_BP / 10_000n),
+      totalInitialMargin: USDT(initial),
+      totalMaintMargin: USDT(maint),
       totalWalletBalance: USDT(account.wallet),
       totalUnrealizedProfit: USDT(unrealized),
       totalMarginBalance: USDT(account.wallet + unrealized),
@@ -138,22 +223,33 @@ function status(v2: boolean) {
       totalCrossWalletBalance: USDT(account.wallet),
       totalCrossUnPnl: USDT(unrealized),
       availableBalance: USDT(available),
-      maxWithdrawAmount: USDT(available > 0n ? available : 0n),
+      maxWithdrawAmount: withdrawable,
     };
+    // The 14 fields of an assets[] item, in the connector's order (S2); one asset, USDT.
     const asset = {
       asset: "USDT",
       walletBalance: USDT(account.wallet),
       unrealizedProfit: USDT(unrealized),
       marginBalance: USDT(account.wallet + unrealized),
+      maintMargin: USDT(maint),
+      initialMargin: USDT(initial),
+      positionInitialMargin: USDT(positionMargin),
+      openOrderInitialMargin: USDT(account.openOrderMargin),
+      crossWalletBalance: USDT(account.wallet),
+      crossUnPnl: USDT(unrealized),
       availableBalance: USDT(available),
+      maxWithdrawAmount: withdrawable,
+      marginAvailable: true,
       updateTime: account.updateTime,
     };
-    const symbols = [...ctx.core.specs.keys()].filter((s) => hasExposure(ctx, account, s));
-    const positionList = symbols.map((s) => positionV2(ctx, account, s));
+    // v2 lists only symbols with a position or open orders (§4); v1 lists every symbol (_choice_, as the
+    // position methods do).
+    const all = [...ctx.core.specs.keys()];
+    const symbols = v2 ? all.filter((s) => hasExposure(ctx, account, s)) : all;
+    const positionList = symbols.map((s) => statusPosition(ctx, account, s, v2));
     if (v2) return { ...totals, assets: [asset], positions: positionList };
     return {
       feeTier: 0,
-      feeBurn: false,
       canTrade: true,
       canDeposit: true,
       canWithdraw: true,

@@ -8,7 +8,11 @@ import { accountOf, type CallContext, type MethodSpec } from "./context.ts";
 import { E, Failure } from "./errors.ts";
 import { orderResult, statusResult } from "./orders.ts";
 import { orderRefParam, symbolParam } from "./params.ts";
+import { checkModifyNotional } from "./symbols.ts";
 import { parseModify, parsePlace } from "./validate.ts";
+import { CONDITIONAL_TYPES, memberOf } from "./vocabulary.ts";
+
+const isConditional = memberOf(CONDITIONAL_TYPES);
 
 const PLACE_PARAMS = [
   "symbol",
@@ -61,7 +65,15 @@ function modify(ctx: CallContext): unknown {
   const { core } = ctx;
   const req = parseModify(ctx.params, core.specs, core.exchange.marks);
   if (req instanceof Failure) return req;
-  return core.exchange.modify(accountOf(ctx), req, ctx.now);
+  const account = accountOf(ctx);
+  // MIN_NOTIONAL on the new price and quantity gives -5029 on a modify (ws-fapi.md §7), not -4164; a
+  // reduce-only order is exempt as on order.place, and a modify that cancels (qty ≤ executed) is not checked.
+  const order = core.exchange.find(account, req.spec.symbol, req.ref);
+  if (order !== undefined && !order.reduceOnly && req.qty > order.executed) {
+    const small = checkModifyNotional(req.spec, req.price, req.qty);
+    if (small !== undefined) return small;
+  }
+  return core.exchange.modify(account, req, ctx.now);
 }
 
 function cancel(ctx: CallContext): unknown {
@@ -91,7 +103,18 @@ function status(ctx: CallContext): unknown {
  * ```
  */
 export const TRADE_METHODS: Readonly<Record<string, MethodSpec>> = {
-  "order.place": { security: "SIGNED", weight: 0, orders: true, params: PLACE_PARAMS, run: place },
+  "order.place": {
+    security: "SIGNED",
+    weight: 0,
+    orders: true,
+    params: PLACE_PARAMS,
+    // A legacy conditional order (STOP_MARKET with stopPrice, …) is told to use the algo API (-4120, §5), not
+    // that stopPrice is unknown.
+    vet: (
+      params,
+    ) => (typeof params["type"] === "string" && isConditional(params["type"]) ? E.useAlgo() : undefined),
+    run: place,
+  },
   "order.modify": {
     security: "SIGNED",
     weight: 0,

@@ -16,8 +16,9 @@
 
 export { startSimulator } from "./simulator.ts";
 export type {
+  BookOptions,
+  FundingOptions,
   MarkMoveOptions,
-  MarkWalkOptions,
   SimAlgoOrderView,
   SimOrderView,
   Simulator,
@@ -25,4 +26,5 @@ export type {
   SimulatorFaults,
   SimulatorOptions,
   SimulatorStats,
+  WalkOptions,
 } from "./types.ts";

@@ -8,12 +8,13 @@
 
 import type { Account } from "./accounts.ts";
 import { formatUnits } from "./decimal.ts";
+import { formatPrice } from "./stream_events.ts";
 import type { SymbolSpec } from "./symbols.ts";
 import type { SimOrderView } from "./types.ts";
 import type { ORDER_STATUSES } from "./vocabulary.ts";
 
 /**
- * Order statuses the simulator produces (PARTIALLY_FILLED only through mark moves given a `fillQty`).
+ * Order statuses the simulator produces.
  *
  * @example
  * ```ts
@@ -46,6 +47,14 @@ export interface SimOrder {
   readonly goodTillDate: number;
   readonly time: number;
   updateTime: number;
+  /** The algo type that placed this order when it triggered (STOP_MARKET, …); else the order type. */
+  readonly origType: string;
+  /** The trigger price of the algo order that placed this order; 0n otherwise. */
+  readonly stopPrice: bigint;
+  /** The algo order's working type; CONTRACT_PRICE otherwise. */
+  readonly workingType: string;
+  /** The algo order that placed this order, if any (ALGO_UPDATE `ai` links back to this order). */
+  readonly algoId: number | undefined;
   /** Initial margin reserved while resting. */
   margin: bigint;
   modifyCount: number;
@@ -79,10 +88,10 @@ export function orderResult(o: SimOrder): Record<string, unknown> {
     closePosition: false,
     side: o.side,
     positionSide: "BOTH",
-    stopPrice: formatUnits(0n, pp),
-    workingType: "CONTRACT_PRICE",
+    stopPrice: formatUnits(o.stopPrice, pp),
+    workingType: o.workingType,
     priceProtect: false,
-    origType: o.type,
+    origType: o.origType,
     priceMatch: o.priceMatch,
     selfTradePreventionMode: o.selfTradePreventionMode,
     goodTillDate: o.goodTillDate,
@@ -101,7 +110,7 @@ export function orderResult(o: SimOrder): Record<string, unknown> {
  */
 export function statusResult(o: SimOrder): Record<string, unknown> {
   const result = orderResult(o);
-  result["avgPrice"] = formatUnits(o.avgPrice, o.spec.pricePrecision);
+  result["avgPrice"] = formatPrice(o.avgPrice, o.spec.pricePrecision); // a VWAP: exact, not cut to the tick
   result["cumQuote"] = formatUnits(o.cumQuote, 5);
   result["time"] = o.time;
   return result;
@@ -149,7 +158,14 @@ export function isOpen(o: SimOrder): boolean {
  *
  * @example
  * ```ts
- * const fill: OrderFill = { qty: 1_000_000n, price: 5_000_000_000_000n, tradeId: 1, maker: true, realized: 0n };
+ * const fill: OrderFill = {
+ *   qty: 1_000_000n,
+ *   price: 5_000_000_000_000n,
+ *   tradeId: 1,
+ *   maker: true,
+ *   realized: 0n,
+ *   commission: 10_000_000n,
+ * };
  * ```
  */
 export interface OrderFill {
@@ -159,10 +175,12 @@ export interface OrderFill {
   readonly price: bigint;
   /** Trade id, increasing per symbol. */
   readonly tradeId: number;
-  /** True when the order was resting (it filled on a mark move), false when it took liquidity. */
+  /** True when the order was resting (it filled on a mark move), false when it took liquidity from the book. */
   readonly maker: boolean;
   /** Realized PnL of this fill in USDT units (closing part of a position only). */
   readonly realized: bigint;
+  /** Commission of this fill in USDT units (maker or taker rate × notional). */
+  readonly commission: bigint;
 }
 
 /**

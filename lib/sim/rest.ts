@@ -3,7 +3,9 @@
  * - `POST /fapi/v1/countdownCancelAll?symbol=&countdownTime=` (weight 10);
  * - `GET /fapi/v1/openOrders[?symbol=]` and `GET /fapi/v1/openAlgoOrders[?algoType=&symbol=&algoId=]`
  *   (weight 1 with a symbol, 40 without; rest_orders.ts);
- * - `GET /fapi/v1/ping` and `GET /fapi/v1/time` (handy for clock-offset tests).
+ * - `GET /fapi/v1/ping` and `GET /fapi/v1/time` (handy for clock-offset tests);
+ * - `GET /fapi/v1/exchangeInfo` and `GET /fapi/v1/premiumIndex` (public market data, rest_market.ts);
+ * - `/sim/*`: the simulator's own control routes (mark, walk, faults; rest_control.ts), given `control`.
  *
  * The signed ones take `timestamp`, optional `recvWindow` and `signature`, and the key in the `X-MBX-APIKEY`
  * header; the signature covers the query string (plus any form body) exactly as sent, minus the `signature`
@@ -18,7 +20,10 @@ import type { Account } from "./accounts.ts";
 import { checkTimestamp, intParam, type Params, verifyEd25519, verifyHmac } from "./auth.ts";
 import type { SimCore } from "./core.ts";
 import { E, type Failure } from "./errors.ts";
+import { handleControl } from "./rest_control.ts";
+import { handleMarketRest } from "./rest_market.ts";
 import { openAlgoOrders, openOrders } from "./rest_orders.ts";
+import type { Simulator } from "./types.ts";
 import type { HttpRequest, HttpResponse } from "./_ws_server.ts";
 
 const COUNTDOWN_WEIGHT = 10;
@@ -59,13 +64,20 @@ const ROUTES: Readonly<Record<string, SignedRoute>> = {
  *   body: "" }); // 200, {"serverTime":…}
  * ```
  */
-export function handleRest(core: SimCore, req: HttpRequest): HttpResponse | Promise<HttpResponse> {
+export function handleRest(
+  core: SimCore,
+  req: HttpRequest,
+  control?: Simulator,
+): HttpResponse | Promise<HttpResponse> {
+  if (req.path.startsWith("/sim/") && control !== undefined) return handleControl(control, req);
   if (req.method === "GET" && req.path === "/fapi/v1/ping") return { status: 200, body: "{}" };
   if (req.method === "GET" && req.path === "/fapi/v1/time") {
     return { status: 200, body: JSON.stringify({ serverTime: core.now() }) };
   }
   const route = ROUTES[`${req.method} ${req.path}`];
   if (route !== undefined) return signed(core, req, route);
+  const market = handleMarketRest(core, req);
+  if (market !== undefined) return market;
   return { status: 404, body: JSON.stringify({ code: -1, msg: "Not found." }) };
 }
 

@@ -7,16 +7,17 @@
  *   origType, price, reduceOnly, side, positionSide, status, stopPrice, closePosition, symbol, time,
  *   timeInForce, type, updateTime, workingType, priceProtect, priceMatch, selfTradePreventionMode,
  *   goodTillDate`), symbol by symbol, oldest first.
- * - `GET /fapi/v1/openAlgoOrders[?algoType=CONDITIONAL&symbol=&algoId=]`: an array of the account's NEW algo
- *   orders (`algoId, clientAlgoId, algoType, orderType, symbol, side, positionSide, timeInForce, quantity,
+ * - `GET /fapi/v1/openAlgoOrders[?algoType=CONDITIONAL&symbol=&algoId=]`: an array of the account's algo
+ *   orders not finished yet (NEW, TRIGGERING, TRIGGERED) (`algoId, clientAlgoId, algoType, orderType, symbol, side, positionSide, timeInForce, quantity,
  *   algoStatus, actualOrderId, actualPrice, triggerPrice, price, icebergQuantity, tpTriggerPrice, tpPrice,
  *   slTriggerPrice, slPrice, tpOrderType, selfTradePreventionMode, workingType, priceMatch, closePosition,
  *   priceProtect, reduceOnly, createTime, updateTime, triggerTime, goodTillDate`).
  *
  * Field sets from the official connector's REST types and doc fixtures (S1). Choices: an unknown symbol is
- * -1121, an algoType other than CONDITIONAL -1102; algo orders never trigger here, so `actualOrderId` is ""
- * and the tp/sl and actual prices are zero at the symbol's price precision; `icebergQuantity` is null as in
- * the algoOrder.place result.
+ * -1121, an algoType other than CONDITIONAL -1102; `actualOrderId` is the triggered order's id ("" before a
+ * trigger) and `actualPrice` its average fill price; the tp/sl prices are zero at the symbol's price precision;
+ * `icebergQuantity` is null as in the algoOrder.place result; a TRIGGERED order stays listed until its order is
+ * finished (a simulator choice).
  *
  * @module
  */
@@ -28,6 +29,7 @@ import type { SimCore } from "./core.ts";
 import { formatUnits } from "./decimal.ts";
 import { E, type Failure } from "./errors.ts";
 import { statusResult } from "./orders.ts";
+import { formatPrice } from "./stream_events.ts";
 import type { HttpResponse } from "./_ws_server.ts";
 
 /**
@@ -93,11 +95,11 @@ function symbolOf(core: SimCore, params: Params): string | undefined | Failure {
 
 function algoView(o: AlgoOrder): Record<string, unknown> {
   const zero = formatUnits(0n, o.spec.pricePrecision);
-  // The place answer plus the listing's own fields (not triggered: no actual order, no TP/SL legs).
+  // The place answer plus the listing's own fields: the triggered order, if any; no TP/SL legs.
   return {
     ...algoOrderResult(o),
-    actualOrderId: "",
-    actualPrice: zero,
+    actualOrderId: o.actual === undefined ? "" : String(o.actual.orderId),
+    actualPrice: formatPrice(o.actual?.avgPrice ?? 0n, o.spec.pricePrecision),
     tpTriggerPrice: zero,
     tpPrice: zero,
     slTriggerPrice: zero,

@@ -79,6 +79,9 @@ export class Session implements ConnState {
   handlers(): WsHandlers {
     return {
       text: (data) => this.#text(data),
+      // Requests are JSON in text frames; a binary frame is answered like text that is not JSON (-1135, id
+      // null) and the socket stays open (_choice_: the exchange's answer is UNCONFIRMED).
+      binary: () => this.#text(""),
       pong: (payload) => this.#heartbeat.pong(payload),
       closed: () => this.#cleanup(),
     };

@@ -1,6 +1,6 @@
 /**
  * `startSimulator`: wires the shared state, the WebSocket server (127.0.0.1 only), the ws-fapi sessions and the
- * user data stream (`/private/ws`, user_stream.ts) together, and exposes the harness controls (faults, mark
+ * user data stream (`/private/ws`, user_stream.ts), the mark price stream (`/market/ws/…`, market_stream.ts) together, and exposes the harness controls (faults, mark
  * prices and the mark walk, shutdown notices, drops, listenKey expiry, inspection).
  *
  * @module
@@ -9,6 +9,7 @@
 import { SimCore } from "./core.ts";
 import { parseDecimal } from "./decimal.ts";
 import { MarkWalk } from "./mark_walk.ts";
+import { MarkPriceStreams, parseMarketTarget } from "./market_stream.ts";
 import { orderView } from "./orders.ts";
 import { handleRest } from "./rest.ts";
 import { Session } from "./session.ts";
@@ -21,6 +22,7 @@ import type {
   SimulatorFaults,
   SimulatorOptions,
   SimulatorStats,
+  WalkOptions,
 } from "./types.ts";
 import { parseStreamTarget } from "./user_stream.ts";
 import { WsServer } from "./_ws_server.ts";
@@ -38,10 +40,21 @@ class RunningSimulator implements Simulator {
   readonly #core: SimCore;
   readonly #server: WsServer;
   readonly #sessions: Set<Session>;
-  readonly #walk: MarkWalk | undefined;
+  #walk: MarkWalk | undefined;
+  readonly #makeWalk: (options: WalkOptions) => MarkWalk;
+  readonly #market: MarkPriceStreams;
   #closing: Promise<void> | undefined;
 
-  constructor(core: SimCore, server: WsServer, sessions: Set<Session>, walk: MarkWalk | undefined) {
+  constructor(
+    core: SimCore,
+    server: WsServer,
+    sessions: Set<Session>,
+    walk: MarkWalk | undefined,
+    market: MarkPriceStreams,
+    makeWalk: (options: WalkOptions) => MarkWalk,
+  ) {
+    this.#market = market;
+    this.#makeWalk = makeWalk;
     this.#core = core;
     this.#server = server;
     this.#sessions = sessions;
@@ -54,6 +67,16 @@ class RunningSimulator implements Simulator {
 
   setFaults(faults: SimulatorFaults): void {
     this.#core.faults.set(faults);
+  }
+
+  faults(): SimulatorFaults {
+    return this.#core.faults.current;
+  }
+
+  setWalk(walk: WalkOptions | undefined): void {
+    const next = walk === undefined ? undefined : this.#makeWalk(walk); // bad options throw before the swap
+    this.#walk?.stop();
+    this.#walk = next;
   }
 
   setMarkPrice(symbol: string, price: string, options: MarkMoveOptions = {}): void {
@@ -71,7 +94,8 @@ class RunningSimulator implements Simulator {
       }
       fillQty = qty.units;
     }
-    this.#core.exchange.setMark(symbol, parsed.units, this.#core.now(), fillQty);
+    this.#core.moveMark(symbol, parsed.units, fillQty);
+    this.#market.publish();
   }
 
   markPrice(symbol: string): string {
@@ -119,7 +143,9 @@ class RunningSimulator implements Simulator {
     this.#closing ??= (async () => {
       this.#core.countdowns.clear();
       this.#walk?.stop();
+      this.#core.funding?.stop();
       this.#core.streams.close();
+      this.#market.close();
       for (const session of [...this.#sessions]) session.destroy();
       await this.#server.close();
     })();
@@ -142,26 +168,38 @@ class RunningSimulator implements Simulator {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const core = await SimCore.create(options);
   const sessions = new Set<Session>();
+  const market = new MarkPriceStreams(core);
   // Built first so bad walk options throw before the port is bound; the first step is a whole interval away.
-  const walk = options.markWalk === undefined ? undefined : new MarkWalk(
-    options.markWalk,
-    core.clock,
-    core.specs,
-    core.exchange.marks,
-    (symbol, mark, fillQty) => core.exchange.setMark(symbol, mark, core.now(), fillQty),
-  );
+  const makeWalk = (walkOptions: WalkOptions) =>
+    new MarkWalk(
+      walkOptions,
+      core.options.seed,
+      core.clock,
+      core.specs,
+      core.exchange.marks,
+      (symbol, mark, fillQty) => {
+        core.moveMark(symbol, mark, fillQty);
+        market.publish();
+      },
+    );
+  const walk = options.walk === undefined ? undefined : makeWalk(options.walk);
+  // The /sim/* control routes (rest_control.ts) act on the running simulator, which exists once bound.
+  const control: { simulator?: Simulator } = {};
   const server = await WsServer.listen({
     port: core.options.port,
     host: HOST,
     maxMessageBytes: MAX_MESSAGE_BYTES,
     vetUpgrade: (info) => {
       if (info.path === WS_PATH) return undefined;
+      if (parseMarketTarget(info.path, info.query) !== undefined) return undefined;
       const target = parseStreamTarget(info.path, info.query);
       return target === undefined ? NOT_FOUND : core.streams.refusal(target);
     },
     onConnection: (connection, info) => {
       const stream = info.path === WS_PATH ? undefined : parseStreamTarget(info.path, info.query);
       if (stream !== undefined) return core.streams.attach(connection, stream);
+      const marketTarget = parseMarketTarget(info.path, info.query);
+      if (marketTarget !== undefined) return market.attach(connection, marketTarget);
       const returnRateLimits = !/(?:^|&)returnRateLimits=false(?:&|$)/.test(info.query);
       const session = new Session(core, connection, {
         returnRateLimits,
@@ -170,10 +208,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       sessions.add(session);
       return session.handlers();
     },
-    onHttp: (request) => handleRest(core, request),
+    onHttp: (request) => handleRest(core, request, control.simulator),
   }).catch((error: unknown) => {
     walk?.stop();
+    core.funding?.stop();
     throw error;
   });
-  return new RunningSimulator(core, server, sessions, walk);
+  control.simulator = new RunningSimulator(core, server, sessions, walk, market, makeWalk);
+  return control.simulator;
 }

@@ -7,7 +7,7 @@
  * quantity precision; order and stop prices (`p`, `sp`, `tp`) at its price precision; fill and average
  * prices (`L`, `ap`) exact, with at least the price precision; money (`n`, `rp`, `b`, `a`, `wb`, `cw`, `bc`,
  * `cr`, `up`, `iw`) and entry prices (`ep`, `bep`) at 8 decimals, as account.* answers them. Commission is
- * always 0 (`N` "USDT", `n` "0.00000000"): the simulator charges no fees, so `bep` equals `ep`.
+ * in USDT (`N`), `n` the fill's fee; `bep` is the entry moved by the opening fees per unit.
  *
  * @module
  */
@@ -80,7 +80,7 @@ export function orderTradeUpdate(
     q: formatUnits(order.qty, qp),
     p: formatUnits(order.price, pp),
     ap: formatPrice(order.avgPrice, pp),
-    sp: formatUnits(0n, pp),
+    sp: formatUnits(order.stopPrice, pp),
     x: change.execution,
     X: order.status,
     i: order.orderId,
@@ -91,15 +91,15 @@ export function orderTradeUpdate(
     z: formatUnits(order.executed, qp),
     L: formatPrice(fill?.price ?? 0n, pp),
     N: "USDT",
-    n: USDT(0n),
+    n: USDT(fill?.commission ?? 0n),
     T: time,
     t: fill?.tradeId ?? 0,
     b: USDT(open.bid),
     a: USDT(open.ask),
     m: fill?.maker ?? false,
     R: order.reduceOnly,
-    wt: "CONTRACT_PRICE",
-    ot: order.type,
+    wt: order.workingType,
+    ot: order.origType,
     ps: "BOTH",
     cp: false,
     pP: false,
@@ -152,7 +152,7 @@ export function accountUpdate(
         s: spec.symbol,
         pa: formatUnits(amount, spec.quantityPrecision),
         ep: formatUnits(entry, 8),
-        bep: formatUnits(entry, 8),
+        bep: formatUnits(account.breakEven(spec.symbol), 8),
         cr: USDT(p?.realized ?? 0n),
         up: USDT(amount === 0n ? 0n : mul(amount, mark - entry)),
         mt: "cross",
@@ -164,8 +164,36 @@ export function accountUpdate(
 }
 
 /**
- * ALGO_UPDATE for a conditional order (placed or cancelled; the simulator never triggers one, so `ai` is
- * empty and the fill fields are zero).
+ * ACCOUNT_UPDATE with reason FUNDING_FEE: only the USDT balance, no position (cross margin, ws-fapi.md §8).
+ *
+ * @example
+ * ```ts
+ * import type { Account } from "./accounts.ts";
+ * declare const account: Account;
+ * fundingUpdate(account, Date.now()).a.m; // "FUNDING_FEE"
+ * ```
+ */
+export function fundingUpdate(
+  account: Account,
+  time: number,
+): {
+  e: "ACCOUNT_UPDATE";
+  E: number;
+  T: number;
+  a: { m: "FUNDING_FEE"; B: Record<string, unknown>[]; P: Record<string, unknown>[] };
+} {
+  const wallet = USDT(account.wallet);
+  return {
+    e: "ACCOUNT_UPDATE",
+    E: time,
+    T: time,
+    a: { m: "FUNDING_FEE", B: [{ a: "USDT", wb: wallet, cw: wallet, bc: USDT(0n) }], P: [] },
+  };
+}
+
+/**
+ * ALGO_UPDATE for a conditional order: placed, cancelled, triggering, triggered (`ai` the regular order's id,
+ * `act` its type), finished (`ap` / `aq` its average price and executed quantity) or rejected (`rm`).
  *
  * @example
  * ```ts
@@ -180,6 +208,7 @@ export function algoUpdate(
 ): { e: "ALGO_UPDATE"; T: number; E: number; o: Record<string, unknown> } {
   const pp = algo.spec.pricePrecision;
   const qp = algo.spec.quantityPrecision;
+  const actual = algo.actual;
   return {
     e: "ALGO_UPDATE",
     T: time,
@@ -195,10 +224,10 @@ export function algoUpdate(
       f: algo.timeInForce,
       q: formatUnits(algo.quantity, qp),
       X: algo.status,
-      ai: "",
-      ap: formatUnits(0n, pp),
-      aq: formatUnits(0n, qp),
-      act: "0",
+      ai: actual === undefined ? "" : String(actual.orderId),
+      ap: formatPrice(actual?.avgPrice ?? 0n, pp),
+      aq: formatUnits(actual?.executed ?? 0n, qp),
+      act: actual?.type ?? "0",
       tp: formatUnits(algo.triggerPrice, pp),
       p: formatUnits(algo.price, pp),
       V: algo.selfTradePreventionMode,
@@ -207,9 +236,9 @@ export function algoUpdate(
       cp: algo.closePosition,
       pP: algo.priceProtect,
       R: algo.reduceOnly,
-      tt: 0,
+      tt: algo.triggerTime,
       gtd: 0,
-      rm: "",
+      rm: algo.rejectReason,
     },
   };
 }

@@ -174,6 +174,21 @@ export function checkMinNotional(spec: SymbolSpec, price: bigint, qty: bigint): 
 }
 
 /**
+ * MIN_NOTIONAL for order.modify, which fails with -5029 instead of order.place's -4164 (ws-fapi.md §7).
+ *
+ * @example
+ * ```ts
+ * import { units } from "./decimal.ts";
+ * const spec = SYMBOLS[0]!; // BTCUSDT, min notional 100
+ * checkModifyNotional(spec, units("51000"), units("0.001")); // Failure -5029
+ * ```
+ */
+export function checkModifyNotional(spec: SymbolSpec, price: bigint, qty: bigint): Failure | undefined {
+  if (mul(price, qty) < spec.minNotional) return E.modifyMinNotional(trimZeros(spec.minNotional));
+  return undefined;
+}
+
+/**
  * Rounds `price` down to the symbol's tick grid (used for priceMatch prices derived from the mark).
  *
  * @example

@@ -50,8 +50,19 @@ export interface SimulatorOptions {
    * and reply delays stay on real timers.
    */
   clock?: SimulatorClock;
-  /** Default off: a seeded random walk of the mark prices. */
-  markWalk?: MarkWalkOptions;
+  /**
+   * Default 1: the seed of the market model (book sizes, the mark walk, generated client ids). The same seed
+   * and the same requests give the same fills.
+   */
+  seed?: number;
+  /** Default off: a seeded random walk of the mark prices (`Simulator.setWalk` changes it at run time). */
+  walk?: WalkOptions;
+  /** Default `{ levelNotional: "50000" }`: the synthetic book's touch size in USDT (see `BookOptions`). */
+  book?: BookOptions;
+  /** Default VIP 0: maker "0.0002", taker "0.0005" (fractions of the notional). */
+  fees?: { maker?: string; taker?: string };
+  /** Default off: funding every `intervalHours` (8) of sim time at `rate` (default "0.0001"). */
+  funding?: FundingOptions;
   /** Faults active from the start (see `Simulator.setFaults`). */
   faults?: SimulatorFaults;
 }
@@ -80,26 +91,57 @@ export interface SimulatorClock {
 }
 
 /**
- * A seeded random walk of the mark: every `intervalMs` (on the sim clock) each symbol's mark moves by a
- * uniform random fraction in ±`volatilityBps`/10 000, rounded to the tick, through the same path as
- * `setMarkPrice` (resting orders it crosses fill). The same seed gives the same sequence of marks.
+ * A seeded random walk of the mark: every `intervalMs` (on the sim clock) each symbol's mark moves by a normal
+ * random fraction with standard deviation `volatility`, rounded to the tick, through the same path as
+ * `setMarkPrice` (resting orders it passes fill, algo orders trigger). The simulator's `seed` drives it unless
+ * `seed` is given, so the same seed gives the same sequence of marks.
  *
  * @example
  * ```ts
- * const walk: MarkWalkOptions = { volatilityBps: 5, intervalMs: 100, seed: 42, fillQty: "0.001" };
+ * const walk: WalkOptions = { volatility: 0.0005, intervalMs: 100, fillQty: "0.001" };
  * ```
  */
-export interface MarkWalkOptions {
-  /** Largest move per step in basis points of the mark. */
-  volatilityBps: number;
+export interface WalkOptions {
+  /** Standard deviation of one step as a fraction of the mark (0.0005 = 5 bp), within 0..1. */
+  volatility: number;
   /** Time between steps (ms, sim clock). */
   intervalMs: number;
-  /** PRNG seed. */
-  seed: number;
+  /** Default the simulator's `seed`. */
+  seed?: number;
   /** Default every symbol. */
   symbols?: string[];
-  /** As in `setMarkPrice`: fill at most this much of each crossing order per step. */
+  /** As in `setMarkPrice`: fill at most this much of each passed order per step. */
   fillQty?: string;
+}
+
+/**
+ * The synthetic book: one level per tick on each side of the mark; the touch holds about `levelNotional` USDT
+ * (times a seeded factor in 0.5..1.5), each level further out a quarter more.
+ *
+ * @example
+ * ```ts
+ * const book: BookOptions = { levelNotional: "250000" };
+ * ```
+ */
+export interface BookOptions {
+  /** Default "50000" (USDT). */
+  levelNotional?: string;
+}
+
+/**
+ * Funding: every `intervalHours` of sim time (at multiples of it since the epoch: 00:00, 08:00, 16:00 UTC for
+ * 8 h) each position pays `amount × mark × rate` (a long pays a positive rate, a short receives it).
+ *
+ * @example
+ * ```ts
+ * const funding: FundingOptions = { rate: "0.0001" };
+ * ```
+ */
+export interface FundingOptions {
+  /** Default "0.0001" (0.01 %), within -0.01..0.01. */
+  rate?: string;
+  /** Default 8. */
+  intervalHours?: number;
 }
 
 /**
@@ -142,6 +184,10 @@ export interface SimulatorFaults {
   rejectCode?: number;
   /** Every Nth order.place is executed but answered 503 / -1007 (execution status unknown). */
   unknownEveryNthOrder?: number;
+  /** A burst: the next N order.place requests are rejected (not executed) with `rejectCode`. */
+  rejectNextOrders?: number;
+  /** A burst: the next N order.place requests are executed but answered 503 / -1007. */
+  unknownNextOrders?: number;
   /** Every Nth reply is preceded by a text frame that is not JSON. */
   malformedEveryNthReply?: number;
   /**
@@ -192,12 +238,12 @@ export interface SimOrderView {
 }
 
 /**
- * A conditional (algo) order as the simulator holds it. Algo orders never trigger in the simulator.
+ * A conditional (algo) order as the simulator holds it.
  *
  * @example
  * ```ts
  * declare const sim: Simulator;
- * sim.algoOrders()[0]?.algoStatus; // "NEW" | "CANCELED"
+ * sim.algoOrders()[0]?.algoStatus; // "NEW", "TRIGGERED", "FINISHED", …
  * ```
  */
 export interface SimAlgoOrderView {
@@ -282,9 +328,14 @@ export interface Simulator {
   readonly streamUrl: string;
   /** Replaces the current faults and resets the request counters they use. */
   setFaults(faults: SimulatorFaults): void;
+  /** The faults in force now (a one-shot fault that fired, or a spent burst, is no longer listed). */
+  faults(): SimulatorFaults;
+  /** Starts the mark walk with `walk` (replacing a running one), or stops it with undefined; TypeError on bad options. */
+  setWalk(walk: WalkOptions | undefined): void;
   /**
-   * Moves the mark price; resting LIMIT orders that now cross fill at their own price, completely or by at most
-   * `options.fillQty` each. Throws RangeError for an unknown symbol or a bad price or quantity.
+   * Moves the mark price (and the book with it); resting LIMIT orders the mark passes fill at their own price,
+   * completely or by at most `options.fillQty` each, and algo orders it triggers place their orders. Throws
+   * RangeError for an unknown symbol or a bad price or quantity.
    */
   setMarkPrice(symbol: string, price: string, options?: MarkMoveOptions): void;
   /** The current mark of `symbol` (at least the symbol's price precision); RangeError when unknown. */

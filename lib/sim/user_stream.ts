@@ -28,7 +28,13 @@ import type { SimCore } from "./core.ts";
 import { mul } from "./decimal.ts";
 import { E, type Failure } from "./errors.ts";
 import type { OrderChange, SimOrder } from "./orders.ts";
-import { accountUpdate, algoUpdate, listenKeyExpired, orderTradeUpdate } from "./stream_events.ts";
+import {
+  accountUpdate,
+  algoUpdate,
+  fundingUpdate,
+  listenKeyExpired,
+  orderTradeUpdate,
+} from "./stream_events.ts";
 import { StreamSocket } from "./stream_socket.ts";
 import type { WsConnection, WsHandlers } from "./_ws_connection.ts";
 import type { HttpResponse } from "./_ws_server.ts";
@@ -166,6 +172,15 @@ export class UserStreams {
     if (sockets === undefined) return;
     const time = this.#stamp(algo.account, now);
     this.#publish(sockets, "ALGO_UPDATE", () => algoUpdate(algo, time));
+  }
+
+  /** The funding schedule's observer: ACCOUNT_UPDATE (FUNDING_FEE) with the account's new balance. */
+  fundingPaid(account: Account): void {
+    const now = this.#core.now();
+    const sockets = this.#listeners(account, now);
+    if (sockets === undefined) return;
+    const time = this.#stamp(account, now);
+    this.#publish(sockets, "ACCOUNT_UPDATE", () => fundingUpdate(account, time));
   }
 
   /** Expires every key now (its sockets get listenKeyExpired). */

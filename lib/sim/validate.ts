@@ -8,6 +8,7 @@
 
 import { intParam, type Params } from "./auth.ts";
 import { boolParam, type OrderRef, orderRefParam, symbolParam, textParam } from "./params.ts";
+import { levelPrice } from "./book.ts";
 import { parseDecimal } from "./decimal.ts";
 import { E, Failure } from "./errors.ts";
 import {
@@ -15,7 +16,6 @@ import {
   checkMinNotional,
   checkPercentPrice,
   checkPriceFilter,
-  roundToTick,
   type SymbolSpec,
 } from "./symbols.ts";
 import {
@@ -257,13 +257,11 @@ export function parseModify(
 }
 
 /**
- * The price a priceMatch order gets. With no book, the mark stands in for both best prices: OPPONENT* takes it
- * (and so crosses), QUEUE* joins one tick behind it on the order's own side (and so rests).
+ * The price a priceMatch order gets from the synthetic book (book.ts): OPPONENT_n is the n-th price on the
+ * opposite side (and so takes), QUEUE_n the n-th price on the order's own side (and so rests); no suffix is 1.
  */
 function matchPrice(spec: SymbolSpec, side: "BUY" | "SELL", match: string, mark: bigint): bigint {
-  const atMark = roundToTick(spec, mark);
-  if (match.startsWith("OPPONENT")) {
-    return side === "BUY" && atMark < mark ? atMark + spec.tickSize : atMark;
-  }
-  return side === "BUY" ? atMark - spec.tickSize : atMark + spec.tickSize;
+  const nth = Number(match.split("_")[1] ?? "1");
+  const bookSide = match.startsWith("OPPONENT") ? (side === "BUY" ? "SELL" : "BUY") : side;
+  return levelPrice(spec, mark, bookSide, nth - 1);
 }

@@ -128,14 +128,14 @@ export const RESPONSE_TYPES = ["ACK", "RESULT"] as const;
 export const ORDER_STATUSES = ["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELED", "EXPIRED"] as const;
 
 /**
- * Algo statuses the simulator produces: algo orders are stored and can be canceled but never trigger.
+ * Algo statuses the simulator produces (not EXPIRED: no GTE_GTC expiry).
  *
  * @example
  * ```ts
- * (ALGO_STATUSES as readonly string[]).includes("TRIGGERED"); // false
+ * (ALGO_STATUSES as readonly string[]).includes("TRIGGERED"); // true
  * ```
  */
-export const ALGO_STATUSES = ["NEW", "CANCELED"] as const;
+export const ALGO_STATUSES = ["NEW", "CANCELED", "TRIGGERING", "TRIGGERED", "FINISHED", "REJECTED"] as const;
 
 /**
  * Client order id rule (newClientOrderId, origClientOrderId, clientAlgoId); -4015 when broken.

@@ -68,22 +68,27 @@ test("RequestGuard: allowedHosts adds names (case and brackets ignored) without 
   assert.equal(refusal(guard, { host: "other.lan" })?.status, 403);
 });
 
-test("RequestGuard: browser requests (Origin, Sec-Fetch-Site other than none) are refused", () => {
+test("RequestGuard: cross-origin browser requests (foreign Origin, Sec-Fetch-Site other than same-origin) are refused", () => {
   const guard = guardWith();
   const host = "127.0.0.1:7777";
   assert.deepEqual(refusal(guard, { host, origin: "null" }), {
     status: 403,
     code: LOCAL_CODES.FORBIDDEN,
-    msg: "browser requests (Origin header) are not allowed",
+    msg: 'cross-origin browser request refused: Origin "null" is not this server\'s origin',
     headers: undefined,
   });
-  for (const site of ["cross-site", "same-site", "same-origin"]) {
+  for (const site of ["cross-site", "same-site"]) {
     assert.equal(
       refusal(guard, { host, "sec-fetch-site": site })?.msg,
-      "browser requests (Sec-Fetch-Site) are not allowed",
+      `cross-origin browser request refused (Sec-Fetch-Site: ${site})`,
     );
   }
   assert.equal(refusal(guard, { host, "sec-fetch-site": "none" }), undefined, "typed into the address bar");
+  assert.equal(
+    refusal(guard, { host, "sec-fetch-site": "same-origin", origin: "http://127.0.0.1:7777" }),
+    undefined,
+    "a read from the dashboard page",
+  );
 });
 
 test("RequestGuard: with a token, every path but the open ones needs the right bearer token", () => {

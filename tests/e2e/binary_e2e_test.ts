@@ -87,7 +87,7 @@ test("binary: simulator by default; place/query/modify/cancel over HTTP; bad inp
     assert.equal((await queried.json()).orderId, order.orderId);
 
     const modified = await fetch(`${url}/orders`, {
-      ...json({ symbol: "BTCUSDT", orderId: order.orderId, side: "BUY", quantity: "0.002", price: "49990" }),
+      ...json({ symbol: "BTCUSDT", orderId: order.orderId, side: "BUY", quantity: "0.003", price: "49990" }),
       method: "PATCH",
     });
     assert.equal(modified.status, 200);

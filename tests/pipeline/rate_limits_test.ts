@@ -35,3 +35,32 @@ test("RateLimitTracker: a block after 429 refuses everything but cancels until i
   t.update("not an array", 0);
   assert.equal(t.current.length, 0);
 });
+
+test("RateLimitTracker: a deferred report lands before any later report and before anyone reads the counters", () => {
+  const limits = new RateLimitTracker({ headroom: 0 });
+  const entry = (count: number) =>
+    `{"rateLimitType":"ORDERS","interval":"SECOND","intervalNum":10,"limit":300,"count":${count}}`;
+  const frame = (count: number) => `{"id":1,"status":200,"result":{},"rateLimits":[${entry(count)}]}`;
+  const span = (text: string) => [text.indexOf("[") + 1, text.length - 2] as const;
+  const now = 1_700_000_000_000;
+  const first = frame(4);
+  assert.equal(limits.deferReport(first, ...span(first), now), true, "the first report asks to be scheduled");
+  assert.equal(limits.tracking, false, "not applied yet");
+  const second = frame(6);
+  assert.equal(
+    limits.deferReport(second, ...span(second), now),
+    false,
+    "one already waits: it is applied now",
+  );
+  assert.equal(limits.tracking, true);
+  assert.deepEqual(limits.current.map((l) => l.count), [6], "reading the counters applies the waiting one");
+  const odd = `{"id":2,"status":200,"result":{},"rateLimits":[{"count":9,"limit":300,"intervalNum":10,` +
+    `"interval":"SECOND","rateLimitType":"ORDERS"}]}`;
+  limits.deferReport(odd, ...span(odd), now);
+  limits.update([], now);
+  assert.deepEqual(
+    limits.current.map((l) => l.count),
+    [9],
+    "another layout is parsed, before a later update",
+  );
+});

@@ -166,3 +166,122 @@ test("RequestPipeline: an intent the journal cannot write is refused, not sent, 
   assert.equal(s.frames[0]!.method, "order.cancel");
   p.failAll();
 });
+
+/** A Binance-shaped ack (reference §5.1) for request `id`, with the given result fields changed. */
+function binanceAck(id: number, fields: Record<string, unknown> = {}, limitCount = 5): string {
+  const result = {
+    orderId: 336829446,
+    symbol: "BTCUSDT",
+    status: "NEW",
+    clientOrderId: "lr-1",
+    price: "42088.00",
+    origQty: "0.100",
+    executedQty: "0.000",
+    cumQty: "0.000",
+    timeInForce: "GTC",
+    type: "LIMIT",
+    reduceOnly: false,
+    side: "BUY",
+    updateTime: 1705385954229,
+    ...fields,
+  };
+  const rateLimits = [
+    { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 2400, count: limitCount },
+    { rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 300, count: limitCount },
+    { rateLimitType: "ORDERS", interval: "MINUTE", intervalNum: 1, limit: 1200, count: limitCount },
+  ];
+  return JSON.stringify({ id, status: 200, result, rateLimits });
+}
+
+test("RequestPipeline: scanned and parsed acks settle callers, observers and rate limits alike", async () => {
+  const fields = [
+    {}, // scanned
+    { clientOrderId: 'q"uote' }, // an escape: parsed
+    { executedQty: 0 }, // a number where Binance sends text: parsed
+  ];
+  for (const changed of fields) {
+    const acked: unknown[] = [];
+    const p = new RequestPipeline({
+      encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
+      clock: new ServerClock(),
+      timeoutMs: 60_000,
+      capacity: 64,
+      rateLimitHeadroom: 0.05,
+      notify: () => {},
+      observer: {
+        intent: () => {},
+        ack: (cid, result) => void acked.push([cid, JSON.parse(JSON.stringify(result))]),
+        rejected: () => {},
+        unknown: () => {},
+        notSent: () => {},
+      },
+    });
+    const s = sink();
+    const answer = p.send(s, PLACE, order, "newClientOrderId", "lr-1");
+    const frame = binanceAck(s.frames[0]!.id, changed, 7);
+    p.onFrame(frame);
+    const expected = (JSON.parse(frame) as { result: Record<string, unknown> }).result;
+    assert.deepEqual(await answer, expected, JSON.stringify(changed));
+    assert.deepEqual(acked, [["lr-1", expected]]);
+    assert.deepEqual(p.limits.current.map((l) => l.count), [7, 7, 7]);
+    assert.equal(p.metrics.rttCount, 1);
+    assert.equal(p.inFlight, 0);
+  }
+});
+
+test("RequestPipeline: a scanned error answer rejects like a parsed one and takes its rateLimits", async () => {
+  const p = pipeline();
+  const s = sink();
+  const rejected = p.send(s, PLACE, order, "newClientOrderId", "r");
+  p.onFrame(
+    `{"id":${
+      s.frames[0]!.id
+    },"status":400,"error":{"code":-4164,"msg":"Order's notional must be no smaller ` +
+      `than 100"},"rateLimits":[{"rateLimitType":"ORDERS","interval":"SECOND","intervalNum":10,"limit":300,` +
+      `"count":9}]}`,
+  );
+  await assert.rejects(
+    rejected,
+    (e: unknown) =>
+      e instanceof ExchangeError && e.code === -4164 && e.status === 400 &&
+      e.message.includes("Order's notional must be no smaller than 100"),
+  );
+  assert.deepEqual(p.limits.current.map((l) => [l.rateLimitType, l.count]), [["ORDERS", 9]]);
+});
+
+test("RequestPipeline: a read whose result is not an order object is parsed whole", async () => {
+  const p = pipeline();
+  const s = sink();
+  const status = p.send(s, METHODS["session.status"]!, {}, "", "");
+  const result = {
+    apiKey: null,
+    authorizedSince: null,
+    connectedSince: 1,
+    returnRateLimits: false,
+    serverTime: 2,
+  };
+  p.onFrame(JSON.stringify({ id: s.frames[0]!.id, status: 200, result }));
+  assert.deepEqual(await status, result);
+});
+
+test("RequestPipeline: a request whose socket closed before the send is not counted against the limits", async () => {
+  const p = pipeline();
+  p.limits.update([
+    { rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 300, count: 4 },
+    { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 2400, count: 9 },
+  ], Date.now());
+  const closed = sink();
+  closed.open = false;
+  await assert.rejects(
+    p.send(closed, PLACE, order, "newClientOrderId", "c"),
+    (e: unknown) => e instanceof NotSentError && e.reason === "disconnected",
+  );
+  assert.deepEqual(p.limits.current.map((l) => l.count), [4, 9]);
+  const open = sink();
+  const sent = p.send(open, PLACE, order, "newClientOrderId", "d");
+  assert.deepEqual(p.limits.current.map((l) => l.count), [5, 10], "a request sent is counted");
+  p.onFrame(
+    `{"id":${open.frames[0]!.id},"status":400,"error":{"code":-2019,"msg":"Margin is insufficient."}}`,
+  );
+  await assert.rejects(sent, (e: unknown) => e instanceof ExchangeError);
+});

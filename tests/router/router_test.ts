@@ -31,7 +31,7 @@ test("Router: the public API example works as written (HMAC)", async () => {
       symbol: "BTCUSDT",
       orderId: ack.orderId,
       side: "BUY",
-      quantity: "0.002",
+      quantity: "0.003", // at or above the 100 USDT minimum notional (else -5029)
       price: "49990",
     });
     assert.equal(Number(modified.price), 49990);

@@ -11,7 +11,7 @@ async function walkMarks(seed: number | undefined, steps: number): Promise<Recor
   const clock = new ManualClock(Date.now());
   const sim = await startSimulator({
     clock,
-    ...(seed === undefined ? {} : { markWalk: { volatilityBps: 50, intervalMs: STEP_MS, seed } }),
+    ...(seed === undefined ? {} : { seed, walk: { volatility: 0.002, intervalMs: STEP_MS } }),
   });
   try {
     const seen: Record<string, string>[] = [];
@@ -35,7 +35,7 @@ test("mark walk: the same seed gives the same marks, on the tick; another seed d
     assert.match(marks["BTCUSDT"]!, /^\d+\.\d0$/, "BTCUSDT tick 0.10");
     assert.match(marks["ETHUSDT"]!, /^\d+\.\d\d$/, "ETHUSDT tick 0.01");
     const move = Math.abs(Number(marks["BTCUSDT"]) / 51_000 - 1);
-    assert.ok(move < 20 * 0.005 + 1e-9, "within 50 bp per step");
+    assert.ok(move < 20 * 4 * 0.002 + 1e-9, "within 4 standard deviations (cut) per step");
   }
   const still = await walkMarks(undefined, 3);
   assert.deepEqual(still.at(-1), { BTCUSDT: "51000.00", ETHUSDT: "3000.00" });
@@ -46,7 +46,8 @@ test("mark walk: each step fills the resting orders it crosses (by fillQty), lik
   const sim = await startSimulator({
     hmacKeys: HMAC_KEYS,
     clock,
-    markWalk: { volatilityBps: 30, intervalMs: STEP_MS, seed: 3, symbols: ["BTCUSDT"], fillQty: "0.002" },
+    seed: 3,
+    walk: { volatility: 0.0015, intervalMs: STEP_MS, symbols: ["BTCUSDT"], fillQty: "0.002" },
   });
   const client = await TestClient.open(sim.url);
   try {
@@ -95,11 +96,11 @@ test("mark moves: fillQty and prices are validated; markPrice and marks read the
     sim.setMarkPrice("ETHUSDT", "3100");
     assert.deepEqual(sim.marks(), { BTCUSDT: "49999.905", ETHUSDT: "3100.00" });
     await assert.rejects(
-      startSimulator({ markWalk: { volatilityBps: 10, intervalMs: 0, seed: 1 } }),
+      startSimulator({ walk: { volatility: 0.001, intervalMs: 0 } }),
       TypeError,
     );
     await assert.rejects(
-      startSimulator({ markWalk: { volatilityBps: 10, intervalMs: 10, seed: 1, symbols: ["NOPE"] } }),
+      startSimulator({ walk: { volatility: 0.001, intervalMs: 10, symbols: ["NOPE"] } }),
       TypeError,
     );
   } finally {

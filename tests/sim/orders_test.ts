@@ -69,7 +69,7 @@ test("orders: a LIMIT BUY below the mark rests NEW with the §5.1 field set at t
   });
 });
 
-test("orders: a crossing LIMIT fills at its price; ACK answers NEW, RESULT answers FILLED", async () => {
+test("orders: a crossing LIMIT fills at the best ask, not its own price; ACK answers NEW, RESULT answers FILLED", async () => {
   await withSim(async (client, sim) => {
     const ack = await client.signed(
       "order.place",
@@ -86,13 +86,13 @@ test("orders: a crossing LIMIT fills at its price; ACK answers NEW, RESULT answe
     assert.deepEqual(sim.orders().map((o) => o.status), ["FILLED", "FILLED"]);
     const status = await client.signed("order.status", { symbol: "BTCUSDT", origClientOrderId: "ack-1" });
     assert.equal(status.result.status, "FILLED");
-    assert.equal(status.result.avgPrice, "51500.00");
-    assert.equal(status.result.cumQuote, "515.00000");
+    assert.equal(status.result.avgPrice, "51000.10", "the book's best ask (mark 51000), not the limit");
+    assert.equal(status.result.cumQuote, "510.00100");
     assert.equal(typeof status.result.time, "number");
   });
 });
 
-test("orders: MARKET fills at the mark; IOC that does not cross expires", async () => {
+test("orders: MARKET fills at the best bid; IOC that does not cross expires", async () => {
   await withSim(async (client, sim) => {
     const market = await client.signed("order.place", {
       symbol: "ETHUSDT",
@@ -104,7 +104,7 @@ test("orders: MARKET fills at the mark; IOC that does not cross expires", async 
     assert.equal(market.result.status, "FILLED");
     assert.equal(market.result.executedQty, "0.500");
     const status = await client.signed("order.status", { symbol: "ETHUSDT", orderId: market.result.orderId });
-    assert.equal(status.result.avgPrice, "3000.00");
+    assert.equal(status.result.avgPrice, "2999.99", "the book's best bid (mark 3000.00)");
     const ioc = await client.signed(
       "order.place",
       limitOrder({ timeInForce: "IOC", newOrderRespType: "RESULT" }),
@@ -158,9 +158,9 @@ test("orders: modify changes price and quantity; a modify that now crosses fills
       orderId: placed.result.orderId,
       side: "BUY",
       quantity: "0.02",
-      price: "51000.0",
+      price: "51000.1",
     });
-    assert.equal(crossed.result.status, "FILLED");
+    assert.equal(crossed.result.status, "FILLED", "51000.10 is the best ask at mark 51000");
   });
 });
 
@@ -172,7 +172,7 @@ test("orders: setMarkPrice fills resting orders that now cross, at their own pri
     assert.deepEqual(sim.orders().map((o) => o.status), ["FILLED", "NEW"]);
     const balance = await client.signed("v2/account.balance");
     assert.equal(balance.result[0].asset, "USDT");
-    assert.equal(balance.result[0].balance, "10000.00000000");
+    assert.equal(balance.result[0].balance, "9999.90000000", "the maker fee: 0.02 % of 500");
     assert.equal(balance.result[0].crossUnPnl, "-0.00100000", "0.01 × (49999.9 − 50000)");
   });
 });
@@ -220,7 +220,7 @@ test("orders: account methods and their v2 forms reflect fills; weights are 10 (
     await client.signed("order.place", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.002" });
     const v1 = await client.signed("account.position", { symbol: "BTCUSDT" });
     assert.equal(v1.result[0].positionAmt, "0.002");
-    assert.equal(v1.result[0].entryPrice, "51000.00000000");
+    assert.equal(v1.result[0].entryPrice, "51000.10000000", "the best ask");
     const v2 = await client.signed("v2/account.position");
     assert.deepEqual(
       v2.result.map((p: { symbol: string }) => p.symbol),

@@ -69,7 +69,7 @@ test("user stream: modify, cancel, IOC, an order that fills at once and algo ord
     assert.deepEqual([taken[1].o.X, taken[1].o.m, taken[1].o.L, taken[1].o.l], [
       "FILLED",
       false,
-      "51500.00",
+      "51000.10", // the best ask at mark 51000, not the limit
       "0.010",
     ]);
     assert.equal(taken[2].a.P[0].pa, "0.010");

@@ -8,7 +8,8 @@ import { OTU_KEYS, startKey, type StreamEvent, StreamReader } from "./_stream.ts
 const kinds = (events: StreamEvent[]) => events.map((e) => [e.e, e.o?.x, e.o?.X]);
 
 test("user stream: a resting order filled in two parts gives NEW, TRADE, ACCOUNT_UPDATE, TRADE, ACCOUNT_UPDATE", async () => {
-  const sim = await startSimulator({ hmacKeys: HMAC_KEYS });
+  // Fees off: this test pins the event shapes; fees_test.ts covers the commission fields.
+  const sim = await startSimulator({ hmacKeys: HMAC_KEYS, fees: { maker: "0", taker: "0" } });
   const client = await TestClient.open(sim.url);
   const key = await startKey(client);
   const stream = await StreamReader.open(`${sim.streamUrl}/private/ws?listenKey=${key}`);
@@ -141,7 +142,12 @@ test("user stream: a resting order filled in two parts gives NEW, TRADE, ACCOUNT
 });
 
 test("user stream: closing a position in parts realises PnL per fill (rp, cr, wallet) and the balance follows", async () => {
-  const sim = await startSimulator({ hmacKeys: HMAC_KEYS });
+  // Fees off (fees_test.ts covers them); the mark between 50999.90 and 51000.00 puts the best ask at 51000.00.
+  const sim = await startSimulator({
+    hmacKeys: HMAC_KEYS,
+    markPrices: { BTCUSDT: "50999.95" },
+    fees: { maker: "0", taker: "0" },
+  });
   const client = await TestClient.open(sim.url);
   const key = await startKey(client);
   const stream = await StreamReader.open(`${sim.streamUrl}/private/ws?listenKey=${key}`);

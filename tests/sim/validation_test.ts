@@ -200,7 +200,7 @@ for (const c of CASES) {
   });
 }
 
-test("validation: modify does not check MIN_NOTIONAL; reduceOnly is exempt from MIN_NOTIONAL on place", async () => {
+test("validation: modify below MIN_NOTIONAL is -5029 (findings_test.ts); reduceOnly is exempt on place", async () => {
   const sim = await startSimulator({ hmacKeys: HMAC_KEYS });
   const client = await TestClient.open(sim.url);
   try {
@@ -212,7 +212,7 @@ test("validation: modify does not check MIN_NOTIONAL; reduceOnly is exempt from 
       quantity: "0.001",
       price: "50000.00",
     });
-    assert.equal(smaller.status, 200, JSON.stringify(smaller.error));
+    assert.equal(smaller.error?.code, -5029);
     assert.equal((await client.signed("order.place", MARKET_BUY)).status, 200);
     const reduce = await client.signed(
       "order.place",

@@ -88,20 +88,32 @@ test("ws server: 16-bit and 64-bit payload lengths, in both directions", async (
     client.write(clientFrame(TEXT, JSON.stringify({ id: 1, method: "m".repeat(70_000) })));
     const big = await client.next((f) => f.opcode === TEXT);
     assert.ok(big!.payload.length > 65_535);
-    assert.equal(JSON.parse(big!.payload.toString()).error.code, -1000);
+    assert.equal(JSON.parse(big!.payload.toString()).error.code, -1020);
     client.destroy();
   } finally {
     await sim.close();
   }
 });
 
-test("ws server: binary frames are refused with close 1003", async () => {
+test("ws server: a binary frame, whole or fragmented, gets a -1135 answer and the socket stays open", async () => {
   const sim = await startSimulator();
   try {
     const { client } = await RawClient.connect(sim.port);
     client.write(clientFrame(BINARY, Buffer.from([1, 2, 3])));
-    const close = await client.next((f) => f.opcode === CLOSE);
-    assert.equal(close?.payload.readUInt16BE(0), 1003);
+    const first = await client.next((f) => f.opcode === TEXT);
+    assert.deepEqual(JSON.parse(first!.payload.toString()), {
+      id: null,
+      status: 400,
+      error: { code: -1135, msg: "Invalid JSON Request" },
+    });
+    client.write(clientFrame(BINARY, Buffer.from('{"id":1,'), { fin: false }));
+    client.write(clientFrame(CONT, Buffer.from('"method":"session.status"}')));
+    const second = await client.next((f) => f.opcode === TEXT);
+    assert.equal(JSON.parse(second!.payload.toString()).error.code, -1135);
+    client.write(clientFrame(TEXT, JSON.stringify({ id: 7, method: "session.status" })));
+    const third = await client.next((f) => f.opcode === TEXT);
+    assert.equal(JSON.parse(third!.payload.toString()).id, 7);
+    assert.equal(client.frames.some((f) => f.opcode === CLOSE), false);
     client.destroy();
   } finally {
     await sim.close();

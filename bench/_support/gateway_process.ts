@@ -1,0 +1,84 @@
+/**
+ * The gateway (main.ts on this benchmark's runtime) in its own process, in custom-endpoint mode against a
+ * simulator, with a fresh data directory; and a local-socket (`GET /ws`) client for it that sends one request
+ * at a time or many.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { API_KEY, SECRET_KEY } from "../_fixtures.ts";
+import { type Child, runtimeCommand, spawnChild } from "./children.ts";
+import { runtimeName } from "./runtime.ts";
+
+/** A running gateway process. */
+export interface GatewayProcess {
+  child: Child;
+  /** `http://127.0.0.1:PORT` */
+  controlUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts main.ts against `simUrl`; resolves once it printed its control URL. `BENCH_GATEWAY_FLAGS` adds
+ * runtime flags (space-separated), e.g. `--smol` (Bun) or `--v8-flags=--max-old-space-size=64` (Deno).
+ */
+export async function startGateway(simUrl: string): Promise<GatewayProcess> {
+  const runtime = runtimeName() === "bun" ? "bun" : "deno";
+  const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-gateway-"));
+  const flags = (process.env.BENCH_GATEWAY_FLAGS ?? "").split(" ").filter((f) => f !== "");
+  const [cmd, args] = runtimeCommand(runtime, "main.ts", flags);
+  const child = spawnChild(`gateway (${runtime})`, cmd, [...args, "--port", "0", "--data-dir", dataDir], {
+    env: { BINANCE_WS_URL: simUrl, BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: SECRET_KEY, NO_COLOR: "1" },
+  });
+  const m = await child.waitForLine(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
+  return {
+    child,
+    controlUrl: m[1]!,
+    async stop() {
+      await child.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A local-socket client: `request` resolves with the answer of that id; a non-200 answer rejects. */
+export class LocalSocketClient {
+  readonly #ws: WebSocket;
+  readonly #waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  #next = 1;
+
+  private constructor(ws: WebSocket) {
+    this.#ws = ws;
+    ws.onmessage = (e) => {
+      const answer = JSON.parse(String(e.data)) as { id: number; status: number; result?: unknown };
+      const w = this.#waiting.get(answer.id);
+      if (w === undefined) return;
+      this.#waiting.delete(answer.id);
+      if (answer.status === 200) w.resolve(answer.result);
+      else w.reject(new Error(`local socket: ${String(e.data)}`));
+    };
+  }
+
+  /** Connects to `${controlUrl}/ws`. */
+  static connect(controlUrl: string): Promise<LocalSocketClient> {
+    const ws = new WebSocket(controlUrl.replace(/^http/, "ws") + "/ws");
+    return new Promise((resolve, reject) => {
+      ws.onopen = () => resolve(new LocalSocketClient(ws));
+      ws.onerror = () => reject(new Error("local socket: could not connect"));
+    });
+  }
+
+  /** Sends `{id, op, params}` and resolves with the result. */
+  request(op: string, params: unknown): Promise<unknown> {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#ws.send(`{"id":${id},"op":"${op}","params":${JSON.stringify(params)}}`);
+    });
+  }
+
+  close(): void {
+    this.#ws.close();
+  }
+}

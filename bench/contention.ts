@@ -1,0 +1,124 @@
+/**
+ * Contention between readers and the order path: order round trips to the gateway (main.ts on this runtime,
+ * its own process, against the simulator process), over HTTP `POST /orders` and over the local socket
+ * (`GET /ws`), in alternating phases — idle, then loaded by a readers process (`servers/contention_readers.ts`:
+ * `/metrics` and `GET /orders?state=all` polled at 50 Hz each, 10 `/events` subscribers) — so drift falls on
+ * both alike. Before the first phase, 5,000 IOC orders are placed (through the local socket): the tracker keeps
+ * them as recently finished, so every `GET /orders?state=all` lists at least 5,000 orders (the simulator's
+ * 10,000 USDT wallet cannot hold 5,000 resting ones). Targets: loaded p99 ≤ 1.2× idle p99, p50 ≤ 1.05×.
+ *
+ * Run: `deno run -A bench/contention.ts` or `bun bench/contention.ts` (`BENCH_SIM_URL` optional,
+ * `BENCH_CONTENTION_PHASES` (6; quick 2) phases of `BENCH_CONTENTION_ORDERS` (1,000; quick 300) orders per
+ * contender, alternating idle/loaded).
+ */
+import process from "node:process";
+import { IOC_ORDER } from "./_fixtures.ts";
+import { runtimeCommand, spawnChild } from "./_support/children.ts";
+import { LocalSocketClient, startGateway } from "./_support/gateway_process.ts";
+import { type RoundTripContender, runInterleaved } from "./_support/interleave.ts";
+import { printResults } from "./_support/print.ts";
+import { type NewResult, recordResults } from "./_support/results.ts";
+import { runtimeLabel, runtimeName } from "./_support/runtime.ts";
+import { QUICK } from "./_support/settings.ts";
+import { type SimProcess, startSimProcess } from "./_support/sim_process.ts";
+import { summarize } from "./_support/stats.ts";
+
+const PHASES = Number(process.env.BENCH_CONTENTION_PHASES ?? (QUICK ? 2 : 6));
+const ORDERS = Number(process.env.BENCH_CONTENTION_ORDERS ?? (QUICK ? 300 : 1000));
+const TRACKED = 5000;
+/**
+ * RESULT: the ack already says EXPIRED, so the gateway's tracker lets the order go. With the default ACK it
+ * says NEW and, without a user data stream, the order would stay tracked as open until the local
+ * max-open-orders check (-2025) refused new ones.
+ */
+const ORDER = { ...IOC_ORDER, newOrderRespType: "RESULT" } as const;
+const BODY = JSON.stringify(ORDER);
+
+async function main(): Promise<void> {
+  let sim: SimProcess | undefined;
+  const simUrl = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
+  const gateway = await startGateway(simUrl);
+  const socket = await LocalSocketClient.connect(gateway.controlUrl);
+  try {
+    // 5,000 tracked orders (64 in flight).
+    for (let sent = 0; sent < TRACKED; sent += 64) {
+      await Promise.all(Array.from({ length: 64 }, () => socket.request("place", ORDER)));
+    }
+    const contenders: RoundTripContender[] = [
+      {
+        name: "HTTP POST /orders",
+        async once() {
+          const res = await fetch(`${gateway.controlUrl}/orders`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: BODY,
+          });
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+        },
+      },
+      { name: "local socket place", once: () => socket.request("place", ORDER) },
+    ];
+    const samples = new Map<string, number[]>();
+    const [cmd, args] = runtimeCommand(
+      runtimeName() === "bun" ? "bun" : "deno",
+      "bench/servers/contention_readers.ts",
+    );
+    const readerStats: string[] = [];
+    for (let phase = 0; phase < PHASES; phase++) {
+      const loaded = phase % 2 === 1;
+      const readers = loaded
+        ? spawnChild("contention readers", cmd, [...args, gateway.controlUrl])
+        : undefined;
+      if (readers !== undefined) await readers.waitForLine(/^READERS_READY$/m, 30_000);
+      const got = await runInterleaved(contenders, {
+        orders: ORDERS,
+        round: 100,
+        warmup: phase === 0 ? 500 : 0,
+        maxSeconds: 300,
+      });
+      if (readers !== undefined) {
+        await readers.stop();
+        readerStats.push(/READERS (\{.*\})/.exec(readers.output())?.[1] ?? "{}");
+      }
+      for (const [name, v] of got) {
+        const key = `${name} (${loaded ? "readers" : "idle"})`;
+        samples.set(key, [...(samples.get(key) ?? []), ...v]);
+      }
+    }
+    const results: NewResult[] = [];
+    for (const [name, v] of samples) {
+      const s = summarize(v);
+      results.push({
+        name: `contention: ${name}`,
+        group: "contention",
+        median: s.median,
+        p99: s.p99,
+        p999: s.p999,
+        n: s.n,
+        unit: "µs",
+      });
+    }
+    for (const c of contenders) {
+      const idle = summarize(samples.get(`${c.name} (idle)`)!);
+      const busy = summarize(samples.get(`${c.name} (readers)`)!);
+      results.push({
+        name: `contention: ${c.name}, readers ÷ idle (target p50 ≤ 1.05, p99 ≤ 1.2)`,
+        group: "contention",
+        median: busy.median / idle.median,
+        p99: busy.p99 / idle.p99,
+        unit: "×",
+        note: `readers: ${readerStats.join(" ")}`,
+      });
+    }
+    printResults(`contention, ${runtimeLabel()} client + gateway, simulator process`, results);
+    recordResults(results);
+  } finally {
+    socket.close();
+    await gateway.stop();
+    await sim?.stop();
+  }
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,65 @@
+/**
+ * Control-plane micro-benchmarks with mitata, on whichever runtime runs this file: validating a `POST /orders`
+ * body with zod vs the precompiled LIMIT/MARKET check (`lib/control/place_fast_path.ts`), the local socket's
+ * handling of one message up to the router call, and turning an order result into answer JSON — a plain object
+ * vs the lazy result the router resolves with (`lib/wire/lazy_result.ts`), whose first full read parses the
+ * frame and goes through a Proxy.
+ *
+ * Run: `deno run -A bench/control_micro.ts` or `bun bench/control_micro.ts` (`BENCH_MICRO_MS`).
+ */
+import process from "node:process";
+import { measure } from "mitata";
+import { fastPlaceRequest } from "../lib/control/place_fast_path.ts";
+import { placeSchema } from "../lib/control/schemas.ts";
+import { validate } from "../lib/control/validation.ts";
+import { LocalSocketSession } from "../lib/control/local_socket.ts";
+import type { OrderOps } from "../lib/control/order_ops.ts";
+import { AnswerScanner } from "../lib/wire/answer_scanner.ts";
+import { scanOrderResult } from "../lib/wire/lazy_result.ts";
+import { ackFrame, LIMIT_ORDER } from "./_fixtures.ts";
+import { printResults } from "./_support/print.ts";
+import { type NewResult, recordResults } from "./_support/results.ts";
+import { runtimeLabel } from "./_support/runtime.ts";
+import { SIZES } from "./_support/settings.ts";
+
+const GROUP = "control plane (micro)";
+const BODY_TEXT = JSON.stringify(LIMIT_ORDER);
+const FRAME = ackFrame(1);
+const scanner = new AnswerScanner();
+if (!scanner.scan(FRAME)) throw new Error("ack frame not scanned");
+const PLAIN = (JSON.parse(FRAME) as { result: unknown }).result;
+const lazy = () => scanOrderResult(FRAME, scanner.answer.resultStart, scanner.answer.resultEnd)!;
+if (JSON.stringify(lazy()) !== JSON.stringify(PLAIN)) {
+  throw new Error("lazy result differs from the plain one");
+}
+
+let sink: unknown;
+const ops: OrderOps = {
+  place: (body) => (sink = body, Promise.resolve(PLAIN)),
+  modify: () => Promise.resolve(PLAIN),
+  cancel: () => Promise.resolve(PLAIN),
+  query: () => Promise.resolve(PLAIN),
+};
+const session = new LocalSocketSession({ ops, send: () => true });
+const MESSAGE = `{"id":1,"op":"place","params":${BODY_TEXT}}`;
+
+const cases: [string, () => unknown][] = [
+  ["POST /orders body: JSON.parse + zod placeSchema", () => validate(placeSchema, JSON.parse(BODY_TEXT))],
+  [
+    "POST /orders body: JSON.parse + precompiled LIMIT/MARKET check",
+    () => fastPlaceRequest(JSON.parse(BODY_TEXT)),
+  ],
+  ["local socket: one place message to the router call", () => session.receive(MESSAGE)],
+  ["answer JSON of a plain order result (JSON.stringify)", () => JSON.stringify(PLAIN)],
+  ["answer JSON of the router's lazy order result (JSON.stringify)", () => JSON.stringify(lazy())],
+];
+
+const results: NewResult[] = [];
+for (const [name, run] of cases) {
+  const stats = await measure(run, { min_cpu_time: SIZES.microMs * 1e6 });
+  results.push({ group: GROUP, name, median: stats.p50, p99: stats.p99, unit: "ns", n: stats.ticks });
+}
+void sink;
+printResults(`control plane micro-benchmarks, ${runtimeLabel()}`, results);
+recordResults(results);
+process.exit(0);

@@ -1,0 +1,146 @@
+/**
+ * Memory of the gateway against the runtime's own floor, at a steady HTTP order load (`_support/load.ts`:
+ * 1,000 orders/s; 70 % resting LIMIT placed then cancelled, 15 % MARKET, 15 % IOC). First the bare server of
+ * this runtime (`servers/http_floor_server.ts`: `Deno.serve` / `Bun.serve` answering a fixed ~1 KB ack), then
+ * the same answers from a bare `node:http` server (the server API the control plane runs on: its own share),
+ * then the gateway (main.ts, its own process, against the simulator process), each for `BENCH_MEMORY_SECONDS`
+ * (60; quick 15) under the same load. RSS is read from /proc every second; "steady" is the median of the
+ * second half, growth the least-squares slope after the first third, per 1M orders. At the end the gateway's
+ * `GET /orders` (open, pending, unknown) must be empty: orders that finished at once leave nothing tracked.
+ * Targets: steady RSS ≤ 20 MB above the floor; growth ≤ 2 MB per 1M orders.
+ *
+ * Run: `deno run -A bench/memory.ts` or `bun bench/memory.ts` (`BENCH_SIM_URL` optional,
+ * `BENCH_MEMORY_SECONDS`, `BENCH_MEMORY_RATE`; experiments: `BENCH_MEMORY_VIA=socket` sends the gateway's load
+ * over `GET /ws`, `BENCH_GATEWAY_FLAGS` adds runtime flags to the gateway). Linux only (/proc).
+ */
+import { readFileSync } from "node:fs";
+import process from "node:process";
+import { runtimeCommand, spawnChild } from "./_support/children.ts";
+import { LocalSocketClient, startGateway } from "./_support/gateway_process.ts";
+import { type LoadCounts, runOrderLoad } from "./_support/load.ts";
+import { printResults } from "./_support/print.ts";
+import { type NewResult, recordResults } from "./_support/results.ts";
+import { runtimeLabel, runtimeName } from "./_support/runtime.ts";
+import { QUICK } from "./_support/settings.ts";
+import { type SimProcess, startSimProcess } from "./_support/sim_process.ts";
+
+const SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? (QUICK ? 15 : 60));
+const RATE = Number(process.env.BENCH_MEMORY_RATE ?? 1000);
+const MB = 1024 * 1024;
+/** `BENCH_MEMORY_VIA=socket`: the gateway's load goes over the local socket (an experiment: HTTP's share). */
+const VIA_SOCKET = process.env.BENCH_MEMORY_VIA === "socket";
+
+/** Resident set size of process `pid`, bytes. */
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (m === null) throw new Error(`no VmRSS for ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+interface MemoryRun {
+  idle: number;
+  steady: number;
+  /** Bytes per 1M orders. */
+  growth: number;
+  peak: number;
+  counts: LoadCounts;
+}
+
+async function measure(pid: number, url: string, socket?: LocalSocketClient): Promise<MemoryRun> {
+  await new Promise((r) => setTimeout(r, 1000));
+  const idle = rssOf(pid);
+  const samples: [orders: number, rss: number][] = [];
+  const counts = await runOrderLoad({
+    url,
+    ...(socket === undefined ? {} : { socket }),
+    rate: RATE,
+    seconds: SECONDS,
+    onSecond: (orders) => samples.push([orders, rssOf(pid)]),
+  });
+  const second = samples.slice(Math.floor(samples.length / 2)).map(([, r]) => r).sort((a, b) => a - b);
+  const steady = second[Math.floor(second.length / 2)] ?? NaN;
+  const late = samples.slice(Math.floor(samples.length / 3));
+  const mx = late.reduce((s, [x]) => s + x, 0) / late.length;
+  const my = late.reduce((s, [, y]) => s + y, 0) / late.length;
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of late) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  const growth = den === 0 ? NaN : (num / den) * 1_000_000;
+  return { idle, steady, growth, peak: Math.max(...samples.map(([, r]) => r)), counts };
+}
+
+async function measureFloor(kind: "native" | "node"): Promise<MemoryRun> {
+  const runtime = runtimeName() === "bun" ? "bun" : "deno";
+  const [cmd, args] = runtimeCommand(runtime, "bench/servers/http_floor_server.ts");
+  const child = spawnChild(`HTTP floor (${runtime}, ${kind})`, cmd, args, {
+    env: kind === "node" ? { HTTP_FLOOR_KIND: "node" } : {},
+  });
+  try {
+    const url = (await child.waitForLine(/^HTTP_FLOOR (http:\/\/127\.0\.0\.1:\d+)$/m, 30_000))[1]!;
+    return await measure(child.pid, url);
+  } finally {
+    await child.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const runtime = runtimeName() === "bun" ? "bun" : "deno";
+  const floor = await measureFloor("native");
+  const nodeFloor = await measureFloor("node");
+  let sim: SimProcess | undefined;
+  const simUrl = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
+  const gateway = await startGateway(simUrl);
+  let router: MemoryRun;
+  let tracked: number;
+  try {
+    const socket = VIA_SOCKET ? await LocalSocketClient.connect(gateway.controlUrl) : undefined;
+    router = await measure(gateway.child.pid, gateway.controlUrl, socket);
+    socket?.close();
+    const res = await fetch(`${gateway.controlUrl}/orders`);
+    tracked = (await res.json() as unknown[]).length;
+  } finally {
+    await gateway.stop();
+    await sim?.stop();
+  }
+  const flags = process.env.BENCH_GATEWAY_FLAGS ?? "";
+  const note = `${SECONDS} s at ${RATE} orders/s asked; achieved: floor ${floor.counts.rate.toFixed(0)}/s, ` +
+    `node:http ${nodeFloor.counts.rate.toFixed(0)}/s, gateway ${router.counts.rate.toFixed(0)}/s` +
+    `${VIA_SOCKET ? " over the local socket" : ""}${flags === "" ? "" : `; gateway flags: ${flags}`}`;
+  const row = (name: string, median: number, unit = "MB", extra = note): NewResult => ({
+    name,
+    group: "memory",
+    median,
+    p99: median,
+    unit,
+    note: extra,
+  });
+  const results: NewResult[] = [
+    row("memory: floor RSS, idle (bare server)", floor.idle / MB),
+    row("memory: floor RSS, steady under load (bare server, fixed ~1 KB ack)", floor.steady / MB),
+    row("memory: bare node:http server RSS, steady under load (same answers)", nodeFloor.steady / MB),
+    row("memory: gateway RSS, idle", router.idle / MB),
+    row("memory: gateway RSS, steady under load", router.steady / MB),
+    row("memory: gateway RSS, peak under load", router.peak / MB),
+    row("memory: gateway steady RSS above the floor (target ≤ 20 MB)", (router.steady - floor.steady) / MB),
+    row("memory: gateway RSS growth per 1M orders after warm-up (target ≤ 2 MB)", router.growth / MB),
+    row(
+      "memory: orders still tracked after the load (target 0)",
+      tracked,
+      "orders",
+      `${note}; gateway: ${router.counts.ok} ok / ${router.counts.failed} failed ${
+        router.counts.failures.join(" | ")
+      }`,
+    ),
+  ];
+  printResults(`memory, ${runtimeLabel()} gateway vs ${runtime} bare server`, results);
+  if (router.counts.failed > 0 || floor.counts.failed > 0) {
+    console.error("failures:", router.counts.failures, floor.counts.failures);
+  }
+  recordResults(results);
+}
+
+await main();
+process.exit(0);

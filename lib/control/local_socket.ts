@@ -1,0 +1,244 @@
+/**
+ * The local order socket, `GET /ws`: one WebSocket that carries the order routes as JSON messages, for
+ * strategies in any language that want one persistent connection instead of an HTTP request per order.
+ *
+ * Request `{"id": 1, "op": "place", "params": {…}}`; `op` is `place` (`POST /orders`), `modify`
+ * (`PATCH /orders`), `cancel` (`DELETE /orders`) or `query` (`GET /orders`); `params` is that route's body or
+ * query as a JSON object; `id` is the caller's (a string of 1–64 characters or an integer) and comes back in
+ * the answer. Answer `{"id": 1, "status": 200, "result": {…}}` or `{"id": 1, "status": 400, "error":
+ * {"code": -1, "msg": "…"}}`: the status and error of the HTTP route, from the same validation and error
+ * mapping. Any number of requests may be in flight; each is answered as soon as the exchange answers (so
+ * not necessarily in order). A message that cannot be read as a request is answered with `"id": null` when no
+ * usable id was found. Closing the socket does not cancel what was sent.
+ *
+ * @module
+ */
+
+import type { RouteDoc, RouteHandler } from "./route_table.ts";
+import { ControlError, LOCAL_CODES, toHttpError } from "./errors.ts";
+import type { OrderOps } from "./order_ops.ts";
+import { takeUpgrade } from "./_upgrade.ts";
+
+/** The operations a local-socket message may ask for, and the route each mirrors. */
+export const LOCAL_SOCKET_OPS = ["place", "modify", "cancel", "query"] as const;
+
+/** A request id: the caller's string or integer, echoed in the answer. */
+export type LocalSocketId = string | number;
+
+/** Options of {@linkcode LocalSocketSession}. */
+export interface LocalSocketSessionOptions {
+  /** The order operations (the same the HTTP routes run). */
+  ops: OrderOps;
+  /** Sends one answer; false when the socket is gone (the answer is dropped). */
+  send: (text: string) => boolean;
+  /** Gateway bugs (answered as a bare 500, like over HTTP). */
+  onInternal?: (error: unknown) => void;
+}
+
+const ID_RE = /^[\x20-\x7e]{1,64}$/;
+const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(["id", "op", "params"]);
+const OPS: ReadonlySet<string> = new Set(LOCAL_SOCKET_OPS);
+
+/**
+ * One connection's requests: parses each message, runs its operation and sends the answer.
+ *
+ * @example
+ * ```ts
+ * import type { OrderOps } from "./order_ops.ts";
+ * declare const ops: OrderOps;
+ * const session = new LocalSocketSession({ ops, send: (text) => (console.log(text), true) });
+ * session.receive('{"id":1,"op":"query","params":{"symbol":"BTCUSDT","orderId":42}}');
+ * ```
+ */
+export class LocalSocketSession {
+  readonly #ops: OrderOps;
+  readonly #send: (text: string) => boolean;
+  readonly #onInternal: ((error: unknown) => void) | undefined;
+  #inFlight = 0;
+
+  constructor(options: LocalSocketSessionOptions) {
+    this.#ops = options.ops;
+    this.#send = options.send;
+    this.#onInternal = options.onInternal;
+  }
+
+  /** Requests of this connection not yet answered. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  /** Handles one text message. Never throws: every failure becomes an answer. */
+  receive(text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      this.#error(null, 400, LOCAL_CODES.MALFORMED_JSON, "message: not valid JSON");
+      return;
+    }
+    if (typeof message !== "object" || message === null || Array.isArray(message)) {
+      this.#error(null, 400, LOCAL_CODES.MALFORMED_JSON, "message: expected a JSON object");
+      return;
+    }
+    const { id, op, params } = message as Record<string, unknown>;
+    if (!(typeof id === "string" && ID_RE.test(id)) && !Number.isSafeInteger(id)) {
+      this.#error(
+        null,
+        400,
+        LOCAL_CODES.INVALID_REQUEST,
+        "id: expected 1-64 printable characters or an integer",
+      );
+      return;
+    }
+    const requestId = id as LocalSocketId;
+    for (const key in message) {
+      if (!ENVELOPE_FIELDS.has(key)) {
+        this.#error(requestId, 400, LOCAL_CODES.INVALID_REQUEST, `unknown field: ${key.slice(0, 40)}`);
+        return;
+      }
+    }
+    if (typeof op !== "string" || !OPS.has(op)) {
+      this.#error(
+        requestId,
+        400,
+        LOCAL_CODES.INVALID_REQUEST,
+        `op: expected one of ${LOCAL_SOCKET_OPS.join(", ")}`,
+      );
+      return;
+    }
+    if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
+      this.#error(requestId, 400, LOCAL_CODES.INVALID_REQUEST, "params: expected a JSON object");
+      return;
+    }
+    void this.#run(
+      requestId,
+      op as typeof LOCAL_SOCKET_OPS[number],
+      (params ?? {}) as Record<string, unknown>,
+    );
+  }
+
+  async #run(id: LocalSocketId, op: typeof LOCAL_SOCKET_OPS[number], params: Record<string, unknown>) {
+    this.#inFlight++;
+    let answer: string;
+    try {
+      const result = await this.#ops[op](params);
+      answer = `{"id":${JSON.stringify(id)},"status":200,"result":${JSON.stringify(result ?? null)}}`;
+    } catch (error) {
+      const { status, body } = toHttpError(error, this.#onInternal);
+      answer = JSON.stringify({ id, status, error: body });
+    } finally {
+      this.#inFlight--;
+    }
+    this.#send(answer);
+  }
+
+  #error(id: LocalSocketId | null, status: number, code: number, msg: string): void {
+    this.#send(JSON.stringify({ id, status, error: { code, msg } }));
+  }
+}
+
+/** Answers a client lets pile up unread before its socket is closed (1008): it is not reading them. */
+const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Options of {@linkcode localSocketRoute}.
+ *
+ * @example
+ * ```ts
+ * import type { OrderOps } from "./order_ops.ts";
+ * declare const ops: OrderOps;
+ * const options: LocalSocketRouteOptions = { ops, maxMessageBytes: 17408 };
+ * ```
+ */
+export interface LocalSocketRouteOptions {
+  ops: OrderOps;
+  /** Largest message accepted (a larger one closes the socket with 1009). */
+  maxMessageBytes: number;
+  /** Gateway bugs behind a 500 answer. */
+  onInternal?: (error: unknown) => void;
+}
+
+/**
+ * The `GET /ws` handler: accepts the WebSocket upgrade the server offered with the request (the guard has run
+ * by then) and serves a {@linkcode LocalSocketSession} on it. A plain GET, or an upgrade that is not a
+ * version-13 WebSocket, gets a 426 or 400 (code -1).
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import type { OrderOps } from "./order_ops.ts";
+ * declare const ops: OrderOps;
+ * new Hono().get("/ws", localSocketRoute({ ops, maxMessageBytes: 17408 }));
+ * ```
+ */
+export function localSocketRoute(options: LocalSocketRouteOptions): RouteHandler {
+  return (c) => {
+    const request = c.req.raw;
+    const offer = takeUpgrade(request);
+    const upgrade = request.headers.get("upgrade")?.toLowerCase();
+    if (offer === undefined || upgrade !== "websocket") {
+      throw new ControlError({
+        status: 426,
+        code: LOCAL_CODES.INVALID_REQUEST,
+        msg: "GET /ws: expected a WebSocket upgrade (Upgrade: websocket)",
+        headers: { upgrade: "websocket" },
+      });
+    }
+    if (request.headers.get("sec-websocket-version") !== "13") {
+      throw new ControlError({
+        status: 426,
+        code: LOCAL_CODES.INVALID_REQUEST,
+        msg: "Sec-WebSocket-Version: expected 13",
+        headers: { "sec-websocket-version": "13" },
+      });
+    }
+    if (!/^[A-Za-z0-9+/]{22}==$/.test(request.headers.get("sec-websocket-key") ?? "")) {
+      throw new ControlError({
+        status: 400,
+        code: LOCAL_CODES.INVALID_REQUEST,
+        msg: "Sec-WebSocket-Key: expected 16 bytes in base64",
+      });
+    }
+    const session = new LocalSocketSession({
+      ops: options.ops,
+      send: (text) => {
+        if (ws.bufferedAmount > MAX_UNSENT_BYTES) {
+          ws.close(1008, "answers not read");
+          return false;
+        }
+        return ws.send(text);
+      },
+      ...(options.onInternal === undefined ? {} : { onInternal: options.onInternal }),
+    });
+    const ws = offer.accept({
+      maxMessageBytes: options.maxMessageBytes,
+      onText: (text) => session.receive(text),
+      onClose: () => {},
+    });
+    // Never written: the server leaves an accepted upgrade's socket to the WebSocket.
+    return new Response(null, { status: 204 });
+  };
+}
+
+/**
+ * `GET /ws` for `GET /openapi.json` and the README.
+ *
+ * @example
+ * ```ts
+ * LOCAL_SOCKET_DOC.tag; // "Orders"
+ * ```
+ */
+export const LOCAL_SOCKET_DOC: RouteDoc = {
+  summary: "Local order socket: a WebSocket carrying place/modify/cancel/query as JSON messages",
+  tag: "Orders",
+  description: "Upgrade to a WebSocket (same Host and token rules as every route). Send " +
+    '`{"id":1,"op":"place","params":{…}}` (`op`: `place`, `modify`, `cancel`, `query`, mirroring ' +
+    "`POST`, `PATCH`, `DELETE` and `GET /orders`); each answer is " +
+    '`{"id":1,"status":200,"result":{…}}` or `{"id":1,"status":400,"error":{"code":-1,"msg":"…"}}` with the ' +
+    "HTTP route's status and error, sent as soon as the exchange answers; many requests may be in flight.",
+  answers: {
+    101: { description: "switched to the WebSocket protocol" },
+    426: { description: "not a WebSocket upgrade (code -1)" },
+  },
+  exchange: true,
+};

@@ -1,0 +1,207 @@
+/**
+ * The shapes of the control plane's answers, as zod schemas for `GET /openapi.json`. They document; they do
+ * not validate (answers are built by the router and the exchange). Exchange answers are Binance's objects
+ * passed through, so only their main fields are listed and the rest is allowed.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { ACCOUNT_EVENT_TYPES } from "../account/event_log.ts";
+import { ORDER_LIST_STATES } from "./schemas_live.ts";
+
+const decimalText = () => z.string().meta({ description: "decimal as text", examples: ["0.001"] });
+
+/**
+ * The body of every error answer: the control plane's own `code` (-1…-99) or Binance's (≤ -1000), and `msg`.
+ * A -15 (unknown order state) adds `clientOrderId`, `method`, `reason` and sometimes `exchangeCode`.
+ *
+ * @example
+ * ```ts
+ * errorAnswer.parse({ code: -10, msg: "halted" });
+ * ```
+ */
+export const errorAnswer = z.looseObject({
+  code: z.int().meta({ description: "local code (-1…-99, see LocalErrorCode) or Binance's (≤ -1000)" }),
+  msg: z.string(),
+}).meta({ id: "Error" });
+
+/**
+ * An order as the exchange reports it (`order.place`, `order.status`, `order.modify`, `order.cancel`).
+ *
+ * @example
+ * ```ts
+ * orderAnswer.parse({ orderId: 1, symbol: "BTCUSDT", status: "NEW", clientOrderId: "a" });
+ * ```
+ */
+export const orderAnswer = z.looseObject({
+  orderId: z.int(),
+  symbol: z.string(),
+  status: z.string().meta({ examples: ["NEW", "PARTIALLY_FILLED", "FILLED", "CANCELED", "EXPIRED"] }),
+  clientOrderId: z.string(),
+  price: decimalText().optional(),
+  avgPrice: decimalText().optional(),
+  origQty: decimalText().optional(),
+  executedQty: decimalText().optional(),
+  type: z.string().optional(),
+  side: z.string().optional(),
+  timeInForce: z.string().optional(),
+  updateTime: z.int().optional(),
+}).meta({ id: "Order", description: "Binance's order object (all its fields are passed through)" });
+
+/**
+ * A conditional order as the exchange reports it (`algoOrder.place`, `algoOrder.cancel`).
+ *
+ * @example
+ * ```ts
+ * algoOrderAnswer.parse({ algoId: 7, clientAlgoId: "a", algoStatus: "NEW" });
+ * ```
+ */
+export const algoOrderAnswer = z.looseObject({
+  algoId: z.int(),
+  clientAlgoId: z.string(),
+  algoStatus: z.string().optional(),
+  symbol: z.string().optional(),
+  orderType: z.string().optional(),
+  triggerPrice: decimalText().optional(),
+}).meta({ id: "AlgoOrder", description: "Binance's algo order object (all its fields are passed through)" });
+
+/**
+ * An order the router tracks (`GET /orders` without an id).
+ *
+ * @example
+ * ```ts
+ * trackedOrderAnswer.shape.state.options.includes("open"); // true
+ * ```
+ */
+export const trackedOrderAnswer = z.looseObject({
+  clientOrderId: z.string(),
+  symbol: z.string(),
+  side: z.string(),
+  type: z.string(),
+  quantity: decimalText(),
+  price: z.string().meta({ description: 'limit (or trigger) price; "" when none' }),
+  timeInForce: z.string(),
+  orderId: z.int().optional(),
+  status: z.string().meta({ description: "exchange status, or PENDING / UNKNOWN / UNVERIFIED" }),
+  state: z.enum(ORDER_LIST_STATES.filter((s) => s !== "all") as ["open", "pending", "unknown", "finished"]),
+  executedQty: decimalText(),
+  avgPrice: decimalText(),
+  algo: z.boolean(),
+}).meta({ id: "TrackedOrder" });
+
+/**
+ * A fill from the user data stream (`GET /fills`).
+ *
+ * @example
+ * ```ts
+ * fillAnswer.shape.maker.parse(true);
+ * ```
+ */
+export const fillAnswer = z.object({
+  symbol: z.string(),
+  orderId: z.int(),
+  clientOrderId: z.string(),
+  tradeId: z.int(),
+  side: z.string(),
+  price: decimalText(),
+  qty: decimalText(),
+  commission: decimalText(),
+  commissionAsset: z.string(),
+  realizedProfit: decimalText(),
+  maker: z.boolean(),
+  time: z.int().meta({ description: "exchange ms of the trade" }),
+}).meta({ id: "Fill" });
+
+/**
+ * A live position (`GET /positions`).
+ *
+ * @example
+ * ```ts
+ * positionAnswer.shape.symbol.parse("BTCUSDT");
+ * ```
+ */
+export const positionAnswer = z.object({
+  symbol: z.string(),
+  positionSide: z.string(),
+  positionAmt: decimalText().meta({ description: "signed amount (negative: short)" }),
+  entryPrice: decimalText(),
+  unrealizedProfit: decimalText(),
+  updateTime: z.int(),
+}).meta({ id: "Position" });
+
+const rateLimit = z.object({
+  rateLimitType: z.enum(["REQUEST_WEIGHT", "ORDERS"]),
+  interval: z.enum(["SECOND", "MINUTE", "HOUR", "DAY"]),
+  intervalNum: z.int(),
+  limit: z.int(),
+  count: z.int(),
+}).meta({ id: "RateLimit" });
+
+/**
+ * `GET /health`.
+ *
+ * @example
+ * ```ts
+ * healthAnswer.shape.status.options; // ["ok", "degraded", "halted", "disconnected"]
+ * ```
+ */
+export const healthAnswer = z.looseObject({
+  status: z.enum(["ok", "degraded", "halted", "disconnected"]),
+  mode: z.string().meta({ examples: ["simulator", "production", "testnet", "custom"] }),
+  endpoint: z.string(),
+  connected: z.boolean(),
+  auth: z.enum(["hmac", "ed25519"]),
+  uptimeS: z.int(),
+  halted: z.boolean(),
+  haltReason: z.string().nullable(),
+  inFlight: z.int(),
+  clockOffsetMs: z.number(),
+  orders: z.object({ open: z.int(), pending: z.int(), unknown: z.int(), reconciled: z.int() }),
+  userStream: z.looseObject({ state: z.string() }),
+  rateLimits: z.array(rateLimit),
+  events: z.object({ lastId: z.int(), subscribers: z.int(), subscribersDropped: z.int() }).optional(),
+  fills: z.object({ total: z.int() }).optional(),
+  journal: z.object({ ok: z.boolean(), problem: z.string().optional() }).optional(),
+}).meta({ id: "Health" });
+
+/**
+ * `POST /halt`'s report.
+ *
+ * @example
+ * ```ts
+ * haltAnswer.parse({ halted: true, reason: "news", canceled: [], alreadyFinished: [], failed: [] });
+ * ```
+ */
+export const haltAnswer = z.object({
+  halted: z.literal(true),
+  reason: z.string(),
+  canceled: z.array(z.string()).meta({ description: "client ids this halt cancelled" }),
+  alreadyFinished: z.array(z.object({ clientOrderId: z.string(), status: z.string() })),
+  failed: z.array(z.object({ clientOrderId: z.string(), error: z.string() })),
+}).meta({ id: "HaltReport" });
+
+/**
+ * One Server-Sent Event's `data` on `GET /events` (the `event:` field carries the type, `id:` the id).
+ *
+ * @example
+ * ```ts
+ * accountEventAnswer.parse({ id: 1, type: "halt", time: 0, data: { reason: "news" } });
+ * ```
+ */
+export const accountEventAnswer = z.object({
+  id: z.int(),
+  type: z.enum(ACCOUNT_EVENT_TYPES),
+  time: z.int(),
+  data: z.unknown(),
+}).meta({ id: "AccountEvent" });
+
+/**
+ * Any JSON object from the exchange, passed through (account status, balances, positions).
+ *
+ * @example
+ * ```ts
+ * exchangeAnswer.parse({ totalWalletBalance: "1000" });
+ * ```
+ */
+export const exchangeAnswer = z.looseObject({}).meta({ description: "Binance's answer, passed through" });

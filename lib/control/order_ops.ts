@@ -1,0 +1,90 @@
+/**
+ * The order operations of the control plane — place, modify, cancel, query — from an already parsed JSON
+ * object to the router's answer. `POST/PATCH/DELETE/GET /orders` and the local socket's `place`, `modify`,
+ * `cancel` and `query` messages both run these, so validation, routing to `order.*` or `algoOrder.*` and the
+ * errors thrown (mapped by `errors.ts`) are one and the same.
+ *
+ * @module
+ */
+
+import type { Router } from "../router/router.ts";
+import type { OrderTracker } from "../orders/order_tracker.ts";
+import { fastPlaceRequest } from "./place_fast_path.ts";
+import { cancelSchema, modifySchema, orderRefSchema, placeSchema, trackedOrdersSchema } from "./schemas.ts";
+import { validate } from "./validation.ts";
+
+/**
+ * The router methods the order operations call.
+ *
+ * @example
+ * ```ts
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * const api: OrderRouter = router;
+ * ```
+ */
+export type OrderRouter = Pick<
+  Router,
+  "placeOrder" | "placeAlgoOrder" | "modifyOrder" | "cancelOrder" | "cancelAlgoOrder" | "queryOrder"
+>;
+
+/**
+ * The four order operations. Each validates its input (throwing a 400 `ControlError` that names every bad
+ * field) and resolves with the exchange's answer, or rejects with the router's error.
+ *
+ * @example
+ * ```ts
+ * declare const ops: OrderOps;
+ * const ack = await ops.place({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.002" });
+ * ```
+ */
+export interface OrderOps {
+  /** `POST /orders`: LIMIT/MARKET to `order.place`, conditional types to `algoOrder.place`. */
+  place(body: Record<string, unknown>): Promise<unknown>;
+  /** `PATCH /orders`: `order.modify`. */
+  modify(body: Record<string, unknown>): Promise<unknown>;
+  /** `DELETE /orders`: `order.cancel` or `algoOrder.cancel`. */
+  cancel(params: Record<string, unknown>): Promise<unknown>;
+  /** `GET /orders`: with an id, `order.status` at the exchange; without, the tracked orders from memory. */
+  query(params: Record<string, unknown>): Promise<unknown>;
+}
+
+/**
+ * The order operations over `router`, listing from `tracker` (none: an empty list).
+ *
+ * @example
+ * ```ts
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * const ops = orderOps(router, undefined);
+ * ```
+ */
+export function orderOps(router: OrderRouter, tracker: OrderTracker | undefined): OrderOps {
+  return {
+    async place(body) {
+      // The common LIMIT/MARKET shape without zod; everything else (and every error) through zod.
+      const request = fastPlaceRequest(body) ?? validate(placeSchema, body);
+      return request.kind === "order"
+        ? await router.placeOrder(request.params)
+        : await router.placeAlgoOrder(request.params);
+    },
+    async modify(body) {
+      return await router.modifyOrder(validate(modifySchema, body));
+    },
+    async cancel(params) {
+      const request = validate(cancelSchema, params);
+      return request.kind === "order"
+        ? await router.cancelOrder(request.params)
+        : await router.cancelAlgoOrder(request.params);
+    },
+    async query(params) {
+      if (params.orderId === undefined && params.origClientOrderId === undefined) {
+        // No id: the orders tracked (open, pending, unknown; `all` adds the recently finished), from memory.
+        const { symbol, state } = validate(trackedOrdersSchema, params);
+        const list = tracker === undefined ? [] : state === "all" ? tracker.listAll() : tracker.list(state);
+        return symbol === undefined ? list : list.filter((o) => o.symbol === symbol);
+      }
+      return await router.queryOrder(validate(orderRefSchema, params));
+    },
+  };
+}

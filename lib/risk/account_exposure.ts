@@ -1,0 +1,131 @@
+/**
+ * Feeds the account's live exposure into the pre-trade check: the signed position of each symbol and the
+ * remaining quantity and number of its open orders (pending and unknown count as open: the worst case),
+ * kept up to date incrementally from the account's `order` and `position` events, so the check reads plain
+ * numbers and an order event costs O(1), never a scan of every order.
+ *
+ * @module
+ */
+
+import type { AccountEvent } from "../account/event_log.ts";
+import type { Position } from "../account/positions.ts";
+import type { TrackedOrder } from "../orders/tracked_order.ts";
+import type { PreTradeCheck } from "./pre_trade_check.ts";
+import { parseScaled } from "./scaled_decimal.ts";
+
+/** What the feed needs of an account (a `Gateway`'s `account` fits). */
+export interface ExposureSource {
+  subscribe(listener: (event: AccountEvent) => void, types?: readonly ("order" | "position")[]): () => void;
+  readonly orders: { list(): TrackedOrder[] };
+  readonly book: { positions(): Position[] };
+}
+
+interface Contribution {
+  readonly symbol: string;
+  readonly buy: boolean;
+  readonly algo: boolean;
+  /** Remaining quantity at 8 decimals (scaled to the symbol's qtyScale when applied). */
+  readonly remaining: string;
+}
+
+/**
+ * Keeps a check's exposure in step with an account.
+ *
+ * @example
+ * ```ts
+ * import type { Gateway } from "../gateway/gateway.ts";
+ * import type { PreTradeCheck } from "./pre_trade_check.ts";
+ * declare const gateway: Gateway;
+ * declare const check: PreTradeCheck;
+ * const feed = new AccountExposure(check, gateway.account);
+ * feed.close();
+ * ```
+ */
+export class AccountExposure {
+  readonly #check: PreTradeCheck;
+  readonly #source: ExposureSource;
+  readonly #open = new Map<string, Contribution>();
+  readonly #positions = new Map<string, string>();
+  readonly #off: () => void;
+
+  constructor(check: PreTradeCheck, source: ExposureSource) {
+    this.#check = check;
+    this.#source = source;
+    this.#off = source.subscribe((e) => this.#event(e), ["order", "position"]);
+    this.rebuild();
+  }
+
+  /** Recomputes everything from the account (after new filters: the scales may have changed). */
+  rebuild(): void {
+    this.#open.clear();
+    for (const state of this.#check.states()) {
+      state.openBuyQty = 0;
+      state.openSellQty = 0;
+      state.openOrders = 0;
+      state.openAlgoOrders = 0;
+      state.position = 0;
+    }
+    for (const o of this.#source.orders.list()) this.#order(o);
+    for (const p of this.#source.book.positions()) this.#position(p);
+    for (const [symbol, amount] of this.#positions) this.#setPosition(symbol, amount);
+  }
+
+  /** Stops following the account. */
+  close(): void {
+    this.#off();
+  }
+
+  #event(e: AccountEvent): void {
+    if (e.type === "order") this.#order(e.data as TrackedOrder);
+    else if (e.type === "position") this.#position(e.data as Position);
+  }
+
+  #order(o: TrackedOrder): void {
+    const old = this.#open.get(o.clientOrderId);
+    if (old !== undefined) {
+      this.#apply(old, -1);
+      this.#open.delete(o.clientOrderId);
+    }
+    if (o.state === "finished") return;
+    const remaining = subtract(o.quantity, o.executedQty);
+    const c: Contribution = { symbol: o.symbol, buy: o.side === "BUY", algo: o.algo, remaining };
+    this.#open.set(o.clientOrderId, c);
+    this.#apply(c, 1);
+  }
+
+  #apply(c: Contribution, sign: 1 | -1): void {
+    const state = this.#check.stateForExposure(c.symbol);
+    if (state === undefined) return;
+    if (c.algo) state.openAlgoOrders += sign;
+    else state.openOrders += sign;
+    const qty = parseScaled(c.remaining, state.filters.qtyScale);
+    if (qty <= 0 || !Number.isFinite(qty)) return;
+    if (c.buy) state.openBuyQty += sign * qty;
+    else state.openSellQty += sign * qty;
+  }
+
+  #position(p: Position): void {
+    if (p.positionSide !== "BOTH" && p.positionSide !== "") return; // one-way mode only
+    this.#positions.set(p.symbol, p.positionAmt);
+    this.#setPosition(p.symbol, p.positionAmt);
+  }
+
+  #setPosition(symbol: string, amount: string): void {
+    const state = this.#check.stateForExposure(symbol);
+    if (state === undefined) return;
+    const negative = amount.startsWith("-");
+    const v = parseScaled(negative ? amount.slice(1) : amount, state.filters.qtyScale);
+    state.position = v < 0 || !Number.isFinite(v) ? 0 : negative ? -v : v;
+  }
+}
+
+/** quantity − executed as decimal text (both non-negative decimals; 8 decimals are plenty for quantities). */
+function subtract(quantity: string, executed: string): string {
+  const q = parseScaled(quantity || "0", 8);
+  const e = parseScaled(executed || "0", 8);
+  if (q < 0 || !Number.isFinite(q)) return quantity; // unreadable: count it all
+  const left = q - (e > 0 && Number.isFinite(e) ? e : 0);
+  if (left <= 0) return "0";
+  const digits = String(left).padStart(9, "0");
+  return `${digits.slice(0, -8)}.${digits.slice(-8)}`;
+}

@@ -1,0 +1,196 @@
+/**
+ * The control plane over a gateway with pre-trade checks: a filter refusal is a 400 with the exchange's code
+ * and `local: true`, a limit refusal a 422 with code -20 and the limit's fields, nothing reaches the
+ * simulator; `GET /risk` shows limits and usage (positions and open orders from the account), `PUT /risk`
+ * swaps them and refuses a bad body naming its path; `/health`, `/metrics` and the `risk` event on `/events`.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createControlApp } from "../../lib/control/app.ts";
+import { serve } from "../../lib/control/server.ts";
+import type { Gateway } from "../../lib/gateway/gateway.ts";
+import type { Simulator } from "../../lib/sim/mod.ts";
+import { openGateway, tempDir } from "../gateway/_gateway.ts";
+import { simulator, waitFor } from "../router/_harness.ts";
+import { SseClient } from "../control/_sse.ts";
+
+const LIMIT = {
+  symbol: "BTCUSDT",
+  side: "BUY",
+  type: "LIMIT",
+  timeInForce: "GTC",
+  quantity: "0.002",
+  price: "50000",
+};
+
+async function stack(risk: Record<string, unknown>) {
+  const sim = await simulator();
+  const gateway = await openGateway(sim, tempDir("lr-risk-"), {
+    restUrl: sim.httpUrl,
+    streamUrl: sim.streamUrl,
+    risk: risk as never,
+  });
+  const notices: string[] = [];
+  const bound = { port: 0 };
+  const streams = new AbortController(); // ends open /events streams at close
+  const app = createControlApp({
+    signal: streams.signal,
+    router: gateway.router,
+    account: gateway.account,
+    userStream: gateway.userStream,
+    risk: gateway.router.preTrade,
+    mode: "simulator",
+    endpoint: sim.url,
+    guard: { port: () => bound.port },
+    onNotice: (_level, msg, fields) => notices.push(`${msg} ${JSON.stringify(fields)}`),
+  });
+  const server = await serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
+  bound.port = server.port;
+  const url = `http://127.0.0.1:${server.port}`;
+  const call = async (method: string, path: string, json?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      ...(json === undefined
+        ? {}
+        : { body: JSON.stringify(json), headers: { "content-type": "application/json" } }),
+    });
+    const text = await response.text();
+    // deno-lint-ignore no-explicit-any
+    let body: any = text;
+    try {
+      body = JSON.parse(text);
+    } catch { /* Prometheus text */ }
+    return { status: response.status, body };
+  };
+  const close = async () => {
+    streams.abort();
+    await server.close();
+    await gateway.close();
+    await sim.close();
+  };
+  return { sim, gateway, call, url, notices, close };
+}
+
+async function sentNothing(sim: Simulator, run: () => Promise<void>): Promise<void> {
+  const before = sim.stats().requests;
+  await run();
+  assert.equal(sim.stats().requests, before, "the simulator received a request");
+}
+
+test("control: 400 local filter refusals, 422 limit refusals, metrics, health and the risk event", async () => {
+  const s = await stack({ symbols: { "*": { maxOrderQty: 0.01 } } });
+  try {
+    const events = await SseClient.open(`${s.url}/events?types=risk`);
+    await sentNothing(s.sim, async () => {
+      const r = await s.call("POST", "/orders", { ...LIMIT, price: "50000.15" });
+      assert.equal(r.status, 400);
+      assert.deepEqual(r.body, { code: -4014, msg: "Price not increased by tick size.", local: true });
+    });
+    await sentNothing(s.sim, async () => {
+      const r = await s.call("POST", "/orders", { ...LIMIT, quantity: "0.011" });
+      assert.equal(r.status, 422);
+      assert.equal(r.body.code, -20);
+      assert.equal(r.body.local, true);
+      assert.equal(r.body.limit, "maxOrderQty");
+      assert.equal(r.body.value, 0.011);
+      assert.equal(r.body.max, 0.01);
+      assert.match(r.body.msg, /maxOrderQty/);
+    });
+    assert.equal((await s.call("POST", "/orders", LIMIT)).status, 200);
+
+    const metrics = await s.call("GET", "/metrics");
+    assert.match(metrics.body, /^lightning_risk_refusals_total\{kind="filter",name="PRICE_FILTER"\} 1$/m);
+    assert.match(metrics.body, /^lightning_risk_refusals_total\{kind="limit",name="maxOrderQty"\} 1$/m);
+    assert.match(metrics.body, /^lightning_risk_filters_loaded 1$/m);
+    const health = await s.call("GET", "/health");
+    assert.equal(health.body.preTrade.filters, "ok");
+    assert.equal(health.body.preTrade.symbols, 2);
+
+    await events.waitForMessages(2);
+    const risk = events.parsed().map((m) => [m.event, m.data]);
+    assert.equal(risk[0]![0], "risk");
+    assert.deepEqual(
+      (risk as [string, Record<string, unknown>][]).map(([, d]) => [d.kind, d.name, d.code]),
+      [["filter", "PRICE_FILTER", -4014], ["limit", "maxOrderQty", -20]],
+    );
+    events.close();
+  } finally {
+    await s.close();
+  }
+});
+
+test("control: GET /risk shows usage from the account; PUT /risk swaps the limits, and a bad body changes nothing", async () => {
+  const s = await stack({ symbols: { BTCUSDT: { maxOpenOrders: 2, maxPositionQty: 0.01 } } });
+  try {
+    assert.equal((await s.call("POST", "/orders", LIMIT)).status, 200);
+    const second = await s.call("POST", "/orders", { ...LIMIT, price: "50010" });
+    assert.equal(second.status, 200, JSON.stringify(second.body));
+    const usage = await s.call("GET", "/risk");
+    assert.equal(usage.status, 200);
+    assert.equal(usage.body.symbols.BTCUSDT.openOrders, 2);
+    assert.equal(usage.body.symbols.BTCUSDT.openBuyQty, 0.004);
+    assert.deepEqual(usage.body.symbols.BTCUSDT.limits, { maxOpenOrders: 2, maxPositionQty: 0.01 });
+    await sentNothing(s.sim, async () => {
+      const r = await s.call("POST", "/orders", { ...LIMIT, price: "50020" });
+      assert.equal(r.status, 422);
+      assert.equal(r.body.limit, "maxOpenOrders");
+    });
+
+    const bad = await s.call("PUT", "/risk", { symbols: { BTCUSDT: { maxOrderQty: -1 } } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.body.code, -1);
+    assert.match(bad.body.msg, /^symbols\.BTCUSDT\.maxOrderQty: /);
+    assert.equal((await s.call("PUT", "/risk", { maxRejectPerMinute: 3 })).status, 400); // unknown field
+    assert.deepEqual((await s.call("GET", "/risk")).body.limits, {
+      symbols: { BTCUSDT: { maxOpenOrders: 2, maxPositionQty: 0.01 } },
+    });
+
+    const next = { symbols: { "*": { maxPositionQty: 0.005 } }, maxRejectsPerMinute: 10 };
+    const put = await s.call("PUT", "/risk", next);
+    assert.equal(put.status, 200);
+    assert.deepEqual(put.body, next);
+    assert.ok(s.notices.some((n) => n.startsWith("risk limits replaced")));
+    // Now the open-order cap is gone, but the worst-case position (0.004 open + 0.002) exceeds 0.005.
+    await sentNothing(s.sim, async () => {
+      const r = await s.call("POST", "/orders", { ...LIMIT, price: "50020" });
+      assert.equal(r.status, 422);
+      assert.equal(r.body.limit, "maxPositionQty");
+      assert.equal(r.body.value, 0.006);
+    });
+    // The short side has room: a SELL's worst case is its own side.
+    const sell = await s.call("POST", "/orders", { ...LIMIT, side: "SELL", price: "52000" });
+    assert.equal(sell.status, 200, JSON.stringify(sell.body));
+  } finally {
+    await s.close();
+  }
+});
+
+test("control: reduce-only orders that shrink the position pass every position limit", async () => {
+  const s = await stack({ symbols: { "*": { maxPositionQty: 0.002 } } });
+  const gateway: Gateway = s.gateway;
+  try {
+    // A MARKET BUY fills: the position (from the user data stream) is 0.002 long, at the limit.
+    assert.equal(
+      (await s.call("POST", "/orders", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.002" }))
+        .status,
+      200,
+    );
+    await waitFor(
+      () => gateway.router.preTrade!.check.state("BTCUSDT")!.position === 2,
+      "position from the stream",
+    );
+    const more = await s.call("POST", "/orders", { ...LIMIT, quantity: "0.002" });
+    assert.equal(more.status, 422);
+    assert.equal(more.body.value, 0.004);
+    const reduce = await s.call("POST", "/orders", {
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "MARKET",
+      quantity: "0.002",
+      reduceOnly: true,
+    });
+    assert.equal(reduce.status, 200, JSON.stringify(reduce.body));
+  } finally {
+    await s.close();
+  }
+});

@@ -1,0 +1,248 @@
+/**
+ * The check on its own, against exchangeInfo documents the simulator cannot produce (a step finer than the
+ * quantity precision, a symbol not trading, restricted order types, open-order caps) and the trader's limits
+ * with an injected clock.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
+import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
+import type { RiskLimitsConfig } from "../../lib/risk/risk_limits.ts";
+import type { PlaceOrderParams } from "../../lib/types.ts";
+
+const INFO = {
+  symbols: [
+    {
+      symbol: "AAAUSDT",
+      status: "TRADING",
+      pricePrecision: 4,
+      quantityPrecision: 1,
+      orderTypes: ["LIMIT", "MARKET", "STOP_MARKET"],
+      timeInForce: ["GTC", "IOC"],
+      filters: [
+        { filterType: "PRICE_FILTER", minPrice: "0.0100", maxPrice: "1000", tickSize: "0.0050" },
+        { filterType: "LOT_SIZE", minQty: "0.1", maxQty: "10000", stepSize: "0.5" },
+        { filterType: "MARKET_LOT_SIZE", minQty: "0.1", maxQty: "500", stepSize: "0.1" },
+        { filterType: "MIN_NOTIONAL", notional: "5.0" },
+        {
+          filterType: "PERCENT_PRICE",
+          multiplierUp: "1.1500",
+          multiplierDown: "0.8500",
+          multiplierDecimal: "4",
+        },
+        { filterType: "MAX_NUM_ORDERS", limit: 3 },
+        { filterType: "MAX_NUM_ALGO_ORDERS", limit: 1 },
+      ],
+    },
+    { symbol: "HALTUSDT", status: "SETTLING", pricePrecision: 2, quantityPrecision: 2, filters: [] },
+    { symbol: "NOFILTERUSDT", pricePrecision: 2, quantityPrecision: 3, filters: [] },
+  ],
+};
+
+function setup(limits: RiskLimitsConfig = {}) {
+  const clock = { now: 1_000_000 };
+  const check = new PreTradeCheck({ now: () => clock.now, limits });
+  check.setFilters(parseExchangeInfo(INFO).filters);
+  check.setMark("AAAUSDT", 10_00000000n, clock.now); // mark 10.0
+  return { check, clock };
+}
+
+/** A LIMIT BUY of AAAUSDT; `extra` overrides fields, and an `undefined` in it removes one. */
+function order(
+  extra: { [K in keyof PlaceOrderParams]?: PlaceOrderParams[K] | undefined } = {},
+): PlaceOrderParams {
+  const base: Record<string, unknown> = {
+    symbol: "AAAUSDT",
+    side: "BUY",
+    type: "LIMIT",
+    timeInForce: "GTC",
+    quantity: "1.1",
+    price: "10.0000",
+    ...extra,
+  };
+  for (const key of Object.keys(base)) if (base[key] === undefined) delete base[key];
+  return base as PlaceOrderParams;
+}
+
+test("check: the step grid is relative to minQty, the tick grid to minPrice", () => {
+  const { check } = setup();
+  assert.equal(check.checkPlace(order({ quantity: "0.6" })), 0); // 0.1 + 0.5
+  assert.equal(check.checkPlace(order({ quantity: "1.0" })), -4023);
+  assert.equal(check.verdict.message(), "Quantity not increased by step size.");
+  assert.equal(check.checkPlace(order({ price: "10.0050" })), 0); // 0.0100 + n × 0.0050
+  assert.equal(check.checkPlace(order({ price: "10.0075" })), -4014);
+  assert.equal(check.checkPlace(order({ price: "10.00501" })), -1111); // beyond pricePrecision 4
+  // MARKET orders use MARKET_LOT_SIZE: 1.0 is on its 0.1 grid.
+  assert.equal(check.checkPlace(order({ type: "MARKET", quantity: "1.0", price: undefined })), 0);
+  assert.equal(check.checkPlace(order({ type: "MARKET", quantity: "500.1", price: undefined })), -4005);
+});
+
+test("check: status, order types and time in force come from exchangeInfo", () => {
+  const { check } = setup();
+  assert.equal(check.checkPlace(order({ symbol: "HALTUSDT" })), -4140);
+  assert.equal(check.verdict.message(), "Invalid symbol status for opening position.");
+  assert.equal(
+    check.checkPlace(order({ symbol: "HALTUSDT", reduceOnly: true, price: "1", quantity: "1" })),
+    0,
+  );
+  assert.equal(
+    check.checkModify({ symbol: "HALTUSDT", orderId: 1, side: "BUY", quantity: "1", price: "1" }),
+    -5024,
+  );
+  assert.equal(check.checkPlace(order({ timeInForce: "FOK" })), -1115);
+  assert.equal(
+    check.checkAlgoPlace({
+      symbol: "AAAUSDT",
+      side: "SELL",
+      type: "TAKE_PROFIT_MARKET",
+      quantity: "1.0",
+      triggerPrice: "12",
+    }),
+    -1116,
+  );
+  assert.equal(
+    check.checkAlgoPlace({
+      symbol: "AAAUSDT",
+      side: "SELL",
+      type: "STOP_MARKET",
+      quantity: "1.0",
+      triggerPrice: "9",
+    }),
+    0,
+  );
+  // A symbol without filters and status is open: anything passes.
+  assert.equal(check.checkPlace(order({ symbol: "NOFILTERUSDT", price: "0.01", quantity: "0.001" })), 0);
+  assert.equal(check.checkPlace(order({ symbol: "XYZUSDT" })), -1121);
+});
+
+test("check: PERCENT_PRICE and MIN_NOTIONAL at the boundaries; reduce-only is exempt from MIN_NOTIONAL", () => {
+  const { check } = setup(); // mark 10: BUY ≤ 11.5, SELL ≥ 8.5; notional ≥ 5
+  assert.equal(check.checkPlace(order({ price: "11.5000", quantity: "0.6" })), 0);
+  assert.equal(check.checkPlace(order({ price: "11.5050", quantity: "0.6" })), -4016);
+  assert.equal(check.verdict.message(), "Limit price can't be higher than 11.5000.");
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "8.5000", quantity: "0.6" })), 0);
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "8.4950", quantity: "0.6" })), -4024);
+  assert.equal(check.checkPlace(order({ price: "8.3350", quantity: "0.6" })), 0); // 5.001
+  assert.equal(check.checkPlace(order({ price: "8.3300", quantity: "0.6" })), -4164); // 4.998
+  assert.equal(
+    check.verdict.message(),
+    "Order's notional must be no smaller than 5 (unless you choose reduce only).",
+  );
+  assert.equal(check.checkPlace(order({ quantity: "0.1" })), -4164);
+  assert.equal(check.checkPlace(order({ quantity: "0.1", reduceOnly: true })), 0);
+  const mkt = { type: "MARKET" as const, price: undefined, timeInForce: undefined };
+  assert.equal(check.checkPlace(order({ ...mkt, quantity: "0.5" })), 0); // 0.5 × 10 = 5
+  assert.equal(check.checkPlace(order({ ...mkt, quantity: "0.4" })), -4164);
+});
+
+test("check: a stale mark skips the exchange checks that need it, and fails the trader's band closed", () => {
+  const { check, clock } = setup({ symbols: { "*": { priceBandPct: 10 } } });
+  const mkt = { type: "MARKET" as const, price: undefined, timeInForce: undefined };
+  assert.equal(check.checkPlace(order({ ...mkt, quantity: "0.4" })), -4164);
+  clock.now += 10_000; // exactly 10 s old: still fresh
+  assert.equal(check.checkPlace(order({ ...mkt, quantity: "0.4" })), -4164);
+  clock.now += 1;
+  assert.equal(check.checkPlace(order({ ...mkt, quantity: "0.4" })), 0); // the exchange judges
+  assert.equal(check.checkPlace(order({ price: "11.0000", quantity: "0.6" })), -20);
+  assert.equal(check.verdict.name, "priceBandPct");
+  assert.match(check.verdict.message(), /no fresh AAAUSDT mark price/);
+  check.setMark("AAAUSDT", 10_00000000n, clock.now);
+  assert.equal(check.checkPlace(order({ price: "11.0000", quantity: "0.6" })), 0);
+  assert.equal(check.checkPlace(order({ price: "11.0050", quantity: "0.6" })), -20);
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "0.6" })), 0);
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "8.9950", quantity: "0.6" })), -20);
+});
+
+test("check: MAX_NUM_ORDERS and MAX_NUM_ALGO_ORDERS count the account's open orders", () => {
+  const { check } = setup();
+  const state = check.state("AAAUSDT")!;
+  state.openOrders = 2;
+  assert.equal(check.checkPlace(order({ quantity: "1.1" })), 0);
+  state.openOrders = 3;
+  assert.equal(check.checkPlace(order({ quantity: "1.1" })), -2025);
+  assert.equal(check.verdict.message(), "Reach max open order limit.");
+  state.openOrders = 0;
+  state.openAlgoOrders = 1;
+  const stop = {
+    symbol: "AAAUSDT",
+    side: "SELL" as const,
+    type: "STOP_MARKET" as const,
+    quantity: "1.0",
+    triggerPrice: "9",
+  };
+  assert.equal(check.checkAlgoPlace(stop), -4045);
+});
+
+test("check: the trader's per-order limits, rate, allowed symbols and reduce-only mode", () => {
+  const { check, clock } = setup({
+    symbols: {
+      AAAUSDT: { maxOrderQty: 2, maxOrderNotional: 17, maxOrdersPerSecond: 2 },
+      "*": { maxOrderQty: 1 },
+    },
+    allowedSymbols: ["AAAUSDT", "NOFILTERUSDT"],
+  });
+  assert.equal(check.checkPlace(order({ quantity: "2.1" })), -20);
+  assert.deepEqual([check.verdict.name, check.verdict.valueNumber, check.verdict.maxNumber], [
+    "maxOrderQty",
+    2.1,
+    2,
+  ]);
+  clock.now += 1000;
+  assert.equal(check.checkPlace(order({ quantity: "1.6", price: "12.5000" })), -4016); // exchange filters first
+  assert.equal(check.checkPlace(order({ quantity: "1.6", price: "10.0000" })), 0); // 16
+  assert.equal(check.checkPlace(order({ quantity: "1.6", price: "10.0000" })), 0);
+  assert.equal(check.checkPlace(order({ quantity: "1.6", price: "10.0000" })), -20); // a third within 1 s
+  assert.equal(check.verdict.name, "maxOrdersPerSecond");
+  clock.now += 1000;
+  assert.equal(check.checkPlace(order({ quantity: "1.6", price: "11.0000" })), -20); // 17.6 > 17
+  assert.equal(check.verdict.name, "maxOrderNotional");
+  assert.equal(check.checkPlace(order({ symbol: "NOFILTERUSDT", quantity: "1.001" })), -20); // the "*" default
+  assert.equal(check.checkPlace(order({ symbol: "HALTUSDT" })), -4140); // exchange filters come first
+  check.setLimits({ allowedSymbols: ["AAAUSDT"] });
+  assert.equal(check.checkPlace(order({ symbol: "NOFILTERUSDT", quantity: "1.001" })), -20);
+  assert.equal(check.verdict.name, "allowedSymbols");
+  assert.equal(check.verdict.message(), "risk limit allowedSymbols: NOFILTERUSDT is not an allowed symbol");
+});
+
+test("check: position limits take the worst case; reduce-only orders that shrink the position always pass", () => {
+  const { check } = setup({
+    symbols: { "*": { maxPositionQty: 5, maxPositionNotional: 60, maxOpenOrders: 2 } },
+  });
+  const state = check.state("AAAUSDT")!;
+  state.position = 30; // 3.0 long (qtyScale 1)
+  state.openBuyQty = 10; // 1.0 on the book
+  state.openOrders = 1;
+  assert.equal(check.checkPlace(order({ quantity: "0.6" })), 0); // 3 + 1 + 0.6 = 4.6; × 10 = 46
+  assert.equal(check.checkPlace(order({ quantity: "1.1" })), -20); // 5.1 > 5
+  assert.deepEqual([check.verdict.name, check.verdict.valueNumber, check.verdict.maxNumber], [
+    "maxPositionQty",
+    5.1,
+    5,
+  ]);
+  state.position = 60; // 6.0 long: already above
+  assert.equal(check.checkPlace(order({ quantity: "0.6" })), -20);
+  assert.equal(
+    check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "0.6", reduceOnly: true })),
+    0,
+  );
+  // A SELL that is not reduce-only: the worst case is the short side (0.6 − 6 < 0): passes.
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "0.6" })), 0);
+  state.openOrders = 2;
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "0.6" })), -20);
+  assert.equal(check.verdict.name, "maxOpenOrders");
+});
+
+test("check: reduce-only mode passes only orders that reduce the position", () => {
+  const { check } = setup({ reduceOnlyMode: true });
+  const state = check.state("AAAUSDT")!;
+  assert.equal(check.checkPlace(order({ quantity: "0.6" })), -20); // no position: nothing reduces
+  assert.equal(check.verdict.name, "reduceOnlyMode");
+  state.position = 31; // 3.1 long
+  assert.equal(check.checkPlace(order({ quantity: "0.6" })), -20); // BUY grows it
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "3.1" })), 0);
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "3.6" })), -20); // would flip
+  assert.equal(
+    check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "3.6", reduceOnly: true })),
+    0,
+  );
+});

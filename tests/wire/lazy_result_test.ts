@@ -1,0 +1,153 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AnswerScanner } from "../../lib/wire/answer_scanner.ts";
+import { scanOrderResult } from "../../lib/wire/lazy_result.ts";
+import type { OrderResult } from "../../lib/results.ts";
+
+const RATE_LIMITS = ',"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,' +
+  '"limit":2400,"count":1},{"rateLimitType":"ORDERS","interval":"SECOND","intervalNum":10,"limit":300,"count":1}]';
+
+/** Binance's NEW LIMIT ack (reference §5.1), with the older avgPrice/cumQuote fields. */
+function binanceResult(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    orderId: 8389765000000001,
+    symbol: "BTCUSDT",
+    status: "NEW",
+    clientOrderId: "FqEw6cn0vDhrkmfiwLYPeo",
+    price: "42088.00",
+    avgPrice: "0.00",
+    origQty: "0.100",
+    executedQty: "0.000",
+    cumQty: "0.000",
+    cumQuote: "0.00000",
+    timeInForce: "GTC",
+    type: "LIMIT",
+    reduceOnly: false,
+    closePosition: false,
+    side: "BUY",
+    positionSide: "BOTH",
+    stopPrice: "0.00",
+    workingType: "CONTRACT_PRICE",
+    priceProtect: false,
+    origType: "LIMIT",
+    priceMatch: "NONE",
+    selfTradePreventionMode: "NONE",
+    goodTillDate: 0,
+    updateTime: 1705385954229,
+    ...fields,
+  };
+}
+
+/** Scans `frame` as the pipeline does: undefined where the pipeline would parse it instead. */
+function scanned(frame: string): OrderResult | undefined {
+  const scanner = new AnswerScanner();
+  if (!scanner.scan(frame) || scanner.answer.resultStart < 0) return undefined;
+  return scanOrderResult(frame, scanner.answer.resultStart, scanner.answer.resultEnd);
+}
+
+function frameOf(resultText: string, rateLimits = RATE_LIMITS): string {
+  return `{"id":3,"status":200,"result":${resultText}${rateLimits}}`;
+}
+
+test("scanOrderResult: reads a Binance ack and then behaves as JSON.parse's object", () => {
+  const frame = frameOf(JSON.stringify(binanceResult()));
+  const expected = (JSON.parse(frame) as { result: OrderResult }).result;
+  const order = scanned(frame);
+  assert.ok(order !== undefined);
+  // The common fields come from the scan.
+  assert.equal(order.orderId, 8389765000000001);
+  assert.equal(order.symbol, "BTCUSDT");
+  assert.equal(order.status, "NEW");
+  assert.equal(order.clientOrderId, "FqEw6cn0vDhrkmfiwLYPeo");
+  assert.equal(order.executedQty, "0.000");
+  assert.equal(order.updateTime, 1705385954229);
+  // Any other field parses the rest once; enumeration and JSON keep the exchange's order.
+  assert.equal(order.price, "42088.00");
+  assert.equal(order.reduceOnly, false);
+  assert.deepEqual(order, expected);
+  assert.deepEqual(Object.keys(order), Object.keys(expected));
+  assert.equal(JSON.stringify(order), JSON.stringify(expected));
+  assert.deepEqual({ ...order }, expected);
+  assert.equal(Object.getPrototypeOf(order), Object.prototype);
+});
+
+test("scanOrderResult: enumeration, `in`, spread and JSON work before any other field is read", () => {
+  const frame = frameOf(JSON.stringify(binanceResult()));
+  const expected = (JSON.parse(frame) as { result: OrderResult }).result;
+  assert.equal(JSON.stringify(scanned(frame)), JSON.stringify(expected));
+  assert.deepEqual({ ...scanned(frame) }, expected);
+  assert.deepEqual(Object.keys(scanned(frame)!), Object.keys(expected));
+  assert.equal("cumQty" in scanned(frame)!, true);
+  assert.equal("nothing" in scanned(frame)!, false);
+  assert.equal(scanned(frame)!.nothing, undefined);
+});
+
+test("scanOrderResult: a result awaited through promises is not parsed for their `then` lookup", async () => {
+  const order = scanned(frameOf(JSON.stringify(binanceResult())))!;
+  const resolved = await Promise.resolve(order);
+  assert.equal(resolved, order);
+  assert.equal(resolved.origQty, "0.100");
+});
+
+test("scanOrderResult: current and older shapes, any field order, and extra fields read the same as a parse", () => {
+  const current = binanceResult();
+  delete current.avgPrice;
+  delete current.cumQuote;
+  const shuffled = Object.fromEntries(Object.entries(binanceResult()).reverse());
+  const withExtras = binanceResult({ modifyId: 4, text: "a]b:c,d" });
+  const marketFilled = binanceResult({ status: "FILLED", executedQty: "0.100", type: "MARKET", price: "0" });
+  for (const result of [current, shuffled, withExtras, marketFilled]) {
+    for (const rateLimits of [RATE_LIMITS, ""]) {
+      const frame = frameOf(JSON.stringify(result), rateLimits);
+      const order = scanned(frame);
+      assert.ok(order !== undefined, frame);
+      assert.deepEqual(order, (JSON.parse(frame) as { result: unknown }).result);
+    }
+  }
+});
+
+test("scanOrderResult: what a scan cannot read exactly is left to a parse", () => {
+  const refused = [
+    binanceResult({ clientOrderId: 'a\\"b' }), // an escaped quote in a read field
+    binanceResult({ symbol: "１２３\u0001" }), // a control character (escaped by JSON.stringify)
+    binanceResult({ orderId: "336829446" }), // a number as text
+    binanceResult({ executedQty: 0.5 }), // text as a number
+    binanceResult({ updateTime: 1.5 }), // not an integer
+    binanceResult({ orderId: 2 ** 53 + 2 }), // beyond 2^53
+    binanceResult({ status: null }), // null
+    binanceResult({ rateLimits: [{ count: 1 }] }), // nested rateLimits inside the result
+    binanceResult({ text: "a}b" }), // a brace inside a string: the result's end is not certain
+  ];
+  for (const result of refused) {
+    assert.equal(scanned(frameOf(JSON.stringify(result))), undefined, JSON.stringify(result));
+  }
+  for (const missing of ["orderId", "symbol", "status", "clientOrderId", "executedQty", "updateTime"]) {
+    const result = binanceResult();
+    delete result[missing];
+    assert.equal(scanned(frameOf(JSON.stringify(result))), undefined, missing);
+  }
+});
+
+test("scanOrderResult: an escape in a field the scan does not read still parses, lazily, to the same object", () => {
+  const frame = frameOf(JSON.stringify(binanceResult({ stopPrice: 'x"y\\z' })));
+  const order = scanned(frame);
+  assert.ok(order !== undefined);
+  assert.equal(order.stopPrice, 'x"y\\z');
+  assert.deepEqual(order, (JSON.parse(frame) as { result: unknown }).result);
+});
+
+test("scanOrderResult: writes and deletes act on the full object", () => {
+  const order = scanned(frameOf(JSON.stringify(binanceResult())))!;
+  order.note = "mine";
+  delete order.cumQty;
+  assert.equal(order.note, "mine");
+  assert.equal("cumQty" in order, false);
+  assert.equal(order.price, "42088.00");
+});
+
+test("scanOrderResult: console.log shows the full object, not the proxy's insides", async () => {
+  const { inspect } = await import("node:util");
+  const text = inspect(scanned(frameOf(JSON.stringify(binanceResult())))!);
+  assert.match(text, /selfTradePreventionMode/);
+  assert.doesNotMatch(text, /Symbol|"id":3/);
+});
