@@ -10,7 +10,9 @@
  * request in flight. Note the 2-core machine runs client, gateway and simulator at once here.
  *
  * Run: `deno run -A bench/control_plane.ts` or `bun bench/control_plane.ts` (`BENCH_SIM_URL` optional,
- * `BENCH_CONTROL_ORDERS`, `BENCH_QUICK=1`).
+ * `BENCH_CONTROL_ORDERS`, `BENCH_QUICK=1`). `BENCH_COMPARE_MAIN=<other tree>/main.ts` also runs that version's
+ * gateway against the same simulator and interleaves its HTTP and local-socket rows with these (a before/after
+ * in one run; nothing is recorded then).
  */
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
@@ -66,6 +68,9 @@ async function main(): Promise<void> {
   const router = await Router.connect({ url: simUrl, apiKey: API_KEY, secretKey: SECRET_KEY });
   const socket = await LocalSocketClient.connect(gateway.controlUrl);
   const floorSocket = await LocalSocketClient.connect(floor.url);
+  const compareMain = process.env.BENCH_COMPARE_MAIN;
+  const other = compareMain === undefined ? undefined : await startGateway(simUrl, compareMain);
+  const otherSocket = other === undefined ? undefined : await LocalSocketClient.connect(other.controlUrl);
   try {
     const http = "control plane: HTTP POST /orders → ack";
     const ws = "control plane: same order, Router WS RTT";
@@ -97,6 +102,15 @@ async function main(): Promise<void> {
         },
       },
     ];
+    if (other !== undefined && otherSocket !== undefined) {
+      contenders.push(httpContender(`${http} [${compareMain}]`, `${other.controlUrl}/orders`), {
+        name: `${local} [${compareMain}]`,
+        async once() {
+          const ack = await otherSocket.request("place", ORDER) as { orderId?: number };
+          if (ack.orderId === undefined) throw new Error("local socket: ack without orderId");
+        },
+      });
+    }
     const orders = SIZES.controlOrders;
     const samples = await runInterleaved(contenders, {
       orders,
@@ -148,8 +162,10 @@ async function main(): Promise<void> {
       note: "gateway work beyond the extra loopback hop any local WebSocket costs on this runtime",
     });
     printResults(`control plane, ${runtimeLabel()} client + gateway, simulator process`, results);
-    recordResults(results);
+    if (other === undefined) recordResults(results);
   } finally {
+    otherSocket?.close();
+    await other?.stop();
     socket.close();
     floorSocket.close();
     await router.close();

@@ -21,13 +21,15 @@ export interface GatewayProcess {
 
 /**
  * Starts main.ts against `simUrl`; resolves once it printed its control URL. `BENCH_GATEWAY_FLAGS` adds
- * runtime flags (space-separated), e.g. `--smol` (Bun) or `--v8-flags=--max-old-space-size=64` (Deno).
+ * runtime flags (space-separated), e.g. `--smol` (Bun) or `--v8-flags=--max-old-space-size=64` (Deno), or
+ * `--cpu-prof --cpu-prof-dir=DIR` (a profile written when it stops). `main` is the entry to run: another
+ * tree's main.ts runs another version side by side (`control_plane.ts`, `BENCH_COMPARE_MAIN`).
  */
-export async function startGateway(simUrl: string): Promise<GatewayProcess> {
+export async function startGateway(simUrl: string, main = "main.ts"): Promise<GatewayProcess> {
   const runtime = runtimeName() === "bun" ? "bun" : "deno";
   const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-gateway-"));
   const flags = (process.env.BENCH_GATEWAY_FLAGS ?? "").split(" ").filter((f) => f !== "");
-  const [cmd, args] = runtimeCommand(runtime, "main.ts", flags);
+  const [cmd, args] = runtimeCommand(runtime, main, flags);
   const child = spawnChild(`gateway (${runtime})`, cmd, [...args, "--port", "0", "--data-dir", dataDir], {
     env: { BINANCE_WS_URL: simUrl, BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: SECRET_KEY, NO_COLOR: "1" },
   });

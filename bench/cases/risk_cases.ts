@@ -7,41 +7,9 @@
 import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
 import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
 import type { PlaceOrderParams } from "../../lib/types.ts";
+import { BTCUSDT_EXCHANGE_INFO } from "../_support/btcusdt_exchange_info.ts";
 
 export const GROUP_RISK = "pre-trade check";
-
-const EXCHANGE_INFO = {
-  symbols: [{
-    symbol: "BTCUSDT",
-    status: "TRADING",
-    pricePrecision: 2,
-    quantityPrecision: 3,
-    orderTypes: [
-      "LIMIT",
-      "MARKET",
-      "STOP",
-      "STOP_MARKET",
-      "TAKE_PROFIT",
-      "TAKE_PROFIT_MARKET",
-      "TRAILING_STOP_MARKET",
-    ],
-    timeInForce: ["GTC", "IOC", "FOK", "GTX", "GTD"],
-    filters: [
-      { filterType: "PRICE_FILTER", minPrice: "261.10", maxPrice: "809484", tickSize: "0.10" },
-      { filterType: "LOT_SIZE", minQty: "0.001", maxQty: "1000", stepSize: "0.001" },
-      { filterType: "MARKET_LOT_SIZE", minQty: "0.001", maxQty: "120", stepSize: "0.001" },
-      { filterType: "MAX_NUM_ORDERS", limit: 200 },
-      { filterType: "MAX_NUM_ALGO_ORDERS", limit: 10 },
-      { filterType: "MIN_NOTIONAL", notional: "100" },
-      {
-        filterType: "PERCENT_PRICE",
-        multiplierUp: "1.0500",
-        multiplierDown: "0.9500",
-        multiplierDecimal: "4",
-      },
-    ],
-  }],
-};
 
 /**
  * `next()` checks the next order (LIMIT or MARKET as asked) and returns its code (always 0).
@@ -74,7 +42,7 @@ export function preTradeCheckCase(type: "LIMIT" | "MARKET"): { next: () => numbe
     },
     now: () => now,
   });
-  check.setFilters(parseExchangeInfo(EXCHANGE_INFO).filters);
+  check.setFilters(parseExchangeInfo({ symbols: [BTCUSDT_EXCHANGE_INFO] }).filters);
   check.setMark("BTCUSDT", 5_100_000_000_000n, 0);
   const orders: PlaceOrderParams[] = [];
   for (let i = 0; i < 1024; i++) {

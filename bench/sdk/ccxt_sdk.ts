@@ -6,57 +6,25 @@
  * CCXT has no session logon for futures: every order is signed.
  */
 import ccxt from "ccxt";
-
-/** BTCUSDT as Binance's /fapi/v1/exchangeInfo lists it. */
-export const BTCUSDT_EXCHANGE_INFO = {
-  symbol: "BTCUSDT",
-  pair: "BTCUSDT",
-  contractType: "PERPETUAL",
-  deliveryDate: 4133404800000,
-  onboardDate: 1569398400000,
-  status: "TRADING",
-  maintMarginPercent: "2.5000",
-  requiredMarginPercent: "5.0000",
-  baseAsset: "BTC",
-  quoteAsset: "USDT",
-  marginAsset: "USDT",
-  pricePrecision: 2,
-  quantityPrecision: 3,
-  baseAssetPrecision: 8,
-  quotePrecision: 8,
-  underlyingType: "COIN",
-  underlyingSubType: ["PoW"],
-  triggerProtect: "0.0500",
-  liquidationFee: "0.012500",
-  marketTakeBound: "0.05",
-  maxMoveOrderLimit: 10000,
-  filters: [
-    { filterType: "PRICE_FILTER", minPrice: "261.10", maxPrice: "809484", tickSize: "0.10" },
-    { filterType: "LOT_SIZE", stepSize: "0.001", maxQty: "1000", minQty: "0.001" },
-    { filterType: "MARKET_LOT_SIZE", stepSize: "0.001", maxQty: "120", minQty: "0.001" },
-    { filterType: "MAX_NUM_ORDERS", limit: 200 },
-    { filterType: "MAX_NUM_ALGO_ORDERS", limit: 10 },
-    { filterType: "MIN_NOTIONAL", notional: "100" },
-    { filterType: "PERCENT_PRICE", multiplierUp: "1.0500", multiplierDown: "0.9500", multiplierDecimal: "4" },
-  ],
-  orderTypes: [
-    "LIMIT",
-    "MARKET",
-    "STOP",
-    "STOP_MARKET",
-    "TAKE_PROFIT",
-    "TAKE_PROFIT_MARKET",
-    "TRAILING_STOP_MARKET",
-  ],
-  timeInForce: ["GTC", "IOC", "FOK", "GTX", "GTD"],
-};
+import { BTCUSDT_EXCHANGE_INFO } from "../_support/btcusdt_exchange_info.ts";
 
 /** The unified symbol of BTCUSDT perpetual. */
 export const CCXT_SYMBOL = "BTC/USDT:USDT";
 
-/** The parts of CCXT's binance class used here (its typings mark some protected). */
+/** An order as CCXT's unified methods return it (the fields used here). */
+export interface CcxtOrder {
+  id?: string;
+  status?: string;
+}
+
+/**
+ * The parts of CCXT's binanceusdm class used by the benchmarks and the SDK test (its typings mark some
+ * protected).
+ */
 export interface CcxtBinanceUsdm {
-  urls: { api: { ws: Record<string, Record<string, string>> } };
+  /** REST bases by name (strings), and the WebSocket bases under `ws`. */
+  urls: { api: Record<string, unknown> & { ws: Record<string, Record<string, string>> } };
+  loadMarkets(): Promise<unknown>;
   parseMarket(info: unknown): unknown;
   setMarkets(markets: unknown[]): unknown;
   market(symbol: string): unknown;
@@ -79,14 +47,29 @@ export interface CcxtBinanceUsdm {
     amount: number,
     price: number,
     params: Record<string, unknown>,
-  ): Promise<{ id?: string; status?: string }>;
+  ): Promise<CcxtOrder>;
+  fetchOrderWs(id: string, symbol: string): Promise<CcxtOrder>;
+  cancelOrderWs(id: string, symbol: string): Promise<CcxtOrder>;
   close(): Promise<unknown>;
+}
+
+/**
+ * A new `ccxt.pro.binanceusdm` with `config` (apiKey, secret, options…), typed as the parts used here.
+ *
+ * @example
+ * ```ts
+ * const exchange = newCcxtBinanceUsdm({ apiKey: "key", secret: "secret" });
+ * await exchange.close();
+ * ```
+ */
+export function newCcxtBinanceUsdm(config: Record<string, unknown>): CcxtBinanceUsdm {
+  const pro = (ccxt as unknown as { pro: Record<string, new (config: object) => CcxtBinanceUsdm> }).pro;
+  return new pro.binanceusdm!(config);
 }
 
 /** A `ccxt.pro.binanceusdm` with BTCUSDT loaded and rate limiting off (as a latency-minded trader runs it). */
 export function ccxtBinanceUsdm(apiKey: string, secret: string, wsApiUrl?: string): CcxtBinanceUsdm {
-  const pro = (ccxt as unknown as { pro: Record<string, new (config: object) => CcxtBinanceUsdm> }).pro;
-  const exchange = new pro.binanceusdm!({ apiKey, secret, enableRateLimit: false });
+  const exchange = newCcxtBinanceUsdm({ apiKey, secret, enableRateLimit: false });
   exchange.setMarkets([exchange.parseMarket(BTCUSDT_EXCHANGE_INFO)]);
   if (wsApiUrl !== undefined) exchange.urls.api.ws["ws-api"]!.future = wsApiUrl;
   return exchange;

@@ -13,7 +13,7 @@
 import type { Clock } from "../_clock.ts";
 import { ExchangeError } from "../errors.ts";
 import type { OrderRef, OrderResult, RateLimit } from "../types.ts";
-import { finishesAtOnce, type TrackedOrder } from "../orders/order_tracker.ts";
+import type { TrackedOrder } from "../orders/order_tracker.ts";
 import { WeightBudget, type WeightWait } from "../orders/weight_budget.ts";
 import type { AccountState } from "./account_state.ts";
 
@@ -92,18 +92,6 @@ export class GapReconciler {
   /** Passes completed. */
   get passes(): number {
     return this.#passes;
-  }
-
-  /**
-   * Without a user stream nothing reports how a MARKET/IOC/FOK order ended (its ACK answer says NEW), so the
-   * gateway calls this periodically: `order.status` of such orders still open after `minAgeMs`.
-   */
-  async settleImmediate(minAgeMs = 1000): Promise<void> {
-    const { router, account } = this.#o;
-    if (!router.connected || this.#running !== undefined) return;
-    const cutoff = Date.now() - minAgeMs;
-    const due = account.orders.list("open").filter((o) => finishesAtOnce(o) && o.updatedAt <= cutoff);
-    await this.#query(due);
   }
 
   /** Reconciles now, or once more after the pass that is running; resolves when the state is current. */

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
@@ -31,6 +31,7 @@ import { validate } from "./validation.ts";
 import { orderOps } from "./order_ops.ts";
 import { LOCAL_SOCKET_DOC, localSocketRoute } from "./local_socket.ts";
 import { jsonArrayResponse } from "./_json_stream.ts";
+import { jsonAnswer } from "./_http_bridge.ts";
 
 /**
  * The part of the router the control plane uses.
@@ -204,35 +205,36 @@ export function createControlApp(options: ControlAppOptions): Hono {
   app.use("*", async (c, next) => {
     guard.check(c.req.raw, c.req.path);
     await next();
-    if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store"); // assets cache themselves
+    if (!c.res.headers.has("cache-control")) noStore(c); // assets cache themselves
   });
 
   // The order routes and the local socket (`GET /ws`) run the same operations (validation, routing, errors).
+  // Their answers are `jsonAnswer`s: the node:http server writes the JSON text without reading it back.
   const ops = orderOps(router, tracker);
   routes.add(
     "POST",
     "/orders",
-    async (c) => c.json(await ops.place(await body(c.req.raw))),
+    async (c) => jsonAnswer(await ops.place(await body(c.req.raw))),
     ROUTE_DOCS.placeOrder,
   );
 
   routes.add("GET", "/orders", async (c) => {
     const result = await ops.query(query(c.req.url));
     // A long order list is serialized and sent a slice at a time, so orders never wait behind it.
-    return Array.isArray(result) ? jsonArrayResponse(result) : c.json(result);
+    return Array.isArray(result) ? jsonArrayResponse(result) : jsonAnswer(result);
   }, ROUTE_DOCS.queryOrder);
 
   routes.add(
     "PATCH",
     "/orders",
-    async (c) => c.json(await ops.modify(await body(c.req.raw))),
+    async (c) => jsonAnswer(await ops.modify(await body(c.req.raw))),
     ROUTE_DOCS.modifyOrder,
   );
 
   routes.add(
     "DELETE",
     "/orders",
-    async (c) => c.json(await ops.cancel(query(c.req.url))),
+    async (c) => jsonAnswer(await ops.cancel(query(c.req.url))),
     ROUTE_DOCS.cancelOrder,
   );
 
@@ -322,4 +324,17 @@ export function createControlApp(options: ControlAppOptions): Hono {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * `Cache-Control: no-store` on the answer, set on its own headers: Hono's `c.header` on a finished answer
+ * builds a new Response around the old one's body stream, which then costs a stream read to write out
+ * (about 20 µs an order on Deno). An answer with immutable headers (none of ours) takes Hono's way.
+ */
+function noStore(c: Context): void {
+  try {
+    c.res.headers.set("cache-control", "no-store");
+  } catch {
+    c.header("cache-control", "no-store");
+  }
 }

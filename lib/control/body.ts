@@ -8,6 +8,7 @@
  */
 
 import { ControlError, LOCAL_CODES } from "./errors.ts";
+import { prereadBody } from "./_http_bridge.ts";
 
 /** Default body limit: far above any order, far below anything that could hurt. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -77,6 +78,12 @@ export async function readJsonObject(
 }
 
 async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
+  // Read ahead by the node:http bridge (the Request carries no body then).
+  const preread = prereadBody(request);
+  if (preread !== undefined) {
+    if (preread.length > limit) throw tooLarge(limit);
+    return preread;
+  }
   if (request.body === null) return new Uint8Array(0);
   // A declared length within the limit (checked by the caller) is read in one go: the stream reader costs
   // more than the rest of the request on Bun. Only bodies of unknown length are read chunk by chunk.

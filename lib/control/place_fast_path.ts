@@ -16,23 +16,15 @@ import {
   SIDES,
   STP_MODES,
   TIME_IN_FORCE,
+  WS_METHODS,
 } from "../vocabulary.ts";
 import { DECIMAL_RE } from "./fields.ts";
 import type { PlaceRequest } from "./schemas.ts";
 
-const FIELDS: ReadonlySet<string> = new Set([
-  "symbol",
-  "side",
-  "type",
-  "quantity",
-  "price",
-  "timeInForce",
-  "positionSide",
-  "reduceOnly",
-  "newClientOrderId",
-  "newOrderRespType",
-  "selfTradePreventionMode",
-]);
+/** The order.place fields this path checks; a body with any other (priceMatch, goodTillDate, …) goes to zod. */
+const FIELDS: ReadonlySet<string> = new Set(
+  WS_METHODS["order.place"].params.filter((field) => field !== "priceMatch" && field !== "goodTillDate"),
+);
 const SIDE_SET: ReadonlySet<unknown> = new Set(SIDES);
 const TIF_SET: ReadonlySet<unknown> = new Set(TIME_IN_FORCE.filter((t) => t !== "GTD"));
 const POSITION_SIDE_SET: ReadonlySet<unknown> = new Set(POSITION_SIDES);

@@ -5,12 +5,10 @@
  * @module
  */
 
-import { unrefTimer } from "../_timers.ts";
 import type { AccountState } from "../account/account_state.ts";
 import { GapReconciler } from "../account/gap_reconciler.ts";
 import type { Router } from "../router/router.ts";
 import { UserStream } from "../stream/user_stream.ts";
-import type { DisposalStack } from "./_disposal_stack.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
 import type { GatewayOptions } from "./gateway.ts";
 
@@ -31,7 +29,6 @@ export function startUserStream(
   account: AccountState,
   onEvent: (event: GatewayEvent) => void,
   late: { gaps?: GapReconciler },
-  stack: DisposalStack,
 ): UserStream | undefined {
   const gaps = new GapReconciler({
     router,
@@ -41,12 +38,9 @@ export function startUserStream(
     onWait: (wait) => onEvent({ type: "reconcile-waiting", ...wait }),
   });
   late.gaps = gaps;
-  if (options.streamUrl === undefined) {
-    // No stream tells how an acked-NEW MARKET/IOC/FOK order ended: ask, so none stays "open" forever.
-    const sweep = unrefTimer(setInterval(() => void gaps.settleImmediate(), 2000));
-    stack.defer(() => clearInterval(sweep));
-    return undefined;
-  }
+  // Without a stream (or when it loses the event), the order reconciler's ack follow-up tells how an
+  // acked-NEW MARKET/IOC/FOK order ended (lib/orders/ack_follow_up.ts), so none stays "open" for ever.
+  if (options.streamUrl === undefined) return undefined;
   const stream = new UserStream({
     streamUrl: options.streamUrl,
     keys: router,

@@ -74,6 +74,11 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
   /** Share (0–1] of the REQUEST_WEIGHT limit reconciliation may bring the count up to. Default 0.5. */
   reconcileWeightShare?: number;
   /**
+   * A MARKET, IOC or FOK order still open this long after its ack (Binance's default ACK answer says NEW; the
+   * user stream normally tells how it ended) is looked up with `order.status`. Default 2000 ms.
+   */
+  ackFollowUpMs?: number;
+  /**
    * Time and timers of reconciliation (passes, pacing waits, the slow warning); its `now()` is read as the
    * exchange's time (a test shares one clock with the simulator). Default: real time plus the measured offset.
    */
@@ -228,7 +233,7 @@ export class Gateway {
       emit({ type: "journal-problem", problem: problem.problem, reason: problem.reason });
       router.holdNewOrders(`order journal: ${problem.reason}`);
     }));
-    const userStream = startUserStream(options, router, account, onEvent, late, stack);
+    const userStream = startUserStream(options, router, account, onEvent, late);
     stack.defer(() => late.gaps?.stop());
     if (userStream !== undefined) {
       stack.defer(() => userStream.close());
@@ -247,6 +252,7 @@ export class Gateway {
       clock,
       ...(options.clock === undefined ? {} : { serverNow: () => clock.now() }),
       ...(options.reconcileWeightShare === undefined ? {} : { weightShare: options.reconcileWeightShare }),
+      ...(options.ackFollowUpMs === undefined ? {} : { ackFollowUpMs: options.ackFollowUpMs }),
       onWait: (wait) => emit({ type: "reconcile-waiting", ...wait }),
     });
     // The exchange is the truth for resting orders: adopt those the journal does not know (this also settles

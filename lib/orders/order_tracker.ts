@@ -28,6 +28,11 @@ export interface OrderTrackerOptions {
   onChange?: (order: Readonly<TrackedOrder>) => void;
   /** Finished orders kept for look-up. Default 10,000. */
   finishedCapacity?: number;
+  /**
+   * Local time in epoch ms for `intentAt` and `updatedAt` (the ack follow-up and the reconciler compare them
+   * with their clock). Default `Date.now`.
+   */
+  now?: () => number;
 }
 
 /**
@@ -48,6 +53,7 @@ export class OrderTracker implements OrderObserver {
   readonly #byOrderId = new Map<string, string>();
   readonly #onChange: ((order: Readonly<TrackedOrder>) => void) | undefined;
   readonly #finishedCapacity: number;
+  readonly #now: () => number;
   readonly #finishedRing: TrackedOrder[] = [];
   #finishedHead = 0;
   #resolvedTotal = 0;
@@ -55,6 +61,7 @@ export class OrderTracker implements OrderObserver {
   constructor(options: OrderTrackerOptions = {}) {
     this.#onChange = options.onChange;
     this.#finishedCapacity = options.finishedCapacity ?? 10_000;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Orders that are not finished, optionally of one state. */
@@ -200,7 +207,7 @@ export class OrderTracker implements OrderObserver {
     // A duplicate client id is the exchange's to reject (-4116); it must not overwrite the live order.
     if (this.#live.has(cid)) return;
     this.#finished.delete(cid); // a client id may be reused once its order is finished
-    this.#live.set(cid, fromParams(cid, method, params, Date.now()));
+    this.#live.set(cid, fromParams(cid, method, params, this.#now()));
   }
 
   ack(cid: string, result: unknown, method: string): void {
@@ -228,7 +235,7 @@ export class OrderTracker implements OrderObserver {
     if (o === undefined) return;
     o.state = "unknown";
     o.status = "UNKNOWN";
-    o.updatedAt = Date.now();
+    o.updatedAt = this.#now();
     this.#changed(o);
   }
 
@@ -252,7 +259,7 @@ export class OrderTracker implements OrderObserver {
   #setStatus(o: TrackedOrder, status: string, fromAnswer: boolean, before: string): void {
     if (fromAnswer && o.state === "unknown" && status !== "UNKNOWN") this.#resolvedTotal++;
     o.status = status;
-    o.updatedAt = Date.now();
+    o.updatedAt = this.#now();
     if (FINAL_STATUSES.has(status)) {
       if (o.state !== "finished" || visible(o) !== before) this.#finish(o);
     } else {
@@ -263,7 +270,7 @@ export class OrderTracker implements OrderObserver {
 
   #finish(o: TrackedOrder): void {
     o.state = "finished";
-    o.updatedAt = Date.now();
+    o.updatedAt = this.#now();
     if (this.#live.delete(o.clientOrderId)) {
       this.#finished.set(o.clientOrderId, o);
       this.#evictOldestFinished(o);

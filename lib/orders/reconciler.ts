@@ -6,6 +6,9 @@
  * "Not found" is only final once the request can no longer be accepted: after its timestamp plus recvWindow
  * (plus a margin for clock error) the exchange must reject it, so an order still absent then never existed.
  *
+ * Each pass also follows up the acks that cannot be the last word (see {@linkcode AckFollowUp}): a MARKET,
+ * IOC or FOK order still open `ackFollowUpMs` after its ack is looked up once, with the same pacing.
+ *
  * Queries are paced: a few in flight at once, and never past a share of the request-weight budget (read from
  * the router's latest counters; see {@linkcode WeightBudget}), so thousands of unknown orders cannot starve
  * orders, cancels or the liveness probe, and a pass simply waits for the rate window to roll.
@@ -17,6 +20,7 @@ import { ExchangeError } from "../errors.ts";
 import type { OrderRef, OrderResult, RateLimit } from "../types.ts";
 import type { OrderTracker, TrackedOrder } from "./order_tracker.ts";
 import { WeightBudget, type WeightWait } from "./weight_budget.ts";
+import { AckFollowUp } from "./ack_follow_up.ts";
 import { unrefTimer } from "../_timers.ts";
 import { type Clock, type ClockHandle, systemClock } from "../_clock.ts";
 
@@ -65,6 +69,13 @@ export interface ReconcilerOptions {
   concurrency?: number;
   /** Called when a pass waits for the rate window to roll. */
   onWait?: (wait: WeightWait) => void;
+  /**
+   * How long after its last change a MARKET, IOC or FOK order that is still open is looked up with
+   * `order.status` (its ACK answer said NEW and nothing finished it since). Default 2000 ms; `Infinity`: never.
+   */
+  ackFollowUpMs?: number;
+  /** The longest wait between two follow-up queries of the same order. Default 30,000 ms. */
+  ackRetryMaxMs?: number;
 }
 
 /**
@@ -90,6 +101,7 @@ export class Reconciler {
   readonly #clock: Clock;
   readonly #options: ReconcilerOptions;
   readonly #sleepers = new Set<() => void>();
+  readonly #followUp: AckFollowUp;
   #budget: WeightBudget;
   #timer: ClockHandle | undefined;
   #running = false;
@@ -106,6 +118,21 @@ export class Reconciler {
     this.#clock = options.clock ?? systemClock;
     this.#options = options;
     this.#budget = this.#newBudget();
+    const sink = options.sink;
+    this.#followUp = new AckFollowUp({
+      tracker: options.tracker,
+      queryOrder: (ref) => options.router.queryOrder(ref),
+      now: () => this.#clock.now(),
+      notFoundAfterMs: this.#finalAfterMs,
+      ...(options.ackFollowUpMs === undefined ? {} : { afterMs: options.ackFollowUpMs }),
+      ...(options.ackRetryMaxMs === undefined ? {} : { retryMaxMs: options.ackRetryMaxMs }),
+      ...(sink === undefined ? {} : { onNotFound: (cid) => sink.resolved(cid, "NOT_FOUND", undefined) }),
+    });
+  }
+
+  /** Follow-up `order.status` queries of acks that cannot be final, sent so far. */
+  get followUpQueries(): number {
+    return this.#followUp.queries;
   }
 
   /** Reconciliation passes run so far. */
@@ -136,9 +163,9 @@ export class Reconciler {
   }
 
   /**
-   * One pass over every unknown order, paced (see the module doc); returns how many can still be resolved
-   * (algo orders cannot be queried over ws-fapi and are not counted). Passes never overlap; a pass ends early
-   * when the router disconnects or the reconciler is stopped.
+   * One pass over every unknown order, then the acks due for a follow-up, paced (see the module doc); returns
+   * how many unknown orders can still be resolved (algo orders cannot be queried over ws-fapi and are not
+   * counted). Passes never overlap; a pass ends early when the router disconnects or the reconciler is stopped.
    */
   async runOnce(): Promise<number> {
     const left = () => this.#tracker.list("unknown").filter((o) => !o.algo);
@@ -146,7 +173,14 @@ export class Reconciler {
     this.#running = true;
     this.#passes++;
     try {
-      await this.#pass(left(), this.#budget);
+      const budget = this.#budget;
+      await this.#pass(
+        left(),
+        budget,
+        "unknown",
+        (o) => this.#resolve(o.clientOrderId, o.symbol, o.intentAt),
+      );
+      await this.#pass(this.#followUp.due(), budget, "open", (o) => this.#followUp.resolve(o));
     } finally {
       this.#running = false;
     }
@@ -177,13 +211,20 @@ export class Reconciler {
     }
   }
 
-  async #pass(due: readonly TrackedOrder[], budget: WeightBudget): Promise<void> {
+  /** Runs `resolve` for each of `due` still in `state`, a few at a time, each within the budget. */
+  async #pass(
+    due: readonly TrackedOrder[],
+    budget: WeightBudget,
+    state: TrackedOrder["state"],
+    resolve: (o: TrackedOrder) => Promise<void>,
+  ): Promise<void> {
+    if (due.length === 0) return;
     let next = 0;
     const worker = async () => {
       while (next < due.length && this.#router.connected) {
         const o = due[next++]!;
-        if (this.#tracker.get(o.clientOrderId)?.state !== "unknown") continue; // resolved meanwhile
-        const sent = await budget.run(() => this.#resolve(o.clientOrderId, o.symbol, o.intentAt));
+        if (this.#tracker.get(o.clientOrderId)?.state !== state) continue; // settled meanwhile
+        const sent = await budget.run(() => resolve(o));
         if (!sent) return; // stopped
       }
     };

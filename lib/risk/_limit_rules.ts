@@ -12,6 +12,8 @@ import type { Verdict } from "./verdict.ts";
 /**
  * The trader's limits for one order, in a fixed order, filling `v` on a refusal; `price` < 0 when the order
  * has none (MARKET, priceMatch). The limits that need the mark fail closed while it is stale (value -1).
+ * `opens`: the order may add to the position (not a modify); `rests`: it may stay open (not MARKET, IOC, FOK),
+ * so it counts toward `maxOpenOrders`.
  *
  * @example
  * ```ts
@@ -19,7 +21,7 @@ import type { Verdict } from "./verdict.ts";
  * import { Verdict } from "./verdict.ts";
  * declare const state: SymbolState;
  * const v = new Verdict();
- * checkLimits(v, undefined, false, state, true, 2, 5_000_000, false, false, true, Date.now(), true);
+ * checkLimits(v, undefined, false, state, true, 2, 5_000_000, false, false, true, Date.now(), true, true);
  * ```
  */
 export function checkLimits(
@@ -35,57 +37,78 @@ export function checkLimits(
   fresh: boolean,
   now: number,
   opens: boolean,
+  rests: boolean,
   band = true,
 ): number {
-  const L = s.limits;
-  const f = s.filters;
-  const qs = f.qtyScale;
-  v.state = s;
-  if (allowed !== undefined && !allowed.has(f.symbol)) {
-    return v.limit("allowedSymbols", 0, 0, 0);
+  const k = s.k;
+  if (allowed !== undefined && !allowed.has(s.filters.symbol)) {
+    return limit(v, s, "allowedSymbols", 0, 0, 0);
   }
-  const pos = s.position;
+  const pos = k[33 /* POSITION */]!;
   const shrinks = buy ? pos < 0 : pos > 0;
   if (reduceOnlyMode) {
     const fits = closePosition || reduceOnly || qty <= (buy ? -pos : pos);
     if (!(shrinks && fits)) {
-      return v.limit("reduceOnlyMode", qty, Math.abs(pos), qs);
+      return limit(v, s, "reduceOnlyMode", qty, Math.abs(pos), k[18 /* QTY_SCALE */]!);
     }
   }
-  if (qty > L.maxOrderQty) return v.limit("maxOrderQty", qty, L.maxOrderQty, qs);
-  const ns = f.priceScale + qs;
-  if (L.maxOrderNotional !== Number.POSITIVE_INFINITY) {
-    if (price >= 0) {
-      if (price * qty > L.maxOrderNotional) {
-        return v.limit("maxOrderNotional", price * qty, L.maxOrderNotional, ns);
-      }
-    } else if (!fresh) return stale(v, "maxOrderNotional", s);
-    else if (s.markPrice * qty > L.maxOrderNotional) {
-      return v.limit("maxOrderNotional", s.markPrice * qty, L.maxOrderNotional, ns);
+  const maxQty = k[26 /* L_MAX_ORDER_QTY */]!;
+  if (qty > maxQty) return limit(v, s, "maxOrderQty", qty, maxQty, k[18 /* QTY_SCALE */]!);
+  const maxNotional = k[27 /* L_MAX_ORDER_NOTIONAL */]!;
+  if (maxNotional !== Number.POSITIVE_INFINITY) {
+    const notional = price >= 0 ? price * qty : k[23 /* MARK_PRICE */]! * qty;
+    if (price < 0 && !fresh) return stale(v, "maxOrderNotional", s);
+    if (notional > maxNotional) {
+      return limit(
+        v,
+        s,
+        "maxOrderNotional",
+        notional,
+        maxNotional,
+        k[17 /* PRICE_SCALE */]! + k[18 /* QTY_SCALE */]!,
+      );
     }
   }
-  if (band && price >= 0 && L.priceBandPct !== Number.POSITIVE_INFINITY) {
+  if (band && price >= 0 && k[28 /* L_PRICE_BAND_PCT */] !== Number.POSITIVE_INFINITY) {
     if (!fresh) return stale(v, "priceBandPct", s);
-    if (price > s.bandHigh) return v.limit("priceBandPct", price, s.bandHigh, f.priceScale);
-    if (price < s.bandLow) return v.limit("priceBandPct", price, s.bandLow, f.priceScale);
+    if (price > k[24 /* BAND_HIGH */]!) {
+      return limit(v, s, "priceBandPct", price, k[24 /* BAND_HIGH */]!, k[17 /* PRICE_SCALE */]!);
+    }
+    if (price < k[25 /* BAND_LOW */]!) {
+      return limit(v, s, "priceBandPct", price, k[25 /* BAND_LOW */]!, k[17 /* PRICE_SCALE */]!);
+    }
   }
   if (opens && !(reduceOnly && shrinks)) {
-    const worst = buy ? pos + s.openBuyQty + qty : s.openSellQty + qty - pos;
-    if (worst > L.maxPositionQty) return v.limit("maxPositionQty", worst, L.maxPositionQty, qs);
-    if (L.maxPositionNotional !== Number.POSITIVE_INFINITY) {
+    const worst = buy ? pos + k[34 /* OPEN_BUY_QTY */]! + qty : k[35 /* OPEN_SELL_QTY */]! + qty - pos;
+    const maxPosition = k[29 /* L_MAX_POSITION_QTY */]!;
+    if (worst > maxPosition) return limit(v, s, "maxPositionQty", worst, maxPosition, k[18 /* QTY_SCALE */]!);
+    const maxPositionNotional = k[30 /* L_MAX_POSITION_NOTIONAL */]!;
+    if (maxPositionNotional !== Number.POSITIVE_INFINITY) {
       if (!fresh) return stale(v, "maxPositionNotional", s);
-      if (worst * s.markPrice > L.maxPositionNotional) {
-        return v.limit("maxPositionNotional", worst * s.markPrice, L.maxPositionNotional, ns);
+      const notional = worst * k[23 /* MARK_PRICE */]!;
+      if (notional > maxPositionNotional) {
+        const scale = k[17 /* PRICE_SCALE */]! + k[18 /* QTY_SCALE */]!;
+        return limit(v, s, "maxPositionNotional", notional, maxPositionNotional, scale);
       }
     }
   }
-  if (opens && s.openOrders + s.openAlgoOrders + 1 > L.maxOpenOrders) {
-    return v.limit("maxOpenOrders", s.openOrders + s.openAlgoOrders + 1, L.maxOpenOrders, 0);
+  // An order that cannot rest (MARKET, IOC, FOK) never adds an open order.
+  if (opens && rests) {
+    const open = k[36 /* OPEN_ORDERS */]! + k[37 /* OPEN_ALGO_ORDERS */]! + 1;
+    if (open > k[31 /* L_MAX_OPEN_ORDERS */]!) {
+      return limit(v, s, "maxOpenOrders", open, k[31 /* L_MAX_OPEN_ORDERS */]!, 0);
+    }
   }
   if (s.rateExceeded(now)) {
-    return v.limit("maxOrdersPerSecond", L.maxOrdersPerSecond + 1, L.maxOrdersPerSecond, 0);
+    const max = k[32 /* L_MAX_ORDERS_PER_SECOND */]!;
+    return limit(v, s, "maxOrdersPerSecond", max + 1, max, 0);
   }
   return v.pass();
+}
+
+function limit(v: Verdict, s: SymbolState, name: string, value: number, max: number, scale: number): number {
+  v.state = s;
+  return v.limit(name, value, max, scale);
 }
 
 function stale(v: Verdict, name: string, s: SymbolState): number {

@@ -4,12 +4,20 @@
  * kept up to date incrementally from the account's `order` and `position` events, so the check reads plain
  * numbers and an order event costs O(1), never a scan of every order.
  *
+ * Orders that cannot rest (MARKET, IOC, FOK) never count as open orders: with Binance's default ACK answer
+ * their ack says NEW although they already filled or expired, and without the user stream's event they stay
+ * "open" in the tracker — counting them made MAX_NUM_ORDERS refuse every order after 200 of them. Their
+ * quantity counts toward the worst-case position only while young ({@linkcode AT_ONCE_EXPOSURE_MS}): by then
+ * a fill shows in the position (stream or snapshot), and counting it twice would refuse falsely.
+ *
  * @module
  */
 
+import { type Clock, type ClockHandle, systemClock } from "../_clock.ts";
+import { unrefTimer } from "../_timers.ts";
 import type { AccountEvent } from "../account/event_log.ts";
 import type { Position } from "../account/positions.ts";
-import type { TrackedOrder } from "../orders/tracked_order.ts";
+import { finishesAtOnce, type TrackedOrder } from "../orders/tracked_order.ts";
 import type { PreTradeCheck } from "./pre_trade_check.ts";
 import { parseScaled } from "./scaled_decimal.ts";
 
@@ -20,12 +28,39 @@ export interface ExposureSource {
   readonly book: { positions(): Position[] };
 }
 
+/**
+ * How long (ms from its intent) an order that cannot rest counts toward the worst-case position while it is
+ * still listed open: long enough for the user stream's fill and position events (milliseconds normally).
+ */
+export const AT_ONCE_EXPOSURE_MS = 5_000;
+
+/**
+ * Options of {@linkcode AccountExposure}.
+ *
+ * @example
+ * ```ts
+ * const options: AccountExposureOptions = { atOnceExposureMs: 2_000 };
+ * ```
+ */
+export interface AccountExposureOptions {
+  /** Time and timers for the ageing of MARKET/IOC/FOK exposure. Default real time. */
+  clock?: Clock;
+  /** Default {@linkcode AT_ONCE_EXPOSURE_MS}. */
+  atOnceExposureMs?: number;
+}
+
 interface Contribution {
   readonly symbol: string;
   readonly buy: boolean;
   readonly algo: boolean;
+  /** Counts toward open-order counts (false for orders that cannot rest). */
+  readonly rests: boolean;
   /** Remaining quantity at 8 decimals (scaled to the symbol's qtyScale when applied). */
   readonly remaining: string;
+  /** Its quantity is in the open exposure (cleared when an order that cannot rest ages out). */
+  qtyCounted: boolean;
+  /** Local ms after which an order that cannot rest stops counting toward exposure. */
+  readonly until: number;
 }
 
 /**
@@ -46,11 +81,18 @@ export class AccountExposure {
   readonly #source: ExposureSource;
   readonly #open = new Map<string, Contribution>();
   readonly #positions = new Map<string, string>();
+  /** Orders that cannot rest whose quantity still counts, by client id. */
+  readonly #young = new Map<string, Contribution>();
+  readonly #clock: Clock;
+  readonly #youngMs: number;
+  #sweeper: ClockHandle | undefined;
   readonly #off: () => void;
 
-  constructor(check: PreTradeCheck, source: ExposureSource) {
+  constructor(check: PreTradeCheck, source: ExposureSource, options: AccountExposureOptions = {}) {
     this.#check = check;
     this.#source = source;
+    this.#clock = options.clock ?? systemClock;
+    this.#youngMs = options.atOnceExposureMs ?? AT_ONCE_EXPOSURE_MS;
     this.#off = source.subscribe((e) => this.#event(e), ["order", "position"]);
     this.rebuild();
   }
@@ -58,6 +100,7 @@ export class AccountExposure {
   /** Recomputes everything from the account (after new filters: the scales may have changed). */
   rebuild(): void {
     this.#open.clear();
+    this.#young.clear();
     for (const state of this.#check.states()) {
       state.openBuyQty = 0;
       state.openSellQty = 0;
@@ -73,6 +116,8 @@ export class AccountExposure {
   /** Stops following the account. */
   close(): void {
     this.#off();
+    this.#clock.clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
   }
 
   #event(e: AccountEvent): void {
@@ -85,19 +130,58 @@ export class AccountExposure {
     if (old !== undefined) {
       this.#apply(old, -1);
       this.#open.delete(o.clientOrderId);
+      this.#young.delete(o.clientOrderId);
     }
     if (o.state === "finished") return;
     const remaining = subtract(o.quantity, o.executedQty);
-    const c: Contribution = { symbol: o.symbol, buy: o.side === "BUY", algo: o.algo, remaining };
+    const rests = o.algo || !finishesAtOnce(o);
+    // An order seen first on the stream (external) has no intent time: it is young from its last change.
+    const until = rests
+      ? Number.POSITIVE_INFINITY
+      : (o.intentAt > 0 ? o.intentAt : o.updatedAt) + this.#youngMs;
+    const young = until > this.#clock.now();
+    const c: Contribution = {
+      symbol: o.symbol,
+      buy: o.side === "BUY",
+      algo: o.algo,
+      rests,
+      remaining,
+      qtyCounted: young,
+      until,
+    };
     this.#open.set(o.clientOrderId, c);
     this.#apply(c, 1);
+    if (!rests && young) {
+      this.#young.set(o.clientOrderId, c);
+      this.#sweeper ??= unrefTimer(
+        this.#clock.setInterval(() => this.#sweep(), Math.min(1000, this.#youngMs)),
+      );
+    }
+  }
+
+  /** Drops the exposure of orders that cannot rest once they are no longer young. */
+  #sweep(): void {
+    const now = this.#clock.now();
+    for (const [cid, c] of this.#young) {
+      if (c.until > now) continue;
+      this.#apply(c, -1);
+      c.qtyCounted = false;
+      this.#young.delete(cid);
+    }
+    if (this.#young.size === 0) {
+      this.#clock.clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   #apply(c: Contribution, sign: 1 | -1): void {
     const state = this.#check.stateForExposure(c.symbol);
     if (state === undefined) return;
-    if (c.algo) state.openAlgoOrders += sign;
-    else state.openOrders += sign;
+    if (c.rests) {
+      if (c.algo) state.openAlgoOrders += sign;
+      else state.openOrders += sign;
+    }
+    if (!c.qtyCounted) return;
     const qty = parseScaled(c.remaining, state.filters.qtyScale);
     if (qty <= 0 || !Number.isFinite(qty)) return;
     if (c.buy) state.openBuyQty += sign * qty;

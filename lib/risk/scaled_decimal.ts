@@ -41,27 +41,38 @@ export const POW10: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 
  * ```
  */
 export function parseScaled(text: string, scale: number): number {
+  // One pass over the characters: every digit (trailing zeros included) into `value`, the dot's position.
   const n = text.length;
-  if (n === 0) return MALFORMED;
+  let value = 0;
+  let dot = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
+    else if (c === 46 && dot < 0) dot = i; // "."
+    else return MALFORMED;
+  }
+  if (n === 0 || dot === 0 || dot === n - 1) return MALFORMED; // "", ".5", "1."
+  if (value > Number.MAX_SAFE_INTEGER) return parseLong(text, scale);
+  const decimals = dot < 0 ? 0 : n - dot - 1;
+  if (decimals <= scale) {
+    const scaled = value * POW10[scale - decimals]!;
+    return scaled > Number.MAX_SAFE_INTEGER ? Number.POSITIVE_INFINITY : scaled;
+  }
+  // More decimals than the scale: only zeros may stand beyond it (exact: value is below 2^53).
+  const cut = POW10[decimals - scale]!;
+  return value % cut === 0 ? value / cut : TOO_PRECISE;
+}
+
+/** {@linkcode parseScaled} for well-formed text whose digits pass 2^53: trailing zeros dropped first. */
+function parseLong(text: string, scale: number): number {
+  const n = text.length;
   let value = 0;
   let i = 0;
-  let c = 0;
-  for (; i < n; i++) {
-    c = text.charCodeAt(i);
-    if (c === 46) break; // "."
-    if (c < 48 || c > 57) return MALFORMED;
-    value = value * 10 + (c - 48);
-  }
-  if (i === 0) return MALFORMED;
+  for (; i < n && text.charCodeAt(i) !== 46; i++) value = value * 10 + (text.charCodeAt(i) - 48);
   let decimals = 0;
   if (i < n) {
-    if (i === n - 1) return MALFORMED; // "1."
     let end = n;
     while (end > i + 1 && text.charCodeAt(end - 1) === 48) end--; // trailing zeros
-    for (let j = i + 1; j < n; j++) {
-      c = text.charCodeAt(j);
-      if (c < 48 || c > 57) return MALFORMED;
-    }
     decimals = end - i - 1;
     if (decimals > scale) return TOO_PRECISE;
     for (let j = i + 1; j < end; j++) value = value * 10 + (text.charCodeAt(j) - 48);

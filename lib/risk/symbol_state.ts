@@ -1,14 +1,18 @@
 /**
- * Everything the pre-trade check reads for one symbol, in one object so an order costs one map look-up: the
+ * Everything the pre-trade check reads for one symbol, in one object so an order costs one look-up: the
  * exchange filters, the trader's limits, the values derived from the latest mark price (recomputed when the
  * mark, the filters or the limits change, never per order), the account's exposure and the recent order
- * times for the per-second limit.
+ * times for the per-second limit. The numbers the check reads are packed side by side in one Float64Array
+ * (`k`, slots in _slots.ts): inside a real round trip the caches are cold, and one array costs a few cache
+ * lines where a dozen objects and boxed doubles cost a miss each.
  *
  * @module
  */
 
 import { SymbolLimits } from "./risk_limits.ts";
+import { POW10 } from "./scaled_decimal.ts";
 import type { SymbolFilters } from "./symbol_filters.ts";
+import * as K from "./_slots.ts";
 
 /** Largest `maxOrdersPerSecond` (the risk schema refuses more): one preallocated slot per order of the last second. */
 export const MAX_RATE_RING = 4096;
@@ -25,46 +29,98 @@ export const MAX_RATE_RING = 4096;
  * ```
  */
 export class SymbolState {
+  /** The packed numbers the check reads (slots in _slots.ts). */
+  readonly k: Float64Array = new Float64Array(K.SLOTS);
   filters: SymbolFilters;
   limits: SymbolLimits = SymbolLimits.NONE;
   /** Latest mark at 8 decimals; 0n before any. */
   mark8 = 0n;
-  /** Local ms the mark arrived; -Infinity before any. */
-  markAt = Number.NEGATIVE_INFINITY;
-  /** Mark at priceScale, rounded to nearest (for notional limits); 0 before any. */
-  markPrice = 0;
-  /** PERCENT_PRICE: largest BUY price (floor of mark × up), smallest SELL price (ceil of mark × down). */
-  buyCap = Number.POSITIVE_INFINITY;
-  sellFloor = 0;
-  /** MIN_NOTIONAL for MARKET orders: smallest quantity whose notional at the mark reaches the minimum. */
-  marketMinNotionalQty = 0;
-  /** The trader's price band at priceScale (inclusive). */
-  bandHigh = Number.POSITIVE_INFINITY;
-  bandLow = 0;
-  /** Exposure at qtyScale (from the account; 0 without one): signed position and open order quantities. */
-  position = 0;
-  openBuyQty = 0;
-  openSellQty = 0;
-  /** Open orders on the symbol: normal and algo (pending and unknown ones count as open). */
-  openOrders = 0;
-  openAlgoOrders = 0;
   /** Times of the latest sent orders (ring of `maxOrdersPerSecond` entries). */
   rateRing: Float64Array = new Float64Array(0);
   rateHead = 0;
 
   constructor(filters: SymbolFilters) {
     this.filters = filters;
+    this.k[K.MARK_AT] = Number.NEGATIVE_INFINITY;
+    this.#packFilters();
+    this.#packLimits();
+    this.#derive();
+  }
+
+  /** Local ms the mark arrived; -Infinity before any. */
+  get markAt(): number {
+    return this.k[K.MARK_AT]!;
+  }
+  /** Mark at priceScale, rounded to nearest (for notional limits); 0 before any. */
+  get markPrice(): number {
+    return this.k[K.MARK_PRICE]!;
+  }
+  /** PERCENT_PRICE: largest BUY price (floor of mark × up). */
+  get buyCap(): number {
+    return this.k[K.BUY_CAP]!;
+  }
+  /** PERCENT_PRICE: smallest SELL price (ceil of mark × down). */
+  get sellFloor(): number {
+    return this.k[K.SELL_FLOOR]!;
+  }
+  /** MIN_NOTIONAL for MARKET orders: smallest quantity whose notional at the mark reaches the minimum. */
+  get marketMinNotionalQty(): number {
+    return this.k[K.MARKET_MIN_NOTIONAL_QTY]!;
+  }
+  /** The trader's price band at priceScale (inclusive). */
+  get bandHigh(): number {
+    return this.k[K.BAND_HIGH]!;
+  }
+  get bandLow(): number {
+    return this.k[K.BAND_LOW]!;
+  }
+  /** Signed position at qtyScale (from the account; 0 without one). */
+  get position(): number {
+    return this.k[K.POSITION]!;
+  }
+  set position(v: number) {
+    this.k[K.POSITION] = v;
+  }
+  /** Remaining quantity of open BUY orders at qtyScale. */
+  get openBuyQty(): number {
+    return this.k[K.OPEN_BUY_QTY]!;
+  }
+  set openBuyQty(v: number) {
+    this.k[K.OPEN_BUY_QTY] = v;
+  }
+  /** Remaining quantity of open SELL orders at qtyScale. */
+  get openSellQty(): number {
+    return this.k[K.OPEN_SELL_QTY]!;
+  }
+  set openSellQty(v: number) {
+    this.k[K.OPEN_SELL_QTY] = v;
+  }
+  /** Open normal orders on the symbol (pending and unknown ones count; orders that cannot rest do not). */
+  get openOrders(): number {
+    return this.k[K.OPEN_ORDERS]!;
+  }
+  set openOrders(v: number) {
+    this.k[K.OPEN_ORDERS] = v;
+  }
+  /** Open algo orders on the symbol. */
+  get openAlgoOrders(): number {
+    return this.k[K.OPEN_ALGO_ORDERS]!;
+  }
+  set openAlgoOrders(v: number) {
+    this.k[K.OPEN_ALGO_ORDERS] = v;
   }
 
   /** Installs new filters (a refresh) and recomputes what depends on them. */
   setFilters(filters: SymbolFilters, limits: SymbolLimits): void {
     this.filters = filters;
+    this.#packFilters();
     this.setLimits(limits);
   }
 
   /** Installs new limits; the rate history is kept when the ring size does not change. */
   setLimits(limits: SymbolLimits): void {
     this.limits = limits;
+    this.#packLimits();
     const size = Number.isFinite(limits.maxOrdersPerSecond)
       ? Math.min(Math.max(limits.maxOrdersPerSecond, 0), MAX_RATE_RING)
       : 0;
@@ -78,7 +134,7 @@ export class SymbolState {
   /** A new mark price (8 decimals) received at local ms `at`. */
   setMark(mark8: bigint, at: number): void {
     this.mark8 = mark8;
-    this.markAt = at;
+    this.k[K.MARK_AT] = at;
     this.#derive();
   }
 
@@ -93,7 +149,7 @@ export class SymbolState {
   /** True when one more order at `now` would exceed `maxOrdersPerSecond` (the oldest of the ring is < 1 s old). */
   rateExceeded(now: number): boolean {
     const ring = this.rateRing;
-    if (ring.length === 0) return this.limits.maxOrdersPerSecond <= 0;
+    if (ring.length === 0) return this.k[K.L_MAX_ORDERS_PER_SECOND]! <= 0;
     return now - ring[this.rateHead]! < 1000;
   }
 
@@ -104,43 +160,82 @@ export class SymbolState {
     return n;
   }
 
+  #packFilters(): void {
+    const f = this.filters;
+    const k = this.k;
+    k[K.TRADING] = f.trading ? 1 : 0;
+    k[K.ORDER_TYPES] = f.orderTypes;
+    k[K.TIME_IN_FORCE] = f.timeInForce;
+    k[K.QTY_DIV] = f.qtyScale > f.quantityPrecision ? POW10[f.qtyScale - f.quantityPrecision]! : 1;
+    k[K.PRICE_DIV] = f.priceScale > f.pricePrecision ? POW10[f.priceScale - f.pricePrecision]! : 1;
+    // A rule that is off (0 in the filters) is packed so that it never fails: min 0, max Infinity, step 1
+    // (amounts are integers), which saves the check a branch per rule.
+    k[K.MIN_PRICE] = f.minPrice;
+    k[K.MAX_PRICE] = f.maxPrice || Number.POSITIVE_INFINITY;
+    k[K.TICK_SIZE] = f.tickSize || 1;
+    k[K.MIN_QTY] = f.minQty;
+    k[K.MAX_QTY] = f.maxQty || Number.POSITIVE_INFINITY;
+    k[K.STEP_SIZE] = f.stepSize || 1;
+    k[K.MARKET_MIN_QTY] = f.marketMinQty;
+    k[K.MARKET_MAX_QTY] = f.marketMaxQty || Number.POSITIVE_INFINITY;
+    k[K.MARKET_STEP_SIZE] = f.marketStepSize || 1;
+    k[K.MIN_NOTIONAL] = f.minNotional;
+    k[K.MAX_NUM_ORDERS] = f.maxNumOrders;
+    k[K.MAX_NUM_ALGO_ORDERS] = f.maxNumAlgoOrders;
+    k[K.PRICE_SCALE] = f.priceScale;
+    k[K.QTY_SCALE] = f.qtyScale;
+  }
+
+  #packLimits(): void {
+    const l = this.limits;
+    const k = this.k;
+    k[K.L_MAX_ORDER_QTY] = l.maxOrderQty;
+    k[K.L_MAX_ORDER_NOTIONAL] = l.maxOrderNotional;
+    k[K.L_PRICE_BAND_PCT] = l.priceBandPct;
+    k[K.L_MAX_POSITION_QTY] = l.maxPositionQty;
+    k[K.L_MAX_POSITION_NOTIONAL] = l.maxPositionNotional;
+    k[K.L_MAX_OPEN_ORDERS] = l.maxOpenOrders;
+    k[K.L_MAX_ORDERS_PER_SECOND] = l.maxOrdersPerSecond;
+  }
+
   #derive(): void {
     const f = this.filters;
+    const k = this.k;
     const mark = this.mark8;
     if (mark <= 0n) {
-      this.markPrice = 0;
-      this.buyCap = Number.POSITIVE_INFINITY;
-      this.sellFloor = 0;
-      this.marketMinNotionalQty = 0;
-      this.bandHigh = Number.POSITIVE_INFINITY;
-      this.bandLow = 0;
+      k[K.MARK_PRICE] = 0;
+      k[K.BUY_CAP] = Number.POSITIVE_INFINITY;
+      k[K.SELL_FLOOR] = 0;
+      k[K.MARKET_MIN_NOTIONAL_QTY] = 0;
+      k[K.BAND_HIGH] = Number.POSITIVE_INFINITY;
+      k[K.BAND_LOW] = 0;
       return;
     }
     const ps = BigInt(f.priceScale);
     // mark8 / 10^8 × 10^ps, exactly, in priceScale units.
     const markNum = mark * 10n ** ps; // / 10^8
     const E8 = 100_000_000n;
-    this.markPrice = Number((markNum + E8 / 2n) / E8);
+    k[K.MARK_PRICE] = Number((markNum + E8 / 2n) / E8);
     if (f.multiplierUp > 0n) {
       const den = E8 * 10n ** BigInt(f.multiplierScale);
-      this.buyCap = Number((markNum * f.multiplierUp) / den);
-    } else this.buyCap = Number.POSITIVE_INFINITY;
+      k[K.BUY_CAP] = Number((markNum * f.multiplierUp) / den);
+    } else k[K.BUY_CAP] = Number.POSITIVE_INFINITY;
     if (f.multiplierDown > 0n) {
       const den = E8 * 10n ** BigInt(f.multiplierScale);
-      this.sellFloor = Number(ceilDiv(markNum * f.multiplierDown, den));
-    } else this.sellFloor = 0;
+      k[K.SELL_FLOOR] = Number(ceilDiv(markNum * f.multiplierDown, den));
+    } else k[K.SELL_FLOOR] = 0;
     if (f.minNotional > 0) {
       // qty × mark ≥ minNotional with qty at qtyScale: qty ≥ minNotional(ps+qs) × 10^8 / (mark8 × 10^ps).
-      this.marketMinNotionalQty = Number(ceilDiv(BigInt(f.minNotional) * E8, markNum));
-    } else this.marketMinNotionalQty = 0;
+      k[K.MARKET_MIN_NOTIONAL_QTY] = Number(ceilDiv(BigInt(f.minNotional) * E8, markNum));
+    } else k[K.MARKET_MIN_NOTIONAL_QTY] = 0;
     const band = this.limits.priceBandPct;
     if (Number.isFinite(band)) {
       const mp = Number(markNum) / 1e8; // the trader's band is a percentage: a float is precise enough here
-      this.bandHigh = Math.floor(mp * (1 + band / 100) + 1e-9);
-      this.bandLow = Math.ceil(mp * (1 - band / 100) - 1e-9);
+      k[K.BAND_HIGH] = Math.floor(mp * (1 + band / 100) + 1e-9);
+      k[K.BAND_LOW] = Math.ceil(mp * (1 - band / 100) - 1e-9);
     } else {
-      this.bandHigh = Number.POSITIVE_INFINITY;
-      this.bandLow = 0;
+      k[K.BAND_HIGH] = Number.POSITIVE_INFINITY;
+      k[K.BAND_LOW] = 0;
     }
   }
 }

@@ -10,19 +10,11 @@ import { activatesNow } from "./algo_trigger.ts";
 import type { Params } from "./auth.ts";
 import { parseDecimal } from "./decimal.ts";
 import { E, Failure } from "./errors.ts";
-import { boolParam, symbolParam, textParam } from "./params.ts";
+import { boolParam, sideParam, symbolParam, textParam } from "./params.ts";
 import { checkLotSize, checkPriceFilter, type SymbolSpec } from "./symbols.ts";
-import {
-  ALGO_TIME_IN_FORCE,
-  ALGO_TYPES,
-  CLIENT_ID_RE,
-  CONDITIONAL_TYPES,
-  memberOf,
-  SIDES,
-} from "./vocabulary.ts";
+import { ALGO_TIME_IN_FORCE, ALGO_TYPES, CLIENT_ID_RE, CONDITIONAL_TYPES, memberOf } from "./vocabulary.ts";
 
 const isAlgoType = memberOf(ALGO_TYPES);
-const isSide = memberOf(SIDES);
 const isConditional = memberOf(CONDITIONAL_TYPES);
 const isAlgoTimeInForce = memberOf(ALGO_TIME_IN_FORCE);
 
@@ -78,9 +70,8 @@ export function parseAlgoPlace(
   if (algoType === undefined || !isAlgoType(algoType)) return E.mandatory("algoType");
   const spec = symbolParam(params, specs);
   if (spec instanceof Failure) return spec;
-  const side = textParam(params, "side");
-  if (side === undefined) return E.mandatory("side");
-  if (!isSide(side)) return E.badSide();
+  const side = sideParam(params);
+  if (side instanceof Failure) return side;
   const type = textParam(params, "type");
   if (type === undefined) return E.mandatory("type");
   if (!isConditional(type)) return E.badType();

@@ -8,11 +8,28 @@
 import { intParam, type Params } from "./auth.ts";
 import { E, type Failure } from "./errors.ts";
 import type { SymbolSpec } from "./symbols.ts";
+import { memberOf, SIDES } from "./vocabulary.ts";
+
+const isSide = memberOf(SIDES);
 
 /** Which order a request names; `orderId` wins over `clientOrderId`. */
 export interface OrderRef {
   readonly orderId: number | undefined;
   readonly clientOrderId: string | undefined;
+}
+
+/**
+ * The mandatory `side`: -1102 when missing, -1117 when not BUY or SELL.
+ *
+ * @example
+ * ```ts
+ * sideParam({ side: "SELL" }); // "SELL"
+ * ```
+ */
+export function sideParam(params: Params): "BUY" | "SELL" | Failure {
+  const side = textParam(params, "side");
+  if (side === undefined) return E.mandatory("side");
+  return isSide(side) ? side : E.badSide();
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 
 import { intParam, type Params } from "./auth.ts";
-import { boolParam, type OrderRef, orderRefParam, symbolParam, textParam } from "./params.ts";
+import { boolParam, type OrderRef, orderRefParam, sideParam, symbolParam, textParam } from "./params.ts";
 import { levelPrice } from "./book.ts";
 import { parseDecimal } from "./decimal.ts";
 import { E, Failure } from "./errors.ts";
@@ -25,12 +25,10 @@ import {
   ORDER_TYPES,
   PRICE_MATCH,
   RESPONSE_TYPES,
-  SIDES,
   STP_MODES,
   TIME_IN_FORCE,
 } from "./vocabulary.ts";
 
-const isSide = memberOf(SIDES);
 const isOrderType = memberOf(ORDER_TYPES);
 const isConditional = memberOf(CONDITIONAL_TYPES);
 const isTimeInForce = memberOf(TIME_IN_FORCE);
@@ -89,12 +87,6 @@ export interface ModifyRequest {
   readonly price: bigint;
   readonly ref: OrderRef;
   readonly modifyId: number | undefined;
-}
-
-function sideParam(params: Params): "BUY" | "SELL" | Failure {
-  const side = textParam(params, "side");
-  if (side === undefined) return E.mandatory("side");
-  return isSide(side) ? side : E.badSide();
 }
 
 function decimalParam(params: Params, name: string, precision: number): bigint | Failure {

@@ -8,10 +8,8 @@
  * @module
  */
 
-import { type Clock, monotonicClock } from "../_clock.ts";
-import { unrefTimer } from "../_timers.ts";
-import { Backoff } from "../connection/backoff.ts";
-import { Connection, type ConnectionHandler } from "../connection/connection.ts";
+import type { Clock } from "../_clock.ts";
+import { StreamSocket, type StreamSocketState } from "./_stream_socket.ts";
 
 /**
  * The path of the stream under the stream host.
@@ -24,7 +22,7 @@ import { Connection, type ConnectionHandler } from "../connection/connection.ts"
 export const MARK_PRICE_PATH = "/market/ws/!markPrice@arr@1s";
 
 /** The stream's state. */
-export type MarkPriceStreamState = "connecting" | "up" | "down" | "closed";
+export type MarkPriceStreamState = StreamSocketState;
 
 /**
  * Options for {@linkcode MarkPriceStream}.
@@ -61,55 +59,52 @@ export interface MarkPriceStreamOptions {
  * stream.close();
  * ```
  */
-export class MarkPriceStream implements ConnectionHandler {
+export class MarkPriceStream {
   readonly #o: MarkPriceStreamOptions;
-  readonly #clock: Clock;
-  readonly #backoff: Backoff;
-  #state: MarkPriceStreamState = "connecting";
-  #active: Connection | undefined;
-  #generation = 0;
-  #reconnects = 0;
+  readonly #socket: StreamSocket;
   #frames = 0;
-  #retry: unknown;
-  #rotator: unknown;
 
   constructor(options: MarkPriceStreamOptions) {
     this.#o = options;
-    this.#clock = options.clock ?? monotonicClock;
-    this.#backoff = new Backoff({
-      baseMs: options.backoffBaseMs ?? 250,
-      maxMs: options.backoffMaxMs ?? 30_000,
+    this.#socket = new StreamSocket({
+      url: () => `${options.streamUrl.replace(/\/+$/, "")}${MARK_PRICE_PATH}`,
+      closedReason: "mark price stream closed",
+      onFrame: (text) => this.#onFrame(text),
+      onUp: () => options.onState?.("up", "connected"),
+      // Reported on a change only: a host without the stream retries quietly (with backoff) after one notice.
+      onDown: (reason, previous) => {
+        const state = this.#socket.state;
+        if (state !== previous || this.#socket.reconnects === 0) options.onState?.(state, reason);
+      },
+      connectTimeoutMs: options.connectTimeoutMs,
+      backoffBaseMs: options.backoffBaseMs,
+      backoffMaxMs: options.backoffMaxMs,
+      maxAgeMs: options.maxAgeMs,
+      clock: options.clock,
     });
   }
 
   /** Connects; resolves once the first attempt ended, up or not (failures retry in the background). */
   start(): Promise<void> {
-    return this.#connect();
+    return this.#socket.start();
   }
 
   /** The stream's state. */
   get state(): MarkPriceStreamState {
-    return this.#state;
+    return this.#socket.state;
   }
 
   /** Reconnects after a drop, and frames received (for `/health`). */
   get counters(): { reconnects: number; frames: number } {
-    return { reconnects: this.#reconnects, frames: this.#frames };
+    return { reconnects: this.#socket.reconnects, frames: this.#frames };
   }
 
   /** Stops everything; no reconnect follows. */
   close(): void {
-    if (this.#state === "closed") return;
-    this.#state = "closed";
-    this.#clock.clearTimeout(this.#retry);
-    this.#clock.clearTimeout(this.#rotator);
-    this.#active?.close("mark price stream closed");
-    this.#active = undefined;
+    this.#socket.close();
   }
 
-  /** ConnectionHandler: one frame. */
-  onFrame(text: string, connection: Connection): void {
-    if (connection !== this.#active) return;
+  #onFrame(text: string): void {
     let events: unknown;
     try {
       events = JSON.parse(text);
@@ -125,50 +120,5 @@ export class MarkPriceStream implements ConnectionHandler {
       const { s, p, E } = e;
       if (typeof s === "string" && typeof p === "string") this.#o.onMark(s, p, typeof E === "number" ? E : 0);
     }
-  }
-
-  /** ConnectionHandler: a socket ended. */
-  onClosed(connection: Connection, reason: string): void {
-    if (connection !== this.#active || this.#state === "closed") return;
-    this.#active = undefined;
-    this.#down(reason);
-  }
-
-  async #connect(): Promise<void> {
-    if (this.#state === "closed") return;
-    try {
-      const conn = await Connection.open({
-        url: `${this.#o.streamUrl.replace(/\/+$/, "")}${MARK_PRICE_PATH}`,
-        generation: ++this.#generation,
-        timeoutMs: this.#o.connectTimeoutMs ?? 10_000,
-        handler: this,
-        clock: this.#clock,
-      });
-      if ((this.#state as MarkPriceStreamState) === "closed") return conn.close("mark price stream closed");
-      const old = this.#active;
-      this.#active = conn;
-      old?.close("rotated");
-      this.#backoff.reset();
-      this.#state = "up";
-      this.#o.onState?.("up", "connected");
-      this.#clock.clearTimeout(this.#rotator);
-      this.#rotator = unrefTimer(
-        this.#clock.setTimeout(() => void this.#connect(), this.#o.maxAgeMs ?? 82_800_000),
-      );
-    } catch (e) {
-      if (this.#active === undefined) this.#down((e as Error).message);
-      else this.#rotator = unrefTimer(this.#clock.setTimeout(() => void this.#connect(), 60_000));
-    }
-  }
-
-  #down(reason: string): void {
-    if (this.#state === "closed") return;
-    const before = this.#state;
-    this.#state = before === "connecting" && this.#reconnects === 0 ? "connecting" : "down";
-    // Reported on a change only: a host without the stream retries quietly (with backoff) after one notice.
-    if (this.#state !== before || this.#reconnects === 0) this.#o.onState?.(this.#state, reason);
-    this.#reconnects++;
-    this.#clock.clearTimeout(this.#retry);
-    this.#retry = unrefTimer(this.#clock.setTimeout(() => void this.#connect(), this.#backoff.next()));
   }
 }

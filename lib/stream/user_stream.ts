@@ -13,10 +13,9 @@
 
 import { type Clock, monotonicClock } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
-import { Backoff } from "../connection/backoff.ts";
-import { Connection, type ConnectionHandler } from "../connection/connection.ts";
 import { ExchangeError } from "../errors.ts";
 import { parseUserEvent, USER_STREAM_EVENTS, type UserEvent } from "../account/user_events.ts";
+import { StreamSocket, type StreamSocketState } from "./_stream_socket.ts";
 
 /** Where listenKeys come from (the router). */
 export interface ListenKeySource {
@@ -27,7 +26,7 @@ export interface ListenKeySource {
 }
 
 /** The stream's state: connecting (first time or again), up, or down (waiting to reconnect), or closed. */
-export type UserStreamState = "connecting" | "up" | "down" | "closed";
+export type UserStreamState = StreamSocketState;
 
 /** What the stream reports to its owner (rare: never per event). */
 export type UserStreamNotice =
@@ -71,32 +70,34 @@ export interface UserStreamOptions {
  * stream.close();
  * ```
  */
-export class UserStream implements ConnectionHandler {
+export class UserStream {
   readonly #o: UserStreamOptions;
   readonly #clock: Clock;
-  readonly #backoff: Backoff;
+  readonly #socket: StreamSocket;
   readonly #events: string;
-  #state: UserStreamState = "connecting";
-  #active: Connection | undefined;
   #key: string | undefined;
-  #generation = 0;
-  #reconnects = 0;
   #renewals = 0;
   #lastEventAt: number | undefined;
   #upSince: number | undefined;
   #pingOk = true;
-  #retry: unknown;
   #pinger: unknown;
-  #rotator: unknown;
 
   constructor(options: UserStreamOptions) {
     this.#o = options;
     this.#clock = options.clock ?? monotonicClock;
-    this.#backoff = new Backoff({
-      baseMs: options.backoffBaseMs ?? 250,
-      maxMs: options.backoffMaxMs ?? 30_000,
-    });
     this.#events = (options.events ?? USER_STREAM_EVENTS).join("/");
+    this.#socket = new StreamSocket({
+      url: () => this.#url(),
+      closedReason: "stream closed by router",
+      onFrame: (text) => this.#onFrame(text),
+      onUp: (rotated) => this.#onUp(rotated),
+      onDown: (reason) => options.onNotice?.({ type: "stream-down", reason }),
+      connectTimeoutMs: options.connectTimeoutMs,
+      backoffBaseMs: options.backoffBaseMs,
+      backoffMaxMs: options.backoffMaxMs,
+      maxAgeMs: options.maxAgeMs,
+      clock: this.#clock,
+    });
   }
 
   /**
@@ -107,12 +108,12 @@ export class UserStream implements ConnectionHandler {
     this.#pinger = unrefTimer(
       this.#clock.setInterval(() => void this.#ping(), this.#o.pingIntervalMs ?? 1_500_000),
     );
-    return this.#connect();
+    return this.#socket.start();
   }
 
   /** The stream's state. */
   get state(): UserStreamState {
-    return this.#state;
+    return this.#socket.state;
   }
 
   /**
@@ -128,9 +129,9 @@ export class UserStream implements ConnectionHandler {
   } {
     const since = this.#lastEventAt ?? this.#upSince;
     return {
-      state: this.#state,
+      state: this.#socket.state,
       lastEventAgeMs: since === undefined ? null : Math.round(this.#clock.now() - since),
-      reconnects: this.#reconnects,
+      reconnects: this.#socket.reconnects,
       listenKeyRenewals: this.#renewals,
       listenKeyPingOk: this.#pingOk,
     };
@@ -138,18 +139,20 @@ export class UserStream implements ConnectionHandler {
 
   /** Stops everything; no reconnect follows. */
   close(): void {
-    if (this.#state === "closed") return;
-    this.#state = "closed";
-    this.#clock.clearTimeout(this.#retry);
+    if (this.#socket.state === "closed") return;
     this.#clock.clearInterval(this.#pinger);
-    this.#clock.clearTimeout(this.#rotator);
-    this.#active?.close("stream closed by router");
-    this.#active = undefined;
+    this.#socket.close();
   }
 
-  /** ConnectionHandler: one stream frame. */
-  onFrame(text: string, connection: Connection): void {
-    if (connection !== this.#active) return; // a rotated-out socket's leftovers: the new one has them too
+  /** The private stream's URL, with a listenKey (a new one when the last is gone). */
+  async #url(): Promise<string> {
+    this.#key ??= await this.#o.keys.startUserDataStream();
+    return `${this.#o.streamUrl.replace(/\/+$/, "")}/private/ws?listenKey=${
+      encodeURIComponent(this.#key)
+    }&events=${this.#events}`;
+  }
+
+  #onFrame(text: string): void {
     this.#lastEventAt = this.#clock.now();
     const event = parseUserEvent(text);
     if (event === undefined) return;
@@ -160,58 +163,12 @@ export class UserStream implements ConnectionHandler {
     this.#o.onEvent(event);
   }
 
-  /** ConnectionHandler: a socket ended. */
-  onClosed(connection: Connection, reason: string): void {
-    if (connection !== this.#active || this.#state === "closed") return;
-    this.#active = undefined;
-    this.#down(reason);
-  }
-
-  async #connect(): Promise<void> {
-    if (this.#state === "closed") return;
-    try {
-      this.#key ??= await this.#o.keys.startUserDataStream();
-      const url = `${this.#o.streamUrl.replace(/\/+$/, "")}/private/ws?listenKey=${
-        encodeURIComponent(this.#key)
-      }&events=${this.#events}`;
-      const conn = await Connection.open({
-        url,
-        generation: ++this.#generation,
-        timeoutMs: this.#o.connectTimeoutMs ?? 10_000,
-        handler: this,
-        clock: this.#clock,
-      });
-      // close() may have run while this connect was awaited (the compiler cannot see that).
-      if ((this.#state as UserStreamState) === "closed") return conn.close("stream closed by router");
-      const old = this.#active;
-      this.#active = conn;
-      old?.close("rotated");
-      this.#backoff.reset();
-      this.#upSince = this.#clock.now();
-      this.#state = "up";
-      this.#clock.clearTimeout(this.#rotator);
-      this.#rotator = unrefTimer(
-        this.#clock.setTimeout(() => void this.#connect(), this.#o.maxAgeMs ?? 82_800_000),
-      );
-      this.#o.onNotice?.({ type: "stream-up", reconnects: this.#reconnects });
-      // Rotation overlaps the two sockets, so nothing is missed then; every other connect may follow a gap.
-      if (old === undefined) {
-        this.#o.onGap(this.#reconnects === 0 ? "user stream connected" : "user stream reconnected");
-      }
-    } catch (e) {
-      if (this.#active === undefined) this.#down((e as Error).message);
-      // A failed rotation keeps the old socket; try again in a minute, well before the 24 h cut.
-      else this.#rotator = unrefTimer(this.#clock.setTimeout(() => void this.#connect(), 60_000));
-    }
-  }
-
-  #down(reason: string): void {
-    if (this.#state === "closed") return;
-    this.#state = this.#reconnects === 0 && this.#upSince === undefined ? "connecting" : "down";
-    this.#o.onNotice?.({ type: "stream-down", reason });
-    this.#reconnects++;
-    this.#clock.clearTimeout(this.#retry);
-    this.#retry = unrefTimer(this.#clock.setTimeout(() => void this.#connect(), this.#backoff.next()));
+  #onUp(rotated: boolean): void {
+    this.#upSince = this.#clock.now();
+    const reconnects = this.#socket.reconnects;
+    this.#o.onNotice?.({ type: "stream-up", reconnects });
+    // Rotation overlaps the two sockets, so nothing is missed then; every other connect may follow a gap.
+    if (!rotated) this.#o.onGap(reconnects === 0 ? "user stream connected" : "user stream reconnected");
   }
 
   /** A new key: the old one is gone (-1125 or listenKeyExpired). Reconnects with it. */
@@ -219,15 +176,11 @@ export class UserStream implements ConnectionHandler {
     this.#key = undefined;
     this.#renewals++;
     this.#o.onNotice?.({ type: "listen-key-renewed", reason });
-    const conn = this.#active;
-    this.#active = undefined;
-    conn?.close("listenKey renewed");
-    this.#clock.clearTimeout(this.#retry);
-    void this.#connect();
+    this.#socket.replace("listenKey renewed");
   }
 
   async #ping(): Promise<void> {
-    if (this.#key === undefined || this.#state === "closed") return;
+    if (this.#key === undefined || this.#socket.state === "closed") return;
     try {
       await this.#o.keys.pingUserDataStream();
       this.#pingOk = true;

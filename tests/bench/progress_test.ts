@@ -16,27 +16,15 @@ test("formatDuration: m:ss, then h:mm:ss", () => {
 });
 
 test("formatProgress: percent of the total and an ETA at the pace so far", () => {
-  assert.equal(
-    formatProgress({ stage: "load", done: 126, total: 300, elapsedMs: 126_000 }),
-    "[ 42%] load · 2:06 elapsed · ETA 2:54",
-  );
-  // Nothing done yet: no pace, no ETA. Unknown total: "?". Done: no ETA.
-  assert.equal(
-    formatProgress({ stage: "micro", done: 0, total: 21, elapsedMs: 0 }),
-    "[  0%] micro · 0:00 elapsed",
-  );
-  assert.equal(
-    formatProgress({ stage: "drain", done: 0, total: 0, elapsedMs: 61_000 }),
-    "[   ?] drain · 1:01 elapsed",
-  );
-  assert.equal(
-    formatProgress({ stage: "report", done: 21, total: 21, elapsedMs: 3_600_000 }),
-    "[100%] report · 1:00:00 elapsed",
-  );
-  assert.equal(
-    formatProgress({ stage: "x", done: 30, total: 21, elapsedMs: 1000 }),
-    "[100%] x · 0:01 elapsed",
-  );
+  const cases: [Parameters<typeof formatProgress>[0], string][] = [
+    [{ stage: "load", done: 126, total: 300, elapsedMs: 126_000 }, "[ 42%] load · 2:06 elapsed · ETA 2:54"],
+    // Nothing done yet: no pace, no ETA. Unknown total: "?". Done (or past it): no ETA.
+    [{ stage: "micro", done: 0, total: 21, elapsedMs: 0 }, "[  0%] micro · 0:00 elapsed"],
+    [{ stage: "drain", done: 0, total: 0, elapsedMs: 61_000 }, "[   ?] drain · 1:01 elapsed"],
+    [{ stage: "report", done: 21, total: 21, elapsedMs: 3_600_000 }, "[100%] report · 1:00:00 elapsed"],
+    [{ stage: "x", done: 30, total: 21, elapsedMs: 1000 }, "[100%] x · 0:01 elapsed"],
+  ];
+  for (const [facts, line] of cases) assert.equal(formatProgress(facts), line, JSON.stringify(facts));
 });
 
 test("Progress: writes nothing when the output is not a terminal", () => {

@@ -6,6 +6,16 @@
 import type { SimulatorAccess } from "../../lib/cli/simulate.ts";
 import { type Child, REPO, routerCommand, spawnProcess } from "./_child.ts";
 
+/** A LIMIT BUY that rests on the simulator's book (status NEW), as the SDK and protocol tests place it. */
+export const RESTING_ORDER = {
+  symbol: "BTCUSDT",
+  side: "BUY",
+  type: "LIMIT",
+  timeInForce: "GTC",
+  quantity: "0.010",
+  price: "50000",
+} as const;
+
 /** A running `simulate` child and what its first stdout line said. */
 export interface SimulateChild {
   readonly child: Child;

@@ -1,15 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnScript } from "./_child.ts";
-
-const ORDER = {
-  symbol: "BTCUSDT",
-  side: "BUY",
-  type: "LIMIT",
-  quantity: "0.002",
-  price: "50000",
-  timeInForce: "GTC",
-};
+import { LIMIT_ORDER } from "../control/_stack.ts";
 
 test(
   "main.ts: starts the simulator, serves orders over HTTP, exits 0 on SIGTERM",
@@ -22,7 +14,7 @@ test(
       const placed = await fetch(`${url}/orders`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify(ORDER),
+        body: JSON.stringify(LIMIT_ORDER),
       });
       assert.equal(placed.status, 200);
       const order = await placed.json();

@@ -7,6 +7,7 @@ import { startSimulator } from "../../lib/sim/mod.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { LIMIT_ORDER } from "../control/_stack.ts";
 
 /** A config with a fresh data directory (the journal), unless the test names one. */
 function config(args: string[], env: Record<string, string> = {}): Config {
@@ -20,15 +21,6 @@ function start(c: Config, lines: string[] = []): Promise<Service> {
   const log = createLogger({ format: "text", write: (l) => lines.push(l) });
   return startService({ config: c, log, readTextFile: () => Promise.reject(new Error("no such file")) });
 }
-
-const ORDER = {
-  symbol: "BTCUSDT",
-  side: "BUY",
-  type: "LIMIT",
-  quantity: "0.002",
-  price: "50000",
-  timeInForce: "GTC",
-};
 
 test("gateway: without credentials it runs the embedded simulator over a real socket", async () => {
   const lines: string[] = [];
@@ -57,7 +49,7 @@ test("gateway: shutdown lets an order in flight settle, then closes everything",
   const pending = fetch(`${g.server.url}/orders`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify(ORDER),
+    body: JSON.stringify(LIMIT_ORDER),
   });
   const deadline = Date.now() + 5000;
   // The order is in flight once the tracker holds it (pending, or already open from the user stream's NEW
@@ -141,7 +133,7 @@ test("gateway: Ed25519 credentials read the key file and log on (custom endpoint
     const placed = await fetch(`${g.server.url}/orders`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify(ORDER),
+      body: JSON.stringify(LIMIT_ORDER),
     });
     assert.equal(placed.status, 200);
     assert.equal(sim.orders().length, 1);

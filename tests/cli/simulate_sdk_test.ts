@@ -3,12 +3,12 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { WebsocketAPIClient } from "binance";
-import ccxt from "ccxt";
 import {
   DerivativesTradingUsdsFutures,
   DerivativesTradingUsdsFuturesWebsocketAPI,
 } from "@binance/derivatives-trading-usds-futures";
-import { type SimulateChild, startSimulateChild } from "./_simulate.ts";
+import { newCcxtBinanceUsdm } from "../../bench/sdk/ccxt_sdk.ts";
+import { RESTING_ORDER, type SimulateChild, startSimulateChild } from "./_simulate.ts";
 
 let sim: SimulateChild;
 
@@ -43,15 +43,7 @@ test("sdk: npm binance (WebsocketAPIClient) places, queries and cancels an order
   }, QUIET);
   try {
     const placed = await bounded(
-      client.submitNewFuturesOrder("usdm", {
-        symbol: "BTCUSDT",
-        side: "BUY",
-        type: "LIMIT",
-        timeInForce: "GTC",
-        quantity: "0.010",
-        price: "50000",
-        timestamp: Date.now(),
-      }),
+      client.submitNewFuturesOrder("usdm", { ...RESTING_ORDER, timestamp: Date.now() }),
       "order.place",
     );
     const orderId = placed.result.orderId;
@@ -73,8 +65,7 @@ test("sdk: npm binance (WebsocketAPIClient) places, queries and cancels an order
 });
 
 test("sdk: ccxt (pro binanceusdm, URLs pointed at the simulator) loads markets, places, fetches and cancels", async () => {
-  const pro = (ccxt as unknown as { pro: Record<string, new (config: object) => CcxtUsdm> }).pro;
-  const exchange = new pro.binanceusdm!({
+  const exchange = newCcxtBinanceUsdm({
     apiKey: sim.access.apiKey,
     secret: sim.access.secretKey,
     options: { fetchCurrencies: false }, // currencies come from Binance's spot sapi, which the simulator lacks
@@ -84,7 +75,7 @@ test("sdk: ccxt (pro binanceusdm, URLs pointed at the simulator) loads markets, 
       exchange.urls.api[name] = url.replace("https://fapi.binance.com", sim.access.restUrl);
     }
   }
-  (exchange.urls.api.ws as Record<string, Record<string, string>>)["ws-api"]!.future = sim.access.wsUrl;
+  exchange.urls.api.ws["ws-api"]!.future = sim.access.wsUrl;
   try {
     await exchange.loadHttpProxyAgent(); // on Node-like runtimes ccxt wants its agent before a ws:// URL
     await bounded(exchange.loadMarkets(), "loadMarkets");
@@ -93,10 +84,12 @@ test("sdk: ccxt (pro binanceusdm, URLs pointed at the simulator) loads markets, 
       "createOrderWs",
     );
     assert.equal(placed.status, "open");
-    const fetched = await bounded(exchange.fetchOrderWs(placed.id, "BTC/USDT:USDT"), "fetchOrderWs");
-    assert.equal(fetched.id, placed.id);
+    const id = placed.id;
+    assert.ok(id !== undefined, "the placed order's id");
+    const fetched = await bounded(exchange.fetchOrderWs(id, "BTC/USDT:USDT"), "fetchOrderWs");
+    assert.equal(fetched.id, id);
     assert.equal(fetched.status, "open");
-    const canceled = await bounded(exchange.cancelOrderWs(placed.id, "BTC/USDT:USDT"), "cancelOrderWs");
+    const canceled = await bounded(exchange.cancelOrderWs(id, "BTC/USDT:USDT"), "cancelOrderWs");
     assert.equal(canceled.status, "canceled");
   } finally {
     await exchange.close();
@@ -135,21 +128,3 @@ test("sdk: the official connector (@binance/derivatives-trading-usds-futures) pl
     await connection.disconnect();
   }
 });
-
-/** The parts of ccxt's binanceusdm used here. */
-interface CcxtUsdm {
-  urls: { api: Record<string, unknown> };
-  loadMarkets(): Promise<unknown>;
-  loadHttpProxyAgent(): Promise<unknown>;
-  createOrderWs(
-    symbol: string,
-    type: string,
-    side: string,
-    amount: number,
-    price: number,
-    params: Record<string, unknown>,
-  ): Promise<{ id: string; status?: string }>;
-  fetchOrderWs(id: string, symbol: string): Promise<{ id: string; status?: string }>;
-  cancelOrderWs(id: string, symbol: string): Promise<{ id: string; status?: string }>;
-  close(): Promise<unknown>;
-}

@@ -13,7 +13,7 @@ import { createLogger } from "../../lib/cli/log.ts";
 import { startService } from "../../lib/cli/service.ts";
 import type { Reply } from "../sim/_helpers.ts";
 import { REPO, routerCommand, spawnProcess } from "./_child.ts";
-import { startSimulateChild } from "./_simulate.ts";
+import { RESTING_ORDER, startSimulateChild } from "./_simulate.ts";
 
 /** One signed ws-fapi request on a fresh socket (bounded). */
 async function wsRequest(
@@ -56,12 +56,7 @@ test("simulate: the first stdout line is the JSON access object; its HMAC key tr
     assert.equal(typeof time.serverTime, "number");
     const params: Record<string, unknown> = {
       apiKey: sim.access.apiKey,
-      symbol: "BTCUSDT",
-      side: "BUY",
-      type: "LIMIT",
-      timeInForce: "GTC",
-      quantity: "0.010",
-      price: "50000",
+      ...RESTING_ORDER,
       timestamp: Date.now(),
     };
     params.signature = createHmac("sha256", sim.access.secretKey).update(payload(params)).digest("hex");

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LOCAL_CODES } from "../../lib/control/errors.ts";
 import { ManualClock } from "../_manual_clock.ts";
-import { type Stack, startStack, waitFor } from "./_stack.ts";
+import { LIMIT_ORDER, type Stack, startStack, waitFor } from "./_stack.ts";
 import { head, openRaw, type RawOutcome } from "./_raw.ts";
 
 const CUT_OFF = "control plane: request bodies cut off before their end";
@@ -66,16 +66,7 @@ test("aborted bodies: the gateway keeps serving, and a whole body on the next co
     assertRefused(await Promise.all(Array.from({ length: 5 }, () => abortedOrder(s))));
     const health = await s.call("GET", "/health");
     assert.equal(health.status, 200);
-    const placed = await s.call("POST", "/orders", {
-      json: {
-        symbol: "BTCUSDT",
-        side: "BUY",
-        type: "LIMIT",
-        quantity: "0.002",
-        price: "50000",
-        timeInForce: "GTC",
-      },
-    });
+    const placed = await s.call("POST", "/orders", { json: LIMIT_ORDER });
     assert.equal(placed.status, 200);
     assert.equal(placed.body.status, "NEW");
   } finally {

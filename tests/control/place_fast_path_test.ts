@@ -7,6 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { fastPlaceRequest } from "../../lib/control/place_fast_path.ts";
 import { placeSchema } from "../../lib/control/schemas.ts";
+import { WS_METHODS } from "../../lib/vocabulary.ts";
+import { LIMIT_ORDER } from "./_stack.ts";
 
 const CHOICES: Record<string, unknown[]> = {
   symbol: ["BTCUSDT", "btcusdt", "", "1000PEPEUSDT", "币安人生USDT", 5, null],
@@ -70,6 +72,10 @@ function body(next: () => number): Record<string, unknown> {
   return out;
 }
 
+test("every order.place field is generated, so a field the fast path would drop fails the comparison", () => {
+  for (const field of WS_METHODS["order.place"].params) assert.ok(field in CHOICES, field);
+});
+
 test("whenever the fast path answers, zod gives the same request (20,000 generated bodies)", () => {
   const next = random(0x2545f491);
   let fast = 0;
@@ -87,15 +93,7 @@ test("whenever the fast path answers, zod gives the same request (20,000 generat
 });
 
 test("the common shapes take the fast path; others are left to zod", () => {
-  const limit = {
-    symbol: "BTCUSDT",
-    side: "BUY",
-    type: "LIMIT",
-    quantity: "0.002",
-    price: "50000",
-    timeInForce: "GTC",
-  };
-  assert.deepStrictEqual(fastPlaceRequest(limit), { kind: "order", params: limit });
+  assert.deepStrictEqual(fastPlaceRequest(LIMIT_ORDER), { kind: "order", params: LIMIT_ORDER });
   const market = { symbol: "BTCUSDT", side: "SELL", type: "MARKET", quantity: "1", reduceOnly: "true" };
   assert.deepStrictEqual(fastPlaceRequest(market), {
     kind: "order",
@@ -103,11 +101,11 @@ test("the common shapes take the fast path; others are left to zod", () => {
   });
   for (
     const other of [
-      { ...limit, timeInForce: "GTD", goodTillDate: 1893456000000 },
-      { ...limit, price: 50000 },
-      { ...limit, priceMatch: "OPPONENT", price: undefined },
+      { ...LIMIT_ORDER, timeInForce: "GTD", goodTillDate: 1893456000000 },
+      { ...LIMIT_ORDER, price: 50000 },
+      { ...LIMIT_ORDER, priceMatch: "OPPONENT", price: undefined },
       { symbol: "BTCUSDT", side: "SELL", type: "STOP_MARKET", quantity: "1", stopPrice: "45000" },
-      { ...limit, ["__proto__"]: 1 },
+      { ...LIMIT_ORDER, ["__proto__"]: 1 },
       JSON.parse('{"symbol":"BTCUSDT","side":"BUY","type":"MARKET","quantity":"1","__proto__":{"x":1}}'),
     ]
   ) {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { execFileSync } from "node:child_process";
 import { REPO, spawnProcess } from "../cli/_child.ts";
-import { rawRequest } from "../control/_stack.ts";
+import { LIMIT_ORDER, rawRequest } from "../control/_stack.ts";
 
 function bunPath(): string {
   const local = join(REPO, "node_modules", ".bin", "bun");
@@ -67,15 +67,7 @@ test("binary: simulator by default; place/query/modify/cancel over HTTP; bad inp
 
     const placed = await fetch(
       `${url}/orders`,
-      json({
-        symbol: "BTCUSDT",
-        side: "BUY",
-        type: "LIMIT",
-        quantity: "0.002",
-        price: "50000",
-        timeInForce: "GTC",
-        newClientOrderId: "e2e:order/1",
-      }),
+      json({ ...LIMIT_ORDER, newClientOrderId: "e2e:order/1" }),
     );
     assert.equal(placed.status, 200);
     const order = await placed.json();

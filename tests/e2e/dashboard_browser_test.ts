@@ -14,6 +14,7 @@ import { join } from "node:path";
 import process from "node:process";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { REPO, routerCommand, spawnProcess } from "../cli/_child.ts";
+import { LIMIT_ORDER } from "../control/_stack.ts";
 
 /** The system's Chromium (Debian's `chromium` package; `.ci/run` installs it). */
 function chromiumPath(): string {
@@ -25,10 +26,48 @@ function chromiumPath(): string {
   return found;
 }
 
-async function post(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+/** The router (the binary or main.ts) on its simulator with a fresh data directory, and a headless Chromium. */
+interface Setup {
+  /** The control plane's base URL. */
+  url: string;
+  browser: Browser;
+  /** Closes the browser, stops the router (SIGTERM, bounded) and deletes the data directory. */
+  close(): Promise<void>;
+}
+
+async function startRouterAndBrowser(env: Record<string, string> = {}): Promise<Setup> {
+  const dir = mkdtempSync(join(tmpdir(), "lr-dashboard-"));
+  const line = routerCommand(["--port", "0", "--data-dir", join(dir, "data")]);
+  const child = spawnProcess(line.command, line.args, REPO, env);
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    child.kill("SIGTERM");
+    await child.exited(30_000).catch(() => child.kill("SIGKILL"));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+    browser = await puppeteer.launch({
+      executablePath: chromiumPath(),
+      headless: true,
+      args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage"],
+    });
+    return { url: url!, browser, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+async function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
@@ -52,6 +91,15 @@ async function waitForText(page: Page, selector: string, needle: string): Promis
     throw new Error(`${selector} never showed ${JSON.stringify(needle)}; it shows: ${had}`, { cause: e });
   }
   return await page.$eval(selector, (el) => el.textContent ?? "");
+}
+
+/** Waits (20 s at most) until the button `#id` is enabled. */
+async function waitForEnabled(page: Page, id: string): Promise<void> {
+  await page.waitForFunction(
+    (buttonId: string) => (document.getElementById(buttonId) as HTMLButtonElement).disabled === false,
+    { timeout: 20_000 },
+    id,
+  );
 }
 
 /** A page on another origin (another port of 127.0.0.1) that tries to halt the router from the browser. */
@@ -107,18 +155,9 @@ function evilSite(target: string): Promise<{ server: Server; url: string }> {
 test("dashboard in Chromium: live order, fill, position and latency; Halt works; other origins cannot POST", {
   timeout: 180_000,
 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "lr-dashboard-"));
-  const line = routerCommand(["--port", "0", "--data-dir", join(dir, "data")]);
-  const child = spawnProcess(line.command, line.args, REPO);
-  let browser: Browser | undefined;
+  const { url, browser, close } = await startRouterAndBrowser();
   let evil: Server | undefined;
   try {
-    const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 60_000);
-    browser = await puppeteer.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage"],
-    });
     const page = await browser.newPage();
     await page.setViewport({ width: 1440, height: 1200 });
     const problems: string[] = [];
@@ -142,11 +181,10 @@ test("dashboard in Chromium: live order, fill, position and latency; Halt works;
     await waitForText(page, "#stream", "up");
 
     // Orders in through the control plane (as curl would: no Origin, no CSRF token needed).
-    const order = { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC", quantity: "0.002" };
-    const placed = await post(`${url}/orders`, { ...order, price: "50000", newClientOrderId: "dash-buy-1" });
+    const placed = await post(`${url}/orders`, { ...LIMIT_ORDER, newClientOrderId: "dash-buy-1" });
     assert.equal(placed.status, 200, JSON.stringify(placed.body));
     const resting = await post(`${url}/orders`, {
-      ...order,
+      ...LIMIT_ORDER,
       side: "SELL",
       price: "52000",
       newClientOrderId: "dash-sell-2",
@@ -183,7 +221,11 @@ test("dashboard in Chromium: live order, fill, position and latency; Halt works;
     // A few more intervals with round trips (each order waits for its own point), for a chart worth a look.
     for (let i = 1; i <= 3; i++) {
       const before = await page.$eval("#latency-chart", (el) => Number((el as HTMLElement).dataset.points));
-      const more = await post(`${url}/orders`, { ...order, side: "SELL", price: String(52000 + i * 100) });
+      const more = await post(`${url}/orders`, {
+        ...LIMIT_ORDER,
+        side: "SELL",
+        price: String(52000 + i * 100),
+      });
       assert.equal(more.status, 200, JSON.stringify(more.body));
       await page.waitForFunction(
         (n: number) => Number(document.getElementById("latency-chart")?.dataset.points) > n,
@@ -198,7 +240,7 @@ test("dashboard in Chromium: live order, fill, position and latency; Halt works;
     await page.screenshot({ path: join(REPO, "dist", "dashboard.png") as `${string}.png`, fullPage: true });
 
     // Another origin (another port of 127.0.0.1: "same-site", but not the same origin) cannot halt.
-    const site = await evilSite(url!);
+    const site = await evilSite(url);
     evil = site.server;
     const attacker = await browser.newPage();
     await attacker.goto(site.url, { waitUntil: "load" });
@@ -210,7 +252,7 @@ test("dashboard in Chromium: live order, fill, position and latency; Halt works;
     assert.match(results.json ?? "", /^blocked/, "the preflight fails");
     assert.match(results.read ?? "", /^blocked/, "the page (and its CSRF token) cannot be read");
     assert.equal(
-      (await health(url!)).halted,
+      (await health(url)).halted,
       false,
       `a cross-origin page halted the router: ${JSON.stringify(results)}`,
     );
@@ -229,27 +271,19 @@ test("dashboard in Chromium: live order, fill, position and latency; Halt works;
     await page.bringToFront();
     await page.click("#halt");
     await waitForText(page, "#halted", "HALTED");
-    const halted = await health(url!);
+    const halted = await health(url);
     assert.equal(halted.halted, true);
     assert.equal(halted.haltReason, "halted from the dashboard");
     await waitForText(page, "#events", "halted from the dashboard");
-    await page.waitForFunction(
-      () => (document.getElementById("resume") as HTMLButtonElement).disabled === false,
-      {
-        timeout: 20_000,
-      },
-    );
+    await waitForEnabled(page, "resume");
     await page.click("#resume");
     await waitForText(page, "#halted", "no");
-    assert.equal((await health(url!)).halted, false);
+    assert.equal((await health(url)).halted, false);
 
     assert.deepEqual(problems, [], "no script error, failed request or CSP violation on the page");
   } finally {
-    await browser?.close();
     evil?.close();
-    child.kill("SIGTERM");
-    await child.exited(30_000).catch(() => child.kill("SIGKILL"));
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });
 
@@ -257,17 +291,8 @@ test("dashboard in Chromium with ROUTER_TOKEN: the page asks for the token, then
   timeout: 180_000,
 }, async () => {
   const token = "dashboard-e2e-token-0123456789";
-  const dir = mkdtempSync(join(tmpdir(), "lr-dashboard-token-"));
-  const line = routerCommand(["--port", "0", "--data-dir", join(dir, "data")]);
-  const child = spawnProcess(line.command, line.args, REPO, { ROUTER_TOKEN: token });
-  let browser: Browser | undefined;
+  const { url, browser, close } = await startRouterAndBrowser({ ROUTER_TOKEN: token });
   try {
-    const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 60_000);
-    browser = await puppeteer.launch({
-      executablePath: chromiumPath(),
-      headless: true,
-      args: ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage"],
-    });
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(`page error: ${e}`));
@@ -285,37 +310,19 @@ test("dashboard in Chromium with ROUTER_TOKEN: the page asks for the token, then
     await waitForText(page, "#events-state", "live");
     assert.equal(await page.$eval("#token-bar", (el) => (el as HTMLElement).hidden), true);
 
-    const placed = await fetch(`${url}/orders`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-      body: JSON.stringify({
-        symbol: "BTCUSDT",
-        side: "BUY",
-        type: "LIMIT",
-        timeInForce: "GTC",
-        quantity: "0.002",
-        price: "50000",
-        newClientOrderId: "dash-token-1",
-      }),
+    const placed = await post(`${url}/orders`, { ...LIMIT_ORDER, newClientOrderId: "dash-token-1" }, {
+      authorization: `Bearer ${token}`,
     });
-    assert.equal(placed.status, 200);
+    assert.equal(placed.status, 200, JSON.stringify(placed.body));
     await waitForText(page, "#orders", "dash-token-1");
     await waitForText(page, "#events", "dash-token-1");
 
-    await page.waitForFunction(
-      () => (document.getElementById("halt") as HTMLButtonElement).disabled === false,
-      {
-        timeout: 20_000,
-      },
-    );
+    await waitForEnabled(page, "halt");
     await page.click("#halt");
     await waitForText(page, "#halted", "HALTED");
-    assert.equal((await health(url!)).halted, true);
+    assert.equal((await health(url)).halted, true);
     assert.deepEqual(errors, []);
   } finally {
-    await browser?.close();
-    child.kill("SIGTERM");
-    await child.exited(30_000).catch(() => child.kill("SIGKILL"));
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 });

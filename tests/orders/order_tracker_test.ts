@@ -147,3 +147,15 @@ test("OrderTracker: a refused cancel or modify leaves the order as it was; one t
   assert.equal(t.get("p")?.state, "open");
   assert.equal(t.get("p")?.status, "NEW");
 });
+
+test("OrderTracker: intentAt and updatedAt come from the injected time", () => {
+  let now = 1_000;
+  const t = new OrderTracker({ now: () => now });
+  t.intent("a", "order.place", place, "");
+  now = 1_500;
+  t.ack("a", { clientOrderId: "a", orderId: 1, status: "NEW" }, "order.place");
+  assert.deepEqual([t.get("a")?.intentAt, t.get("a")?.updatedAt], [1_000, 1_500]);
+  now = 2_000;
+  t.ack("a", { clientOrderId: "a", orderId: 1, status: "FILLED", executedQty: "0.002" }, "order.status");
+  assert.deepEqual([t.get("a")?.state, t.get("a")?.updatedAt], ["finished", 2_000]);
+});

@@ -25,10 +25,24 @@ const story = (events: StreamEvent[]) =>
     e.e === "ALGO_UPDATE" ? `algo ${e.o.X}` : `order ${e.o.x} ${e.o.X}`
   );
 
+/** The whole story of a conditional order whose order fills at once. */
+const TRIGGERED_AND_FILLED = [
+  "algo TRIGGERING",
+  "order NEW NEW",
+  "algo TRIGGERED",
+  "order TRADE FILLED",
+  "algo FINISHED",
+];
+
+/** A long position (a MARKET BUY on BTCUSDT) for a SELL stop to close. */
+async function openLong(m: Market, quantity = "0.010"): Promise<void> {
+  await m.signed("order.place", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity });
+}
+
 test("algo: STOP_MARKET triggers on the mark, becomes a MARKET order linked by ai, and finishes with its fill", async () => {
   const m = await openMarket(OPTIONS);
   try {
-    await m.signed("order.place", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.010" });
+    await openLong(m);
     const placed = await algo(m, {
       side: "SELL",
       type: "STOP_MARKET",
@@ -42,13 +56,7 @@ test("algo: STOP_MARKET triggers on the mark, becomes a MARKET order linked by a
     assert.deepEqual(await m.stream.drain(), [], "not reached");
     m.sim.setMarkPrice("BTCUSDT", "49999.90");
     const events = await m.stream.drain();
-    assert.deepEqual(story(events), [
-      "algo TRIGGERING",
-      "order NEW NEW",
-      "algo TRIGGERED",
-      "order TRADE FILLED",
-      "algo FINISHED",
-    ]);
+    assert.deepEqual(story(events), TRIGGERED_AND_FILLED);
     const algos = events.filter((e) => e.e === "ALGO_UPDATE");
     const [created, trade] = events.filter((e) => e.e === "ORDER_TRADE_UPDATE");
     assert.deepEqual([algos[0].o.ai, algos[0].o.tt > 0], ["", true]);
@@ -87,13 +95,7 @@ test("algo: STOP (limit) BUY triggers when the mark rises to it and its LIMIT or
     assert.deepEqual(await m.stream.drain(), []);
     m.sim.setMarkPrice("BTCUSDT", "52000.00");
     const events = await m.stream.drain();
-    assert.deepEqual(story(events), [
-      "algo TRIGGERING",
-      "order NEW NEW",
-      "algo TRIGGERED",
-      "order TRADE FILLED",
-      "algo FINISHED",
-    ]);
+    assert.deepEqual(story(events), TRIGGERED_AND_FILLED);
     const [created, trade] = events.filter((e) => e.e === "ORDER_TRADE_UPDATE");
     assert.deepEqual([created.o.o, created.o.ot, created.o.p, created.o.f], [
       "LIMIT",
@@ -110,7 +112,7 @@ test("algo: STOP (limit) BUY triggers when the mark rises to it and its LIMIT or
 test("algo: TAKE_PROFIT_MARKET SELL triggers when the mark rises to it; TAKE_PROFIT BUY rests its LIMIT, listed with actualOrderId", async () => {
   const m = await openMarket(OPTIONS);
   try {
-    await m.signed("order.place", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.020" });
+    await openLong(m, "0.020");
     await algo(m, {
       side: "SELL",
       type: "TAKE_PROFIT_MARKET",
@@ -157,7 +159,7 @@ test("algo: TAKE_PROFIT_MARKET SELL triggers when the mark rises to it; TAKE_PRO
 test("algo: TRAILING_STOP_MARKET activates at activatePrice, trails the high by callbackRate and triggers on the way back", async () => {
   const m = await openMarket(OPTIONS);
   try {
-    await m.signed("order.place", { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.010" });
+    await openLong(m);
     const early = await algo(m, {
       side: "SELL",
       type: "TRAILING_STOP_MARKET",

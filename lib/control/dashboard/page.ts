@@ -54,6 +54,23 @@ function asset(path: string): string {
   return `${path}?v=${DASHBOARD_ASSETS[path]?.hash ?? "0"}`;
 }
 
+/** A column: its label, or its label and the field it sorts by. */
+type Column = string | readonly [label: string, sortKey: string];
+
+/** An empty table (the script fills its body) with one header row. */
+function table(id: string, columns: readonly Column[]) {
+  const th = (c: Column) =>
+    typeof c === "string" ? html`<th>${c}</th>` : html`<th data-key="${c[1]}">${c[0]}</th>`;
+  return html`
+    <table id="${id}">
+      <thead>
+        <tr>${columns.map(th)}</tr>
+      </thead>
+      <tbody></tbody>
+    </table>
+  `;
+}
+
 /**
  * Renders the page.
  *
@@ -135,19 +152,7 @@ export async function renderDashboardPage(facts: PageFacts): Promise<string> {
             </div>
             <div class="panel">
               <h2>Positions <span class="right" id="upnl-total"></span></h2>
-              <table id="positions">
-                <thead>
-                  <tr>
-                    <th>Symbol</th>
-                    <th>Side</th>
-                    <th>Amount</th>
-                    <th>Entry</th>
-                    <th>Unrealized PnL</th>
-                    <th>Updated</th>
-                  </tr>
-                </thead>
-                <tbody></tbody>
-              </table>
+              ${table("positions", ["Symbol", "Side", "Amount", "Entry", "Unrealized PnL", "Updated"])}
             </div>
           </section>
           <section class="panel">
@@ -158,60 +163,40 @@ export async function renderDashboardPage(facts: PageFacts): Promise<string> {
           </span>
         </h2>
             <div class="scroll">
-              <table id="orders">
-                <thead>
-                  <tr>
-                    <th data-key="updatedAt">Updated</th>
-                    <th data-key="symbol">Symbol</th>
-                    <th data-key="side">Side</th>
-                    <th data-key="type">Type</th>
-                    <th data-key="quantity">Qty</th>
-                    <th data-key="price">Price</th>
-                    <th data-key="executedQty">Filled</th>
-                    <th data-key="status">Status</th>
-                    <th data-key="clientOrderId">Client order id</th>
-                  </tr>
-                </thead>
-                <tbody></tbody>
-              </table>
+              ${table("orders", [
+                ["Updated", "updatedAt"],
+                ["Symbol", "symbol"],
+                ["Side", "side"],
+                ["Type", "type"],
+                ["Qty", "quantity"],
+                ["Price", "price"],
+                ["Filled", "executedQty"],
+                ["Status", "status"],
+                ["Client order id", "clientOrderId"],
+              ])}
             </div>
           </section>
           <section class="grid">
             <div class="panel">
               <h2>Recent fills</h2>
               <div class="scroll">
-                <table id="fills">
-                  <thead>
-                    <tr>
-                      <th>Time</th>
-                      <th>Symbol</th>
-                      <th>Side</th>
-                      <th>Qty</th>
-                      <th>Price</th>
-                      <th>Realized</th>
-                      <th>Fee</th>
-                      <th>Role</th>
-                      <th>Client order id</th>
-                    </tr>
-                  </thead>
-                  <tbody></tbody>
-                </table>
+                ${table("fills", [
+                  "Time",
+                  "Symbol",
+                  "Side",
+                  "Qty",
+                  "Price",
+                  "Realized",
+                  "Fee",
+                  "Role",
+                  "Client order id",
+                ])}
               </div>
             </div>
             <div class="panel">
               <h2>Events <small>last 200</small></h2>
               <div class="scroll">
-                <table id="events">
-                  <thead>
-                    <tr>
-                      <th>Id</th>
-                      <th>Time</th>
-                      <th>Type</th>
-                      <th>Detail</th>
-                    </tr>
-                  </thead>
-                  <tbody></tbody>
-                </table>
+                ${table("events", ["Id", "Time", "Type", "Detail"])}
               </div>
             </div>
           </section>

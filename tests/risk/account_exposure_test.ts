@@ -1,0 +1,166 @@
+/**
+ * The account's exposure as the check sees it: orders that cannot rest (MARKET, IOC, FOK) never count as open
+ * orders — Binance's default ACK answer says NEW for them although they already filled or expired — and their
+ * quantity counts toward the worst-case position only while young.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { ManualClock } from "../_manual_clock.ts";
+import type { AccountEvent } from "../../lib/account/event_log.ts";
+import { Gateway } from "../../lib/gateway/gateway.ts";
+import { newOrder, type TrackedOrder } from "../../lib/orders/tracked_order.ts";
+import { AccountExposure, AT_ONCE_EXPOSURE_MS } from "../../lib/risk/account_exposure.ts";
+import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
+import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
+import type { PlaceOrderParams } from "../../lib/types.ts";
+import { HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "../router/_harness.ts";
+
+test("exposure: 250 MARKET orders acked NEW without stream events do not block order 251", async () => {
+  const sim = await simulator({ limits: { ordersPer10s: 10_000, ordersPerMinute: 10_000 } });
+  const gateway = await Gateway.open({
+    url: sim.url,
+    streamUrl: sim.streamUrl,
+    apiKey: HMAC_KEY,
+    secretKey: HMAC_SECRET,
+    dataDir: mkdtempSync(join(tmpdir(), "lr-exposure-")),
+    requestTimeoutMs: 2000,
+    backoffBaseMs: 20,
+    backoffMaxMs: 200,
+    risk: { symbols: { "*": { maxOpenOrders: 5 } } },
+  });
+  try {
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    const state = gateway.router.preTrade!.check.state("BTCUSDT")!;
+    assert.equal(state.filters.maxNumOrders, 200); // the simulator lists MAX_NUM_ORDERS 200
+    sim.setFaults({ streamPaused: true }); // no FILLED event reaches the tracker from here
+    for (let i = 0; i < 250; i++) {
+      // Default ACK answers (status NEW); BUY and SELL in turn keep the position flat.
+      const side = i % 2 === 0 ? "BUY" : "SELL";
+      const ack = await gateway.router.placeOrder({
+        symbol: "BTCUSDT",
+        side,
+        type: "MARKET",
+        quantity: "0.002",
+      });
+      assert.equal(ack.status, "NEW");
+    }
+    // The precondition of the bug: the tracker lists them all as open (they filled on the exchange).
+    const stale = gateway.tracker.list("open").filter((o) => o.type === "MARKET");
+    assert.equal(stale.length, 250);
+    assert.ok(stale.every((o) => o.status === "NEW"));
+    assert.equal(state.openOrders, 0);
+    // Order 251 and 252: neither MAX_NUM_ORDERS (200) nor maxOpenOrders (5) refuses them locally.
+    // (A local refusal would reject these promises with FilterRefusedError / RiskLimitError.)
+    assert.equal((await gateway.router.placeOrder(restingBuy())).status, "NEW");
+    const market = { symbol: "BTCUSDT", side: "SELL", type: "MARKET", quantity: "0.002" } as const;
+    assert.equal((await gateway.router.placeOrder(market)).status, "NEW");
+    assert.equal(gateway.router.preTrade!.refusalCounts().size, 0);
+    // A resting order does count.
+    await waitFor(() => state.openOrders === 1, "the resting LIMIT order counted");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+const INFO = {
+  symbols: [{
+    symbol: "AAAUSDT",
+    status: "TRADING",
+    pricePrecision: 2,
+    quantityPrecision: 3,
+    filters: [
+      { filterType: "LOT_SIZE", minQty: "0.001", maxQty: "1000", stepSize: "0.001" },
+      { filterType: "MAX_NUM_ORDERS", limit: 2 },
+    ],
+  }],
+};
+
+/** A check on AAAUSDT fed by a fake account driven by hand. */
+function setup(limits: { maxPositionQty?: number; maxOpenOrders?: number }) {
+  const clock = new ManualClock(1_000_000);
+  const check = new PreTradeCheck({ now: () => clock.now(), limits: { symbols: { "*": limits } } });
+  check.setFilters(parseExchangeInfo(INFO).filters);
+  let listener: (e: AccountEvent) => void = () => {};
+  const source = {
+    subscribe(fn: (e: AccountEvent) => void) {
+      listener = fn;
+      return () => {};
+    },
+    orders: { list: (): TrackedOrder[] => [] },
+    book: { positions: () => [] },
+  };
+  const exposure = new AccountExposure(check, source, { clock });
+  let id = 0;
+  const emit = (o: TrackedOrder) => listener({ id: ++id, type: "order", time: clock.now(), data: { ...o } });
+  const order = (cid: string, extra: Partial<TrackedOrder>): TrackedOrder => {
+    const o = newOrder(cid, "AAAUSDT", "BUY", "LIMIT", "0.004", "10", false, clock.now());
+    return Object.assign(o, { state: "open", status: "NEW", timeInForce: "GTC" }, extra);
+  };
+  return { clock, check, exposure, emit, order, state: check.state("AAAUSDT")! };
+}
+
+const place = (extra: Partial<PlaceOrderParams> = {}): PlaceOrderParams =>
+  ({
+    symbol: "AAAUSDT",
+    side: "BUY",
+    type: "LIMIT",
+    timeInForce: "GTC",
+    quantity: "0.002",
+    price: "10",
+    ...extra,
+  }) as PlaceOrderParams;
+
+const MARKET: PlaceOrderParams = { symbol: "AAAUSDT", side: "BUY", type: "MARKET", quantity: "0.002" };
+
+test("exposure: MARKET/IOC/FOK never count as open orders; their quantity counts only while young", () => {
+  const { clock, check, exposure, emit, order, state } = setup({ maxPositionQty: 0.005 });
+  try {
+    emit(order("m1", { type: "MARKET", timeInForce: "" }));
+    emit(order("i1", { timeInForce: "IOC", quantity: "0.001" }));
+    emit(order("f1", { timeInForce: "FOK", side: "SELL" }));
+    assert.equal(state.openOrders, 0);
+    assert.equal(state.openBuyQty, 5); // 0.004 + 0.001 at 3 decimals: they may still fill
+    assert.equal(state.openSellQty, 4);
+    // Worst case while young: 0.005 open + 0.002 > 0.005.
+    assert.equal(check.checkPlace(place()), -20);
+    assert.equal(check.verdict.name, "maxPositionQty");
+    clock.advance(AT_ONCE_EXPOSURE_MS); // no stream event came: they no longer count
+    assert.deepEqual([state.openBuyQty, state.openSellQty, state.openOrders], [0, 0, 0]);
+    assert.equal(check.checkPlace(place()), 0);
+    // Their late FILLED events take nothing away twice.
+    emit(order("m1", { type: "MARKET", timeInForce: "", state: "finished", status: "FILLED" }));
+    emit(order("i1", { timeInForce: "IOC", state: "finished", status: "EXPIRED" }));
+    assert.deepEqual([state.openBuyQty, state.openSellQty, state.openOrders], [0, 0, 0]);
+    // A resting order counts fully, for as long as it is open.
+    emit(order("g1", {}));
+    clock.advance(AT_ONCE_EXPOSURE_MS * 2);
+    assert.deepEqual([state.openBuyQty, state.openOrders], [4, 1]);
+    emit(order("g1", { state: "finished", status: "CANCELED" }));
+    assert.deepEqual([state.openBuyQty, state.openOrders], [0, 0]);
+  } finally {
+    exposure.close();
+  }
+});
+
+test("exposure: an order that cannot rest is not refused by MAX_NUM_ORDERS or maxOpenOrders", () => {
+  const { check, exposure, emit, order, state } = setup({ maxOpenOrders: 1 });
+  try {
+    emit(order("g1", {}));
+    assert.equal(state.openOrders, 1);
+    assert.equal(check.checkPlace(place()), -20); // a second resting order: 2 > maxOpenOrders 1
+    assert.equal(check.verdict.name, "maxOpenOrders");
+    assert.equal(check.checkPlace(place({ timeInForce: "IOC" })), 0);
+    assert.equal(check.checkPlace(place({ timeInForce: "FOK" })), 0);
+    assert.equal(check.checkPlace(MARKET), 0);
+    emit(order("g2", {}));
+    assert.equal(check.checkPlace(place()), -2025); // MAX_NUM_ORDERS 2 reached by resting orders
+    assert.equal(check.checkPlace(place({ timeInForce: "IOC" })), 0);
+    assert.equal(check.checkPlace(MARKET), 0);
+  } finally {
+    exposure.close();
+  }
+});
