@@ -10,6 +10,7 @@
 
 import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { jsonText } from "../wire/lazy_result.ts";
 import { isStreamedAnswer } from "./_json_stream.ts";
 
 /**
@@ -48,7 +49,7 @@ export function toRequest(req: IncomingMessage, base: string): Request {
 const ANSWER_TEXT = new WeakMap<Response, string>();
 
 /**
- * A 200 `application/json` answer of `value` whose text the node:http server writes as it is, without reading
+ * A 200 `application/json` answer of `value` (its JSON as `jsonText` gives it) whose text the node:http server writes as it is, without reading
  * the Response's body back (`response.text()` costs ~10 µs on Deno, cold). Any server can still read its body.
  *
  * @example
@@ -57,7 +58,8 @@ const ANSWER_TEXT = new WeakMap<Response, string>();
  * ```
  */
 export function jsonAnswer(value: unknown): Response {
-  const text = JSON.stringify(value ?? null);
+  // An untouched ack's JSON is the exchange's own text: no parse, no serialization.
+  const text = jsonText(value);
   const response = new Response(text, { headers: { "content-type": "application/json" } });
   ANSWER_TEXT.set(response, text);
   return response;

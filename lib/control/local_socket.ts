@@ -18,6 +18,7 @@ import type { RouteDoc, RouteHandler } from "./route_table.ts";
 import { ControlError, LOCAL_CODES, toHttpError } from "./errors.ts";
 import type { OrderOps } from "./order_ops.ts";
 import { takeUpgrade } from "./_upgrade.ts";
+import { jsonText } from "../wire/lazy_result.ts";
 
 /** The operations a local-socket message may ask for, and the route each mirrors. */
 export const LOCAL_SOCKET_OPS = ["place", "modify", "cancel", "query"] as const;
@@ -122,7 +123,7 @@ export class LocalSocketSession {
     let answer: string;
     try {
       const result = await this.#ops[op](params);
-      answer = `{"id":${JSON.stringify(id)},"status":200,"result":${JSON.stringify(result ?? null)}}`;
+      answer = `{"id":${JSON.stringify(id)},"status":200,"result":${jsonText(result)}}`;
     } catch (error) {
       const { status, body } = toHttpError(error, this.#onInternal);
       answer = JSON.stringify({ id, status, error: body });

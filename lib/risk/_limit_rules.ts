@@ -12,8 +12,10 @@ import type { Verdict } from "./verdict.ts";
 /**
  * The trader's limits for one order, in a fixed order, filling `v` on a refusal; `price` < 0 when the order
  * has none (MARKET, priceMatch). The limits that need the mark fail closed while it is stale (value -1).
- * `opens`: the order may add to the position (not a modify); `rests`: it may stay open (not MARKET, IOC, FOK),
- * so it counts toward `maxOpenOrders`.
+ * `opens`: the order may add to the position; `rests`: it may add an open order (not MARKET, IOC, FOK, nor
+ * a modify), so it counts toward `maxOpenOrders`. `replaced`: for a modify, the quantity of the open order
+ * that `qty` replaces in the worst-case position (its counted remaining plus its executed quantity, so that
+ * the new remaining, `qty` − executed, takes the old remaining's place); 0 otherwise.
  *
  * @example
  * ```ts
@@ -39,6 +41,7 @@ export function checkLimits(
   opens: boolean,
   rests: boolean,
   band = true,
+  replaced = 0,
 ): number {
   const k = s.k;
   if (allowed !== undefined && !allowed.has(s.filters.symbol)) {
@@ -78,8 +81,11 @@ export function checkLimits(
       return limit(v, s, "priceBandPct", price, k[25 /* BAND_LOW */]!, k[17 /* PRICE_SCALE */]!);
     }
   }
-  if (opens && !(reduceOnly && shrinks)) {
-    const worst = buy ? pos + k[34 /* OPEN_BUY_QTY */]! + qty : k[35 /* OPEN_SELL_QTY */]! + qty - pos;
+  // A modify that does not raise the order's quantity cannot raise the worst case: never refuse it here.
+  if (opens && !(reduceOnly && shrinks) && !(replaced > 0 && qty <= replaced)) {
+    const worst = buy
+      ? pos + k[34 /* OPEN_BUY_QTY */]! - replaced + qty
+      : k[35 /* OPEN_SELL_QTY */]! - replaced + qty - pos;
     const maxPosition = k[29 /* L_MAX_POSITION_QTY */]!;
     if (worst > maxPosition) return limit(v, s, "maxPositionQty", worst, maxPosition, k[18 /* QTY_SCALE */]!);
     const maxPositionNotional = k[30 /* L_MAX_POSITION_NOTIONAL */]!;

@@ -18,7 +18,7 @@ import { unrefTimer } from "../_timers.ts";
 import type { AccountEvent } from "../account/event_log.ts";
 import type { Position } from "../account/positions.ts";
 import { finishesAtOnce, type TrackedOrder } from "../orders/tracked_order.ts";
-import type { PreTradeCheck } from "./pre_trade_check.ts";
+import type { OpenOrderLookup, PreTradeCheck } from "./pre_trade_check.ts";
 import { parseScaled } from "./scaled_decimal.ts";
 
 /** What the feed needs of an account (a `Gateway`'s `account` fits). */
@@ -59,6 +59,10 @@ interface Contribution {
   readonly remaining: string;
   /** Its quantity is in the open exposure (cleared when an order that cannot rest ages out). */
   qtyCounted: boolean;
+  /** Exchange order id once known. */
+  readonly orderId: number | undefined;
+  /** What a modify replaces, at the symbol's qtyScale: counted remaining + executed (0: unreadable). */
+  readonly replacedQty: number;
   /** Local ms after which an order that cannot rest stops counting toward exposure. */
   readonly until: number;
 }
@@ -76,10 +80,12 @@ interface Contribution {
  * feed.close();
  * ```
  */
-export class AccountExposure {
+export class AccountExposure implements OpenOrderLookup {
   readonly #check: PreTradeCheck;
   readonly #source: ExposureSource;
   readonly #open = new Map<string, Contribution>();
+  /** The open orders by exchange order id (what a modify names them by, most often). */
+  readonly #byOrderId = new Map<number, Contribution>();
   readonly #positions = new Map<string, string>();
   /** Orders that cannot rest whose quantity still counts, by client id. */
   readonly #young = new Map<string, Contribution>();
@@ -95,11 +101,32 @@ export class AccountExposure {
     this.#youngMs = options.atOnceExposureMs ?? AT_ONCE_EXPOSURE_MS;
     this.#off = source.subscribe((e) => this.#event(e), ["order", "position"]);
     this.rebuild();
+    check.openOrders = this;
+  }
+
+  /**
+   * {@linkcode OpenOrderLookup}: what a modify of the named open order replaces (orderId wins over the client
+   * id, as on the exchange). Order ids are unique per symbol only, so the symbol must match too.
+   */
+  replacedQty(
+    symbol: string,
+    buy: boolean,
+    orderId: number | undefined,
+    clientOrderId: string | undefined,
+  ): number {
+    const c = orderId !== undefined
+      ? this.#byOrderId.get(orderId)
+      : clientOrderId !== undefined
+      ? this.#open.get(clientOrderId)
+      : undefined;
+    if (c === undefined || c.symbol !== symbol || c.buy !== buy || c.algo || !c.qtyCounted) return 0;
+    return c.replacedQty;
   }
 
   /** Recomputes everything from the account (after new filters: the scales may have changed). */
   rebuild(): void {
     this.#open.clear();
+    this.#byOrderId.clear();
     this.#young.clear();
     for (const state of this.#check.states()) {
       state.openBuyQty = 0;
@@ -116,6 +143,7 @@ export class AccountExposure {
   /** Stops following the account. */
   close(): void {
     this.#off();
+    if (this.#check.openOrders === this) this.#check.openOrders = undefined;
     this.#clock.clearInterval(this.#sweeper);
     this.#sweeper = undefined;
   }
@@ -130,6 +158,9 @@ export class AccountExposure {
     if (old !== undefined) {
       this.#apply(old, -1);
       this.#open.delete(o.clientOrderId);
+      if (old.orderId !== undefined && this.#byOrderId.get(old.orderId) === old) {
+        this.#byOrderId.delete(old.orderId);
+      }
       this.#young.delete(o.clientOrderId);
     }
     if (o.state === "finished") return;
@@ -148,8 +179,11 @@ export class AccountExposure {
       remaining,
       qtyCounted: young,
       until,
+      orderId: o.algo ? undefined : o.orderId,
+      replacedQty: replacedQty(this.#check, o.symbol, remaining, o.executedQty),
     };
     this.#open.set(o.clientOrderId, c);
+    if (c.orderId !== undefined) this.#byOrderId.set(c.orderId, c);
     this.#apply(c, 1);
     if (!rests && young) {
       this.#young.set(o.clientOrderId, c);
@@ -201,6 +235,16 @@ export class AccountExposure {
     const v = parseScaled(negative ? amount.slice(1) : amount, state.filters.qtyScale);
     state.position = v < 0 || !Number.isFinite(v) ? 0 : negative ? -v : v;
   }
+}
+
+/** Remaining + executed at the symbol's qtyScale: what a modify's new quantity replaces (0: unreadable). */
+function replacedQty(check: PreTradeCheck, symbol: string, remaining: string, executed: string): number {
+  const state = check.stateForExposure(symbol);
+  if (state === undefined) return 0;
+  const left = parseScaled(remaining, state.filters.qtyScale);
+  if (left < 0 || !Number.isFinite(left)) return 0;
+  const done = parseScaled(executed || "0", state.filters.qtyScale);
+  return done > 0 && Number.isFinite(done) ? left + done : left;
 }
 
 /** quantity − executed as decimal text (both non-negative decimals; 8 decimals are plenty for quantities). */

@@ -34,6 +34,29 @@ const NO_SYMBOL = "\u0000";
 export const MARK_STALE_MS = 10_000;
 
 /**
+ * Finds the open order an `order.modify` replaces (the account's exposure implements it). Called on the check
+ * path: it must not allocate.
+ *
+ * @example
+ * ```ts
+ * const none: OpenOrderLookup = { replacedQty: () => 0 };
+ * ```
+ */
+export interface OpenOrderLookup {
+  /**
+   * The quantity at `symbol`'s qtyScale that a modify of this order replaces in the worst-case position on
+   * its side (`buy`): the remaining quantity counted as open plus the executed quantity; 0 when the order is
+   * unknown, on the other side or not counted (then the new quantity simply adds: the worst case).
+   */
+  replacedQty(
+    symbol: string,
+    buy: boolean,
+    orderId: number | undefined,
+    clientOrderId: string | undefined,
+  ): number;
+}
+
+/**
  * Options of {@linkcode PreTradeCheck}.
  *
  * @example
@@ -75,6 +98,8 @@ export class PreTradeCheck {
   #limits: RiskLimitsConfig = {};
   #allowed: ReadonlySet<string> | undefined;
   #reduceOnlyMode = false;
+  /** The open orders a modify may replace (set by the account's exposure; none: a modify adds its quantity). */
+  openOrders: OpenOrderLookup | undefined = undefined;
 
   constructor(options: PreTradeCheckOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -252,6 +277,8 @@ export class PreTradeCheck {
         return v.filter(buy ? -4016 : -4024, "PERCENT_PRICE", s);
       }
     }
+    // The position limits see the new quantity in place of the order's old one; a modify adds no open order.
+    const replaced = this.openOrders?.replacedQty(p.symbol, buy, p.orderId, p.origClientOrderId) ?? 0;
     const code = checkLimits(
       v,
       this.#allowed,
@@ -264,8 +291,10 @@ export class PreTradeCheck {
       false,
       fresh,
       now,
+      true,
       false,
       true,
+      replaced,
     );
     if (code === 0) s.recordOrder(now);
     return code;

@@ -17,7 +17,7 @@ import { E, Failure } from "./errors.ts";
 import type { Placed } from "./matching.ts";
 import type { OrderChange, SimOrder } from "./orders.ts";
 import { textParam } from "./params.ts";
-import type { SymbolSpec } from "./symbols.ts";
+import { checkMaxNumAlgoOrders, checkMaxNumOrders, type SymbolSpec } from "./symbols.ts";
 import type { SimAlgoOrderView } from "./types.ts";
 import type { PlaceRequest } from "./validate.ts";
 import type { ALGO_STATUSES } from "./vocabulary.ts";
@@ -70,11 +70,35 @@ export class AlgoBook {
   readonly #all: AlgoOrder[] = [];
   readonly #byId = new Map<number, AlgoOrder>();
   readonly #observer: ((order: AlgoOrder) => void) | undefined;
+  readonly #openOrders: ((account: Account, symbol: string) => number) | undefined;
   #nextId = 2_000_000_000_000_001;
 
-  /** `observer` is called synchronously after every placement and cancellation (the user data stream). */
-  constructor(observer?: (order: AlgoOrder) => void) {
+  /**
+   * `observer` is called synchronously after every placement and cancellation (the user data stream);
+   * `openOrders` gives the account's open regular orders on a symbol (MAX_NUM_ORDERS counts both kinds).
+   */
+  constructor(
+    observer?: (order: AlgoOrder) => void,
+    openOrders?: (account: Account, symbol: string) => number,
+  ) {
     this.#observer = observer;
+    this.#openOrders = openOrders;
+  }
+
+  /**
+   * The account's untriggered algo orders on `symbol` (what MAX_NUM_ALGO_ORDERS counts: a triggered one's
+   * regular order counts as a regular order).
+   */
+  pendingCount(account: Account, symbol: string): number {
+    let count = 0;
+    for (const o of this.#all) {
+      if (
+        o.account === account && o.spec.symbol === symbol && (o.status === "NEW" || o.status === "TRIGGERING")
+      ) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Validates and stores a conditional order; returns its result object. */
@@ -87,6 +111,11 @@ export class AlgoBook {
   ): Record<string, unknown> | Failure {
     const req = parseAlgoPlace(params, specs, marks);
     if (req instanceof Failure) return req;
+    const symbol = req.spec.symbol;
+    const pending = this.pendingCount(account, symbol);
+    const tooMany = checkMaxNumAlgoOrders(req.spec, pending) ??
+      checkMaxNumOrders(req.spec, pending + (this.#openOrders?.(account, symbol) ?? 0));
+    if (tooMany !== undefined) return tooMany;
     if (req.clientAlgoId !== undefined && this.#openByClientId(account, req.clientAlgoId) !== undefined) {
       return E.duplicateClientId();
     }

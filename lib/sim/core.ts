@@ -59,7 +59,10 @@ export class SimCore {
   /** The sim clock's time source and the timers that run on it (listenKey expiry, mark walk). */
   readonly clock: SimulatorClock;
   readonly streams: UserStreams = new UserStreams(this);
-  readonly algo: AlgoBook = new AlgoBook((order) => this.streams.algoChanged(order));
+  readonly algo: AlgoBook = new AlgoBook(
+    (order) => this.streams.algoChanged(order),
+    (account, symbol) => this.exchange.openCount(account, symbol),
+  );
   readonly limiter: RateLimiter;
   readonly faults = new FaultState();
   readonly countdowns: Countdowns;
@@ -104,6 +107,7 @@ export class SimCore {
         book: new SyntheticBook(options.seed, notional.units),
         fees: new FeeSchedule(market.fees),
         random: mulberry32(options.seed ^ 0x1d5eed),
+        openAlgoOrders: (account, symbol) => this.algo.pendingCount(account, symbol),
       },
       (order, change) => {
         this.streams.orderChanged(order, change);

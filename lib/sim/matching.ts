@@ -23,7 +23,7 @@ import { mul, ONE } from "./decimal.ts";
 import { E, type Failure } from "./errors.ts";
 import type { FeeSchedule } from "./fees.ts";
 import { isOpen, type OrderChange, type OrderObserver, orderResult, type SimOrder } from "./orders.ts";
-import type { SymbolSpec } from "./symbols.ts";
+import { checkMaxNumOrders, type SymbolSpec } from "./symbols.ts";
 import type { OrderRef } from "./params.ts";
 import type { ModifyRequest, PlaceRequest } from "./validate.ts";
 
@@ -55,6 +55,8 @@ export interface Market {
   readonly fees: FeeSchedule;
   /** Seeded [0, 1) generator (generated client ids). */
   readonly random: () => number;
+  /** The account's open (untriggered) algo orders on a symbol: they count toward MAX_NUM_ORDERS. */
+  readonly openAlgoOrders?: (account: Account, symbol: string) => number;
 }
 
 /** A successful place: the order and the reply's result object. */
@@ -87,6 +89,9 @@ export class Exchange {
   readonly #nextTradeId = new Map<string, number>();
   readonly #observer: OrderObserver | undefined;
   readonly #clientIds: ClientIds;
+  readonly #openAlgoOrders: ((account: Account, symbol: string) => number) | undefined;
+  /** Resting orders per account and symbol (MAX_NUM_ORDERS), kept by #rest / #unrest. */
+  readonly #restingCount = new WeakMap<Account, Map<string, number>>();
 
   constructor(market: Market, observer?: OrderObserver) {
     const specs = market.specs;
@@ -104,6 +109,12 @@ export class Exchange {
       base += 4_000_000_000;
     }
     this.#clientIds = new ClientIds(market.random);
+    this.#openAlgoOrders = market.openAlgoOrders;
+  }
+
+  /** The account's open (resting) regular orders on `symbol`. */
+  openCount(account: Account, symbol: string): number {
+    return this.#restingCount.get(account)?.get(symbol) ?? 0;
   }
 
   /** Every order ever accepted, oldest first. */
@@ -120,6 +131,14 @@ export class Exchange {
   place(account: Account, req: PlaceRequest, now: number, link?: AlgoLink): Placed | Failure {
     const spec = req.spec;
     const symbol = spec.symbol;
+    // MAX_NUM_ORDERS counts only an order that may rest (one that cannot never adds an open order; a simulator
+    // choice the router's check shares); a triggered algo order was counted as one already.
+    const mayRest = req.type === "LIMIT" && req.timeInForce !== "IOC" && req.timeInForce !== "FOK";
+    if (mayRest && link === undefined) {
+      const open = this.openCount(account, symbol) + (this.#openAlgoOrders?.(account, symbol) ?? 0);
+      const tooMany = checkMaxNumOrders(spec, open);
+      if (tooMany !== undefined) return tooMany;
+    }
     if (
       req.clientOrderId !== undefined && this.#orders.hasOpenClientId(account, symbol, req.clientOrderId)
     ) {
@@ -290,11 +309,13 @@ export class Exchange {
 
   #rest(order: SimOrder): void {
     this.#reserve(order);
+    if (!this.#orders.isResting(order)) this.#countResting(order, 1);
     this.#orders.rest(order);
   }
 
   #unrest(order: SimOrder): void {
     if (!this.#orders.unrest(order)) return;
+    this.#countResting(order, -1);
     order.account.openOrderMargin -= order.margin;
     order.margin = 0n;
   }
@@ -305,6 +326,13 @@ export class Exchange {
     order.status = status;
     order.updateTime = now;
     this.#emit(order, status === "EXPIRED" ? { execution: status, expireReason } : { execution: status });
+  }
+
+  #countResting(order: SimOrder, delta: number): void {
+    let bySymbol = this.#restingCount.get(order.account);
+    if (bySymbol === undefined) this.#restingCount.set(order.account, bySymbol = new Map());
+    const symbol = order.spec.symbol;
+    bySymbol.set(symbol, (bySymbol.get(symbol) ?? 0) + delta);
   }
 
   #emit(order: SimOrder, change: OrderChange): void {

@@ -9,8 +9,7 @@
  * while its mark stream is down; charging them would shift the ws-fapi weight counts that tests watch.
  *
  * One source of truth: every filter value comes from {@linkcode SYMBOLS}, every mark from the exchange's marks.
- * MAX_NUM_ORDERS and MAX_NUM_ALGO_ORDERS are listed with Binance's usual values (200 and 10) but the simulator
- * does not enforce them (an assumption worth knowing when a test opens hundreds of orders).
+ * MAX_NUM_ORDERS and MAX_NUM_ALGO_ORDERS (Binance's usual 200 and 10) are enforced too (matching.ts, algo.ts).
  *
  * @module
  */
@@ -23,10 +22,6 @@ import type { SymbolSpec } from "./symbols.ts";
 import { CONDITIONAL_TYPES, ORDER_TYPES, TIME_IN_FORCE } from "./vocabulary.ts";
 import type { HttpRequest, HttpResponse } from "./_ws_server.ts";
 
-/** MAX_NUM_ORDERS `limit` listed for every symbol (not enforced by the simulator). */
-export const MAX_NUM_ORDERS = 200;
-/** MAX_NUM_ALGO_ORDERS `limit` listed for every symbol (not enforced by the simulator). */
-export const MAX_NUM_ALGO_ORDERS = 10;
 /** Funding every 8 h: the next funding time is the next multiple of this. */
 const FUNDING_INTERVAL_MS = 8 * 60 * 60 * 1000;
 const ONBOARD_DATE = 1_569_398_400_000;
@@ -178,8 +173,8 @@ function symbolInfo(spec: SymbolSpec): Record<string, unknown> {
         maxQty: qty(spec.marketMaxQty),
         stepSize: qty(spec.marketStepSize),
       },
-      { filterType: "MAX_NUM_ORDERS", limit: MAX_NUM_ORDERS },
-      { filterType: "MAX_NUM_ALGO_ORDERS", limit: MAX_NUM_ALGO_ORDERS },
+      { filterType: "MAX_NUM_ORDERS", limit: spec.maxNumOrders },
+      { filterType: "MAX_NUM_ALGO_ORDERS", limit: spec.maxNumAlgoOrders },
       { filterType: "MIN_NOTIONAL", notional: formatPrice(spec.minNotional, 0) },
       {
         filterType: "PERCENT_PRICE",

@@ -7,7 +7,7 @@
  */
 
 import { formatUnits, mul, ONE, units } from "./decimal.ts";
-import { E, type Failure } from "./errors.ts";
+import { E, fail, type Failure } from "./errors.ts";
 
 /** One symbol's precision and filters, as internal units (see decimal.ts). */
 export interface SymbolSpec {
@@ -31,6 +31,10 @@ export interface SymbolSpec {
   /** PERCENT_PRICE multipliers */
   readonly multiplierUp: bigint;
   readonly multiplierDown: bigint;
+  /** MAX_NUM_ORDERS `limit`: open orders (regular and untriggered algo) per symbol and account; 0: none. */
+  readonly maxNumOrders: number;
+  /** MAX_NUM_ALGO_ORDERS `limit`: open (untriggered) algo orders per symbol and account; 0: none. */
+  readonly maxNumAlgoOrders: number;
 }
 
 /**
@@ -58,6 +62,8 @@ export const SYMBOLS: readonly SymbolSpec[] = [
     minNotional: units("100"),
     multiplierUp: units("1.0500"),
     multiplierDown: units("0.9500"),
+    maxNumOrders: 200,
+    maxNumAlgoOrders: 10,
   },
   {
     symbol: "ETHUSDT",
@@ -75,6 +81,8 @@ export const SYMBOLS: readonly SymbolSpec[] = [
     minNotional: units("20"),
     multiplierUp: units("1.0500"),
     multiplierDown: units("0.9500"),
+    maxNumOrders: 200,
+    maxNumAlgoOrders: 10,
   },
 ];
 
@@ -186,6 +194,39 @@ export function checkMinNotional(spec: SymbolSpec, price: bigint, qty: bigint): 
 export function checkModifyNotional(spec: SymbolSpec, price: bigint, qty: bigint): Failure | undefined {
   if (mul(price, qty) < spec.minNotional) return E.modifyMinNotional(trimZeros(spec.minNotional));
   return undefined;
+}
+
+/**
+ * MAX_NUM_ORDERS: one more open order when `open` (the account's open regular and algo orders on the symbol)
+ * already reaches the limit is -2025. The code is ws-fapi.md §7's; the text is the exchange's usual one.
+ *
+ * @example
+ * ```ts
+ * const spec = SYMBOLS[0]!; // BTCUSDT, MAX_NUM_ORDERS 200
+ * checkMaxNumOrders(spec, 200); // Failure -2025
+ * checkMaxNumOrders(spec, 199); // undefined
+ * ```
+ */
+export function checkMaxNumOrders(spec: SymbolSpec, open: number): Failure | undefined {
+  return spec.maxNumOrders > 0 && open >= spec.maxNumOrders
+    ? fail(-2025, "Reach max open order limit.")
+    : undefined;
+}
+
+/**
+ * MAX_NUM_ALGO_ORDERS: one more algo order when `openAlgo` already reaches the limit is -4045 (the mapping is
+ * UNCONFIRMED in ws-fapi.md §9; the router's local check predicts the same code).
+ *
+ * @example
+ * ```ts
+ * const spec = SYMBOLS[0]!; // BTCUSDT, MAX_NUM_ALGO_ORDERS 10
+ * checkMaxNumAlgoOrders(spec, 10); // Failure -4045
+ * ```
+ */
+export function checkMaxNumAlgoOrders(spec: SymbolSpec, openAlgo: number): Failure | undefined {
+  return spec.maxNumAlgoOrders > 0 && openAlgo >= spec.maxNumAlgoOrders
+    ? fail(-4045, "Reach max stop order limit.")
+    : undefined;
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
  * The order object of an ack, built from the fields the scan read (orderId, symbol, status, clientOrderId,
- * executedQty, updateTime) with the rest parsed on first need. It behaves as the plain object `JSON.parse`
+ * executedQty, updateTime, and — on the exchange's key order — price, origQty and whether avgPrice is there,
+ * which the order tracker reads on every ack) with the rest parsed on first need. It behaves as the plain object `JSON.parse`
  * would give: reading any other field, `in`, `Object.keys`, spread, `JSON.stringify` and deep equality parse
  * the frame's `result` once and from then on see that parsed object, every field in the exchange's order.
  * `console.log` prints the full object. Two differences: `structuredClone` refuses it (a Proxy; clone a spread
  * copy), and it has a `toJSON` that hands `JSON.stringify` the parsed plain object (serializing that is faster
- * than serializing through the proxy).
+ * than serializing through the proxy). {@linkcode jsonText} gives an untouched result's JSON as the frame's
+ * own `result` text, with no parse and no serialization.
  *
  * @module
  */
@@ -19,6 +21,11 @@ const FRAME = Symbol("frame");
 const FULL = Symbol("full");
 /** The target itself, so a hook called with the proxy as `this` still finds it. */
 const SELF = Symbol("self");
+/** Where the `result` object's body lies in the frame: `[START, END)`, END at its closing brace. */
+const START = Symbol("start");
+const END = Symbol("end");
+/** The value of an optional eager field the scan did not read: reading it parses. */
+const UNSCANNED = Symbol("unscanned");
 
 /** Deno's and Node's/Bun's console.log hooks: inspection reads the target itself, not through the traps. */
 const DENO_INSPECT = Symbol.for("Deno.customInspect");
@@ -34,6 +41,8 @@ interface LazyTarget {
   [FRAME]: string;
   [FULL]?: Record<string, unknown>;
   [SELF]?: LazyTarget;
+  [START]: number;
+  [END]: number;
   [DENO_INSPECT]: (inspect: (value: unknown, options: unknown) => string, options: unknown) => string;
   [NODE_INSPECT]: (depth: number, options: unknown, inspect: (v: unknown, o: unknown) => string) => string;
 }
@@ -58,6 +67,8 @@ function nodeInspect(
 }
 
 const EAGER = ["orderId", "symbol", "status", "clientOrderId", "executedQty", "updateTime"] as const;
+/** Read when they stand before executedQty (as the exchange writes them); a string, undefined (absent) or UNSCANNED. */
+const OPTIONAL = ["price", "origQty", "avgPrice"] as const;
 
 /** The parsed result (parsed now if it was not yet); `of` is the target or its proxy. */
 function full(of: LazyTarget): Record<string, unknown> {
@@ -70,6 +81,7 @@ function full(of: LazyTarget): Record<string, unknown> {
     // The scan accepted what a parse refuses: the fields it read are all there is.
     parsed = {};
     for (const k of EAGER) parsed[k] = t[k];
+    for (const k of OPTIONAL) if (typeof t[k] === "string") parsed[k] = t[k];
   }
   t[FULL] = parsed;
   return parsed;
@@ -82,14 +94,22 @@ const HANDLER: ProxyHandler<LazyTarget> = {
     if (key === "toJSON" && (parsed === undefined || !("toJSON" in parsed))) return () => full(t);
     if (parsed !== undefined) return parsed[key as string];
     if (typeof key === "symbol") return undefined;
-    if (key in t) return t[key]; // an eager field (or Object.prototype's, as on any plain object)
+    if (key in t) {
+      // An eager field (or Object.prototype's, as on any plain object); undefined: known to be absent.
+      const value = t[key];
+      if (value !== UNSCANNED) return value;
+      return full(t)[key];
+    }
     // `then` is read by every promise resolution: never a reason to parse (an order has no `then`).
     if (key === "then") return undefined;
     return full(t)[key];
   },
   has(t, key) {
     const parsed = t[FULL];
-    if (parsed === undefined && typeof key === "string" && key in t) return true;
+    if (parsed === undefined && typeof key === "string" && key in t) {
+      const value = t[key];
+      if (value !== undefined && value !== UNSCANNED) return true;
+    }
     return key in full(t);
   },
   ownKeys: (t) => Reflect.ownKeys(full(t)),
@@ -164,21 +184,33 @@ function orderResultInOrder(frame: string, start: number, end: number): OrderRes
   if (status === undefined || !textAt(frame, valueEnd, ',"clientOrderId":')) return undefined;
   const clientOrderId = stringAt(frame, valueEnd + 17, end);
   if (clientOrderId === undefined) return undefined;
-  // Walk key by key (price, avgPrice, origQty…) to executedQty.
+  // Walk key by key (price, avgPrice, origQty…) to executedQty, keeping the three the tracker reads.
   let executedQty: string | undefined;
+  let price: string | undefined | typeof UNSCANNED = UNSCANNED;
+  let origQty: string | undefined | typeof UNSCANNED = UNSCANNED;
+  let avgPrice: string | undefined | typeof UNSCANNED = UNSCANNED;
   let p = valueEnd;
   while (executedQty === undefined) {
     if (p >= end || frame.charCodeAt(p + 1) !== 34) return undefined;
     const keyEnd = frame.indexOf('"', p + 2);
     if (keyEnd < 0 || keyEnd >= end || frame.charCodeAt(keyEnd + 1) !== 58) return undefined;
     const v = keyEnd + 2;
-    if (keyEnd - p === 13 && textAt(frame, p + 2, "executedQty")) {
+    const keyLength = keyEnd - p - 2;
+    if (keyLength === 11 && textAt(frame, p + 2, "executedQty")) {
       executedQty = stringAt(frame, v, end);
       if (executedQty === undefined) return undefined;
       p = valueEnd;
     } else if (frame.charCodeAt(v) === 34) {
       const q = frame.indexOf('"', v + 1);
       if (q < 0 || q >= end) return undefined;
+      // A key seen twice is left to a parse (it keeps the later value).
+      if (keyLength === 5 && textAt(frame, p + 2, "price")) {
+        price = price === UNSCANNED ? frame.slice(v + 1, q) : UNSCANNED;
+      } else if (keyLength === 7 && textAt(frame, p + 2, "origQty")) {
+        origQty = origQty === UNSCANNED ? frame.slice(v + 1, q) : UNSCANNED;
+      } else if (keyLength === 8 && textAt(frame, p + 2, "avgPrice")) {
+        avgPrice = avgPrice === UNSCANNED ? frame.slice(v + 1, q) : UNSCANNED;
+      }
       p = q + 1;
     } else {
       p = frame.indexOf(",", v);
@@ -198,7 +230,17 @@ function orderResultInOrder(frame: string, start: number, end: number): OrderRes
   const updateTime = integerAt(frame, d, end);
   // The last key, so the value JSON.parse keeps even if the key came twice.
   if (updateTime < 0) return undefined;
-  return lazyOrderResult(frame, orderId, symbol, status, clientOrderId, executedQty, updateTime);
+  // Current acks have no avgPrice: absent for sure when no `"avgPrice"` follows and nothing there is escaped
+  // (a key written with escapes would parse to it).
+  if (avgPrice === UNSCANNED) {
+    const a = frame.indexOf('"avgPrice"', p);
+    if ((a < 0 || a >= end) && !escapedIn(frame, p, end)) avgPrice = undefined;
+  }
+  const t = lazyTarget(frame, start, end, orderId, symbol, status, clientOrderId, executedQty, updateTime);
+  t.price = price;
+  t.origQty = origQty;
+  t.avgPrice = avgPrice;
+  return lazyProxy(t);
 }
 
 /**
@@ -237,19 +279,27 @@ export function scanOrderResult(frame: string, start: number, end: number): Orde
   if (executedQty === undefined) return undefined;
   const updateTime = integerAt(frame, valueAt(frame, '"updateTime":', valueEnd, start, end), end);
   if (updateTime < 0) return undefined;
-  return lazyOrderResult(frame, orderId, symbol, status, clientOrderId, executedQty, updateTime);
+  return lazyProxy(
+    lazyTarget(frame, start, end, orderId, symbol, status, clientOrderId, executedQty, updateTime),
+  );
 }
 
-/** An order result from the fields a scan read; the others come from `frame` when first needed. */
-function lazyOrderResult(
+/**
+ * The target of an order result from the fields a scan read (price, origQty and avgPrice unscanned until
+ * set); the others come from `frame` when first needed.
+ */
+function lazyTarget(
   frame: string,
+  start: number,
+  end: number,
   orderId: number,
   symbol: string,
   status: string,
   clientOrderId: string,
   executedQty: string,
   updateTime: number,
-): OrderResult {
+): LazyTarget {
+  // One shape for every target: all fields set here, in this order.
   const t: LazyTarget = {
     orderId,
     symbol,
@@ -257,10 +307,48 @@ function lazyOrderResult(
     clientOrderId,
     executedQty,
     updateTime,
+    price: UNSCANNED,
+    origQty: UNSCANNED,
+    avgPrice: UNSCANNED,
     [FRAME]: frame,
+    [START]: start,
+    [END]: end,
     [DENO_INSPECT]: denoInspect,
     [NODE_INSPECT]: nodeInspect,
   };
   t[SELF] = t;
+  return t;
+}
+
+function lazyProxy(t: LazyTarget): OrderResult {
   return new Proxy(t, HANDLER) as unknown as OrderResult;
+}
+
+/**
+ * The JSON text of `value`: for a lazy order result nothing has parsed or changed yet, the frame's own
+ * `result` text as the exchange wrote it (no parse, no serialization: the same fields and values in the
+ * exchange's order); otherwise `JSON.stringify(value ?? null)`. The control plane answers with it.
+ *
+ * The exchange's text is passed on as it came: the scan checked the fields it read, not that every byte of
+ * the object is JSON (the exchange writes JSON; a frame broken elsewhere would be passed on broken).
+ *
+ * @example
+ * ```ts
+ * import { AnswerScanner } from "./answer_scanner.ts";
+ * const frame = '{"id":1,"status":200,"result":{"orderId":5,"symbol":"BTCUSDT","status":"NEW",' +
+ *   '"clientOrderId":"a","executedQty":"0","updateTime":9}}';
+ * const scanner = new AnswerScanner();
+ * if (scanner.scan(frame)) {
+ *   const order = scanOrderResult(frame, scanner.answer.resultStart, scanner.answer.resultEnd);
+ *   jsonText(order); // the frame's text from `{"orderId":5` to the result's `}`
+ * }
+ * jsonText({ a: 1 }); // '{"a":1}'
+ * ```
+ */
+export function jsonText(value: unknown): string {
+  if (typeof value === "object" && value !== null) {
+    const t = (value as { [SELF]?: LazyTarget })[SELF];
+    if (t !== undefined && t[FULL] === undefined) return t[FRAME].slice(t[START] - 1, t[END] + 1);
+  }
+  return JSON.stringify(value ?? null);
 }

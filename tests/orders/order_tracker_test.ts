@@ -2,6 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
 import type { OrderUpdate } from "../../lib/account/user_events.ts";
+import type { Params } from "../../lib/types.ts";
+import { AnswerScanner } from "../../lib/wire/answer_scanner.ts";
+import { jsonText, scanOrderResult } from "../../lib/wire/lazy_result.ts";
 
 const place = { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", quantity: "0.002", price: "50000" };
 
@@ -158,4 +161,106 @@ test("OrderTracker: intentAt and updatedAt come from the injected time", () => {
   now = 2_000;
   t.ack("a", { clientOrderId: "a", orderId: 1, status: "FILLED", executedQty: "0.002" }, "order.status");
   assert.deepEqual([t.get("a")?.state, t.get("a")?.updatedAt], ["finished", 2_000]);
+});
+
+/** An order result in the exchange's key order (reference §5.1; modify adds modifyId). */
+function exchangeResult(fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    orderId: 91,
+    symbol: "BTCUSDT",
+    status: "NEW",
+    clientOrderId: "lazy",
+    price: "50000.00",
+    origQty: "0.002",
+    executedQty: "0.000",
+    cumQty: "0.000",
+    timeInForce: "GTC",
+    type: "LIMIT",
+    reduceOnly: false,
+    closePosition: false,
+    side: "BUY",
+    positionSide: "BOTH",
+    stopPrice: "0.00",
+    workingType: "CONTRACT_PRICE",
+    priceProtect: false,
+    origType: "LIMIT",
+    priceMatch: "NONE",
+    selfTradePreventionMode: "NONE",
+    goodTillDate: 0,
+    ...fields,
+  };
+}
+
+/** The ack frame's result as JSON.parse gives it and as the pipeline's scan gives it. */
+function bothForms(result: Record<string, unknown>): { parsed: unknown; lazy: unknown; text: string } {
+  const text = JSON.stringify(result);
+  const frame = `{"id":1,"status":200,"result":${text},"rateLimits":[]}`;
+  const scanner = new AnswerScanner();
+  assert.ok(scanner.scan(frame));
+  const lazy = scanOrderResult(frame, scanner.answer.resultStart, scanner.answer.resultEnd);
+  assert.ok(lazy !== undefined);
+  return { parsed: (JSON.parse(frame) as { result: unknown }).result, lazy, text };
+}
+
+test("OrderTracker: a scanned ack leaves the same state as a parsed one, and is not parsed by the tracker", () => {
+  const limit = { ...place, timeInForce: "GTC" };
+  const market = { symbol: "BTCUSDT", side: "SELL", type: "MARKET", quantity: "0.002" };
+  // [intent params, then the acks in turn] for place (ACK and RESULT answers), modify and cancel.
+  const flows: [Params, [string, Record<string, unknown>][]][] = [
+    [limit, [["order.place", exchangeResult({ updateTime: 10 })]]],
+    [market, [[
+      "order.place",
+      exchangeResult({ type: "MARKET", origType: "MARKET", price: "0.00", updateTime: 10 }),
+    ]]],
+    [market, [[
+      "order.place",
+      exchangeResult({
+        status: "FILLED",
+        type: "MARKET",
+        origType: "MARKET",
+        price: "0.00",
+        executedQty: "0.002",
+        cumQty: "0.002",
+        updateTime: 11,
+      }),
+    ]]],
+    [limit, [
+      ["order.place", exchangeResult({ updateTime: 10 })],
+      ["order.modify", exchangeResult({ price: "49000.00", origQty: "0.003", modifyId: 4, updateTime: 12 })],
+      [
+        "order.cancel",
+        exchangeResult({ status: "CANCELED", price: "49000.00", origQty: "0.003", updateTime: 13 }),
+      ],
+    ]],
+    [limit, [
+      [
+        "order.place",
+        exchangeResult({ executedQty: "0.001", cumQty: "0.001", status: "PARTIALLY_FILLED", updateTime: 10 }),
+      ],
+      [
+        "order.cancel",
+        exchangeResult({ status: "CANCELED", executedQty: "0.001", cumQty: "0.001", updateTime: 14 }),
+      ],
+    ]],
+    // Older shape, with avgPrice between price and origQty.
+    [limit, [["order.place", exchangeResult({ avgPrice: "50000.00", status: "FILLED", updateTime: 10 })]]],
+  ];
+  for (const [params, acks] of flows) {
+    let now = 1;
+    const withParsed = new OrderTracker({ now: () => now });
+    const withLazy = new OrderTracker({ now: () => now });
+    withParsed.intent("lazy", "order.place", params, "newClientOrderId");
+    withLazy.intent("lazy", "order.place", params, "newClientOrderId");
+    for (const [method, result] of acks) {
+      now++;
+      const { parsed, lazy, text } = bothForms(result);
+      withParsed.ack("lazy", parsed, method);
+      withLazy.ack("lazy", lazy, method);
+      assert.deepEqual(withLazy.get("lazy"), withParsed.get("lazy"), `${method} ${text}`);
+      // The tracker read only what the scan read: the answer can still be the frame's own text.
+      assert.equal(jsonText(lazy), text);
+    }
+    assert.deepEqual(withLazy.listAll(), withParsed.listAll());
+    assert.equal(withLazy.get("lazy")?.price, acks.at(-1)![1].price);
+  }
 });

@@ -194,3 +194,62 @@ test("control: reduce-only orders that shrink the position pass every position l
     await s.close();
   }
 });
+
+test("control: order.modify meets the per-order and position limits (new quantity in place of the old)", async () => {
+  const s = await stack({ symbols: { "*": { maxOrderQty: 0.01 } } });
+  const state = s.gateway.router.preTrade!.check.state("BTCUSDT")!;
+  const openBuy = (qty: number) => waitFor(() => state.openBuyQty === qty, `open BUY ${qty} (qty units)`);
+  const refused = (body: Record<string, unknown>, limit: string, value: number, max: number) =>
+    sentNothing(s.sim, async () => {
+      const r = await s.call("PATCH", "/orders", body);
+      assert.equal(r.status, 422, JSON.stringify(r.body));
+      assert.equal(r.body.code, -20);
+      assert.equal(r.body.local, true);
+      assert.equal(r.body.limit, limit);
+      assert.equal(r.body.value, value);
+      assert.equal(r.body.max, max);
+    });
+  const modified = async (body: Record<string, unknown>) => {
+    const r = await s.call("PATCH", "/orders", body);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  };
+  try {
+    const placed = await s.call("POST", "/orders", LIMIT); // BUY 0.002 @ 50000
+    assert.equal(placed.status, 200, JSON.stringify(placed.body));
+    const a = { symbol: "BTCUSDT", orderId: placed.body.orderId, side: "BUY" };
+
+    // maxOrderQty 0.01.
+    await modified({ ...a, quantity: "0.010", price: "50000" });
+    await refused({ ...a, quantity: "0.011", price: "50000" }, "maxOrderQty", 0.011, 0.01);
+
+    // maxOrderNotional 500: 0.010 × 49999.9 inside, 0.010 × 50000.1 outside.
+    assert.equal((await s.call("PUT", "/risk", { symbols: { "*": { maxOrderNotional: 500 } } })).status, 200);
+    await modified({ ...a, quantity: "0.010", price: "49999.9" });
+    await refused({ ...a, quantity: "0.010", price: "50000.1" }, "maxOrderNotional", 500.001, 500);
+
+    // priceBandPct 2 around the mark 51000: 49980 inside, 49979.9 outside.
+    assert.equal((await s.call("PUT", "/risk", { symbols: { "*": { priceBandPct: 2 } } })).status, 200);
+    await modified({ ...a, quantity: "0.010", price: "49980.0" });
+    await refused({ ...a, quantity: "0.010", price: "49979.9" }, "priceBandPct", 49979.9, 49980);
+
+    // maxPositionQty 0.012 with another BUY 0.002 open (0.012 open in all): the modify's quantity replaces
+    // the order's own 0.010, so keeping 0.010 fits (worst 0.012) and 0.011 does not (worst 0.013).
+    assert.equal((await s.call("PUT", "/risk", { symbols: { "*": { maxPositionQty: 0.012 } } })).status, 200);
+    assert.equal((await s.call("POST", "/orders", LIMIT)).status, 200);
+    await openBuy(12);
+    await modified({ ...a, quantity: "0.010", price: "49990.0" });
+    await openBuy(12);
+    await refused({ ...a, quantity: "0.011", price: "49990.0" }, "maxPositionQty", 0.013, 0.012);
+    // Smaller is always inside.
+    await modified({ ...a, quantity: "0.004", price: "49990.0" });
+    await openBuy(6);
+    // Over a limit lowered below what is open (worst 0.006 > 0.004), a modify that shrinks still passes:
+    // it cannot raise the worst case (worst after it: 0.005).
+    assert.equal((await s.call("PUT", "/risk", { symbols: { "*": { maxPositionQty: 0.004 } } })).status, 200);
+    await modified({ ...a, quantity: "0.003", price: "49990.0" });
+    await openBuy(5);
+    await refused({ ...a, quantity: "0.004", price: "49990.0" }, "maxPositionQty", 0.006, 0.004);
+  } finally {
+    await s.close();
+  }
+});

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AnswerScanner } from "../../lib/wire/answer_scanner.ts";
-import { scanOrderResult } from "../../lib/wire/lazy_result.ts";
+import { jsonText, scanOrderResult } from "../../lib/wire/lazy_result.ts";
 import type { OrderResult } from "../../lib/results.ts";
 
 const RATE_LIMITS = ',"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,' +
@@ -150,4 +150,77 @@ test("scanOrderResult: console.log shows the full object, not the proxy's inside
   const text = inspect(scanned(frameOf(JSON.stringify(binanceResult())))!);
   assert.match(text, /selfTradePreventionMode/);
   assert.doesNotMatch(text, /Symbol|"id":3/);
+});
+
+/** A Binance ack's result text with a space the exchange never writes after executedQty (where the scan does
+ * not read): JSON.stringify of the parsed object drops it, so a text that keeps it is the frame's own. */
+function spacedResult(fields: Record<string, unknown> = {}): string {
+  const text = JSON.stringify(binanceResult(fields));
+  return text.replace('"reduceOnly":false', '"reduceOnly": false');
+}
+
+test("scanOrderResult: price, origQty and avgPrice (present or absent) read without a parse", () => {
+  const current = binanceResult();
+  delete current.avgPrice;
+  delete current.cumQuote;
+  const cases: [string, Record<string, unknown>][] = [
+    [spacedResult(), binanceResult()],
+    [JSON.stringify(current).replace('"reduceOnly":false', '"reduceOnly": false'), current],
+  ];
+  for (const [text, expected] of cases) {
+    const frame = frameOf(text);
+    const order = scanned(frame)!;
+    assert.equal(order.price, expected.price);
+    assert.equal(order.origQty, expected.origQty);
+    assert.equal(order.avgPrice, expected.avgPrice);
+    assert.equal(order.executedQty, expected.executedQty);
+    // Nothing parsed: the JSON is still the frame's own text, space included.
+    assert.equal(jsonText(order), text);
+    assert.equal("avgPrice" in order, "avgPrice" in expected);
+    assert.deepEqual(order, expected);
+  }
+});
+
+test("scanOrderResult: an avgPrice after executedQty, repeated, escaped or not text is read by a parse", () => {
+  const base = binanceResult();
+  delete base.avgPrice;
+  const later = { ...base, avgPrice: "1.5" }; // after updateTime: another layout
+  const beforeUpdate = JSON.stringify(base).replace('"goodTillDate":0', '"goodTillDate":0,"avgPrice":"2.5"');
+  const escapedKey = JSON.stringify(base).replace(
+    '"goodTillDate":0',
+    '"goodTillDate":0,"avg\\u0050rice":"3.5"',
+  );
+  const twice = JSON.stringify(binanceResult()).replace('"origQty"', '"price":"7","origQty"');
+  const number = JSON.stringify(binanceResult({ origQty: 0.1 }));
+  for (const text of [JSON.stringify(later), beforeUpdate, escapedKey, twice, number]) {
+    const frame = frameOf(text);
+    const expected = (JSON.parse(frame) as { result: Record<string, unknown> }).result;
+    const order = scanned(frame);
+    assert.ok(order !== undefined, text);
+    assert.equal(order.avgPrice, expected.avgPrice, text);
+    assert.equal(order.price, expected.price, text);
+    assert.equal(order.origQty, expected.origQty, text);
+    assert.deepEqual(order, expected);
+  }
+});
+
+test("jsonText: an untouched lazy result is the frame's result text; anything else is JSON.stringify", () => {
+  const frame = frameOf(spacedResult());
+  const order = scanned(frame)!;
+  const expected = (JSON.parse(frame) as { result: Record<string, unknown> }).result;
+  const text = jsonText(order);
+  assert.equal(text, spacedResult());
+  // Semantically the parsed result: same fields, same values, the exchange's order.
+  assert.deepEqual(JSON.parse(text), expected);
+  assert.deepEqual(Object.keys(JSON.parse(text)), Object.keys(expected));
+  // Once parsed (here by a field the scan does not read), it serializes the parsed object: changes show.
+  assert.equal(order.reduceOnly, false);
+  assert.equal(jsonText(order), JSON.stringify(expected));
+  order.note = "mine";
+  assert.equal(JSON.parse(jsonText(order)).note, "mine");
+  assert.equal(jsonText({ a: 1 }), '{"a":1}');
+  assert.equal(jsonText([1, "x"]), '[1,"x"]');
+  assert.equal(jsonText(undefined), "null");
+  assert.equal(jsonText(null), "null");
+  assert.equal(jsonText("s"), '"s"');
 });
