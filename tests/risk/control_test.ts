@@ -13,15 +13,9 @@ import type { Simulator } from "../../lib/sim/mod.ts";
 import { openGateway, tempDir } from "../gateway/_gateway.ts";
 import { simulator, waitFor } from "../router/_harness.ts";
 import { SseClient } from "../control/_sse.ts";
+import { LIMIT_ORDER } from "../control/_stack.ts";
 
-const LIMIT = {
-  symbol: "BTCUSDT",
-  side: "BUY",
-  type: "LIMIT",
-  timeInForce: "GTC",
-  quantity: "0.002",
-  price: "50000",
-};
+const LIMIT = LIMIT_ORDER;
 
 async function stack(risk: Record<string, unknown>) {
   const sim = await simulator();

@@ -13,15 +13,9 @@ import { Gateway } from "../../lib/gateway/gateway.ts";
 import type { PlaceAlgoOrderParams, PlaceOrderParams } from "../../lib/types.ts";
 import { connect, HMAC_KEY, HMAC_SECRET, simulator, waitFor } from "../router/_harness.ts";
 import { accepted, outcome, refusedFilter } from "./_risk.ts";
+import { LIMIT_ORDER } from "../control/_stack.ts";
 
-const resting: PlaceOrderParams = {
-  symbol: "BTCUSDT",
-  side: "BUY",
-  type: "LIMIT",
-  timeInForce: "GTC",
-  quantity: "0.002",
-  price: "50000",
-};
+const resting: PlaceOrderParams = LIMIT_ORDER;
 const stop: PlaceAlgoOrderParams = {
   symbol: "BTCUSDT",
   side: "SELL",
