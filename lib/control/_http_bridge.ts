@@ -12,6 +12,7 @@ import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { jsonText } from "../wire/lazy_result.ts";
 import { isStreamedAnswer } from "./_json_stream.ts";
+import { concatBytes } from "./_bytes.ts";
 
 /**
  * The error a request body stream ends with when its connection closed (or was cut) before the body's end.
@@ -123,7 +124,7 @@ export function readRequest(
       PREREAD.set(request, body);
       resolve(request);
     };
-    const onEnd = () => settle(chunks.length === 1 ? chunks[0]! : concat(chunks));
+    const onEnd = () => settle(concatBytes(chunks));
     const onClose = () => {
       if (req.complete) return;
       settle(new ReadableStream({ start: (c) => c.error(new BodyCutOffError()) }));
@@ -151,18 +152,6 @@ function headerPairs(req: IncomingMessage): [string, string][] {
 function withBody(req: IncomingMessage, base: string, method: string, body: BodyInit): Request {
   const init: RequestInit & { duplex: "half" } = { method, headers: headerPairs(req), body, duplex: "half" };
   return new Request(requestUrl(req, base), init);
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  let size = 0;
-  for (const c of chunks) size += c.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 function hasBody(req: IncomingMessage, method: string): boolean {

@@ -9,6 +9,7 @@
 
 import { ControlError, LOCAL_CODES } from "./errors.ts";
 import { prereadBody } from "./_http_bridge.ts";
+import { concatBytes } from "./_bytes.ts";
 
 /** Default body limit: far above any order, far below anything that could hurt. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -105,14 +106,7 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array> 
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 
 import type { AccountEvent } from "../account/event_log.ts";
+import { concatBytes } from "./_bytes.ts";
 
 /**
  * Why a reader ended: it fell behind, it went away, or the gateway is stopping.
@@ -130,7 +131,7 @@ export class SseSubscriber {
     if (this.#head.length > 0) {
       const head = this.#head;
       this.#head = [];
-      this.#enqueue(concat(head));
+      this.#enqueue(concatBytes(head));
       return;
     }
     while (this.#next < this.#backlog.length) {
@@ -146,7 +147,7 @@ export class SseSubscriber {
       }
     }
     if (this.#queue.length > 0) {
-      const chunk = concat(this.#queue);
+      const chunk = concatBytes(this.#queue);
       this.#queue = [];
       this.#queued = 0;
       this.#enqueue(chunk);
@@ -162,17 +163,4 @@ export class SseSubscriber {
       this.end(undefined, "client gone"); // the runtime closed the stream under us
     }
   }
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  let size = 0;
-  for (const c of chunks) size += c.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
