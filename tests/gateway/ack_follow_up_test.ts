@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import type { Clock, ClockHandle } from "../../lib/_clock.ts";
 import type { Gateway, GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { AccountEvent } from "../../lib/account/event_log.ts";
-import type { OrderUpdate } from "../../lib/account/user_events.ts";
+import { orderUpdate } from "../orders/_order_update.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import type { PlaceOrderParams } from "../../lib/types.ts";
 import { METHODS } from "../../lib/wire/methods.ts";
@@ -112,8 +112,7 @@ test("ack follow-up: with the stream losing events, 100 MARKET/IOC orders acked 
     for (const cid of cids) {
       const o = gateway.tracker.get(cid)!;
       const snapshot = { ...o };
-      const late: OrderUpdate = {
-        type: "order",
+      const late = orderUpdate({
         eventTime: o.updateTime,
         time: o.updateTime - 1,
         symbol: o.symbol,
@@ -122,20 +121,8 @@ test("ack follow-up: with the stream losing events, 100 MARKET/IOC orders acked 
         orderType: o.type,
         quantity: o.quantity,
         price: o.price,
-        avgPrice: "0",
-        execution: "NEW",
-        status: "NEW",
         orderId: o.orderId!,
-        lastQty: "0",
-        executedQty: "0",
-        lastPrice: "0",
-        tradeId: 0,
-        commission: "0",
-        commissionAsset: "USDT",
-        realizedProfit: "0",
-        maker: false,
-        positionSide: "BOTH",
-      };
+      });
       gateway.account.apply(late);
       gateway.account.apply({ ...late, time: o.updateTime, status: o.status, executedQty: o.executedQty });
       assert.deepEqual(gateway.tracker.get(cid), snapshot, cid);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
-import type { OrderUpdate } from "../../lib/account/user_events.ts";
+import { orderUpdate } from "./_order_update.ts";
 import type { Params } from "../../lib/types.ts";
 import { AnswerScanner } from "../../lib/wire/answer_scanner.ts";
 import { jsonText, scanOrderResult } from "../../lib/wire/lazy_result.ts";
@@ -64,31 +64,7 @@ test("OrderTracker: a cancel the exchange no longer knows (-2011) means the orde
   assert.deepEqual(t.list(), []);
 });
 
-const update = (over: Partial<OrderUpdate>): OrderUpdate => ({
-  type: "order",
-  eventTime: 100,
-  time: 100,
-  symbol: "BTCUSDT",
-  clientOrderId: "a",
-  side: "BUY",
-  orderType: "LIMIT",
-  quantity: "0.004",
-  price: "50000",
-  avgPrice: "0",
-  execution: "NEW",
-  status: "NEW",
-  orderId: 7,
-  lastQty: "0",
-  executedQty: "0",
-  lastPrice: "0",
-  tradeId: 0,
-  maker: false,
-  commission: "0",
-  commissionAsset: "USDT",
-  realizedProfit: "0",
-  positionSide: "BOTH",
-  ...over,
-});
+const update = orderUpdate;
 
 test("OrderTracker: stream events fill an order; stale, replayed and out-of-order events change nothing", () => {
   const changes: string[] = [];
