@@ -13,7 +13,15 @@ import { measure } from "mitata";
 import { verifySignature } from "../lib/sim/auth.ts";
 import { SECRET_KEY } from "./_fixtures.ts";
 import { buildSignCases, type MicroCase } from "./cases/build_sign_cases.ts";
-import { ackCases, clientCpuPerOrder, GROUP_ACK, GROUP_CLIENT, jsonParseOnly } from "./cases/ack_cases.ts";
+import {
+  ackCases,
+  clientCpuPerOrder,
+  GROUP_ACK,
+  GROUP_CLIENT,
+  jsonParseOnly,
+  measureOptionsOf,
+  perAck,
+} from "./cases/ack_cases.ts";
 import { GROUP_STREAM, streamFrameToState } from "./cases/stream_cases.ts";
 import { GROUP_RISK, preTradeCheckCase } from "./cases/risk_cases.ts";
 import { printResults } from "./_support/print.ts";
@@ -59,8 +67,8 @@ async function main(): Promise<void> {
         [0]: () => c.prepare(),
         bench: (pending: ReturnType<typeof c.prepare>) => c.settle(pending),
       };
-    }, { min_cpu_time: minCpuNs, batch_samples: 1024 });
-    results.push(toResult(c.group, c.name, stats));
+    }, { min_cpu_time: minCpuNs, ...measureOptionsOf(c) });
+    results.push(toResult(c.group, c.name, perAck(c, stats)));
   }
   if (filter.test("JSON.parse")) {
     const parse = jsonParseOnly();

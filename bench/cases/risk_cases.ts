@@ -1,8 +1,9 @@
 /**
  * The pre-trade check's cost per order (lib/risk): the whole check the router runs before sending, with the
  * exchange filters of BTCUSDT (the simulator's exchangeInfo values), a fresh mark and a typical risk file
- * (per-order, position, open-order, band and rate limits all set, so every branch runs). Orders cycle through
- * 1024 prebuilt parameter objects with different prices and quantities, all of which pass.
+ * (per-order, position, open-order, band and rate limits all set, so every rule of `checkPlace`'s fast path
+ * runs). Orders cycle through 1024 prebuilt parameter objects with different prices and quantities, all of
+ * which pass.
  */
 import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
 import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";

@@ -10,6 +10,7 @@
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { createControlApp } from "../control/app.ts";
+import { DeferredLane, orderLaneOf } from "../control/order_lane.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
@@ -117,12 +118,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   // Bind first: a busy port must fail before anything connects to the exchange (or starts a simulator).
   // Until the gateway is up, every request is answered 503 "starting".
   let handle: (request: Request) => Response | Promise<Response> = starting;
+  // The app's raw order lane, once there is an app (until then the order routes answer "starting" too).
+  const lane = new DeferredLane();
   let server: ControlServer;
   try {
     server = await serve({
       hostname: config.host,
       port: config.port,
       fetch: (request) => handle(request),
+      lane,
       onNotice: (msg, fields) => log.warn(msg, fields),
     });
   } catch (e) {
@@ -203,6 +207,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     journalHealth: gateway.journalHealth,
   });
   handle = app.fetch;
+  lane.target = orderLaneOf(app);
 
   const facts: BannerFacts = {
     mode: config.mode,

@@ -9,8 +9,12 @@
 
 import { setImmediate } from "node:timers";
 
-/** Items serialized per slice: a few hundred microseconds of work at most. */
-const SLICE = 100;
+/**
+ * Characters per slice (about 200 orders): one write and a few hundred microseconds of work at most. With
+ * cached order JSON each write's fixed cost counts: 64 KiB took about 5 % less gateway CPU per poll than
+ * 32 KiB, 128 KiB about 15 % (Deno, 2026-12-06), at longer stalls of the loop per slice.
+ */
+const SLICE_CHARS = 64 * 1024;
 /** Arrays up to this long are answered in one piece. */
 const SMALL = 200;
 
@@ -31,28 +35,37 @@ export function isStreamedAnswer(response: Response): boolean {
 }
 
 /**
- * A 200 JSON answer holding `items`; a long array is produced slice by slice.
+ * A 200 JSON answer holding `items`; a long array is produced slice by slice. `stringify` gives one item's
+ * JSON text (default `JSON.stringify`; the order tracker's `json` answers from its per-order cache): the
+ * answer is byte for byte `JSON.stringify(items)` either way.
  *
  * @example
  * ```ts
  * const response = jsonArrayResponse(Array.from({ length: 1000 }, (_, i) => ({ i })));
  * ```
  */
-export function jsonArrayResponse(items: readonly unknown[], headers: Record<string, string> = {}): Response {
+export function jsonArrayResponse<T>(
+  items: readonly T[],
+  headers: Record<string, string> = {},
+  stringify: (item: T) => string = JSON.stringify,
+): Response {
+  // As in JSON.stringify(items): an item with no JSON text (undefined, a function) is written as null.
+  const textOf = (item: T): string => (stringify(item) as string | undefined) ?? "null";
   // no-store here already: the control plane's middleware then leaves the Response as it is.
   const init = {
     status: 200,
     headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
   };
-  if (items.length <= SMALL) return new Response(JSON.stringify(items), init);
+  if (items.length <= SMALL) return new Response(`[${items.map(textOf).join(",")}]`, init);
   let at = 0;
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (at > 0) await new Promise((resolve) => setImmediate(resolve)); // let orders through between slices
-      const end = Math.min(items.length, at + SLICE);
       let text = at === 0 ? "[" : ",";
-      for (let i = at; i < end; i++) text += (i === at ? "" : ",") + JSON.stringify(items[i]);
-      at = end;
+      const from = at;
+      for (; at < items.length && text.length < SLICE_CHARS; at++) {
+        text += (at === from ? "" : ",") + textOf(items[at]!);
+      }
       if (at === items.length) text += "]";
       controller.enqueue(encoder.encode(text));
       if (at === items.length) controller.close();

@@ -9,9 +9,9 @@ import { Buffer } from "node:buffer";
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { ControlServer, ServeOptions } from "./server.ts";
+import type { ControlServer, RawAnswer, ServeOptions } from "./server.ts";
 import { SERVE_DEFAULTS } from "./server.ts";
-import { readRequest, toRequest, writeResponse } from "./_http_bridge.ts";
+import { readRequest, toRequest, writeResponse, writeText } from "./_http_bridge.ts";
 import { offerUpgrade } from "./_upgrade.ts";
 import type { WsConnection } from "./_ws_connection.ts";
 import { baseUrl, internalErrorResponse } from "./_serve_shared.ts";
@@ -104,6 +104,14 @@ export function serveNode(options: ServeOptions): Promise<ControlServer> {
     refuse(error.code ?? "", socket);
   });
 
+  const lane = options.lane;
+  /** A raw lane's answer, written as `handle` writes the app's. */
+  function writeLaneAnswer(req: IncomingMessage, res: ServerResponse, answer: RawAnswer): void {
+    if (res.destroyed) return;
+    if (closing || !req.complete) answer.headers.push("connection", "close");
+    writeText(res, answer.status, answer.headers, answer.text);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // An aborted request or a reset socket must never become an unhandled 'error' event.
     req.on("error", () => {});
@@ -114,6 +122,9 @@ export function serveNode(options: ServeOptions): Promise<ControlServer> {
       const n = busy.get(socket);
       if (n !== undefined) busy.set(socket, n - 1);
     });
+    if (lane !== undefined && lane.take(req, PREREAD_BYTES, (answer) => writeLaneAnswer(req, res, answer))) {
+      return;
+    }
     let request: Request | undefined;
     try {
       request = await readRequest(req, base, PREREAD_BYTES);

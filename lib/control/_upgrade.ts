@@ -10,6 +10,7 @@
 
 import type { Duplex } from "node:stream";
 import { acceptValue, WsConnection, type WsConnectionOptions } from "./_ws_connection.ts";
+import { type ByteSocket, toByteSocket } from "./_http1_byte_socket.ts";
 
 /**
  * An upgrade the adapter offers to whichever route answers the request.
@@ -30,7 +31,8 @@ export interface UpgradeOffer {
 const offers = new WeakMap<Request, UpgradeOffer>();
 
 /**
- * Offers `socket` (with the bytes read past the request's head) for `request`; the adapter's side.
+ * Offers `socket` (a `node:net` socket, or any {@linkcode ByteSocket}, with the bytes read past the request's
+ * head) for `request`; the adapter's side.
  * `onAccept` sees each accepted connection (to close it when the server closes).
  *
  * @example
@@ -43,7 +45,7 @@ const offers = new WeakMap<Request, UpgradeOffer>();
  */
 export function offerUpgrade(
   request: Request,
-  socket: Duplex,
+  socket: Duplex | ByteSocket,
   head: Uint8Array,
   onAccept: (ws: WsConnection) => void,
 ): UpgradeOffer {
@@ -55,12 +57,13 @@ export function offerUpgrade(
     accept(options) {
       if (accepted) throw new Error("upgrade already accepted");
       accepted = true;
+      const bytes = toByteSocket(socket);
       const key = request.headers.get("sec-websocket-key") ?? "";
-      socket.write(
+      bytes.write(
         "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
           `Sec-WebSocket-Accept: ${acceptValue(key)}\r\n\r\n`,
       );
-      const ws = new WsConnection(socket, head, options);
+      const ws = new WsConnection(bytes, head, options);
       onAccept(ws);
       return ws;
     },

@@ -1,7 +1,7 @@
 /**
- * The server side of one WebSocket connection (RFC 6455) over a socket that `node:http` handed over on an
- * upgrade: text messages in and out, ping answered with pong, the close handshake. The control plane runs on
- * `node:http` on both runtimes (see `server.ts`), which has no WebSocket server of its own.
+ * The server side of one WebSocket connection (RFC 6455) over a socket an HTTP server handed over on an
+ * upgrade (`node:http`'s, or this directory's HTTP/1.1 server): text messages in and out, ping answered with
+ * pong, the close handshake. Neither server has a WebSocket server of its own.
  *
  * Refused with a close code, then closed: a binary message (1003), an unmasked or malformed frame or an
  * extension bit (1002), text that is not UTF-8 (1007), a message over `maxMessageBytes` (1009).
@@ -12,6 +12,8 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
+import { type ByteSocket, toByteSocket } from "./_http1_byte_socket.ts";
+import { laterUnref, type TimerHandle } from "../_timers.ts";
 
 const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -62,7 +64,7 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
  * ```
  */
 export class WsConnection {
-  readonly #socket: Duplex;
+  readonly #socket: ByteSocket;
   readonly #options: WsConnectionOptions;
   /** Received bytes not yet parsed into a frame. */
   #pending: Buffer = Buffer.alloc(0);
@@ -74,21 +76,22 @@ export class WsConnection {
   /** The close code received, or sent first. */
   #closeCode: number | undefined;
   #gone = false;
+  #closeTimer: TimerHandle | undefined;
 
-  constructor(socket: Duplex, head: Uint8Array, options: WsConnectionOptions) {
-    this.#socket = socket;
+  constructor(socket: Duplex | ByteSocket, head: Uint8Array, options: WsConnectionOptions) {
+    this.#socket = toByteSocket(socket);
     this.#options = options;
-    (socket as Duplex & { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-    socket.on("data", (chunk: Buffer) => this.#receive(chunk));
-    socket.on("error", () => this.#finish());
-    socket.on("close", () => this.#finish());
+    this.#socket.listen(
+      (bytes) => this.#receive(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+      () => this.#finish(),
+    );
     // After the constructor returns, so the owner holds the connection before its first message arrives.
     if (head.byteLength > 0) queueMicrotask(() => this.#receive(Buffer.from(head)));
   }
 
   /** Bytes handed to the socket and not yet sent (a client that does not read makes it grow). */
   get bufferedAmount(): number {
-    return this.#socket.writableLength;
+    return this.#socket.bufferedBytes;
   }
 
   /** Whether the connection is still open for sending. */
@@ -132,9 +135,8 @@ export class WsConnection {
     }
     this.#socket.end();
     // A peer that never answers the close (or never closes its side) must not keep the socket.
-    const timer = setTimeout(() => this.#socket.destroy(), 2000);
-    (timer as { unref?: () => void }).unref?.();
-    this.#socket.once("close", () => clearTimeout(timer));
+    if (this.#closeTimer !== undefined) return;
+    this.#closeTimer = laterUnref(() => this.#socket.destroy(), 2000);
   }
 
   #writeFrame(opcode: number, payload: Buffer): void {
@@ -145,6 +147,7 @@ export class WsConnection {
   #finish(): void {
     if (this.#gone) return;
     this.#gone = true;
+    clearTimeout(this.#closeTimer);
     this.#socket.destroy();
     this.#options.onClose(this.#closeCode ?? 1006);
   }

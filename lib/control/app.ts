@@ -15,7 +15,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject, readQuery } from "./body.ts";
-import { ControlError, LOCAL_CODES, toHttpError } from "./errors.ts";
+import { ControlError, type HttpError, LOCAL_CODES, toHttpError } from "./errors.ts";
 import { type GuardOptions, RequestGuard } from "./guard.ts";
 import { addDashboardRoutes, DASHBOARD_PATHS, newCsrfToken } from "./dashboard/routes.ts";
 import { RouteTable } from "./route_table.ts";
@@ -32,6 +32,7 @@ import { orderOps } from "./order_ops.ts";
 import { LOCAL_SOCKET_DOC, localSocketRoute } from "./local_socket.ts";
 import { jsonArrayResponse } from "./_json_stream.ts";
 import { jsonAnswer } from "./_http_bridge.ts";
+import { OrderLane, setOrderLane } from "./order_lane.ts";
 
 /**
  * The part of the router the control plane uses.
@@ -175,11 +176,15 @@ export function createControlApp(options: ControlAppOptions): Hono {
   }, options.notices);
   options.signal?.addEventListener("abort", () => cutOff.close(), { once: true });
 
-  app.onError((error, c) => {
+  // One error mapping for the routes and the raw order lane (`order_lane.ts`).
+  const failure = (error: unknown, path: string): HttpError => {
     if (error instanceof ControlError && error.code === LOCAL_CODES.INCOMPLETE_BODY) cutOff.hit();
-    const { status, body, headers } = toHttpError(error, (e) => {
-      notice("error", "control plane internal error", { path: c.req.path, error: describe(e) });
+    return toHttpError(error, (e) => {
+      notice("error", "control plane internal error", { path, error: describe(e) });
     });
+  };
+  app.onError((error, c) => {
+    const { status, body, headers } = failure(error, c.req.path);
     return c.json(body, status as ContentfulStatusCode, { "cache-control": "no-store", ...headers });
   });
 
@@ -211,6 +216,8 @@ export function createControlApp(options: ControlAppOptions): Hono {
   // The order routes and the local socket (`GET /ws`) run the same operations (validation, routing, errors).
   // Their answers are `jsonAnswer`s: the node:http server writes the JSON text without reading it back.
   const ops = orderOps(router, tracker);
+  // The same three order routes straight from node:http, for `serve`'s `lane` (`orderLaneOf(app)`).
+  setOrderLane(app, new OrderLane({ guard, ops, maxBytes, failure }));
   routes.add(
     "POST",
     "/orders",
@@ -221,7 +228,10 @@ export function createControlApp(options: ControlAppOptions): Hono {
   routes.add("GET", "/orders", async (c) => {
     const result = await ops.query(query(c.req.url));
     // A long order list is serialized and sent a slice at a time, so orders never wait behind it.
-    return Array.isArray(result) ? jsonArrayResponse(result) : jsonAnswer(result);
+    // Each order's JSON comes from the tracker's cache: a poll serializes only the orders changed since.
+    return Array.isArray(result)
+      ? jsonArrayResponse(result, {}, tracker && ((o) => tracker.json(o)))
+      : jsonAnswer(result);
   }, ROUTE_DOCS.queryOrder);
 
   routes.add(

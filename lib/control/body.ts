@@ -7,27 +7,64 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import { ControlError, LOCAL_CODES } from "./errors.ts";
 import { prereadBody } from "./_http_bridge.ts";
+import { http1PrereadBody } from "./_http1_request.ts";
 import { concatBytes } from "./_bytes.ts";
 
 /** Default body limit: far above any order, far below anything that could hurt. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
-const tooLarge = (limit: number) =>
-  new ControlError({ status: 413, code: LOCAL_CODES.BODY_TOO_LARGE, msg: `body larger than ${limit} bytes` });
+/**
+ * The 413 for a body larger than `limit` bytes (declared or read).
+ *
+ * @example
+ * ```ts
+ * bodyTooLarge(16384).status; // 413
+ * ```
+ */
+export function bodyTooLarge(limit: number): ControlError {
+  return new ControlError({
+    status: 413,
+    code: LOCAL_CODES.BODY_TOO_LARGE,
+    msg: `body larger than ${limit} bytes`,
+  });
+}
 
-const incomplete = () =>
-  new ControlError({
+/**
+ * The 400 (code -9) for a body that ended before its declared length.
+ *
+ * @example
+ * ```ts
+ * bodyCutOff().code; // -9
+ * ```
+ */
+export function bodyCutOff(): ControlError {
+  return new ControlError({
     status: 400,
     code: LOCAL_CODES.INCOMPLETE_BODY,
     msg: "body: ended before its declared length (connection closed or too slow)",
   });
+}
 
 /** Reading the body failed for a reason of its own (not our 413): the body was cut off. */
 const cutOff = (error: unknown): never => {
-  throw error instanceof ControlError ? error : incomplete();
+  throw error instanceof ControlError ? error : bodyCutOff();
 };
+
+/**
+ * Throws the 413 when the declared Content-Length (a header value, or null) is over `limit`: checked before
+ * a byte of the body is read.
+ *
+ * @example
+ * ```ts
+ * checkDeclaredLength("100", 16384); // fine
+ * ```
+ */
+export function checkDeclaredLength(declared: string | null, limit: number): void {
+  if (declared !== null && Number(declared) > limit) throw bodyTooLarge(limit);
+}
 
 /**
  * The request's JSON object body. With `optional`, an absent body gives `{}` (for `POST /halt`).
@@ -43,12 +80,30 @@ export async function readJsonObject(
   options: { maxBytes: number; optional?: boolean },
 ): Promise<Record<string, unknown>> {
   const limit = options.maxBytes;
-  const declared = request.headers.get("content-length");
-  if (declared !== null && Number(declared) > limit) throw tooLarge(limit);
+  checkDeclaredLength(request.headers.get("content-length"), limit);
   const type = request.headers.get("content-type");
   const bytes = await readCapped(request, limit).catch(cutOff);
+  return parseJsonObject(bytes, type, options.optional ?? false);
+}
+
+/**
+ * A body read in full (`bytes`, sent with Content-Type `type`) as a JSON object: the rules of
+ * {@linkcode readJsonObject} after reading — empty (400 -3, or `{}` when `optional`), then the content type
+ * (415), then UTF-8 JSON (400 -3), then an object (400 -3). The raw order lane (`order_lane.ts`) runs the
+ * same function.
+ *
+ * @example
+ * ```ts
+ * parseJsonObject(new TextEncoder().encode('{"a":1}'), "application/json", false); // { a: 1 }
+ * ```
+ */
+export function parseJsonObject(
+  bytes: Uint8Array,
+  type: string | null,
+  optional: boolean,
+): Record<string, unknown> {
   if (bytes.length === 0) {
-    if (options.optional) return {};
+    if (optional) return {};
     throw new ControlError({
       status: 400,
       code: LOCAL_CODES.MALFORMED_JSON,
@@ -64,7 +119,7 @@ export async function readJsonObject(
   }
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    value = JSON.parse(utf8Text(bytes));
   } catch {
     throw new ControlError({ status: 400, code: LOCAL_CODES.MALFORMED_JSON, msg: "body: not valid JSON" });
   }
@@ -78,11 +133,32 @@ export async function readJsonObject(
   return value as Record<string, unknown>;
 }
 
+/** Strict UTF-8 (invalid bytes are an error, not U+FFFD); one decoder, it keeps no state between calls. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The bytes as UTF-8 text (throws on invalid UTF-8). An ASCII body read from a socket (a `Buffer`: every
+ * order in practice) is one character per byte, taken without the decoder (about 0.5–1 µs less on Deno).
+ */
+function utf8Text(bytes: Uint8Array): string {
+  if (Buffer.isBuffer(bytes)) {
+    let ascii = true;
+    for (let i = 0; i < bytes.length; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return bytes.toString("latin1");
+  }
+  return UTF8.decode(bytes);
+}
+
 async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
-  // Read ahead by the node:http bridge (the Request carries no body then).
-  const preread = prereadBody(request);
+  // Read ahead by the node:http bridge or the HTTP/1.1 server (the Request carries no body then).
+  const preread = prereadBody(request) ?? http1PrereadBody(request);
   if (preread !== undefined) {
-    if (preread.length > limit) throw tooLarge(limit);
+    if (preread.length > limit) throw bodyTooLarge(limit);
     return preread;
   }
   if (request.body === null) return new Uint8Array(0);
@@ -90,7 +166,7 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array> 
   // more than the rest of the request on Bun. Only bodies of unknown length are read chunk by chunk.
   if (request.headers.get("content-length") !== null) {
     const bytes = new Uint8Array(await request.arrayBuffer());
-    if (bytes.length > limit) throw tooLarge(limit);
+    if (bytes.length > limit) throw bodyTooLarge(limit);
     return bytes;
   }
   const reader = request.body.getReader();
@@ -102,7 +178,7 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array> 
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => {});
-      throw tooLarge(limit);
+      throw bodyTooLarge(limit);
     }
     chunks.push(value);
   }

@@ -48,6 +48,20 @@ export interface GuardOptions {
  */
 export const CSRF_HEADER = "x-csrf-token";
 
+/**
+ * What the guard reads of a request: its method and headers (a fetch `Request`, or the raw order lane's view
+ * of a `node:http` request, `order_lane.ts`).
+ *
+ * @example
+ * ```ts
+ * const seen: GuardedRequest = new Request("http://127.0.0.1:7777/orders", { method: "POST" });
+ * ```
+ */
+export interface GuardedRequest {
+  readonly method: string;
+  readonly headers: { get(name: string): string | null };
+}
+
 /** The one path a browser may open from another site (a link to the dashboard). */
 const PAGE_PATH = "/";
 
@@ -78,7 +92,7 @@ export class RequestGuard {
   }
 
   /** Throws when `request` (for `path`) must be refused. */
-  check(request: Request, path: string): void {
+  check(request: GuardedRequest, path: string): void {
     const host = request.headers.get("host");
     if (host === null || !this.#hostAllowed(host)) {
       throw forbidden(`Host ${JSON.stringify(host ?? "")} not allowed; use http://127.0.0.1:<port>`);
@@ -98,7 +112,7 @@ export class RequestGuard {
   }
 
   /** Browser rules: same origin only, and the CSRF token on state-changing requests. */
-  #checkBrowser(request: Request, path: string, host: string): void {
+  #checkBrowser(request: GuardedRequest, path: string, host: string): void {
     const origin = request.headers.get("origin");
     const site = request.headers.get("sec-fetch-site");
     if (origin === null && (site === null || site === "none")) return; // curl, scripts, the address bar

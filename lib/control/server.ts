@@ -1,8 +1,9 @@
 /**
- * Serving the control plane, the same way on Deno and Bun: `node:http` (both runtimes implement it), because
- * it is the one server API both have that bounds how long a client may take to send a request and how many
- * connections may be open. `Deno.serve` has no header or body read timeout at all (a connection that sends
- * half a header stays open for ever) and `Bun.serve` has no connection limit.
+ * Serving the control plane, the same way on Deno and Bun: an HTTP/1.1 server of our own on the runtime's TCP
+ * sockets (`_http1_server.ts`, with `_serve_deno.ts` on `Deno.listen` and `_serve_bun.ts` on `Bun.listen`),
+ * because neither runtime's own server bounds what a client may do: `Deno.serve` has no header or body read
+ * timeout at all (a connection that sends half a header stays open for ever) and `Bun.serve` has no
+ * connection limit. `node:http` has all three (`_serve_node.ts`, kept for any other runtime) but costs more.
  *
  * - Headers must be complete within `headerTimeoutMs` (10 s) of a request's first byte (of the connection, for
  *   its first request); the whole request, body included, within `bodyTimeoutMs` (30 s). Past either, the
@@ -14,14 +15,23 @@
  * - A WebSocket upgrade goes through `fetch` like any request (so the guard runs on it); the route that
  *   accepts it (`GET /ws`, `local_socket.ts`) takes the socket over. Any other answer is sent, then closed.
  *
- * The price of `node:http`, measured (`bench/README.md`): per small request about 50 µs more than the same app
- * on `Deno.serve`, about 25–50 µs more than on `Bun.serve`. Kept for the limits above; request bodies up to
- * 16 KiB are read before the app runs and answers go out in one write, which is what it costs least.
+ * - `lane` (optional) serves some requests without a `Request`, a `Response` or the fetch handler: the raw
+ *   order lane (`order_lane.ts`) answers `POST/PATCH/DELETE /orders` as the app does. `node:http` offers it
+ *   each request before reading its body (`take`); the HTTP/1.1 server calls `answerRead` once it has read
+ *   the body.
+ *
+ * Measured (`bench/README.md`, 2026-12-06, `bench/control_layers.ts`): per order the app on the HTTP/1.1 server
+ * costs about 35 µs less than on `node:http` on Deno and about 25 µs less on Bun, within 25 µs (Deno) and
+ * 12 µs (Bun) of the runtime's own server; with the raw order lane it is faster than the runtime's own server.
+ * Request bodies up to 16 KiB are read before the app runs and answers go out in one write.
  *
  * @module
  */
 
+import type { IncomingMessage } from "node:http";
 import { serveNode } from "./_serve_node.ts";
+import { serveDeno } from "./_serve_deno.ts";
+import { serveBun } from "./_serve_bun.ts";
 import type { ThrottledNoticeOptions } from "./notice_throttle.ts";
 
 export { baseUrl } from "./_serve_shared.ts";
@@ -77,6 +87,52 @@ export interface ServeOptions {
   onNotice?: (msg: string, fields: Record<string, string>) => void;
   /** Rate limit of `onNotice`: interval (default 60 s) and clock. */
   notices?: ThrottledNoticeOptions;
+  /** Requests answered without going through `fetch` (the app's raw order lane: `orderLaneOf(app)`). */
+  lane?: RawLane | undefined;
+}
+
+/**
+ * An answer made without the fetch API: status, header name/value pairs (without Content-Length, which the
+ * server adds: the array is the server's to append to) and the body's text.
+ *
+ * @example
+ * ```ts
+ * const answer: RawAnswer = { status: 200, headers: ["content-type", "application/json"], text: "{}" };
+ * ```
+ */
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: string[];
+  readonly text: string;
+}
+
+/**
+ * Requests a server answers itself, before (and instead of) the fetch handler: two entry points to the same
+ * lane, one per kind of server.
+ *
+ * @example
+ * ```ts
+ * const none: RawLane = { take: () => false, answerRead: () => undefined };
+ * ```
+ */
+export interface RawLane {
+  /**
+   * Takes `req` (true) and later calls `reply` once with its answer — the lane then reads the body itself,
+   * whole when its declared length is at most `prereadBytes` — or returns false, with nothing read or
+   * listened to, for `fetch` to serve. A callback, not a promise: each promise hop costs on every order.
+   */
+  take(req: IncomingMessage, prereadBytes: number, reply: (answer: RawAnswer) => void): boolean;
+  /**
+   * For a server that reads a body (of declared length) before offering the request: the answer, or
+   * undefined for `fetch` to serve. `header` looks a header up by lower-case name (a repeated one's values
+   * joined by ", ", as `Headers.get` does); `body` is the whole body, undefined when there is none.
+   */
+  answerRead(
+    method: string,
+    target: string,
+    header: (name: string) => string | undefined,
+    body: Uint8Array | undefined,
+  ): Promise<RawAnswer> | undefined;
 }
 
 /** A listening control-plane server. */
@@ -108,4 +164,8 @@ export type ServeFunction = (options: ServeOptions) => Promise<ControlServer>;
  * await server.close();
  * ```
  */
-export const serve: ServeFunction = serveNode;
+export const serve: ServeFunction = "Deno" in globalThis
+  ? serveDeno
+  : "Bun" in globalThis
+  ? serveBun
+  : serveNode;

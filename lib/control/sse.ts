@@ -2,8 +2,9 @@
  * `GET /events`: the account's event log as Server-Sent Events, fanned out to many readers without ever
  * slowing the writer down.
  *
- * - One listener on the log for all readers: each event is serialised once, then handed to every reader that
- *   wants its type. The listener only appends to per-reader queues; it never waits on a socket.
+ * - One listener on the log for all readers. It only collects the event: after the current event-loop turn
+ *   (or `batchWindowMs`) the batch is serialised once and queued for every reader as one chunk, and the
+ *   readers are written one per turn (`sse_fan_out.ts`). It never waits on a socket.
  * - Each reader has a bounded queue (default 1,000 messages or 1 MiB). Bytes leave the queue only when the
  *   runtime asks for more (the socket accepted the previous chunk), so a reader that stops reading fills its
  *   queue and is dropped: its stream is ended with an error (the connection closes) and the operator hears of
@@ -23,6 +24,7 @@ import { ControlError, LOCAL_CODES } from "./errors.ts";
 /** Default interval of the `: hb` comment on idle event streams (the server's idle timeout must exceed it). */
 export const SSE_HEARTBEAT_MS = 15_000;
 import { type EndReason, SseSubscriber } from "./sse_subscriber.ts";
+import { SseFanOut } from "./sse_fan_out.ts";
 
 /**
  * Tuning of `GET /events` (every field optional).
@@ -43,7 +45,13 @@ export interface EventStreamOptions {
   maxBufferedBytes?: number;
   /** Least time between two "reader dropped" notices (the rest are counted into the next). Default 60 s. */
   dropNoticeIntervalMs?: number;
-  /** Timers for the heartbeat (tests inject a manual clock). Default real, unreferenced timers. */
+  /**
+   * How long events are collected before they go out to the readers as one write each. 0 (default): the
+   * events of one event-loop turn, sent right after that turn (`setImmediate`). Above 0: a timer of this many
+   * ms from the first event of a batch (on `timers`), i.e. up to this much more delivery latency.
+   */
+  batchWindowMs?: number;
+  /** Timers for the heartbeat and a batch window above 0 (tests inject a manual clock). Default real ones. */
   timers?: Timers;
 }
 
@@ -123,6 +131,7 @@ export class EventHub {
   #lastNoticeAt = -Infinity;
   #gaps = 0;
   #closed = false;
+  readonly #fanOut: SseFanOut;
 
   constructor(
     log: EventLogView,
@@ -140,7 +149,14 @@ export class EventHub {
     this.#noticeEveryMs = options.dropNoticeIntervalMs ?? 60_000;
     this.#now = deps.now;
     this.#notice = deps.notice;
-    log.subscribe((e) => this.#fanOut(e));
+    this.#fanOut = new SseFanOut({
+      readers: this.#subs,
+      batchWindowMs: options.batchWindowMs ?? 0,
+      timers: this.#timers,
+      format: formatEvent,
+      notice: deps.notice,
+    });
+    log.subscribe((e) => this.#logged(e));
   }
 
   /** Readers connected now. */
@@ -196,6 +212,9 @@ export class EventHub {
       format: formatEvent,
       limits: this.#limits,
       onEnd: (s, reason) => this.#remove(s, reason),
+      // Events logged before now are in the backlog (or were before this reader's time): the batch waiting to
+      // go out may hold some of them, and they must not reach this reader twice.
+      after: this.#log.lastId,
     });
     this.#subs.add(sub);
     if (this.#heartbeat === undefined) {
@@ -207,29 +226,24 @@ export class EventHub {
   /** Ends every stream (gracefully) and refuses new readers: for shutdown. */
   close(): void {
     this.#closed = true;
+    this.#fanOut.flush(); // what was logged before the shutdown still goes out
     for (const s of [...this.#subs]) s.end(undefined, "shutdown");
   }
 
-  #fanOut(e: AccountEvent): void {
-    try {
-      if (e.type === "connection" && (e.data as { type?: unknown } | null)?.type === "gap-reconciled") {
-        this.#gaps++;
-      }
-      if (this.#subs.size === 0) return;
-      const bytes = encoder.encode(formatEvent(e));
-      for (const s of this.#subs) if (s.wants(e.type)) s.push(bytes);
-    } catch (error) {
-      // A listener that throws is removed from the log: report instead, and keep serving.
-      this.#notice("events: cannot serve an event", { id: String(e.id), error: String(error) });
+  #logged(e: AccountEvent): void {
+    if (e.type === "connection" && (e.data as { type?: unknown } | null)?.type === "gap-reconciled") {
+      this.#gaps++;
     }
+    if (this.#subs.size > 0) this.#fanOut.add(e);
   }
 
   #beat(): void {
-    for (const s of this.#subs) s.push(HEARTBEAT);
+    this.#fanOut.toAll(HEARTBEAT);
   }
 
   #remove(sub: SseSubscriber, reason: EndReason): void {
     if (!this.#subs.delete(sub)) return;
+    this.#fanOut.forget(sub);
     if (this.#subs.size === 0 && this.#heartbeat !== undefined) {
       this.#timers.clearInterval(this.#heartbeat);
       this.#heartbeat = undefined;

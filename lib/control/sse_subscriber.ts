@@ -61,10 +61,14 @@ export class SseSubscriber {
   #next = 0;
   #queue: Uint8Array[] = [];
   #queued = 0;
+  /** Messages in `#queue` (a chunk may hold several). */
+  #queuedMessages = 0;
   #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   /** The runtime asked for data and none was there: the next message goes straight out. */
   #waiting = false;
   #ended = false;
+  /** The newest event id this reader had (or was to replay) when it connected: live ones start above it. */
+  readonly after: number;
 
   constructor(options: {
     /** Sent first, as one chunk. */
@@ -78,7 +82,10 @@ export class SseSubscriber {
     limits: QueueLimits;
     /** Called once when the reader ends, whatever the reason. */
     onEnd: (sub: SseSubscriber, reason: EndReason) => void;
+    /** The log's newest id when the reader connected (default 0). */
+    after?: number;
   }) {
+    this.after = options.after ?? 0;
     this.#head = options.head;
     this.#backlog = options.backlog;
     this.#types = options.types;
@@ -97,29 +104,60 @@ export class SseSubscriber {
     return this.#types === undefined || this.#types.has(type);
   }
 
-  /** Queues one message; ends the stream when the queue is over its limits. */
+  /** Whether this reader wants every event type (it can share the hub's bytes of a whole batch). */
+  get wantsAll(): boolean {
+    return this.#types === undefined;
+  }
+
+  /** Queues one message and hands the queue to the runtime at once if it is waiting for data. */
   push(bytes: Uint8Array): void {
+    this.hold(bytes, 1);
+    this.deliver();
+  }
+
+  /**
+   * Queues a chunk of `messages` messages without writing it yet (see `deliver`); ends the stream when the
+   * queue is over its limits.
+   */
+  hold(bytes: Uint8Array, messages: number): void {
     if (this.#ended) return;
-    if (this.#waiting && this.#head.length === 0 && this.#next >= this.#backlog.length) {
-      this.#waiting = false;
-      this.#enqueue(bytes);
-      return;
-    }
     this.#queue.push(bytes);
     this.#queued += bytes.byteLength;
-    if (this.#queue.length > this.#limits.messages || this.#queued > this.#limits.bytes) {
+    this.#queuedMessages += messages;
+    if (this.#queuedMessages > this.#limits.messages || this.#queued > this.#limits.bytes) {
       this.end(new Error("slow consumer: dropped"), "slow");
     }
+  }
+
+  /**
+   * Hands everything queued to the runtime as one chunk (one socket write) if the runtime is waiting for data;
+   * otherwise it goes out when the runtime asks for more. True when it wrote.
+   */
+  deliver(): boolean {
+    // Waiting implies the head and the backlog are sent: `#pull` waits only once both are.
+    if (this.#ended || !this.#waiting || this.#queue.length === 0) return false;
+    this.#waiting = false;
+    const chunk = concatBytes(this.#queue);
+    this.#queue = [];
+    this.#queued = 0;
+    this.#queuedMessages = 0;
+    this.#enqueue(chunk);
+    return true;
   }
 
   /** Ends the stream (an error closes the connection at once) and tells the hub. Idempotent. */
   end(error: Error | undefined, reason: EndReason): void {
     if (this.#ended) return;
     this.#ended = true;
+    // A graceful shutdown still hands over the live messages queued (when nothing older is left to send).
+    const rest = reason === "shutdown" && this.#head.length === 0 && this.#next >= this.#backlog.length
+      ? this.#queue
+      : [];
     this.#queue = [];
     this.#backlog = [];
     this.#head = [];
     try {
+      if (rest.length > 0) this.#controller?.enqueue(concatBytes(rest));
       if (error === undefined) this.#controller?.close();
       else this.#controller?.error(error);
     } catch { /* already closed by the runtime */ }
@@ -150,6 +188,7 @@ export class SseSubscriber {
       const chunk = concatBytes(this.#queue);
       this.#queue = [];
       this.#queued = 0;
+      this.#queuedMessages = 0;
       this.#enqueue(chunk);
       return;
     }

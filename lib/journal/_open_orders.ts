@@ -14,9 +14,13 @@
  * order. Orphans are kept (as their latest such outcome, which names the symbol) and carried by checkpoints
  * like intents, until an outcome finishes them.
  *
- * Except for an order finished lately (the newest 65,536): an answer saying it is open that arrives after it
+ * Except for an order finished lately (the newest 16,384): an answer saying it is open that arrives after it
  * finished is stale, not an orphan. An IOC's or MARKET order's ack (NEW) often arrives after the user data
- * stream said it expired or filled; the order is finished, whatever the late ack says.
+ * stream said it expired or filled; the order is finished, whatever the late ack says. A late answer comes
+ * within the request timeout (5 s by default), so 16,384 finishes cover it at 1,000 orders/s, and minutes
+ * at the exchange's own order rate limits; one that came later still would only be kept as an orphan, which
+ * a restart reconciles. Each remembered order costs ~300 bytes of heap (map entry and client id): 65,536 of
+ * them held ~20 MB in a long-running process (bench/README.md, memory).
  *
  * Only strings are stored (the intent JSON already built for the file), so tracking an order allocates
  * nothing beyond the map entries.
@@ -32,7 +36,7 @@ const PLACES = ['order.place"', 'algoOrder.place"'];
 /** Rejection codes meaning the exchange does not hold the order: unknown order / order does not exist. */
 const NO_SUCH_ORDER = new Set([-2011, -2013]);
 /** Orders finished lately, remembered so a late answer saying one is open cannot revive it as an orphan. */
-const RECENTLY_FINISHED = 65_536;
+const RECENTLY_FINISHED = 16_384;
 
 /**
  * The open-order set.

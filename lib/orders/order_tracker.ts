@@ -55,6 +55,11 @@ export class OrderTracker implements OrderObserver {
   readonly #finishedCapacity: number;
   readonly #now: () => number;
   readonly #finishedRing: TrackedOrder[] = [];
+  /**
+   * Each order's JSON text as of its last change, for `GET /orders` polls: dropped by `#touch` on every change
+   * of that order (records are changed in place, so only the tracker can tell), and gone with the order.
+   */
+  readonly #json = new WeakMap<TrackedOrder, string>();
   #finishedHead = 0;
   #resolvedTotal = 0;
 
@@ -75,6 +80,19 @@ export class OrderTracker implements OrderObserver {
   /** Every order kept: the unfinished ones, then the finished ones, oldest first. */
   listAll(): TrackedOrder[] {
     return [...this.#live.values(), ...this.#finished.values()];
+  }
+
+  /**
+   * `JSON.stringify(order)`, from a cache invalidated on every change of that order, so a poll of a long list
+   * serializes only what changed since the last one. For records this tracker holds (others are serialized).
+   */
+  json(order: Readonly<TrackedOrder>): string {
+    let text = this.#json.get(order);
+    if (text === undefined) {
+      text = JSON.stringify(order);
+      if (this.get(order.clientOrderId) === order) this.#json.set(order, text);
+    }
+    return text;
   }
 
   /** Count of orders in `state`. */
@@ -135,6 +153,7 @@ export class OrderTracker implements OrderObserver {
     const executed = typeof r.executedQty === "string" ? r.executedQty : undefined;
     if (time > 0 && time < o.updateTime) return; // a stale snapshot never undoes a newer event
     if (executed !== undefined && Number(executed) < Number(o.executedQty)) return;
+    this.#touch(o);
     const before = visible(o);
     const id = r.orderId ?? r.algoId;
     if (typeof id === "number") this.#index(o, id);
@@ -160,6 +179,7 @@ export class OrderTracker implements OrderObserver {
     if (sameTime && u.status === o.status && u.executedQty === o.executedQty && u.price === o.price) {
       return undefined; // the same event again
     }
+    this.#touch(o);
     const before = visible(o);
     this.#index(o, u.orderId);
     o.quantity = u.quantity;
@@ -179,6 +199,7 @@ export class OrderTracker implements OrderObserver {
     const held = this.#live.get(order.clientOrderId);
     if (held !== undefined) {
       if (!mark.recovered || !held.external) return false;
+      this.#touch(held);
       Object.assign(held, { external: false, recovered: true });
       this.#changed(held);
       return false;
@@ -196,6 +217,7 @@ export class OrderTracker implements OrderObserver {
     const o = this.#live.get(clientOrderId);
     if (o === undefined) return;
     if (o.state === "unknown") this.#resolvedTotal++;
+    this.#touch(o);
     o.status = "NOT_FOUND";
     this.#finish(o);
   }
@@ -219,6 +241,7 @@ export class OrderTracker implements OrderObserver {
   rejected(cid: string, code: number, _msg: string, method: string): void {
     const o = this.#live.get(cid);
     if (o === undefined) return;
+    this.#touch(o);
     // A rejected place never existed. A refused cancel or modify leaves the order as it was, unless the
     // exchange says it no longer holds it open (-2011/-2013): then it is finished.
     if (isPlace(method) && o.state === "pending") {
@@ -233,6 +256,7 @@ export class OrderTracker implements OrderObserver {
   unknown(cid: string, _reason: string, _method: string): void {
     const o = this.#live.get(cid);
     if (o === undefined) return;
+    this.#touch(o);
     o.state = "unknown";
     o.status = "UNKNOWN";
     o.updatedAt = this.#now();
@@ -249,8 +273,14 @@ export class OrderTracker implements OrderObserver {
 
   // ---- helpers -----------------------------------------------------------------------------------------
 
+  /** Every change of a record goes through here first: its cached JSON is no longer its text. */
+  #touch(o: TrackedOrder): void {
+    this.#json.delete(o);
+  }
+
   #index(o: TrackedOrder, id: number): void {
     if (o.orderId !== undefined) return;
+    this.#touch(o);
     o.orderId = id;
     this.#byOrderId.set(o.symbol + ":" + id, o.clientOrderId);
   }
@@ -258,6 +288,7 @@ export class OrderTracker implements OrderObserver {
   /** Sets the status; reports a change only when something a reader sees changed (`before` vs now). */
   #setStatus(o: TrackedOrder, status: string, fromAnswer: boolean, before: string): void {
     if (fromAnswer && o.state === "unknown" && status !== "UNKNOWN") this.#resolvedTotal++;
+    this.#touch(o);
     o.status = status;
     o.updatedAt = this.#now();
     if (FINAL_STATUSES.has(status)) {
@@ -269,6 +300,7 @@ export class OrderTracker implements OrderObserver {
   }
 
   #finish(o: TrackedOrder): void {
+    this.#touch(o);
     o.state = "finished";
     o.updatedAt = this.#now();
     if (this.#live.delete(o.clientOrderId)) {

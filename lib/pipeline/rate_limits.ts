@@ -7,9 +7,16 @@
  */
 
 import type { RateLimit } from "../types.ts";
-import { type RateLimitSink, scanRateLimits } from "../wire/answer_scanner.ts";
+import {
+  type RateLimitEntry,
+  RateLimitShape,
+  type RateLimitSink,
+  scanRateLimits,
+} from "../wire/rate_limit_text.ts";
 
 const INTERVAL_MS = { SECOND: 1_000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 } as const;
+/** Report shapes remembered: one per kind of answer (orders, cancels, reads…) is what the exchange sends. */
+const MAX_SHAPES = 4;
 
 /** Options for {@linkcode RateLimitTracker}. */
 export interface RateLimitTrackerOptions {
@@ -37,25 +44,25 @@ export type RateVerdict = undefined | { limit: RateLimit; retryAtMs: number };
 export class RateLimitTracker {
   #limits: RateLimit[] = [];
   #windowStart: number[] = [];
+  /** Each limit's window length in ms. */
+  #windowMs: number[] = [];
   #blockedUntil = 0;
   #exempt = false;
-  #reportAt = 0;
   #deferredFrame: string | undefined;
   #deferredFrom = 0;
   #deferredEnd = 0;
   #deferredAt = 0;
   readonly #headroom: number;
-  /** One sink object for the tracker's life: the scanner's reports land in `#merge`. */
+  /**
+   * The shapes of the reports read so far (at most {@linkcode MAX_SHAPES}, the last matched first), each with
+   * the index in `#limits` of each of its entries: a report of a known shape is read by its counts alone.
+   */
+  readonly #shapes: { shape: RateLimitShape; slots: number[] }[] = [];
+  /** The entries of a report being scanned (one array for the tracker's life). */
+  readonly #scanned: RateLimitEntry[] = [];
   readonly #sink: RateLimitSink = {
     rateLimit: (type, interval, intervalNum, limit, count) =>
-      this.#merge(
-        type as RateLimit["rateLimitType"],
-        interval as RateLimit["interval"],
-        intervalNum,
-        limit,
-        count,
-        this.#reportAt,
-      ),
+      void this.#scanned.push({ type, interval, intervalNum, limit, count }),
   };
 
   constructor(options: RateLimitTrackerOptions = {}) {
@@ -91,15 +98,46 @@ export class RateLimitTracker {
     return !waiting;
   }
 
-  /** Applies the deferred report, if any: scanned, or parsed when its entries are not in Binance's layout. */
+  /**
+   * Applies the deferred report, if any: by its counts when its shape is known, else scanned (and its shape
+   * learned), or parsed when its entries are not in Binance's layout.
+   */
   applyDeferred(): void {
     const frame = this.#deferredFrame;
     if (frame === undefined) return;
     this.#deferredFrame = undefined;
-    this.#reportAt = this.#deferredAt;
-    if (scanRateLimits(frame, this.#deferredFrom, this.#deferredEnd, this.#sink)) return;
+    const from = this.#deferredFrom;
+    const end = this.#deferredEnd;
+    const serverNow = this.#deferredAt;
+    const shapes = this.#shapes;
+    for (let s = 0; s < shapes.length; s++) {
+      const known = shapes[s]!;
+      if (!known.shape.read(frame, from, end)) continue;
+      for (let m = s; m > 0; m--) shapes[m] = shapes[m - 1]!;
+      shapes[0] = known;
+      const { counts, limits } = known.shape;
+      for (let k = 0; k < counts.length; k++) this.#set(known.slots[k]!, limits[k]!, counts[k]!, serverNow);
+      return;
+    }
+    const scanned = this.#scanned;
+    scanned.length = 0;
+    if (scanRateLimits(frame, from, end, this.#sink)) {
+      const slots = scanned.map((e) =>
+        this.#merge(
+          e.type as RateLimit["rateLimitType"],
+          e.interval as RateLimit["interval"],
+          e.intervalNum,
+          e.limit,
+          e.count,
+          serverNow,
+        )
+      );
+      shapes.unshift({ shape: new RateLimitShape(scanned), slots });
+      if (shapes.length > MAX_SHAPES) shapes.pop();
+      return;
+    }
     try {
-      this.update((JSON.parse(frame) as { rateLimits?: unknown }).rateLimits, this.#deferredAt);
+      this.update((JSON.parse(frame) as { rateLimits?: unknown }).rateLimits, serverNow);
     } catch { /* not JSON after all: a report lost, the next answer brings another */ }
   }
 
@@ -119,6 +157,7 @@ export class RateLimitTracker {
     }
   }
 
+  /** Takes one reported entry; returns its index in `#limits`. */
   #merge(
     type: RateLimit["rateLimitType"],
     interval: RateLimit["interval"],
@@ -126,9 +165,7 @@ export class RateLimitTracker {
     limit: number,
     count: number,
     serverNow: number,
-  ): void {
-    const ms = (INTERVAL_MS[interval] ?? 60_000) * intervalNum;
-    const start = Math.floor(serverNow / ms) * ms;
+  ): number {
     let j = 0;
     for (; j < this.#limits.length; j++) {
       const l = this.#limits[j]!;
@@ -136,13 +173,20 @@ export class RateLimitTracker {
     }
     if (j === this.#limits.length) {
       this.#limits.push({ rateLimitType: type, interval, intervalNum, limit, count });
-      this.#windowStart.push(start);
-    } else {
-      const l = this.#limits[j]!;
-      l.count = count;
-      l.limit = limit;
-      this.#windowStart[j] = start;
+      this.#windowMs.push((INTERVAL_MS[interval] ?? 60_000) * intervalNum);
+      this.#windowStart.push(0);
     }
+    this.#set(j, limit, count, serverNow);
+    return j;
+  }
+
+  /** Sets limit `j` as reported at `serverNow`: its limit, its count, in the window holding that time. */
+  #set(j: number, limit: number, count: number, serverNow: number): void {
+    const l = this.#limits[j]!;
+    const ms = this.#windowMs[j]!;
+    l.count = count;
+    l.limit = limit;
+    this.#windowStart[j] = Math.floor(serverNow / ms) * ms;
   }
 
   /**
@@ -181,7 +225,7 @@ export class RateLimitTracker {
       if (l.count + need > l.limit - reserve) {
         return {
           limit: l,
-          retryAtMs: this.#windowStart[j]! + (INTERVAL_MS[l.interval] ?? 60_000) * l.intervalNum,
+          retryAtMs: this.#windowStart[j]! + this.#windowMs[j]!,
         };
       }
     }
@@ -212,7 +256,7 @@ export class RateLimitTracker {
 
   #roll(j: number, serverNow: number): void {
     const l = this.#limits[j]!;
-    const ms = (INTERVAL_MS[l.interval] ?? 60_000) * l.intervalNum;
+    const ms = this.#windowMs[j]!;
     const start = Math.floor(serverNow / ms) * ms;
     if (start !== this.#windowStart[j]) {
       this.#windowStart[j] = start;

@@ -95,6 +95,11 @@ export class RequestPipeline {
    */
   readonly #applyLimitsLater = () => queueMicrotask(this.#applyLimits);
   readonly #applyLimits = () => this.limits.applyDeferred();
+  /** Server time minus `performance.now()`, as last read from the clock (see `#serverTimeAt`). */
+  #serverBase = 0;
+  /** `performance.now()` and the clock's offset when `#serverBase` was read. */
+  #baseReadAt = -Infinity;
+  #baseOffset = 0;
 
   constructor(options: RequestPipelineOptions) {
     this.#encoder = options.encoder;
@@ -118,10 +123,18 @@ export class RequestPipeline {
 
   /**
    * Sends `spec` with `params` through `sink`; `cidKey`/`cid` fill in a generated client order id. Resolves
-   * with the exchange's `result`; rejects with the error tree of `errors.ts`.
+   * with the exchange's `result`; rejects with the error tree of `errors.ts`. `at`: `Date.now()` as the caller
+   * just read it (the pre-trade check's time), so the order's timestamp costs no second clock read.
    */
-  send(sink: FrameSink, spec: MethodSpec, params: Params, cidKey: string, cid: string): Promise<unknown> {
-    const now = this.#clock.now();
+  send(
+    sink: FrameSink,
+    spec: MethodSpec,
+    params: Params,
+    cidKey: string,
+    cid: string,
+    at?: number,
+  ): Promise<unknown> {
+    const now = at === undefined ? this.#clock.now() : at + this.#clock.offsetMs;
     const limits = this.limits;
     if (limits.blockedUntil > 0 || limits.tracking) {
       const verdict = limits.check(spec.countsAsOrder, spec === CANCEL || spec === ALGO_CANCEL, now);
@@ -186,12 +199,17 @@ export class RequestPipeline {
 
   /** Handles one text frame from the exchange. Never throws. */
   onFrame(text: string): void {
-    const id = scanResponseId(text);
+    // An answer in the exchange's layout (nearly every frame) has its head read once, by the scan.
+    const scanner = this.#scanner;
+    const scanned = scanner.scan(text);
+    const id = scanned ? scanner.answer.id : scanResponseId(text);
     if (id !== ID_UNKNOWN) {
       const i = this.#pending.indexOf(id);
       if (i >= 0) {
-        if (this.#settleScanned(i, text)) return;
-        return this.#settleParsed(i, parseFrame(text), text);
+        // The one clock read per answer: its round trip, and the server time of its rateLimits.
+        const received = performance.now();
+        if (scanned && this.#settleScanned(i, text, received)) return;
+        return this.#settleParsed(i, parseFrame(text), text, received);
       }
     }
     const frame = parseFrame(text);
@@ -202,7 +220,7 @@ export class RequestPipeline {
     }
     if (typeof frame.id === "number") {
       const i = this.#pending.indexOf(frame.id);
-      if (i >= 0) return this.#settleParsed(i, frame, text);
+      if (i >= 0) return this.#settleParsed(i, frame, text, performance.now());
       this.metrics.lateAnswers++;
       this.#notify({ type: "late-answer", id: frame.id });
       return;
@@ -237,13 +255,11 @@ export class RequestPipeline {
   }
 
   /**
-   * Settles slot `i` from a scan of `text` (an order ack or any error answer in the exchange's layout), its
-   * rateLimits deferred; false, having changed nothing, when the frame needs a full parse.
+   * Settles slot `i` from the scan of `text` `onFrame` just made (an order ack or any error answer in the
+   * exchange's layout), its rateLimits deferred; false, having changed nothing, when it needs a full parse.
    */
-  #settleScanned(i: number, text: string): boolean {
-    const scanner = this.#scanner;
-    if (!scanner.scan(text)) return false;
-    const a = scanner.answer;
+  #settleScanned(i: number, text: string, received: number): boolean {
+    const a = this.#scanner.answer;
     let result: unknown;
     if (a.status === 200) {
       if (ORDER_RESULT[this.#pending.method(i)] !== 1) return false;
@@ -252,18 +268,36 @@ export class RequestPipeline {
     } else if (a.resultStart >= 0) return false; // a result with a non-200 status: let the parse decide
     if (
       a.rateLimitsStart >= 0 &&
-      this.limits.deferReport(text, a.rateLimitsStart, a.rateLimitsEnd, this.#clock.now())
+      this.limits.deferReport(text, a.rateLimitsStart, a.rateLimitsEnd, this.#serverTimeAt(received))
     ) {
       queueMicrotask(this.#applyLimitsLater);
     }
-    this.#settle(i, a.status, result, a.code, a.msg);
+    this.#settle(i, a.status, result, a.code, a.msg, received);
     return true;
   }
 
-  #settleParsed(i: number, frame: ResponseFrame | undefined, text: string): void {
+  /**
+   * The exchange's time at `received` (a `performance.now()` reading), without a second clock read per
+   * answer: the clock is read again after a second, or when its offset changed, so a step of the host's
+   * clock or a new offset is followed within a second. Between reads the monotonic clock and the wall clock
+   * drift apart by microseconds. It places a rateLimits report in its window, which the answer's own
+   * round trip already blurs by more.
+   */
+  #serverTimeAt(received: number): number {
+    const clock = this.#clock;
+    const offset = clock.offsetMs;
+    if (received - this.#baseReadAt > 1_000 || offset !== this.#baseOffset) {
+      this.#serverBase = clock.now() - performance.now();
+      this.#baseReadAt = received;
+      this.#baseOffset = offset;
+    }
+    return received + this.#serverBase;
+  }
+
+  #settleParsed(i: number, frame: ResponseFrame | undefined, text: string, received: number): void {
     if (frame === undefined) {
       // The id was readable but the frame is not JSON: the request's fate is unknown.
-      this.metrics.rtt(performance.now() - this.#pending.sentAt(i));
+      this.metrics.rtt(received - this.#pending.sentAt(i));
       this.metrics.malformedFrames++;
       this.#notify({ type: "malformed-frame", sample: text.slice(0, 80) });
       this.#fail(i, "exchange", 0);
@@ -271,13 +305,13 @@ export class RequestPipeline {
     }
     if (frame.rateLimits !== undefined) this.limits.update(frame.rateLimits, this.#clock.now());
     const code = typeof frame.error?.code === "number" ? frame.error.code : 0;
-    this.#settle(i, frame.status ?? 0, frame.result, code, String(frame.error?.msg ?? ""));
+    this.#settle(i, frame.status ?? 0, frame.result, code, String(frame.error?.msg ?? ""), received);
   }
 
-  #settle(i: number, status: number, result: unknown, code: number, msg: string): void {
+  #settle(i: number, status: number, result: unknown, code: number, msg: string, received: number): void {
     const pending = this.#pending;
     const method = pending.method(i);
-    this.metrics.rtt(performance.now() - pending.sentAt(i));
+    this.metrics.rtt(received - pending.sentAt(i));
     if (status === 200) {
       this.metrics.record(method, OK);
       if (this.#observer !== undefined && pending.mutating(i)) {

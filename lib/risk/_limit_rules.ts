@@ -10,7 +10,9 @@ import type { SymbolState } from "./symbol_state.ts";
 import type { Verdict } from "./verdict.ts";
 
 /**
- * The trader's limits for one order, in a fixed order, filling `v` on a refusal; `price` < 0 when the order
+ * The trader's limits for one order (`k`: `s.k`, passed so the pass path never reads `s`), in a fixed order,
+ * filling `v` on a refusal (`allowedSymbols` and
+ * `reduceOnlyMode` as packed into the symbol's state); `price` < 0 when the order
  * has none (MARKET, priceMatch). The limits that need the mark fail closed while it is stale (value -1).
  * `opens`: the order may add to the position; `rests`: it may add an open order (not MARKET, IOC, FOK, nor
  * a modify), so it counts toward `maxOpenOrders`. `replaced`: for a modify, the quantity of the open order
@@ -23,14 +25,13 @@ import type { Verdict } from "./verdict.ts";
  * import { Verdict } from "./verdict.ts";
  * declare const state: SymbolState;
  * const v = new Verdict();
- * checkLimits(v, undefined, false, state, true, 2, 5_000_000, false, false, true, Date.now(), true, true);
+ * checkLimits(v, state, state.k, true, 2, 5_000_000, false, false, true, Date.now(), true, true);
  * ```
  */
 export function checkLimits(
   v: Verdict,
-  allowed: ReadonlySet<string> | undefined,
-  reduceOnlyMode: boolean,
   s: SymbolState,
+  k: Float64Array,
   buy: boolean,
   qty: number,
   price: number,
@@ -43,13 +44,10 @@ export function checkLimits(
   band = true,
   replaced = 0,
 ): number {
-  const k = s.k;
-  if (allowed !== undefined && !allowed.has(s.filters.symbol)) {
-    return limit(v, s, "allowedSymbols", 0, 0, 0);
-  }
+  if (k[39 /* L_ALLOWED */] === 0) return limit(v, s, "allowedSymbols", 0, 0, 0);
   const pos = k[33 /* POSITION */]!;
   const shrinks = buy ? pos < 0 : pos > 0;
-  if (reduceOnlyMode) {
+  if (k[40 /* L_REDUCE_ONLY_MODE */] === 1) {
     const fits = closePosition || reduceOnly || qty <= (buy ? -pos : pos);
     if (!(shrinks && fits)) {
       return limit(v, s, "reduceOnlyMode", qty, Math.abs(pos), k[18 /* QTY_SCALE */]!);
@@ -105,8 +103,8 @@ export function checkLimits(
       return limit(v, s, "maxOpenOrders", open, k[31 /* L_MAX_OPEN_ORDERS */]!, 0);
     }
   }
-  if (s.rateExceeded(now)) {
-    const max = k[32 /* L_MAX_ORDERS_PER_SECOND */]!;
+  const max = k[32 /* L_MAX_ORDERS_PER_SECOND */]!;
+  if (max !== Number.POSITIVE_INFINITY && s.rateExceeded(now)) {
     return limit(v, s, "maxOrdersPerSecond", max + 1, max, 0);
   }
   return v.pass();

@@ -58,5 +58,12 @@ export const OPEN_BUY_QTY = 34;
 export const OPEN_SELL_QTY = 35;
 export const OPEN_ORDERS = 36;
 export const OPEN_ALGO_ORDERS = 37;
+// Derived from the limits and the global settings (SymbolState.setGlobals), so an order reads no Set.
+/** 1 when any of the trader's limits applies to the symbol (else the check skips them all). */
+export const L_ANY = 38;
+/** 1 when `allowedSymbols` is unset or lists the symbol. */
+export const L_ALLOWED = 39;
+/** 1 when `reduceOnlyMode` is on. */
+export const L_REDUCE_ONLY_MODE = 40;
 /** Number of slots. */
-export const SLOTS = 38;
+export const SLOTS = 41;

@@ -38,6 +38,8 @@ export class SymbolState {
   /** Times of the latest sent orders (ring of `maxOrdersPerSecond` entries). */
   rateRing: Float64Array = new Float64Array(0);
   rateHead = 0;
+  #allowed = true;
+  #reduceOnlyMode = false;
 
   constructor(filters: SymbolFilters) {
     this.filters = filters;
@@ -108,6 +110,13 @@ export class SymbolState {
   }
   set openAlgoOrders(v: number) {
     this.k[K.OPEN_ALGO_ORDERS] = v;
+  }
+
+  /** The global limits as they apply to this symbol: `allowedSymbols` lists it (or is unset), `reduceOnlyMode`. */
+  setGlobals(allowed: boolean, reduceOnlyMode: boolean): void {
+    this.#allowed = allowed;
+    this.#reduceOnlyMode = reduceOnlyMode;
+    this.#packLimits();
   }
 
   /** Installs new filters (a refresh) and recomputes what depends on them. */
@@ -196,6 +205,13 @@ export class SymbolState {
     k[K.L_MAX_POSITION_NOTIONAL] = l.maxPositionNotional;
     k[K.L_MAX_OPEN_ORDERS] = l.maxOpenOrders;
     k[K.L_MAX_ORDERS_PER_SECOND] = l.maxOrdersPerSecond;
+    k[K.L_ALLOWED] = this.#allowed ? 1 : 0;
+    k[K.L_REDUCE_ONLY_MODE] = this.#reduceOnlyMode ? 1 : 0;
+    let any = !this.#allowed || this.#reduceOnlyMode;
+    for (let i = K.L_MAX_ORDER_QTY; i <= K.L_MAX_ORDERS_PER_SECOND; i++) {
+      if (k[i] !== Number.POSITIVE_INFINITY) any = true;
+    }
+    k[K.L_ANY] = any ? 1 : 0;
   }
 
   #derive(): void {

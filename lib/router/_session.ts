@@ -106,15 +106,15 @@ export class RouterSession implements LinkOwner {
     return this.#link.active !== undefined;
   }
 
-  /** Sends on the active socket, or refuses at once when there is none. */
-  send(spec: MethodSpec, params: Params, cidKey: string, cid: string): Promise<unknown> {
+  /** Sends on the active socket, or refuses at once when there is none. `at`: see `RequestPipeline.send`. */
+  send(spec: MethodSpec, params: Params, cidKey: string, cid: string, at?: number): Promise<unknown> {
     const conn = this.#link.active;
     if (conn === undefined) {
       return Promise.reject(
         new NotSentError(this.#closed ? "closed" : "disconnected", `${spec.name} not sent`),
       );
     }
-    return this.pipeline.send(conn, spec, params, cidKey, cid);
+    return this.pipeline.send(conn, spec, params, cidKey, cid, at);
   }
 
   /** Reports an event to the router's observer; an observer's bug never breaks the router. */

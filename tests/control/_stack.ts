@@ -13,7 +13,14 @@ import type { JournalHealthSource, UserStreamView } from "../../lib/control/rout
 import type { ThrottledNoticeOptions } from "../../lib/control/notice_throttle.ts";
 import { type Simulator, type SimulatorFaults, startSimulator } from "../../lib/sim/mod.ts";
 import { createControlApp } from "../../lib/control/app.ts";
-import { type ControlServer, serve, type ServeOptions } from "../../lib/control/server.ts";
+import { orderLaneOf } from "../../lib/control/order_lane.ts";
+import {
+  type ControlServer,
+  type RawAnswer,
+  type RawLane,
+  serve,
+  type ServeOptions,
+} from "../../lib/control/server.ts";
 
 export const API_KEY = "test-api-key-0123456789";
 export const SECRET_KEY = "test-secret-key-0123456789abcdef";
@@ -74,11 +81,25 @@ export interface StackOptions {
   journalHealth?: JournalHealthSource;
   /** The app's rate limit of repeated warnings (interval, clock). */
   notices?: ThrottledNoticeOptions;
+  /** Serve the app's raw order lane (`order_lane.ts`) as the service does; default true. */
+  lane?: boolean;
   /** Server limits and the server's own notices (they land in `notices` as "server <level> <msg>"). */
   serve?: Pick<
     ServeOptions,
     "headerTimeoutMs" | "bodyTimeoutMs" | "maxConnections" | "keepAliveTimeoutMs" | "notices"
   >;
+}
+
+/** The lane, with the status of each of its answers recorded in `served` like the app's. */
+function recorded(lane: RawLane, served: number[]): RawLane {
+  const record = (answer: RawAnswer) => {
+    served.push(answer.status);
+    return answer;
+  };
+  return {
+    take: (req, prereadBytes, reply) => lane.take(req, prereadBytes, (answer) => reply(record(answer))),
+    answerRead: (method, target, header, body) => lane.answerRead(method, target, header, body)?.then(record),
+  };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -130,6 +151,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     hostname: "127.0.0.1",
     port: 0,
+    ...(options.lane === false ? {} : { lane: recorded(orderLaneOf(app)!, served) }),
     fetch: async (request) => {
       const response = await app.fetch(request);
       served.push(response.status);

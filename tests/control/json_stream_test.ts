@@ -22,6 +22,29 @@ test("a long array is streamed and reads back as JSON.stringify would write it",
   assert.equal(await jsonArrayResponse([]).text(), "[]");
 });
 
+test("a long array goes out in several slices, each item's text from the given stringify", async () => {
+  const items = Array.from({ length: 3000 }, (_, i) => ({ i, pad: "p".repeat(100 + (i % 50)) }));
+  const texts = new Map(items.map((item) => [item, JSON.stringify(item)]));
+  let asked = 0;
+  const response = jsonArrayResponse(items, {}, (item) => {
+    asked++;
+    return texts.get(item)!;
+  });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let body = "";
+  let chunks = 0;
+  for (let r = await reader.read(); !r.done; r = await reader.read()) {
+    body += decoder.decode(r.value, { stream: true });
+    chunks++;
+  }
+  assert.equal(body, JSON.stringify(items));
+  assert.ok(chunks > 1, `slices: ${chunks}`);
+  assert.equal(asked, items.length, "each item's text asked for once");
+  // An item without JSON text is null, as in JSON.stringify.
+  assert.equal(await jsonArrayResponse([1, undefined, 2]).text(), JSON.stringify([1, undefined, 2]));
+});
+
 test("GET /orders?state=all with 250 tracked orders: complete, chunked, the tracker's list", async () => {
   const s = await startStack();
   try {

@@ -98,14 +98,14 @@ test("OpenOrders: an answer saying open after the order finished is stale, not a
   assert.deepEqual(unresolvedIntents(open).map((i) => i.ts), [2]);
 });
 
-test("OpenOrders: the orders remembered as finished are bounded (65,536), the oldest forgotten first", () => {
+test("OpenOrders: the orders remembered as finished are bounded (16,384), the oldest forgotten first", () => {
   const open = new OpenOrders();
   const finish = (cid: string) => {
     open.intent(cid, intentJson(1, cid, "order.place", PLACE));
     open.outcome(cid, "EXPIRED");
   };
   finish("first");
-  for (let i = 0; i < 65_535; i++) finish(`x${i}`);
+  for (let i = 0; i < 16_383; i++) finish(`x${i}`);
   assert.ok(open.stale("first", "NEW"));
   finish("one-more");
   assert.ok(!open.stale("first", "NEW"), "forgotten: a late answer would be an orphan again");

@@ -64,3 +64,72 @@ test("RateLimitTracker: a deferred report lands before any later report and befo
     "another layout is parsed, before a later update",
   );
 });
+
+/** A frame with `rateLimits` entries, and where they lie (as the answer scanner gives it). */
+function reportFrame(
+  entries: { type: string; interval: string; intervalNum: number; limit: number; count: number }[],
+) {
+  const text = `{"id":1,"status":200,"result":{},"rateLimits":${
+    JSON.stringify(entries.map((e) => ({
+      rateLimitType: e.type,
+      interval: e.interval,
+      intervalNum: e.intervalNum,
+      limit: e.limit,
+      count: e.count,
+    })))
+  }}`;
+  return [text, text.indexOf("[") + 1, text.length - 2] as const;
+}
+
+const weight = (count: number, limit = 2400) => ({
+  type: "REQUEST_WEIGHT",
+  interval: "MINUTE",
+  intervalNum: 1,
+  limit,
+  count,
+});
+const orders10s = (count: number, limit = 300) => ({
+  type: "ORDERS",
+  interval: "SECOND",
+  intervalNum: 10,
+  limit,
+  count,
+});
+
+test("RateLimitTracker: reports of shapes seen before (orders, cancels, a changed limit) land as scanned", () => {
+  const t = new RateLimitTracker({ headroom: 0 });
+  const now = 1_700_000_001_000;
+  const reports = [
+    [weight(1), orders10s(1)], // an order's answer: learned
+    [weight(2), orders10s(2)], // same shape
+    [weight(3)], // a cancel's: another shape
+    [weight(4), orders10s(3)], // the first again
+    [weight(5, 6000), orders10s(4)], // a new limit: another shape
+    [weight(6), orders10s(5)], // the old limit again
+    [orders10s(6), weight(7)], // another entry order
+    [{ type: "ORDERS", interval: "DAY", intervalNum: 1, limit: 9, count: 1 }],
+    [weight(8)],
+    [weight(9), orders10s(7)],
+  ];
+  const expected = new Map<string, [number, number]>();
+  for (const report of reports) {
+    t.deferReport(...reportFrame(report), now);
+    t.applyDeferred();
+    for (const e of report) expected.set(`${e.type}/${e.interval}/${e.intervalNum}`, [e.limit, e.count]);
+    const seen = new Map(
+      t.current.map((l) => [`${l.rateLimitType}/${l.interval}/${l.intervalNum}`, [l.limit, l.count]]),
+    );
+    assert.deepEqual(seen, expected, JSON.stringify(report));
+  }
+  assert.equal(t.current.length, 3);
+});
+
+test("RateLimitTracker: a report of a known shape places its count in the window of its time", () => {
+  const t = new RateLimitTracker({ headroom: 0 });
+  t.deferReport(...reportFrame([orders10s(1, 20)]), 1_700_000_001_000);
+  t.applyDeferred();
+  t.deferReport(...reportFrame([orders10s(20, 20)]), 1_700_000_019_999); // the window :10–:20
+  t.applyDeferred();
+  assert.notEqual(t.check(true, false, 1_700_000_019_999), undefined, "full in its window");
+  assert.equal(t.check(true, false, 1_700_000_020_000), undefined, "the next window starts from zero");
+});

@@ -285,3 +285,31 @@ test("RequestPipeline: a request whose socket closed before the send is not coun
   );
   await assert.rejects(sent, (e: unknown) => e instanceof ExchangeError);
 });
+
+test("RequestPipeline: an ack's rateLimits count in the window of the exchange's time when it arrived", async () => {
+  const clock = new ServerClock();
+  const p = new RequestPipeline({
+    encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
+    clock,
+    timeoutMs: 60_000,
+    capacity: 64,
+    rateLimitHeadroom: 0,
+    notify: () => {},
+  });
+  const s = sink();
+  const full = (id: number) =>
+    `{"id":${id},"status":400,"error":{"code":-2019,"msg":"Margin is insufficient."},"rateLimits":[` +
+    `{"rateLimitType":"ORDERS","interval":"MINUTE","intervalNum":1,"limit":5,"count":5}]}`;
+  const first = p.send(s, PLACE, order, "newClientOrderId", "a");
+  p.onFrame(full(s.frames[0]!.id));
+  await assert.rejects(first);
+  assert.notEqual(p.limits.check(true, false, clock.now()), undefined, "the minute is full");
+  // The exchange's clock turns out to be two minutes ahead: the next report belongs to its minute, not ours.
+  const sent = Date.now();
+  clock.observe(sent + 120_000, sent, sent);
+  assert.ok(clock.offsetMs >= 119_000);
+  const second = p.send(s, METHODS["order.cancel"]!, { symbol: "BTCUSDT", orderId: 1 }, "", "");
+  p.onFrame(full(s.frames[1]!.id));
+  await assert.rejects(second);
+  assert.notEqual(p.limits.check(true, false, clock.now()), undefined, "full in the exchange's minute");
+});

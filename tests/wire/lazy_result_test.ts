@@ -224,3 +224,123 @@ test("jsonText: an untouched lazy result is the frame's result text; anything el
   assert.equal(jsonText(null), "null");
   assert.equal(jsonText("s"), '"s"');
 });
+
+/** The current ack (no avgPrice, no cumQuote) with `fields` set, as the exchange writes it, in a frame. */
+function currentFrame(edit: (result: Record<string, unknown>) => Record<string, unknown> = (r) => r): string {
+  const result = binanceResult();
+  delete result.avgPrice;
+  delete result.cumQuote;
+  return frameOf(JSON.stringify(edit(result)));
+}
+
+/** `result` with `key: value` moved (or put) right after `after`. */
+function withKeyAfter(result: Record<string, unknown>, after: string, key: string, value: unknown) {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(result)) {
+    if (k !== key) out[k] = v;
+    if (k === after) out[key] = value;
+  }
+  return out;
+}
+
+test("scanOrderResult: price, origQty and avgPrice are read on first need, each as a parse gives it", () => {
+  const frames = [
+    currentFrame(), // the exchange's layout
+    frameOf(JSON.stringify(binanceResult())), // the older one, avgPrice between price and origQty
+    currentFrame((r) => withKeyAfter(r, "clientOrderId", "maxQty", "5")), // a key with an x before executedQty
+    currentFrame((r) => withKeyAfter(r, "clientOrderId", "reduceOnly", true)), // a value that is not text
+    currentFrame((r) => withKeyAfter(r, "executedQty", "price", "1.5")), // price after executedQty
+    currentFrame((r) => withKeyAfter(r, "origQty", "origQty", 0.1)), // origQty as a number
+    currentFrame((r) => withKeyAfter(r, "executedQty", "avgPrice", "2.5")), // avgPrice after executedQty
+    currentFrame((r) => withKeyAfter(r, "goodTillDate", "avgPrice", null)), // avgPrice null
+    currentFrame((r) => ({ ...r, stopPrice: 'x"y' })), // an escape after executedQty, no avgPrice
+    frameOf(JSON.stringify(binanceResult()).replace('"origQty"', '"origQty":"9","origQty"')), // twice
+  ];
+  for (const frame of frames) {
+    const expected = (JSON.parse(frame) as { result: Record<string, unknown> }).result;
+    for (const first of ["price", "origQty", "avgPrice"] as const) {
+      const order = scanned(frame);
+      assert.ok(order !== undefined, frame);
+      assert.equal(first in order, first in expected, `${first} in: ${frame}`);
+      assert.equal(order[first], expected[first], `${first}: ${frame}`);
+      assert.equal(order.price, expected.price, frame);
+      assert.equal(order.origQty, expected.origQty, frame);
+      assert.equal(order.avgPrice, expected.avgPrice, frame);
+      assert.equal(order.executedQty, expected.executedQty, frame);
+      assert.deepEqual(order, expected);
+    }
+  }
+});
+
+test("scanOrderResult: the exchange's layouts give price, origQty and avgPrice with no parse", () => {
+  const spaced = (frame: string) => frame.replace('"reduceOnly":false', '"reduceOnly": false');
+  for (const frame of [spaced(currentFrame()), spaced(frameOf(JSON.stringify(binanceResult())))]) {
+    const order = scanned(frame)!;
+    const text = jsonText(order);
+    assert.equal("avgPrice" in order, frame.includes('"avgPrice"'));
+    assert.equal(typeof order.price, "string");
+    assert.equal(typeof order.origQty, "string");
+    void order.avgPrice;
+    // Still the frame's own text, its space included: nothing was parsed.
+    assert.equal(jsonText(order), text);
+    assert.match(text, /"reduceOnly": false/);
+  }
+});
+
+test("scanOrderResult: what every object inherits is read without a parse", () => {
+  const frame = currentFrame().replace('"reduceOnly":false', '"reduceOnly": false');
+  const order = scanned(frame)!;
+  assert.equal(order.toString, Object.prototype.toString);
+  assert.equal(String(order), "[object Object]");
+  assert.equal(order.constructor, Object);
+  assert.equal(Object.getPrototypeOf(order), Object.prototype);
+  assert.match(jsonText(order), /"reduceOnly": false/);
+});
+
+test("scanOrderResult: executedQty and updateTime are found past other keys, or left to a parse", () => {
+  const cases: [string, boolean][] = [
+    [currentFrame((r) => withKeyAfter(r, "clientOrderId", "maxQty", "5")), true],
+    [currentFrame((r) => withKeyAfter(r, "symbol", "executedQty", "0.001")), true], // before clientOrderId
+    [currentFrame((r) => withKeyAfter(r, "goodTillDate", "updateTime", 5)), true], // not last: looked up
+    [currentFrame((r) => ({ ...r, updateTime: 0 })), true],
+    [currentFrame((r) => ({ ...r, updateTime: 9007199254740991 })), true], // 2^53 - 1
+    [currentFrame((r) => ({ ...r, updateTime: 9007199254740993 })), false], // beyond 2^53
+    [currentFrame((r) => ({ ...r, updateTime: -1 })), false],
+    [currentFrame((r) => ({ ...r, updateTime: "1705385954229" })), false],
+    [currentFrame().replace('"updateTime":1705385954229', '"updateTime":01705385954229'), false],
+    [currentFrame().replace('"executedQty":"0.000"', '"executedQty":"0.0\\u0030"'), false], // escaped
+  ];
+  for (const [frame, readable] of cases) {
+    const order = scanned(frame);
+    if (!readable) {
+      assert.equal(order, undefined, frame);
+      continue;
+    }
+    const expected = (JSON.parse(frame) as { result: Record<string, unknown> }).result;
+    assert.ok(order !== undefined, frame);
+    assert.equal(order.executedQty, expected.executedQty, frame);
+    assert.equal(order.updateTime, expected.updateTime, frame);
+    assert.deepEqual(order, expected);
+  }
+});
+
+test("scanOrderResult: a result that is not JSON past the fields read still answers them", () => {
+  const frame = currentFrame().replace('"reduceOnly":false', '"reduceOnly":fals');
+  const order = scanned(frame)!;
+  assert.equal(order.status, "NEW");
+  assert.equal(order.price, "42088.00");
+  // Any other field needs the parse, which fails: the fields read are all there is.
+  assert.equal(order.reduceOnly, undefined);
+  assert.equal(order.orderId, 8389765000000001);
+  assert.equal(order.price, "42088.00");
+  assert.deepEqual(Object.keys(order), [
+    "orderId",
+    "symbol",
+    "status",
+    "clientOrderId",
+    "executedQty",
+    "updateTime",
+    "price",
+    "origQty",
+  ]);
+});

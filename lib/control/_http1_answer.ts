@@ -1,0 +1,149 @@
+/**
+ * The bytes of HTTP/1.1 answers: status line and header fields from a fetch `Response` (or a raw lane's
+ * answer), the JSON refusals of what the parser or the clock refused, and chunk framing for streamed bodies.
+ *
+ * @module
+ */
+
+import { STATUS_CODES } from "node:http";
+import { LOCAL_CODES } from "./errors.ts";
+import type { RawAnswer } from "./server.ts";
+
+let dateSecond = -1;
+let dateField = "";
+
+/** The `date` field, remade once a second. */
+function date(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateField = `date: ${new Date(second * 1000).toUTCString()}\r\n`;
+  }
+  return dateField;
+}
+
+/**
+ * The head of an answer (through its blank line). `fields` are `name: value\r\n` lines; `length` is the
+ * body's Content-Length, or -1 for a chunked body, or undefined for none written; `keepAliveS` the idle
+ * timeout to announce, or 0 to close after the answer.
+ *
+ * @example
+ * ```ts
+ * answerHead(200, "content-type: application/json\r\n", 2, 30); // "HTTP/1.1 200 OK\r\ncontent-type: …"
+ * ```
+ */
+export function answerHead(
+  status: number,
+  fields: string,
+  length: number | undefined,
+  keepAliveS: number,
+): string {
+  let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}\r\n${fields}${date()}`;
+  if (length !== undefined) {
+    head += length < 0 ? "transfer-encoding: chunked\r\n" : `content-length: ${length}\r\n`;
+  }
+  return head +
+    (keepAliveS > 0
+      ? `connection: keep-alive\r\nkeep-alive: timeout=${keepAliveS}\r\n\r\n`
+      : "connection: close\r\n\r\n");
+}
+
+/**
+ * A `Response`'s header fields as `name: value\r\n` lines (without Content-Length, Transfer-Encoding and
+ * Connection, which the server sets).
+ *
+ * @example
+ * ```ts
+ * responseFields(new Response("x", { headers: { "x-a": "1" } })); // includes "x-a: 1\r\n"
+ * ```
+ */
+export function responseFields(response: Response): string {
+  let fields = "";
+  response.headers.forEach((value, name) => {
+    if (name !== "content-length" && name !== "transfer-encoding" && name !== "connection") {
+      fields += `${name}: ${value}\r\n`;
+    }
+  });
+  return fields;
+}
+
+/**
+ * A raw answer's header pairs (`[name, value, …]`) as `name: value\r\n` lines.
+ *
+ * @example
+ * ```ts
+ * rawFields({ status: 200, headers: ["content-type", "application/json"], text: "{}" });
+ * ```
+ */
+export function rawFields(answer: RawAnswer): string {
+  let fields = "";
+  const pairs = answer.headers;
+  for (let i = 0; i + 1 < pairs.length; i += 2) fields += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
+  return fields;
+}
+
+/**
+ * What the parser refused, or a request that timed out, as the JSON answer `node:http`'s server gives it
+ * (`_serve_node.ts`), connection closed after it.
+ *
+ * @example
+ * ```ts
+ * refusal(408).startsWith("HTTP/1.1 408 Request Timeout\r\n"); // true
+ * ```
+ */
+export function refusal(status: 400 | 408 | 431): string {
+  const [reason, body] = status === 408
+    ? ["Request Timeout", { code: LOCAL_CODES.REQUEST_TIMEOUT, msg: "request not received in time" }]
+    : status === 431
+    ? ["Request Header Fields Too Large", { code: LOCAL_CODES.INVALID_REQUEST, msg: "headers too large" }]
+    : ["Bad Request", { code: LOCAL_CODES.INVALID_REQUEST, msg: "malformed HTTP request" }];
+  const text = JSON.stringify(body);
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\n` +
+    `content-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`;
+}
+
+/**
+ * The UTF-8 size of `text` (without encoding it).
+ *
+ * @example
+ * ```ts
+ * utf8Length("é1"); // 3
+ * ```
+ */
+export function utf8Length(text: string): number {
+  let size = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) size += 1;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next < 0xe000) {
+        size += 2;
+        i++;
+      } else size += 2;
+    } else size += 2;
+  }
+  return size;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * One chunk of a chunked body, framed (`size CRLF data CRLF`), in one array.
+ *
+ * @example
+ * ```ts
+ * chunkFrame(new Uint8Array([104, 105])); // "2\r\nhi\r\n" as bytes
+ * ```
+ */
+export function chunkFrame(data: Uint8Array): Uint8Array {
+  const size = encoder.encode(`${data.byteLength.toString(16)}\r\n`);
+  const frame = new Uint8Array(size.length + data.byteLength + 2);
+  frame.set(size, 0);
+  frame.set(data, size.length);
+  frame[frame.length - 2] = 13;
+  frame[frame.length - 1] = 10;
+  return frame;
+}

@@ -1,0 +1,233 @@
+/**
+ * The runtime-neutral part of the HTTP/1.1 server that `_serve_deno.ts` and `_serve_bun.ts` put on their
+ * runtime's TCP sockets: the limits of `ServeOptions` (header, body and idle timeouts checked by one sweep
+ * over the connections, as `node:http` does; the connection limit), the operator notice of requests cut for
+ * time, handing requests to the app (or first to a raw lane), WebSocket upgrades, and `close()`.
+ *
+ * @module
+ */
+
+import type { RawAnswer, ServeOptions } from "./server.ts";
+import { SERVE_DEFAULTS } from "./server.ts";
+import { Http1Connection } from "./_http1_connection.ts";
+import type { Http1Transport } from "./_http1_byte_socket.ts";
+import { headerValue, type RequestHead } from "./_http1_parser.ts";
+import { toFetchRequest } from "./_http1_request.ts";
+import { answerHead, refusal, responseFields } from "./_http1_answer.ts";
+import type { ByteSocket } from "./_http1_byte_socket.ts";
+import { offerUpgrade } from "./_upgrade.ts";
+import type { WsConnection } from "./_ws_connection.ts";
+import { internalErrorResponse } from "./_serve_shared.ts";
+import { LOCAL_CODES } from "./errors.ts";
+import { ThrottledNotice } from "./notice_throttle.ts";
+import { type Clock, monotonicClock } from "../_clock.ts";
+import { unrefTimer } from "../_timers.ts";
+
+type Limits = { -readonly [K in keyof typeof SERVE_DEFAULTS]: number };
+
+/**
+ * A handler that may answer a request without a fetch `Request` being made: method, target, a header
+ * lookup (lower-case name) and the body (read whole, or undefined when none or streamed). Undefined: the
+ * app answers it.
+ *
+ * @example
+ * ```ts
+ * const lane: Http1RawLane = (method, target) =>
+ *   method === "GET" && target === "/ping" ? { status: 200, headers: ["content-type", "text/plain"], text: "pong" } : undefined;
+ * ```
+ */
+export type Http1RawLane = (
+  method: string,
+  target: string,
+  header: (name: string) => string | undefined,
+  body: Uint8Array | undefined,
+) => RawAnswer | undefined | Promise<RawAnswer | undefined>;
+
+/**
+ * Options of {@linkcode Http1Server}: those of `serve`, plus a raw lane and the clock of the timeouts.
+ *
+ * @example
+ * ```ts
+ * const options: Http1ServerOptions = { hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") };
+ * ```
+ */
+export interface Http1ServerOptions extends ServeOptions {
+  /** Default: `lane`'s `answerRead` (the app's raw order lane), when given. */
+  rawLane?: Http1RawLane;
+  /** Time of the timeouts, and the timer of the sweep. Default: monotonic time, real unreferenced timers. */
+  clock?: Clock;
+}
+
+/** What a connection asks of its server. */
+export type Http1Context = Pick<
+  Http1Server,
+  "limits" | "now" | "closing" | "forget" | "timedOut" | "writeRefusal" | "handle" | "upgrade"
+>;
+
+/**
+ * The connections of one listening socket and what they share.
+ *
+ * @example
+ * ```ts
+ * import type { Http1Transport } from "./_http1_byte_socket.ts";
+ * declare const io: Http1Transport;
+ * const server = new Http1Server({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("ok") });
+ * const connection = server.accept(io); // undefined: over the limit, close the socket
+ * ```
+ */
+export class Http1Server {
+  readonly limits: Limits;
+  /** The server's own URL, set by the adapter once bound. */
+  base = "";
+  closing = false;
+  readonly #options: Http1ServerOptions;
+  readonly #lane: Http1RawLane | undefined;
+  readonly #clock: Clock;
+  readonly #connections = new Set<Http1Connection>();
+  readonly #timeouts: ThrottledNotice;
+  readonly #sweep: unknown;
+  #allClosed: (() => void) | undefined;
+
+  /** Throws a `RangeError` for a limit that is not a positive integer. */
+  constructor(options: Http1ServerOptions) {
+    this.limits = resolveLimits(options);
+    this.#options = options;
+    const lane = options.lane;
+    this.#lane = options.rawLane ??
+      (lane === undefined
+        ? undefined
+        : (method, target, header, body) => lane.answerRead(method, target, header, body));
+    this.#clock = options.clock ?? monotonicClock;
+    this.#timeouts = new ThrottledNotice((count, total) => {
+      options.onNotice?.("control plane: requests not received in time (answered 408, connection closed)", {
+        count: String(count),
+        total: String(total),
+      });
+    }, options.notices);
+    const shortest = Math.min(this.limits.headerTimeoutMs, this.limits.keepAliveTimeoutMs);
+    const every = Math.min(1000, Math.max(10, Math.floor(shortest / 10)));
+    this.#sweep = this.#clock.setInterval(() => this.sweep(), every);
+    if (options.clock === undefined) unrefTimer(this.#sweep);
+  }
+
+  /** A new connection, or undefined when `maxConnections` are open (the adapter closes it unanswered). */
+  accept(io: Http1Transport): Http1Connection | undefined {
+    if (this.closing || this.#connections.size >= this.limits.maxConnections) return undefined;
+    const connection = new Http1Connection(this, io);
+    this.#connections.add(connection);
+    return connection;
+  }
+
+  /** Checks every connection's deadlines (run by the server's interval; tests may call it). */
+  sweep(): void {
+    const now = this.#clock.now();
+    for (const connection of this.#connections) connection.sweep(now);
+  }
+
+  now(): number {
+    return this.#clock.now();
+  }
+
+  forget(connection: Http1Connection): void {
+    this.#connections.delete(connection);
+    if (this.#connections.size === 0) this.#allClosed?.();
+  }
+
+  timedOut(): void {
+    this.#timeouts.hit();
+  }
+
+  writeRefusal(io: Http1Transport, status: 400 | 408 | 431): void {
+    io.write(refusal(status));
+    io.end();
+  }
+
+  /** The answer to one request: the raw lane's, or the app's (a 500 if it throws). Never rejects. */
+  async handle(
+    head: RequestHead,
+    body: Uint8Array | ReadableStream<Uint8Array> | undefined,
+  ): Promise<Response | RawAnswer> {
+    try {
+      const lane = this.#lane;
+      if (lane !== undefined && !(body instanceof ReadableStream)) {
+        const raw = lane(head.method, head.target, (name) => headerValue(head.headers, name), body);
+        const answer = raw instanceof Promise ? await raw : raw;
+        if (answer !== undefined) return answer;
+      }
+      let request: Request;
+      try {
+        request = toFetchRequest(head, this.base, body);
+      } catch {
+        // The parser let it through, the fetch API does not (a target or header value it cannot represent).
+        return new Response(
+          JSON.stringify({ code: LOCAL_CODES.INVALID_REQUEST, msg: "malformed request target or header" }),
+          { status: 400, headers: { "content-type": "application/json" } },
+        );
+      }
+      return await this.#options.fetch(request);
+    } catch {
+      return internalErrorResponse();
+    }
+  }
+
+  /**
+   * Runs an upgrade request through the app with its socket on offer; true when a route took it over,
+   * otherwise its answer is written (the connection is then closed).
+   */
+  async upgrade(
+    head: RequestHead,
+    leftover: Uint8Array,
+    socket: ByteSocket,
+    onAccept: (ws: WsConnection) => void,
+  ): Promise<boolean> {
+    let request: Request;
+    try {
+      request = toFetchRequest(head, this.base, undefined);
+    } catch {
+      socket.write(refusal(400));
+      return false;
+    }
+    const offer = offerUpgrade(request, socket, leftover, onAccept);
+    let response: Response;
+    try {
+      response = await this.#options.fetch(request);
+    } catch {
+      response = internalErrorResponse();
+    }
+    if (offer.accepted) return true;
+    let text = "";
+    try {
+      text = await response.text();
+    } catch { /* an answer without its body still says no */ }
+    socket.write(
+      answerHead(response.status, responseFields(response), new TextEncoder().encode(text).length, 0) + text,
+    );
+    return false;
+  }
+
+  /** Stops taking connections, closes the idle ones and the WebSockets; resolves once all are closed. */
+  close(): Promise<void> {
+    this.closing = true;
+    this.#timeouts.close();
+    this.#clock.clearInterval(this.#sweep);
+    for (const connection of this.#connections) connection.shutdown();
+    if (this.#connections.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#allClosed = resolve);
+  }
+}
+
+function resolveLimits(options: ServeOptions): Limits {
+  const limits: Limits = { ...SERVE_DEFAULTS };
+  for (const key of Object.keys(SERVE_DEFAULTS) as (keyof Limits)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new RangeError(`serve: ${key} must be a positive integer (got ${value})`);
+    }
+    limits[key] = value;
+  }
+  if (limits.bodyTimeoutMs < limits.headerTimeoutMs) {
+    throw new RangeError("serve: bodyTimeoutMs must be at least headerTimeoutMs");
+  }
+  return limits;
+}
