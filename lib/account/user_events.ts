@@ -24,6 +24,8 @@ export interface OrderUpdate {
   readonly clientOrderId: string;
   readonly side: string;
   readonly orderType: string;
+  /** Time in force (`f`): GTC, IOC, FOK, GTX, GTD; "" when the event has none. */
+  readonly timeInForce: string;
   readonly quantity: string;
   readonly price: string;
   readonly avgPrice: string;
@@ -165,6 +167,7 @@ function orderUpdate(eventTime: number, time: number, o: Raw): OrderUpdate {
     clientOrderId: str(o.c),
     side: str(o.S),
     orderType: str(o.o),
+    timeInForce: str(o.f),
     quantity: str(o.q),
     price: str(o.p),
     avgPrice: str(o.ap),

@@ -171,6 +171,8 @@ export class OrderTracker implements OrderObserver {
     if (o === undefined) {
       o = newOrder(u.clientOrderId, u.symbol, u.side, u.orderType, u.quantity, u.price, false, 0);
       o.external = true;
+      // Without it an external IOC/FOK would count as resting in the pre-trade exposure.
+      o.timeInForce = u.timeInForce;
       this.#live.set(o.clientOrderId, o);
     }
     if (u.time < o.updateTime) return undefined; // older than what this order reflects

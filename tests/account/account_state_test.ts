@@ -11,6 +11,7 @@ const trade = (over: Partial<OrderUpdate>): OrderUpdate => ({
   clientOrderId: "lr-1",
   side: "BUY",
   orderType: "LIMIT",
+  timeInForce: "GTC",
   quantity: "0.002",
   price: "50000",
   avgPrice: "50000",

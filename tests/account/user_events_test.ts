@@ -12,6 +12,7 @@ test("parseUserEvent: ORDER_TRADE_UPDATE with its one-letter keys", () => {
       c: "lr-1",
       S: "BUY",
       o: "LIMIT",
+      f: "GTC",
       q: "0.004",
       p: "50000",
       ap: "50000",
@@ -36,6 +37,7 @@ test("parseUserEvent: ORDER_TRADE_UPDATE with its one-letter keys", () => {
     [1000, "PARTIALLY_FILLED", "TRADE", 4000000001, "0.001", "0.001", "50000", 77, true],
   );
   assert.deepEqual([e.commission, e.commissionAsset], ["0.02", "USDT"]);
+  assert.equal(e.timeInForce, "GTC");
 });
 
 test("parseUserEvent: ACCOUNT_UPDATE, ALGO_UPDATE, listenKeyExpired (E as string or number), others", () => {

@@ -194,6 +194,7 @@ test("live state: fills are journaled; after a restart they are listed again and
       ...first.account.fills.list()[0]!,
       eventTime: 0,
       orderType: "LIMIT",
+      timeInForce: "GTC",
       quantity: "0.002",
       avgPrice: "50000",
       execution: "TRADE",

@@ -9,6 +9,7 @@ export const orderUpdate = (over: Partial<OrderUpdate> = {}): OrderUpdate => ({
   clientOrderId: "a",
   side: "BUY",
   orderType: "LIMIT",
+  timeInForce: "GTC",
   quantity: "0.004",
   price: "50000",
   avgPrice: "0",

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
 import { orderUpdate } from "./_order_update.ts";
+import { finishesAtOnce } from "../../lib/orders/tracked_order.ts";
 import type { Params } from "../../lib/types.ts";
 import { AnswerScanner } from "../../lib/wire/answer_scanner.ts";
 import { jsonText, scanOrderResult } from "../../lib/wire/lazy_result.ts";
@@ -102,6 +103,15 @@ test("OrderTracker: an order this router did not place is tracked as external an
   assert.equal(t.get("web_123")?.state, "open");
   assert.deepEqual(t.openOrders(), []);
   assert.deepEqual(t.symbols(), []);
+});
+
+test("OrderTracker: an external order keeps the stream's time in force, so an IOC is not taken for a resting one", () => {
+  const t = new OrderTracker();
+  t.applyUpdate(update({ clientOrderId: "web_ioc", timeInForce: "IOC" }));
+  t.applyUpdate(update({ clientOrderId: "web_gtc", orderId: 8 }));
+  assert.equal(t.get("web_ioc")?.timeInForce, "IOC");
+  assert.equal(finishesAtOnce(t.get("web_ioc")!), true);
+  assert.equal(finishesAtOnce(t.get("web_gtc")!), false);
 });
 
 test("OrderTracker: finished orders are kept up to the capacity, oldest dropped first", () => {
