@@ -15,11 +15,10 @@ import type { Http1Context } from "./_http1_server.ts";
 import { concatBytes } from "./_bytes.ts";
 import { BodyCutOffError } from "./_http_bridge.ts";
 import { discardAnswer, isStream, writeAnswer } from "./_http1_write.ts";
+import { PREREAD_BYTES } from "./_preread.ts";
 
 /** Heads above this get a 431 (node:http's default `maxHeaderSize`). */
 const MAX_HEAD_BYTES = 16 * 1024;
-/** Declared bodies up to this are read whole before the handler runs (the `prereadBody` way). */
-const PREREAD_BYTES = 16 * 1024;
 /** Unused bytes kept at most (pipelined requests behind a slow one; a body its reader does not take). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 const EMPTY = new Uint8Array(0);

@@ -1,28 +1,13 @@
 /**
  * The fetch `Request` for a request head parsed by `_http1_parser.ts`. A small body already read whole is
  * kept aside (the `Request` carries none: on Deno a `Request` with a body costs ~20 µs more to make and ~7 µs
- * to read) and found by the body reader with {@linkcode http1PrereadBody}, like `node:http`'s bridge does
- * with `prereadBody`; a larger or chunked body comes as the `Request`'s stream.
+ * to read) and found by the body reader with `prereadBody` (`_preread.ts`), as with `node:http`'s bridge; a larger or chunked body comes as the `Request`'s stream.
  *
  * @module
  */
 
 import type { RequestHead } from "./_http1_parser.ts";
-
-const PREREAD = new WeakMap<Request, Uint8Array>();
-
-/**
- * The body read ahead for `request` by this server, or undefined.
- *
- * @example
- * ```ts
- * declare const request: Request;
- * const bytes = http1PrereadBody(request) ?? new Uint8Array(await request.arrayBuffer());
- * ```
- */
-export function http1PrereadBody(request: Request): Uint8Array | undefined {
-  return PREREAD.get(request);
-}
+import { keepPrereadBody } from "./_preread.ts";
 
 /**
  * The `Request` for `head`. `base` is the server's own URL (the Host header is the guard's to judge, never
@@ -31,6 +16,7 @@ export function http1PrereadBody(request: Request): Uint8Array | undefined {
  * @example
  * ```ts
  * import type { RequestHead } from "./_http1_parser.ts";
+import { keepPrereadBody } from "./_preread.ts";
  * declare const head: RequestHead;
  * const request = toFetchRequest(head, "http://127.0.0.1:7777", undefined);
  * ```
@@ -48,7 +34,7 @@ export function toFetchRequest(
   }
   if (body instanceof Uint8Array) {
     const request = new Request(url, { method, headers: head.headers });
-    PREREAD.set(request, body);
+    keepPrereadBody(request, body);
     return request;
   }
   const init: RequestInit & { duplex: "half" } = { method, headers: head.headers, body, duplex: "half" };

@@ -8,7 +8,6 @@
  */
 
 import type { RawAnswer, ServeOptions } from "./server.ts";
-import { SERVE_DEFAULTS } from "./server.ts";
 import { Http1Connection } from "./_http1_connection.ts";
 import type { Http1Transport } from "./_http1_byte_socket.ts";
 import { headerValue, type RequestHead } from "./_http1_parser.ts";
@@ -17,13 +16,11 @@ import { answerHead, refusal, responseFields } from "./_http1_answer.ts";
 import type { ByteSocket } from "./_http1_byte_socket.ts";
 import { offerUpgrade } from "./_upgrade.ts";
 import type { WsConnection } from "./_ws_connection.ts";
-import { internalErrorResponse } from "./_serve_shared.ts";
+import { internalErrorResponse, resolveLimits, type ServeLimits } from "./_serve_shared.ts";
 import { LOCAL_CODES } from "./errors.ts";
 import { ThrottledNotice } from "./notice_throttle.ts";
 import { type Clock, monotonicClock } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
-
-type Limits = { -readonly [K in keyof typeof SERVE_DEFAULTS]: number };
 
 /**
  * A handler that may answer a request without a fetch `Request` being made: method, target, a header
@@ -76,7 +73,7 @@ export type Http1Context = Pick<
  * ```
  */
 export class Http1Server {
-  readonly limits: Limits;
+  readonly limits: ServeLimits;
   /** The server's own URL, set by the adapter once bound. */
   base = "";
   closing = false;
@@ -214,20 +211,4 @@ export class Http1Server {
     if (this.#connections.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#allClosed = resolve);
   }
-}
-
-function resolveLimits(options: ServeOptions): Limits {
-  const limits: Limits = { ...SERVE_DEFAULTS };
-  for (const key of Object.keys(SERVE_DEFAULTS) as (keyof Limits)[]) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value <= 0) {
-      throw new RangeError(`serve: ${key} must be a positive integer (got ${value})`);
-    }
-    limits[key] = value;
-  }
-  if (limits.bodyTimeoutMs < limits.headerTimeoutMs) {
-    throw new RangeError("serve: bodyTimeoutMs must be at least headerTimeoutMs");
-  }
-  return limits;
 }

@@ -10,6 +10,7 @@
 
 import { Buffer } from "node:buffer";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { keepPrereadBody } from "./_preread.ts";
 import { jsonText } from "../wire/lazy_result.ts";
 import { isStreamedAnswer } from "./_json_stream.ts";
 import { concatBytes } from "./_bytes.ts";
@@ -66,26 +67,9 @@ export function jsonAnswer(value: unknown): Response {
   return response;
 }
 
-/** Bodies read before the handler ran, by request: the `Request` itself carries none (see `readRequest`). */
-const PREREAD = new WeakMap<Request, Uint8Array>();
-
-/**
- * The body `readRequest` read ahead for `request`, or undefined (the request's own body, if any, is the one).
- * Body readers ask here first.
- *
- * @example
- * ```ts
- * declare const request: Request;
- * const bytes = prereadBody(request) ?? new Uint8Array(await request.arrayBuffer());
- * ```
- */
-export function prereadBody(request: Request): Uint8Array | undefined {
-  return PREREAD.get(request);
-}
-
 /**
  * Like {@linkcode toRequest}, but a body of declared length up to `maxBytes` is read from the socket first and
- * kept aside for {@linkcode prereadBody}; the `Request` is made without a body (on Deno a `Request` with a
+ * kept aside for `prereadBody` (`_preread.ts`); the `Request` is made without a body (on Deno a `Request` with a
  * body costs ~20 µs more to make and ~7 µs to read, cold, as every order is). A body that breaks off comes as
  * a stream that fails with {@linkcode BodyCutOffError}, exactly as `toRequest`'s would; a larger, chunked or
  * undeclared body is streamed.
@@ -121,7 +105,7 @@ export function readRequest(
       req.off("error", onClose);
       if (body instanceof ReadableStream) return resolve(withBody(req, base, method, body));
       const request = new Request(requestUrl(req, base), { method, headers: headerPairs(req) });
-      PREREAD.set(request, body);
+      keepPrereadBody(request, body);
       resolve(request);
     };
     const onEnd = () => settle(concatBytes(chunks));

@@ -10,18 +10,15 @@ import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES }
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ControlServer, RawAnswer, ServeOptions } from "./server.ts";
-import { SERVE_DEFAULTS } from "./server.ts";
 import { readRequest, toRequest, writeResponse, writeText } from "./_http_bridge.ts";
 import { offerUpgrade } from "./_upgrade.ts";
 import type { WsConnection } from "./_ws_connection.ts";
-import { baseUrl, internalErrorResponse } from "./_serve_shared.ts";
+import { baseUrl, internalErrorResponse, resolveLimits, type ServeLimits } from "./_serve_shared.ts";
 import { LOCAL_CODES } from "./errors.ts";
 import { ThrottledNotice } from "./notice_throttle.ts";
+import { PREREAD_BYTES } from "./_preread.ts";
 
 /** Request bodies of declared length up to this are read before the handler runs (as bytes, not a stream). */
-const PREREAD_BYTES = 16 * 1024;
-
-type Limits = { -readonly [K in keyof typeof SERVE_DEFAULTS]: number };
 
 /**
  * Serves `options.fetch` with `node:http`'s `createServer`.
@@ -34,7 +31,7 @@ type Limits = { -readonly [K in keyof typeof SERVE_DEFAULTS]: number };
  * ```
  */
 export function serveNode(options: ServeOptions): Promise<ControlServer> {
-  let limits: Limits;
+  let limits: ServeLimits;
   try {
     limits = resolveLimits(options);
   } catch (e) {
@@ -171,22 +168,6 @@ export function serveNode(options: ServeOptions): Promise<ControlServer> {
       });
     });
   });
-}
-
-function resolveLimits(options: ServeOptions): Limits {
-  const limits: Limits = { ...SERVE_DEFAULTS };
-  for (const key of Object.keys(SERVE_DEFAULTS) as (keyof Limits)[]) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value <= 0) {
-      throw new RangeError(`serve: ${key} must be a positive integer (got ${value})`);
-    }
-    limits[key] = value;
-  }
-  if (limits.bodyTimeoutMs < limits.headerTimeoutMs) {
-    throw new RangeError("serve: bodyTimeoutMs must be at least headerTimeoutMs");
-  }
-  return limits;
 }
 
 /** Answers what the HTTP parser refused (or a request that timed out) with JSON, then closes. */

@@ -1,8 +1,10 @@
 /**
- * Helpers of the server adapter (`_serve_node.ts`) kept apart so `server.ts` can re-export them.
+ * What the server adapters (`_serve_node.ts`, `_http1_server.ts`) share, kept apart so `server.ts` can re-export it.
  *
  * @module
  */
+
+import type { ServeOptions } from "./server.ts";
 
 /**
  * The base URL of a server bound to `hostname:port` (IPv6 addresses get brackets).
@@ -29,4 +31,47 @@ export function internalErrorResponse(): Response {
     status: 500,
     headers: { "content-type": "application/json" },
   });
+}
+
+/**
+ * The defaults of the limits in `ServeOptions`.
+ *
+ * @example
+ * ```ts
+ * SERVE_DEFAULTS.headerTimeoutMs; // 10000
+ * ```
+ */
+export const SERVE_DEFAULTS = Object.freeze({
+  headerTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
+  maxConnections: 256,
+  keepAliveTimeoutMs: 30_000,
+});
+
+/** The limits of a server: {@linkcode SERVE_DEFAULTS}'s keys, each a positive integer. */
+export type ServeLimits = { -readonly [K in keyof typeof SERVE_DEFAULTS]: number };
+
+/**
+ * `options`' limits over the defaults. Throws a RangeError naming the limit that is not a positive integer, or
+ * when the body timeout is shorter than the header timeout (it bounds both).
+ *
+ * @example
+ * ```ts
+ * resolveLimits({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(), maxConnections: 8 }).maxConnections; // 8
+ * ```
+ */
+export function resolveLimits(options: ServeOptions): ServeLimits {
+  const limits: ServeLimits = { ...SERVE_DEFAULTS };
+  for (const key of Object.keys(SERVE_DEFAULTS) as (keyof ServeLimits)[]) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (!Number.isSafeInteger(value) || value <= 0) {
+      throw new RangeError(`serve: ${key} must be a positive integer (got ${value})`);
+    }
+    limits[key] = value;
+  }
+  if (limits.bodyTimeoutMs < limits.headerTimeoutMs) {
+    throw new RangeError("serve: bodyTimeoutMs must be at least headerTimeoutMs");
+  }
+  return limits;
 }

@@ -9,8 +9,7 @@
 
 import { Buffer } from "node:buffer";
 import { ControlError, LOCAL_CODES } from "./errors.ts";
-import { prereadBody } from "./_http_bridge.ts";
-import { http1PrereadBody } from "./_http1_request.ts";
+import { prereadBody } from "./_preread.ts";
 import { concatBytes } from "./_bytes.ts";
 
 /** Default body limit: far above any order, far below anything that could hurt. */
@@ -156,7 +155,7 @@ function utf8Text(bytes: Uint8Array): string {
 
 async function readCapped(request: Request, limit: number): Promise<Uint8Array> {
   // Read ahead by the node:http bridge or the HTTP/1.1 server (the Request carries no body then).
-  const preread = prereadBody(request) ?? http1PrereadBody(request);
+  const preread = prereadBody(request);
   if (preread !== undefined) {
     if (preread.length > limit) throw bodyTooLarge(limit);
     return preread;

@@ -34,22 +34,7 @@ import { serveDeno } from "./_serve_deno.ts";
 import { serveBun } from "./_serve_bun.ts";
 import type { ThrottledNoticeOptions } from "./notice_throttle.ts";
 
-export { baseUrl } from "./_serve_shared.ts";
-
-/**
- * The defaults of the limits in {@linkcode ServeOptions}.
- *
- * @example
- * ```ts
- * SERVE_DEFAULTS.headerTimeoutMs; // 10000
- * ```
- */
-export const SERVE_DEFAULTS = Object.freeze({
-  headerTimeoutMs: 10_000,
-  bodyTimeoutMs: 30_000,
-  maxConnections: 256,
-  keepAliveTimeoutMs: 30_000,
-});
+export { baseUrl, SERVE_DEFAULTS } from "./_serve_shared.ts";
 
 /**
  * Options for {@linkcode serve}.

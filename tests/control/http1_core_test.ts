@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { Http1Server, type Http1ServerOptions } from "../../lib/control/_http1_server.ts";
 import type { Http1Connection } from "../../lib/control/_http1_connection.ts";
 import type { Http1Transport } from "../../lib/control/_http1_byte_socket.ts";
-import { http1PrereadBody } from "../../lib/control/_http1_request.ts";
+import { prereadBody } from "../../lib/control/_preread.ts";
 import { BodyCutOffError } from "../../lib/control/_http_bridge.ts";
 import { ManualClock } from "../_manual_clock.ts";
 
@@ -55,7 +55,7 @@ function echoServer(options: Partial<Http1ServerOptions> = {}) {
     notices: { clock },
     onNotice: (_msg, fields) => notices.push(fields),
     fetch: async (request) => {
-      const preread = http1PrereadBody(request);
+      const preread = prereadBody(request);
       const body = preread !== undefined ? decoder.decode(preread) : await request.text();
       const path = new URL(request.url).pathname;
       seen.push(`${request.method} ${path}`);

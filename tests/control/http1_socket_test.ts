@@ -12,7 +12,7 @@ import { serveDeno } from "../../lib/control/_serve_deno.ts";
 import { serveBun } from "../../lib/control/_serve_bun.ts";
 import { serveNode } from "../../lib/control/_serve_node.ts";
 import { takeUpgrade } from "../../lib/control/_upgrade.ts";
-import { http1PrereadBody } from "../../lib/control/_http1_request.ts";
+import { prereadBody } from "../../lib/control/_preread.ts";
 import type { ControlServer, ServeOptions } from "../../lib/control/server.ts";
 import { head, openRaw } from "./_raw.ts";
 import { waitFor } from "./_stack.ts";
@@ -35,7 +35,7 @@ function start(options: Partial<ServeOptions> = {}, serveWith = serveHttp1): Pro
         });
         return new Response(null, { status: 204 });
       }
-      const preread = http1PrereadBody(request);
+      const preread = prereadBody(request);
       const body = preread !== undefined ? decoder.decode(preread) : await request.text();
       return new Response(`${request.method} ${new URL(request.url).pathname} ${body}`);
     },

@@ -7,7 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { jsonAnswer, prereadBody, readRequest, writeResponse } from "../../lib/control/_http_bridge.ts";
+import { jsonAnswer, readRequest, writeResponse } from "../../lib/control/_http_bridge.ts";
+import { prereadBody } from "../../lib/control/_preread.ts";
 import { readJsonObject } from "../../lib/control/body.ts";
 
 const MAX = 64;
