@@ -11,7 +11,11 @@
  *
  * Run: `deno run -A bench/memory.ts` or `bun bench/memory.ts` (`BENCH_SIM_URL` optional,
  * `BENCH_MEMORY_SECONDS`, `BENCH_MEMORY_RATE`; experiments: `BENCH_MEMORY_VIA=socket` sends the gateway's load
- * over `GET /ws`, `BENCH_GATEWAY_FLAGS` adds runtime flags to the gateway). Linux only (/proc).
+ * over `GET /ws`, `BENCH_GATEWAY_FLAGS` adds runtime flags to the gateway, `BENCH_GATEWAY_ENV="K=V …"` sets its
+ * environment (e.g. `BUN_JSC_useGenerationalGC=0`), `BENCH_GATEWAY_MAIN` runs another entry (another tree's
+ * main.ts, or a probe importing it), `BENCH_GATEWAY_BINARY` a compiled gateway; `BENCH_MEMORY_FLOORS=0` measures
+ * the gateway alone and prints one line (RSS, CPU per 1k orders, place round trip) without recording;
+ * `BENCH_MEMORY_TRACE=1` prints every second's sample). Linux only (/proc).
  */
 import { readFileSync } from "node:fs";
 import process from "node:process";
@@ -29,12 +33,40 @@ const RATE = Number(process.env.BENCH_MEMORY_RATE ?? 1000);
 const MB = 1024 * 1024;
 /** `BENCH_MEMORY_VIA=socket`: the gateway's load goes over the local socket (an experiment: HTTP's share). */
 const VIA_SOCKET = process.env.BENCH_MEMORY_VIA === "socket";
+/** `BENCH_MEMORY_FLOORS=0`: measure only the gateway (experiments; the floor rows are then absent). */
+const FLOORS = process.env.BENCH_MEMORY_FLOORS !== "0";
+/** `BENCH_MEMORY_TRACE=1`: print every second's sample (orders, RSS MB). */
+const TRACE = process.env.BENCH_MEMORY_TRACE === "1";
 
 /** Resident set size of process `pid`, bytes. */
 function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  let status = "";
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return NaN; // gone (the load then reports its failures)
+  }
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
   if (m === null) throw new Error(`no VmRSS for ${pid}`);
   return Number(m[1]) * 1024;
+}
+
+/** CPU time (user + system) of process `pid` so far, ms; NaN once it is gone. */
+function cpuMsOf(pid: number): number {
+  try {
+    // Fields after the closing parenthesis of the command: state (3rd), …, utime (14th), stime (15th), in
+    // clock ticks of 10 ms (USER_HZ 100 on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The `q` quantile of `values` (nearest rank). */
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
 interface MemoryRun {
@@ -43,6 +75,8 @@ interface MemoryRun {
   /** Bytes per 1M orders. */
   growth: number;
   peak: number;
+  /** The server's CPU time during the load, ms. */
+  cpuMs: number;
   counts: LoadCounts;
 }
 
@@ -50,13 +84,18 @@ async function measure(pid: number, url: string, socket?: LocalSocketClient): Pr
   await new Promise((r) => setTimeout(r, 1000));
   const idle = rssOf(pid);
   const samples: [orders: number, rss: number][] = [];
+  const cpuBefore = cpuMsOf(pid);
   const counts = await runOrderLoad({
     url,
     ...(socket === undefined ? {} : { socket }),
     rate: RATE,
     seconds: SECONDS,
-    onSecond: (orders) => samples.push([orders, rssOf(pid)]),
+    onSecond: (orders) => {
+      samples.push([orders, rssOf(pid)]);
+      if (TRACE) console.log(`  ${orders} orders, RSS ${(samples.at(-1)![1] / MB).toFixed(1)} MB`);
+    },
   });
+  const cpuMs = cpuMsOf(pid) - cpuBefore;
   const second = samples.slice(Math.floor(samples.length / 2)).map(([, r]) => r).sort((a, b) => a - b);
   const steady = second[Math.floor(second.length / 2)] ?? NaN;
   const late = samples.slice(Math.floor(samples.length / 3));
@@ -69,7 +108,7 @@ async function measure(pid: number, url: string, socket?: LocalSocketClient): Pr
     den += (x - mx) ** 2;
   }
   const growth = den === 0 ? NaN : (num / den) * 1_000_000;
-  return { idle, steady, growth, peak: Math.max(...samples.map(([, r]) => r)), counts };
+  return { idle, steady, growth, peak: Math.max(...samples.map(([, r]) => r)), cpuMs, counts };
 }
 
 async function measureFloor(kind: "native" | "node"): Promise<MemoryRun> {
@@ -88,12 +127,14 @@ async function measureFloor(kind: "native" | "node"): Promise<MemoryRun> {
 
 async function main(): Promise<void> {
   const runtime = runtimeName() === "bun" ? "bun" : "deno";
-  const floor = await measureFloor("native");
-  const nodeFloor = await measureFloor("node");
+  const floor = FLOORS ? await measureFloor("native") : undefined;
+  const nodeFloor = FLOORS ? await measureFloor("node") : undefined;
   let sim: SimProcess | undefined;
   const simUrl = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
-  const gateway = await startGateway(simUrl);
+  // `BENCH_GATEWAY_MAIN`: another entry (e.g. a probe that imports main.ts and samples its heap).
+  const gateway = await startGateway(simUrl, process.env.BENCH_GATEWAY_MAIN);
   let router: MemoryRun;
+  let gatewayOutput = "";
   let tracked: number;
   try {
     const socket = VIA_SOCKET ? await LocalSocketClient.connect(gateway.controlUrl) : undefined;
@@ -102,13 +143,31 @@ async function main(): Promise<void> {
     const res = await fetch(`${gateway.controlUrl}/orders`);
     tracked = (await res.json() as unknown[]).length;
   } finally {
+    gatewayOutput = gateway.child.output();
     await gateway.stop();
     await sim?.stop();
   }
-  const flags = process.env.BENCH_GATEWAY_FLAGS ?? "";
+  const flags = [process.env.BENCH_GATEWAY_ENV, process.env.BENCH_GATEWAY_FLAGS].filter((f) => f).join(" ");
+  if (floor === undefined || nodeFloor === undefined) {
+    // An experiment: the gateway alone, printed, not recorded.
+    console.log(
+      `gateway ${flags === "" ? "(no flags)" : flags}: idle ${(router.idle / MB).toFixed(1)} MB, steady ` +
+        `${(router.steady / MB).toFixed(1)} MB, peak ${(router.peak / MB).toFixed(1)} MB, growth ` +
+        `${(router.growth / MB).toFixed(0)} MB per 1M orders, ${router.counts.rate.toFixed(0)} orders/s, ` +
+        `CPU ${(router.cpuMs / router.counts.orders * 1000).toFixed(0)} ms per 1k orders, place RTT µs ` +
+        `${quantile(router.counts.placeMicros, 0.5).toFixed(0)} (p99 ${
+          quantile(router.counts.placeMicros, 0.99).toFixed(0)
+        }), ` +
+        `${router.counts.failed} failed, ${tracked} tracked`,
+    );
+    if (router.counts.failed > 0) {
+      console.error("failures:", router.counts.failures, "\ngateway output:", gatewayOutput.slice(-2000));
+    }
+    return;
+  }
   const note = `${SECONDS} s at ${RATE} orders/s asked; achieved: floor ${floor.counts.rate.toFixed(0)}/s, ` +
     `node:http ${nodeFloor.counts.rate.toFixed(0)}/s, gateway ${router.counts.rate.toFixed(0)}/s` +
-    `${VIA_SOCKET ? " over the local socket" : ""}${flags === "" ? "" : `; gateway flags: ${flags}`}`;
+    `${VIA_SOCKET ? " over the local socket" : ""}${flags === "" ? "" : `; gateway flags/env: ${flags}`}`;
   const row = (name: string, median: number, unit = "MB", extra = note): NewResult => ({
     name,
     group: "memory",

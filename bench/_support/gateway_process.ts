@@ -29,9 +29,24 @@ export async function startGateway(simUrl: string, main = "main.ts"): Promise<Ga
   const runtime = runtimeName() === "bun" ? "bun" : "deno";
   const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-gateway-"));
   const flags = (process.env.BENCH_GATEWAY_FLAGS ?? "").split(" ").filter((f) => f !== "");
-  const [cmd, args] = runtimeCommand(runtime, main, flags);
+  // `BENCH_GATEWAY_ENV="K=V K=V"`: environment of the gateway alone (e.g. allocator settings).
+  const extraEnv = Object.fromEntries(
+    (process.env.BENCH_GATEWAY_ENV ?? "").split(" ").filter((f) => f.includes("=")).map((f) => {
+      const at = f.indexOf("=");
+      return [f.slice(0, at), f.slice(at + 1)];
+    }),
+  );
+  // `BENCH_GATEWAY_BINARY`: a compiled gateway (`deno task compile`) instead of main.ts on this runtime.
+  const binary = process.env.BENCH_GATEWAY_BINARY;
+  const [cmd, args] = binary ? [binary, flags] : runtimeCommand(runtime, main, flags);
   const child = spawnChild(`gateway (${runtime})`, cmd, [...args, "--port", "0", "--data-dir", dataDir], {
-    env: { BINANCE_WS_URL: simUrl, BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: SECRET_KEY, NO_COLOR: "1" },
+    env: {
+      BINANCE_WS_URL: simUrl,
+      BINANCE_API_KEY: API_KEY,
+      BINANCE_SECRET_KEY: SECRET_KEY,
+      NO_COLOR: "1",
+      ...extraEnv,
+    },
   });
   const m = await child.waitForLine(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
   return {

@@ -17,7 +17,15 @@ import type { OpenOrderRef, OrderObserver } from "../pipeline/order_observer.ts"
 import type { Params } from "../types.ts";
 import { fromParams, isPlace, newOrder, visible } from "./tracked_order.ts";
 import type { TrackedOrder, TrackedState } from "./tracked_order.ts";
-import { FINAL_STATUSES } from "../vocabulary.ts";
+import { ALGO_STATUSES, FINAL_STATUSES, ORDER_STATUSES } from "../vocabulary.ts";
+
+/** Order and algo statuses, each one string of its own: a status read from a frame maps to it. */
+const STATUS_NAMES = new Map<string, string>([...ORDER_STATUSES, ...ALGO_STATUSES].map((s) => [s, s]));
+
+/** A copy of `s` sharing no memory with a string it may be a slice of (JSON.parse builds a new string). */
+function copied(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
+}
 
 export { finishesAtOnce } from "./tracked_order.ts";
 export type { TrackedOrder, TrackedState } from "./tracked_order.ts";
@@ -157,12 +165,20 @@ export class OrderTracker implements OrderObserver {
     const before = visible(o);
     const id = r.orderId ?? r.algoId;
     if (typeof id === "number") this.#index(o, id);
-    if (typeof r.price === "string") o.price = r.price;
-    if (typeof r.origQty === "string") o.quantity = r.origQty;
-    if (executed !== undefined) o.executedQty = executed;
-    if (typeof r.avgPrice === "string") o.avgPrice = r.avgPrice;
+    // An ack's strings are slices of its frame (lib/wire/lazy_result.ts). Kept here and in the event log for
+    // 10,000 orders, a slice would keep its whole frame alive on JSC (Bun): store copies, only on change.
+    if (typeof r.price === "string" && r.price !== o.price) o.price = copied(r.price);
+    if (typeof r.origQty === "string" && r.origQty !== o.quantity) o.quantity = copied(r.origQty);
+    if (executed !== undefined && executed !== o.executedQty) o.executedQty = copied(executed);
+    if (typeof r.avgPrice === "string" && r.avgPrice !== o.avgPrice) o.avgPrice = copied(r.avgPrice);
     if (time > 0) o.updateTime = time;
-    this.#setStatus(o, String(r.status ?? r.algoStatus ?? o.status), true, before);
+    const status = String(r.status ?? r.algoStatus ?? o.status);
+    this.#setStatus(
+      o,
+      status === o.status ? o.status : (STATUS_NAMES.get(status) ?? copied(status)),
+      true,
+      before,
+    );
   }
 
   /** Applies an `ORDER_TRADE_UPDATE`; an order this router did not place is tracked as external. */
