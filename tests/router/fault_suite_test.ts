@@ -74,6 +74,8 @@ const FLOW_WIDTH = 8;
  * below what the simulator's starting wallet can margin (10 000 USDT at 20x, 5 USDT per resting order).
  */
 const FLOW_MAX_ORDERS = 1500;
+/** Upper bound on orders refused unsent (link down) in one `orderFlow` run; they use no margin. */
+const FLOW_MAX_UNSENT = 20_000;
 
 /**
  * Keeps FLOW_WIDTH resting orders (ids `prefix-0`, `prefix-1`…) in flight until `stop(settled)` holds, then
@@ -88,20 +90,27 @@ function orderFlow(
 ): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
   let issued = 0;
+  let unsent = 0;
   let active = 0;
   let stopped = false;
   return new Promise((resolve, reject) => {
     const next = (): void => {
       stopped ||= stop(out.size);
-      if (stopped || issued >= FLOW_MAX_ORDERS) {
+      if (stopped || issued - unsent >= FLOW_MAX_ORDERS || unsent >= FLOW_MAX_UNSENT) {
         if (active > 0) return;
         if (stopped) resolve(out);
-        else reject(new Error(`no ${what} after ${issued} orders`));
+        else reject(new Error(`no ${what} after ${issued} orders (${unsent} refused unsent)`));
         return;
       }
       const cid = `${prefix}-${issued++}`;
       active++;
-      place(router, cid).then((o) => void out.set(cid, o), reject).finally(() => {
+      place(router, cid).then((o) => {
+        out.set(cid, o);
+        // Refused at once while the link is down: the next one waits for a macrotask, so the refusals cannot
+        // keep the event loop in microtasks (the reconnect runs) or use up the order budget on a slow machine.
+        if (o === "not-sent") unsent++;
+        return o === "not-sent" ? new Promise<void>((r) => setImmediate(r)) : undefined;
+      }, reject).finally(() => {
         active--;
         next();
       });
