@@ -3,7 +3,7 @@
  * simulator, with a fresh data directory; and a local-socket (`GET /ws`) client for it that sends one request
  * at a time or many.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -19,16 +19,28 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
+/** The `--v8-flags=…` arguments of deno.json's `start` task. */
+function startTaskV8Flags(): string[] {
+  const config = JSON.parse(readFileSync(new URL("../../deno.json", import.meta.url), "utf8")) as {
+    tasks: { start: string };
+  };
+  return config.tasks.start.split(" ").filter((f) => f.startsWith("--v8-flags="));
+}
+
 /**
  * Starts main.ts against `simUrl`; resolves once it printed its control URL. `BENCH_GATEWAY_FLAGS` adds
- * runtime flags (space-separated), e.g. `--smol` (Bun) or `--v8-flags=--max-old-space-size=64` (Deno), or
+ * runtime flags (space-separated; on Deno after the start task's `--v8-flags`), e.g. `--smol` (Bun) or `--v8-flags=--max-old-space-size=64` (Deno), or
  * `--cpu-prof --cpu-prof-dir=DIR` (a profile written when it stops). `main` is the entry to run: another
  * tree's main.ts runs another version side by side (`control_plane.ts`, `BENCH_COMPARE_MAIN`).
  */
 export async function startGateway(simUrl: string, main = "main.ts"): Promise<GatewayProcess> {
   const runtime = runtimeName() === "bun" ? "bun" : "deno";
   const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-gateway-"));
-  const flags = (process.env.BENCH_GATEWAY_FLAGS ?? "").split(" ").filter((f) => f !== "");
+  // On Deno, the V8 flags of `deno task start` (what a user runs), then any of `BENCH_GATEWAY_FLAGS`.
+  const flags = [
+    ...(runtime === "deno" ? startTaskV8Flags() : []),
+    ...(process.env.BENCH_GATEWAY_FLAGS ?? "").split(" ").filter((f) => f !== ""),
+  ];
   // `BENCH_GATEWAY_ENV="K=V K=V"`: environment of the gateway alone (e.g. allocator settings).
   const extraEnv = Object.fromEntries(
     (process.env.BENCH_GATEWAY_ENV ?? "").split(" ").filter((f) => f.includes("=")).map((f) => {
