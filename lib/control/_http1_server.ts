@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { RawAnswer, ServeOptions } from "./server.ts";
+import type { RawAnswer, RawLane, ServeOptions } from "./server.ts";
 import { Http1Connection } from "./_http1_connection.ts";
 import type { Http1Transport } from "./_http1_byte_socket.ts";
 import { headerValue, type RequestHead } from "./_http1_parser.ts";
@@ -23,25 +23,8 @@ import { type Clock, monotonicClock } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
 
 /**
- * A handler that may answer a request without a fetch `Request` being made: method, target, a header
- * lookup (lower-case name) and the body (read whole, or undefined when none or streamed). Undefined: the
- * app answers it.
- *
- * @example
- * ```ts
- * const lane: Http1RawLane = (method, target) =>
- *   method === "GET" && target === "/ping" ? { status: 200, headers: ["content-type", "text/plain"], text: "pong" } : undefined;
- * ```
- */
-export type Http1RawLane = (
-  method: string,
-  target: string,
-  header: (name: string) => string | undefined,
-  body: Uint8Array | undefined,
-) => RawAnswer | undefined | Promise<RawAnswer | undefined>;
-
-/**
- * Options of {@linkcode Http1Server}: those of `serve`, plus a raw lane and the clock of the timeouts.
+ * Options of {@linkcode Http1Server}: those of `serve` (its `lane` answers requests whose body is read, through
+ * `answerRead`), plus the clock of the timeouts.
  *
  * @example
  * ```ts
@@ -49,8 +32,6 @@ export type Http1RawLane = (
  * ```
  */
 export interface Http1ServerOptions extends ServeOptions {
-  /** Default: `lane`'s `answerRead` (the app's raw order lane), when given. */
-  rawLane?: Http1RawLane;
   /** Time of the timeouts, and the timer of the sweep. Default: monotonic time, real unreferenced timers. */
   clock?: Clock;
 }
@@ -78,7 +59,7 @@ export class Http1Server {
   base = "";
   closing = false;
   readonly #options: Http1ServerOptions;
-  readonly #lane: Http1RawLane | undefined;
+  readonly #lane: RawLane | undefined;
   readonly #clock: Clock;
   readonly #connections = new Set<Http1Connection>();
   readonly #timeouts: ThrottledNotice;
@@ -89,11 +70,7 @@ export class Http1Server {
   constructor(options: Http1ServerOptions) {
     this.limits = resolveLimits(options);
     this.#options = options;
-    const lane = options.lane;
-    this.#lane = options.rawLane ??
-      (lane === undefined
-        ? undefined
-        : (method, target, header, body) => lane.answerRead(method, target, header, body));
+    this.#lane = options.lane;
     this.#clock = options.clock ?? monotonicClock;
     this.#timeouts = new ThrottledNotice((count, total) => {
       options.onNotice?.("control plane: requests not received in time (answered 408, connection closed)", {
@@ -147,9 +124,13 @@ export class Http1Server {
     try {
       const lane = this.#lane;
       if (lane !== undefined && !(body instanceof ReadableStream)) {
-        const raw = lane(head.method, head.target, (name) => headerValue(head.headers, name), body);
-        const answer = raw instanceof Promise ? await raw : raw;
-        if (answer !== undefined) return answer;
+        const answer = lane.answerRead(
+          head.method,
+          head.target,
+          (name) => headerValue(head.headers, name),
+          body,
+        );
+        if (answer !== undefined) return await answer;
       }
       let request: Request;
       try {

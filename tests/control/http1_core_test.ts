@@ -330,14 +330,17 @@ test("a streamed answer is sent chunk by chunk and cancelled when the connection
 test("the raw lane answers without the app when it returns an answer (repeated headers joined, as Headers does), and leaves the rest to it", async () => {
   const lanes: string[] = [];
   const s = echoServer({
-    rawLane: (method, target, header, body) => {
-      lanes.push(`${method} ${target} ${header("x-a")} ${body === undefined ? "-" : decoder.decode(body)}`);
-      if (target !== "/lane") return undefined;
-      return {
-        status: 201,
-        headers: ["content-type", "text/plain", "cache-control", "no-store"],
-        text: "from the lane",
-      };
+    lane: {
+      take: () => false,
+      answerRead: (method, target, header, body) => {
+        lanes.push(`${method} ${target} ${header("x-a")} ${body === undefined ? "-" : decoder.decode(body)}`);
+        if (target !== "/lane") return undefined;
+        return Promise.resolve({
+          status: 201,
+          headers: ["content-type", "text/plain", "cache-control", "no-store"],
+          text: "from the lane",
+        });
+      },
     },
   });
   const c = s.open();
