@@ -6,6 +6,11 @@
  * Also the local order socket (`GET /ws` of the same gateway, one persistent WebSocket): its place → ack
  * against the target 1.1 × the Router's WS RTT + 15 µs, and next to the runtime's own WebSocket server
  * answering the same message with the fixed ack (the floor server's `GET /ws`): the extra loopback hop alone.
+ * And the bare bridge floor (`bench/servers/bridge_floor_server.ts`): a plain bridge of none of this
+ * project's code — the runtime's HTTP and WebSocket servers, `node:crypto` HMAC, the runtime's WebSocket to
+ * the same simulator — in the gateway's place, over HTTP and as a local socket: what the topology costs (a
+ * second process, a second loopback hop) before any gateway does anything, so the gateway's own cost is what it
+ * adds above the bridge.
  * Overhead = HTTP median − WS median (and the same for p99, as a rough bound). Interleaved rounds, one
  * request in flight. Note the 2-core machine runs client, gateway and simulator at once here.
  *
@@ -60,14 +65,25 @@ async function startHttpFloor(): Promise<{ child: Child; url: string }> {
   return { child, url: m[1]! };
 }
 
+/** The bridge floor (`bench/servers/bridge_floor_server.ts`): a plain HTTP → ws-fapi bridge to `simUrl`. */
+async function startBridgeFloor(simUrl: string): Promise<{ child: Child; url: string }> {
+  const runtime = runtimeName() === "bun" ? "bun" : "deno";
+  const [cmd, args] = runtimeCommand(runtime, "bench/servers/bridge_floor_server.ts");
+  const child = spawnChild(`bridge floor (${runtime})`, cmd, args, { env: { BRIDGE_WS_URL: simUrl } });
+  const m = await child.waitForLine(/^BRIDGE_FLOOR (http:\/\/127\.0\.0\.1:\d+)$/m, 30_000);
+  return { child, url: m[1]! };
+}
+
 async function main(): Promise<void> {
   let sim: SimProcess | undefined;
   const simUrl = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
   const gateway = await startGateway(simUrl);
   const floor = await startHttpFloor();
+  const bridge = await startBridgeFloor(simUrl);
   const router = await Router.connect({ url: simUrl, apiKey: API_KEY, secretKey: SECRET_KEY });
   const socket = await LocalSocketClient.connect(gateway.controlUrl);
   const floorSocket = await LocalSocketClient.connect(floor.url);
+  const bridgeSocket = await LocalSocketClient.connect(bridge.url);
   const compareMain = process.env.BENCH_COMPARE_MAIN;
   const other = compareMain === undefined ? undefined : await startGateway(simUrl, compareMain);
   const otherSocket = other === undefined ? undefined : await LocalSocketClient.connect(other.controlUrl);
@@ -75,8 +91,11 @@ async function main(): Promise<void> {
     const http = "control plane: HTTP POST /orders → ack";
     const ws = "control plane: same order, Router WS RTT";
     const bare = `control plane: bare HTTP POST floor (${runtimeName()} server, fixed ack)`;
+    const bridged = `control plane: bare bridge floor (${runtimeName()} server + WebSocket, HTTP POST → ack)`;
     const local = "control plane: local socket (GET /ws) place → ack";
     const localFloor = `control plane: bare WebSocket floor (${runtimeName()} server, fixed ack)`;
+    const localBridged =
+      `control plane: bare bridge floor (${runtimeName()} server + WebSocket, local socket → ack)`;
     const contenders: RoundTripContender[] = [
       httpContender(http, `${gateway.controlUrl}/orders`),
       {
@@ -87,6 +106,7 @@ async function main(): Promise<void> {
         },
       },
       httpContender(bare, `${floor.url}/orders`),
+      httpContender(bridged, `${bridge.url}/orders`),
       {
         name: local,
         async once() {
@@ -99,6 +119,13 @@ async function main(): Promise<void> {
         async once() {
           const ack = await floorSocket.request("place", ORDER) as { orderId?: number };
           if (ack.orderId === undefined) throw new Error("WebSocket floor: ack without orderId");
+        },
+      },
+      {
+        name: localBridged,
+        async once() {
+          const ack = await bridgeSocket.request("place", ORDER) as { orderId?: number };
+          if (ack.orderId === undefined) throw new Error("bridge floor: ack without orderId");
         },
       },
     ];
@@ -144,6 +171,22 @@ async function main(): Promise<void> {
       unit: "µs",
       note: "gateway work beyond what any HTTP round trip costs on this runtime",
     });
+    results.push({
+      name: "bare bridge above the floors (bridge − WS RTT − HTTP floor)",
+      group: "control plane",
+      median: s.get(bridged)!.median - s.get(ws)!.median - s.get(bare)!.median,
+      p99: s.get(bridged)!.p99 - s.get(ws)!.p99 - s.get(bare)!.p99,
+      unit: "µs",
+      note: "what the topology costs with no gateway work: a plain bridge in the gateway's place",
+    });
+    results.push({
+      name: "control-plane overhead above the bare bridge (HTTP POST − bridge)",
+      group: "control plane",
+      median: s.get(http)!.median - s.get(bridged)!.median,
+      p99: s.get(http)!.p99 - s.get(bridged)!.p99,
+      unit: "µs",
+      note: "the gateway's own work: checks, journal, order state, events, its HTTP server in JavaScript",
+    });
     const target = 1.1 * s.get(ws)!.median + 15;
     results.push({
       name: "local socket RTT − (1.1 × Router WS RTT + 15 µs) (target ≤ 0)",
@@ -161,6 +204,14 @@ async function main(): Promise<void> {
       unit: "µs",
       note: "gateway work beyond the extra loopback hop any local WebSocket costs on this runtime",
     });
+    results.push({
+      name: "local-socket overhead above the bare bridge (local socket − bridge's local socket)",
+      group: "control plane",
+      median: s.get(local)!.median - s.get(localBridged)!.median,
+      p99: s.get(local)!.p99 - s.get(localBridged)!.p99,
+      unit: "µs",
+      note: "the gateway's own work on the local socket, next to a plain bridge in its place",
+    });
     printResults(`control plane, ${runtimeLabel()} client + gateway, simulator process`, results);
     if (other === undefined) recordResults(results);
   } finally {
@@ -168,9 +219,11 @@ async function main(): Promise<void> {
     await other?.stop();
     socket.close();
     floorSocket.close();
+    bridgeSocket.close();
     await router.close();
     await gateway.stop();
     await floor.child.stop();
+    await bridge.child.stop();
     await sim?.stop();
   }
 }
