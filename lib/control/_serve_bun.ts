@@ -5,6 +5,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import type { ControlServer } from "./server.ts";
 import type { Http1Connection } from "./_http1_connection.ts";
 import type { Http1Transport } from "./_http1_byte_socket.ts";
@@ -132,10 +133,12 @@ class BunTransport implements Http1Transport {
   write(data: Uint8Array | string): void {
     if (this.#closed || this.#ending) return;
     if (this.#pendingBytes > 0) return this.#keep(typeof data === "string" ? encoder.encode(data) : data);
-    const bytes = typeof data === "string" ? encoder.encode(data) : data;
-    const n = this.#socket.write(bytes);
+    // A string goes to the socket as it is (Bun writes its UTF-8); it is encoded only if not all of it went.
+    const n = this.#socket.write(data);
     if (n < 0) return this.destroy();
-    if (n < bytes.byteLength) this.#keep(bytes.subarray(n));
+    if (typeof data !== "string") {
+      if (n < data.byteLength) this.#keep(data.subarray(n));
+    } else if (n < Buffer.byteLength(data)) this.#keep(encoder.encode(data).subarray(n));
   }
 
   drained(): Promise<void> {
