@@ -66,7 +66,7 @@ export class PendingRequests {
     return this.#ids[this.#next & this.#mask] === 0 ? this.#next : -1;
   }
 
-  /** Stores a request under the id from `nextId()`. */
+  /** Stores a request under the id from `nextId()`, settled through `entry.resolve`/`entry.reject`. */
   add(
     entry: {
       id: number;
@@ -80,17 +80,79 @@ export class PendingRequests {
       reject: Settle;
     },
   ): void {
-    const i = entry.id & this.#mask;
-    this.#ids[i] = entry.id;
-    this.#methods[i] = entry.method;
-    this.#clientOrderIds[i] = entry.clientOrderId;
-    this.#mutating[i] = entry.mutating ? 1 : 0;
-    this.#connections[i] = entry.connection;
-    this.#deadlines[i] = entry.deadline;
-    this.#sentAt[i] = entry.sentAt;
-    this.#resolves[i] = entry.resolve;
-    this.#rejects[i] = entry.reject;
-    this.#next = entry.id + 1;
+    const { id, method, clientOrderId, mutating, connection, deadline, sentAt } = entry;
+    this.#store(
+      id,
+      method,
+      clientOrderId,
+      mutating,
+      connection,
+      deadline,
+      sentAt,
+      entry.resolve,
+      entry.reject,
+    );
+  }
+
+  /**
+   * Stores a request under the id from `nextId()` and returns the promise its answer settles: the hot path's
+   * `add`, with no executor closure and no entry object per request (the executor is bound once).
+   */
+  open(
+    id: number,
+    method: number,
+    clientOrderId: string,
+    mutating: boolean,
+    connection: number,
+    deadline: number,
+    sentAt: number,
+  ): Promise<unknown> {
+    const promise = new Promise(this.#capture);
+    this.#store(
+      id,
+      method,
+      clientOrderId,
+      mutating,
+      connection,
+      deadline,
+      sentAt,
+      this.#resolve!,
+      this.#reject!,
+    );
+    this.#resolve = this.#reject = undefined;
+    return promise;
+  }
+
+  /** The settle functions of the promise `open` is creating (kept only until it stores them). */
+  #resolve: Settle | undefined;
+  #reject: Settle | undefined;
+  readonly #capture = (resolve: Settle, reject: Settle): void => {
+    this.#resolve = resolve;
+    this.#reject = reject;
+  };
+
+  #store(
+    id: number,
+    method: number,
+    clientOrderId: string,
+    mutating: boolean,
+    connection: number,
+    deadline: number,
+    sentAt: number,
+    resolve: Settle,
+    reject: Settle,
+  ): void {
+    const i = id & this.#mask;
+    this.#ids[i] = id;
+    this.#methods[i] = method;
+    this.#clientOrderIds[i] = clientOrderId;
+    this.#mutating[i] = mutating ? 1 : 0;
+    this.#connections[i] = connection;
+    this.#deadlines[i] = deadline;
+    this.#sentAt[i] = sentAt;
+    this.#resolves[i] = resolve;
+    this.#rejects[i] = reject;
+    this.#next = id + 1;
     this.#size++;
   }
 

@@ -233,6 +233,36 @@ export class RateLimitTracker {
   }
 
   /**
+   * `check`, and when the request may go, counts it as `onSent(countsAsOrder, 1, serverNow)` would, in the
+   * same pass over the limits: the send path's one call (a request then not sent is given back with
+   * `onSent(countsAsOrder, -1, serverNow)`).
+   */
+  take(countsAsOrder: boolean, isCancel: boolean, serverNow: number): RateVerdict {
+    const exempt = this.#exempt;
+    if (!exempt && !isCancel && serverNow < this.#blockedUntil) {
+      return this.check(countsAsOrder, isCancel, serverNow);
+    }
+    const limits = this.#limits;
+    for (let j = 0; j < limits.length; j++) {
+      const l = limits[j]!;
+      this.#roll(j, serverNow);
+      if (l.rateLimitType === "ORDERS" && !countsAsOrder) continue;
+      if (!exempt && l.count + 1 > l.limit - (isCancel ? 0 : Math.ceil(l.limit * this.#headroom))) {
+        // Refused: the limits counted so far in this pass are given back.
+        for (let k = 0; k < j; k++) {
+          const counted = limits[k]!;
+          if (counted.rateLimitType !== "ORDERS" || countsAsOrder) {
+            counted.count = Math.max(0, counted.count - 1);
+          }
+        }
+        return { limit: l, retryAtMs: this.#windowStart[j]! + this.#windowMs[j]! };
+      }
+      l.count++;
+    }
+    return undefined;
+  }
+
+  /**
    * Runs `send` (which must call `check` synchronously, as `RequestPipeline.send` does) with the local guard
    * lifted: the connection's own upkeep (clock sync, logon, liveness probes) must never be refused here, or a
    * busy router declares its own link dead and reconnects in a loop. The request is still counted.

@@ -136,24 +136,32 @@ export class RequestPipeline {
   ): Promise<unknown> {
     const now = at === undefined ? this.#clock.now() : at + this.#clock.offsetMs;
     const limits = this.limits;
-    if (limits.blockedUntil > 0 || limits.tracking) {
-      const verdict = limits.check(spec.countsAsOrder, spec === CANCEL || spec === ALGO_CANCEL, now);
-      if (verdict !== undefined) {
-        this.metrics.rateLimited++;
-        const l = verdict.limit;
-        return Promise.reject(
-          new NotSentError(
-            "rate-limit",
-            `${spec.name} would exceed ${l.rateLimitType} ${l.limit}/${l.intervalNum} ${l.interval}; retry after ${
-              new Date(verdict.retryAtMs).toISOString()
-            }`,
-          ),
-        );
-      }
+    // Checked and counted in one pass; every way out below that sends nothing gives the count back.
+    const verdict = limits.take(spec.countsAsOrder, spec === CANCEL || spec === ALGO_CANCEL, now);
+    if (verdict !== undefined) {
+      this.metrics.rateLimited++;
+      const l = verdict.limit;
+      return Promise.reject(
+        new NotSentError(
+          "rate-limit",
+          `${spec.name} would exceed ${l.rateLimitType} ${l.limit}/${l.intervalNum} ${l.interval}; retry after ${
+            new Date(verdict.retryAtMs).toISOString()
+          }`,
+        ),
+      );
     }
     const id = this.#pending.nextId();
-    if (id < 0) return Promise.reject(new NotSentError("backpressure", "too many requests in flight"));
-    const frame = this.#encoder.encode(id, spec, params, now, cidKey, cid);
+    if (id < 0) {
+      limits.onSent(spec.countsAsOrder, -1, now);
+      return Promise.reject(new NotSentError("backpressure", "too many requests in flight"));
+    }
+    let frame: string;
+    try {
+      frame = this.#encoder.encode(id, spec, params, now, cidKey, cid);
+    } catch (e) {
+      limits.onSent(spec.countsAsOrder, -1, now);
+      throw e;
+    }
     if (spec.mutating && this.#observer !== undefined) {
       try {
         this.#observer.intent(cid, spec.name, params, cidKey);
@@ -162,6 +170,7 @@ export class RequestPipeline {
         // it goes out, and its outcome is journaled when that works again. Anything else is refused: no
         // durable intent, no order. The message names no path; the journal reports its own failure.
         if (spec !== CANCEL && spec !== ALGO_CANCEL) {
+          limits.onSent(spec.countsAsOrder, -1, now);
           this.#observer.notSent(cid, spec.name);
           return Promise.reject(
             new NotSentError("journal", `${spec.name} not sent: the order journal cannot be written`),
@@ -169,36 +178,39 @@ export class RequestPipeline {
         }
       }
     }
-    return new Promise((resolve, reject) => {
-      const sentAt = performance.now();
-      this.#pending.add({
-        id,
-        method: spec.index,
-        clientOrderId: cid,
-        mutating: spec.mutating,
-        connection: sink.generation,
-        deadline: sentAt + this.#timeoutMs,
-        sentAt,
-        resolve,
-        reject,
-      });
-      // Counted before the send: nothing of ours may run after it in this turn, because Deno writes a
-      // WebSocket frame only once the turn (microtasks included) is over — every µs here delays the wire.
-      limits.onSent(spec.countsAsOrder, 1, now);
-      if (!sink.send(frame)) {
-        // The socket closed between the check and the send: nothing left this process.
-        limits.onSent(spec.countsAsOrder, -1, now);
-        this.#pending.reject(
-          this.#pending.indexOf(id),
-          new NotSentError("disconnected", `${spec.name} not sent`),
-        );
-        this.#observer?.notSent(cid, spec.name);
-      }
-    });
+    const sentAt = performance.now();
+    const pending = this.#pending;
+    const promise = pending.open(
+      id,
+      spec.index,
+      cid,
+      spec.mutating,
+      sink.generation,
+      sentAt + this.#timeoutMs,
+      sentAt,
+    );
+    // Nothing of ours may run after the send in this turn: Deno writes a WebSocket frame only once the turn
+    // (microtasks included) is over, so every µs here delays the wire.
+    let sent = true;
+    try {
+      sent = sink.send(frame);
+    } catch {
+      // Whether it left is unknown: the request stays pending and times out like an unanswered one.
+    }
+    if (!sent) {
+      // The socket closed between the check and the send: nothing left this process.
+      limits.onSent(spec.countsAsOrder, -1, now);
+      pending.reject(pending.indexOf(id), new NotSentError("disconnected", `${spec.name} not sent`));
+      this.#observer?.notSent(cid, spec.name);
+    }
+    return promise;
   }
 
-  /** Handles one text frame from the exchange. Never throws. */
-  onFrame(text: string): void {
+  /**
+   * Handles one text frame from the exchange. Never throws. `receivedAt`: `performance.now()` when the frame
+   * was received, if the caller read it already (the connection stamps every frame); read here otherwise.
+   */
+  onFrame(text: string, receivedAt?: number): void {
     // An answer in the exchange's layout (nearly every frame) has its head read once, by the scan.
     const scanner = this.#scanner;
     const scanned = scanner.scan(text);
@@ -206,8 +218,9 @@ export class RequestPipeline {
     if (id !== ID_UNKNOWN) {
       const i = this.#pending.indexOf(id);
       if (i >= 0) {
-        // The one clock read per answer: its round trip, and the server time of its rateLimits.
-        const received = performance.now();
+        // The one clock read per answer (the connection's, when it passed it): its round trip, and the server
+        // time of its rateLimits.
+        const received = receivedAt ?? performance.now();
         if (scanned && this.#settleScanned(i, text, received)) return;
         return this.#settleParsed(i, parseFrame(text), text, received);
       }
@@ -220,7 +233,7 @@ export class RequestPipeline {
     }
     if (typeof frame.id === "number") {
       const i = this.#pending.indexOf(frame.id);
-      if (i >= 0) return this.#settleParsed(i, frame, text, performance.now());
+      if (i >= 0) return this.#settleParsed(i, frame, text, receivedAt ?? performance.now());
       this.metrics.lateAnswers++;
       this.#notify({ type: "late-answer", id: frame.id });
       return;

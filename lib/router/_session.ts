@@ -153,9 +153,12 @@ export class RouterSession implements LinkOwner {
     this.#upkeep(conn, SESSION_STATUS, NO_PARAMS).catch(() => {});
   }
 
-  /** Every frame from every socket of the link. */
-  onFrame(text: string, _connection: Connection): void {
-    this.pipeline.onFrame(text);
+  /**
+   * Every frame from every socket of the link, with the connection's receive stamp: the link runs on
+   * `monotonicClock` (it is given no other), so the stamp is the `performance.now()` the round trip needs.
+   */
+  onFrame(text: string, connection: Connection): void {
+    this.pipeline.onFrame(text, connection.lastFrameAt);
   }
 
   /** A socket is gone: what was in flight on it has an unknown (orders) or failed outcome. */

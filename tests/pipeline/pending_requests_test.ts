@@ -69,3 +69,23 @@ test("PendingRequests: slotsOf selects one connection's requests", () => {
   assert.deepEqual(p.slotsOf(1).map((i) => p.id(i)), [1, 3]);
   assert.deepEqual(p.slotsOf(-1).map((i) => p.id(i)), [1, 2, 3]);
 });
+
+test("PendingRequests: open stores a request and returns the promise its slot settles", async () => {
+  const p = new PendingRequests({ capacity: 8 });
+  const a = p.open(p.nextId(), 3, "ca", true, 2, 50, 7);
+  const b = p.open(p.nextId(), 4, "cb", false, 1, 60, 8);
+  const i = p.indexOf(1);
+  assert.deepEqual([p.method(i), p.clientOrderId(i), p.mutating(i), p.connection(i), p.sentAt(i)], [
+    3,
+    "ca",
+    true,
+    2,
+    7,
+  ]);
+  assert.equal(p.oldestExpired(55), i);
+  p.reject(p.indexOf(2), new Error("no"));
+  p.resolve(i, "A");
+  assert.equal(await a, "A");
+  await assert.rejects(b, /no/);
+  assert.equal(p.size, 0);
+});

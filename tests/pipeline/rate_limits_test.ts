@@ -133,3 +133,38 @@ test("RateLimitTracker: a report of a known shape places its count in the window
   assert.notEqual(t.check(true, false, 1_700_000_019_999), undefined, "full in its window");
   assert.equal(t.check(true, false, 1_700_000_020_000), undefined, "the next window starts from zero");
 });
+
+test("RateLimitTracker: take decides as check and counts as onSent; a refusal counts nothing", () => {
+  const now = 1_700_000_001_000;
+  const counts = (t: RateLimitTracker) => t.current.map((l) => l.count);
+  for (const orders10s of [0, 17, 18, 19, 20]) {
+    for (const [countsAsOrder, isCancel] of [[true, false], [false, true], [false, false]] as const) {
+      const taken = new RateLimitTracker({ headroom: 0.1 });
+      const checked = new RateLimitTracker({ headroom: 0.1 });
+      taken.update(report(orders10s), now);
+      checked.update(report(orders10s), now);
+      const verdict = taken.take(countsAsOrder, isCancel, now);
+      const expected = checked.check(countsAsOrder, isCancel, now);
+      if (expected === undefined) checked.onSent(countsAsOrder, 1, now);
+      const label = `${orders10s} ${countsAsOrder} ${isCancel}`;
+      assert.deepEqual(verdict, expected, label);
+      assert.deepEqual(counts(taken), counts(checked), label);
+    }
+  }
+  // The weight limit (counted first) is given back when the ORDERS limit after it refuses.
+  const t = new RateLimitTracker({ headroom: 0 });
+  t.update(report(20), now);
+  assert.equal(t.take(true, false, now)?.limit.rateLimitType, "ORDERS");
+  assert.deepEqual(counts(t), [10, 20]);
+});
+
+test("RateLimitTracker: take refuses all but cancels while blocked; exempt requests are counted, never refused", () => {
+  const now = 1_700_000_001_000;
+  const t = new RateLimitTracker({ headroom: 0 });
+  t.update(report(20), now);
+  t.block(now + 5_000);
+  assert.equal(t.take(true, false, now)?.retryAtMs, now + 5_000);
+  assert.equal(t.take(false, true, now), undefined, "a cancel goes");
+  assert.equal(t.exempt(() => t.take(true, false, now)), undefined);
+  assert.deepEqual(t.current.map((l) => l.count), [12, 21]);
+});

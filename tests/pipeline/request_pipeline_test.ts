@@ -313,3 +313,51 @@ test("RequestPipeline: an ack's rateLimits count in the window of the exchange's
   await assert.rejects(second);
   assert.notEqual(p.limits.check(true, false, clock.now()), undefined, "full in the exchange's minute");
 });
+
+test("RequestPipeline: the receive stamp passed with a frame ends its round trip", async () => {
+  const p = pipeline();
+  const s = sink();
+  const sent = p.send(s, STATUS, { symbol: "BTCUSDT", orderId: 1 }, "", "");
+  // Two seconds after the send: the overflow bucket (> 1 s), where a clock read now would not land.
+  p.onFrame(`{"id":${s.frames[0]!.id},"status":200,"result":{}}`, performance.now() + 2_000);
+  await sent;
+  const buckets = p.metrics.rttBuckets;
+  assert.equal(buckets[buckets.length - 1], 1);
+  assert.ok(p.metrics.rttSumUs >= 1_999_000, String(p.metrics.rttSumUs));
+});
+
+test("RequestPipeline: a send that throws leaves the order pending until it times out as unknown", async () => {
+  const p = pipeline([], 0);
+  p.limits.update([
+    { rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 300, count: 4 },
+  ], Date.now());
+  const throwing = {
+    generation: 1,
+    send(): boolean {
+      throw new Error("socket in a bad state");
+    },
+  };
+  const o = p.send(throwing, PLACE, order, "newClientOrderId", "t");
+  assert.equal(p.inFlight, 1);
+  assert.deepEqual(p.limits.current.map((l) => l.count), [5], "it may have left: counted");
+  p.sweep();
+  await assert.rejects(o, (e: unknown) => e instanceof UnknownOrderStateError && e.reason === "timeout");
+});
+
+test("RequestPipeline: a request refused for backpressure is not counted against the limits", async () => {
+  const p = pipeline();
+  p.limits.update([
+    { rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 300, count: 4 },
+    { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 2400, count: 9 },
+  ], Date.now());
+  const s = sink();
+  const inFlight = Array.from({ length: 64 }, (_, k) => p.send(s, PLACE, order, "newClientOrderId", `b${k}`));
+  assert.deepEqual(p.limits.current.map((l) => l.count), [68, 73]);
+  await assert.rejects(
+    p.send(s, PLACE, order, "newClientOrderId", "over"),
+    (e: unknown) => e instanceof NotSentError && e.reason === "backpressure",
+  );
+  assert.deepEqual(p.limits.current.map((l) => l.count), [68, 73]);
+  p.failAll();
+  await Promise.allSettled(inFlight);
+});
