@@ -134,17 +134,15 @@ export function parseJsonObject(
 
 /** Strict UTF-8 (invalid bytes are an error, not U+FFFD); one decoder, it keeps no state between calls. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-/**
- * The bytes as UTF-8 text (throws on invalid UTF-8). An ASCII body read from a socket (a `Buffer`: every
- * order in practice) is one character per byte, taken without the decoder (about 0.5–1 µs less on Deno).
- */
 /** Bodies up to this size that are all ASCII are read without the UTF-8 decoder. */
 const ASCII_DIRECT_BYTES = 4096;
 
+/**
+ * The bytes as UTF-8 text (throws on invalid UTF-8). An order's body is a few hundred ASCII bytes: one
+ * character per byte, taken in JavaScript without the runtime's decoder (on Deno a call into Rust, 1–2 µs
+ * with the cold caches every order has). Anything else is decoded as UTF-8.
+ */
 function utf8Text(bytes: Uint8Array): string {
-  // An order's body is a few hundred ASCII bytes: read as such in JavaScript, without the runtime's decoder
-  // (on Deno a call into Rust, 1–2 µs cold). Anything else is decoded as UTF-8.
   if (bytes.length > ASCII_DIRECT_BYTES) return UTF8.decode(bytes);
   for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return UTF8.decode(bytes);
   return Buffer.isBuffer(bytes)
