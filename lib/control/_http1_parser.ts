@@ -57,8 +57,8 @@ const VERSION = [72, 84, 84, 80, 47, 49, 46];
  * where the previous call on the same (grown) bytes left it (`buf.length - 3`), so a head trickled in byte by
  * byte costs linear time, not quadratic.
  *
- * It reads the bytes once, with a table per byte and no regular expression or split: every order request
- * starts here with cold caches, where each of those cost about a microsecond (`bench/README.md`).
+ * It walks the bytes with a table of token bytes, with no regular expression or split: every order request
+ * starts here with cold caches, where a regular expression costs up to a microsecond (`bench/README.md`).
  *
  * @example
  * ```ts
