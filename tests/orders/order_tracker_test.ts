@@ -16,10 +16,16 @@ test("OrderTracker: intent → pending, ack NEW → open, ack FILLED → finishe
   t.ack("a", { clientOrderId: "a", orderId: 7, status: "NEW", symbol: "BTCUSDT" }, "order.place");
   assert.equal(t.get("a")?.state, "open");
   assert.equal(t.clientOrderIdOf("BTCUSDT", 7), "a");
+  // orderIds are unique per symbol only: the same number on another symbol is another order.
+  t.intent("e", "order.place", { ...place, symbol: "ETHUSDT" }, "newClientOrderId");
+  t.ack("e", { clientOrderId: "e", orderId: 7, status: "NEW", symbol: "ETHUSDT" }, "order.place");
+  assert.equal(t.clientOrderIdOf("ETHUSDT", 7), "e");
+  assert.equal(t.clientOrderIdOf("BTCUSDT", 7), "a");
+  assert.equal(t.clientOrderIdOf("BTCUSDT", 8), undefined);
   t.ack("", { clientOrderId: "a", orderId: 7, status: "FILLED" }, "order.place");
   assert.equal(t.get("a")?.state, "finished");
   assert.equal(t.get("a")?.status, "FILLED");
-  assert.deepEqual(t.list(), []);
+  assert.deepEqual(t.list().map((o) => o.clientOrderId), ["e"]);
   assert.deepEqual(t.list("finished").map((o) => o.clientOrderId), ["a"]);
 });
 
