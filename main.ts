@@ -23,7 +23,6 @@ import { VERSION } from "./lib/cli/banner.ts";
 import { type Service, startService } from "./lib/cli/service.ts";
 import { createLogger } from "./lib/cli/log.ts";
 import { runtime } from "./lib/cli/process.ts";
-import { runSimulate } from "./lib/cli/simulate.ts";
 
 let service: Service | undefined;
 let exiting = false;
@@ -31,8 +30,12 @@ let fatal = false;
 let stopSignalAt = 0;
 
 // `simulate` runs only the exchange simulator (lib/cli/simulate.ts); the router below never starts then.
-if (runtime.args()[0] === "simulate") await runSimulate(runtime, runtime.args().slice(1));
-else await runRouter();
+// Imported only then: on Bun the router alone never loads the simulator's code (2–3 MB of RSS; Deno loads
+// the whole module graph at start anyway).
+if (runtime.args()[0] === "simulate") {
+  const { runSimulate } = await import("./lib/cli/simulate.ts");
+  await runSimulate(runtime, runtime.args().slice(1));
+} else await runRouter();
 
 async function runRouter(): Promise<void> {
   let parsed;

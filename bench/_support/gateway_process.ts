@@ -37,8 +37,11 @@ export async function startGateway(simUrl: string, main = "main.ts"): Promise<Ga
   const runtime = runtimeName() === "bun" ? "bun" : "deno";
   const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-gateway-"));
   // On Deno, the V8 flags of `deno task start` (what a user runs), then any of `BENCH_GATEWAY_FLAGS`.
+  // `BENCH_GATEWAY_BINARY`: a compiled gateway (`deno task compile`) instead of main.ts on this runtime; its
+  // runtime flags were fixed when it was compiled.
+  const binary = process.env.BENCH_GATEWAY_BINARY;
   const flags = [
-    ...(runtime === "deno" ? startTaskV8Flags() : []),
+    ...(runtime === "deno" && binary === undefined ? startTaskV8Flags() : []),
     ...(process.env.BENCH_GATEWAY_FLAGS ?? "").split(" ").filter((f) => f !== ""),
   ];
   // `BENCH_GATEWAY_ENV="K=V K=V"`: environment of the gateway alone (e.g. allocator settings).
@@ -48,8 +51,6 @@ export async function startGateway(simUrl: string, main = "main.ts"): Promise<Ga
       return [f.slice(0, at), f.slice(at + 1)];
     }),
   );
-  // `BENCH_GATEWAY_BINARY`: a compiled gateway (`deno task compile`) instead of main.ts on this runtime.
-  const binary = process.env.BENCH_GATEWAY_BINARY;
   const [cmd, args] = binary ? [binary, flags] : runtimeCommand(runtime, main, flags);
   const child = spawnChild(`gateway (${runtime})`, cmd, [...args, "--port", "0", "--data-dir", dataDir], {
     env: {

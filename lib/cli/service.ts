@@ -16,7 +16,7 @@ import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { Router } from "../router/router.ts";
-import { type Simulator, startSimulator } from "../sim/mod.ts";
+import type { Simulator } from "../sim/mod.ts";
 import { banner, type BannerFacts } from "./banner.ts";
 import { type Config, isLoopbackHost } from "./config.ts";
 import { logGatewayEvent } from "./events.ts";
@@ -142,6 +142,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     const apiKey = `sim${randomHex(16)}`;
     const secretKey = randomHex(32);
     try {
+      // Loaded only here: with credentials, on Bun, the simulator's code (2–3 MB of RSS) never loads.
+      const { startSimulator } = await import("../sim/mod.ts");
       simulator = await startSimulator({ port: 0, hmacKeys: [{ apiKey, secretKey }] });
       simulatorKeys = { apiKey, secretKey };
     } catch (e) {
