@@ -65,6 +65,25 @@ async function startHttpFloor(): Promise<{ child: Child; url: string }> {
   return { child, url: m[1]! };
 }
 
+/**
+ * A derived row: the first contender's median (and p99) minus the others'. The p99 of a difference is only a
+ * rough bound: p99s do not subtract.
+ */
+function difference(
+  name: string,
+  s: Map<string, { median: number; p99: number }>,
+  [first, ...rest]: string[],
+  note: string,
+): NewResult {
+  let median = s.get(first!)!.median;
+  let p99 = s.get(first!)!.p99;
+  for (const other of rest) {
+    median -= s.get(other)!.median;
+    p99 -= s.get(other)!.p99;
+  }
+  return { name, group: "control plane", median, p99, unit: "µs", note };
+}
+
 /** The bridge floor (`bench/servers/bridge_floor_server.ts`): a plain HTTP → ws-fapi bridge to `simUrl`. */
 async function startBridgeFloor(simUrl: string): Promise<{ child: Child; url: string }> {
   const runtime = runtimeName() === "bun" ? "bun" : "deno";
@@ -155,38 +174,37 @@ async function main(): Promise<void> {
       n: sum.n,
       unit: "µs",
     }));
-    results.push({
-      name: "control-plane overhead (HTTP POST − WS RTT)",
-      group: "control plane",
-      median: s.get(http)!.median - s.get(ws)!.median,
-      p99: s.get(http)!.p99 - s.get(ws)!.p99,
-      unit: "µs",
-      note: "difference of medians (p99: difference of p99s)",
-    });
-    results.push({
-      name: "control-plane overhead above bare HTTP (HTTP POST − WS RTT − HTTP floor)",
-      group: "control plane",
-      median: s.get(http)!.median - s.get(ws)!.median - s.get(bare)!.median,
-      p99: s.get(http)!.p99 - s.get(ws)!.p99 - s.get(bare)!.p99,
-      unit: "µs",
-      note: "gateway work beyond what any HTTP round trip costs on this runtime",
-    });
-    results.push({
-      name: "bare bridge above the floors (bridge − WS RTT − HTTP floor)",
-      group: "control plane",
-      median: s.get(bridged)!.median - s.get(ws)!.median - s.get(bare)!.median,
-      p99: s.get(bridged)!.p99 - s.get(ws)!.p99 - s.get(bare)!.p99,
-      unit: "µs",
-      note: "what the topology costs with no gateway work: a plain bridge in the gateway's place",
-    });
-    results.push({
-      name: "control-plane overhead above the bare bridge (HTTP POST − bridge)",
-      group: "control plane",
-      median: s.get(http)!.median - s.get(bridged)!.median,
-      p99: s.get(http)!.p99 - s.get(bridged)!.p99,
-      unit: "µs",
-      note: "the gateway's own work: checks, journal, order state, events, its HTTP server in JavaScript",
-    });
+    results.push(
+      difference(
+        "control-plane overhead (HTTP POST − WS RTT)",
+        s,
+        [http, ws],
+        "difference of medians (p99: difference of p99s)",
+      ),
+    );
+    results.push(
+      difference("control-plane overhead above bare HTTP (HTTP POST − WS RTT − HTTP floor)", s, [
+        http,
+        ws,
+        bare,
+      ], "gateway work beyond what any HTTP round trip costs on this runtime"),
+    );
+    results.push(
+      difference(
+        "bare bridge above the floors (bridge − WS RTT − HTTP floor)",
+        s,
+        [bridged, ws, bare],
+        "what the topology costs with no gateway work: a plain bridge in the gateway's place",
+      ),
+    );
+    results.push(
+      difference(
+        "control-plane overhead above the bare bridge (HTTP POST − bridge)",
+        s,
+        [http, bridged],
+        "the gateway's own work: checks, journal, order state, events, its HTTP server in JavaScript",
+      ),
+    );
     const target = 1.1 * s.get(ws)!.median + 15;
     results.push({
       name: "local socket RTT − (1.1 × Router WS RTT + 15 µs) (target ≤ 0)",
@@ -196,22 +214,19 @@ async function main(): Promise<void> {
       unit: "µs",
       note: `local socket ${s.get(local)!.median.toFixed(1)} µs vs target ${target.toFixed(1)} µs (medians)`,
     });
-    results.push({
-      name: "local-socket overhead above bare WebSocket (local socket − WS RTT − WebSocket floor)",
-      group: "control plane",
-      median: s.get(local)!.median - s.get(ws)!.median - s.get(localFloor)!.median,
-      p99: s.get(local)!.p99 - s.get(ws)!.p99 - s.get(localFloor)!.p99,
-      unit: "µs",
-      note: "gateway work beyond the extra loopback hop any local WebSocket costs on this runtime",
-    });
-    results.push({
-      name: "local-socket overhead above the bare bridge (local socket − bridge's local socket)",
-      group: "control plane",
-      median: s.get(local)!.median - s.get(localBridged)!.median,
-      p99: s.get(local)!.p99 - s.get(localBridged)!.p99,
-      unit: "µs",
-      note: "the gateway's own work on the local socket, next to a plain bridge in its place",
-    });
+    results.push(
+      difference("local-socket overhead above bare WebSocket (local socket − WS RTT − WebSocket floor)", s, [
+        local,
+        ws,
+        localFloor,
+      ], "gateway work beyond the extra loopback hop any local WebSocket costs on this runtime"),
+    );
+    results.push(
+      difference("local-socket overhead above the bare bridge (local socket − bridge's local socket)", s, [
+        local,
+        localBridged,
+      ], "the gateway's own work on the local socket, next to a plain bridge in its place"),
+    );
     printResults(`control plane, ${runtimeLabel()} client + gateway, simulator process`, results);
     if (other === undefined) recordResults(results);
   } finally {

@@ -7,6 +7,8 @@
  * random order. Bounded by count and by a deadline; the order is seeded, so a run is repeatable.
  */
 
+import { mulberry32 } from "../../lib/sim/prng.ts";
+
 /** One way of sending an order and awaiting its answer. */
 export interface RoundTripContender {
   name: string;
@@ -49,7 +51,7 @@ export async function runInterleaved(
   const samples = new Map<string, Float64Array<ArrayBuffer>>();
   for (const c of contenders) samples.set(c.name, new Float64Array(options.orders));
   let taken = 0;
-  const random = seededRandom(0x5eed);
+  const random = mulberry32(0x5eed);
   const order = [...contenders];
   while (taken < options.orders && performance.now() < deadline) {
     const count = Math.min(options.round, options.orders - taken);
@@ -78,15 +80,4 @@ function shuffle<T>(list: T[], random: () => number): void {
     const j = Math.floor(random() * (i + 1));
     [list[i], list[j]] = [list[j]!, list[i]!];
   }
-}
-
-/** A small seeded generator (mulberry32): the same rounds in the same order on every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -19,6 +19,7 @@
 import { createHmac } from "node:crypto";
 import process from "node:process";
 import { API_KEY, SECRET_KEY } from "../_fixtures.ts";
+import { runServerProcess, serveNative } from "./_native_server.ts";
 
 type Answer = (status: number, text: string) => void;
 
@@ -74,18 +75,7 @@ function placeMessage(text: string, reply: (text: string) => void): void {
   });
 }
 
-async function answer(request: Request, server?: BunServer): Promise<Response> {
-  if (request.method === "GET" && new URL(request.url).pathname === "/ws") {
-    if (server !== undefined) {
-      return server.upgrade(request)
-        ? undefined as unknown as Response
-        : new Response("upgrade", { status: 400 });
-    }
-    const upgraded = Deno.upgradeWebSocket(request);
-    const ws = upgraded.socket;
-    ws.onmessage = (e) => placeMessage(String(e.data), (text) => ws.send(text));
-    return upgraded.response;
-  }
+async function answer(request: Request): Promise<Response> {
   if (request.method !== "POST") return new Response("POST only", { status: 405 });
   const order = await request.json() as Record<string, unknown>;
   return await new Promise((resolve) => {
@@ -100,49 +90,8 @@ async function answer(request: Request, server?: BunServer): Promise<Response> {
   });
 }
 
-interface BunServer {
-  upgrade(request: Request): boolean;
-}
-
-interface BunServe {
-  serve(options: {
-    hostname: string;
-    port: number;
-    fetch: (r: Request, server: BunServer) => Promise<Response>;
-    websocket: { message(ws: { send(text: string): void }, message: string | Uint8Array): void };
-  }): {
-    port: number;
-    stop(): void;
-  };
-}
-
-const bun = (globalThis as { Bun?: BunServe }).Bun;
-let port: number;
-let stop: () => void;
-if (bun !== undefined) {
-  const server = bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch: answer,
-    websocket: { message: (ws, message) => placeMessage(String(message), (text) => ws.send(text)) },
-  });
-  port = server.port;
-  stop = () => server.stop();
-} else {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (r) => answer(r));
-  port = server.addr.port;
-  stop = () => void server.shutdown();
-}
-
-const lifetime = setTimeout(() => exit(3), Number(process.env.BENCH_SERVER_MAX_SECONDS ?? 3600) * 1000);
-function exit(code: number): void {
-  clearTimeout(lifetime);
-  stop();
+const server = serveNative(answer, placeMessage);
+runServerProcess("BRIDGE_FLOOR", server.port, () => {
+  server.stop();
   socket.close();
-  process.exit(code);
-}
-process.on("SIGTERM", () => exit(0));
-process.on("SIGINT", () => exit(0));
-process.stdin.on("data", () => {});
-process.stdin.on("end", () => exit(0));
-process.stdout.write(`BRIDGE_FLOOR http://127.0.0.1:${port}\n`);
+});

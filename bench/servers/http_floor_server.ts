@@ -16,6 +16,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import process from "node:process";
 import { ackFrame } from "../_fixtures.ts";
+import { runServerProcess, serveNative } from "./_native_server.ts";
 
 const ACK = JSON.stringify((JSON.parse(ackFrame(1)) as { result: unknown }).result);
 
@@ -27,18 +28,7 @@ function socketAnswer(text: string): string {
     : `{"id":${JSON.stringify(message.id)},"status":200,"result":${ACK}}`;
 }
 
-async function answer(request: Request, server?: BunServer): Promise<Response> {
-  if (new URL(request.url).pathname === "/ws") {
-    // The runtime's own WebSocket server: the floor of the local order socket (GET /ws).
-    if (server !== undefined) {
-      return server.upgrade(request)
-        ? undefined as unknown as Response
-        : new Response("upgrade", { status: 400 });
-    }
-    const { socket, response } = Deno.upgradeWebSocket(request);
-    socket.onmessage = (e) => socket.send(socketAnswer(String(e.data)));
-    return response;
-  }
+async function answer(request: Request): Promise<Response> {
   // POST/PATCH read their JSON body (as the gateway must); DELETE/GET carry the order in the query.
   if (request.method === "POST" || request.method === "PATCH") {
     const body = await request.json() as { symbol?: string };
@@ -49,23 +39,6 @@ async function answer(request: Request, server?: BunServer): Promise<Response> {
   return new Response(ACK, { headers: { "content-type": "application/json" } });
 }
 
-interface BunServer {
-  upgrade(request: Request): boolean;
-}
-
-interface BunServe {
-  serve(options: {
-    hostname: string;
-    port: number;
-    fetch: (r: Request, server: BunServer) => Promise<Response>;
-    websocket: { message(ws: { send(text: string): void }, message: string | Uint8Array): void };
-  }): {
-    port: number;
-    stop(): void;
-  };
-}
-
-const bun = (globalThis as { Bun?: BunServe }).Bun;
 let port: number;
 let stop: () => void;
 if (process.env.HTTP_FLOOR_KIND === "node") {
@@ -88,29 +61,11 @@ if (process.env.HTTP_FLOOR_KIND === "node") {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
   stop = () => server.close();
-} else if (bun !== undefined) {
-  const server = bun.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    fetch: answer,
-    websocket: { message: (ws, message) => ws.send(socketAnswer(String(message))) },
-  });
-  port = server.port;
-  stop = () => server.stop();
 } else {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, (r) => answer(r));
-  port = server.addr.port;
-  stop = () => void server.shutdown();
+  // The runtime's own server; its `GET /ws` is the floor of the local order socket.
+  const server = serveNative(answer, (text, reply) => reply(socketAnswer(text)));
+  port = server.port;
+  stop = server.stop;
 }
 
-const lifetime = setTimeout(() => exit(3), Number(process.env.BENCH_SERVER_MAX_SECONDS ?? 3600) * 1000);
-function exit(code: number): void {
-  clearTimeout(lifetime);
-  stop();
-  process.exit(code);
-}
-process.on("SIGTERM", () => exit(0));
-process.on("SIGINT", () => exit(0));
-process.stdin.on("data", () => {});
-process.stdin.on("end", () => exit(0));
-process.stdout.write(`HTTP_FLOOR http://127.0.0.1:${port}\n`);
+runServerProcess("HTTP_FLOOR", port, stop);

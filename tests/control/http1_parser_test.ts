@@ -8,17 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseHead } from "../../lib/control/_http1_parser.ts";
 import { referenceParseHead } from "./_reference_head_parser.ts";
-
-/** A small deterministic generator (mulberry32), so a failure is reproducible from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../lib/sim/prng.ts";
 
 const LINES = [
   "POST /orders HTTP/1.1",
@@ -89,7 +79,7 @@ function same(text: string, maxBytes: number): void {
 }
 
 test("parseHead: the same verdict and head as the reference parser on 20,000 generated heads", () => {
-  const rnd = prng(20261206);
+  const rnd = mulberry32(20261206);
   let accepted = 0;
   let refused = 0;
   for (let i = 0; i < 20_000; i++) {
@@ -105,7 +95,7 @@ test("parseHead: the same verdict and head as the reference parser on 20,000 gen
 });
 
 test("parseHead: a head cut short at every byte, and over the size limit, as the reference says", () => {
-  const rnd = prng(7);
+  const rnd = mulberry32(7);
   for (let i = 0; i < 200; i++) {
     const text = generate(rnd);
     for (let cut = 0; cut <= text.length; cut++) same(text.slice(0, cut), 16_384);
