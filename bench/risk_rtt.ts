@@ -1,11 +1,13 @@
 /**
- * What the pre-trade check adds to an order, inside the round trip: two routers on one simulator (in this
- * process, limits raised), one with the checks (a risk file with per-order limits and a price band) and one with
- * `preTrade: false`, alternating in rounds of 250 IOC orders (they expire: no margin builds up). Reported per
- * router: the median and p99 of the synchronous part of `placeOrder` (check + build + sign + send) and of the
- * whole round trip, in µs, and the check's excess in the synchronous part: the median over rounds of (the
- * round's median with checks − the round's median without), in ns (paired rounds: the load of this shared VM
- * moves both alike). The in-process simulator shares the thread, so compare the two rows, not the absolute
+ * What the pre-trade check adds to an order, inside the round trip: three routers on one simulator (in this
+ * process, limits raised): one with the checks (a risk file with per-order limits and a price band), one with
+ * `preTrade: false`, and one with the same checks whose `checkPlace` is replaced by a function that passes at
+ * once (what the call costs, apart from the check's own work), in rounds of 250 IOC orders (they expire: no
+ * margin builds up), in a seeded random order per round. Reported per router: the median and p99 of the
+ * synchronous part of `placeOrder` (check + build + sign + send) and of the whole round trip, in µs; then the
+ * check's excess in the synchronous part, the median over rounds of (the round's median with checks − the
+ * round's median without), in ns (paired rounds: the load of this shared VM moves all alike), split into the
+ * call and the check's body. The in-process simulator shares the thread, so compare the rows, not the absolute
  * figures, with those of `round_trip.ts`.
  *
  * Run: `deno run -A bench/risk_rtt.ts` or `bun bench/risk_rtt.ts` (`BENCH_RISK_ROUNDS`, default 40;
@@ -14,6 +16,7 @@
  */
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
+import { mulberry32 } from "../lib/sim/prng.ts";
 import { startSimulator } from "../lib/sim/mod.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
 
@@ -33,24 +36,38 @@ const sim = await startSimulator({
   hmacKeys: [{ apiKey: "bench-key", secretKey: "bench-secret" }],
   limits: { ordersPer10s: 1e7, ordersPerMinute: 1e7, weightPerMinute: 1e8 },
 });
+const LIMITS = { symbols: { "*": { maxOrderQty: 1, maxOrderNotional: 100_000, priceBandPct: 5 } } };
 const credentials = { url: sim.url, apiKey: "bench-key", secretKey: "bench-secret" };
 const routers: [string, Router][] = [
   [
     "with pre-trade checks",
     await Router.connect({
       ...credentials,
-      risk: { symbols: { "*": { maxOrderQty: 1, maxOrderNotional: 100_000, priceBandPct: 5 } } },
+      risk: LIMITS,
     }),
   ],
   ["preTrade: false", await Router.connect({ ...credentials, preTrade: false })],
+  ["checkPlace passes at once", await Router.connect({ ...credentials, risk: LIMITS })],
 ];
+// An own property in front of the prototype's method: the same call site, a check that does nothing.
+Object.defineProperty(routers[2]![1].preTrade!.check, "checkPlace", { value: () => 0 });
 const sync = new Map<string, number[]>(routers.map(([name]) => [name, []]));
 const rtt = new Map<string, number[]>(routers.map(([name]) => [name, []]));
 const roundMedians = new Map<string, number[]>(routers.map(([name]) => [name, []]));
+const random = mulberry32(0x5eed);
+/** A copy of `items` in a random order (Fisher–Yates on the seeded generator). */
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
 const pct = (values: number[], p: number) =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length * p)]!;
 for (let round = 0; round < ROUNDS; round++) {
-  const order = round % 2 === 0 ? routers : [...routers].reverse();
+  const order = shuffled(routers);
   for (const [name, router] of order) {
     const round_: number[] = [];
     for (let i = 0; i < PER_ROUND; i++) {
@@ -72,15 +89,17 @@ for (const [name] of routers) {
   const s = sync.get(name)!;
   const r = rtt.get(name)!;
   console.log(
-    `${name.padEnd(24)} placeOrder sync ${pct(s, 0.5).toFixed(2)} / ${pct(s, 0.99).toFixed(2)}` +
+    `${name.padEnd(26)} placeOrder sync ${pct(s, 0.5).toFixed(2)} / ${pct(s, 0.99).toFixed(2)}` +
       `   round trip ${pct(r, 0.5).toFixed(1)} / ${pct(r, 0.99).toFixed(1)}   (n=${s.length})`,
   );
 }
-const on = roundMedians.get(routers[0]![0])!;
-const off = roundMedians.get(routers[1]![0])!;
-const excess = pct(on.map((v, i) => v - off[i]!), 0.5) * 1000;
+const [on, off, call] = routers.map(([name]) => roundMedians.get(name)!) as [number[], number[], number[]];
+/** Median over the paired rounds of a − b, ns. */
+const excess = (a: number[], b: number[]) => pct(a.map((v, i) => v - b[i]!), 0.5) * 1000;
+const rounds = `median of ${on.length} paired rounds`;
 console.log(
-  `check's excess in placeOrder sync: ${excess.toFixed(0)} ns (median of ${on.length} paired rounds)`,
+  `check's excess in placeOrder sync: ${excess(on, off).toFixed(0)} ns (${rounds}): ` +
+    `the call ${excess(call, off).toFixed(0)} ns, the check's body ${excess(on, call).toFixed(0)} ns`,
 );
 for (const [, router] of routers) await router.close();
 await sim.close();

@@ -47,6 +47,11 @@ export interface RequestPipelineOptions {
   /** Share of rate limits kept free for cancels. */
   rateLimitHeadroom: number;
   observer?: OrderObserver | undefined;
+  /**
+   * Hears the exchange's rejects of order-mutating requests (the pre-trade guard's reject breaker). Apart
+   * from the observer, so that a router without one calls nothing per order on the send path.
+   */
+  onRejected?: ((code: number, method: string) => void) | undefined;
   /** Receives notices; called rarely (never per successful answer). */
   notify: (notice: PipelineNotice) => void;
 }
@@ -87,6 +92,7 @@ export class RequestPipeline {
   readonly #clock: ServerClock;
   readonly #timeoutMs: number;
   readonly #observer: OrderObserver | undefined;
+  readonly #onRejected: ((code: number, method: string) => void) | undefined;
   readonly #notify: (notice: PipelineNotice) => void;
   readonly #scanner = new AnswerScanner();
   /**
@@ -106,6 +112,7 @@ export class RequestPipeline {
     this.#clock = options.clock;
     this.#timeoutMs = options.timeoutMs;
     this.#observer = options.observer;
+    this.#onRejected = options.onRejected;
     this.#notify = options.notify;
     this.#pending = new PendingRequests({ capacity: options.capacity });
     this.limits = new RateLimitTracker({ headroom: options.rateLimitHeadroom });
@@ -340,8 +347,9 @@ export class RequestPipeline {
     if (status === 429 || status === 418) this.#rateLimited(status, msg);
     if (code === -1021) this.#notify({ type: "clock-rejected" });
     this.metrics.record(method, REJECTED);
-    if (this.#observer !== undefined && pending.mutating(i)) {
-      this.#observer.rejected(pending.clientOrderId(i), code, msg, methodName(method));
+    if (pending.mutating(i)) {
+      this.#observer?.rejected(pending.clientOrderId(i), code, msg, methodName(method));
+      this.#onRejected?.(code, methodName(method));
     }
     pending.reject(i, new ExchangeError({ status, code, msg, method: methodName(method) }));
   }

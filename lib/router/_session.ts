@@ -59,11 +59,15 @@ export class RouterSession implements LinkOwner {
   #closed = false;
   #resyncing = false;
 
-  /** `holdNewOrders` is called when the exchange bans the IP (418): no new order may go out until then. */
+  /**
+   * `holdNewOrders` is called when the exchange bans the IP (418): no new order may go out until then;
+   * `onRejected` hears the exchange's rejects of order-mutating requests.
+   */
   constructor(
     options: RouterOptions,
     credentials: PreparedCredentials,
     holdNewOrders: (reason: string) => void,
+    onRejected?: (code: number, method: string) => void,
   ) {
     this.#apiKey = options.apiKey;
     this.#ed25519 = credentials.ed25519;
@@ -78,6 +82,7 @@ export class RouterSession implements LinkOwner {
       capacity: options.maxInFlight ?? 4096,
       rateLimitHeadroom: options.rateLimitHeadroom ?? 0.05,
       observer: options.observer,
+      onRejected,
       notify: (notice) => this.#onNotice(notice),
     });
     const linkOptions: LinkOptions = { url: options.url, owner: this, drainTimeoutMs: timeoutMs + 1000 };

@@ -11,7 +11,7 @@
 
 import { ConnectError, NotSentError } from "../errors.ts";
 import type { PipelineMetrics } from "../pipeline/pipeline_metrics.ts";
-import { combineObservers, type OrderObserver } from "../pipeline/order_observer.ts";
+import type { OrderObserver } from "../pipeline/order_observer.ts";
 import { marketUrlsFor } from "../risk/market_urls.ts";
 import { PreTradeGuard } from "../risk/pre_trade_guard.ts";
 import { parseRiskLimits } from "../risk/risk_schema.ts";
@@ -35,18 +35,6 @@ import type { RouterOptions } from "./router_options.ts";
 
 export type { RouterEvent, RouterOptions } from "./router_options.ts";
 export type { HaltReport } from "./_cancel_open.ts";
-
-/** An observer that tells the guard about the exchange's rejects, and nothing else. */
-function rejectListener(guard: PreTradeGuard): OrderObserver {
-  const none = () => {};
-  return {
-    intent: none,
-    ack: none,
-    rejected: (_cid, code, _msg, method) => guard.exchangeRejected(code, method),
-    unknown: none,
-    notSent: none,
-  };
-}
 
 const PLACE = METHODS["order.place"]!;
 const MODIFY = METHODS["order.modify"]!;
@@ -91,14 +79,12 @@ export class Router {
     );
     this.#guard = options.preTrade === false ? undefined : this.#createGuard(options);
     // The guard hears the exchange's rejects (reject breaker, exchangeInfo re-read on a filter error).
-    const observer = this.#guard === undefined ? options.observer : combineObservers(
-      ...(options.observer === undefined ? [] : [options.observer]),
-      rejectListener(this.#guard),
-    );
+    const guard = this.#guard;
     this.#session = new RouterSession(
-      observer === undefined ? options : { ...options, observer },
+      options,
       credentials,
       (reason) => this.holdNewOrders(reason),
+      guard === undefined ? undefined : (code, method) => guard.exchangeRejected(code, method),
     );
   }
 
