@@ -256,7 +256,11 @@ export class OrderTracker implements OrderObserver {
     // A duplicate client id is the exchange's to reject (-4116); it must not overwrite the live order.
     if (this.#live.has(cid)) return;
     this.#finished.delete(cid); // a client id may be reused once its order is finished
-    this.#live.set(cid, fromParams(cid, method, params, this.#now()));
+    const o = fromParams(cid, method, params, this.#now());
+    this.#live.set(cid, o);
+    // Reported at once, before it is sent: the pre-trade exposure must count an order in flight (pending is
+    // open, the worst case), or orders sent before the first one's answer would all pass the same limits.
+    this.#changed(o);
   }
 
   ack(cid: string, result: unknown, method: string): void {

@@ -55,12 +55,18 @@ interface Contribution {
   readonly algo: boolean;
   /** Counts toward open-order counts (false for orders that cannot rest). */
   readonly rests: boolean;
-  /** Remaining quantity at 8 decimals (scaled to the symbol's qtyScale when applied). */
-  readonly remaining: string;
+  /**
+   * Remaining quantity at the symbol's qtyScale (0: unreadable, or no filters for the symbol). New filters may
+   * change the scale: `rebuild` then computes every contribution again.
+   */
+  readonly remainingQty: number;
+  /** The order's quantity and executed quantity it was computed from (unchanged: nothing to recompute). */
+  readonly quantity: string;
+  readonly executed: string;
   /** Its quantity is in the open exposure (cleared when an order that cannot rest ages out). */
   qtyCounted: boolean;
   /** Exchange order id once known. */
-  readonly orderId: number | undefined;
+  orderId: number | undefined;
   /** What a modify replaces, at the symbol's qtyScale: counted remaining + executed (0: unreadable). */
   readonly replacedQty: number;
   /** Local ms after which an order that cannot rest stops counting toward exposure. */
@@ -155,6 +161,17 @@ export class AccountExposure implements OpenOrderLookup {
 
   #order(o: TrackedOrder): void {
     const old = this.#open.get(o.clientOrderId);
+    if (
+      old !== undefined && o.state !== "finished" && o.quantity === old.quantity &&
+      o.executedQty === old.executed
+    ) {
+      // The common change (pending → open: the ack brought only the order id): the same exposure.
+      if (!o.algo && old.orderId === undefined && o.orderId !== undefined) {
+        old.orderId = o.orderId;
+        this.#byOrderId.set(o.orderId, old);
+      }
+      return;
+    }
     if (old !== undefined) {
       this.#apply(old, -1);
       this.#open.delete(o.clientOrderId);
@@ -164,23 +181,34 @@ export class AccountExposure implements OpenOrderLookup {
       this.#young.delete(o.clientOrderId);
     }
     if (o.state === "finished") return;
-    const remaining = subtract(o.quantity, o.executedQty);
+    // One look-up and one parse per quantity: this runs for every order before it is sent.
+    const state = this.#check.stateForExposure(o.symbol);
+    const scale = state === undefined ? -1 : state.filters.qtyScale;
+    const executed = o.executedQty;
+    const total = scale < 0 ? -1 : parseScaled(o.quantity, scale);
+    const done = executed === "0" || executed === "" || scale < 0 ? 0 : parseScaled(executed, scale);
+    const readable = total >= 0 && Number.isFinite(total) && done >= 0 && Number.isFinite(done);
+    const remainingQty = readable && total > done ? total - done : 0;
     const rests = o.algo || !finishesAtOnce(o);
     // An order seen first on the stream (external) has no intent time: it is young from its last change.
     const until = rests
       ? Number.POSITIVE_INFINITY
       : (o.intentAt > 0 ? o.intentAt : o.updatedAt) + this.#youngMs;
-    const young = until > this.#clock.now();
+    // A pending order was sent just now: young without a clock read.
+    const young = o.state === "pending" || until > this.#clock.now();
     const c: Contribution = {
       symbol: o.symbol,
       buy: o.side === "BUY",
       algo: o.algo,
       rests,
-      remaining,
+      remainingQty,
+      quantity: o.quantity,
+      executed,
       qtyCounted: young,
       until,
       orderId: o.algo ? undefined : o.orderId,
-      replacedQty: replacedQty(this.#check, o.symbol, remaining, o.executedQty),
+      // What a modify replaces: the remaining quantity counted as open plus what has executed.
+      replacedQty: readable ? remainingQty + done : 0,
     };
     this.#open.set(o.clientOrderId, c);
     if (c.orderId !== undefined) this.#byOrderId.set(c.orderId, c);
@@ -216,8 +244,8 @@ export class AccountExposure implements OpenOrderLookup {
       else state.openOrders += sign;
     }
     if (!c.qtyCounted) return;
-    const qty = parseScaled(c.remaining, state.filters.qtyScale);
-    if (qty <= 0 || !Number.isFinite(qty)) return;
+    const qty = c.remainingQty;
+    if (qty <= 0) return;
     if (c.buy) state.openBuyQty += sign * qty;
     else state.openSellQty += sign * qty;
   }
@@ -235,25 +263,4 @@ export class AccountExposure implements OpenOrderLookup {
     const v = parseScaled(negative ? amount.slice(1) : amount, state.filters.qtyScale);
     state.position = v < 0 || !Number.isFinite(v) ? 0 : negative ? -v : v;
   }
-}
-
-/** Remaining + executed at the symbol's qtyScale: what a modify's new quantity replaces (0: unreadable). */
-function replacedQty(check: PreTradeCheck, symbol: string, remaining: string, executed: string): number {
-  const state = check.stateForExposure(symbol);
-  if (state === undefined) return 0;
-  const left = parseScaled(remaining, state.filters.qtyScale);
-  if (left < 0 || !Number.isFinite(left)) return 0;
-  const done = parseScaled(executed || "0", state.filters.qtyScale);
-  return done > 0 && Number.isFinite(done) ? left + done : left;
-}
-
-/** quantity − executed as decimal text (both non-negative decimals; 8 decimals are plenty for quantities). */
-function subtract(quantity: string, executed: string): string {
-  const q = parseScaled(quantity || "0", 8);
-  const e = parseScaled(executed || "0", 8);
-  if (q < 0 || !Number.isFinite(q)) return quantity; // unreadable: count it all
-  const left = q - (e > 0 && Number.isFinite(e) ? e : 0);
-  if (left <= 0) return "0";
-  const digits = String(left).padStart(9, "0");
-  return `${digits.slice(0, -8)}.${digits.slice(-8)}`;
 }

@@ -28,20 +28,23 @@ test("/events: one message per account event, in order, with id, type and data p
     await waitFor(() => r.parsed().some((m) => m.data.status === "FILLED"), 5000, "the FILLED order");
     const got = r.parsed();
     assert.deepEqual(got.map((m) => m.id), got.map((_, i) => i + 1), "ids 1, 2, 3… without holes");
+    // The order is logged first when it is sent (pending: it counts toward the exposure), then as acked.
     assert.deepEqual(got.map((m) => [m.event, m.data.status]), [
+      ["order", "PENDING"],
       ["order", "NEW"],
       ["fill", undefined],
       ["order", "FILLED"],
     ]);
-    const fill = got[1]!.data;
+    assert.equal(got[0]!.data.state, "pending");
+    const fill = got[2]!.data;
     assert.equal(fill.clientOrderId, "sse-1");
     assert.equal(fill.qty, "0.002");
     assert.equal(fill.time, tradeTime, "a fill keeps its trade time");
-    const order = got[0]!.data;
+    const order = got[1]!.data;
     assert.equal(order.clientOrderId, "sse-1");
     assert.equal(typeof order.time, "number", "other events get the time they were logged");
     assert.equal(Number(order.executedQty), 0);
-    assert.equal(got[2]!.data.executedQty, "0.002");
+    assert.equal(got[3]!.data.executedQty, "0.002");
     r.close();
   } finally {
     await s.close();

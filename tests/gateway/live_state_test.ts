@@ -55,8 +55,9 @@ test("live state: a resting order filled by mark moves ends FILLED, with fills, 
     const trail = mine.map((e) =>
       e.type === "order" ? `order ${(e.data as { status: string }).status}` : e.type
     );
-    // The first fill is logged before the order state it led to; ids increase.
+    // The order is logged when sent, then acked; each fill before the order state it led to; ids increase.
     assert.deepEqual(trail.filter((t) => t !== "position"), [
+      "order PENDING",
       "order NEW",
       "fill",
       "order PARTIALLY_FILLED",

@@ -99,7 +99,11 @@ test("OrderTracker: stream events fill an order; stale, replayed and out-of-orde
   t.ack("a", { clientOrderId: "a", status: "NEW", executedQty: "0", updateTime: 300 }, "order.place");
   const o = t.get("a")!;
   assert.deepEqual([o.state, o.status, o.executedQty, o.avgPrice], ["finished", "FILLED", "0.004", "50000"]);
-  assert.deepEqual(changes, ["NEW 0", "PARTIALLY_FILLED 0.001", "FILLED 0.004"], "one change per new state");
+  assert.deepEqual(
+    changes,
+    ["PENDING 0", "NEW 0", "PARTIALLY_FILLED 0.001", "FILLED 0.004"],
+    "one change per new state, the intent first",
+  );
 });
 
 test("OrderTracker: an order this router did not place is tracked as external and never cancelled by halt", () => {

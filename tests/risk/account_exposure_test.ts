@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { ManualClock } from "../_manual_clock.ts";
 import type { AccountEvent } from "../../lib/account/event_log.ts";
+import { RiskLimitError } from "../../lib/errors.ts";
 import { Gateway } from "../../lib/gateway/gateway.ts";
 import { newOrder, type TrackedOrder } from "../../lib/orders/tracked_order.ts";
 import { AccountExposure, AT_ONCE_EXPOSURE_MS } from "../../lib/risk/account_exposure.ts";
@@ -60,6 +61,55 @@ test("exposure: 250 MARKET orders acked NEW without stream events do not block o
     assert.equal(gateway.router.preTrade!.refusalCounts().size, 0);
     // A resting order does count.
     await waitFor(() => state.openOrders === 1, "the resting LIMIT order counted");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("exposure: orders in flight count before their answer (limits hold when orders are sent back to back)", async () => {
+  const sim = await simulator();
+  const gateway = await Gateway.open({
+    url: sim.url,
+    streamUrl: sim.streamUrl,
+    apiKey: HMAC_KEY,
+    secretKey: HMAC_SECRET,
+    dataDir: mkdtempSync(join(tmpdir(), "lr-exposure-")),
+    risk: { symbols: { "*": { maxOpenOrders: 1, maxPositionQty: 0.005 } } },
+  });
+  try {
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    const router = gateway.router;
+    const state = router.preTrade!.check.state("BTCUSDT")!;
+    const placedBefore = sim.stats().ordersPlaced;
+    // Sent in one turn: no answer can arrive in between, so only the in-flight count can refuse the second.
+    const first = router.placeOrder(restingBuy());
+    assert.equal(state.openOrders, 1, "the pending order counts as open");
+    assert.equal(state.openBuyQty, 2); // 0.002 in BTCUSDT steps of 0.001
+    const second = router.placeOrder(restingBuy());
+    await assert.rejects(second, (e: unknown) => e instanceof RiskLimitError && e.limit === "maxOpenOrders");
+    // Two MARKET buys of 0.002 on top of the resting 0.002: the first fits maxPositionQty (0.004 ≤ 0.005), the
+    // second, sent before any answer, would make 0.006.
+    const market = { symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.002" } as const;
+    const third = router.placeOrder(market);
+    const fourth = router.placeOrder(market);
+    await assert.rejects(fourth, (e: unknown) => e instanceof RiskLimitError && e.limit === "maxPositionQty");
+    const ack = await first;
+    assert.equal(ack.status, "NEW");
+    await third;
+    assert.equal(
+      sim.stats().ordersPlaced - placedBefore,
+      2,
+      "the two refused orders never reached the simulator",
+    );
+    // The ack changed nothing in the exposure: still one open order, its quantity counted once.
+    assert.equal(state.openOrders, 1);
+    // Once the resting order is cancelled its slot is free again.
+    await router.cancelOrder({ symbol: "BTCUSDT", orderId: ack.orderId });
+    await waitFor(() => state.openOrders === 0, "the cancelled order released");
+    const next = router.placeOrder(restingBuy());
+    assert.equal(state.openOrders, 1);
+    assert.equal((await next).status, "NEW");
   } finally {
     await gateway.close();
     await sim.close();
