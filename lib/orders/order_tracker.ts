@@ -274,11 +274,13 @@ export class OrderTracker implements OrderObserver {
     if (o === undefined) return;
     this.#touch(o);
     // A rejected place never existed. A refused cancel or modify leaves the order as it was, unless the
-    // exchange says it no longer holds it open (-2011/-2013): then it is finished.
+    // exchange says it no longer holds it open (-2011/-2013): then it is taken as finished (NOT_FOUND, an
+    // inference a later answer or event showing the order live undoes). Not while its place is unanswered:
+    // a cancel sent right after the place can reach the matching engine first; the place's answer settles it.
     if (isPlace(method) && o.state === "pending") {
       o.status = "REJECTED";
       this.#finish(o);
-    } else if (!isPlace(method) && (code === -2011 || code === -2013)) {
+    } else if (!isPlace(method) && (code === -2011 || code === -2013) && o.state !== "pending") {
       o.status = "NOT_FOUND";
       this.#finish(o);
     }
@@ -326,14 +328,25 @@ export class OrderTracker implements OrderObserver {
   #setStatus(o: TrackedOrder, status: string, fromAnswer: boolean, before: string): void {
     if (fromAnswer && o.state === "unknown" && status !== "UNKNOWN") this.#resolvedTotal++;
     this.#touch(o);
+    // NOT_FOUND is the router's inference (a cancel's -2011, reconciliation), not the exchange's status: the
+    // exchange showing the order live again (a place that reached the engine after the cancel) reopens it.
+    const inferred = o.state === "finished" && o.status === "NOT_FOUND";
     o.status = status;
     o.updatedAt = this.#now();
     if (FINAL_STATUSES.has(status)) {
       if (o.state !== "finished" || visible(o) !== before) this.#finish(o);
     } else {
-      if (o.state !== "finished") o.state = "open";
+      if (inferred) this.#reopen(o);
+      else if (o.state !== "finished") o.state = "open";
       if (before === UNSEEN || visible(o) !== before) this.#changed(o);
     }
+  }
+
+  /** Back from the finished list to the live one (its entry in the finished ring is skipped from now on). */
+  #reopen(o: TrackedOrder): void {
+    if (this.#finished.get(o.clientOrderId) === o) this.#finished.delete(o.clientOrderId);
+    if (!this.#live.has(o.clientOrderId)) this.#live.set(o.clientOrderId, o);
+    o.state = "open";
   }
 
   #finish(o: TrackedOrder): void {

@@ -9,6 +9,7 @@
 import { ExchangeError } from "../errors.ts";
 import type { OpenOrderRef } from "../pipeline/order_observer.ts";
 import type { AlgoOrderRef, OrderRef } from "../types.ts";
+import { FINAL_STATUSES } from "../vocabulary.ts";
 
 /**
  * What a halt did.
@@ -27,7 +28,9 @@ export interface HaltReport {
   canceled: string[];
   /**
    * Orders the exchange no longer held open when the cancel arrived (-2011/-2013), with the state an
-   * `order.status` then showed (FILLED, CANCELED, EXPIRED…; UNKNOWN for algo orders or when that failed).
+   * `order.status` then showed (FILLED, CANCELED, EXPIRED…; UNKNOWN for algo orders or when that failed). One
+   * the query shows live (NEW, PARTIALLY_FILLED: its place reached the engine after the cancel) is cancelled
+   * once more and listed under `canceled` or `failed`.
    */
   alreadyFinished: { clientOrderId: string; status: string }[];
   /** Client ids whose cancel failed, with the error message: still tracked, cancel again or reconcile. */
@@ -68,12 +71,27 @@ export async function cancelOpenOrders(
       else await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: clientOrderId });
       report.canceled.push(clientOrderId);
     } catch (e) {
-      if (e instanceof ExchangeError && (e.code === -2011 || e.code === -2013)) {
-        report.alreadyFinished.push({ clientOrderId, status: await finalStatus(canceller, o) });
-      } else report.failed.push({ clientOrderId, error: (e as Error).message });
+      if (!(e instanceof ExchangeError && (e.code === -2011 || e.code === -2013))) {
+        report.failed.push({ clientOrderId, error: (e as Error).message });
+        return;
+      }
+      const status = await finalStatus(canceller, o);
+      // Live after all (a place the engine took after the cancel): cancel it once more.
+      if (status !== "UNKNOWN" && !FINAL_STATUSES.has(status)) await cancelAgain(canceller, o, report);
+      else report.alreadyFinished.push({ clientOrderId, status });
     }
   }));
   return report;
+}
+
+/** The second and last cancel of an order a query showed live after a first cancel's -2011. */
+async function cancelAgain(canceller: Canceller, o: OpenOrderRef, report: HaltReport): Promise<void> {
+  try {
+    await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
+    report.canceled.push(o.clientOrderId);
+  } catch (e) {
+    report.failed.push({ clientOrderId: o.clientOrderId, error: (e as Error).message });
+  }
 }
 
 /** What an order the exchange no longer holds open ended as (the query also updates the observer). */

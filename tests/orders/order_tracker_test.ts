@@ -29,6 +29,49 @@ test("OrderTracker: intent → pending, ack NEW → open, ack FILLED → finishe
   assert.deepEqual(t.list("finished").map((o) => o.clientOrderId), ["a"]);
 });
 
+test("OrderTracker: a cancel's -2011 while the place is unanswered leaves it pending; the place's answer settles it", () => {
+  const t = new OrderTracker();
+  t.intent("a", "order.place", place, "");
+  // The cancel reached the matching engine before the place: "Unknown order sent."
+  t.rejected("a", -2011, "Unknown order sent.", "order.cancel");
+  assert.deepEqual([t.get("a")?.state, t.get("a")?.status], ["pending", "PENDING"]);
+  t.ack("a", { clientOrderId: "a", orderId: 9, status: "NEW", updateTime: 100 }, "order.place");
+  assert.deepEqual([t.get("a")?.state, t.get("a")?.status], ["open", "NEW"]);
+  assert.deepEqual(t.openOrders().map((o) => o.clientOrderId), ["a"], "halt still cancels it");
+});
+
+test("OrderTracker: NOT_FOUND from a cancel's -2011 is undone when the exchange shows the order live", () => {
+  const changes: string[] = [];
+  const t = new OrderTracker({ onChange: (o) => void changes.push(`${o.state} ${o.status}`) });
+  t.intent("a", "order.place", place, "");
+  t.ack("a", { clientOrderId: "a", orderId: 9, status: "NEW", updateTime: 100 }, "order.place");
+  t.rejected("a", -2011, "Unknown order sent.", "order.cancel");
+  assert.deepEqual([t.get("a")?.state, t.get("a")?.status], ["finished", "NOT_FOUND"]);
+  assert.deepEqual(t.list(), []);
+  // The stream then reports it resting (its place reached the book after the cancel): live again.
+  t.applyUpdate(update({ clientOrderId: "a", orderId: 9, time: 150 }));
+  assert.deepEqual([t.get("a")?.state, t.get("a")?.status], ["open", "NEW"]);
+  assert.deepEqual(t.list().map((o) => o.clientOrderId), ["a"]);
+  assert.deepEqual(t.list("finished"), []);
+  // A status query answering NEW does the same after another -2011.
+  t.rejected("a", -2011, "Unknown order sent.", "order.cancel");
+  t.ack("a", { clientOrderId: "a", orderId: 9, status: "NEW", updateTime: 150 }, "order.status");
+  assert.equal(t.get("a")?.state, "open");
+  // An exchange fact stays final: CANCELED, then an older NEW answer, changes nothing.
+  t.applyUpdate(update({ clientOrderId: "a", orderId: 9, time: 200, status: "CANCELED" }));
+  t.ack("a", { clientOrderId: "a", orderId: 9, status: "NEW", updateTime: 150 }, "order.status");
+  assert.deepEqual([t.get("a")?.state, t.get("a")?.status], ["finished", "CANCELED"]);
+  assert.deepEqual(changes, [
+    "pending PENDING",
+    "open NEW",
+    "finished NOT_FOUND",
+    "open NEW",
+    "finished NOT_FOUND",
+    "open NEW",
+    "finished CANCELED",
+  ]);
+});
+
 test("OrderTracker: a rejected place is finished, an unsent one dropped; a duplicate id never overwrites the live order", () => {
   const t = new OrderTracker();
   t.intent("a", "order.place", place, "");
