@@ -110,7 +110,12 @@ export class OrderAdopter {
     const recovered = own.test(cid);
     const held = tracker.get(cid);
     // A finished order with this id and exchange id finished after the listing was taken: nothing to do.
-    if (held?.state === "finished" && held.orderId === order.orderId) return;
+    // Unless it was only taken as gone (NOT_FOUND: a cancel's -2011): the listing is the exchange's word that
+    // it rests, and the tracker reopens it.
+    if (held?.state === "finished" && held.orderId === order.orderId) {
+      if (held.status === "NOT_FOUND") tracker.apply(raw, cid);
+      return;
+    }
     if (held === undefined || held.state === "finished") {
       tracker.adopt(order, { recovered });
       (recovered ? report.recovered : report.external).push(cid);
