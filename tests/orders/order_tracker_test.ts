@@ -72,6 +72,22 @@ test("OrderTracker: NOT_FOUND from a cancel's -2011 is undone when the exchange 
   ]);
 });
 
+test("OrderTracker: an answer's strings are kept exactly, trailing whitespace included", () => {
+  const t = new OrderTracker();
+  t.intent("a", "order.place", place, "");
+  // The copies the tracker keeps (no slice of the frame) must not lose a character, even one trimEnd drops.
+  const frame = '{"price":"50000.10\u00a0","origQty":"0.003 ","avgPrice":"","status":"NEW"}';
+  const r = JSON.parse(frame) as Record<string, string>;
+  t.ack("a", { clientOrderId: "a", orderId: 3, updateTime: 5, executedQty: "0.001", ...r }, "order.place");
+  const o = t.get("a")!;
+  assert.deepEqual([o.price, o.quantity, o.avgPrice, o.executedQty], [
+    "50000.10\u00a0",
+    "0.003 ",
+    "",
+    "0.001",
+  ]);
+});
+
 test("OrderTracker: a rejected place is finished, an unsent one dropped; a duplicate id never overwrites the live order", () => {
   const t = new OrderTracker();
   t.intent("a", "order.place", place, "");
