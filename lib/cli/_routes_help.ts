@@ -17,7 +17,7 @@ export const ROUTE_LINES: readonly string[] = [
   "  GET    /account               Account status (v2/account.status)",
   "  GET    /account/balance       Balances (v2/account.balance)",
   "  GET    /account/positions     Positions as the exchange reports them (v2/account.position)",
-  "  GET    /health                Gateway state: connection, auth, halt, orders, user stream, rate limits",
+  "  GET    /health                Gateway state: connection, auth, halt, orders, user stream, rate limits, pre-trade checks, dead-man's switch",
   "  GET    /metrics               Prometheus metrics (text format 0.0.4)",
   "  GET    /fills                 Recent fills from the user data stream (from memory)",
   "  GET    /positions             Live positions with unrealized PnL (from memory)",

@@ -207,6 +207,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     },
     onNotice: (level, msg, fields) => log[level](msg, fields),
     journalHealth: gateway.journalHealth,
+    deadMan: gateway.deadMan,
   });
   handle = app.fetch;
   lane.target = orderLaneOf(app);

@@ -22,7 +22,12 @@ import { RouteTable } from "./route_table.ts";
 import { ROUTE_DOCS } from "./route_docs.ts";
 import { addOpenApiRoute } from "./openapi.ts";
 import { type AccountView, addLiveRoutes, addSimulatorRoutes, type MarkSetter } from "./routes_live.ts";
-import { addStatusRoutes, type JournalHealthSource, type UserStreamView } from "./routes_status.ts";
+import {
+  addStatusRoutes,
+  type DeadManView,
+  type JournalHealthSource,
+  type UserStreamView,
+} from "./routes_status.ts";
 import { addRiskRoutes, type RiskView } from "./routes_risk.ts";
 import { ThrottledNotice, type ThrottledNoticeOptions } from "./notice_throttle.ts";
 import { EventHub, type EventStreamOptions } from "./sse.ts";
@@ -123,6 +128,8 @@ export interface ControlAppOptions {
    * `/health` and the refusal counters of `/metrics`. Absent: those routes are a 404.
    */
   risk?: RiskView | undefined;
+  /** The dead-man's switch (a `Gateway`'s `deadMan`): the `deadMan` block of `/health`. Absent: `"off"`. */
+  deadMan?: DeadManView | undefined;
   /** The router's share of each rate limit kept free for cancels, marked on the dashboard. Default 0.05. */
   rateLimitHeadroom?: number;
   /**
@@ -288,6 +295,7 @@ export function createControlApp(options: ControlAppOptions): Hono {
     hub,
     userStream: options.userStream,
     journalHealth: options.journalHealth,
+    deadMan: options.deadMan,
     risk: options.risk,
     uptimeS: () => Math.floor((now() - startedAt) / 1000),
   });

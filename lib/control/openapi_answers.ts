@@ -163,6 +163,13 @@ export const healthAnswer = z.looseObject({
   events: z.object({ lastId: z.int(), subscribers: z.int(), subscribersDropped: z.int() }).optional(),
   fills: z.object({ total: z.int() }).optional(),
   journal: z.object({ ok: z.boolean(), problem: z.string().optional() }).optional(),
+  deadMan: z.object({
+    state: z.enum(["on", "off"]),
+    countdownMs: z.int().optional(),
+    armed: z.array(z.string()).optional().meta({ description: "symbols whose countdown is armed now" }),
+    refreshes: z.int().optional(),
+    failures: z.int().optional(),
+  }),
 }).meta({ id: "Health" });
 
 /**

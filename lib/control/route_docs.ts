@@ -198,7 +198,8 @@ export const ROUTE_DOCS = {
     availability: "simulator mode only",
   },
   health: {
-    summary: "Gateway state: connection, auth, halt, orders, user stream, rate limits",
+    summary:
+      "Gateway state: connection, auth, halt, orders, user stream, rate limits, pre-trade checks, dead-man's switch",
     tag: "Status",
     answers: {
       200: { description: "connected", schema: healthAnswer },

@@ -79,6 +79,23 @@ export interface StatusDeps {
   uptimeS: () => number;
   /** The pre-trade checks: `/health`'s `preTrade` block, `/metrics`' refusal counters; undefined: off. */
   risk?: RiskView | undefined;
+  /** The dead-man's switch (a `Gateway`'s `deadMan`): `/health`'s `deadMan` block; undefined: off. */
+  deadMan?: DeadManView | undefined;
+}
+
+/**
+ * The dead-man's switch as `/health` reads it (a `Gateway`'s `deadMan`).
+ *
+ * @example
+ * ```ts
+ * const view: DeadManView = {
+ *   health: () => ({ countdownMs: 60_000, armed: ["BTCUSDT"], refreshes: 3, failures: 0 }),
+ * };
+ * ```
+ */
+export interface DeadManView {
+  /** The countdown, the symbols armed now, refreshes and failures so far. */
+  health(): { countdownMs: number; armed: string[]; refreshes: number; failures: number };
 }
 
 /**
@@ -137,6 +154,9 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
     if (journal !== undefined) health.journal = journal;
     // `preTrade.filters` is "unavailable" when exchangeInfo could not be loaded: orders pass to the exchange.
     health.preTrade = deps.risk === undefined ? { filters: "off" } : deps.risk.health();
+    health.deadMan = deps.deadMan === undefined
+      ? { state: "off" }
+      : { state: "on", ...deps.deadMan.health() };
     return c.json(health, connected ? 200 : 503);
   }, ROUTE_DOCS.health);
 

@@ -54,6 +54,8 @@ export interface DeadManSwitchOptions {
 export class DeadManSwitch {
   readonly #o: DeadManSwitchOptions;
   readonly #armed = new Set<string>();
+  /** Symbols whose first arm is on its way (`ensure`): asked once, not once per order. */
+  readonly #arming = new Set<string>();
   readonly #fetch: typeof fetch;
   readonly #timers: Timers;
   #timer: ClockHandle | undefined;
@@ -99,6 +101,27 @@ export class DeadManSwitch {
   }
 
   /** One refresh: arm every symbol with orders, disarm the rest that were armed. */
+  /**
+   * An order for `symbol` is on its way: arms its countdown now if it is not armed yet (a new symbol would
+   * otherwise wait for the next refresh, up to a third of the countdown, unprotected). Off the order path:
+   * the call runs in the background; a failure is reported like a refresh's, and the next tick tries again.
+   */
+  ensure(symbol: string): void {
+    if (this.#timer === undefined || this.#armed.has(symbol) || this.#arming.has(symbol)) return;
+    this.#arming.add(symbol);
+    void this.#call(symbol, this.#o.countdownMs).finally(() => this.#arming.delete(symbol));
+  }
+
+  /** For `/health`: the countdown, the symbols armed now, refreshes and failures so far. */
+  health(): { countdownMs: number; armed: string[]; refreshes: number; failures: number } {
+    return {
+      countdownMs: this.#o.countdownMs,
+      armed: this.armed,
+      refreshes: this.#refreshes,
+      failures: this.#failures,
+    };
+  }
+
   async tick(): Promise<void> {
     const want = new Set(this.#o.symbols());
     const calls: Promise<void>[] = [];

@@ -12,7 +12,7 @@ import { journalObserver } from "../journal/mod.ts";
 import { AccountState } from "../account/account_state.ts";
 import type { AdoptionReport, OrderAdopter } from "../account/adoption.ts";
 import type { GapReconciler } from "../account/gap_reconciler.ts";
-import type { OrderTracker } from "../orders/order_tracker.ts";
+import type { OrderTracker, TrackedOrder } from "../orders/order_tracker.ts";
 import type { UserStream } from "../stream/user_stream.ts";
 import { Reconciler } from "../orders/reconciler.ts";
 import { AccountExposure } from "../risk/account_exposure.ts";
@@ -117,6 +117,8 @@ export class Gateway {
   readonly restored: number;
   /** The dead-man's switch countdown in ms, or undefined when it is off. */
   readonly deadManMs: number | undefined;
+  /** The dead-man's switch (`/health` shows its `health()`), or undefined when it is off. */
+  readonly deadMan: Pick<DeadManSwitch, "health"> | undefined;
   /** Settles with the number of restored orders still unknown once startup reconciliation ends (0: all). */
   readonly reconciled: Promise<number>;
   readonly #requestTimeoutMs: number;
@@ -139,6 +141,7 @@ export class Gateway {
     this.userStream = parts.userStream;
     this.restored = parts.restored;
     this.deadManMs = parts.deadManMs;
+    this.deadMan = parts.deadMan;
     this.reconciled = reconciled;
     this.#requestTimeoutMs = requestTimeoutMs;
     this.#stack = stack;
@@ -279,6 +282,18 @@ export class Gateway {
 
     // If the router dies, the exchange's countdown cancels what it left open.
     const { restUrl, deadManMs } = options;
+    const armed = restUrl !== undefined && deadManMs !== undefined ? deadManMs : undefined;
+    const journalHealth = () => journal.journal.health();
+    const parts: GatewayParts = {
+      router,
+      account,
+      userStream,
+      restored,
+      deadManMs: armed,
+      adopter,
+      emit,
+      journalHealth,
+    };
     if (restUrl !== undefined && deadManMs !== undefined) {
       const deadMan = new DeadManSwitch({
         restUrl,
@@ -292,10 +307,13 @@ export class Gateway {
       deadMan.start();
       // A clean stop disarms the countdown: orders left open are the operator's choice, not a crash.
       stack.defer(() => deadMan.stop());
+      // A symbol's first order arms its countdown at once (the order is reported when it is sent).
+      stack.defer(account.subscribe((e) => {
+        const o = e.data as TrackedOrder;
+        if (!o.external && o.state !== "finished") deadMan.ensure(o.symbol);
+      }, ["order"]));
+      parts.deadMan = deadMan;
     }
-    const armed = restUrl !== undefined && deadManMs !== undefined ? deadManMs : undefined;
-    const journalHealth = () => journal.journal.health();
-    const parts = { router, account, userStream, restored, deadManMs: armed, adopter, emit, journalHealth };
     return new Gateway(parts, reconciled, options.requestTimeoutMs ?? 5000, stack);
   }
 
@@ -355,4 +373,5 @@ interface GatewayParts {
   adopter: OrderAdopter | undefined;
   emit: (event: GatewayEvent) => void;
   journalHealth: () => JournalHealth;
+  deadMan?: DeadManSwitch;
 }

@@ -228,12 +228,20 @@ test("app: /health reports state, uptime from the injected clock, and tracked or
     ["simulator", "hmac", 3, 12, false, null],
   );
   assert.deepEqual(ok.body.orders, { open: 0, pending: 0, unknown: 1, reconciled: 0 });
+  assert.deepEqual(ok.body.deadMan, { state: "off" });
   router.halted = "news";
   const halted = await call("GET", "/health");
   assert.deepEqual([halted.status, halted.body.status, halted.body.haltReason], [200, "halted", "news"]);
   router.connected = false;
   const down = await call("GET", "/health");
   assert.deepEqual([down.status, down.body.status], [503, "disconnected"]);
+});
+
+test("app: /health shows the dead-man's switch: countdown, armed symbols, refreshes, failures", async () => {
+  const view = { countdownMs: 60_000, armed: ["BTCUSDT"], refreshes: 4, failures: 1 };
+  const { call } = appWith({ deadMan: { health: () => view } });
+  const ok = await call("GET", "/health");
+  assert.deepEqual(ok.body.deadMan, { state: "on", ...view });
 });
 
 test("app: /metrics is Prometheus text built from the router's state", async () => {

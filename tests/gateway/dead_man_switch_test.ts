@@ -3,6 +3,10 @@ import assert from "node:assert/strict";
 import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { DeadManSwitch } from "../../lib/gateway/dead_man_switch.ts";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
+import { Gateway } from "../../lib/gateway/gateway.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ManualClock } from "../_manual_clock.ts";
 import { connect, HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
@@ -129,6 +133,60 @@ test("DeadManSwitch: a refused signature is reported, not thrown", async () => {
     assert.match(errors[0]!, /BTCUSDT: HTTP 400 .*-1022/);
     assert.deepEqual(dms.armed, []);
   } finally {
+    await sim.close();
+  }
+});
+
+test("DeadManSwitch: ensure arms a new symbol at once, once, and only while running", async () => {
+  const sim = await simulator();
+  const router = await connect(sim);
+  const clock = new ManualClock();
+  const rest = recordingFetch();
+  const dms = new DeadManSwitch({
+    restUrl: sim.httpUrl,
+    apiKey: HMAC_KEY,
+    sign,
+    countdownMs: 60_000,
+    symbols: () => [],
+    now: () => Date.now() + router.clockOffsetMs,
+    fetch: rest.fetch,
+    timers: clock, // no refresh tick fires in this test: only ensure can arm
+  });
+  try {
+    dms.ensure("BTCUSDT");
+    assert.deepEqual(rest.calls, [], "not started: nothing armed");
+    dms.start();
+    await dms.tick(); // the start's tick: no symbol wanted yet
+    dms.ensure("BTCUSDT");
+    dms.ensure("BTCUSDT"); // a second order before the answer: no second call
+    await waitFor(() => dms.armed.includes("BTCUSDT"), "BTCUSDT armed");
+    dms.ensure("BTCUSDT"); // armed already
+    assert.deepEqual(rest.calls, [{ symbol: "BTCUSDT", countdownTime: "60000", status: 200 }]);
+    assert.deepEqual(dms.health(), { countdownMs: 60_000, armed: ["BTCUSDT"], refreshes: 1, failures: 0 });
+  } finally {
+    await dms.stop();
+    await router.close();
+    await sim.close();
+  }
+});
+
+test("gateway: the first order on a symbol arms its dead-man's countdown at once, not at the next refresh", async () => {
+  const sim = await simulator();
+  const gateway = await Gateway.open({
+    url: sim.url,
+    restUrl: sim.httpUrl,
+    apiKey: HMAC_KEY,
+    secretKey: HMAC_SECRET,
+    dataDir: mkdtempSync(join(tmpdir(), "lr-deadman-")),
+    deadManMs: 60_000, // refreshes every 20 s: the wait below ends long before the first one
+  });
+  try {
+    assert.deepEqual(gateway.deadMan?.health().armed, []);
+    await gateway.router.placeOrder(restingBuy());
+    await waitFor(() => gateway.deadMan!.health().armed.includes("BTCUSDT"), "BTCUSDT armed");
+    assert.equal(gateway.deadMan!.health().failures, 0);
+  } finally {
+    await gateway.close();
     await sim.close();
   }
 });
