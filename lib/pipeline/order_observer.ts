@@ -16,6 +16,8 @@ export interface OpenOrderRef {
   symbol: string;
   /** A conditional order: cancelled with `algoOrder.cancel`. */
   algo: boolean;
+  /** "pending" while its place is unanswered (a halt checks such orders again once they are answered). */
+  state?: string;
 }
 
 /**

@@ -84,6 +84,32 @@ export async function cancelOpenOrders(
   return report;
 }
 
+/**
+ * `first` with the outcomes of `second` (a later pass over some of the same orders) in place of theirs.
+ *
+ * @example
+ * ```ts
+ * const first: HaltReport = { halted: true, reason: "r", canceled: [], alreadyFinished: [{ clientOrderId: "a",
+ *   status: "UNKNOWN" }], failed: [] };
+ * const second: HaltReport = { ...first, canceled: ["a"], alreadyFinished: [] };
+ * mergeHaltReports(first, second).canceled; // ["a"]
+ * ```
+ */
+export function mergeHaltReports(first: HaltReport, second: HaltReport): HaltReport {
+  const again = new Set([...second.canceled, ...second.alreadyFinished.map((o) => o.clientOrderId)]);
+  for (const f of second.failed) again.add(f.clientOrderId);
+  return {
+    halted: true,
+    reason: first.reason,
+    canceled: [...first.canceled.filter((id) => !again.has(id)), ...second.canceled],
+    alreadyFinished: [
+      ...first.alreadyFinished.filter((o) => !again.has(o.clientOrderId)),
+      ...second.alreadyFinished,
+    ],
+    failed: [...first.failed.filter((o) => !again.has(o.clientOrderId)), ...second.failed],
+  };
+}
+
 /** The second and last cancel of an order a query showed live after a first cancel's -2011. */
 async function cancelAgain(canceller: Canceller, o: OpenOrderRef, report: HaltReport): Promise<void> {
   try {

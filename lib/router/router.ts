@@ -29,7 +29,7 @@ import type {
 import { adHocMethod, METHODS, type MethodSpec, type Security } from "../wire/methods.ts";
 import { ClientOrderIds } from "./client_order_ids.ts";
 import { prepareCredentials, type PreparedCredentials } from "./_credentials.ts";
-import { cancelOpenOrders, type HaltReport } from "./_cancel_open.ts";
+import { cancelOpenOrders, type HaltReport, mergeHaltReports } from "./_cancel_open.ts";
 import { RouterSession } from "./_session.ts";
 import type { RouterOptions } from "./router_options.ts";
 
@@ -71,9 +71,12 @@ export class Router {
   #halted: string | undefined;
   /** Pre-trade checks; undefined with `preTrade: false`. */
   readonly #guard: PreTradeGuard | undefined;
+  /** How long a request may go unanswered (ms): a halt waits at most this for places in flight. */
+  readonly #requestTimeoutMs: number;
 
   private constructor(options: RouterOptions, credentials: PreparedCredentials) {
     this.#observer = options.observer;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 5000;
     this.#ids = new ClientOrderIds(
       options.clientOrderIdPrefix === undefined ? {} : { prefix: options.clientOrderIdPrefix },
     );
@@ -266,9 +269,20 @@ export class Router {
    * unknown (with a {@linkcode Gateway} or an `OrderTracker` observer: every order this router placed that is
    * not finished). Cancels keep going out while halted.
    */
-  halt(reason = "halted by operator"): Promise<HaltReport> {
+  async halt(reason = "halted by operator"): Promise<HaltReport> {
     this.holdNewOrders(reason);
-    return cancelOpenOrders(this, reason, this.#observer?.openOrders?.() ?? []);
+    const open = this.#observer?.openOrders?.() ?? [];
+    const report = await cancelOpenOrders(this, reason, open);
+    // A place still unanswered when its cancel went out can rest after all: the engine may take the cancel
+    // first (-2011). Once the requests of the halt are answered (bounded by the request timeout), such
+    // orders still open are cancelled in one more pass.
+    const unanswered = new Set(open.filter((o) => o.state === "pending").map((o) => o.clientOrderId));
+    if (unanswered.size === 0) return report;
+    const deadline = Date.now() + this.#requestTimeoutMs + 1000;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const still = (this.#observer?.openOrders?.() ?? []).filter((o) => unanswered.has(o.clientOrderId));
+    if (still.length === 0) return report;
+    return mergeHaltReports(report, await cancelOpenOrders(this, reason, still));
   }
 
   /**

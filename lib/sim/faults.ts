@@ -49,6 +49,11 @@ export class FaultState {
     return this.#faults.responseDelayMs ?? 0;
   }
 
+  /** How long the engine takes to take an `order.place`, in ms (0 = at once). */
+  get placeDelayMs(): number {
+    return this.#faults.placeDelayMs ?? 0;
+  }
+
   /** Counts an arriving request and says whether a one-shot drop or silence fires on it. */
   onRequest(): RequestFault {
     const f = this.#faults;

@@ -141,6 +141,19 @@ export class Session implements ConnState {
         fault.silentAfter,
       );
     }
+    const placeDelay = this.#core.faults.placeDelayMs;
+    if (placeDelay > 0 && method === "order.place") {
+      // The engine takes this place later; the requests behind it go ahead meanwhile.
+      const timer = laterUnref(() => {
+        this.#pendingReplies.delete(timer);
+        if (this.#closed) return;
+        void Promise.resolve(dispatch(this.#core, this, method, (params ?? {}) as Params)).then((r) =>
+          this.#finish(replyId, r, fault.drop, fault.silentAfter)
+        );
+      }, placeDelay);
+      this.#pendingReplies.add(timer);
+      return;
+    }
     const reply = dispatch(this.#core, this, method, (params ?? {}) as Params);
     if (!(reply instanceof Promise)) return this.#finish(replyId, reply, fault.drop, fault.silentAfter);
     this.#busy = true;

@@ -172,6 +172,11 @@ export interface MarkMoveOptions {
 export interface SimulatorFaults {
   /** Delay every reply; the request is executed at once and a drop loses replies still pending. */
   responseDelayMs?: number;
+  /**
+   * Every `order.place` is executed (and answered) this many ms after it arrives, while the requests behind
+   * it go ahead: a cancel sent right after a place reaches the engine first and gets -2011, as on Binance.
+   */
+  placeDelayMs?: number;
   /** When the Nth request arrives: (execute it if `dropExecutes`) then destroy the socket, no close frame. One-shot. */
   dropAfterRequests?: number;
   /** Default false. */

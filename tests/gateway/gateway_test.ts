@@ -167,6 +167,27 @@ test("Gateway: close holds new orders at once, then releases the socket and the 
   await sim.close();
 });
 
+test("Gateway: halt cancels an order whose place the engine took after the halt's cancel (-2011 first)", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir());
+  try {
+    // The engine takes places 100 ms late; the cancel sent by the halt meanwhile finds nothing (-2011).
+    sim.setFaults({ placeDelayMs: 100 });
+    const placing = gateway.router.placeOrder(restingBuy());
+    const cid = gateway.tracker.list("pending")[0]!.clientOrderId;
+    const report = await gateway.halt("kill");
+    assert.equal((await placing).status, "NEW", "the place was taken after the first cancel");
+    assert.deepEqual(report.canceled, [cid], JSON.stringify(report));
+    assert.deepEqual([report.alreadyFinished, report.failed], [[], []]);
+    const onExchange = sim.orders().find((o) => o.clientOrderId === cid);
+    assert.equal(onExchange?.status, "CANCELED", "nothing of this router rests after a halt");
+    assert.equal(gateway.tracker.get(cid)?.status, "CANCELED");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("Gateway: halt says which orders were already finished, and how, instead of calling them cancelled", async () => {
   const sim = await simulator();
   const gateway = await open(sim, tempDir());
