@@ -3,10 +3,7 @@ import assert from "node:assert/strict";
 import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { DeadManSwitch } from "../../lib/gateway/dead_man_switch.ts";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
-import { Gateway } from "../../lib/gateway/gateway.ts";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { openGateway, tempDir } from "./_gateway.ts";
 import { ManualClock } from "../_manual_clock.ts";
 import { connect, HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
@@ -172,12 +169,8 @@ test("DeadManSwitch: ensure arms a new symbol at once, once, and only while runn
 
 test("gateway: the first order on a symbol arms its dead-man's countdown at once, not at the next refresh", async () => {
   const sim = await simulator();
-  const gateway = await Gateway.open({
-    url: sim.url,
+  const gateway = await openGateway(sim, tempDir("lr-deadman-"), {
     restUrl: sim.httpUrl,
-    apiKey: HMAC_KEY,
-    secretKey: HMAC_SECRET,
-    dataDir: mkdtempSync(join(tmpdir(), "lr-deadman-")),
     deadManMs: 60_000, // refreshes every 20 s: the wait below ends long before the first one
   });
   try {

@@ -4,32 +4,22 @@
  * quantity counts toward the worst-case position only while young.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { ManualClock } from "../_manual_clock.ts";
 import type { AccountEvent } from "../../lib/account/event_log.ts";
 import { RiskLimitError } from "../../lib/errors.ts";
-import { Gateway } from "../../lib/gateway/gateway.ts";
 import { newOrder, type TrackedOrder } from "../../lib/orders/tracked_order.ts";
 import { AccountExposure, AT_ONCE_EXPOSURE_MS } from "../../lib/risk/account_exposure.ts";
 import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
 import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
 import type { PlaceOrderParams } from "../../lib/types.ts";
-import { HMAC_KEY, HMAC_SECRET, restingBuy, simulator, waitFor } from "../router/_harness.ts";
+import { openGateway, tempDir } from "../gateway/_gateway.ts";
+import { restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
 test("exposure: 250 MARKET orders acked NEW without stream events do not block order 251", async () => {
   const sim = await simulator({ limits: { ordersPer10s: 10_000, ordersPerMinute: 10_000 } });
-  const gateway = await Gateway.open({
-    url: sim.url,
+  const gateway = await openGateway(sim, tempDir("lr-exposure-"), {
     streamUrl: sim.streamUrl,
-    apiKey: HMAC_KEY,
-    secretKey: HMAC_SECRET,
-    dataDir: mkdtempSync(join(tmpdir(), "lr-exposure-")),
-    requestTimeoutMs: 2000,
-    backoffBaseMs: 20,
-    backoffMaxMs: 200,
     risk: { symbols: { "*": { maxOpenOrders: 5 } } },
   });
   try {
@@ -69,12 +59,8 @@ test("exposure: 250 MARKET orders acked NEW without stream events do not block o
 
 test("exposure: orders in flight count before their answer (limits hold when orders are sent back to back)", async () => {
   const sim = await simulator();
-  const gateway = await Gateway.open({
-    url: sim.url,
+  const gateway = await openGateway(sim, tempDir("lr-exposure-"), {
     streamUrl: sim.streamUrl,
-    apiKey: HMAC_KEY,
-    secretKey: HMAC_SECRET,
-    dataDir: mkdtempSync(join(tmpdir(), "lr-exposure-")),
     risk: { symbols: { "*": { maxOpenOrders: 1, maxPositionQty: 0.005 } } },
   });
   try {
