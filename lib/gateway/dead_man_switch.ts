@@ -100,7 +100,6 @@ export class DeadManSwitch {
     await Promise.all([...this.#armed].map((s) => this.#call(s, 0)));
   }
 
-  /** One refresh: arm every symbol with orders, disarm the rest that were armed. */
   /**
    * An order for `symbol` is on its way: arms its countdown now if it is not armed yet (a new symbol would
    * otherwise wait for the next refresh, up to a third of the countdown, unprotected). Off the order path:
@@ -122,6 +121,7 @@ export class DeadManSwitch {
     };
   }
 
+  /** One refresh: arm every symbol with orders, disarm the rest that were armed. */
   async tick(): Promise<void> {
     const want = new Set(this.#o.symbols());
     const calls: Promise<void>[] = [];
