@@ -358,8 +358,7 @@ export class Gateway {
   }
 
   async #close(): Promise<void> {
-    const deadline = Date.now() + this.#requestTimeoutMs + 1000;
-    while (this.router.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await this.router.settled(this.#requestTimeoutMs + 1000);
     await this.#stack.dispose();
   }
 }

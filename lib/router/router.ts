@@ -278,8 +278,7 @@ export class Router {
     // orders still open are cancelled in one more pass.
     const unanswered = new Set(open.filter((o) => o.state === "pending").map((o) => o.clientOrderId));
     if (unanswered.size === 0) return report;
-    const deadline = Date.now() + this.#requestTimeoutMs + 1000;
-    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await this.settled(this.#requestTimeoutMs + 1000);
     const still = (this.#observer?.openOrders?.() ?? []).filter((o) => unanswered.has(o.clientOrderId));
     if (still.length === 0) return report;
     return mergeHaltReports(report, await cancelOpenOrders(this, reason, still));
@@ -341,6 +340,21 @@ export class Router {
   /** Requests awaiting an answer. */
   get inFlight(): number {
     return this.#session.pipeline.inFlight;
+  }
+
+  /**
+   * Resolves once no request is in flight, or after `timeoutMs` (each request times out by itself within the
+   * request timeout, so that bound is enough). For a halt's second look and a graceful stop.
+   *
+   * @example
+   * ```ts
+   * declare const router: Router;
+   * await router.settled(6000);
+   * ```
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   }
 
   /** Counters for metrics. */
