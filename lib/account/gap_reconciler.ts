@@ -94,6 +94,11 @@ export class GapReconciler {
     return this.#passes;
   }
 
+  /** A pass is running or asked for: the account's positions may be behind the exchange until it ends. */
+  get busy(): boolean {
+    return this.#running !== undefined;
+  }
+
   /** Reconciles now, or once more after the pass that is running; resolves when the state is current. */
   reconcile(reason: string): Promise<void> {
     if (this.#running !== undefined) {

@@ -191,6 +191,7 @@ export class Gateway {
       : combineObservers(own, options.observer);
     // Router events also become account events; a ws-fapi reconnect is a gap like a stream reconnect.
     const late: { gaps?: GapReconciler } = {};
+    const live: { stream?: UserStream | undefined } = {};
     const onEvent = (event: GatewayEvent) => {
       recordAccountEvent(account, event);
       if (event.type === "connected" && event.generation > 1) {
@@ -219,7 +220,12 @@ export class Gateway {
     // Position and open-order limits see the account's live exposure (positions, open orders by symbol).
     const guard = router.preTrade;
     if (guard !== undefined) {
-      const exposure = new AccountExposure(guard.check, account);
+      // Position lines arrive while the user stream is up and its last gap is reconciled; without a stream
+      // they never do, and fills no line shows count for the young-order time only (see the README).
+      const exposure = new AccountExposure(guard.check, account, {
+        positionsLive: () =>
+          live.stream === undefined || (live.stream.health().state === "up" && late.gaps?.busy !== true),
+      });
       guard.afterFilters(() => exposure.rebuild());
       stack.defer(() => exposure.close());
     }
@@ -237,6 +243,7 @@ export class Gateway {
       router.holdNewOrders(`order journal: ${problem.reason}`);
     }));
     const userStream = startUserStream(options, router, account, onEvent, late);
+    live.stream = userStream;
     stack.defer(() => late.gaps?.stop());
     if (userStream !== undefined) {
       stack.defer(() => userStream.close());

@@ -47,6 +47,22 @@ export interface AccountExposureOptions {
   clock?: Clock;
   /** Default {@linkcode AT_ONCE_EXPOSURE_MS}. */
   atOnceExposureMs?: number;
+  /**
+   * Whether position lines are arriving (the user stream up, its last gap reconciled). While not, fills that
+   * no position line shows yet keep counting however old they are. Default: always (they count for
+   * `atOnceExposureMs` at most).
+   */
+  positionsLive?: () => boolean;
+}
+
+/** A fill the account's answers or events showed that no position line covers yet. */
+interface UnconfirmedFill {
+  /** Exchange ms of the order change that showed it: a position line at or after it includes it. */
+  readonly time: number;
+  /** Local ms it was seen (it stops counting `atOnceExposureMs` later while position lines arrive). */
+  readonly seenAt: number;
+  /** Signed quantity at the symbol's qtyScale when seen (positive: bought). */
+  readonly qty: number;
 }
 
 interface Contribution {
@@ -93,6 +109,14 @@ export class AccountExposure implements OpenOrderLookup {
   /** The open orders by exchange order id (what a modify names them by, most often). */
   readonly #byOrderId = new Map<number, Contribution>();
   readonly #positions = new Map<string, string>();
+  /** Exchange ms of the newest position line per symbol. */
+  readonly #positionAt = new Map<string, number>();
+  /**
+   * Fills not yet in a position line, per symbol: counted into the checked position, so a fill an answer
+   * reported (a MARKET order answered FILLED) does not drop out of the worst case before its position line.
+   */
+  readonly #unconfirmed = new Map<string, UnconfirmedFill[]>();
+  readonly #positionsLive: () => boolean;
   /** Orders that cannot rest whose quantity still counts, by client id. */
   readonly #young = new Map<string, Contribution>();
   readonly #clock: Clock;
@@ -105,6 +129,7 @@ export class AccountExposure implements OpenOrderLookup {
     this.#source = source;
     this.#clock = options.clock ?? systemClock;
     this.#youngMs = options.atOnceExposureMs ?? AT_ONCE_EXPOSURE_MS;
+    this.#positionsLive = options.positionsLive ?? (() => true);
     this.#off = source.subscribe((e) => this.#event(e), ["order", "position"]);
     this.rebuild();
     check.openOrders = this;
@@ -141,9 +166,11 @@ export class AccountExposure implements OpenOrderLookup {
       state.openAlgoOrders = 0;
       state.position = 0;
     }
-    for (const o of this.#source.orders.list()) this.#order(o);
+    for (const o of this.#source.orders.list()) this.#order(o, false);
     for (const p of this.#source.book.positions()) this.#position(p);
-    for (const [symbol, amount] of this.#positions) this.#setPosition(symbol, amount);
+    for (const symbol of new Set([...this.#positions.keys(), ...this.#unconfirmed.keys()])) {
+      this.#setPosition(symbol);
+    }
   }
 
   /** Stops following the account. */
@@ -155,11 +182,12 @@ export class AccountExposure implements OpenOrderLookup {
   }
 
   #event(e: AccountEvent): void {
-    if (e.type === "order") this.#order(e.data as TrackedOrder);
+    if (e.type === "order") this.#order(e.data as TrackedOrder, true);
     else if (e.type === "position") this.#position(e.data as Position);
   }
 
-  #order(o: TrackedOrder): void {
+  /** An order's new state; `live`: a change as it happens (not a rebuild), so a fill in it is new. */
+  #order(o: TrackedOrder, live: boolean): void {
     const old = this.#open.get(o.clientOrderId);
     if (
       old !== undefined && o.state !== "finished" && o.quantity === old.quantity &&
@@ -172,6 +200,7 @@ export class AccountExposure implements OpenOrderLookup {
       }
       return;
     }
+    if (live && o.executedQty !== (old?.executed ?? "0")) this.#filled(o, old?.executed ?? "0");
     if (old !== undefined) {
       this.#apply(old, -1);
       this.#open.delete(o.clientOrderId);
@@ -215,10 +244,35 @@ export class AccountExposure implements OpenOrderLookup {
     this.#apply(c, 1);
     if (!rests && young) {
       this.#young.set(o.clientOrderId, c);
-      this.#sweeper ??= unrefTimer(
-        this.#clock.setInterval(() => this.#sweep(), Math.min(1000, this.#youngMs)),
-      );
+      this.#startSweeper();
     }
+  }
+
+  /** The fill in `o` since `executedBefore`, unless a position line of its time or later covers it. */
+  #filled(o: TrackedOrder, executedBefore: string): void {
+    if (o.updateTime > 0 && o.updateTime <= (this.#positionAt.get(o.symbol) ?? -1)) return;
+    const state = this.#check.stateForExposure(o.symbol);
+    if (state === undefined) return;
+    const scale = state.filters.qtyScale;
+    const now = parseScaled(o.executedQty, scale);
+    const before = executedBefore === "0" || executedBefore === "" ? 0 : parseScaled(executedBefore, scale);
+    if (!(now > before) || !Number.isFinite(now) || !(before >= 0)) return;
+    const fill = {
+      time: o.updateTime > 0 ? o.updateTime : Number.POSITIVE_INFINITY,
+      seenAt: this.#clock.now(),
+      qty: o.side === "BUY" ? now - before : before - now,
+    };
+    const fills = this.#unconfirmed.get(o.symbol);
+    if (fills === undefined) this.#unconfirmed.set(o.symbol, [fill]);
+    else fills.push(fill);
+    this.#setPosition(o.symbol);
+    this.#startSweeper();
+  }
+
+  #startSweeper(): void {
+    this.#sweeper ??= unrefTimer(
+      this.#clock.setInterval(() => this.#sweep(), Math.min(1000, this.#youngMs)),
+    );
   }
 
   /** Drops the exposure of orders that cannot rest once they are no longer young. */
@@ -230,7 +284,17 @@ export class AccountExposure implements OpenOrderLookup {
       c.qtyCounted = false;
       this.#young.delete(cid);
     }
-    if (this.#young.size === 0) {
+    // Fills no position line showed: dropped only while position lines arrive (one would have by now).
+    if (this.#unconfirmed.size > 0 && this.#positionsLive()) {
+      for (const [symbol, fills] of this.#unconfirmed) {
+        const kept = fills.filter((f) => f.seenAt + this.#youngMs > now);
+        if (kept.length === fills.length) continue;
+        if (kept.length === 0) this.#unconfirmed.delete(symbol);
+        else this.#unconfirmed.set(symbol, kept);
+        this.#setPosition(symbol);
+      }
+    }
+    if (this.#young.size === 0 && this.#unconfirmed.size === 0) {
       this.#clock.clearInterval(this.#sweeper);
       this.#sweeper = undefined;
     }
@@ -253,14 +317,27 @@ export class AccountExposure implements OpenOrderLookup {
   #position(p: Position): void {
     if (p.positionSide !== "BOTH" && p.positionSide !== "") return; // one-way mode only
     this.#positions.set(p.symbol, p.positionAmt);
-    this.#setPosition(p.symbol, p.positionAmt);
+    const at = Math.max(p.updateTime, this.#positionAt.get(p.symbol) ?? 0);
+    this.#positionAt.set(p.symbol, at);
+    // The line includes every fill up to its time.
+    const fills = this.#unconfirmed.get(p.symbol);
+    if (fills !== undefined) {
+      const kept = fills.filter((f) => f.time > at);
+      if (kept.length === 0) this.#unconfirmed.delete(p.symbol);
+      else this.#unconfirmed.set(p.symbol, kept);
+    }
+    this.#setPosition(p.symbol);
   }
 
-  #setPosition(symbol: string, amount: string): void {
+  /** The checked position: the newest position line plus the fills no line shows yet. */
+  #setPosition(symbol: string): void {
     const state = this.#check.stateForExposure(symbol);
     if (state === undefined) return;
+    const amount = this.#positions.get(symbol) ?? "0";
     const negative = amount.startsWith("-");
     const v = parseScaled(negative ? amount.slice(1) : amount, state.filters.qtyScale);
-    state.position = v < 0 || !Number.isFinite(v) ? 0 : negative ? -v : v;
+    let position = v < 0 || !Number.isFinite(v) ? 0 : negative ? -v : v;
+    for (const f of this.#unconfirmed.get(symbol) ?? []) position += f.qty;
+    state.position = position;
   }
 }

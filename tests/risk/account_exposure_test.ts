@@ -102,6 +102,37 @@ test("exposure: orders in flight count before their answer (limits hold when ord
   }
 });
 
+test("exposure: MARKET fills answered FILLED count toward maxPositionQty before any position line", async () => {
+  const sim = await simulator();
+  const gateway = await openGateway(sim, tempDir("lr-exposure-"), {
+    streamUrl: sim.streamUrl,
+    risk: { symbols: { "*": { maxPositionQty: 0.005 } } },
+  });
+  try {
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    sim.setFaults({ streamPaused: true }); // no ACCOUNT_UPDATE reaches the router from here
+    const buy = {
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "0.002",
+      newOrderRespType: "RESULT",
+    } as const;
+    assert.equal((await gateway.router.placeOrder(buy)).status, "FILLED");
+    assert.equal((await gateway.router.placeOrder(buy)).status, "FILLED");
+    const placed = sim.stats().ordersPlaced;
+    // 0.004 filled, known only from the answers, + 0.002 > 0.005.
+    await assert.rejects(
+      gateway.router.placeOrder(buy),
+      (e: unknown) => e instanceof RiskLimitError && e.limit === "maxPositionQty",
+    );
+    assert.equal(sim.stats().ordersPlaced, placed, "the refused order never reached the simulator");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 const INFO = {
   symbols: [{
     symbol: "AAAUSDT",
@@ -116,7 +147,10 @@ const INFO = {
 };
 
 /** A check on AAAUSDT fed by a fake account driven by hand. */
-function setup(limits: { maxPositionQty?: number; maxOpenOrders?: number }) {
+function setup(
+  limits: { maxPositionQty?: number; maxOpenOrders?: number },
+  options: { positionsLive?: () => boolean } = {},
+) {
   const clock = new ManualClock(1_000_000);
   const check = new PreTradeCheck({ now: () => clock.now(), limits: { symbols: { "*": limits } } });
   check.setFilters(parseExchangeInfo(INFO).filters);
@@ -129,14 +163,29 @@ function setup(limits: { maxPositionQty?: number; maxOpenOrders?: number }) {
     orders: { list: (): TrackedOrder[] => [] },
     book: { positions: () => [] },
   };
-  const exposure = new AccountExposure(check, source, { clock });
+  const exposure = new AccountExposure(check, source, { clock, ...options });
   let id = 0;
   const emit = (o: TrackedOrder) => listener({ id: ++id, type: "order", time: clock.now(), data: { ...o } });
+  /** A position line for AAAUSDT at exchange time `updateTime`. */
+  const position = (positionAmt: string, updateTime: number) =>
+    listener({
+      id: ++id,
+      type: "position",
+      time: clock.now(),
+      data: {
+        symbol: "AAAUSDT",
+        positionSide: "BOTH",
+        positionAmt,
+        entryPrice: "10",
+        unrealizedProfit: "0",
+        updateTime,
+      },
+    });
   const order = (cid: string, extra: Partial<TrackedOrder>): TrackedOrder => {
     const o = newOrder(cid, "AAAUSDT", "BUY", "LIMIT", "0.004", "10", false, clock.now());
     return Object.assign(o, { state: "open", status: "NEW", timeInForce: "GTC" }, extra);
   };
-  return { clock, check, exposure, emit, order, state: check.state("AAAUSDT")! };
+  return { clock, check, exposure, emit, position, order, state: check.state("AAAUSDT")! };
 }
 
 const place = (extra: Partial<PlaceOrderParams> = {}): PlaceOrderParams =>
@@ -177,6 +226,61 @@ test("exposure: MARKET/IOC/FOK never count as open orders; their quantity counts
     assert.deepEqual([state.openBuyQty, state.openOrders], [4, 1]);
     emit(order("g1", { state: "finished", status: "CANCELED" }));
     assert.deepEqual([state.openBuyQty, state.openOrders], [0, 0]);
+  } finally {
+    exposure.close();
+  }
+});
+
+test("exposure: a fill an answer reported counts in the position until a position line covers it", () => {
+  const { check, exposure, emit, position, order, state } = setup({ maxPositionQty: 0.005 });
+  try {
+    const market = { type: "MARKET", timeInForce: "", quantity: "0.004" };
+    emit(order("m1", { ...market, state: "pending", status: "PENDING" }));
+    // Answered FILLED (RESULT): the order leaves the open exposure, its fill stays in the position.
+    emit(
+      order("m1", { ...market, state: "finished", status: "FILLED", executedQty: "0.004", updateTime: 100 }),
+    );
+    assert.deepEqual([state.position, state.openBuyQty], [4, 0]);
+    assert.equal(check.checkPlace(place()), -20, "0.004 filled + 0.002 > 0.005");
+    assert.equal(check.verdict.name, "maxPositionQty");
+    // The position line of that fill's time includes it: counted once, not twice.
+    position("0.004", 100);
+    assert.equal(state.position, 4);
+    // A line that comes first covers a fill seen afterwards at the same time or earlier.
+    position("0.008", 200);
+    emit(
+      order("m2", { ...market, state: "finished", status: "FILLED", executedQty: "0.004", updateTime: 200 }),
+    );
+    assert.equal(state.position, 8);
+    // A partial fill of a resting order moves from the open quantity to the position.
+    emit(order("g1", { side: "SELL" }));
+    emit(order("g1", { side: "SELL", status: "PARTIALLY_FILLED", executedQty: "0.001", updateTime: 300 }));
+    assert.deepEqual([state.position, state.openSellQty], [7, 3]);
+  } finally {
+    exposure.close();
+  }
+});
+
+test("exposure: unconfirmed fills age out only while position lines arrive", () => {
+  let live = false;
+  const { clock, exposure, emit, position, order, state } = setup({}, { positionsLive: () => live });
+  try {
+    const filled = {
+      type: "MARKET",
+      timeInForce: "",
+      state: "finished",
+      status: "FILLED",
+      executedQty: "0.004",
+    } as const;
+    emit(order("m1", { ...filled, updateTime: 100 }));
+    assert.equal(state.position, 4);
+    clock.advance(AT_ONCE_EXPOSURE_MS * 3); // the stream is down: the fill keeps counting
+    assert.equal(state.position, 4);
+    live = true; // back, and reconciled: a line with this fill would have come
+    clock.advance(AT_ONCE_EXPOSURE_MS);
+    assert.equal(state.position, 0);
+    position("0.004", 100);
+    assert.equal(state.position, 4, "the line itself, once");
   } finally {
     exposure.close();
   }
