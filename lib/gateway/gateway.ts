@@ -190,8 +190,7 @@ export class Gateway {
       ? own
       : combineObservers(own, options.observer);
     // Router events also become account events; a ws-fapi reconnect is a gap like a stream reconnect.
-    const late: { gaps?: GapReconciler } = {};
-    const live: { stream?: UserStream | undefined } = {};
+    const late: { gaps?: GapReconciler; stream?: UserStream | undefined } = {};
     const onEvent = (event: GatewayEvent) => {
       recordAccountEvent(account, event);
       if (event.type === "connected" && event.generation > 1) {
@@ -224,7 +223,7 @@ export class Gateway {
       // they never do, and fills no line shows count for the young-order time only (see the README).
       const exposure = new AccountExposure(guard.check, account, {
         positionsLive: () =>
-          live.stream === undefined || (live.stream.health().state === "up" && late.gaps?.busy !== true),
+          late.stream === undefined || (late.stream.health().state === "up" && late.gaps?.busy !== true),
       });
       guard.afterFilters(() => exposure.rebuild());
       stack.defer(() => exposure.close());
@@ -243,7 +242,7 @@ export class Gateway {
       router.holdNewOrders(`order journal: ${problem.reason}`);
     }));
     const userStream = startUserStream(options, router, account, onEvent, late);
-    live.stream = userStream;
+    late.stream = userStream;
     stack.defer(() => late.gaps?.stop());
     if (userStream !== undefined) {
       stack.defer(() => userStream.close());

@@ -13,17 +13,28 @@ import { AccountExposure, AT_ONCE_EXPOSURE_MS } from "../../lib/risk/account_exp
 import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
 import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
 import type { PlaceOrderParams } from "../../lib/types.ts";
+import type { Gateway } from "../../lib/gateway/gateway.ts";
+import type { RiskLimitsConfig } from "../../lib/risk/risk_limits.ts";
+import type { Simulator } from "../../lib/sim/mod.ts";
 import { openGateway, tempDir } from "../gateway/_gateway.ts";
 import { restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
-test("exposure: 250 MARKET orders acked NEW without stream events do not block order 251", async () => {
-  const sim = await simulator({ limits: { ordersPer10s: 10_000, ordersPerMinute: 10_000 } });
-  const gateway = await openGateway(sim, tempDir("lr-exposure-"), {
-    streamUrl: sim.streamUrl,
-    risk: { symbols: { "*": { maxOpenOrders: 5 } } },
-  });
+/** A gateway on `sim` with its user stream up and the risk limits `risk`. */
+async function streamingGateway(sim: Simulator, risk: RiskLimitsConfig): Promise<Gateway> {
+  const gateway = await openGateway(sim, tempDir("lr-exposure-"), { streamUrl: sim.streamUrl, risk });
   try {
     await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+  } catch (e) {
+    await gateway.close();
+    throw e;
+  }
+  return gateway;
+}
+
+test("exposure: 250 MARKET orders acked NEW without stream events do not block order 251", async () => {
+  const sim = await simulator({ limits: { ordersPer10s: 10_000, ordersPerMinute: 10_000 } });
+  const gateway = await streamingGateway(sim, { symbols: { "*": { maxOpenOrders: 5 } } });
+  try {
     const state = gateway.router.preTrade!.check.state("BTCUSDT")!;
     assert.equal(state.filters.maxNumOrders, 200); // the simulator lists MAX_NUM_ORDERS 200
     sim.setFaults({ streamPaused: true }); // no FILLED event reaches the tracker from here
@@ -59,12 +70,10 @@ test("exposure: 250 MARKET orders acked NEW without stream events do not block o
 
 test("exposure: orders in flight count before their answer (limits hold when orders are sent back to back)", async () => {
   const sim = await simulator();
-  const gateway = await openGateway(sim, tempDir("lr-exposure-"), {
-    streamUrl: sim.streamUrl,
-    risk: { symbols: { "*": { maxOpenOrders: 1, maxPositionQty: 0.005 } } },
+  const gateway = await streamingGateway(sim, {
+    symbols: { "*": { maxOpenOrders: 1, maxPositionQty: 0.005 } },
   });
   try {
-    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
     const router = gateway.router;
     const state = router.preTrade!.check.state("BTCUSDT")!;
     const placedBefore = sim.stats().ordersPlaced;
@@ -104,12 +113,8 @@ test("exposure: orders in flight count before their answer (limits hold when ord
 
 test("exposure: MARKET fills answered FILLED count toward maxPositionQty before any position line", async () => {
   const sim = await simulator();
-  const gateway = await openGateway(sim, tempDir("lr-exposure-"), {
-    streamUrl: sim.streamUrl,
-    risk: { symbols: { "*": { maxPositionQty: 0.005 } } },
-  });
+  const gateway = await streamingGateway(sim, { symbols: { "*": { maxPositionQty: 0.005 } } });
   try {
-    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
     sim.setFaults({ streamPaused: true }); // no ACCOUNT_UPDATE reaches the router from here
     const buy = {
       symbol: "BTCUSDT",
