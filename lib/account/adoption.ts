@@ -85,9 +85,14 @@ export class OrderAdopter {
 
   /** Lists open orders and open algo orders (every symbol: weight 40 each) and adopts them. */
   async adopt(reason: string): Promise<AdoptionReport> {
-    const { client } = this.#o;
-    const [orders, algoOrders] = await Promise.all([client.openOrders(), client.openAlgoOrders()]);
+    const [orders, algoOrders] = await this.list();
     return this.apply(reason, orders, algoOrders);
+  }
+
+  /** Lists open orders and open algo orders (every symbol: weight 40 each), adopting nothing. */
+  list(): Promise<[ExchangeOrder[], ExchangeOrder[]]> {
+    const { client } = this.#o;
+    return Promise.all([client.openOrders(), client.openAlgoOrders()]);
   }
 
   /** Adopts from listings already fetched. */

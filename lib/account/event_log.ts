@@ -17,6 +17,7 @@ export const ACCOUNT_EVENT_TYPES = [
   "halt",
   "resume",
   "risk",
+  "audit",
 ] as const;
 /** One of {@linkcode ACCOUNT_EVENT_TYPES}. */
 export type AccountEventType = typeof ACCOUNT_EVENT_TYPES[number];

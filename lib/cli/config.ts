@@ -50,6 +50,8 @@ export interface Config {
   readonly logFormat: "text" | "json";
   /** Dead-man's switch countdown (ms); undefined = off. */
   readonly deadManMs: number | undefined;
+  /** Time between audits of the live view (ms); 0 = off. */
+  readonly auditIntervalMs: number;
   /** REST base URL for the dead-man's switch; undefined in simulator mode (the simulator's is used). */
   readonly restUrl: string | undefined;
   /**
@@ -150,6 +152,9 @@ const FIELDS = {
   dataDir: z.string().min(1, { error: "must not be empty" }),
   logFormat: z.enum(["text", "json"], { error: "expected text or json" }),
   deadManMs: integer(5_000, 86_400_000),
+  auditIntervalMs: integer(0, 86_400_000).refine((n) => n === 0 || n >= 1000, {
+    error: "expected 0 (off) or a whole number 1000-86400000",
+  }),
   restUrl: z.string().trim().refine((s) => /^https?:\/\/[^\s/]+/.test(s) && URL.canParse(s), {
     error: "expected an http:// or https:// URL",
   }).transform((s) => s.replace(/\/+$/, "")),
@@ -288,6 +293,7 @@ function assemble(
     dataDir: v.dataDir!,
     logFormat: v.logFormat!,
     deadManMs: v.deadManMs,
+    auditIntervalMs: v.auditIntervalMs!,
     restUrl,
     streamUrl,
     riskFile: v.riskFile,
@@ -307,6 +313,7 @@ function assemble(
         dataDir: v.dataDir,
         logFormat: v.logFormat,
         deadManMs: v.deadManMs ?? "(off)",
+        auditIntervalMs: v.auditIntervalMs === 0 ? "(off)" : v.auditIntervalMs,
         restUrl: restUrl ?? "(simulator)",
         streamUrl: streamUrl ?? (mode === "simulator" ? "(simulator)" : "(none: no user stream)"),
         riskFile: v.riskFile ?? "(none: exchange filters only)",

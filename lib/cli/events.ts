@@ -112,6 +112,17 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
       return log.error("journal damaged; new orders held", { reason: event.reason });
     case "journal-problem":
       return log.error("journal failed; new orders held", { problem: event.problem });
+    case "account-audited": {
+      // Drift is what the user stream missed: worth a warning. A clean audit is only counted (/health).
+      const { adopted, corrected, positions, error } = event;
+      if (error !== undefined) log.warn("account audit incomplete", { error });
+      if (adopted.length + corrected.length + positions.length === 0) return;
+      return log.warn("account audit corrected the live view", {
+        corrected: corrected.join(","),
+        adopted: adopted.join(","),
+        positions: positions.join(","),
+      });
+    }
     case "dead-man-error":
       return log.warn("dead-man's switch refresh failed", { symbol: event.symbol, error: event.error });
     default: {

@@ -101,6 +101,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   };
   if (config.recvWindow !== undefined) gatewayOptions.recvWindow = config.recvWindow;
   if (config.deadManMs !== undefined) gatewayOptions.deadManMs = config.deadManMs;
+  gatewayOptions.auditIntervalMs = config.auditIntervalMs;
   if (config.restUrl !== undefined) gatewayOptions.restUrl = config.restUrl;
   if (config.streamUrl !== undefined) gatewayOptions.streamUrl = config.streamUrl;
 
@@ -208,6 +209,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     onNotice: (level, msg, fields) => log[level](msg, fields),
     journalHealth: gateway.journalHealth,
     deadMan: gateway.deadMan,
+    audit: gateway.audit,
   });
   handle = app.fetch;
   lane.target = orderLaneOf(app);

@@ -26,6 +26,7 @@ export type SettingKey =
   | "dataDir"
   | "logFormat"
   | "deadManMs"
+  | "auditIntervalMs"
   | "restUrl"
   | "streamUrl"
   | "riskFile";
@@ -148,6 +149,18 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       group: "Exchange",
       help: "Dead-man's switch: keep the exchange's countdown cancel-all armed at MS (>= 5000) for every " +
         "symbol with open orders, refreshed every MS/3; if the router dies, the exchange cancels them. Off when unset.",
+    },
+    {
+      key: "auditIntervalMs",
+      flag: "--audit-interval-ms",
+      env: "ROUTER_AUDIT_INTERVAL_MS",
+      kind: "value",
+      arg: "MS",
+      default: "60000",
+      group: "Exchange",
+      help: "Audit the live view against the exchange every MS (>= 1000; 0 = off): open orders listed over " +
+        "REST, orders it no longer lists queried, position and balance snapshots. Catches events the user " +
+        "stream lost with its socket up. Needs the REST URL.",
     },
     {
       key: "restUrl",

@@ -24,6 +24,7 @@ import { addOpenApiRoute } from "./openapi.ts";
 import { type AccountView, addLiveRoutes, addSimulatorRoutes, type MarkSetter } from "./routes_live.ts";
 import {
   addStatusRoutes,
+  type AuditView,
   type DeadManView,
   type JournalHealthSource,
   type UserStreamView,
@@ -130,6 +131,8 @@ export interface ControlAppOptions {
   risk?: RiskView | undefined;
   /** The dead-man's switch (a `Gateway`'s `deadMan`): the `deadMan` block of `/health`. Absent: `"off"`. */
   deadMan?: DeadManView | undefined;
+  /** The periodic audit (a `Gateway`'s `audit`): the `audit` block of `/health`. Absent: `"off"`. */
+  audit?: AuditView | undefined;
   /** The router's share of each rate limit kept free for cancels, marked on the dashboard. Default 0.05. */
   rateLimitHeadroom?: number;
   /**
@@ -296,6 +299,7 @@ export function createControlApp(options: ControlAppOptions): Hono {
     userStream: options.userStream,
     journalHealth: options.journalHealth,
     deadMan: options.deadMan,
+    audit: options.audit,
     risk: options.risk,
     uptimeS: () => Math.floor((now() - startedAt) / 1000),
   });

@@ -32,6 +32,8 @@ export interface MetricsSnapshot {
   readonly journalOk?: boolean | undefined;
   /** Pre-trade refusals by `kind:name` (e.g. `filter:PRICE_FILTER`) and whether the filters are loaded. */
   readonly risk?: { refusals: ReadonlyMap<string, number>; filtersOk: boolean } | undefined;
+  /** Audits of the live view against the exchange, and the orders and position lines they corrected. */
+  readonly audit?: { audits: number; drift: number } | undefined;
 }
 
 /**
@@ -177,6 +179,14 @@ export function prometheusText(s: MetricsSnapshot): string {
     );
   }
   if (s.account !== undefined || s.userStream !== undefined) liveMetrics(s, out, family, counter, gauge);
+  if (s.audit !== undefined) {
+    counter("lightning_audits_total", "Audits of the live view against the exchange.", s.audit.audits);
+    counter(
+      "lightning_audit_drift_total",
+      "Orders and position lines an audit corrected or adopted: changes the user data stream missed.",
+      s.audit.drift,
+    );
+  }
   if (s.risk !== undefined) {
     family(
       "lightning_risk_refusals_total",

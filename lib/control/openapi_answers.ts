@@ -170,6 +170,16 @@ export const healthAnswer = z.looseObject({
     refreshes: z.int().optional(),
     failures: z.int().optional(),
   }),
+  audit: z.object({
+    state: z.enum(["on", "off"]),
+    intervalMs: z.int().optional(),
+    audits: z.int().optional(),
+    skipped: z.int().optional().meta({ description: "turns skipped: link down, a gap pass running" }),
+    drift: z.int().optional().meta({ description: "orders and position lines audits corrected or adopted" }),
+    lastAt: z.number().nullable().optional(),
+    lastDrift: z.int().optional(),
+    lastError: z.string().nullable().optional(),
+  }),
 }).meta({ id: "Health" });
 
 /**

@@ -6,6 +6,7 @@
  */
 
 import { ACCOUNT_EVENT_TYPES } from "../account/event_log.ts";
+import type { AuditHealth } from "../account/account_audit.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { UserStream } from "../stream/user_stream.ts";
 import type { RouterApi } from "./app.ts";
@@ -81,6 +82,24 @@ export interface StatusDeps {
   risk?: RiskView | undefined;
   /** The dead-man's switch (a `Gateway`'s `deadMan`): `/health`'s `deadMan` block; undefined: off. */
   deadMan?: DeadManView | undefined;
+  /** The periodic audit (a `Gateway`'s `audit`): `/health`'s `audit` block, `/metrics`' audit counters. */
+  audit?: AuditView | undefined;
+}
+
+/**
+ * The periodic audit of the live view as `/health` and `/metrics` read it (a `Gateway`'s `audit`).
+ *
+ * @example
+ * ```ts
+ * const view: AuditView = {
+ *   health: () => ({ intervalMs: 60_000, audits: 1, skipped: 0, drift: 0, lastAt: Date.now(), lastDrift: 0,
+ *     lastError: null }),
+ * };
+ * ```
+ */
+export interface AuditView {
+  /** Interval, audits and skipped turns so far, drift found in all and by the last one, the last error. */
+  health(): AuditHealth;
 }
 
 /**
@@ -157,11 +176,13 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
     health.deadMan = deps.deadMan === undefined
       ? { state: "off" }
       : { state: "on", ...deps.deadMan.health() };
+    health.audit = deps.audit === undefined ? { state: "off" } : { state: "on", ...deps.audit.health() };
     return c.json(health, connected ? 200 : 503);
   }, ROUTE_DOCS.health);
 
   routes.add("GET", "/metrics", (c) => {
     const stream = deps.userStream?.health();
+    const audit = deps.audit?.health();
     const text = prometheusText({
       metrics: router.metrics,
       rateLimits: router.rateLimits,
@@ -181,6 +202,7 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
       ...(deps.risk === undefined ? {} : {
         risk: { refusals: deps.risk.refusalCounts(), filtersOk: deps.risk.health().filters === "ok" },
       }),
+      ...(audit === undefined ? {} : { audit: { audits: audit.audits, drift: audit.drift } }),
     });
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   }, ROUTE_DOCS.metrics);

@@ -30,7 +30,8 @@ import {
   watchJournal,
 } from "./_journal.ts";
 import type { JournalHealth } from "../journal/mod.ts";
-import { recordAccountEvent, startUserStream } from "./_live.ts";
+import { recordAccountEvent, startAccountAudit, startUserStream } from "./_live.ts";
+import type { AccountAudit } from "../account/account_audit.ts";
 import * as startup from "./_startup.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
 import type { RiskRefusal } from "../risk/pre_trade_guard.ts";
@@ -73,6 +74,12 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
   reconcileTimeoutMs?: number;
   /** Share (0–1] of the REQUEST_WEIGHT limit reconciliation may bring the count up to. Default 0.5. */
   reconcileWeightShare?: number;
+  /**
+   * Every this many ms, audit the live view against the exchange (open orders listed over REST, orders the
+   * listing no longer shows queried, position and balance snapshots): it catches events the user stream lost
+   * with its socket up. Needs `restUrl`. Default 60,000; 0 turns it off.
+   */
+  auditIntervalMs?: number;
   /**
    * A MARKET, IOC or FOK order still open this long after its ack (Binance's default ACK answer says NEW; the
    * user stream normally tells how it ended) is looked up with `order.status`. Default 2000 ms.
@@ -119,6 +126,8 @@ export class Gateway {
   readonly deadManMs: number | undefined;
   /** The dead-man's switch (`/health` shows its `health()`), or undefined when it is off. */
   readonly deadMan: Pick<DeadManSwitch, "health"> | undefined;
+  /** The periodic audit against the exchange (`/health` shows its `health()`), or undefined when it is off. */
+  readonly audit: Pick<AccountAudit, "health" | "run"> | undefined;
   /** Settles with the number of restored orders still unknown once startup reconciliation ends (0: all). */
   readonly reconciled: Promise<number>;
   readonly #requestTimeoutMs: number;
@@ -142,6 +151,7 @@ export class Gateway {
     this.restored = parts.restored;
     this.deadManMs = parts.deadManMs;
     this.deadMan = parts.deadMan;
+    this.audit = parts.audit;
     this.reconciled = reconciled;
     this.#requestTimeoutMs = requestTimeoutMs;
     this.#stack = stack;
@@ -277,6 +287,16 @@ export class Gateway {
     }
     reconciler.start();
     stack.defer(() => reconciler.stop());
+    // Events the stream lost with its socket up would otherwise never be noticed.
+    const audit = startAccountAudit(
+      options,
+      router,
+      account,
+      adopter,
+      () => late.gaps?.busy === true,
+      onEvent,
+    );
+    if (audit !== undefined) stack.defer(() => audit.stop());
     // The hold ends when every restored order is known, however long that takes; slowness is reported.
     const hold = { ...options, reconcileTimeoutMs: Number.POSITIVE_INFINITY };
     const reconciled = reconcileRestored(router, reconciler, restored, hold, emit);
@@ -299,6 +319,7 @@ export class Gateway {
       adopter,
       emit,
       journalHealth,
+      audit,
     };
     if (restUrl !== undefined && deadManMs !== undefined) {
       const deadMan = new DeadManSwitch({
@@ -379,4 +400,5 @@ interface GatewayParts {
   emit: (event: GatewayEvent) => void;
   journalHealth: () => JournalHealth;
   deadMan?: DeadManSwitch;
+  audit: AccountAudit | undefined;
 }

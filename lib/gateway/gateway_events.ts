@@ -1,11 +1,12 @@
 /**
  * What a gateway reports besides the router's own events: journal damage found at start, the reconciliation
- * of a crashed run's orders and its pacing, the adoption of open orders found on the exchange, and dead-man's
- * switch refresh failures.
+ * of a crashed run's orders and its pacing, the adoption of open orders found on the exchange, the periodic
+ * audit of the live view, and dead-man's switch refresh failures.
  *
  * @module
  */
 
+import type { AuditReport } from "../account/account_audit.ts";
 import type { RouterEvent } from "../router/router_options.ts";
 import type { UserStreamNotice } from "../stream/user_stream.ts";
 
@@ -23,6 +24,11 @@ export type GatewayEvent =
   | UserStreamNotice
   /** A gap reconciliation pass ended (after a stream or ws-fapi reconnect, or a failed listenKey ping). */
   | { type: "gap-reconciled"; reason: string; orders: number; error?: string }
+  /**
+   * A periodic audit compared the live view with the exchange: what its answers `corrected` (orders),
+   * `adopted` (open orders the tracker did not hold) and changed in `positions` is drift the stream missed.
+   */
+  | ({ type: "account-audited" } & AuditReport)
   /** Unreadable journal records were skipped at start. */
   | { type: "journal-corrupt"; count: number; first: string }
   /** Orders from the journal are being reconciled; new orders are held meanwhile. */

@@ -244,6 +244,24 @@ test("app: /health shows the dead-man's switch: countdown, armed symbols, refres
   assert.deepEqual(ok.body.deadMan, { state: "on", ...view });
 });
 
+test("app: /health and /metrics show the periodic audit: interval, audits, drift", async () => {
+  const view = {
+    intervalMs: 60_000,
+    audits: 5,
+    skipped: 1,
+    drift: 2,
+    lastAt: 1_700_000_000_000,
+    lastDrift: 1,
+    lastError: null,
+  };
+  const { call } = appWith({ audit: { health: () => view } });
+  assert.deepEqual((await call("GET", "/health")).body.audit, { state: "on", ...view });
+  const metrics: string = (await call("GET", "/metrics")).body;
+  assert.match(metrics, /^lightning_audits_total 5$/m);
+  assert.match(metrics, /^lightning_audit_drift_total 2$/m);
+  assert.deepEqual((await appWith().call("GET", "/health")).body.audit, { state: "off" });
+});
+
 test("app: /metrics is Prometheus text built from the router's state", async () => {
   let nowMs = 0;
   const { router, call } = appWith({ now: () => nowMs });

@@ -55,7 +55,8 @@ test("binary: simulator by default; place/query/modify/cancel over HTTP; bad inp
   timeout: 120_000,
 }, async () => {
   const { dir, binary } = binaryInEmptyDir();
-  const child = spawnProcess(binary, ["--port", "0", "--data-dir", join(dir, "data")], dir);
+  const args = ["--port", "0", "--data-dir", join(dir, "data"), "--audit-interval-ms", "1000"];
+  const child = spawnProcess(binary, args, dir);
   try {
     const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:(\d+))/, 60_000);
     const port = Number(new URL(url!).port);
@@ -100,6 +101,14 @@ test("binary: simulator by default; place/query/modify/cancel over HTTP; bad inp
     });
     assert.equal(canceled.status, 200);
     assert.equal((await canceled.json()).status, "CANCELED");
+
+    // The live view is audited against the simulator every second, and agrees with it.
+    let audit = { state: "", audits: 0, drift: -1 };
+    for (let i = 0; i < 100 && audit.audits === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      audit = (await (await fetch(`${url}/health`)).json()).audit;
+    }
+    assert.deepEqual([audit.state, audit.audits > 0, audit.drift], ["on", true, 0]);
 
     child.kill("SIGTERM");
     assert.equal(await child.exited(30_000), 0);

@@ -1,0 +1,335 @@
+/**
+ * The periodic audit of the live view against the exchange. The user data stream has no sequence numbers: an
+ * event lost while its socket stays up (Binance has dropped single events) leaves an order "open" that is
+ * gone, or a position short, and nothing else would ever notice — while halt, the dead-man's switch and the
+ * pre-trade limits act on that view. So every `intervalMs` the audit asks the exchange for its truth:
+ *
+ * 1. the open orders and open algo orders (REST, every symbol): one the tracker does not hold is adopted, one
+ *    it holds is brought up to date (`OrderAdopter.apply`, with the tracker's precedence rules);
+ * 2. `order.status` of each order the tracker held as open before the listing was asked for, that the listing
+ *    did not show and that nothing changed since (the listing is the exchange's word that it is no longer
+ *    open; the answer says how it ended);
+ * 3. `v2/account.position` and `v2/account.balance` (a snapshot never undoes a newer event).
+ *
+ * What the exchange's answers changed is the drift, reported per audit. A change counts only when it happened
+ * inside the audit's own synchronous apply (or its query's answer), so an event that arrived meanwhile on the
+ * stream is not taken for drift. The audit skips its turn while the ws-fapi link is down or a gap pass runs
+ * (which does the same and more), and its requests are paced to a share of the request weight like the gap
+ * pass's.
+ *
+ * @module
+ */
+
+import { type Clock, systemClock } from "../_clock.ts";
+import { unrefTimer } from "../_timers.ts";
+import { ExchangeError } from "../errors.ts";
+import type { TrackedOrder } from "../orders/order_tracker.ts";
+import { WeightBudget, type WeightWait } from "../orders/weight_budget.ts";
+import type { AccountState } from "./account_state.ts";
+import type { OrderAdopter } from "./adoption.ts";
+import type { GapSource } from "./gap_reconciler.ts";
+import type { ExchangeOrder } from "./open_orders.ts";
+
+/**
+ * What one audit found: the orders and position lines the exchange's answers changed.
+ *
+ * @example
+ * ```ts
+ * const report: AuditReport = { at: Date.now(), listed: 2, queried: 1, adopted: [],
+ *   corrected: ["lr-k3j9x2ab-m1q2-1"], positions: ["BTCUSDT:BOTH"] };
+ * const drift = report.adopted.length + report.corrected.length + report.positions.length;
+ * ```
+ */
+export interface AuditReport {
+  /** Local ms when the listing was asked for. */
+  at: number;
+  /** Open orders and algo orders the exchange listed. */
+  listed: number;
+  /** `order.status` queries of orders the listing did not show. */
+  queried: number;
+  /** Client ids the exchange listed as open that the tracker did not hold (now adopted). */
+  adopted: string[];
+  /** Client ids whose state, status or filled quantity the exchange's answers changed. */
+  corrected: string[];
+  /** Position lines (`symbol:positionSide`) whose amount the snapshot changed. */
+  positions: string[];
+  /** The first error, when part of the audit failed (the next audit tries again). */
+  error?: string;
+}
+
+/**
+ * The audit as `/health` shows it.
+ *
+ * @example
+ * ```ts
+ * const h: AuditHealth = { intervalMs: 60_000, audits: 3, skipped: 0, drift: 0, lastAt: null,
+ *   lastDrift: 0, lastError: null };
+ * ```
+ */
+export interface AuditHealth {
+  /** Time between audits. */
+  intervalMs: number;
+  /** Audits completed. */
+  audits: number;
+  /** Turns skipped (link down, a gap pass running, the previous audit still running). */
+  skipped: number;
+  /** Orders and position lines corrected or adopted by audits so far. */
+  drift: number;
+  /** Local ms of the last completed audit, or null before the first. */
+  lastAt: number | null;
+  /** What the last audit corrected or adopted. */
+  lastDrift: number;
+  /** The last audit's error, or null. */
+  lastError: string | null;
+}
+
+/** Options for {@linkcode AccountAudit}. */
+export interface AccountAuditOptions {
+  /** Queries, snapshots, the link state and the rate-limit counters (the `Router`). */
+  router: GapSource;
+  /** The live view that is audited. */
+  account: AccountState;
+  /** Lists the open orders (REST) and adopts or updates from the listing (the gateway's adopter). */
+  adopter: Pick<OrderAdopter, "list" | "apply">;
+  /** Time between audits, ms (> 0). */
+  intervalMs: number;
+  /** True while a gap pass runs: the audit skips its turn. */
+  busy?: () => boolean;
+  /** Called after every audit. */
+  onAudit?: (report: AuditReport) => void;
+  /** Order queries in flight at once. Default 4. */
+  concurrency?: number;
+  /** Share (0–1] of the REQUEST_WEIGHT limit the audit may bring the count up to. Default 0.5. */
+  weightShare?: number;
+  /** The interval timer and the pacing waits. Default real time. */
+  clock?: Clock;
+  /** Exchange time in ms, for the rate windows. Default `clock.now() + router.clockOffsetMs`. */
+  serverNow?: () => number;
+  /** Local epoch ms, on the tracker's time base (`updatedAt`). Default `Date.now`. */
+  now?: () => number;
+  /** Called when the audit waits for the rate window to roll. */
+  onWait?: (wait: WeightWait) => void;
+}
+
+/**
+ * Audits the account against the exchange every `intervalMs`, and on request.
+ *
+ * @example
+ * ```ts
+ * import { AccountState } from "./account_state.ts";
+ * import type { GapSource } from "./gap_reconciler.ts";
+ * import { OrderAdopter, ownClientOrderIds } from "./adoption.ts";
+ * import type { OpenOrdersClient } from "./open_orders.ts";
+ * declare const router: GapSource;
+ * declare const client: OpenOrdersClient;
+ * const account = new AccountState();
+ * const adopter = new OrderAdopter({ tracker: account.orders, client, own: ownClientOrderIds() });
+ * const audit = new AccountAudit({ router, account, adopter, intervalMs: 60_000,
+ *   onAudit: (r) => r.corrected.length > 0 && console.warn("the stream missed", r.corrected) });
+ * audit.start();
+ * await audit.run(); // one now
+ * audit.stop();
+ * ```
+ */
+export class AccountAudit {
+  readonly #o: AccountAuditOptions;
+  readonly #budget: WeightBudget;
+  readonly #clock: Clock;
+  readonly #now: () => number;
+  #timer: unknown;
+  #running: Promise<AuditReport | undefined> | undefined;
+  #audits = 0;
+  #skipped = 0;
+  #drift = 0;
+  #last: AuditReport | undefined;
+
+  /** Creates the audit; nothing runs until `start` or `run`. */
+  constructor(options: AccountAuditOptions) {
+    if (!(options.intervalMs > 0)) {
+      throw new RangeError(`audit interval must be > 0 ms: ${options.intervalMs}`);
+    }
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#now = options.now ?? Date.now;
+    const { router, weightShare, serverNow, onWait } = options;
+    this.#budget = new WeightBudget({
+      source: {
+        get rateLimits() {
+          return router.rateLimits ?? [];
+        },
+        get clockOffsetMs() {
+          return router.clockOffsetMs;
+        },
+      },
+      clock: this.#clock,
+      ...(weightShare === undefined ? {} : { share: weightShare }),
+      ...(serverNow === undefined ? {} : { serverNow }),
+      ...(onWait === undefined ? {} : { onWait }),
+    });
+  }
+
+  /** Audits every `intervalMs` from now on (the timer never keeps the process alive). */
+  start(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = unrefTimer(this.#clock.setInterval(() => void this.run(), this.#o.intervalMs));
+  }
+
+  /** Stops the timer and ends an audit waiting for the rate window; later audits send nothing. */
+  stop(): void {
+    this.#clock.clearInterval(this.#timer);
+    this.#timer = undefined;
+    this.#budget.stop();
+  }
+
+  /** Counters and the last audit's result. */
+  health(): AuditHealth {
+    const last = this.#last;
+    return {
+      intervalMs: this.#o.intervalMs,
+      audits: this.#audits,
+      skipped: this.#skipped,
+      drift: this.#drift,
+      lastAt: last?.at ?? null,
+      lastDrift: last === undefined ? 0 : driftOf(last),
+      lastError: last?.error ?? null,
+    };
+  }
+
+  /**
+   * Audits now. Resolves with the report, or undefined when the turn is skipped (the link is down, a gap pass
+   * runs, or an audit is already running).
+   */
+  run(): Promise<AuditReport | undefined> {
+    const { router, busy } = this.#o;
+    if (this.#running !== undefined || !router.connected || busy?.() === true) {
+      this.#skipped++;
+      return Promise.resolve(undefined);
+    }
+    this.#running = this.#audit().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #audit(): Promise<AuditReport> {
+    const report: AuditReport = {
+      at: this.#now(),
+      listed: 0,
+      queried: 0,
+      adopted: [],
+      corrected: [],
+      positions: [],
+    };
+    const note = (e: unknown) => (report.error ??= (e as Error).message);
+    const listed = await this.#list(report).catch((e) => (note(e), undefined));
+    if (listed !== undefined) await this.#queryMissing(report, listed).catch(note);
+    await this.#snapshots(report).catch(note);
+    this.#audits++;
+    this.#drift += driftOf(report);
+    this.#last = report;
+    try {
+      this.#o.onAudit?.(report);
+    } catch { /* an observer's bug must not stop the audits */ }
+    return report;
+  }
+
+  /** Lists and applies; returns the client ids listed. */
+  async #list(report: AuditReport): Promise<Set<string>> {
+    const { adopter, account } = this.#o;
+    let orders: ExchangeOrder[] = [];
+    let algoOrders: ExchangeOrder[] = [];
+    await this.#budget.run(async () => void ([orders, algoOrders] = await adopter.list()));
+    const ids = new Set<string>();
+    for (const o of orders) if (typeof o.clientOrderId === "string") ids.add(o.clientOrderId);
+    for (const o of algoOrders) if (typeof o.clientAlgoId === "string") ids.add(o.clientAlgoId);
+    // Synchronous from here: whatever changes in between is the listing's doing. A pending order the listing
+    // shows is only ahead of its answer, and an unknown one is resolved (the reconciler's work): neither is drift.
+    const before = new Map<string, string>();
+    for (const o of account.orders.list("open")) before.set(o.clientOrderId, fingerprint(o));
+    const heldAs = new Map<string, TrackedOrder["state"] | undefined>();
+    for (const cid of ids) {
+      const o = account.orders.get(cid);
+      heldAs.set(cid, o?.state);
+      if (o?.state === "finished") before.set(cid, fingerprint(o)); // a NOT_FOUND the listing reopens
+    }
+    const adoption = adopter.apply("audit", orders, algoOrders);
+    report.listed = adoption.listed;
+    // A recovered id may be an order held as external until now: only one not held counts as adopted.
+    for (const cid of [...adoption.recovered, ...adoption.external]) {
+      const was = heldAs.get(cid);
+      if (was === undefined || was === "finished") report.adopted.push(cid);
+    }
+    for (const [cid, was] of before) {
+      const now = account.orders.get(cid);
+      if (now !== undefined && fingerprint(now) !== was && !report.adopted.includes(cid)) {
+        report.corrected.push(cid);
+      }
+    }
+    return ids;
+  }
+
+  /** `order.status` of every order held open before the listing that it did not show and nothing changed. */
+  async #queryMissing(report: AuditReport, listed: ReadonlySet<string>): Promise<void> {
+    const { router, account } = this.#o;
+    const missing = account.orders.list().filter((o) =>
+      o.state === "open" && !o.algo && !listed.has(o.clientOrderId) && o.updatedAt < report.at
+    );
+    let next = 0;
+    const one = async (o: TrackedOrder) => {
+      const was = fingerprint(o);
+      const changedBefore = o.updatedAt >= report.at;
+      report.queried++;
+      try {
+        // The router hands the answer to the account's order observer (precedence applies there).
+        await router.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
+      } catch (e) {
+        // -2013: too old to query (a cancelled order after 3 days): nothing to learn from it.
+        if (!(e instanceof ExchangeError && e.code === -2013)) throw e;
+        return;
+      }
+      const now = account.orders.get(o.clientOrderId);
+      if (!changedBefore && now !== undefined && fingerprint(now) !== was) {
+        report.corrected.push(o.clientOrderId);
+      }
+    };
+    const worker = async () => {
+      while (next < missing.length && router.connected) {
+        const o = missing[next++]!;
+        if (o.updatedAt >= report.at) continue; // an event told its fate meanwhile
+        if (!(await this.#budget.run(() => one(o)))) return; // stopped
+      }
+    };
+    const workers = Math.min(this.#o.concurrency ?? 4, missing.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+  }
+
+  /** Position and balance snapshots, applied with the account's precedence rules. */
+  async #snapshots(report: AuditReport): Promise<void> {
+    const { router, account } = this.#o;
+    let items: Record<string, unknown>[] = [];
+    const asOf = () => this.#o.serverNow?.() ?? this.#now() + router.clockOffsetMs;
+    await this.#budget.run(async () => void (items = await router.accountPositions()));
+    const before = amounts(account);
+    account.applyPositionSnapshot(items, asOf());
+    const after = amounts(account);
+    for (const key of new Set([...before.keys(), ...after.keys()])) {
+      if (Number(before.get(key) ?? 0) !== Number(after.get(key) ?? 0)) report.positions.push(key);
+    }
+    await this.#budget.run(async () => account.applyBalanceSnapshot(await router.accountBalance(), asOf()));
+  }
+}
+
+/** Orders and position lines an audit changed. */
+function driftOf(r: AuditReport): number {
+  return r.adopted.length + r.corrected.length + r.positions.length;
+}
+
+/** What an audit may correct about an order. */
+function fingerprint(o: TrackedOrder): string {
+  return `${o.state}|${o.status}|${o.executedQty}`;
+}
+
+/** Non-zero position amounts by `symbol:positionSide`. */
+function amounts(account: AccountState): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const p of account.book.positions()) m.set(`${p.symbol}:${p.positionSide}`, p.positionAmt);
+  return m;
+}

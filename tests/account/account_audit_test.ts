@@ -1,0 +1,186 @@
+/**
+ * The periodic audit: events the user stream lost with its socket up (the simulator's `streamPaused` drops
+ * them while the socket stays open) are found and corrected from the exchange's answers; events that arrive
+ * while an audit runs are not taken for drift.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { AccountAudit } from "../../lib/account/account_audit.ts";
+import { AccountState } from "../../lib/account/account_state.ts";
+import type { AccountEvent } from "../../lib/account/event_log.ts";
+import type { GapSource } from "../../lib/account/gap_reconciler.ts";
+import type { ExchangeOrder } from "../../lib/account/open_orders.ts";
+import { OrderAdopter, ownClientOrderIds } from "../../lib/account/adoption.ts";
+import type { OrderRef, OrderResult } from "../../lib/types.ts";
+import { openGateway, tempDir } from "../gateway/_gateway.ts";
+import { connect, restingBuy, simulator, waitFor } from "../router/_harness.ts";
+
+test("audit: a cancel, an order and a fill the stream lost with its socket up are corrected", async () => {
+  const sim = await simulator();
+  const gateway = await openGateway(sim, tempDir("lr-audit-"), {
+    streamUrl: sim.streamUrl,
+    restUrl: sim.httpUrl,
+    auditIntervalMs: 3_600_000, // the test runs each audit itself
+  });
+  const other = await connect(sim); // another client of the same account (the web UI, a second bot)
+  const audits: AccountEvent[] = [];
+  const unsubscribe = gateway.account.subscribe((e) => audits.push(e), ["audit"]);
+  try {
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    const ours = await gateway.router.placeOrder(restingBuy());
+    const clean = await gateway.audit!.run();
+    assert.ok(clean !== undefined);
+    assert.equal(clean.listed, 1);
+    assert.deepEqual([clean.adopted, clean.corrected, clean.positions, clean.error], [[], [], [], undefined]);
+    assert.equal(audits.length, 0); // a clean audit is not an account event
+
+    sim.setFaults({ streamPaused: true }); // events are dropped; the socket stays up
+    await other.cancelOrder({ symbol: "BTCUSDT", origClientOrderId: ours.clientOrderId });
+    const theirs = await other.placeOrder(
+      restingBuy({ price: "49500", quantity: "0.003", newClientOrderId: "web_audit_1" }),
+    );
+    await other.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.003" });
+    // The precondition: the live view missed all three.
+    assert.equal(gateway.userStream!.state, "up");
+    assert.equal(gateway.tracker.get(ours.clientOrderId)!.state, "open");
+    assert.equal(gateway.tracker.get(theirs.clientOrderId), undefined);
+    assert.equal(gateway.account.book.positions().length, 0);
+
+    const report = await gateway.audit!.run();
+    assert.ok(report !== undefined);
+    assert.deepEqual(report.corrected, [ours.clientOrderId]);
+    assert.equal(report.queried, 1); // only the order the listing no longer showed
+    assert.deepEqual(report.adopted, [theirs.clientOrderId]);
+    assert.deepEqual(report.positions, ["BTCUSDT:BOTH"]);
+    const canceled = gateway.tracker.get(ours.clientOrderId)!;
+    assert.deepEqual([canceled.state, canceled.status], ["finished", "CANCELED"]);
+    assert.equal(gateway.tracker.get(theirs.clientOrderId)!.external, true);
+    assert.equal(Number(gateway.account.book.positions()[0]!.positionAmt), 0.003);
+    const health = gateway.audit!.health();
+    assert.deepEqual(
+      [health.audits, health.drift, health.lastDrift, health.lastError],
+      [2, 3, 3, null],
+    );
+    assert.equal(audits.length, 1);
+    assert.equal((audits[0]!.data as { drift: number }).drift, 3);
+
+    // Nothing left to correct: the next audit finds no drift.
+    const again = await gateway.audit!.run();
+    assert.deepEqual([again!.adopted, again!.corrected, again!.positions], [[], [], []]);
+  } finally {
+    unsubscribe();
+    await other.close();
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+/** A router stand-in that answers `order.status` from a table and passes each answer to the account. */
+function source(account: AccountState, statuses: Record<string, Partial<OrderResult>>) {
+  const asked: string[] = [];
+  const router: GapSource & { asked: string[] } = {
+    connected: true,
+    clockOffsetMs: 0,
+    asked,
+    queryOrder(ref: OrderRef) {
+      asked.push(ref.origClientOrderId!);
+      const result = {
+        clientOrderId: ref.origClientOrderId!,
+        ...statuses[ref.origClientOrderId!],
+      } as OrderResult;
+      account.orders.ack(ref.origClientOrderId!, result, "order.status");
+      return Promise.resolve(result);
+    },
+    accountPositions: () => Promise.resolve([]),
+    accountBalance: () => Promise.resolve([]),
+  };
+  return router;
+}
+
+/** An order of this router resting on the exchange as far as the tracker knows. */
+function rest(account: AccountState, cid: string, orderId: number): void {
+  account.orders.intent(cid, "order.place", {
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "LIMIT",
+    quantity: "0.002",
+    price: "50000",
+    timeInForce: "GTC",
+  }, "");
+  account.orders.ack(cid, { clientOrderId: cid, orderId, status: "NEW", updateTime: 1 }, "order.place");
+}
+
+test("audit: an event that arrives while the listing is on its way is not drift", async () => {
+  const account = new AccountState();
+  const now = { ms: Date.now() + 1000 }; // the orders below changed before the audit began
+  rest(account, "lr-a", 1);
+  rest(account, "lr-b", 2);
+  let answer!: (listing: [ExchangeOrder[], ExchangeOrder[]]) => void;
+  const adopter = new OrderAdopter({ tracker: account.orders, client: undefined!, own: ownClientOrderIds() });
+  adopter.list = () => new Promise((resolve) => (answer = resolve));
+  const router = source(account, { "lr-b": { orderId: 2, status: "CANCELED", updateTime: 5 } });
+  const audit = new AccountAudit({ router, account, adopter, intervalMs: 60_000, now: () => now.ms });
+  const running = audit.run();
+  // lr-a fills on the stream while the listing is on its way; the listing no longer shows either order.
+  now.ms += 1;
+  account.orders.apply({
+    clientOrderId: "lr-a",
+    orderId: 1,
+    status: "FILLED",
+    executedQty: "0.002",
+    updateTime: 4,
+  });
+  account.orders.get("lr-a")!.updatedAt = now.ms;
+  answer([[], []]);
+  const report = await running;
+  assert.ok(report !== undefined);
+  assert.deepEqual(router.asked, ["lr-b"]); // lr-a's fate is known: not queried
+  assert.deepEqual(report.corrected, ["lr-b"]);
+  assert.equal(account.orders.get("lr-a")!.status, "FILLED");
+  assert.equal(account.orders.get("lr-b")!.status, "CANCELED");
+});
+
+test("audit: a turn is skipped while the link is down, a gap pass runs, or an audit runs", async () => {
+  const account = new AccountState();
+  const adopter = new OrderAdopter({ tracker: account.orders, client: undefined!, own: ownClientOrderIds() });
+  let answer!: (listing: [ExchangeOrder[], ExchangeOrder[]]) => void;
+  adopter.list = () => new Promise((resolve) => (answer = resolve));
+  const router = source(account, {});
+  let busy = true;
+  const audit = new AccountAudit({ router, account, adopter, intervalMs: 60_000, busy: () => busy });
+  assert.equal(await audit.run(), undefined); // a gap pass runs
+  busy = false;
+  (router as { connected: boolean }).connected = false;
+  assert.equal(await audit.run(), undefined); // the link is down
+  (router as { connected: boolean }).connected = true;
+  const first = audit.run();
+  assert.equal(await audit.run(), undefined); // one audit at a time
+  answer([[], []]);
+  assert.equal((await first)?.listed, 0);
+  assert.deepEqual([audit.health().audits, audit.health().skipped], [1, 3]);
+  assert.throws(() => new AccountAudit({ router, account, adopter, intervalMs: 0 }), /interval must be > 0/);
+});
+
+test("audit: a pending order the listing already shows, and an unknown one it resolves, are not drift", async () => {
+  const account = new AccountState();
+  const params = { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", quantity: "0.002", price: "50000" };
+  account.orders.intent("lr-p", "order.place", params, ""); // sent, not answered yet
+  account.orders.intent("lr-u", "order.place", params, "");
+  account.orders.unknown("lr-u", "timeout", "order.place");
+  rest(account, "lr-o", 3);
+  const listed = (cid: string, orderId: number) => ({
+    ...params,
+    clientOrderId: cid,
+    orderId,
+    origQty: "0.002",
+    status: "NEW",
+    timeInForce: "GTC",
+    updateTime: 2,
+  });
+  const adopter = new OrderAdopter({ tracker: account.orders, client: undefined!, own: ownClientOrderIds() });
+  adopter.list = () => Promise.resolve([[listed("lr-p", 1), listed("lr-u", 2), listed("lr-o", 3)], []]);
+  const audit = new AccountAudit({ router: source(account, {}), account, adopter, intervalMs: 60_000 });
+  const report = await audit.run();
+  assert.deepEqual([report!.listed, report!.adopted, report!.corrected, report!.queried], [3, [], [], 0]);
+  assert.equal(account.orders.get("lr-u")!.state, "open"); // resolved by the listing all the same
+});
