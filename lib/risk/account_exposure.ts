@@ -61,8 +61,10 @@ interface UnconfirmedFill {
   readonly time: number;
   /** Local ms it was seen (it stops counting `atOnceExposureMs` later while position lines arrive). */
   readonly seenAt: number;
-  /** Signed quantity at the symbol's qtyScale when seen (positive: bought). */
+  /** Signed quantity at `scale` (positive: bought). */
   readonly qty: number;
+  /** The symbol's qtyScale when it was seen: new filters may change the scale before a line covers it. */
+  readonly scale: number;
 }
 
 interface Contribution {
@@ -261,6 +263,7 @@ export class AccountExposure implements OpenOrderLookup {
       time: o.updateTime > 0 ? o.updateTime : Number.POSITIVE_INFINITY,
       seenAt: this.#clock.now(),
       qty: o.side === "BUY" ? now - before : before - now,
+      scale,
     };
     const fills = this.#unconfirmed.get(o.symbol);
     if (fills === undefined) this.#unconfirmed.set(o.symbol, [fill]);
@@ -337,7 +340,10 @@ export class AccountExposure implements OpenOrderLookup {
     const negative = amount.startsWith("-");
     const v = parseScaled(negative ? amount.slice(1) : amount, state.filters.qtyScale);
     let position = v < 0 || !Number.isFinite(v) ? 0 : negative ? -v : v;
-    for (const f of this.#unconfirmed.get(symbol) ?? []) position += f.qty;
+    const scale = state.filters.qtyScale;
+    for (const f of this.#unconfirmed.get(symbol) ?? []) {
+      position += f.scale === scale ? f.qty : f.qty * 10 ** (scale - f.scale);
+    }
     state.position = position;
   }
 }

@@ -291,6 +291,28 @@ test("exposure: unconfirmed fills age out only while position lines arrive", () 
   }
 });
 
+test("exposure: an unconfirmed fill keeps its quantity when new filters change the quantity scale", () => {
+  const { check, exposure, emit, order } = setup({});
+  try {
+    const filled = { type: "MARKET", timeInForce: "", state: "finished", status: "FILLED" } as const;
+    emit(order("m1", { ...filled, executedQty: "0.004", updateTime: 100 }));
+    assert.equal(check.state("AAAUSDT")!.position, 4); // 0.004 at stepSize 0.001
+    const finer = structuredClone(INFO);
+    finer.symbols[0]!.filters[0] = {
+      filterType: "LOT_SIZE",
+      minQty: "0.0001",
+      maxQty: "1000",
+      stepSize: "0.0001",
+    };
+    check.setFilters(parseExchangeInfo(finer).filters);
+    exposure.rebuild(); // what the guard runs after every filter refresh
+    assert.equal(check.state("AAAUSDT")!.filters.qtyScale, 4);
+    assert.equal(check.state("AAAUSDT")!.position, 40); // still 0.004, now at stepSize 0.0001
+  } finally {
+    exposure.close();
+  }
+});
+
 test("exposure: an order that cannot rest is not refused by MAX_NUM_ORDERS or maxOpenOrders", () => {
   const { check, exposure, emit, order, state } = setup({ maxOpenOrders: 1 });
   try {
