@@ -47,7 +47,10 @@ export interface AuditReport {
   listed: number;
   /** `order.status` queries of orders the listing did not show. */
   queried: number;
-  /** Client ids the exchange listed as open that the tracker did not hold (now adopted). */
+  /**
+   * Client ids the exchange listed as open that the tracker did not hold, now adopted as `external` (an
+   * unknown order with this router's pattern is another process's: only the listing at start recovers).
+   */
   adopted: string[];
   /** Client ids whose state, status or filled quantity the exchange's answers changed. */
   corrected: string[];
@@ -250,10 +253,9 @@ export class AccountAudit {
       heldAs.set(cid, o?.state);
       if (o?.state === "finished") before.set(cid, fingerprint(o)); // a NOT_FOUND the listing reopens
     }
-    const adoption = adopter.apply("audit", orders, algoOrders);
+    const adoption = adopter.apply("audit", orders, algoOrders, false);
     report.listed = adoption.listed;
-    // A recovered id may be an order held as external until now: only one not held counts as adopted.
-    for (const cid of [...adoption.recovered, ...adoption.external]) {
+    for (const cid of adoption.external) {
       const was = heldAs.get(cid);
       if (was === undefined || was === "finished") report.adopted.push(cid);
     }

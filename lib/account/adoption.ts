@@ -95,24 +95,29 @@ export class OrderAdopter {
     return Promise.all([client.openOrders(), client.openAlgoOrders()]);
   }
 
-  /** Adopts from listings already fetched. */
+  /**
+   * Adopts from listings already fetched. `recover: false` adopts every unknown order as external, whatever
+   * its client id: once running, an unknown order with this router's pattern is another router's (a second
+   * process with the same prefix), not one this router's journal lost, and halt must leave it alone.
+   */
   apply(
     reason: string,
     orders: readonly ExchangeOrder[],
     algoOrders: readonly ExchangeOrder[],
+    recover = true,
   ): AdoptionReport {
     const report: AdoptionReport = { reason, listed: 0, recovered: [], external: [], resolved: 0 };
-    for (const raw of orders) this.#one(report, raw, tracked(raw, false));
-    for (const raw of algoOrders) this.#one(report, raw, tracked(raw, true));
+    for (const raw of orders) this.#one(report, raw, tracked(raw, false), recover);
+    for (const raw of algoOrders) this.#one(report, raw, tracked(raw, true), recover);
     return report;
   }
 
-  #one(report: AdoptionReport, raw: ExchangeOrder, order: TrackedOrder | undefined): void {
+  #one(report: AdoptionReport, raw: ExchangeOrder, order: TrackedOrder | undefined, recover: boolean): void {
     if (order === undefined) return; // not an open order with a client id: nothing to hold it by
     report.listed++;
     const { tracker, own, onResolved } = this.#o;
     const cid = order.clientOrderId;
-    const recovered = own.test(cid);
+    const recovered = recover && own.test(cid);
     const held = tracker.get(cid);
     // A finished order with this id and exchange id finished after the listing was taken: nothing to do.
     // Unless it was only taken as gone (NOT_FOUND: a cancel's -2011): the listing is the exchange's word that

@@ -184,3 +184,26 @@ test("audit: a pending order the listing already shows, and an unknown one it re
   assert.deepEqual([report!.listed, report!.adopted, report!.corrected, report!.queried], [3, [], [], 0]);
   assert.equal(account.orders.get("lr-u")!.state, "open"); // resolved by the listing all the same
 });
+
+test("audit: an unknown order with this router's client-id pattern is adopted as external", async () => {
+  const account = new AccountState();
+  const adopter = new OrderAdopter({ tracker: account.orders, client: undefined!, own: ownClientOrderIds() });
+  const cid = "lr-k3j9x2ab-m1q2-1"; // another router process with the same prefix
+  const order = {
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "LIMIT",
+    clientOrderId: cid,
+    orderId: 9,
+    origQty: "0.002",
+    price: "50000",
+    status: "NEW",
+    timeInForce: "GTC",
+    updateTime: 2,
+  };
+  adopter.list = () => Promise.resolve([[order], []]);
+  const audit = new AccountAudit({ router: source(account, {}), account, adopter, intervalMs: 60_000 });
+  assert.deepEqual((await audit.run())!.adopted, [cid]);
+  const held = account.orders.get(cid)!;
+  assert.deepEqual([held.external, held.recovered, held.state], [true, false, "open"]); // halt leaves it alone
+});
