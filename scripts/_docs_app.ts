@@ -8,6 +8,7 @@ import type { Hono } from "hono";
 import { AccountState } from "../lib/account/account_state.ts";
 import { createControlApp, type RouterApi } from "../lib/control/app.ts";
 import type { RiskView } from "../lib/control/routes_risk.ts";
+import type { AuditView } from "../lib/control/routes_status.ts";
 
 /** The port the docs app believes it is bound to (its Host check reads it). */
 export const DOCS_PORT = 7777;
@@ -20,6 +21,7 @@ export function docsApp(): { app: Hono; close: () => void } {
     account: new AccountState(),
     simulator: { setMarkPrice() {} },
     risk: {} as RiskView, // likewise: registering the risk routes reads nothing from it
+    audit: {} as AuditView, // and the audit route
     mode: "simulator",
     endpoint: "ws://127.0.0.1:7778/ws-fapi/v1",
     guard: { port: () => DOCS_PORT },

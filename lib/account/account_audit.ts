@@ -199,12 +199,16 @@ export class AccountAudit {
   }
 
   /**
-   * Audits now. Resolves with the report, or undefined when the turn is skipped (the link is down, a gap pass
-   * runs, or an audit is already running).
+   * Audits now. Resolves with the report (that of the audit already running, if one is), or undefined when
+   * the turn is skipped (the link is down, or a gap pass runs).
    */
   run(): Promise<AuditReport | undefined> {
     const { router, busy } = this.#o;
-    if (this.#running !== undefined || !router.connected || busy?.() === true) {
+    if (this.#running !== undefined) {
+      this.#skipped++;
+      return this.#running;
+    }
+    if (!router.connected || busy?.() === true) {
       this.#skipped++;
       return Promise.resolve(undefined);
     }

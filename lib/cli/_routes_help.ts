@@ -26,6 +26,7 @@ export const ROUTE_LINES: readonly string[] = [
   "  POST   /halt                  Kill switch: refuse new orders and cancel every open order",
   "  GET    /risk                  Risk limits and their current usage (unless pre-trade checks are off)",
   "  PUT    /risk                  Replace the risk limits (the --risk file's schema); logged; swapped at once (unless pre-trade checks are off)",
+  "  POST   /audit                 Audit the live view against the exchange now (open orders, missing ones queried, positions)",
   "  POST   /resume                Accept new orders again after a halt",
   "  GET    /                      The dashboard (HTML page for a browser)",
   "  GET    /assets/uplot.js       Dashboard asset uplot.js",

@@ -324,6 +324,29 @@ export function createControlApp(options: ControlAppOptions): Hono {
     addRiskRoutes(routes, options.risk, (r) => body(r), (msg, fields) => notice("info", msg, fields));
   }
 
+  const audit = options.audit;
+  if (audit !== undefined) {
+    routes.add("POST", "/audit", async (c) => {
+      validate(emptySchema, await body(c.req.raw, true));
+      if (!router.connected) {
+        throw new ControlError({
+          status: 503,
+          code: LOCAL_CODES.DISCONNECTED,
+          msg: "audit not run: the ws-fapi link is down (a reconnect reconciles the account by itself)",
+        });
+      }
+      const report = await audit.run();
+      if (report === undefined) {
+        throw new ControlError({
+          status: 503,
+          code: LOCAL_CODES.BUSY,
+          msg: "audit not run: a gap reconciliation is running (it does what an audit does); try again",
+        });
+      }
+      return c.json(report);
+    }, ROUTE_DOCS.audit);
+  }
+
   routes.add("POST", "/resume", async (c) => {
     validate(emptySchema, await body(c.req.raw, true));
     router.resume(); // the router reports it (one "orders resumed" log line via its onEvent)

@@ -183,6 +183,28 @@ export const healthAnswer = z.looseObject({
 }).meta({ id: "Health" });
 
 /**
+ * `POST /audit`'s report: what the exchange's answers changed in the live view.
+ *
+ * @example
+ * ```ts
+ * auditAnswer.parse({ at: 1, listed: 2, queried: 1, adopted: [], corrected: ["lr-1"], positions: [] });
+ * ```
+ */
+export const auditAnswer = z.object({
+  at: z.number().meta({ description: "local ms when the listing was asked for" }),
+  listed: z.int().meta({ description: "open orders and algo orders the exchange listed" }),
+  queried: z.int().meta({ description: "order.status queries of orders the listing no longer showed" }),
+  adopted: z.array(z.string()).meta({
+    description: "open orders the tracker did not hold, adopted as external",
+  }),
+  corrected: z.array(z.string()).meta({
+    description: "orders whose state, status or filled quantity changed",
+  }),
+  positions: z.array(z.string()).meta({ description: "position lines (symbol:positionSide) that changed" }),
+  error: z.string().optional().meta({ description: "the first error, when part of the audit failed" }),
+}).meta({ id: "AuditReport" });
+
+/**
  * `POST /halt`'s report.
  *
  * @example

@@ -11,6 +11,7 @@ import { LOCAL_CODES } from "./errors.ts";
 import {
   accountEventAnswer,
   algoOrderAnswer,
+  auditAnswer,
   exchangeAnswer,
   fillAnswer,
   haltAnswer,
@@ -152,6 +153,15 @@ export const ROUTE_DOCS = {
     body: haltSchema,
     bodyOptional: true,
     answers: { 200: { description: "what the halt cancelled", schema: haltAnswer } },
+  },
+  audit: {
+    summary: "Audit the live view against the exchange now (open orders, missing ones queried, positions)",
+    tag: "Control",
+    body: emptySchema,
+    bodyOptional: true,
+    answers: { 200: { description: "what the exchange's answers corrected", schema: auditAnswer } },
+    errors: [DISCONNECTED, BUSY],
+    exchange: true,
   },
   resume: {
     summary: "Accept new orders again after a halt",

@@ -6,7 +6,7 @@
  */
 
 import { ACCOUNT_EVENT_TYPES } from "../account/event_log.ts";
-import type { AuditHealth } from "../account/account_audit.ts";
+import type { AuditHealth, AuditReport } from "../account/account_audit.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { UserStream } from "../stream/user_stream.ts";
 import type { RouterApi } from "./app.ts";
@@ -94,12 +94,15 @@ export interface StatusDeps {
  * const view: AuditView = {
  *   health: () => ({ intervalMs: 60_000, audits: 1, skipped: 0, drift: 0, lastAt: Date.now(), lastDrift: 0,
  *     lastError: null }),
+ *   run: () => Promise.resolve(undefined),
  * };
  * ```
  */
 export interface AuditView {
   /** Interval, audits and skipped turns so far, drift found in all and by the last one, the last error. */
   health(): AuditHealth;
+  /** Audits now (joining one that runs); undefined when skipped (link down, a gap pass running). */
+  run(): Promise<AuditReport | undefined>;
 }
 
 /**

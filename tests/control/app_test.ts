@@ -254,12 +254,48 @@ test("app: /health and /metrics show the periodic audit: interval, audits, drift
     lastDrift: 1,
     lastError: null,
   };
-  const { call } = appWith({ audit: { health: () => view } });
+  const { call } = appWith({ audit: { health: () => view, run: () => Promise.resolve(undefined) } });
   assert.deepEqual((await call("GET", "/health")).body.audit, { state: "on", ...view });
   const metrics: string = (await call("GET", "/metrics")).body;
   assert.match(metrics, /^lightning_audits_total 5$/m);
   assert.match(metrics, /^lightning_audit_drift_total 2$/m);
   assert.deepEqual((await appWith().call("GET", "/health")).body.audit, { state: "off" });
+});
+
+test("app: POST /audit runs an audit and answers its report; link down or a gap pass → 503", async () => {
+  const report = {
+    at: 1,
+    listed: 2,
+    queried: 1,
+    adopted: [],
+    corrected: ["lr-1"],
+    positions: ["BTCUSDT:BOTH"],
+  };
+  let answer: typeof report | undefined = report;
+  let runs = 0;
+  const health = () => ({
+    intervalMs: 60_000,
+    audits: runs,
+    skipped: 0,
+    drift: 0,
+    lastAt: null,
+    lastDrift: 0,
+    lastError: null,
+  });
+  const run = () => (runs++, Promise.resolve(answer));
+  const { router, call } = appWith({ audit: { health, run } });
+  const ok = await call("POST", "/audit");
+  assert.deepEqual([ok.status, ok.body], [200, report]);
+  answer = undefined; // skipped: a gap pass runs
+  const busy = await call("POST", "/audit");
+  assert.deepEqual([busy.status, busy.body.code], [503, -12]);
+  assert.match(busy.body.msg, /gap reconciliation is running/);
+  router.connected = false;
+  const down = await call("POST", "/audit");
+  assert.deepEqual([down.status, down.body.code, runs], [503, -11, 2]); // not even tried
+  const bad = await call("POST", "/audit", { json: { now: true } });
+  assert.equal(bad.status, 400);
+  assert.equal((await appWith().call("POST", "/audit")).status, 404); // no audit: no route
 });
 
 test("app: /metrics is Prometheus text built from the router's state", async () => {
