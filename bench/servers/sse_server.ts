@@ -41,6 +41,7 @@ const router: RouterApi = {
   accountPositions: refuse,
   accountStatus: refuse,
   halt: refuse,
+  cancelAllOpenOrders: refuse,
   resume: () => {},
   halted: undefined,
   connected: true,

@@ -14,6 +14,7 @@ export const ROUTE_LINES: readonly string[] = [
   "  PATCH  /orders                Modify a LIMIT order's quantity and price (order.modify)",
   "  DELETE /orders                Cancel an order (order.cancel; with algoId/clientAlgoId: algoOrder.cancel)",
   "  GET    /ws                    Local order socket: a WebSocket carrying place/modify/cancel/query as JSON messages",
+  "  DELETE /orders/open           Cancel every open order of this router on a symbol, without halting (order.cancel each)",
   "  GET    /account               Account status (v2/account.status)",
   "  GET    /account/balance       Balances (v2/account.balance)",
   "  GET    /account/positions     Positions as the exchange reports them (v2/account.position)",

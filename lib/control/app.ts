@@ -32,7 +32,7 @@ import {
 import { addRiskRoutes, type RiskView } from "./routes_risk.ts";
 import { ThrottledNotice, type ThrottledNoticeOptions } from "./notice_throttle.ts";
 import { EventHub, type EventStreamOptions } from "./sse.ts";
-import { emptySchema, haltSchema, positionsSchema } from "./schemas.ts";
+import { cancelAllSchema, emptySchema, haltSchema, positionsSchema } from "./schemas.ts";
 import { validate } from "./validation.ts";
 import { orderOps } from "./order_ops.ts";
 import { LOCAL_SOCKET_DOC, localSocketRoute } from "./local_socket.ts";
@@ -62,6 +62,7 @@ export type RouterApi = Pick<
   | "accountPositions"
   | "accountStatus"
   | "halt"
+  | "cancelAllOpenOrders"
   | "resume"
   | "halted"
   | "connected"
@@ -268,6 +269,18 @@ export function createControlApp(options: ControlAppOptions): Hono {
     }),
     LOCAL_SOCKET_DOC,
   );
+
+  routes.add("DELETE", "/orders/open", async (c) => {
+    const { symbol } = validate(cancelAllSchema, query(c.req.url));
+    const report = await router.cancelAllOpenOrders(symbol);
+    if (report.failed.length > 0) {
+      notice("error", "cancel all: some cancels failed", {
+        symbol,
+        failed: report.failed.map((f) => f.clientOrderId).join(","),
+      });
+    }
+    return c.json(report);
+  }, ROUTE_DOCS.cancelAll);
 
   routes.add("GET", "/account", async (c) => {
     validate(emptySchema, query(c.req.url));

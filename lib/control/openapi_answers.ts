@@ -183,6 +183,21 @@ export const healthAnswer = z.looseObject({
 }).meta({ id: "Health" });
 
 /**
+ * `DELETE /orders/open`'s report.
+ *
+ * @example
+ * ```ts
+ * cancelAllAnswer.parse({ symbol: "BTCUSDT", canceled: ["lr-1"], alreadyFinished: [], failed: [] });
+ * ```
+ */
+export const cancelAllAnswer = z.object({
+  symbol: z.string(),
+  canceled: z.array(z.string()).meta({ description: "client ids cancelled" }),
+  alreadyFinished: z.array(z.object({ clientOrderId: z.string(), status: z.string() })),
+  failed: z.array(z.object({ clientOrderId: z.string(), error: z.string() })),
+}).meta({ id: "CancelAllReport" });
+
+/**
  * `POST /audit`'s report: what the exchange's answers changed in the live view.
  *
  * @example

@@ -12,6 +12,7 @@ import {
   accountEventAnswer,
   algoOrderAnswer,
   auditAnswer,
+  cancelAllAnswer,
   exchangeAnswer,
   fillAnswer,
   haltAnswer,
@@ -22,6 +23,7 @@ import {
 } from "./openapi_answers.ts";
 import type { RouteDoc } from "./route_table.ts";
 import {
+  cancelAllSchema,
   cancelSchema,
   emptySchema,
   haltSchema,
@@ -153,6 +155,13 @@ export const ROUTE_DOCS = {
     body: haltSchema,
     bodyOptional: true,
     answers: { 200: { description: "what the halt cancelled", schema: haltAnswer } },
+  },
+  cancelAll: {
+    summary: "Cancel every open order of this router on a symbol, without halting (order.cancel each)",
+    tag: "Orders",
+    query: cancelAllSchema,
+    answers: { 200: { description: "what was cancelled", schema: cancelAllAnswer } },
+    exchange: true,
   },
   audit: {
     summary: "Audit the live view against the exchange now (open orders, missing ones queried, positions)",

@@ -286,6 +286,17 @@ export const modifySchema = z.strictObject({
 export const positionsSchema = z.strictObject({ symbol: symbol().optional() });
 
 /**
+ * `DELETE /orders/open` query: the symbol whose open orders are cancelled (required, as Binance's).
+ *
+ * @example
+ * ```ts
+ * cancelAllSchema.parse({ symbol: "BTCUSDT" });
+ * cancelAllSchema.safeParse({}).success; // false
+ * ```
+ */
+export const cancelAllSchema = z.strictObject({ symbol: symbol() });
+
+/**
  * An empty query (routes that take no parameters still refuse unknown ones).
  *
  * @example

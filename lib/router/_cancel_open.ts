@@ -37,6 +37,19 @@ export interface HaltReport {
   failed: { clientOrderId: string; error: string }[];
 }
 
+/**
+ * What `cancelAllOpenOrders` did (`DELETE /orders/open`): a halt's report of one symbol, without the halt.
+ *
+ * @example
+ * ```ts
+ * const report: CancelAllReport = { symbol: "BTCUSDT", canceled: ["lr-1"], alreadyFinished: [], failed: [] };
+ * ```
+ */
+export interface CancelAllReport extends Pick<HaltReport, "canceled" | "alreadyFinished" | "failed"> {
+  /** The symbol whose open orders were cancelled. */
+  symbol: string;
+}
+
 /** The requests a halt needs. */
 export interface Canceller {
   /** `order.cancel`. */

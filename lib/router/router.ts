@@ -29,12 +29,12 @@ import type {
 import { adHocMethod, METHODS, type MethodSpec, type Security } from "../wire/methods.ts";
 import { ClientOrderIds } from "./client_order_ids.ts";
 import { prepareCredentials, type PreparedCredentials } from "./_credentials.ts";
-import { cancelOpenOrders, type HaltReport, mergeHaltReports } from "./_cancel_open.ts";
+import { type CancelAllReport, cancelOpenOrders, type HaltReport, mergeHaltReports } from "./_cancel_open.ts";
 import { RouterSession } from "./_session.ts";
 import type { RouterOptions } from "./router_options.ts";
 
 export type { RouterEvent, RouterOptions } from "./router_options.ts";
-export type { HaltReport } from "./_cancel_open.ts";
+export type { CancelAllReport, HaltReport } from "./_cancel_open.ts";
 
 const PLACE = METHODS["order.place"]!;
 const MODIFY = METHODS["order.modify"]!;
@@ -271,15 +271,48 @@ export class Router {
    */
   async halt(reason = "halted by operator"): Promise<HaltReport> {
     this.holdNewOrders(reason);
-    const open = this.#observer?.openOrders?.() ?? [];
+    return await this.#cancelOpen(reason, undefined);
+  }
+
+  /**
+   * Cancels every order of `symbol` the router's observer knows to be open or unknown (as `halt` does, with
+   * the same second look at orders whose place was unanswered), without stopping new orders: Binance's
+   * "cancel all open orders" over ws-fapi, one `order.cancel` / `algoOrder.cancel` each (REST has the only
+   * single request for it). Orders placed after the call are not cancelled. What `DELETE /orders/open` does.
+   *
+   * @example
+   * ```ts
+   * import { startSimulator } from "../sim/mod.ts";
+   * import { OrderTracker } from "../orders/order_tracker.ts";
+   * const sim = await startSimulator({ hmacKeys: [{ apiKey: "key", secretKey: "secret" }] });
+   * const router = await Router.connect({ url: sim.url, apiKey: "key", secretKey: "secret",
+   *   observer: new OrderTracker() });
+   * const report = await router.cancelAllOpenOrders("BTCUSDT");
+   * console.log(report.canceled.length, "cancelled;", report.failed.length, "failed");
+   * await router.close();
+   * await sim.close();
+   * ```
+   */
+  async cancelAllOpenOrders(symbol: string): Promise<CancelAllReport> {
+    const { canceled, alreadyFinished, failed } = await this.#cancelOpen(`cancel all ${symbol}`, symbol);
+    return { symbol, canceled, alreadyFinished, failed };
+  }
+
+  /** Cancels the observer's open orders (of `symbol`, or all), then once more those whose place rested late. */
+  async #cancelOpen(reason: string, symbol: string | undefined): Promise<HaltReport> {
+    const known = () =>
+      (this.#observer?.openOrders?.() ?? []).filter((o) => symbol === undefined || o.symbol === symbol);
+    const open = known();
     const report = await cancelOpenOrders(this, reason, open);
     // A place still unanswered when its cancel went out can rest after all: the engine may take the cancel
-    // first (-2011). Once the requests of the halt are answered (bounded by the request timeout), such
-    // orders still open are cancelled in one more pass.
+    // first (-2011). Once those places are answered (bounded by the request timeout), such orders still open
+    // are cancelled in one more pass.
     const unanswered = new Set(open.filter((o) => o.state === "pending").map((o) => o.clientOrderId));
     if (unanswered.size === 0) return report;
-    await this.settled(this.#requestTimeoutMs + 1000);
-    const still = (this.#observer?.openOrders?.() ?? []).filter((o) => unanswered.has(o.clientOrderId));
+    const deadline = Date.now() + this.#requestTimeoutMs + 1000;
+    const waiting = () => known().some((o) => o.state === "pending" && unanswered.has(o.clientOrderId));
+    while (waiting() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const still = known().filter((o) => unanswered.has(o.clientOrderId));
     if (still.length === 0) return report;
     return mergeHaltReports(report, await cancelOpenOrders(this, reason, still));
   }

@@ -53,6 +53,13 @@ class StubRouter implements RouterApi {
     this.halted = reason;
     return this.#call("halt", reason, this.haltReport(reason));
   };
+  cancelAllOpenOrders: RouterApi["cancelAllOpenOrders"] = (symbol) =>
+    this.#call("cancelAllOpenOrders", symbol, {
+      symbol,
+      canceled: ["lr-1"],
+      alreadyFinished: [],
+      failed: [],
+    });
   resume: RouterApi["resume"] = (reason) => {
     this.calls.push(["resume", reason]);
     this.halted = undefined;
@@ -260,6 +267,25 @@ test("app: /health and /metrics show the periodic audit: interval, audits, drift
   assert.match(metrics, /^lightning_audits_total 5$/m);
   assert.match(metrics, /^lightning_audit_drift_total 2$/m);
   assert.deepEqual((await appWith().call("GET", "/health")).body.audit, { state: "off" });
+});
+
+test("app: DELETE /orders/open cancels a symbol's open orders without halting; the symbol is required", async () => {
+  const { router, call } = appWith();
+  const ok = await call("DELETE", "/orders/open?symbol=BTCUSDT");
+  assert.deepEqual([ok.status, ok.body], [200, {
+    symbol: "BTCUSDT",
+    canceled: ["lr-1"],
+    alreadyFinished: [],
+    failed: [],
+  }]);
+  assert.deepEqual(router.calls, [["cancelAllOpenOrders", "BTCUSDT"]]);
+  assert.equal(router.halted, undefined);
+  const missing = await call("DELETE", "/orders/open");
+  assert.deepEqual([missing.status, missing.body.code], [400, -1]);
+  assert.match(missing.body.msg, /symbol/);
+  const bad = await call("DELETE", "/orders/open?symbol=btc-usdt");
+  assert.equal(bad.status, 400);
+  assert.equal(router.calls.length, 1); // nothing else reached the router
 });
 
 test("app: POST /audit runs an audit and answers its report; link down or a gap pass → 503", async () => {

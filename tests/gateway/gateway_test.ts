@@ -4,7 +4,7 @@ import { ConnectError, DataDirError, NotSentError } from "../../lib/errors.ts";
 import { Gateway, type GatewayEvent, type GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import { openGateway, tempDir } from "./_gateway.ts";
-import { restingBuy, simulator } from "../router/_harness.ts";
+import { connect, restingBuy, simulator } from "../router/_harness.ts";
 
 function open(sim: Simulator, dataDir: string, extra: Partial<GatewayOptions> = {}): Promise<Gateway> {
   return openGateway(sim, dataDir, { ...extra });
@@ -183,6 +183,41 @@ test("Gateway: halt cancels an order whose place the engine took after the halt'
     assert.equal(onExchange?.status, "CANCELED", "nothing of this router rests after a halt");
     assert.equal(gateway.tracker.get(cid)?.status, "CANCELED");
   } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("Gateway: cancelAllOpenOrders cancels this router's orders of one symbol, a late place too, and halts nothing", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir());
+  const other = await connect(sim); // another client of the account: its order is not this router's
+  try {
+    const btc = await gateway.router.placeOrder(restingBuy());
+    const eth = await gateway.router.placeOrder(
+      restingBuy({ symbol: "ETHUSDT", quantity: "0.01", price: "2900" }),
+    );
+    const theirs = await other.placeOrder(restingBuy({ newClientOrderId: "web_cancel_all_1" }));
+    // One more whose place the engine takes 100 ms late: the first cancel finds nothing (-2011).
+    sim.setFaults({ placeDelayMs: 100 });
+    const placing = gateway.router.placeOrder(restingBuy({ quantity: "0.003", price: "49900" }));
+    const late = gateway.tracker.list("pending")[0]!.clientOrderId;
+    const report = await gateway.router.cancelAllOpenOrders("BTCUSDT");
+    sim.setFaults({});
+    assert.equal((await placing).status, "NEW", "the place was taken after the first cancel");
+    assert.deepEqual(
+      { ...report, canceled: [...report.canceled].sort() },
+      { symbol: "BTCUSDT", canceled: [btc.clientOrderId, late].sort(), alreadyFinished: [], failed: [] },
+    );
+    const status = (cid: string) => sim.orders().find((o) => o.clientOrderId === cid)?.status;
+    assert.deepEqual(
+      [status(btc.clientOrderId), status(late), status(eth.clientOrderId), status(theirs.clientOrderId)],
+      ["CANCELED", "CANCELED", "NEW", "NEW"],
+    );
+    assert.equal(gateway.router.halted, undefined);
+    assert.equal((await gateway.router.placeOrder(restingBuy())).status, "NEW", "orders still flow");
+  } finally {
+    await other.close();
     await gateway.close();
     await sim.close();
   }
