@@ -34,6 +34,8 @@ type Body = Record<string, unknown>;
  *   carries the Nth request from now (executing it first when `execute`);
  * - `silent` `{afterRequests?}` (default 1): after N more answers that connection ignores everything;
  * - `delay` `{ms}`: delay every ws-fapi answer (0 turns it off);
+ * - `placeDelay` `{ms}`: the matching engine takes each order.place `ms` late (0 turns it off): a cancel sent
+ *   meanwhile finds nothing (-2011), and the order rests after it;
  * - `rejectEvery` `{n, code?}`: every Nth order.place rejected unexecuted with `code` (default -1008; n 0: off);
  * - `-1007` / `-1008` `{count?, every?}`: a burst of `count` (default 5) order.place answers — -1007 executes
  *   the order but says the status is unknown, -1008 rejects it unexecuted — or, with `every`, every Nth;
@@ -52,6 +54,7 @@ export const FAULT_KINDS = [
   "drop",
   "silent",
   "delay",
+  "placeDelay",
   "rejectEvery",
   "-1007",
   "-1008",
@@ -167,6 +170,14 @@ function fault(sim: Simulator, body: Body): unknown {
       if (ms === undefined) throw new BadBody('"ms" is required (0 turns the delay off)');
       if (ms === 0) add({}, ["responseDelayMs"]);
       else add({ responseDelayMs: ms });
+      break;
+    }
+    case "placeDelay": {
+      only(body, ["kind", "ms"]);
+      const ms = count(body, "ms", 0);
+      if (ms === undefined) throw new BadBody('"ms" is required (0 turns the delay off)');
+      if (ms === 0) add({}, ["placeDelayMs"]);
+      else add({ placeDelayMs: ms });
       break;
     }
     case "rejectEvery": {

@@ -148,6 +148,11 @@ test("sim control: drop, silent, delay and rejectEvery set the simulator's fault
     });
     const off = await call(sim, "POST", "/sim/fault", { kind: "delay", ms: 0 });
     assert.equal("responseDelayMs" in (off.json.faults as object), false);
+    const late = await call(sim, "POST", "/sim/fault", { kind: "placeDelay", ms: 100 });
+    assert.equal((late.json.faults as { placeDelayMs?: number }).placeDelayMs, 100);
+    const onTime = await call(sim, "POST", "/sim/fault", { kind: "placeDelay", ms: 0 });
+    assert.equal("placeDelayMs" in (onTime.json.faults as object), false);
+    assert.equal((await call(sim, "POST", "/sim/fault", { kind: "placeDelay" })).status, 400);
     // Without afterRequests, drop is immediate: every ws-fapi socket goes, with no close frame.
     await call(sim, "POST", "/sim/fault", { kind: "clear" });
     const dropped = await call(sim, "POST", "/sim/fault", { kind: "drop" });
