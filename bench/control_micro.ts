@@ -39,6 +39,7 @@ const ops: OrderOps = {
   modify: () => Promise.resolve(PLAIN),
   cancel: () => Promise.resolve(PLAIN),
   query: () => Promise.resolve(PLAIN),
+  cancelAll: () => Promise.resolve(PLAIN),
 };
 const session = new LocalSocketSession({ ops, send: () => true });
 const MESSAGE = `{"id":1,"op":"place","params":${BODY_TEXT}}`;

@@ -6,9 +6,9 @@
  *
  * 1. the open orders and open algo orders (REST, every symbol): one the tracker does not hold is adopted, one
  *    it holds is brought up to date (`OrderAdopter.apply`, with the tracker's precedence rules);
- * 2. `order.status` of each order the tracker held as open before the listing was asked for, that the listing
- *    did not show and that nothing changed since (the listing is the exchange's word that it is no longer
- *    open; the answer says how it ended);
+ * 2. `order.status` (an algo order: `GET /fapi/v1/algoOrder`) of each order the tracker held as open before the
+ *    listing was asked for, that the listing did not show and that nothing changed since (the listing is the
+ *    exchange's word that it is no longer open; the answer says how it ended);
  * 3. `v2/account.position` and `v2/account.balance` (a snapshot never undoes a newer event).
  *
  * What the exchange's answers changed is the drift, reported per audit. A change counts only when it happened
@@ -92,8 +92,11 @@ export interface AccountAuditOptions {
   router: GapSource;
   /** The live view that is audited. */
   account: AccountState;
-  /** Lists the open orders (REST) and adopts or updates from the listing (the gateway's adopter). */
-  adopter: Pick<OrderAdopter, "list" | "apply">;
+  /**
+   * Lists the open orders (REST) and adopts or updates from the listing (the gateway's adopter); with
+   * `queryAlgo`, algo orders the listing no longer shows are looked up too.
+   */
+  adopter: Pick<OrderAdopter, "list" | "apply"> & Partial<Pick<OrderAdopter, "queryAlgo">>;
   /** Time between audits, ms (> 0). */
   intervalMs: number;
   /** True while a gap pass runs: the audit skips its turn. */
@@ -275,8 +278,10 @@ export class AccountAudit {
   /** `order.status` of every order held open before the listing that it did not show and nothing changed. */
   async #queryMissing(report: AuditReport, listed: ReadonlySet<string>): Promise<void> {
     const { router, account } = this.#o;
+    const queryAlgo = this.#o.adopter.queryAlgo?.bind(this.#o.adopter);
     const missing = account.orders.list().filter((o) =>
-      o.state === "open" && !o.algo && !listed.has(o.clientOrderId) && o.updatedAt < report.at
+      o.state === "open" && (!o.algo || queryAlgo !== undefined) && !listed.has(o.clientOrderId) &&
+      o.updatedAt < report.at
     );
     let next = 0;
     const one = async (o: TrackedOrder) => {
@@ -284,8 +289,14 @@ export class AccountAudit {
       const changedBefore = o.updatedAt >= report.at;
       report.queried++;
       try {
-        // The router hands the answer to the account's order observer (precedence applies there).
-        await router.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
+        if (o.algo) {
+          // Algo orders are REST only; the answer applies with the tracker's precedence rules.
+          const raw = await queryAlgo!(o.clientOrderId);
+          if (raw !== undefined) account.orders.apply(raw, o.clientOrderId);
+        } else {
+          // The router hands the answer to the account's order observer (precedence applies there).
+          await router.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
+        }
       } catch (e) {
         // -2013: too old to query (a cancelled order after 3 days): nothing to learn from it.
         if (!(e instanceof ExchangeError && e.code === -2013)) throw e;

@@ -54,8 +54,10 @@ export function ownClientOrderIds(prefix = "lr"): RegExp {
 export interface OrderAdopterOptions {
   /** The account's orders. */
   tracker: OrderTracker;
-  /** Where the listings come from. */
-  client: Pick<OpenOrdersClient, "openOrders" | "openAlgoOrders">;
+  /** Where the listings come from (and, when it can, one algo order's status: the audit asks it). */
+  client:
+    & Pick<OpenOrdersClient, "openOrders" | "openAlgoOrders">
+    & Partial<Pick<OpenOrdersClient, "algoOrder">>;
   /** This router's client ids (see {@linkcode ownClientOrderIds}). */
   own: RegExp;
   /** An order held with an unknown outcome was settled by the listing (the journal records it). */
@@ -87,6 +89,14 @@ export class OrderAdopter {
   async adopt(reason: string): Promise<AdoptionReport> {
     const [orders, algoOrders] = await this.list();
     return this.apply(reason, orders, algoOrders);
+  }
+
+  /**
+   * `GET /fapi/v1/algoOrder` of one algo order (whatever its status; weight 1), or undefined when the client
+   * cannot ask (ws-fapi has no algo query at all).
+   */
+  queryAlgo(clientAlgoId: string): Promise<ExchangeOrder> | undefined {
+    return this.#o.client.algoOrder?.(clientAlgoId);
   }
 
   /** Lists open orders and open algo orders (every symbol: weight 40 each), adopting nothing. */

@@ -10,6 +10,8 @@
  * - `GET /fapi/v1/openAlgoOrders` (USER_DATA): optional `algoType`, `symbol`, `algoId`; weight 1 with a symbol,
  *   40 without. An array of algo objects: `algoId, clientAlgoId, algoType, orderType, symbol, side,
  *   positionSide, timeInForce, quantity, algoStatus, triggerPrice, price, …, createTime, updateTime`.
+ * - `GET /fapi/v1/algoOrder` (USER_DATA): `algoId` or `clientAlgoId`; weight 1. One algo object, whatever its
+ *   status (ws-fapi cannot query algo orders at all).
  *
  * Both are signed as REST signs: the query string as sent (percent-encoded), `timestamp` on exchange time,
  * the key in the `X-MBX-APIKEY` header — as the dead-man's switch does. A refusal is an `ExchangeError` with
@@ -73,7 +75,13 @@ export class OpenOrdersClient {
     return this.#get("/fapi/v1/openAlgoOrders", symbol === undefined ? [] : [["symbol", symbol]]);
   }
 
-  async #get(path: string, params: [string, string][]): Promise<ExchangeOrder[]> {
+  /** `GET /fapi/v1/algoOrder` (weight 1): one algo order by client algo id, whatever its status. */
+  async algoOrder(clientAlgoId: string): Promise<ExchangeOrder> {
+    return (await this.#get("/fapi/v1/algoOrder", [["clientAlgoId", clientAlgoId]], false))[0]!;
+  }
+
+  /** A signed GET; `list`: the answer is an array (else one object, returned as the only element). */
+  async #get(path: string, params: [string, string][], list = true): Promise<ExchangeOrder[]> {
     const o = this.#o;
     const pairs = params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
     if (o.recvWindow !== undefined) pairs.push(`recvWindow=${o.recvWindow}`);
@@ -93,7 +101,10 @@ export class OpenOrdersClient {
     } catch {
       body = undefined;
     }
-    if (!res.ok || !Array.isArray(body)) {
+    const wrong = list
+      ? !Array.isArray(body)
+      : typeof body !== "object" || body === null || Array.isArray(body);
+    if (!res.ok || wrong) {
       const error = (typeof body === "object" && body !== null ? body : {}) as {
         code?: unknown;
         msg?: unknown;
@@ -105,6 +116,7 @@ export class OpenOrdersClient {
         method,
       });
     }
-    return body.filter((x): x is ExchangeOrder => typeof x === "object" && x !== null);
+    if (!list) return [body as ExchangeOrder];
+    return (body as unknown[]).filter((x): x is ExchangeOrder => typeof x === "object" && x !== null);
   }
 }

@@ -12,7 +12,7 @@
 
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Router } from "../router/router.ts";
+import type { CancelAllReport, Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject, readQuery } from "./body.ts";
 import { ControlError, type HttpError, LOCAL_CODES, toHttpError } from "./errors.ts";
@@ -32,7 +32,7 @@ import {
 import { addRiskRoutes, type RiskView } from "./routes_risk.ts";
 import { ThrottledNotice, type ThrottledNoticeOptions } from "./notice_throttle.ts";
 import { EventHub, type EventStreamOptions } from "./sse.ts";
-import { cancelAllSchema, emptySchema, haltSchema, positionsSchema } from "./schemas.ts";
+import { emptySchema, haltSchema, positionsSchema } from "./schemas.ts";
 import { validate } from "./validation.ts";
 import { orderOps } from "./order_ops.ts";
 import { LOCAL_SOCKET_DOC, localSocketRoute } from "./local_socket.ts";
@@ -271,11 +271,10 @@ export function createControlApp(options: ControlAppOptions): Hono {
   );
 
   routes.add("DELETE", "/orders/open", async (c) => {
-    const { symbol } = validate(cancelAllSchema, query(c.req.url));
-    const report = await router.cancelAllOpenOrders(symbol);
+    const report = await ops.cancelAll(query(c.req.url)) as CancelAllReport;
     if (report.failed.length > 0) {
       notice("error", "cancel all: some cancels failed", {
-        symbol,
+        symbol: report.symbol,
         failed: report.failed.map((f) => f.clientOrderId).join(","),
       });
     }

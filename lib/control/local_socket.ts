@@ -3,7 +3,8 @@
  * strategies in any language that want one persistent connection instead of an HTTP request per order.
  *
  * Request `{"id": 1, "op": "place", "params": {…}}`; `op` is `place` (`POST /orders`), `modify`
- * (`PATCH /orders`), `cancel` (`DELETE /orders`) or `query` (`GET /orders`); `params` is that route's body or
+ * (`PATCH /orders`), `cancel` (`DELETE /orders`), `query` (`GET /orders`) or `cancelAll`
+ * (`DELETE /orders/open`); `params` is that route's body or
  * query as a JSON object; `id` is the caller's (a string of 1–64 characters or an integer) and comes back in
  * the answer. Answer `{"id": 1, "status": 200, "result": {…}}` or `{"id": 1, "status": 400, "error":
  * {"code": -1, "msg": "…"}}`: the status and error of the HTTP route, from the same validation and error
@@ -21,7 +22,7 @@ import { takeUpgrade } from "./_upgrade.ts";
 import { jsonText } from "../wire/lazy_result.ts";
 
 /** The operations a local-socket message may ask for, and the route each mirrors. */
-export const LOCAL_SOCKET_OPS = ["place", "modify", "cancel", "query"] as const;
+export const LOCAL_SOCKET_OPS = ["place", "modify", "cancel", "query", "cancelAll"] as const;
 
 /** A request id: the caller's string or integer, echoed in the answer. */
 export type LocalSocketId = string | number;
@@ -230,11 +231,11 @@ export function localSocketRoute(options: LocalSocketRouteOptions): RouteHandler
  * ```
  */
 export const LOCAL_SOCKET_DOC: RouteDoc = {
-  summary: "Local order socket: a WebSocket carrying place/modify/cancel/query as JSON messages",
+  summary: "Local order socket: a WebSocket carrying place/modify/cancel/query/cancelAll as JSON messages",
   tag: "Orders",
   description: "Upgrade to a WebSocket (same Host and token rules as every route). Send " +
-    '`{"id":1,"op":"place","params":{…}}` (`op`: `place`, `modify`, `cancel`, `query`, mirroring ' +
-    "`POST`, `PATCH`, `DELETE` and `GET /orders`); each answer is " +
+    '`{"id":1,"op":"place","params":{…}}` (`op`: `place`, `modify`, `cancel`, `query`, `cancelAll`, ' +
+    "mirroring `POST`, `PATCH`, `DELETE`, `GET /orders` and `DELETE /orders/open`); each answer is " +
     '`{"id":1,"status":200,"result":{…}}` or `{"id":1,"status":400,"error":{"code":-1,"msg":"…"}}` with the ' +
     "HTTP route's status and error, sent as soon as the exchange answers; many requests may be in flight.",
   answers: {

@@ -10,7 +10,14 @@
 import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import { fastPlaceRequest } from "./place_fast_path.ts";
-import { cancelSchema, modifySchema, orderRefSchema, placeSchema, trackedOrdersSchema } from "./schemas.ts";
+import {
+  cancelAllSchema,
+  cancelSchema,
+  modifySchema,
+  orderRefSchema,
+  placeSchema,
+  trackedOrdersSchema,
+} from "./schemas.ts";
 import { validate } from "./validation.ts";
 
 /**
@@ -25,11 +32,17 @@ import { validate } from "./validation.ts";
  */
 export type OrderRouter = Pick<
   Router,
-  "placeOrder" | "placeAlgoOrder" | "modifyOrder" | "cancelOrder" | "cancelAlgoOrder" | "queryOrder"
+  | "placeOrder"
+  | "placeAlgoOrder"
+  | "modifyOrder"
+  | "cancelOrder"
+  | "cancelAlgoOrder"
+  | "queryOrder"
+  | "cancelAllOpenOrders"
 >;
 
 /**
- * The four order operations. Each validates its input (throwing a 400 `ControlError` that names every bad
+ * The order operations. Each validates its input (throwing a 400 `ControlError` that names every bad
  * field) and resolves with the exchange's answer, or rejects with the router's error.
  *
  * @example
@@ -47,6 +60,8 @@ export interface OrderOps {
   cancel(params: Record<string, unknown>): Promise<unknown>;
   /** `GET /orders`: with an id, `order.status` at the exchange; without, the tracked orders from memory. */
   query(params: Record<string, unknown>): Promise<unknown>;
+  /** `DELETE /orders/open`: every open order of this router on `symbol` cancelled, without halting. */
+  cancelAll(params: Record<string, unknown>): Promise<unknown>;
 }
 
 /**
@@ -99,6 +114,9 @@ export function orderOps(router: OrderRouter, tracker: OrderTracker | undefined)
         return symbol === undefined ? list : list.filter((o) => o.symbol === symbol);
       }
       return await router.queryOrder(validate(orderRefSchema, params));
+    },
+    async cancelAll(params) {
+      return await router.cancelAllOpenOrders(validate(cancelAllSchema, params).symbol);
     },
   };
 }

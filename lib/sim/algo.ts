@@ -236,6 +236,15 @@ export class AlgoBook {
     }));
   }
 
+  /** The account's algo order by algoId, or its newest with `clientAlgoId`, whatever its status. */
+  find(account: Account, ref: { algoId?: number; clientAlgoId?: string }): AlgoOrder | undefined {
+    if (ref.algoId !== undefined) {
+      const o = this.#byId.get(ref.algoId);
+      return o?.account === account ? o : undefined;
+    }
+    return this.#all.findLast((o) => o.account === account && o.clientAlgoId === ref.clientAlgoId);
+  }
+
   #openByClientId(account: Account, clientAlgoId: string): AlgoOrder | undefined {
     return this.#all.find((o) =>
       o.account === account && o.clientAlgoId === clientAlgoId && o.status === "NEW"

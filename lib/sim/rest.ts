@@ -22,7 +22,7 @@ import type { SimCore } from "./core.ts";
 import { E, type Failure } from "./errors.ts";
 import { handleControl } from "./rest_control.ts";
 import { handleMarketRest } from "./rest_market.ts";
-import { openAlgoOrders, openOrders } from "./rest_orders.ts";
+import { algoOrder, openAlgoOrders, openOrders } from "./rest_orders.ts";
 import type { Simulator } from "./types.ts";
 import type { HttpRequest, HttpResponse } from "./_ws_server.ts";
 
@@ -51,6 +51,7 @@ const ROUTES: Readonly<Record<string, SignedRoute>> = {
     weight: listingWeight,
     run: openAlgoOrders,
   },
+  "GET /fapi/v1/algoOrder": { params: ["algoId", "clientAlgoId"], weight: () => 1, run: algoOrder },
 };
 
 /**

@@ -13,6 +13,9 @@
  *   slTriggerPrice, slPrice, tpOrderType, selfTradePreventionMode, workingType, priceMatch, closePosition,
  *   priceProtect, reduceOnly, createTime, updateTime, triggerTime, goodTillDate`).
  *
+ * - `GET /fapi/v1/algoOrder?algoId=|clientAlgoId=`: one algo order of the account in the listing's shape,
+ *   whatever its status (a finished one too); -2013 when there is none.
+ *
  * Field sets from the official connector's REST types and doc fixtures (S1). Choices: an unknown symbol is
  * -1121, an algoType other than CONDITIONAL -1102; `actualOrderId` is the triggered order's id ("" before a
  * trigger) and `actualPrice` its average fill price; the tp/sl prices are zero at the symbol's price precision;
@@ -84,6 +87,35 @@ export function openAlgoOrders(core: SimCore, account: Account, params: Params):
   }
   const open = core.algo.openOf(account, symbol).filter((o) => algoId === undefined || o.algoId === algoId);
   return answer(open.map(algoView));
+}
+
+/**
+ * `GET /fapi/v1/algoOrder` for `account` (the request is already verified).
+ *
+ * @example
+ * ```ts
+ * import type { Account } from "./accounts.ts";
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * declare const account: Account;
+ * algoOrder(core, account, { clientAlgoId: "stop-1" }).body; // '{"algoId":2000000000000001,…}'
+ * ```
+ */
+export function algoOrder(core: SimCore, account: Account, params: Params): HttpResponse {
+  const rawId = params["algoId"];
+  const clientAlgoId = typeof params["clientAlgoId"] === "string" ? params["clientAlgoId"] : undefined;
+  if (rawId === undefined && clientAlgoId === undefined) {
+    return answer(E.eitherParam("algoId", "clientAlgoId"));
+  }
+  let algoId: number | undefined;
+  if (rawId !== undefined) {
+    algoId = intParam(rawId);
+    if (algoId === undefined) return answer(E.mandatory("algoId"));
+  }
+  const found = core.algo.find(account, algoId === undefined ? { clientAlgoId: clientAlgoId! } : { algoId });
+  return found === undefined
+    ? answer(E.noSuchOrder())
+    : { status: 200, body: JSON.stringify(algoView(found)) };
 }
 
 function symbolOf(core: SimCore, params: Params): string | undefined | Failure {

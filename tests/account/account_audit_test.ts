@@ -28,14 +28,24 @@ test("audit: a cancel, an order and a fill the stream lost with its socket up ar
   try {
     await waitFor(() => gateway.userStream?.state === "up", "the user stream");
     const ours = await gateway.router.placeOrder(restingBuy());
+    const ourStop = await gateway.router.placeAlgoOrder({
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "STOP_MARKET",
+      quantity: "0.002",
+      triggerPrice: "45000",
+      clientAlgoId: "audit-stop-1",
+    });
+    assert.equal(gateway.tracker.get("audit-stop-1")!.state, "open");
     const clean = await gateway.audit!.run();
     assert.ok(clean !== undefined);
-    assert.equal(clean.listed, 1);
+    assert.equal(clean.listed, 2);
     assert.deepEqual([clean.adopted, clean.corrected, clean.positions, clean.error], [[], [], [], undefined]);
     assert.equal(audits.length, 0); // a clean audit is not an account event
 
     sim.setFaults({ streamPaused: true }); // events are dropped; the socket stays up
     await other.cancelOrder({ symbol: "BTCUSDT", origClientOrderId: ours.clientOrderId });
+    await other.cancelAlgoOrder({ clientAlgoId: "audit-stop-1" });
     const theirs = await other.placeOrder(
       restingBuy({ price: "49500", quantity: "0.003", newClientOrderId: "web_audit_1" }),
     );
@@ -43,26 +53,33 @@ test("audit: a cancel, an order and a fill the stream lost with its socket up ar
     // The precondition: the live view missed all three.
     assert.equal(gateway.userStream!.state, "up");
     assert.equal(gateway.tracker.get(ours.clientOrderId)!.state, "open");
+    assert.equal(gateway.tracker.get("audit-stop-1")!.state, "open");
     assert.equal(gateway.tracker.get(theirs.clientOrderId), undefined);
     assert.equal(gateway.account.book.positions().length, 0);
 
     const report = await gateway.audit!.run();
     assert.ok(report !== undefined);
-    assert.deepEqual(report.corrected, [ours.clientOrderId]);
-    assert.equal(report.queried, 1); // only the order the listing no longer showed
+    assert.deepEqual([...report.corrected].sort(), [ours.clientOrderId, "audit-stop-1"].sort());
+    assert.equal(report.queried, 2); // only the orders the listing no longer showed
     assert.deepEqual(report.adopted, [theirs.clientOrderId]);
     assert.deepEqual(report.positions, ["BTCUSDT:BOTH"]);
     const canceled = gateway.tracker.get(ours.clientOrderId)!;
     assert.deepEqual([canceled.state, canceled.status], ["finished", "CANCELED"]);
+    const stopNow = gateway.tracker.get("audit-stop-1")!;
+    assert.deepEqual([stopNow.state, stopNow.status, stopNow.orderId], [
+      "finished",
+      "CANCELED",
+      ourStop.algoId,
+    ]);
     assert.equal(gateway.tracker.get(theirs.clientOrderId)!.external, true);
     assert.equal(Number(gateway.account.book.positions()[0]!.positionAmt), 0.003);
     const health = gateway.audit!.health();
     assert.deepEqual(
       [health.audits, health.drift, health.lastDrift, health.lastError],
-      [2, 3, 3, null],
+      [2, 4, 4, null],
     );
     assert.equal(audits.length, 1);
-    assert.equal((audits[0]!.data as { drift: number }).drift, 3);
+    assert.equal((audits[0]!.data as { drift: number }).drift, 4);
 
     // Nothing left to correct: the next audit finds no drift.
     const again = await gateway.audit!.run();

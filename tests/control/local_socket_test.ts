@@ -165,6 +165,23 @@ test("place, query and cancel through the socket give what the HTTP routes give"
     const againHttp = await s.call("DELETE", `/orders?symbol=BTCUSDT&orderId=${orderId}`);
     assert.equal(again.status, againHttp.status);
     assert.deepEqual(again.error, againHttp.body);
+    // cancelAll: every open order of the symbol, as DELETE /orders/open.
+    const a = await c.call({ id: 5, op: "place", params: LIMIT_ORDER });
+    const b = await c.call({
+      id: 6,
+      op: "place",
+      params: { ...LIMIT_ORDER, quantity: "0.003", price: "49000" },
+    });
+    const all = await c.call({ id: 7, op: "cancelAll", params: { symbol: "BTCUSDT" } });
+    assert.equal(all.status, 200, JSON.stringify(all));
+    assert.deepEqual(
+      [all.result.symbol, [...all.result.canceled].sort(), all.result.failed],
+      ["BTCUSDT", [a.result.clientOrderId, b.result.clientOrderId].sort(), []],
+    );
+    const none = await s.call("DELETE", "/orders/open?symbol=BTCUSDT");
+    assert.deepEqual([none.status, none.body.canceled], [200, []]);
+    const noSymbol = await c.call({ id: 8, op: "cancelAll", params: {} });
+    assert.deepEqual(noSymbol.error, (await s.call("DELETE", "/orders/open")).body);
   });
 });
 

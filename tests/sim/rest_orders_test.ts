@@ -125,7 +125,7 @@ test("rest: openOrders lists the caller's resting orders in Binance's shape, wei
   }
 });
 
-test("rest: openAlgoOrders lists the caller's untriggered conditional orders; algoId and symbol filter", async () => {
+test("rest: openAlgoOrders lists the caller's untriggered conditional orders; algoOrder finds one in any status", async () => {
   const sim = await startSimulator({ hmacKeys: HMAC_KEYS, clock: frozenClock() });
   const client = await TestClient.open(sim.url);
   const stop = (extra: Record<string, unknown>) => ({
@@ -172,6 +172,26 @@ test("rest: openAlgoOrders lists the caller's untriggered conditional orders; al
     const badType = await get(sim, "/fapi/v1/openAlgoOrders", "algoType=VP");
     assert.equal(badType.status, 400);
     assert.equal((badType.body as { code: number }).code, -1102);
+
+    // One algo order, whatever its status: by client algo id or by algoId; another account's is not found.
+    const one = (q: string, key = HMAC_KEY, secret = HMAC_SECRET) =>
+      get(sim, "/fapi/v1/algoOrder", q, key, secret);
+    const cancelled = await one("clientAlgoId=sl-dropped");
+    assert.equal(cancelled.status, 200);
+    assert.deepEqual(
+      [
+        (cancelled.body as Record<string, unknown>).algoId,
+        (cancelled.body as Record<string, unknown>).algoStatus,
+      ],
+      [dropped.result.algoId, "CANCELED"],
+    );
+    const byAlgoId = (await one(`algoId=${kept.result.algoId}`)).body as Record<string, unknown>;
+    assert.deepEqual([byAlgoId.clientAlgoId, byAlgoId.algoStatus], ["sl-kept", "NEW"]);
+    const missing = await one("clientAlgoId=never-placed");
+    assert.deepEqual([missing.status, (missing.body as { code: number }).code], [400, -2013]);
+    const notYours = await one("clientAlgoId=sl-kept", HMAC_KEY_B, HMAC_SECRET_B);
+    assert.equal((notYours.body as { code: number }).code, -2013);
+    assert.equal((await one("")).status, 400); // neither algoId nor clientAlgoId
   } finally {
     await client.close();
     await sim.close();
