@@ -13,7 +13,8 @@
  *
  * What the exchange's answers changed is the drift, reported per audit. A change counts only when it happened
  * inside the audit's own synchronous apply (or its query's answer), so an event that arrived meanwhile on the
- * stream is not taken for drift. The audit skips its turn while the ws-fapi link is down or a gap pass runs
+ * stream is not taken for drift, and only when what changed is older than `settleMs` (its event may still be
+ * on the way otherwise). The audit skips its turn while the ws-fapi link is down or a gap pass runs
  * (which does the same and more), and its requests are paced to a share of the request weight like the gap
  * pass's.
  *
@@ -26,9 +27,20 @@ import { ExchangeError } from "../errors.ts";
 import type { TrackedOrder } from "../orders/order_tracker.ts";
 import { WeightBudget, type WeightWait } from "../orders/weight_budget.ts";
 import type { AccountState } from "./account_state.ts";
+import type { Position } from "./positions.ts";
 import type { OrderAdopter } from "./adoption.ts";
 import type { GapSource } from "./gap_reconciler.ts";
 import type { ExchangeOrder } from "./open_orders.ts";
+
+/**
+ * How long a change may still be on its way on the user stream before an audit calls its absence drift: 2 s.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_SETTLE_MS; // 2000
+ * ```
+ */
+export const DEFAULT_SETTLE_MS = 2000;
 
 /**
  * What one audit found: the orders and position lines the exchange's answers changed.
@@ -103,6 +115,12 @@ export interface AccountAuditOptions {
   busy?: () => boolean;
   /** Called after every audit. */
   onAudit?: (report: AuditReport) => void;
+  /**
+   * A change younger than this (ms) may still be on its way on the stream: an order changed this recently is
+   * not queried, and what the answers change about such an order or position line is applied but not counted
+   * as drift (a false alarm under heavy trading otherwise). Default 2000.
+   */
+  settleMs?: number;
   /** Order queries in flight at once. Default 4. */
   concurrency?: number;
   /** Share (0–1] of the REQUEST_WEIGHT limit the audit may bring the count up to. Default 0.5. */
@@ -229,9 +247,12 @@ export class AccountAudit {
       positions: [],
     };
     const note = (e: unknown) => (report.error ??= (e as Error).message);
-    const listed = await this.#list(report).catch((e) => (note(e), undefined));
-    if (listed !== undefined) await this.#queryMissing(report, listed).catch(note);
-    await this.#snapshots(report).catch(note);
+    // Exchange time before which a change's event would have arrived by now.
+    const serverAt = this.#o.serverNow?.() ?? report.at + this.#o.router.clockOffsetMs;
+    const settled = serverAt - (this.#o.settleMs ?? DEFAULT_SETTLE_MS);
+    const listed = await this.#list(report, settled).catch((e) => (note(e), undefined));
+    if (listed !== undefined) await this.#queryMissing(report, listed, settled).catch(note);
+    await this.#snapshots(report, settled).catch(note);
     this.#audits++;
     this.#drift += driftOf(report);
     this.#last = report;
@@ -242,14 +263,21 @@ export class AccountAudit {
   }
 
   /** Lists and applies; returns the client ids listed. */
-  async #list(report: AuditReport): Promise<Set<string>> {
+  async #list(report: AuditReport, settled: number): Promise<Set<string>> {
     const { adopter, account } = this.#o;
     let orders: ExchangeOrder[] = [];
     let algoOrders: ExchangeOrder[] = [];
     await this.#budget.run(async () => void ([orders, algoOrders] = await adopter.list()));
     const ids = new Set<string>();
-    for (const o of orders) if (typeof o.clientOrderId === "string") ids.add(o.clientOrderId);
-    for (const o of algoOrders) if (typeof o.clientAlgoId === "string") ids.add(o.clientAlgoId);
+    const recent = new Set<string>(); // changed on the exchange too lately to call a difference drift
+    for (const [list, key] of [[orders, "clientOrderId"], [algoOrders, "clientAlgoId"]] as const) {
+      for (const o of list) {
+        const cid = o[key];
+        if (typeof cid !== "string") continue;
+        ids.add(cid);
+        if (typeof o.updateTime === "number" && o.updateTime > settled) recent.add(cid);
+      }
+    }
     // Synchronous from here: whatever changes in between is the listing's doing. A pending order the listing
     // shows is only ahead of its answer, and an unknown one is resolved (the reconciler's work): neither is drift.
     const before = new Map<string, string>();
@@ -262,26 +290,29 @@ export class AccountAudit {
     }
     const adoption = adopter.apply("audit", orders, algoOrders, false);
     report.listed = adoption.listed;
+    const adopted = new Set<string>();
     for (const cid of adoption.external) {
       const was = heldAs.get(cid);
-      if (was === undefined || was === "finished") report.adopted.push(cid);
+      if (was === undefined || was === "finished") adopted.add(cid);
     }
+    for (const cid of adopted) if (!recent.has(cid)) report.adopted.push(cid);
     for (const [cid, was] of before) {
       const now = account.orders.get(cid);
-      if (now !== undefined && fingerprint(now) !== was && !report.adopted.includes(cid)) {
-        report.corrected.push(cid);
-      }
+      if (now === undefined || adopted.has(cid) || recent.has(cid) || fingerprint(now) === was) continue;
+      report.corrected.push(cid);
     }
     return ids;
   }
 
   /** `order.status` of every order held open before the listing that it did not show and nothing changed. */
-  async #queryMissing(report: AuditReport, listed: ReadonlySet<string>): Promise<void> {
+  async #queryMissing(report: AuditReport, listed: ReadonlySet<string>, settled: number): Promise<void> {
     const { router, account } = this.#o;
     const queryAlgo = this.#o.adopter.queryAlgo?.bind(this.#o.adopter);
+    // Changed locally within settleMs: its next event may be on the way; the next audit looks if not.
+    const quietSince = report.at - (this.#o.settleMs ?? DEFAULT_SETTLE_MS);
     const missing = account.orders.list().filter((o) =>
       o.state === "open" && (!o.algo || queryAlgo !== undefined) && !listed.has(o.clientOrderId) &&
-      o.updatedAt < report.at
+      o.updatedAt < quietSince
     );
     let next = 0;
     const one = async (o: TrackedOrder) => {
@@ -303,7 +334,8 @@ export class AccountAudit {
         return;
       }
       const now = account.orders.get(o.clientOrderId);
-      if (!changedBefore && now !== undefined && fingerprint(now) !== was) {
+      // An order that ended after `settled` (exchange time) may have its event on the way: not drift yet.
+      if (!changedBefore && now !== undefined && fingerprint(now) !== was && now.updateTime <= settled) {
         report.corrected.push(o.clientOrderId);
       }
     };
@@ -319,16 +351,21 @@ export class AccountAudit {
   }
 
   /** Position and balance snapshots, applied with the account's precedence rules. */
-  async #snapshots(report: AuditReport): Promise<void> {
+  async #snapshots(report: AuditReport, settled: number): Promise<void> {
     const { router, account } = this.#o;
     let items: Record<string, unknown>[] = [];
     const asOf = () => this.#o.serverNow?.() ?? this.#now() + router.clockOffsetMs;
     await this.#budget.run(async () => void (items = await router.accountPositions()));
-    const before = amounts(account);
+    const before = lines(account);
     account.applyPositionSnapshot(items, asOf());
-    const after = amounts(account);
+    const after = lines(account);
     for (const key of new Set([...before.keys(), ...after.keys()])) {
-      if (Number(before.get(key) ?? 0) !== Number(after.get(key) ?? 0)) report.positions.push(key);
+      const was = before.get(key);
+      const now = after.get(key);
+      if (Number(was?.positionAmt ?? 0) === Number(now?.positionAmt ?? 0)) continue;
+      // When it changed on the exchange: the new line's time, or for a line now closed, no later than the
+      // old one's (the snapshot gives no time for a position it no longer lists).
+      if ((now ?? was)!.updateTime <= settled) report.positions.push(key);
     }
     await this.#budget.run(async () => account.applyBalanceSnapshot(await router.accountBalance(), asOf()));
   }
@@ -344,9 +381,9 @@ function fingerprint(o: TrackedOrder): string {
   return `${o.state}|${o.status}|${o.executedQty}`;
 }
 
-/** Non-zero position amounts by `symbol:positionSide`. */
-function amounts(account: AccountState): Map<string, string> {
-  const m = new Map<string, string>();
-  for (const p of account.book.positions()) m.set(`${p.symbol}:${p.positionSide}`, p.positionAmt);
+/** Non-zero position lines by `symbol:positionSide`. */
+function lines(account: AccountState): Map<string, Position> {
+  const m = new Map<string, Position>();
+  for (const p of account.book.positions()) m.set(`${p.symbol}:${p.positionSide}`, p);
   return m;
 }

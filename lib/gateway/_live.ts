@@ -94,6 +94,7 @@ export function startAccountAudit(
     intervalMs,
     busy,
     onAudit: (report: AuditReport) => onEvent({ type: "account-audited", ...report }),
+    ...(options.auditSettleMs === undefined ? {} : { settleMs: options.auditSettleMs }),
     ...(clock === undefined ? {} : { clock, serverNow: () => clock.now() }),
     ...(options.reconcileWeightShare === undefined ? {} : { weightShare: options.reconcileWeightShare }),
     onWait: (wait) => onEvent({ type: "reconcile-waiting", ...wait }),

@@ -81,6 +81,11 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
    */
   auditIntervalMs?: number;
   /**
+   * A change younger than this is not yet called drift by an audit (its stream event may be on the way):
+   * `AccountAuditOptions.settleMs`. Default 2000.
+   */
+  auditSettleMs?: number;
+  /**
    * A MARKET, IOC or FOK order still open this long after its ack (Binance's default ACK answer says NEW; the
    * user stream normally tells how it ended) is looked up with `order.status`. Default 2000 ms.
    */

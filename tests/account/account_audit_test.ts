@@ -21,6 +21,7 @@ test("audit: a cancel, an order and a fill the stream lost with its socket up ar
     streamUrl: sim.streamUrl,
     restUrl: sim.httpUrl,
     auditIntervalMs: 3_600_000, // the test runs each audit itself
+    auditSettleMs: 0, // the changes below are milliseconds old: count them at once
   });
   const other = await connect(sim); // another client of the same account (the web UI, a second bot)
   const audits: AccountEvent[] = [];
@@ -136,7 +137,14 @@ test("audit: an event that arrives while the listing is on its way is not drift"
   const adopter = new OrderAdopter({ tracker: account.orders, client: undefined!, own: ownClientOrderIds() });
   adopter.list = () => new Promise((resolve) => (answer = resolve));
   const router = source(account, { "lr-b": { orderId: 2, status: "CANCELED", updateTime: 5 } });
-  const audit = new AccountAudit({ router, account, adopter, intervalMs: 60_000, now: () => now.ms });
+  const audit = new AccountAudit({
+    router,
+    account,
+    adopter,
+    intervalMs: 60_000,
+    now: () => now.ms,
+    settleMs: 0,
+  });
   const running = audit.run();
   // lr-a fills on the stream while the listing is on its way; the listing no longer shows either order.
   now.ms += 1;
@@ -197,7 +205,13 @@ test("audit: a pending order the listing already shows, and an unknown one it re
   });
   const adopter = new OrderAdopter({ tracker: account.orders, client: undefined!, own: ownClientOrderIds() });
   adopter.list = () => Promise.resolve([[listed("lr-p", 1), listed("lr-u", 2), listed("lr-o", 3)], []]);
-  const audit = new AccountAudit({ router: source(account, {}), account, adopter, intervalMs: 60_000 });
+  const audit = new AccountAudit({
+    router: source(account, {}),
+    account,
+    adopter,
+    intervalMs: 60_000,
+    settleMs: 0,
+  });
   const report = await audit.run();
   assert.deepEqual([report!.listed, report!.adopted, report!.corrected, report!.queried], [3, [], [], 0]);
   assert.equal(account.orders.get("lr-u")!.state, "open"); // resolved by the listing all the same
@@ -224,4 +238,45 @@ test("audit: an unknown order with this router's client-id pattern is adopted as
   assert.deepEqual((await audit.run())!.adopted, [cid]);
   const held = account.orders.get(cid)!;
   assert.deepEqual([held.external, held.recovered, held.state], [true, false, "open"]); // halt leaves it alone
+});
+
+test("audit: what changed on the exchange within settleMs is applied, but not yet called drift", async () => {
+  const account = new AccountState();
+  const server = Date.now(); // the stand-in's clock offset is 0
+  rest(account, "lr-old", 1);
+  rest(account, "lr-new", 2);
+  const partly = (cid: string, orderId: number, updateTime: number) => ({
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "LIMIT",
+    clientOrderId: cid,
+    orderId,
+    origQty: "0.002",
+    executedQty: "0.001",
+    price: "50000",
+    status: "PARTIALLY_FILLED",
+    timeInForce: "GTC",
+    updateTime,
+  });
+  const adopter = new OrderAdopter({ tracker: account.orders, client: undefined!, own: ownClientOrderIds() });
+  // lr-old filled in part 10 s ago (its event was lost); lr-new 100 ms ago (its event may be on the way).
+  adopter.list = () =>
+    Promise.resolve([[partly("lr-old", 1, server - 10_000), partly("lr-new", 2, server - 100)], []]);
+  const router = source(account, {});
+  router.accountPositions = () =>
+    Promise.resolve([{
+      symbol: "BTCUSDT",
+      positionSide: "BOTH",
+      positionAmt: "0.002",
+      updateTime: server - 100,
+    }]);
+  const audit = new AccountAudit({ router, account, adopter, intervalMs: 60_000 }); // settleMs: 2000
+  const report = await audit.run();
+  assert.deepEqual([report!.corrected, report!.positions], [["lr-old"], []]);
+  // Both applied all the same: the exchange's word is newer than what the tracker had.
+  assert.deepEqual(
+    [account.orders.get("lr-old")!.executedQty, account.orders.get("lr-new")!.executedQty],
+    ["0.001", "0.001"],
+  );
+  assert.equal(account.book.positions()[0]!.positionAmt, "0.002");
 });
