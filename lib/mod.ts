@@ -40,7 +40,13 @@
 export { Gateway } from "./gateway/gateway.ts";
 export type { GatewayEvent, GatewayOptions } from "./gateway/gateway.ts";
 export { Router } from "./router/router.ts";
-export type { CancelAllReport, HaltReport, RouterEvent, RouterOptions } from "./router/router.ts";
+export type {
+  CancelAllReport,
+  FlattenReport,
+  HaltReport,
+  RouterEvent,
+  RouterOptions,
+} from "./router/router.ts";
 export type { OrderTracker, TrackedOrder, TrackedState } from "./orders/order_tracker.ts";
 export type { AccountState } from "./account/account_state.ts";
 export type { AccountEvent, AccountEventType, EventLog, SinceResult } from "./account/event_log.ts";

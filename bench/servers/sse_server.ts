@@ -42,6 +42,7 @@ const router: RouterApi = {
   accountStatus: refuse,
   halt: refuse,
   cancelAllOpenOrders: refuse,
+  flatten: refuse,
   resume: () => {},
   halted: undefined,
   connected: true,

@@ -25,6 +25,7 @@ export const ROUTE_LINES: readonly string[] = [
   "  GET    /events                Server-Sent Events: orders, fills, positions, halts… (resumable with Last-Event-ID)",
   "  POST   /sim/mark              Move the simulator's mark price; resting orders it crosses fill (simulator mode only)",
   "  POST   /halt                  Kill switch: refuse new orders and cancel every open order",
+  "  POST   /flatten               Close a symbol's position: cancel this router's orders, then reduce-only MARKET (even halted)",
   "  GET    /risk                  Risk limits and their current usage (unless pre-trade checks are off)",
   "  PUT    /risk                  Replace the risk limits (the --risk file's schema); logged; swapped at once (unless pre-trade checks are off)",
   "  POST   /audit                 Audit the live view against the exchange now (open orders, missing ones queried, positions)",

@@ -220,6 +220,33 @@ export const auditAnswer = z.object({
 }).meta({ id: "AuditReport" });
 
 /**
+ * `POST /flatten`'s report (and one entry of a flattening halt's `flattened`).
+ *
+ * @example
+ * ```ts
+ * flattenAnswer.parse({ symbol: "BTCUSDT", cancels: { canceled: [], failed: [] }, position: "0.003",
+ *   closed: [], failed: [], remaining: "0" });
+ * ```
+ */
+export const flattenAnswer = z.object({
+  symbol: z.string(),
+  cancels: z.object({
+    canceled: z.array(z.string()),
+    failed: z.array(z.object({ clientOrderId: z.string(), error: z.string() })),
+  }).meta({ description: "this router's open orders on the symbol, cancelled first" }),
+  position: z.string().meta({ description: "the one-way position the exchange showed before closing" }),
+  closed: z.array(z.object({
+    clientOrderId: z.string(),
+    side: z.string(),
+    quantity: z.string(),
+    status: z.string(),
+    executedQty: z.string(),
+  })).meta({ description: "the reduce-only MARKET orders sent, with their final status" }),
+  failed: z.array(z.object({ side: z.string(), quantity: z.string(), error: z.string() })),
+  remaining: z.string().meta({ description: 'the position afterwards: "0" when flat, or "unknown"' }),
+}).meta({ id: "FlattenReport" });
+
+/**
  * `POST /halt`'s report.
  *
  * @example
@@ -233,6 +260,10 @@ export const haltAnswer = z.object({
   canceled: z.array(z.string()).meta({ description: "client ids this halt cancelled" }),
   alreadyFinished: z.array(z.object({ clientOrderId: z.string(), status: z.string() })),
   failed: z.array(z.object({ clientOrderId: z.string(), error: z.string() })),
+  flattened: z.array(flattenAnswer).optional().meta({ description: "with flatten: each symbol closed" }),
+  flattenError: z.string().optional().meta({
+    description: "with flatten: why positions could not be listed",
+  }),
 }).meta({ id: "HaltReport" });
 
 /**

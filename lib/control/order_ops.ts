@@ -11,9 +11,9 @@ import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import { fastPlaceRequest } from "./place_fast_path.ts";
 import {
-  cancelAllSchema,
   cancelSchema,
   modifySchema,
+  oneSymbolSchema,
   orderRefSchema,
   placeSchema,
   trackedOrdersSchema,
@@ -116,7 +116,7 @@ export function orderOps(router: OrderRouter, tracker: OrderTracker | undefined)
       return await router.queryOrder(validate(orderRefSchema, params));
     },
     async cancelAll(params) {
-      return await router.cancelAllOpenOrders(validate(cancelAllSchema, params).symbol);
+      return await router.cancelAllOpenOrders(validate(oneSymbolSchema, params).symbol);
     },
   };
 }

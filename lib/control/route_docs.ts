@@ -15,6 +15,7 @@ import {
   cancelAllAnswer,
   exchangeAnswer,
   fillAnswer,
+  flattenAnswer,
   haltAnswer,
   healthAnswer,
   orderAnswer,
@@ -23,11 +24,11 @@ import {
 } from "./openapi_answers.ts";
 import type { RouteDoc } from "./route_table.ts";
 import {
-  cancelAllSchema,
   cancelSchema,
   emptySchema,
   haltSchema,
   modifySchema,
+  oneSymbolSchema,
   orderRefSchema,
   placeSchema,
   positionsSchema,
@@ -159,8 +160,18 @@ export const ROUTE_DOCS = {
   cancelAll: {
     summary: "Cancel every open order of this router on a symbol, without halting (order.cancel each)",
     tag: "Orders",
-    query: cancelAllSchema,
+    query: oneSymbolSchema,
     answers: { 200: { description: "what was cancelled", schema: cancelAllAnswer } },
+    exchange: true,
+  },
+  flatten: {
+    summary: "Close a symbol's position: cancel this router's orders, then reduce-only MARKET (even halted)",
+    tag: "Control",
+    body: oneSymbolSchema,
+    answers: {
+      200: { description: "what was cancelled and closed, and what remains", schema: flattenAnswer },
+    },
+    errors: [DISCONNECTED, BUSY, RATE_LIMITED, NO_ANSWER],
     exchange: true,
   },
   audit: {

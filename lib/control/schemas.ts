@@ -286,15 +286,16 @@ export const modifySchema = z.strictObject({
 export const positionsSchema = z.strictObject({ symbol: symbol().optional() });
 
 /**
- * `DELETE /orders/open` query: the symbol whose open orders are cancelled (required, as Binance's).
+ * One required symbol: the `DELETE /orders/open` query (as Binance's cancel-all, it names the symbol) and the
+ * `POST /flatten` body.
  *
  * @example
  * ```ts
- * cancelAllSchema.parse({ symbol: "BTCUSDT" });
- * cancelAllSchema.safeParse({}).success; // false
+ * oneSymbolSchema.parse({ symbol: "BTCUSDT" });
+ * oneSymbolSchema.safeParse({}).success; // false
  * ```
  */
-export const cancelAllSchema = z.strictObject({ symbol: symbol() });
+export const oneSymbolSchema = z.strictObject({ symbol: symbol() });
 
 /**
  * An empty query (routes that take no parameters still refuse unknown ones).
@@ -312,8 +313,12 @@ export const emptySchema = z.strictObject({});
  * @example
  * ```ts
  * haltSchema.parse({ reason: "news at 14:30" });
+ * haltSchema.parse({ reason: "flat before the close", flatten: true });
  * ```
  */
 export const haltSchema = z.strictObject({
   reason: text(/^\P{Cc}{1,200}$/u, "1-200 printable characters").optional(),
+  flatten: z.boolean().optional().meta({
+    description: "also close every position with reduce-only MARKET orders once the cancels are done",
+  }),
 });

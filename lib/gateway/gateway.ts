@@ -365,9 +365,12 @@ export class Gateway {
     return startup.adoptOpenOrders(this.#adopter, reason, this.#emit);
   }
 
-  /** The kill switch, as `POST /halt`: stop new orders, cancel every open order; see `Router.halt`. */
-  halt(reason?: string): Promise<HaltReport> {
-    return this.router.halt(reason);
+  /**
+   * The kill switch, as `POST /halt`: stop new orders, cancel every open order, and with `flatten` close every
+   * position; see `Router.halt`.
+   */
+  halt(reason?: string, options?: { flatten?: boolean }): Promise<HaltReport> {
+    return this.router.halt(reason, options);
   }
 
   /** Removes one halt reason, or all of them; see `Router.resume`. */

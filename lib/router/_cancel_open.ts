@@ -9,6 +9,7 @@
 import { ExchangeError } from "../errors.ts";
 import type { OpenOrderRef } from "../pipeline/order_observer.ts";
 import type { AlgoOrderRef, OrderRef } from "../types.ts";
+import type { FlattenReport } from "./_flatten.ts";
 import { FINAL_STATUSES } from "../vocabulary.ts";
 
 /**
@@ -35,6 +36,10 @@ export interface HaltReport {
   alreadyFinished: { clientOrderId: string; status: string }[];
   /** Client ids whose cancel failed, with the error message: still tracked, cancel again or reconcile. */
   failed: { clientOrderId: string; error: string }[];
+  /** With `flatten`: each symbol that had a position, closed after the cancels (see `Router.flatten`). */
+  flattened?: FlattenReport[];
+  /** With `flatten`: why the positions could not be listed (nothing was closed). */
+  flattenError?: string;
 }
 
 /**

@@ -30,11 +30,13 @@ import { adHocMethod, METHODS, type MethodSpec, type Security } from "../wire/me
 import { ClientOrderIds } from "./client_order_ids.ts";
 import { prepareCredentials, type PreparedCredentials } from "./_credentials.ts";
 import { type CancelAllReport, cancelOpenOrders, type HaltReport, mergeHaltReports } from "./_cancel_open.ts";
+import { type Flattener, type FlattenReport, flattenSymbol } from "./_flatten.ts";
 import { RouterSession } from "./_session.ts";
 import type { RouterOptions } from "./router_options.ts";
 
 export type { RouterEvent, RouterOptions } from "./router_options.ts";
 export type { CancelAllReport, HaltReport } from "./_cancel_open.ts";
+export type { FlattenReport } from "./_flatten.ts";
 
 const PLACE = METHODS["order.place"]!;
 const MODIFY = METHODS["order.modify"]!;
@@ -73,6 +75,23 @@ export class Router {
   readonly #guard: PreTradeGuard | undefined;
   /** How long a request may go unanswered (ms): a halt waits at most this for places in flight. */
   readonly #requestTimeoutMs: number;
+  /** What flattening needs: positions, closing orders past the halt (checked all the same), lot sizes. */
+  readonly #flattener: Flattener = {
+    accountPositions: (symbol) => this.accountPositions(symbol),
+    placeClosing: (params) => {
+      const guard = this.#guard;
+      const at = Date.now();
+      if (guard !== undefined && guard.check.checkPlace(params, at) !== 0) {
+        return Promise.reject(guard.refusal(PLACE.name, params.symbol));
+      }
+      const cid = this.#ids.next();
+      return this.#session.send(PLACE, params, "newClientOrderId", cid, at) as Promise<OrderResult>;
+    },
+    marketLot: (symbol) => {
+      const filters = this.#guard?.check.state(symbol)?.filters;
+      return filters === undefined ? undefined : { qtyScale: filters.qtyScale, maxQty: filters.marketMaxQty };
+    },
+  };
 
   private constructor(options: RouterOptions, credentials: PreparedCredentials) {
     this.#observer = options.observer;
@@ -267,11 +286,50 @@ export class Router {
    * The kill switch, and exactly what `POST /halt` does: stops new orders (place, modify, algo place) with
    * `reason` added to the halt reasons, then cancels every order the router's observer knows to be open or
    * unknown (with a {@linkcode Gateway} or an `OrderTracker` observer: every order this router placed that is
-   * not finished). Cancels keep going out while halted.
+   * not finished). Cancels keep going out while halted. With `flatten`, every symbol with a position on the
+   * exchange is then flattened (see `flatten`): the report's `flattened` says how each ended.
    */
-  async halt(reason = "halted by operator"): Promise<HaltReport> {
+  async halt(reason = "halted by operator", options: { flatten?: boolean } = {}): Promise<HaltReport> {
     this.holdNewOrders(reason);
-    return await this.#cancelOpen(reason, undefined);
+    const report = await this.#cancelOpen(reason, undefined);
+    if (options.flatten !== true) return report;
+    // Every symbol with a position, as the exchange shows it now; each closed by reduce-only MARKET orders.
+    let lines: Record<string, unknown>[];
+    try {
+      lines = await this.accountPositions();
+    } catch (e) {
+      return { ...report, flattened: [], flattenError: (e as Error).message };
+    }
+    const symbols = [
+      ...new Set(lines.filter((l) => Number(l.positionAmt ?? 0) !== 0).map((l) => String(l.symbol))),
+    ];
+    const flattened = await Promise.all(symbols.map((symbol) => flattenSymbol(this.#flattener, symbol)));
+    return { ...report, flattened };
+  }
+
+  /**
+   * Flattens `symbol`: cancels this router's open orders on it (as `cancelAllOpenOrders`), then closes the
+   * account's one-way position there with reduce-only MARKET orders sized from `v2/account.position` asked just
+   * before (never from the live view), and asks the position again to report what `remaining` is. The closing
+   * orders are sent even while halted: they can only reduce. What `POST /flatten` does; `halt(reason,
+   * { flatten: true })` does it for every symbol with a position.
+   *
+   * @example
+   * ```ts
+   * import { startSimulator } from "../sim/mod.ts";
+   * const sim = await startSimulator({ hmacKeys: [{ apiKey: "key", secretKey: "secret" }] });
+   * const router = await Router.connect({ url: sim.url, apiKey: "key", secretKey: "secret" });
+   * const report = await router.flatten("BTCUSDT");
+   * console.log(report.position, "closed;", report.remaining, "left");
+   * await router.close();
+   * await sim.close();
+   * ```
+   */
+  async flatten(symbol: string): Promise<FlattenReport> {
+    const { canceled, failed } = await this.cancelAllOpenOrders(symbol);
+    const report = await flattenSymbol(this.#flattener, symbol);
+    report.cancels = { canceled, failed };
+    return report;
   }
 
   /**

@@ -49,10 +49,26 @@ class StubRouter implements RouterApi {
   accountPositions: RouterApi["accountPositions"] = (s) => this.#call("accountPositions", s, []);
   accountStatus: RouterApi["accountStatus"] = () =>
     this.#call("accountStatus", undefined, { canTrade: true });
-  halt: RouterApi["halt"] = (reason = "") => {
+  halt: RouterApi["halt"] = (reason = "", options) => {
     this.halted = reason;
+    if (options?.flatten === true) this.calls.push(["halt with flatten", reason]);
     return this.#call("halt", reason, this.haltReport(reason));
   };
+  flatten: RouterApi["flatten"] = (symbol) =>
+    this.#call("flatten", symbol, {
+      symbol,
+      cancels: { canceled: [], failed: [] },
+      position: "0.003",
+      closed: [{
+        clientOrderId: "lr-9",
+        side: "SELL",
+        quantity: "0.003",
+        status: "FILLED",
+        executedQty: "0.003",
+      }],
+      failed: [],
+      remaining: "0",
+    });
   cancelAllOpenOrders: RouterApi["cancelAllOpenOrders"] = (symbol) =>
     this.#call("cancelAllOpenOrders", symbol, {
       symbol,
@@ -286,6 +302,24 @@ test("app: DELETE /orders/open cancels a symbol's open orders without halting; t
   const bad = await call("DELETE", "/orders/open?symbol=btc-usdt");
   assert.equal(bad.status, 400);
   assert.equal(router.calls.length, 1); // nothing else reached the router
+});
+
+test("app: POST /flatten closes one symbol's position; POST /halt with flatten passes it on", async () => {
+  const { router, call, notices } = appWith();
+  const ok = await call("POST", "/flatten", { json: { symbol: "BTCUSDT" } });
+  assert.equal(ok.status, 200);
+  assert.deepEqual([ok.body.symbol, ok.body.remaining, ok.body.closed[0].status], ["BTCUSDT", "0", "FILLED"]);
+  assert.deepEqual(router.calls, [["flatten", "BTCUSDT"]]);
+  assert.equal(notices.length, 0); // flat, nothing failed: no notice
+  const missing = await call("POST", "/flatten", { json: {} });
+  assert.deepEqual([missing.status, missing.body.code], [400, -1]);
+  assert.match(missing.body.msg, /symbol/);
+  assert.equal((await call("POST", "/flatten")).status, 400); // the body is required
+  const halted = await call("POST", "/halt", { json: { reason: "close", flatten: true } });
+  assert.equal(halted.status, 200);
+  assert.deepEqual(router.calls.slice(1), [["halt with flatten", "close"], ["halt", "close"]]);
+  const bad = await call("POST", "/halt", { json: { flatten: "yes" } });
+  assert.deepEqual([bad.status, bad.body.code], [400, -1]);
 });
 
 test("app: POST /audit runs an audit and answers its report; link down or a gap pass → 503", async () => {

@@ -221,6 +221,23 @@ test(
         events.slice(1).map((e) => e.id),
       );
 
+      // The panic button: halt and flatten; the position is closed by a reduce-only MARKET order.
+      const halt = await (await fetch(`${url}/halt`, json({ reason: "e2e", flatten: true }))).json();
+      assert.deepEqual(
+        halt.flattened.map((f: { symbol: string; position: string; remaining: string }) => [
+          f.symbol,
+          f.position,
+          f.remaining,
+        ]),
+        [["BTCUSDT", "0.002", "0"]],
+      );
+      let flat: unknown[] = [{}];
+      for (let i = 0; i < 200 && flat.length > 0; i++) {
+        flat = await (await fetch(`${url}/positions`)).json() as unknown[];
+        if (flat.length > 0) await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.deepEqual(flat, [], "the live view shows the position closed");
+
       child.kill("SIGTERM");
       assert.equal(await child.exited(30_000), 0);
     } finally {

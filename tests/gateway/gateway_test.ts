@@ -223,6 +223,62 @@ test("Gateway: cancelAllOpenOrders cancels this router's orders of one symbol, a
   }
 });
 
+test("Gateway: flatten cancels the symbol's orders and closes the position with reduce-only MARKET, even halted", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir());
+  const router = gateway.router;
+  try {
+    const market = { symbol: "BTCUSDT", type: "MARKET", newOrderRespType: "RESULT" } as const;
+    await router.placeOrder({ ...market, side: "BUY", quantity: "0.003" });
+    await router.placeOrder({ ...market, side: "SELL", quantity: "0.002" }); // 0.001 left: below MIN_NOTIONAL
+    const resting = await router.placeOrder(restingBuy());
+    await gateway.halt("flatten test"); // new orders refused; the flatten's closing order still goes out
+    const report = await router.flatten("BTCUSDT");
+    assert.deepEqual(report.cancels.canceled, []); // the halt cancelled the resting order already
+    assert.equal(gateway.tracker.get(resting.clientOrderId)?.status, "CANCELED");
+    assert.equal(Number(report.position), 0.001);
+    assert.deepEqual(report.closed.map((c) => [c.side, Number(c.quantity), c.status]), [[
+      "SELL",
+      0.001,
+      "FILLED",
+    ]]);
+    assert.deepEqual([report.failed, report.remaining], [[], "0"]);
+    await assert.rejects(router.placeOrder(restingBuy()), NotSentError, "still halted for new orders");
+    // Flat already: nothing to send.
+    const again = await router.flatten("BTCUSDT");
+    assert.deepEqual([again.position, again.closed, again.remaining], ["0", [], "0"]);
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("Gateway: halt with flatten closes every symbol's position after cancelling", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir());
+  const router = gateway.router;
+  try {
+    const market = { type: "MARKET", newOrderRespType: "RESULT" } as const;
+    await router.placeOrder({ ...market, symbol: "BTCUSDT", side: "BUY", quantity: "0.003" });
+    await router.placeOrder({ ...market, symbol: "ETHUSDT", side: "SELL", quantity: "0.05" });
+    const resting = await router.placeOrder(restingBuy());
+    const report = await gateway.halt("end of day", { flatten: true });
+    assert.deepEqual(report.canceled, [resting.clientOrderId]);
+    const bySymbol = Object.fromEntries(
+      (report.flattened ?? []).map((f) => [f.symbol, [f.position, f.closed.map((c) => c.side), f.remaining]]),
+    );
+    assert.deepEqual(bySymbol, {
+      BTCUSDT: ["0.003", ["SELL"], "0"],
+      ETHUSDT: ["-0.050", ["BUY"], "0"],
+    });
+    const left = (await router.accountPositions()).filter((p) => Number(p.positionAmt) !== 0);
+    assert.deepEqual(left, []);
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("Gateway: halt says which orders were already finished, and how, instead of calling them cancelled", async () => {
   const sim = await simulator();
   const gateway = await open(sim, tempDir());
