@@ -25,7 +25,7 @@ import { type Clock, systemClock } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
 import { ExchangeError } from "../errors.ts";
 import type { TrackedOrder } from "../orders/order_tracker.ts";
-import { WeightBudget, type WeightWait } from "../orders/weight_budget.ts";
+import { routerBudget, type WeightBudget, type WeightWait } from "../orders/weight_budget.ts";
 import type { AccountState } from "./account_state.ts";
 import type { Position } from "./positions.ts";
 import type { OrderAdopter } from "./adoption.ts";
@@ -176,20 +176,7 @@ export class AccountAudit {
     this.#clock = options.clock ?? systemClock;
     this.#now = options.now ?? Date.now;
     const { router, weightShare, serverNow, onWait } = options;
-    this.#budget = new WeightBudget({
-      source: {
-        get rateLimits() {
-          return router.rateLimits ?? [];
-        },
-        get clockOffsetMs() {
-          return router.clockOffsetMs;
-        },
-      },
-      clock: this.#clock,
-      ...(weightShare === undefined ? {} : { share: weightShare }),
-      ...(serverNow === undefined ? {} : { serverNow }),
-      ...(onWait === undefined ? {} : { onWait }),
-    });
+    this.#budget = routerBudget(router, { share: weightShare, clock: this.#clock, serverNow, onWait });
   }
 
   /** Audits every `intervalMs` from now on (the timer never keeps the process alive). */

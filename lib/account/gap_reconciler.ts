@@ -14,7 +14,7 @@ import type { Clock } from "../_clock.ts";
 import { ExchangeError } from "../errors.ts";
 import type { OrderRef, OrderResult, RateLimit } from "../types.ts";
 import type { TrackedOrder } from "../orders/order_tracker.ts";
-import { WeightBudget, type WeightWait } from "../orders/weight_budget.ts";
+import { routerBudget, type WeightBudget, type WeightWait } from "../orders/weight_budget.ts";
 import type { AccountState } from "./account_state.ts";
 
 /** What a gap pass needs from the router. */
@@ -68,20 +68,7 @@ export class GapReconciler {
   constructor(options: GapReconcilerOptions) {
     this.#o = options;
     const { router, weightShare, clock, serverNow, onWait } = options;
-    this.#budget = new WeightBudget({
-      source: {
-        get rateLimits() {
-          return router.rateLimits ?? [];
-        },
-        get clockOffsetMs() {
-          return router.clockOffsetMs;
-        },
-      },
-      ...(weightShare === undefined ? {} : { share: weightShare }),
-      ...(clock === undefined ? {} : { clock }),
-      ...(serverNow === undefined ? {} : { serverNow }),
-      ...(onWait === undefined ? {} : { onWait }),
-    });
+    this.#budget = routerBudget(router, { share: weightShare, clock, serverNow, onWait });
   }
 
   /** Ends a pass waiting for the rate window (for shutdown); later passes send nothing. */

@@ -19,7 +19,7 @@
 import { ExchangeError } from "../errors.ts";
 import type { OrderRef, OrderResult, RateLimit } from "../types.ts";
 import type { OrderTracker, TrackedOrder } from "./order_tracker.ts";
-import { WeightBudget, type WeightWait } from "./weight_budget.ts";
+import { routerBudget, type WeightBudget, type WeightWait } from "./weight_budget.ts";
 import { AckFollowUp } from "./ack_follow_up.ts";
 import { unrefTimer } from "../_timers.ts";
 import { type Clock, type ClockHandle, systemClock } from "../_clock.ts";
@@ -234,20 +234,7 @@ export class Reconciler {
 
   #newBudget(): WeightBudget {
     const { router, weightShare, serverNow, onWait } = this.#options;
-    return new WeightBudget({
-      source: {
-        get rateLimits() {
-          return router.rateLimits ?? [];
-        },
-        get clockOffsetMs() {
-          return router.clockOffsetMs ?? 0;
-        },
-      },
-      clock: this.#clock,
-      ...(weightShare === undefined ? {} : { share: weightShare }),
-      ...(serverNow === undefined ? {} : { serverNow }),
-      ...(onWait === undefined ? {} : { onWait }),
-    });
+    return routerBudget(router, { share: weightShare, clock: this.#clock, serverNow, onWait });
   }
 
   async #resolve(cid: string, symbol: string, intentAt: number): Promise<void> {

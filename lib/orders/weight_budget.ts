@@ -65,6 +65,46 @@ export interface WeightBudgetOptions {
 }
 
 /**
+ * A budget over a router's counters, which may be absent before its first answer (read as none and 0), with
+ * the options as callers hold them (undefined: the default).
+ *
+ * @example
+ * ```ts
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * const budget = routerBudget(router, { share: undefined, onWait: (w) => console.log(w.resumeAt) });
+ * ```
+ */
+export function routerBudget(
+  router: {
+    readonly rateLimits?: readonly RateLimit[] | undefined;
+    readonly clockOffsetMs?: number | undefined;
+  },
+  options: {
+    share?: number | undefined;
+    clock?: Clock | undefined;
+    serverNow?: (() => number) | undefined;
+    onWait?: ((wait: WeightWait) => void) | undefined;
+  },
+): WeightBudget {
+  const { share, clock, serverNow, onWait } = options;
+  return new WeightBudget({
+    source: {
+      get rateLimits() {
+        return router.rateLimits ?? [];
+      },
+      get clockOffsetMs() {
+        return router.clockOffsetMs ?? 0;
+      },
+    },
+    ...(share === undefined ? {} : { share }),
+    ...(clock === undefined ? {} : { clock }),
+    ...(serverNow === undefined ? {} : { serverNow }),
+    ...(onWait === undefined ? {} : { onWait }),
+  });
+}
+
+/**
  * Paces background requests to a share of the request weight.
  *
  * @example

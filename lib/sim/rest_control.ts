@@ -164,20 +164,14 @@ function fault(sim: Simulator, body: Body): unknown {
       only(body, ["kind", "afterRequests"]);
       add({ silentAfterRequests: count(body, "afterRequests", 1) ?? 1 });
       break;
-    case "delay": {
-      only(body, ["kind", "ms"]);
-      const ms = count(body, "ms", 0);
-      if (ms === undefined) throw new BadBody('"ms" is required (0 turns the delay off)');
-      if (ms === 0) add({}, ["responseDelayMs"]);
-      else add({ responseDelayMs: ms });
-      break;
-    }
+    case "delay":
     case "placeDelay": {
       only(body, ["kind", "ms"]);
+      const key = kind === "delay" ? "responseDelayMs" : "placeDelayMs";
       const ms = count(body, "ms", 0);
       if (ms === undefined) throw new BadBody('"ms" is required (0 turns the delay off)');
-      if (ms === 0) add({}, ["placeDelayMs"]);
-      else add({ placeDelayMs: ms });
+      if (ms === 0) add({}, [key]);
+      else add({ [key]: ms });
       break;
     }
     case "rejectEvery": {

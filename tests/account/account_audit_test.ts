@@ -117,14 +117,7 @@ function source(account: AccountState, statuses: Record<string, Partial<OrderRes
 
 /** An order of this router resting on the exchange as far as the tracker knows. */
 function rest(account: AccountState, cid: string, orderId: number): void {
-  account.orders.intent(cid, "order.place", {
-    symbol: "BTCUSDT",
-    side: "BUY",
-    type: "LIMIT",
-    quantity: "0.002",
-    price: "50000",
-    timeInForce: "GTC",
-  }, "");
+  account.orders.intent(cid, "order.place", restingBuy(), "");
   account.orders.ack(cid, { clientOrderId: cid, orderId, status: "NEW", updateTime: 1 }, "order.place");
 }
 
