@@ -280,6 +280,25 @@ test("dashboard in Chromium: live order, fill, position and latency; Halt works;
     await waitForText(page, "#halted", "no");
     assert.equal((await health(url)).halted, false);
 
+    // Halt + flatten: a position (a MARKET buy) is closed by the halt, and the page says so.
+    const bought = await post(`${url}/orders`, {
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "0.003",
+      newOrderRespType: "RESULT",
+    });
+    assert.equal(bought.status, 200, JSON.stringify(bought.body));
+    await waitForEnabled(page, "halt-flatten");
+    await page.click("#halt-flatten");
+    await waitForText(page, "#notice", "positions flattened");
+    assert.equal((await health(url)).haltReason, "halted and flattened from the dashboard");
+    const left = await (await fetch(`${url}/account/positions`)).json() as { positionAmt: string }[];
+    assert.deepEqual(left.filter((p) => Number(p.positionAmt) !== 0), []);
+    await waitForEnabled(page, "resume");
+    await page.click("#resume");
+    await waitForText(page, "#halted", "no");
+
     assert.deepEqual(problems, [], "no script error, failed request or CSP violation on the page");
   } finally {
     evil?.close();

@@ -113,6 +113,8 @@ export async function renderDashboardPage(facts: PageFacts): Promise<string> {
           <span class="stream-state">events: <span id="events-state">connecting</span></span>
           <button id="resume" class="ok" type="button" disabled>Resume</button>
           <button id="halt" class="danger" type="button" disabled>Halt</button>
+          <button id="halt-flatten" class="danger" type="button" disabled
+            title="Halt, cancel every order, and close every position with reduce-only MARKET orders">Halt + flatten</button>
         </header>
         <div id="token-bar" hidden>
           <form id="token-form">

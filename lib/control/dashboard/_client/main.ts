@@ -78,16 +78,35 @@ async function refreshMetrics(): Promise<void> {
   lastRtt = now;
 }
 
-async function act(path: "/halt" | "/resume"): Promise<void> {
-  const button = $<HTMLButtonElement>(path === "/halt" ? "halt" : "resume");
+async function act(path: "/halt" | "/resume", flatten = false): Promise<void> {
+  const button = $<HTMLButtonElement>(path === "/resume" ? "resume" : flatten ? "halt-flatten" : "halt");
   button.disabled = true;
   try {
     if (path === "/halt") {
-      const report = await api.post<{ canceled?: unknown[]; failed?: unknown[] }>(path, {
-        reason: "halted from the dashboard",
+      const report = await api.post<{
+        canceled?: unknown[];
+        failed?: unknown[];
+        flattened?: { symbol: string; remaining: string }[];
+        flattenError?: string;
+      }>(path, {
+        reason: flatten ? "halted and flattened from the dashboard" : "halted from the dashboard",
+        ...(flatten ? { flatten: true } : {}),
       });
+      const open = (report.flattened ?? []).filter((f) => f.remaining !== "0");
+      const flat = flatten
+        ? report.flattenError !== undefined
+          ? ` · positions not listed: ${report.flattenError}`
+          : ` · ${report.flattened?.length ?? 0} positions flattened${
+            open.length === 0
+              ? ""
+              : ` · still open: ${open.map((f) => `${f.symbol} ${f.remaining}`).join(", ")}`
+          }`
+        : "";
       notice(
-        `halted · ${report.canceled?.length ?? 0} orders canceled · ${report.failed?.length ?? 0} failed`,
+        `halted · ${report.canceled?.length ?? 0} orders canceled · ${
+          report.failed?.length ?? 0
+        } failed${flat}`,
+        open.length > 0 || report.flattenError !== undefined,
       );
     } else {
       await api.post(path, {});
@@ -102,6 +121,7 @@ async function act(path: "/halt" | "/resume"): Promise<void> {
 function start(): void {
   initOrderTable();
   $("halt").addEventListener("click", () => void act("/halt"));
+  $("halt-flatten").addEventListener("click", () => void act("/halt", true));
   $("resume").addEventListener("click", () => void act("/resume"));
   for (const button of document.querySelectorAll<HTMLButtonElement>("[data-orders-view]")) {
     button.addEventListener("click", () => {

@@ -45,6 +45,7 @@ export interface Health {
   orders: { open: number; pending: number; unknown: number };
   userStream: { state: string; reason?: string; lastEventAgeMs?: number; reconnects?: number };
   rateLimits: RateLimit[];
+  audit?: { state: string; audits?: number; drift?: number; lastAt?: number | null };
 }
 
 const UNIT: Readonly<Record<string, string>> = { SECOND: "s", MINUTE: "min", HOUR: "h", DAY: "d" };
@@ -68,13 +69,19 @@ export function renderHealth(h: Health, headroom: number): void {
   text("clock", `${h.clockOffsetMs >= 0 ? "+" : ""}${h.clockOffsetMs} ms`);
   const stream = h.userStream;
   text("stream", stream.state, stream.state === "up" ? "good" : stream.state === "off" ? "" : "bad");
+  const audit = h.audit;
+  const audited = audit?.state === "on" && typeof audit.lastAt === "number"
+    ? ` · audited ${Math.max(0, Math.round((Date.now() - audit.lastAt) / 1000))} s ago, drift ${
+      audit.drift ?? 0
+    }`
+    : "";
   text(
     "stream-detail",
-    stream.state === "up"
+    (stream.state === "up"
       ? `last event ${Math.round((stream.lastEventAgeMs ?? 0) / 1000)} s ago · ${
         stream.reconnects ?? 0
       } reconnects`
-      : stream.reason ?? "",
+      : stream.reason ?? "") + audited,
   );
   text("halted", h.halted ? "HALTED" : "no", h.halted ? "bad" : "good");
   text("halt-reason", h.haltReason ?? "orders flowing");
@@ -86,6 +93,7 @@ export function renderHealth(h: Health, headroom: number): void {
     `${h.orders.pending} pending · ${h.orders.unknown} unknown`,
   );
   $<HTMLButtonElement>("halt").disabled = h.halted;
+  $<HTMLButtonElement>("halt-flatten").disabled = h.halted;
   $<HTMLButtonElement>("resume").disabled = !h.halted;
   document.body.dataset.halted = String(h.halted);
   renderRateLimits(h.rateLimits, headroom);
