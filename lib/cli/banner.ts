@@ -21,6 +21,8 @@ export interface BannerFacts {
   dataDir: string;
   /** Dead-man's switch countdown in ms, or null when off. */
   deadManMs?: number | null;
+  /** Time between audits of the live view against the exchange (ms), or null when off. */
+  auditIntervalMs?: number | null;
   /** Orders restored from the journal for reconciliation at start. */
   restored?: number;
   /** User data stream host base, or null when the router runs without one. */
@@ -86,6 +88,11 @@ export function banner(facts: BannerFacts, format: "text" | "json"): string {
     `  dead-man  ${
       facts.deadManMs
         ? `${facts.deadManMs} ms countdown cancel-all, refreshed every ${Math.floor(facts.deadManMs / 3)} ms`
+        : "off"
+    }`,
+    `  audit     ${
+      facts.auditIntervalMs
+        ? `every ${facts.auditIntervalMs / 1000} s: open orders and positions checked against the exchange`
         : "off"
     }`,
   ];

@@ -222,6 +222,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     tokenRequired: config.token !== undefined,
     dataDir: config.dataDir,
     deadManMs: gateway.deadManMs ?? null,
+    auditIntervalMs: gateway.audit?.health().intervalMs ?? null,
     restored: gateway.restored,
     userStream: gatewayOptions.streamUrl ?? null,
   };

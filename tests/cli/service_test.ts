@@ -32,6 +32,7 @@ test("gateway: without credentials it runs the embedded simulator over a real so
     assert.ok(g.router.connected);
     assert.equal(g.simulator.stats().connections, 1);
     assert.match(g.banner("text"), /SIMULATOR — no real orders/);
+    assert.match(g.banner("text"), /audit {5}every 60 s: open orders and positions checked/);
     assert.ok(g.banner("text").includes(g.server.url));
     const health = await (await fetch(`${g.server.url}/health`)).json();
     assert.equal(health.mode, "simulator");
@@ -130,6 +131,7 @@ test("gateway: Ed25519 credentials read the key file and log on (custom endpoint
     assert.equal(g.simulator, undefined);
     assert.equal(g.router.auth, "ed25519");
     assert.match(g.banner("text"), /CUSTOM ENDPOINT/);
+    assert.match(g.banner("text"), /audit {5}off/); // a custom endpoint without --rest-url: nothing to list
     const placed = await fetch(`${g.server.url}/orders`, {
       method: "POST",
       headers: { "content-type": "application/json" },
