@@ -27,7 +27,15 @@ export interface MetricsSnapshot {
   /** The live account: events by type, fills, gap reconciliations and `/events` readers. */
   readonly account?: LiveMetrics;
   /** The user data stream's counters; undefined when there is none (reported as down). */
-  readonly userStream?: { up: boolean; reconnects: number; listenKeyRenewals: number } | undefined;
+  readonly userStream?: {
+    up: boolean;
+    reconnects: number;
+    listenKeyRenewals: number;
+    /** Since its last event, ms; null before the first. */
+    lastEventAgeMs?: number | null;
+  } | undefined;
+  /** The dead-man's switch: symbols armed now and failed refreshes; undefined when it is off. */
+  readonly deadMan?: { armed: readonly string[]; failures: number } | undefined;
   /** Whether the order journal can be written; undefined when the app was given no journal health. */
   readonly journalOk?: boolean | undefined;
   /** Pre-trade refusals by `kind:name` (e.g. `filter:PRICE_FILTER`) and whether the filters are loaded. */
@@ -41,7 +49,7 @@ export interface MetricsSnapshot {
  *
  * @example
  * ```ts
- * const live: LiveMetrics = { events: { order: 3, fill: 1 }, fills: 1, gapReconciliations: 0,
+ * const live: LiveMetrics = { events: { order: 3, fill: 1 }, fills: 1, positions: [], gapReconciliations: 0,
  *   subscribers: 1, subscribersDropped: 0 };
  * ```
  */
@@ -50,6 +58,13 @@ export interface LiveMetrics {
   readonly events: Readonly<Record<string, number>>;
   /** Fills recorded since start. */
   readonly fills: number;
+  /** The live positions (non-zero lines). */
+  readonly positions?: readonly {
+    symbol: string;
+    positionSide: string;
+    positionAmt: string;
+    unrealizedProfit: string;
+  }[];
   /** Gap reconciliation passes (after a user stream or ws-fapi reconnect). */
   readonly gapReconciliations: number;
   /** `/events` readers connected now. */
@@ -179,6 +194,18 @@ export function prometheusText(s: MetricsSnapshot): string {
     );
   }
   if (s.account !== undefined || s.userStream !== undefined) liveMetrics(s, out, family, counter, gauge);
+  if (s.deadMan !== undefined) {
+    gauge(
+      "lightning_dead_man_armed_symbols",
+      "Symbols whose countdown cancel-all is armed now.",
+      s.deadMan.armed.length,
+    );
+    counter(
+      "lightning_dead_man_failures_total",
+      "Dead-man's switch refreshes that failed.",
+      s.deadMan.failures,
+    );
+  }
   if (s.audit !== undefined) {
     counter("lightning_audits_total", "Audits of the live view against the exchange.", s.audit.audits);
     counter(
@@ -226,6 +253,30 @@ function liveMetrics(
       out.push(`lightning_account_events_total{type="${type}"} ${n}`);
     }
     counter("lightning_fills_total", "Fills recorded from the user data stream.", a.fills);
+    if (a.positions !== undefined) {
+      family(
+        "lightning_position",
+        "gauge",
+        "Live position by symbol and side (negative: short; flat lines absent).",
+      );
+      for (const p of a.positions) {
+        out.push(
+          `lightning_position{symbol="${p.symbol}",side="${p.positionSide}"} ${Number(p.positionAmt)}`,
+        );
+      }
+      family(
+        "lightning_unrealized_pnl",
+        "gauge",
+        "Unrealized PnL of each live position, in its margin asset.",
+      );
+      for (const p of a.positions) {
+        out.push(
+          `lightning_unrealized_pnl{symbol="${p.symbol}",side="${p.positionSide}"} ${
+            Number(p.unrealizedProfit)
+          }`,
+        );
+      }
+    }
     counter(
       "lightning_gap_reconciliations_total",
       "Reconciliation passes after a user stream or ws-fapi gap.",
@@ -242,6 +293,13 @@ function liveMetrics(
   gauge("lightning_user_stream_up", "1 when the user data stream is connected.", u?.up ? 1 : 0);
   counter("lightning_user_stream_reconnects_total", "User data stream reconnects.", u?.reconnects ?? 0);
   counter("lightning_listen_key_renewals_total", "New listenKeys after expiry.", u?.listenKeyRenewals ?? 0);
+  if (u?.lastEventAgeMs !== undefined && u.lastEventAgeMs !== null) {
+    gauge(
+      "lightning_user_stream_last_event_age_seconds",
+      "Since the user data stream's last event (quiet accounts have few; alert on it with the stream up).",
+      u.lastEventAgeMs / 1000,
+    );
+  }
 }
 
 function limitLabels(l: RateLimit): string {

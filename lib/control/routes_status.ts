@@ -200,7 +200,9 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
         up: stream.state === "up",
         reconnects: stream.reconnects,
         listenKeyRenewals: stream.listenKeyRenewals,
+        lastEventAgeMs: stream.lastEventAgeMs ?? null,
       },
+      ...(deps.deadMan === undefined ? {} : { deadMan: deps.deadMan.health() }),
       journalOk: journalStatus(deps.journalHealth)?.ok,
       ...(deps.risk === undefined ? {} : {
         risk: { refusals: deps.risk.refusalCounts(), filtersOk: deps.risk.health().filters === "ok" },
@@ -217,6 +219,7 @@ function liveMetrics(account: AccountView, hub: EventHub | undefined): LiveMetri
   return {
     events,
     fills: account.fills.total,
+    positions: account.book.positions(),
     gapReconciliations: hub?.gapReconciliations ?? 0,
     subscribers: hub?.subscribers ?? 0,
     subscribersDropped: hub?.dropped ?? 0,

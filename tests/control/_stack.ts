@@ -12,7 +12,7 @@ import type { EventStreamOptions } from "../../lib/control/sse.ts";
 import type { JournalHealthSource, UserStreamView } from "../../lib/control/routes_status.ts";
 import type { ThrottledNoticeOptions } from "../../lib/control/notice_throttle.ts";
 import { type Simulator, type SimulatorFaults, startSimulator } from "../../lib/sim/mod.ts";
-import { createControlApp } from "../../lib/control/app.ts";
+import { type ControlAppOptions, createControlApp } from "../../lib/control/app.ts";
 import { orderLaneOf } from "../../lib/control/order_lane.ts";
 import {
   type ControlServer,
@@ -79,6 +79,9 @@ export interface StackOptions {
   userStream?: UserStreamView;
   /** The journal's health for /health and /metrics (default none: not reported). */
   journalHealth?: JournalHealthSource;
+  /** The periodic audit and the dead-man's switch as /health and /metrics read them (default: off). */
+  audit?: ControlAppOptions["audit"];
+  deadMan?: ControlAppOptions["deadMan"];
   /** The app's rate limit of repeated warnings (interval, clock). */
   notices?: ThrottledNoticeOptions;
   /** Serve the app's raw order lane (`order_lane.ts`) as the service does; default true. */
@@ -133,6 +136,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.userStream === undefined ? {} : { userStream: options.userStream }),
     ...(options.journalHealth === undefined ? {} : { journalHealth: options.journalHealth }),
+    ...(options.audit === undefined ? {} : { audit: options.audit }),
+    ...(options.deadMan === undefined ? {} : { deadMan: options.deadMan }),
     ...(options.notices === undefined ? {} : { notices: options.notices }),
     mode: "simulator",
     endpoint: sim.url,

@@ -147,10 +147,27 @@ test("/health and /metrics: user stream state (or off), event and fill counts, g
     listenKeyRenewals: 2,
     listenKeyPingOk: true,
   };
-  const s = await startStack({ userStream: { health: () => streamHealth } });
+  const deadMan = {
+    health: () => ({ countdownMs: 60_000, armed: ["BTCUSDT", "ETHUSDT"], refreshes: 5, failures: 1 }),
+  };
+  const s = await startStack({ userStream: { health: () => streamHealth }, deadMan });
   try {
     feedTrade(s.account, {});
     feedTrade(s.account, {});
+    s.account.apply({
+      type: "account",
+      eventTime: 10,
+      time: 10,
+      reason: "ORDER",
+      balances: [],
+      positions: [{
+        symbol: "BTCUSDT",
+        positionSide: "BOTH",
+        positionAmt: "-0.004",
+        entryPrice: "50000",
+        unrealizedProfit: "1.5",
+      }],
+    });
     s.account.events.append("connection", { link: "user-stream", type: "gap-reconciled", reason: "x" });
     const h = await s.call("GET", "/health");
     assert.equal(h.status, 200);
@@ -174,6 +191,11 @@ test("/health and /metrics: user stream state (or off), event and fill counts, g
     assert.match(m, /^lightning_user_stream_reconnects_total 3$/m);
     assert.match(m, /^lightning_listen_key_renewals_total 2$/m);
     assert.match(m, /^lightning_reconnects_total 0$/m, "the ws-fapi counter keeps its name");
+    assert.match(m, /^lightning_position\{symbol="BTCUSDT",side="BOTH"\} -0\.004$/m);
+    assert.match(m, /^lightning_unrealized_pnl\{symbol="BTCUSDT",side="BOTH"\} 1\.5$/m);
+    assert.match(m, /^lightning_user_stream_last_event_age_seconds 1\.234$/m);
+    assert.match(m, /^lightning_dead_man_armed_symbols 2$/m);
+    assert.match(m, /^lightning_dead_man_failures_total 1$/m);
   } finally {
     await s.close();
   }

@@ -55,7 +55,22 @@ let stack: Stack;
 let metrics: string[];
 
 before(async () => {
-  stack = await startStack({ journalHealth: () => ({ ok: true }) });
+  stack = await startStack({
+    journalHealth: () => ({ ok: true }),
+    audit: {
+      health: () => ({
+        intervalMs: 60_000,
+        audits: 1,
+        skipped: 0,
+        drift: 0,
+        lastAt: null,
+        lastDrift: 0,
+        lastError: null,
+      }),
+      run: () => Promise.resolve(undefined),
+    },
+    deadMan: { health: () => ({ countdownMs: 60_000, armed: [], refreshes: 0, failures: 0 }) },
+  });
   // One order, so the exchange has reported its rate limits and the RTT histogram has a sample.
   const placed = await stack.call("POST", "/orders", { json: LIMIT_ORDER });
   assert.equal(placed.status, 200, JSON.stringify(placed.body));
@@ -109,7 +124,7 @@ test("the dashboard covers RTT, outcomes, reconnects, rate limits, unknown order
   ) assert.ok(names.has(n), n);
 });
 
-test("alerts: disconnected for 10 s, unknown orders for 30 s, halted, rate-limit usage over 80 %", () => {
+test("alerts: disconnected for 10 s, unknown orders for 30 s, halted, rate-limit usage over 80 %, stream down, drift, dead-man", () => {
   const rules = alerts.split(/\n\s*- alert: /).slice(1);
   const rule = (metric: string) =>
     rules.find((r) => alertExpressions(`  expr:${r.split("expr:")[1]}`)[0]?.includes(metric));
@@ -117,6 +132,9 @@ test("alerts: disconnected for 10 s, unknown orders for 30 s, halted, rate-limit
   assert.match(rule('state="unknown"') ?? "", /> 0[\s\S]*for: 30s/);
   assert.match(rule("lightning_halted") ?? "", /== 1/);
   assert.match(rule("lightning_rate_limit_limit") ?? "", /\) > 0\.8/);
+  assert.match(rule("lightning_user_stream_up") ?? "", /== 0[\s\S]*for: 30s/);
+  assert.match(rule("lightning_audit_drift_total") ?? "", /increase\(.*\[10m\]\) > 0/);
+  assert.match(rule("lightning_dead_man_failures_total") ?? "", /increase\(.*\[5m\]\) > 0/);
   for (const r of rules) assert.match(r, /job="lightning-router"/, "selects the scrape job");
 });
 
