@@ -14,6 +14,7 @@ import { OrderAdopter, ownClientOrderIds } from "../../lib/account/adoption.ts";
 import type { OrderRef, OrderResult } from "../../lib/types.ts";
 import { openGateway, tempDir } from "../gateway/_gateway.ts";
 import { connect, restingBuy, simulator, waitFor } from "../router/_harness.ts";
+import { ManualClock } from "../_manual_clock.ts";
 
 test("audit: a cancel, an order and a fill the stream lost with its socket up are corrected", async () => {
   const sim = await simulator();
@@ -272,4 +273,30 @@ test("audit: what changed on the exchange within settleMs is applied, but not ye
     ["0.001", "0.001"],
   );
   assert.equal(account.book.positions()[0]!.positionAmt, "0.002");
+});
+
+test("audit: start runs one every intervalMs on the given clock; stop ends them", async () => {
+  const account = new AccountState();
+  const clock = new ManualClock(1_000_000);
+  const adopter = new OrderAdopter({ tracker: account.orders, client: undefined!, own: ownClientOrderIds() });
+  let listings = 0;
+  adopter.list = () => (listings++, Promise.resolve([[], []]));
+  const audit = new AccountAudit({
+    router: source(account, {}),
+    account,
+    adopter,
+    intervalMs: 60_000,
+    clock,
+  });
+  audit.start();
+  clock.advance(59_999);
+  assert.equal(listings, 0);
+  clock.advance(1);
+  assert.equal(listings, 1);
+  await waitFor(() => audit.health().audits === 1, "the first audit to end");
+  clock.advance(60_000);
+  await waitFor(() => audit.health().audits === 2, "the second audit to end");
+  audit.stop();
+  clock.advance(600_000);
+  assert.equal(listings, 2);
 });
