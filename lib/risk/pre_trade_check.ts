@@ -323,7 +323,24 @@ export class PreTradeCheck {
     return 0;
   }
 
-  #checkPlaceFully(p: PlaceOrderParams, at: number | undefined): number {
+  /**
+   * Checks a closing order (a flatten's reduce-only MARKET order, sized from the exchange's position) against
+   * the exchange's filters only: the trader's limits guard against adding risk, and refusing a close because
+   * of them (`allowedSymbols` changed, a position larger than `maxOrderQty`, a stale mark under
+   * `maxOrderNotional`) would leave the risk open when it is meant to go. Nothing is counted toward
+   * `maxOrdersPerSecond`.
+   *
+   * @example
+   * ```ts
+   * const check = new PreTradeCheck();
+   * check.checkClosing({ symbol: "BTCUSDT", side: "SELL", type: "MARKET", quantity: "0.003", reduceOnly: true });
+   * ```
+   */
+  checkClosing(p: PlaceOrderParams, at?: number): number {
+    return this.#checkPlaceFully(p, at, false);
+  }
+
+  #checkPlaceFully(p: PlaceOrderParams, at: number | undefined, limits = true): number {
     const v = this.verdict;
     const symbol = p.symbol;
     let k = this.#lastK;
@@ -389,7 +406,8 @@ export class PreTradeCheck {
     if (rests && maxNum > 0 && k[36 /* OPEN_ORDERS */]! + k[37 /* OPEN_ALGO_ORDERS */]! >= maxNum) {
       return v.filter(-2025, "MAX_NUM_ORDERS", s);
     }
-    if (k[38 /* L_ANY */] === 0) return v.pass(); // no trader limit applies: nothing to check, nothing to count
+    // No trader limit applies (or a close, which they never refuse): nothing to check, nothing to count.
+    if (k[38 /* L_ANY */] === 0 || !limits) return v.pass();
     const code = checkLimits(
       v,
       s,

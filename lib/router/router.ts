@@ -76,7 +76,8 @@ export class Router {
   /** How long a request may go unanswered (ms): a halt waits at most this for places in flight. */
   readonly #requestTimeoutMs: number;
   /**
-   * What flattening needs: positions, closing orders past the halt (checked all the same), lot sizes. The
+   * What flattening needs: positions, closing orders past the halt and the trader's limits (the exchange's
+   * filters still apply), lot sizes. The
    * closing send repeats `placeOrder`'s last lines rather than `placeOrder` calling a shared helper: on the
    * hot path each function entered costs 150–300 ns with cold caches on Deno (bench/README.md).
    */
@@ -85,7 +86,7 @@ export class Router {
     placeClosing: (params) => {
       const guard = this.#guard;
       const at = Date.now();
-      if (guard !== undefined && guard.check.checkPlace(params, at) !== 0) {
+      if (guard !== undefined && guard.check.checkClosing(params, at) !== 0) {
         return Promise.reject(guard.refusal(PLACE.name, params.symbol));
       }
       const cid = this.#ids.next();

@@ -253,6 +253,36 @@ test("Gateway: flatten cancels the symbol's orders and closes the position with 
   }
 });
 
+test("Gateway: flatten closes a position the trader's limits would refuse to open (filters still apply)", async () => {
+  const sim = await simulator();
+  const other = await connect(sim); // the position was built by another client of the account
+  const gateway = await open(sim, tempDir(), {
+    risk: { allowedSymbols: ["ETHUSDT"], symbols: { "*": { maxOrderQty: 0.001, maxOrderNotional: 60 } } },
+  });
+  try {
+    await other.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.003" });
+    // An ordinary reduce-only order is still held to the limits...
+    await assert.rejects(
+      gateway.router.placeOrder({
+        symbol: "BTCUSDT",
+        side: "SELL",
+        type: "MARKET",
+        quantity: "0.003",
+        reduceOnly: true,
+      }),
+      /allowedSymbols/,
+    );
+    // ...the flatten's close is not: it can only take risk away.
+    const report = await gateway.router.flatten("BTCUSDT");
+    assert.deepEqual(report.closed.map((c) => [c.side, c.quantity, c.status]), [["SELL", "0.003", "FILLED"]]);
+    assert.deepEqual([report.failed, report.remaining], [[], "0"]);
+  } finally {
+    await other.close();
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("Gateway: halt with flatten closes every symbol's position after cancelling", async () => {
   const sim = await simulator();
   const gateway = await open(sim, tempDir());
