@@ -33,6 +33,17 @@ const riskAnswer = z.looseObject({
   filters: z.enum(["loading", "ok", "unavailable"]),
   rejectsLastMinute: z.int(),
   breakerTrips: z.int(),
+  dailyLoss: z.looseObject({
+    pnl: z.number(),
+    realized: z.number(),
+    unrealized: z.number(),
+    maxDailyLoss: z.number().nullable(),
+    flattenOnDailyLoss: z.boolean(),
+    tripped: z.boolean(),
+    day: z.string(),
+  }).nullable().meta({
+    description: "today's PnL against maxDailyLoss (a gateway's live account); null without one",
+  }),
   symbols: z.record(
     z.string(),
     z.looseObject({

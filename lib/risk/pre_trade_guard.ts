@@ -21,6 +21,7 @@ import { MarkPriceStream, type MarkPriceStreamState } from "../stream/mark_price
 import { fetchExchangeFilters, fetchMarkPrices, markUnits } from "./market_data.ts";
 import { MARK_STALE_MS, PreTradeCheck } from "./pre_trade_check.ts";
 import { RejectBreaker } from "./reject_breaker.ts";
+import type { DailyLossUsage } from "./loss_breaker.ts";
 import type { RiskLimitsConfig } from "./risk_limits.ts";
 import type { PreTradeGuardOptions, RiskNotice, RiskRefusal } from "./guard_options.ts";
 
@@ -240,6 +241,7 @@ export class PreTradeGuard {
       filters: this.#filtersState,
       rejectsLastMinute: this.#breaker.recent(),
       breakerTrips: this.#breaker.trips,
+      dailyLoss: this.dailyLoss?.usage() ?? null,
       symbols,
     };
   }
@@ -295,6 +297,9 @@ export class PreTradeGuard {
 
   /** Called after new filters are installed (the account exposure re-reads its scales). */
   #afterFilters: (() => void) | undefined;
+
+  /** The daily loss limit's state for `usage()` (a gateway's `LossBreaker`); undefined without a live account. */
+  dailyLoss: { usage(): DailyLossUsage } | undefined;
 
   /** Registers what runs after every filter install. */
   afterFilters(fn: () => void): void {

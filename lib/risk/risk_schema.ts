@@ -55,6 +55,13 @@ export const riskLimitsSchema = z.strictObject({
     .describe("only these symbols may be traded"),
   reduceOnlyMode: z.boolean().optional().describe("only orders that reduce a position pass"),
   maxRejectsPerMinute: count.optional().describe("that many exchange rejects in a minute halt the router"),
+  maxDailyLoss: amount.optional().describe(
+    "a loss today (UTC: today's realized PnL less quote-asset fees, plus unrealized PnL at the mark) this large " +
+      "halts the router",
+  ),
+  flattenOnDailyLoss: z.boolean().optional().describe(
+    "when maxDailyLoss halts the router, also flatten every position",
+  ),
 });
 
 /**

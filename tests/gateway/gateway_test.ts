@@ -4,7 +4,7 @@ import { ConnectError, DataDirError, NotSentError } from "../../lib/errors.ts";
 import { Gateway, type GatewayEvent, type GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import { openGateway, tempDir } from "./_gateway.ts";
-import { connect, restingBuy, simulator } from "../router/_harness.ts";
+import { connect, restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
 function open(sim: Simulator, dataDir: string, extra: Partial<GatewayOptions> = {}): Promise<Gateway> {
   return openGateway(sim, dataDir, { ...extra });
@@ -278,6 +278,33 @@ test("Gateway: flatten closes a position the trader's limits would refuse to ope
     assert.deepEqual([report.failed, report.remaining], [[], "0"]);
   } finally {
     await other.close();
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("Gateway: maxDailyLoss halts and flattens once the mark takes today's PnL past the limit", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir(), {
+    streamUrl: sim.streamUrl,
+    restUrl: sim.httpUrl,
+    risk: { maxDailyLoss: 5, flattenOnDailyLoss: true },
+  });
+  try {
+    const router = gateway.router;
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    await router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.003" });
+    await waitFor(() => gateway.account.book.positions().length === 1, "the position line");
+    assert.equal(router.halted, undefined);
+    sim.setMarkPrice("BTCUSDT", "49000"); // about -6 USDT on 0.003 bought near 51,000
+    await waitFor(() => router.halted !== undefined, "the daily loss halt");
+    assert.match(router.halted!, /^risk: daily loss \d+\.\d\d reached maxDailyLoss 5 /);
+    await waitFor(() => gateway.account.book.positions().length === 0, "the flatten");
+    const left = (await router.accountPositions()).filter((p) => Number(p.positionAmt) !== 0);
+    assert.deepEqual(left, []);
+    const usage = router.preTrade!.usage().dailyLoss as { tripped: boolean; maxDailyLoss: number };
+    assert.deepEqual([usage.tripped, usage.maxDailyLoss], [true, 5]);
+  } finally {
     await gateway.close();
     await sim.close();
   }

@@ -1,0 +1,187 @@
+/**
+ * The daily loss limit: `maxDailyLoss` (quote asset) halts the router once today's PnL reaches minus that, and
+ * with `flattenOnDailyLoss` also closes every position (`Router.halt(reason, { flatten: true })`).
+ *
+ * Today is the UTC day. Today's PnL is:
+ * - the realized profit of today's fills (the user stream's `rp`), less their commission when it is paid in
+ *   the symbol's quote asset (a commission paid in BNB is not counted);
+ * - plus, for each live position, its unrealized PnL: at the mark when the mark is fresh (10 s; the mark
+ *   stream ticks every second), else the position line's own `unrealizedProfit`.
+ *
+ * Fills count from the process's view: the user stream's, and those the journal restored from earlier runs of
+ * the day. It is evaluated on every fill and position change and once a second (the marks move).
+ *
+ * The breaker trips once, then re-arms only when the PnL is back above the limit, a new day starts, or the
+ * limit changes (`PUT /risk`): after a trip the operator may resume on purpose (to close by hand, say) without
+ * being halted again every second; a further trip needs the PnL to recover and fall again.
+ *
+ * @module
+ */
+
+import { type Clock, systemClock } from "../_clock.ts";
+import { unrefTimer } from "../_timers.ts";
+import type { AccountEvent } from "../account/event_log.ts";
+import type { Fill } from "../account/fills.ts";
+import type { Position } from "../account/positions.ts";
+import type { RiskLimitsConfig } from "./risk_limits.ts";
+
+/** A mark older than this is not used for unrealized PnL (the position line's own figure is). */
+const MARK_FRESH_MS = 10_000;
+const DAY_MS = 86_400_000;
+
+/** What the breaker reads from the account. */
+export interface LossSource {
+  subscribe(listener: (event: AccountEvent) => void, types?: readonly ("fill" | "position")[]): () => void;
+  readonly fills: { list(): Fill[] };
+  readonly book: { positions(): Position[] };
+}
+
+/**
+ * Today's PnL as the breaker last computed it, and its state.
+ *
+ * @example
+ * ```ts
+ * const u: DailyLossUsage = { pnl: -120.5, realized: -100, unrealized: -20.5, maxDailyLoss: 500,
+ *   flattenOnDailyLoss: false, tripped: false, day: "2026-12-06" };
+ * ```
+ */
+export interface DailyLossUsage {
+  /** Realized + unrealized, quote asset. */
+  pnl: number;
+  realized: number;
+  unrealized: number;
+  /** The limit in force, or null when off. */
+  maxDailyLoss: number | null;
+  flattenOnDailyLoss: boolean;
+  /** Tripped today and not re-armed since. */
+  tripped: boolean;
+  /** The UTC day counted (YYYY-MM-DD). */
+  day: string;
+}
+
+/** Options for {@linkcode LossBreaker}. */
+export interface LossBreakerOptions {
+  /** The live account (fills, positions). */
+  account: LossSource;
+  /** The limits in force, read at every evaluation (`PreTradeCheck.limits`). */
+  limits: () => RiskLimitsConfig;
+  /** A symbol's mark price and the local ms it arrived, when known. */
+  mark: (symbol: string) => { price: number; at: number } | undefined;
+  /** Halts (and flattens) the router. */
+  trip: (reason: string, flatten: boolean) => void;
+  /** The evaluation timer and the time (epoch ms). Default real time. */
+  clock?: Clock;
+}
+
+/**
+ * Watches today's PnL against `maxDailyLoss`.
+ *
+ * @example
+ * ```ts
+ * import { AccountState } from "../account/account_state.ts";
+ * const breaker = new LossBreaker({
+ *   account: new AccountState(),
+ *   limits: () => ({ maxDailyLoss: 500 }),
+ *   mark: () => undefined,
+ *   trip: (reason) => console.error("halt:", reason),
+ * });
+ * breaker.usage().maxDailyLoss; // 500
+ * breaker.close();
+ * ```
+ */
+export class LossBreaker {
+  readonly #o: LossBreakerOptions;
+  readonly #clock: Clock;
+  readonly #off: () => void;
+  readonly #timer: unknown;
+  #dayStart = Number.NaN;
+  #realized = 0;
+  #tripped = false;
+  #armedFor: string | undefined;
+  #last: DailyLossUsage;
+
+  /** Starts watching: counts today's fills already in the account, then every new one. */
+  constructor(options: LossBreakerOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#last = this.#compute();
+    this.#off = options.account.subscribe((e) => {
+      if (e.type === "fill") this.#fill(e.data as Fill);
+      this.evaluate();
+    }, ["fill", "position"]);
+    this.#timer = unrefTimer(this.#clock.setInterval(() => this.evaluate(), 1000));
+  }
+
+  /** Stops watching. */
+  close(): void {
+    this.#off();
+    this.#clock.clearInterval(this.#timer);
+  }
+
+  /** Today's PnL as last evaluated. */
+  usage(): DailyLossUsage {
+    return { ...this.#last };
+  }
+
+  /** Recomputes today's PnL and trips the breaker when it reached the limit. */
+  evaluate(): void {
+    const u = this.#compute();
+    this.#last = u;
+    const max = u.maxDailyLoss;
+    const key = `${u.day}|${max}|${u.flattenOnDailyLoss}`;
+    if (key !== this.#armedFor) {
+      this.#armedFor = key; // a new day or new limits: armed again
+      this.#tripped = false;
+    }
+    if (max === null) return;
+    if (u.pnl > -max) {
+      this.#tripped = false; // recovered: armed again
+      return;
+    }
+    if (this.#tripped) return;
+    this.#tripped = true;
+    this.#last.tripped = true;
+    const f = (n: number) => n.toFixed(2);
+    this.#o.trip(
+      `risk: daily loss ${f(-u.pnl)} reached maxDailyLoss ${max} (realized ${f(u.realized)}, unrealized ${
+        f(u.unrealized)
+      })`,
+      u.flattenOnDailyLoss,
+    );
+  }
+
+  #compute(): DailyLossUsage {
+    const now = this.#clock.now();
+    const dayStart = now - (now % DAY_MS);
+    if (dayStart !== this.#dayStart) {
+      // A new UTC day (or the first look): today's fills already in the account.
+      this.#dayStart = dayStart;
+      this.#realized = 0;
+      for (const fill of this.#o.account.fills.list()) this.#fill(fill);
+    }
+    let unrealized = 0;
+    for (const p of this.#o.account.book.positions()) {
+      const amount = Number(p.positionAmt);
+      const mark = this.#o.mark(p.symbol);
+      unrealized += mark !== undefined && now - mark.at <= MARK_FRESH_MS && mark.price > 0
+        ? (mark.price - Number(p.entryPrice)) * amount
+        : Number(p.unrealizedProfit) || 0;
+    }
+    const limits = this.#o.limits();
+    return {
+      pnl: this.#realized + unrealized,
+      realized: this.#realized,
+      unrealized,
+      maxDailyLoss: limits.maxDailyLoss ?? null,
+      flattenOnDailyLoss: limits.flattenOnDailyLoss === true,
+      tripped: this.#tripped,
+      day: new Date(dayStart).toISOString().slice(0, 10),
+    };
+  }
+
+  #fill(fill: Fill): void {
+    if (fill.time < this.#dayStart || fill.time >= this.#dayStart + DAY_MS) return;
+    const commission = fill.symbol.endsWith(fill.commissionAsset) ? Number(fill.commission) || 0 : 0;
+    this.#realized += (Number(fill.realizedProfit) || 0) - commission;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The daily loss limit (lib/risk/loss_breaker.ts): today's realized PnL less quote-asset fees plus unrealized
+ * PnL at a fresh mark; one trip per crossing, re-armed by a recovery, a new UTC day or new limits.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ManualClock } from "../_manual_clock.ts";
+import type { AccountEvent } from "../../lib/account/event_log.ts";
+import type { Fill } from "../../lib/account/fills.ts";
+import type { Position } from "../../lib/account/positions.ts";
+import { LossBreaker } from "../../lib/risk/loss_breaker.ts";
+import type { RiskLimitsConfig } from "../../lib/risk/risk_limits.ts";
+
+const DAY = 86_400_000;
+const NOON = 20_000 * DAY + DAY / 2; // 2024-10-04T12:00Z
+
+function fill(time: number, realizedProfit: string, commission: string, commissionAsset = "USDT"): Fill {
+  return {
+    symbol: "BTCUSDT",
+    orderId: 1,
+    clientOrderId: "lr-1",
+    tradeId: time,
+    side: "SELL",
+    price: "50000",
+    qty: "0.001",
+    commission,
+    commissionAsset,
+    realizedProfit,
+    maker: false,
+    time,
+  };
+}
+
+function setup(limits: RiskLimitsConfig, fills: Fill[] = []) {
+  const clock = new ManualClock(NOON);
+  let listener: (e: AccountEvent) => void = () => {};
+  const positions: Position[] = [];
+  const marks = new Map<string, { price: number; at: number }>();
+  const trips: [string, boolean][] = [];
+  let current = limits;
+  const breaker = new LossBreaker({
+    account: {
+      subscribe: (fn) => ((listener = fn), () => {}),
+      fills: { list: () => fills },
+      book: { positions: () => positions },
+    },
+    limits: () => current,
+    mark: (symbol) => marks.get(symbol),
+    trip: (reason, flatten) => trips.push([reason, flatten]),
+    clock,
+  });
+  let id = 0;
+  const newFill = (f: Fill) => listener({ id: ++id, type: "fill", time: clock.now(), data: f });
+  const setLimits = (l: RiskLimitsConfig) => (current = l);
+  return { clock, breaker, positions, marks, trips, newFill, setLimits };
+}
+
+const long = (positionAmt: string, entryPrice: string, unrealizedProfit: string): Position => ({
+  symbol: "BTCUSDT",
+  positionSide: "BOTH",
+  positionAmt,
+  entryPrice,
+  unrealizedProfit,
+  updateTime: 0,
+});
+
+test("loss: today's fills count (less USDT fees), yesterday's do not; a fresh mark prices the position", () => {
+  const fills = [
+    fill(NOON - DAY, "-1000", "1"),
+    fill(NOON - 3600_000, "-40", "0.5"),
+    fill(NOON - 60_000, "10", "2", "BNB"),
+  ];
+  const { clock, breaker, positions, marks } = setup({ maxDailyLoss: 100 }, fills);
+  try {
+    positions.push(long("0.010", "50000", "-3"));
+    marks.set("BTCUSDT", { price: 49_000, at: clock.now() });
+    breaker.evaluate();
+    const u = breaker.usage();
+    assert.deepEqual([u.realized, u.unrealized, u.pnl], [-30.5, -10, -40.5]); // -40 - 0.5 + 10; (49000-50000)*0.01
+    assert.equal(u.day, "2024-10-04");
+    clock.advance(11_000); // the mark is stale now: the position line's own figure
+    breaker.evaluate();
+    assert.equal(breaker.usage().unrealized, -3);
+  } finally {
+    breaker.close();
+  }
+});
+
+test("loss: trips once at the limit, with flatten when asked; re-armed by a recovery or new limits", () => {
+  const { clock, breaker, positions, marks, trips, newFill, setLimits } = setup({
+    maxDailyLoss: 50,
+    flattenOnDailyLoss: true,
+  });
+  try {
+    positions.push(long("0.010", "50000", "0"));
+    marks.set("BTCUSDT", { price: 46_000, at: clock.now() }); // -40 unrealized
+    breaker.evaluate();
+    assert.deepEqual(trips, []);
+    newFill(fill(NOON, "-10", "0.01")); // -10.01 realized: -50.01 in all
+    assert.equal(trips.length, 1);
+    assert.match(
+      trips[0]![0],
+      /^risk: daily loss 50\.01 reached maxDailyLoss 50 \(realized -10\.01, unrealized -40\.00\)$/,
+    );
+    assert.equal(trips[0]![1], true);
+    assert.equal(breaker.usage().tripped, true);
+    clock.advance(1000); // the timer evaluates every second: still past the limit, no second trip
+    clock.advance(1000);
+    assert.equal(trips.length, 1);
+    marks.set("BTCUSDT", { price: 47_000, at: clock.now() }); // recovered to -40.01: armed again
+    clock.advance(1000);
+    marks.set("BTCUSDT", { price: 45_000, at: clock.now() });
+    clock.advance(1000);
+    assert.equal(trips.length, 2);
+    setLimits({ maxDailyLoss: 60 }); // new limits: armed again, and -60.01 is past 60
+    clock.advance(1000);
+    assert.deepEqual(trips.slice(2).map((t) => t[1]), [false]);
+  } finally {
+    breaker.close();
+  }
+});
+
+test("loss: a new UTC day starts from zero; no limit, no trip", () => {
+  const { clock, breaker, newFill, trips, setLimits } = setup({});
+  try {
+    newFill(fill(NOON, "-500", "0"));
+    assert.equal(breaker.usage().realized, -500);
+    assert.deepEqual([trips, breaker.usage().maxDailyLoss], [[], null]);
+    clock.advance(DAY); // the next day (the timer evaluates every second of it)
+    setLimits({ maxDailyLoss: 100 });
+    breaker.evaluate();
+    assert.deepEqual([breaker.usage().realized, breaker.usage().day, trips], [0, "2024-10-05", []]);
+  } finally {
+    breaker.close();
+  }
+});
