@@ -71,7 +71,7 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
     case "risk-limits":
       return log.info("risk limits in force", { limits: JSON.stringify(event.limits) });
     case "risk-breaker":
-      return log.error("reject breaker tripped; router halted", { reason: event.reason });
+      return log.error("risk breaker tripped; router halted", { reason: event.reason }); // rejects or daily loss
     case "halted":
       return log.warn("orders halted", { reason: event.reason });
     case "resumed":

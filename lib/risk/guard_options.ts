@@ -69,6 +69,7 @@ export type RiskNotice =
   | { type: "risk-filters"; state: "unavailable" | "stale"; error: string; reason: string }
   | { type: "risk-marks"; state: MarkPriceStreamState; reason: string }
   | { type: "risk-limits"; limits: RiskLimitsConfig }
+  /** A breaker halted the router: `maxRejectsPerMinute`, or `maxDailyLoss` (the reason says which). */
   | { type: "risk-breaker"; reason: string };
 
 /**
