@@ -74,11 +74,7 @@ export class AccountState {
    * it. The listener runs synchronously when the change happens: keep it short, never throw.
    */
   subscribe(listener: (event: AccountEvent) => void, types?: readonly AccountEventType[]): () => void {
-    if (types === undefined) return this.events.subscribe(listener);
-    const wanted = new Set(types);
-    return this.events.subscribe((e) => {
-      if (wanted.has(e.type)) listener(e);
-    });
+    return this.events.subscribe(listener, types);
   }
 
   /** Applies one user data stream event (order, algo and account updates; others are ignored). */

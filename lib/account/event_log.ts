@@ -72,6 +72,8 @@ export type SinceResult =
 export class EventLog {
   readonly #ring: (AccountEvent | undefined)[];
   readonly #listeners = new Set<AccountEventListener>();
+  /** Readers of some types only, by type: an event calls none of the others (two order events per order). */
+  readonly #byType = new Map<AccountEventType, Set<AccountEventListener>>();
   readonly #counts = new Map<AccountEventType, number>();
   readonly #now: () => number;
   #lastId = 0;
@@ -89,7 +91,9 @@ export class EventLog {
 
   /** Live readers now. */
   get listeners(): number {
-    return this.#listeners.size;
+    const some = new Set<AccountEventListener>();
+    for (const set of this.#byType.values()) for (const l of set) some.add(l);
+    return this.#listeners.size + some.size;
   }
 
   /** Events logged so far, by type. */
@@ -102,20 +106,29 @@ export class EventLog {
     const event: AccountEvent = { id: ++this.#lastId, type, time: this.#now(), data };
     this.#ring[event.id % this.#ring.length] = event;
     this.#counts.set(type, (this.#counts.get(type) ?? 0) + 1);
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch {
-        this.#listeners.delete(listener); // a broken reader must not break the account state
-      }
-    }
+    call(this.#listeners, event);
+    const some = this.#byType.get(type);
+    if (some !== undefined) call(some, event);
     return event.id;
   }
 
-  /** Calls `listener` with every event from now on; returns the function that stops it. */
-  subscribe(listener: AccountEventListener): () => void {
-    this.#listeners.add(listener);
-    return () => void this.#listeners.delete(listener);
+  /**
+   * Calls `listener` with every event from now on, or only with those of `types`; returns the function that
+   * stops it.
+   */
+  subscribe(listener: AccountEventListener, types?: readonly AccountEventType[]): () => void {
+    if (types === undefined) {
+      this.#listeners.add(listener);
+      return () => void this.#listeners.delete(listener);
+    }
+    for (const type of types) {
+      let set = this.#byType.get(type);
+      if (set === undefined) this.#byType.set(type, set = new Set());
+      set.add(listener);
+    }
+    return () => {
+      for (const type of types) this.#byType.get(type)?.delete(listener);
+    };
   }
 
   /** Events with an id above `lastSeen`, oldest first; a gap when some of them are no longer kept. */
@@ -126,5 +139,16 @@ export class EventLog {
     for (let id = from; id <= this.#lastId; id++) events.push(this.#ring[id % this.#ring.length]!);
     if (lastSeen + 1 >= oldest || lastSeen >= this.#lastId) return { gap: false, events };
     return { gap: true, missedFrom: lastSeen + 1, missedTo: oldest - 1, events };
+  }
+}
+
+/** Calls each reader of `set` with `event`; a reader that throws is dropped (it must not break the account). */
+function call(set: Set<AccountEventListener>, event: AccountEvent): void {
+  for (const listener of set) {
+    try {
+      listener(event);
+    } catch {
+      set.delete(listener);
+    }
   }
 }

@@ -41,3 +41,17 @@ test("EventLog: a reader that throws is removed and does not stop the others", (
   assert.deepEqual(seen, [1, 2]);
   assert.equal(log.listeners, 1);
 });
+
+test("EventLog: a reader of some types is called for those only, and stops for all of them at once", () => {
+  const log = new EventLog();
+  const seen: string[] = [];
+  const off = log.subscribe((e) => void seen.push(`${e.id} ${e.type}`), ["fill", "position"]);
+  log.append("order", {});
+  log.append("fill", {});
+  log.append("position", {});
+  assert.equal(log.listeners, 1);
+  off();
+  log.append("fill", {});
+  assert.deepEqual(seen, ["2 fill", "3 position"]);
+  assert.equal(log.listeners, 0);
+});
