@@ -12,7 +12,7 @@
 
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { CancelAllReport, FlattenReport, Router } from "../router/router.ts";
+import type { CancelAllReport, Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import { DEFAULT_MAX_BODY_BYTES, readJsonObject, readQuery } from "./body.ts";
 import { ControlError, type HttpError, LOCAL_CODES, toHttpError } from "./errors.ts";
@@ -32,7 +32,8 @@ import {
 import { addRiskRoutes, type RiskView } from "./routes_risk.ts";
 import { ThrottledNotice, type ThrottledNoticeOptions } from "./notice_throttle.ts";
 import { EventHub, type EventStreamOptions } from "./sse.ts";
-import { emptySchema, haltSchema, oneSymbolSchema, positionsSchema } from "./schemas.ts";
+import { emptySchema, positionsSchema } from "./schemas.ts";
+import { addControlRoutes } from "./routes_control.ts";
 import { validate } from "./validation.ts";
 import { orderOps } from "./order_ops.ts";
 import { LOCAL_SOCKET_DOC, localSocketRoute } from "./local_socket.ts";
@@ -319,63 +320,11 @@ export function createControlApp(options: ControlAppOptions): Hono {
   if (account !== undefined && hub !== undefined) addLiveRoutes(routes, { account, hub });
   if (options.simulator !== undefined) addSimulatorRoutes(routes, options.simulator, (r) => body(r));
 
-  routes.add("POST", "/halt", async (c) => {
-    const { reason, flatten } = validate(haltSchema, await body(c.req.raw, true));
-    const why = reason ?? "halted via control plane";
-    // The same kill switch as the library's: no new orders + cancel every order known to be open (and with
-    // `flatten`, close every position). The router reports the halt itself (one log line via its onEvent).
-    const report = await router.halt(why, { flatten: flatten === true });
-    if (report.failed.length > 0) {
-      notice("error", "halt: some cancels failed", {
-        failed: report.failed.map((f) => f.clientOrderId).join(","),
-      });
-    }
-    for (const f of report.flattened ?? []) noticeFlatten(notice, f);
-    if (report.flattenError !== undefined) {
-      notice("error", "halt: positions could not be listed; nothing closed", { error: report.flattenError });
-    }
-    return c.json(report);
-  }, ROUTE_DOCS.halt);
-
-  routes.add("POST", "/flatten", async (c) => {
-    const { symbol } = validate(oneSymbolSchema, await body(c.req.raw));
-    const report = await router.flatten(symbol);
-    noticeFlatten(notice, report);
-    return c.json(report);
-  }, ROUTE_DOCS.flatten);
-
   if (options.risk !== undefined) {
     addRiskRoutes(routes, options.risk, (r) => body(r), (msg, fields) => notice("info", msg, fields));
   }
-
-  const audit = options.audit;
-  if (audit !== undefined) {
-    routes.add("POST", "/audit", async (c) => {
-      validate(emptySchema, await body(c.req.raw, true));
-      if (!router.connected) {
-        throw new ControlError({
-          status: 503,
-          code: LOCAL_CODES.DISCONNECTED,
-          msg: "audit not run: the ws-fapi link is down (a reconnect reconciles the account by itself)",
-        });
-      }
-      const report = await audit.run();
-      if (report === undefined) {
-        throw new ControlError({
-          status: 503,
-          code: LOCAL_CODES.BUSY,
-          msg: "audit not run: a gap reconciliation is running (it does what an audit does); try again",
-        });
-      }
-      return c.json(report);
-    }, ROUTE_DOCS.audit);
-  }
-
-  routes.add("POST", "/resume", async (c) => {
-    validate(emptySchema, await body(c.req.raw, true));
-    router.resume(); // the router reports it (one "orders resumed" log line via its onEvent)
-    return c.json({ halted: false });
-  }, ROUTE_DOCS.resume);
+  // The kill switch and what goes with it: halt (and flatten), flatten one symbol, audit now, resume.
+  addControlRoutes(routes, { router, audit: options.audit, notice, body });
 
   if (account !== undefined) {
     // The dashboard shows the live account, so it exists with it (a `Gateway`'s app always has one).
@@ -406,17 +355,4 @@ function noStore(c: Context): void {
   } catch {
     c.header("cache-control", "no-store");
   }
-}
-
-/** A flatten that left a position or failed an order is an operator's problem: one error notice. */
-function noticeFlatten(
-  notice: (level: "info" | "warn" | "error", msg: string, fields: Record<string, string>) => void,
-  report: FlattenReport,
-): void {
-  if (report.remaining === "0" && report.failed.length === 0) return;
-  notice("error", "flatten: a position is still open or a closing order failed", {
-    symbol: report.symbol,
-    remaining: report.remaining,
-    failed: report.failed.map((f) => `${f.side} ${f.quantity}: ${f.error}`).join("; "),
-  });
 }

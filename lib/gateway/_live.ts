@@ -1,6 +1,7 @@
 /**
  * The gateway's live-state wiring: the user data stream feeding the account, gap reconciliation behind it,
- * the periodic audit against the exchange, and the account events that router and stream notices become.
+ * the periodic audit against the exchange, the daily loss limit, and the account events that router and stream
+ * notices become.
  *
  * @module
  */
@@ -9,6 +10,8 @@ import { AccountAudit, type AuditReport } from "../account/account_audit.ts";
 import type { AccountState } from "../account/account_state.ts";
 import type { OrderAdopter } from "../account/adoption.ts";
 import { GapReconciler } from "../account/gap_reconciler.ts";
+import { LossBreaker } from "../risk/loss_breaker.ts";
+import type { PreTradeGuard } from "../risk/pre_trade_guard.ts";
 import type { Router } from "../router/router.ts";
 import { UserStream } from "../stream/user_stream.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
@@ -101,6 +104,41 @@ export function startAccountAudit(
   });
   audit.start();
   return audit;
+}
+
+/**
+ * Starts the daily loss limit on the live account (`maxDailyLoss` in the guard's limits, read at every look):
+ * a trip is a `risk-breaker` event and a halt, with flatten when `flattenOnDailyLoss`. `GET /risk` shows it.
+ *
+ * @example
+ * ```ts
+ * declare const args: Parameters<typeof watchDailyLoss>;
+ * const loss = watchDailyLoss(...args);
+ * loss.close();
+ * ```
+ */
+export function watchDailyLoss(
+  options: GatewayOptions,
+  router: Router,
+  guard: PreTradeGuard,
+  account: AccountState,
+  emit: (event: GatewayEvent) => void,
+): LossBreaker {
+  const loss = new LossBreaker({
+    account,
+    limits: () => guard.check.limits,
+    mark: (symbol) => {
+      const s = guard.check.state(symbol);
+      return s === undefined || s.mark8 === 0n ? undefined : { price: Number(s.mark8) / 1e8, at: s.markAt };
+    },
+    trip: (reason, flatten) => {
+      emit({ type: "risk-breaker", reason });
+      void router.halt(reason, { flatten }).catch(() => {});
+    },
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  guard.dailyLoss = loss;
+  return loss;
 }
 
 /**

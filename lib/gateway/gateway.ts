@@ -16,7 +16,6 @@ import type { OrderTracker, TrackedOrder } from "../orders/order_tracker.ts";
 import type { UserStream } from "../stream/user_stream.ts";
 import { Reconciler } from "../orders/reconciler.ts";
 import { AccountExposure } from "../risk/account_exposure.ts";
-import { LossBreaker } from "../risk/loss_breaker.ts";
 import { combineObservers, type OrderObserver } from "../pipeline/order_observer.ts";
 import { restQuerySigner } from "../router/_credentials.ts";
 import { type HaltReport, Router, type RouterOptions } from "../router/router.ts";
@@ -31,7 +30,7 @@ import {
   watchJournal,
 } from "./_journal.ts";
 import type { JournalHealth } from "../journal/mod.ts";
-import { recordAccountEvent, startAccountAudit, startUserStream } from "./_live.ts";
+import { recordAccountEvent, startAccountAudit, startUserStream, watchDailyLoss } from "./_live.ts";
 import type { AccountAudit } from "../account/account_audit.ts";
 import * as startup from "./_startup.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
@@ -244,22 +243,7 @@ export class Gateway {
       guard.afterFilters(() => exposure.rebuild());
       stack.defer(() => exposure.close());
       // The daily loss limit halts (and with flattenOnDailyLoss flattens) on the live PnL.
-      const loss = new LossBreaker({
-        account,
-        limits: () => guard.check.limits,
-        mark: (symbol) => {
-          const s = guard.check.state(symbol);
-          return s === undefined || s.mark8 === 0n
-            ? undefined
-            : { price: Number(s.mark8) / 1e8, at: s.markAt };
-        },
-        trip: (reason, flatten) => {
-          emit({ type: "risk-breaker", reason });
-          void router.halt(reason, { flatten }).catch(() => {});
-        },
-        ...(options.clock === undefined ? {} : { clock: options.clock }),
-      });
-      guard.dailyLoss = loss;
+      const loss = watchDailyLoss(options, router, guard, account, emit);
       stack.defer(() => loss.close());
     }
     await startup.checkCredentials(router, account); // before anything counts as started: a refused key stops here
