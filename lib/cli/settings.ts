@@ -169,7 +169,8 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       kind: "value",
       arg: "URL",
       group: "Exchange",
-      help: "REST base URL for the dead-man's switch (default: production or testnet to match the endpoint).",
+      help: "REST base URL for the dead-man's switch, the open-orders listing at start and the audits " +
+        "(default: production or testnet to match the endpoint).",
     },
     {
       key: "streamUrl",
