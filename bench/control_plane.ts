@@ -17,7 +17,9 @@
  * Run: `deno run -A bench/control_plane.ts` or `bun bench/control_plane.ts` (`BENCH_SIM_URL` optional,
  * `BENCH_CONTROL_ORDERS`, `BENCH_QUICK=1`). `BENCH_COMPARE_MAIN=<other tree>/main.ts` also runs that version's
  * gateway against the same simulator and interleaves its HTTP and local-socket rows with these (a before/after
- * in one run; nothing is recorded then).
+ * in one run; nothing is recorded then). `BENCH_COMPARE_LIVE=1` runs that second gateway (this tree's, unless
+ * BENCH_COMPARE_MAIN says otherwise) as a user does, with the simulator's REST and stream URLs: its user stream,
+ * audits and open-order adoption. The first gateway, like every recorded row, has neither.
  */
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
@@ -103,8 +105,14 @@ async function main(): Promise<void> {
   const socket = await LocalSocketClient.connect(gateway.controlUrl);
   const floorSocket = await LocalSocketClient.connect(floor.url);
   const bridgeSocket = await LocalSocketClient.connect(bridge.url);
-  const compareMain = process.env.BENCH_COMPARE_MAIN;
-  const other = compareMain === undefined ? undefined : await startGateway(simUrl, compareMain);
+  // A second gateway interleaved with the first: another tree's (BENCH_COMPARE_MAIN), and/or this one as a
+  // user runs it, with the simulator's REST and stream URLs (BENCH_COMPARE_LIVE=1: user stream, audits, adoption).
+  const live = process.env.BENCH_COMPARE_LIVE === "1" && sim !== undefined
+    ? { BINANCE_REST_URL: sim.httpUrl, BINANCE_STREAM_URL: sim.streamUrl }
+    : undefined;
+  const compareMain = process.env.BENCH_COMPARE_MAIN ?? (live === undefined ? undefined : "main.ts");
+  const compareLabel = `${compareMain}${live === undefined ? "" : ", live: user stream + audits"}`;
+  const other = compareMain === undefined ? undefined : await startGateway(simUrl, compareMain, live);
   const otherSocket = other === undefined ? undefined : await LocalSocketClient.connect(other.controlUrl);
   try {
     const http = "control plane: HTTP POST /orders → ack";
@@ -149,8 +157,8 @@ async function main(): Promise<void> {
       },
     ];
     if (other !== undefined && otherSocket !== undefined) {
-      contenders.push(httpContender(`${http} [${compareMain}]`, `${other.controlUrl}/orders`), {
-        name: `${local} [${compareMain}]`,
+      contenders.push(httpContender(`${http} [${compareLabel}]`, `${other.controlUrl}/orders`), {
+        name: `${local} [${compareLabel}]`,
         async once() {
           const ack = await otherSocket.request("place", ORDER) as { orderId?: number };
           if (ack.orderId === undefined) throw new Error("local socket: ack without orderId");

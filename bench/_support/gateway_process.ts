@@ -31,9 +31,15 @@ function startTaskV8Flags(): string[] {
  * Starts main.ts against `simUrl`; resolves once it printed its control URL. `BENCH_GATEWAY_FLAGS` adds
  * runtime flags (space-separated; on Deno after the start task's `--v8-flags`), e.g. `--smol` (Bun) or `--v8-flags=--max-old-space-size=64` (Deno), or
  * `--cpu-prof --cpu-prof-dir=DIR` (a profile written when it stops). `main` is the entry to run: another
- * tree's main.ts runs another version side by side (`control_plane.ts`, `BENCH_COMPARE_MAIN`).
+ * tree's main.ts runs another version side by side (`control_plane.ts`, `BENCH_COMPARE_MAIN`). `env` adds to
+ * the gateway's environment (e.g. `BINANCE_REST_URL` and `BINANCE_STREAM_URL`: the gateway as a user runs it,
+ * with its user stream and audits; without them it runs in custom-endpoint mode with neither).
  */
-export async function startGateway(simUrl: string, main = "main.ts"): Promise<GatewayProcess> {
+export async function startGateway(
+  simUrl: string,
+  main = "main.ts",
+  env: Record<string, string> = {},
+): Promise<GatewayProcess> {
   const runtime = runtimeName() === "bun" ? "bun" : "deno";
   const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-gateway-"));
   // On Deno, the V8 flags of `deno task start` (what a user runs), then any of `BENCH_GATEWAY_FLAGS`.
@@ -58,6 +64,7 @@ export async function startGateway(simUrl: string, main = "main.ts"): Promise<Ga
       BINANCE_API_KEY: API_KEY,
       BINANCE_SECRET_KEY: SECRET_KEY,
       NO_COLOR: "1",
+      ...env,
       ...extraEnv,
     },
   });
