@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { Position } from "../account/positions.ts";
 import { OUTCOMES, type PipelineMetrics, RTT_BUCKETS_US } from "../pipeline/pipeline_metrics.ts";
 import type { RateLimit } from "../types.ts";
 import { METHOD_NAMES } from "../wire/methods.ts";
@@ -59,12 +60,10 @@ export interface LiveMetrics {
   /** Fills recorded since start. */
   readonly fills: number;
   /** The live positions (non-zero lines). */
-  readonly positions?: readonly {
-    symbol: string;
-    positionSide: string;
-    positionAmt: string;
-    unrealizedProfit: string;
-  }[];
+  readonly positions?: readonly Pick<
+    Position,
+    "symbol" | "positionSide" | "positionAmt" | "unrealizedProfit"
+  >[];
   /** Gap reconciliation passes (after a user stream or ws-fapi reconnect). */
   readonly gapReconciliations: number;
   /** `/events` readers connected now. */
@@ -267,7 +266,7 @@ function liveMetrics(
       family(
         "lightning_unrealized_pnl",
         "gauge",
-        "Unrealized PnL of each live position, in its margin asset.",
+        "Unrealized PnL of each live position, in its margin asset, as its last position line reported it.",
       );
       for (const p of a.positions) {
         out.push(
