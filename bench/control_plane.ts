@@ -24,6 +24,7 @@
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
 import { API_KEY, IOC_ORDER, SECRET_KEY } from "./_fixtures.ts";
+import { startBridgeFloor } from "./_support/bridge_floor.ts";
 import { type Child, runtimeCommand, spawnChild } from "./_support/children.ts";
 import { LocalSocketClient, startGateway } from "./_support/gateway_process.ts";
 import { type RoundTripContender, runInterleaved } from "./_support/interleave.ts";
@@ -84,15 +85,6 @@ function difference(
     p99 -= s.get(other)!.p99;
   }
   return { name, group: "control plane", median, p99, unit: "µs", note };
-}
-
-/** The bridge floor (`bench/servers/bridge_floor_server.ts`): a plain HTTP → ws-fapi bridge to `simUrl`. */
-async function startBridgeFloor(simUrl: string): Promise<{ child: Child; url: string }> {
-  const runtime = runtimeName() === "bun" ? "bun" : "deno";
-  const [cmd, args] = runtimeCommand(runtime, "bench/servers/bridge_floor_server.ts");
-  const child = spawnChild(`bridge floor (${runtime})`, cmd, args, { env: { BRIDGE_WS_URL: simUrl } });
-  const m = await child.waitForLine(/^BRIDGE_FLOOR (http:\/\/127\.0\.0\.1:\d+)$/m, 30_000);
-  return { child, url: m[1]! };
 }
 
 async function main(): Promise<void> {

@@ -3,7 +3,10 @@
  * 1,000 orders/s; 70 % resting LIMIT placed then cancelled, 15 % MARKET, 15 % IOC). First the bare server of
  * this runtime (`servers/http_floor_server.ts`: `Deno.serve` / `Bun.serve` answering a fixed ~1 KB ack), then
  * the same answers from a bare `node:http` server (the server API the control plane runs on: its own share),
- * then the gateway (main.ts, its own process, against the simulator process), each for `BENCH_MEMORY_SECONDS`
+ * then the bridge floor (`servers/bridge_floor_server.ts`: the runtime's own HTTP server and `WebSocket`
+ * relaying each order to the simulator process, none of this project's code — what any HTTP-to-ws-fapi
+ * gateway holds; on Deno with the gateway's V8 flags), then the gateway (main.ts, its own process, against the same simulator process), each for
+ * `BENCH_MEMORY_SECONDS`
  * (60; quick 15) under the same load. RSS is read from /proc every second; "steady" is the median of the
  * second half, growth the least-squares slope after the first third, per 1M orders. At the end the gateway's
  * `GET /orders` (open, pending, unknown) must be empty: orders that finished at once leave nothing tracked.
@@ -19,8 +22,9 @@
  */
 import { readFileSync } from "node:fs";
 import process from "node:process";
+import { startBridgeFloor } from "./_support/bridge_floor.ts";
 import { runtimeCommand, spawnChild } from "./_support/children.ts";
-import { LocalSocketClient, startGateway } from "./_support/gateway_process.ts";
+import { LocalSocketClient, startGateway, startTaskV8Flags } from "./_support/gateway_process.ts";
 import { type LoadCounts, runOrderLoad } from "./_support/load.ts";
 import { printResults } from "./_support/print.ts";
 import { type NewResult, recordResults } from "./_support/results.ts";
@@ -125,12 +129,26 @@ async function measureFloor(kind: "native" | "node"): Promise<MemoryRun> {
   }
 }
 
+async function measureBridge(simUrl: string): Promise<MemoryRun> {
+  // With the gateway's V8 flags on Deno (the start task's), so that the two differ by code alone.
+  const bridge = await startBridgeFloor(simUrl, runtimeName() === "bun" ? [] : startTaskV8Flags());
+  try {
+    const socket = VIA_SOCKET ? await LocalSocketClient.connect(bridge.url) : undefined;
+    const run = await measure(bridge.child.pid, bridge.url, socket);
+    socket?.close();
+    return run;
+  } finally {
+    await bridge.child.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const runtime = runtimeName() === "bun" ? "bun" : "deno";
   const floor = FLOORS ? await measureFloor("native") : undefined;
   const nodeFloor = FLOORS ? await measureFloor("node") : undefined;
   let sim: SimProcess | undefined;
   const simUrl = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
+  const bridge = FLOORS ? await measureBridge(simUrl) : undefined;
   // `BENCH_GATEWAY_MAIN`: another entry (e.g. a probe that imports main.ts and samples its heap).
   const gateway = await startGateway(simUrl, process.env.BENCH_GATEWAY_MAIN);
   let router: MemoryRun;
@@ -148,7 +166,7 @@ async function main(): Promise<void> {
     await sim?.stop();
   }
   const flags = [process.env.BENCH_GATEWAY_ENV, process.env.BENCH_GATEWAY_FLAGS].filter((f) => f).join(" ");
-  if (floor === undefined || nodeFloor === undefined) {
+  if (floor === undefined || nodeFloor === undefined || bridge === undefined) {
     // An experiment: the gateway alone, printed, not recorded.
     console.log(
       `gateway ${flags === "" ? "(no flags)" : flags}: idle ${(router.idle / MB).toFixed(1)} MB, steady ` +
@@ -166,7 +184,9 @@ async function main(): Promise<void> {
     return;
   }
   const note = `${SECONDS} s at ${RATE} orders/s asked; achieved: floor ${floor.counts.rate.toFixed(0)}/s, ` +
-    `node:http ${nodeFloor.counts.rate.toFixed(0)}/s, gateway ${router.counts.rate.toFixed(0)}/s` +
+    `node:http ${nodeFloor.counts.rate.toFixed(0)}/s, bridge ${bridge.counts.rate.toFixed(0)}/s, gateway ${
+      router.counts.rate.toFixed(0)
+    }/s` +
     `${VIA_SOCKET ? " over the local socket" : ""}${flags === "" ? "" : `; gateway flags/env: ${flags}`}`;
   const row = (name: string, median: number, unit = "MB", extra = note): NewResult => ({
     name,
@@ -180,10 +200,18 @@ async function main(): Promise<void> {
     row("memory: floor RSS, idle (bare server)", floor.idle / MB),
     row("memory: floor RSS, steady under load (bare server, fixed ~1 KB ack)", floor.steady / MB),
     row("memory: bare node:http server RSS, steady under load (same answers)", nodeFloor.steady / MB),
+    row(
+      "memory: bridge floor RSS, steady under load (runtime server + WebSocket, no project code)",
+      bridge.steady / MB,
+    ),
     row("memory: gateway RSS, idle", router.idle / MB),
     row("memory: gateway RSS, steady under load", router.steady / MB),
     row("memory: gateway RSS, peak under load", router.peak / MB),
     row("memory: gateway steady RSS above the floor (target ≤ 20 MB)", (router.steady - floor.steady) / MB),
+    row(
+      "memory: gateway steady RSS above the bridge floor (what this project's code holds)",
+      (router.steady - bridge.steady) / MB,
+    ),
     row("memory: gateway RSS growth per 1M orders after warm-up (target ≤ 2 MB)", router.growth / MB),
     row(
       "memory: orders still tracked after the load (target 0)",
@@ -195,8 +223,8 @@ async function main(): Promise<void> {
     ),
   ];
   printResults(`memory, ${runtimeLabel()} gateway vs ${runtime} bare server`, results);
-  if (router.counts.failed > 0 || floor.counts.failed > 0) {
-    console.error("failures:", router.counts.failures, floor.counts.failures);
+  if (router.counts.failed > 0 || floor.counts.failed > 0 || bridge.counts.failed > 0) {
+    console.error("failures:", router.counts.failures, floor.counts.failures, bridge.counts.failures);
   }
   recordResults(results);
 }

@@ -19,8 +19,16 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** The `--v8-flags=…` arguments of deno.json's `start` task. */
-function startTaskV8Flags(): string[] {
+/**
+ * The `--v8-flags=…` arguments of deno.json's `start` task: what a user's Deno gateway runs with (the memory
+ * benchmark gives them to the bridge floor too, so the two differ by code only).
+ *
+ * @example
+ * ```ts
+ * const flags: string[] = startTaskV8Flags(); // e.g. ["--v8-flags=--max-semi-space-size=4,…"]
+ * ```
+ */
+export function startTaskV8Flags(): string[] {
   const config = JSON.parse(readFileSync(new URL("../../deno.json", import.meta.url), "utf8")) as {
     tasks: { start: string };
   };

@@ -3,9 +3,11 @@
  * plainly with none of this project's code. This runtime's own HTTP server (`Deno.serve` / `Bun.serve`) on
  * 127.0.0.1 reads a `POST` JSON order, signs it (sorted `key=value` payload, HMAC-SHA256 from `node:crypto`),
  * sends it as `order.place` over this runtime's own `WebSocket` to the exchange at `BRIDGE_WS_URL`, and
- * answers with the exchange's `result` when the answer with that id comes. `GET /ws` does the same for
- * local-socket messages (`{"id":…,"op":"place","params":{…}}` → `{"id":…,"status":…,"result"|"error":…}`)
- * over this runtime's own WebSocket server. No validation, no checks, no journal, no order state, no metrics.
+ * answers with the exchange's `result` when the answer with that id comes; `DELETE /orders?…` does the same
+ * with `order.cancel` (so the memory benchmark's place-then-cancel load runs through it too). `GET /ws` does
+ * the same for local-socket messages (`{"id":…,"op":"place"|"cancel","params":{…}}` →
+ * `{"id":…,"status":…,"result"|"error":…}`) over this runtime's own WebSocket server. No validation, no
+ * checks, no journal, no order state, no metrics.
  *
  * Standing between the same client and the same simulator as the gateway, it shows what the topology costs on
  * its own — a second process, a second loopback hop, one more wake-up — so what the gateway costs above it is
@@ -48,25 +50,28 @@ socket.onmessage = (event) => {
   answer(frame.status ?? 500, JSON.stringify(frame.status === 200 ? frame.result : frame.error));
 };
 
-/** Signs and sends one order; `answer` gets the exchange's status and its result (or error) as JSON text. */
-function place(order: Record<string, unknown>, answer: Answer): void {
+/**
+ * Signs and sends one `order.place` (`cancel` false) or `order.cancel`; `answer` gets the exchange's status
+ * and its result (or error) as JSON text.
+ */
+function send(cancel: boolean, order: Record<string, unknown>, answer: Answer): void {
   const id = ++nextId;
   const params: Record<string, unknown> = {
     ...order,
-    newClientOrderId: `bf-${run}-${id}`,
+    ...(cancel ? {} : { newClientOrderId: `bf-${run}-${id}` }),
     apiKey: API_KEY,
     timestamp: Date.now(),
   };
   const payload = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join("&");
   params.signature = createHmac("sha256", SECRET_KEY).update(payload).digest("hex");
   waiting.set(id, answer);
-  socket.send(JSON.stringify({ id, method: "order.place", params }));
+  socket.send(JSON.stringify({ id, method: cancel ? "order.cancel" : "order.place", params }));
 }
 
-/** A local-socket message: placed, and answered on `reply` in the gateway's message shape. */
+/** A local-socket message: placed or cancelled, and answered on `reply` in the gateway's message shape. */
 function placeMessage(text: string, reply: (text: string) => void): void {
-  const message = JSON.parse(text) as { id?: unknown; params?: Record<string, unknown> };
-  place(message.params ?? {}, (status, body) => {
+  const message = JSON.parse(text) as { id?: unknown; op?: unknown; params?: Record<string, unknown> };
+  send(message.op === "cancel", message.params ?? {}, (status, body) => {
     reply(
       `{"id":${JSON.stringify(message.id ?? null)},"status":${status},"${
         status === 200 ? "result" : "error"
@@ -76,10 +81,13 @@ function placeMessage(text: string, reply: (text: string) => void): void {
 }
 
 async function answer(request: Request): Promise<Response> {
-  if (request.method !== "POST") return new Response("POST only", { status: 405 });
-  const order = await request.json() as Record<string, unknown>;
+  const cancel = request.method === "DELETE";
+  if (!cancel && request.method !== "POST") return new Response("POST or DELETE only", { status: 405 });
+  const order = cancel
+    ? Object.fromEntries(new URL(request.url).searchParams)
+    : await request.json() as Record<string, unknown>;
   return await new Promise((resolve) => {
-    place(order, (status, text) => {
+    send(cancel, order, (status, text) => {
       resolve(
         new Response(text, {
           status: status === 200 ? 200 : 400,
