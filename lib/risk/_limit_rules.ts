@@ -7,7 +7,29 @@
  */
 
 import type { SymbolState } from "./symbol_state.ts";
-import type { Verdict } from "./verdict.ts";
+import { UNTRACKED_SIDE, type Verdict } from "./verdict.ts";
+
+/** An order in one-way mode (positionSide absent or BOTH). */
+export const ONE_WAY = 0;
+/** A hedge-mode order that opens or adds to its side: BUY on LONG, SELL on SHORT. */
+export const HEDGE_OPENS = 1;
+/** A hedge-mode order that closes part of its side (SELL on LONG, BUY on SHORT): it can only reduce. */
+export const HEDGE_CLOSES = 2;
+
+/**
+ * Which of {@linkcode ONE_WAY}, {@linkcode HEDGE_OPENS} and {@linkcode HEDGE_CLOSES} an order is.
+ *
+ * @example
+ * ```ts
+ * hedgeSide("LONG", false); // HEDGE_CLOSES: selling on the LONG side closes it
+ * hedgeSide(undefined, true); // ONE_WAY
+ * ```
+ */
+export function hedgeSide(positionSide: string | undefined, buy: boolean): number {
+  if (positionSide === "LONG") return buy ? HEDGE_OPENS : HEDGE_CLOSES;
+  if (positionSide === "SHORT") return buy ? HEDGE_CLOSES : HEDGE_OPENS;
+  return ONE_WAY;
+}
 
 /**
  * The trader's limits for one order (`k`: `s.k`, passed so the pass path never reads `s`), in a fixed order,
@@ -17,7 +39,10 @@ import type { Verdict } from "./verdict.ts";
  * `opens`: the order may add to the position; `rests`: it may add an open order (not MARKET, IOC, FOK, nor
  * a modify), so it counts toward `maxOpenOrders`. `replaced`: for a modify, the quantity of the open order
  * that `qty` replaces in the worst-case position (its counted remaining plus its executed quantity, so that
- * the new remaining, `qty` − executed, takes the old remaining's place); 0 otherwise.
+ * the new remaining, `qty` − executed, takes the old remaining's place); 0 otherwise. `hedge`: the order's
+ * {@linkcode hedgeSide}. The position is one net figure per symbol (one-way mode), so in hedge mode a close of
+ * a side passes the position rules (it can only reduce), and an order that adds to a side is refused by a
+ * position limit that is set (it cannot be judged: it fails closed, as the limits that need the mark do).
  *
  * @example
  * ```ts
@@ -43,13 +68,14 @@ export function checkLimits(
   rests: boolean,
   band = true,
   replaced = 0,
+  hedge = ONE_WAY,
 ): number {
   if (k[39 /* L_ALLOWED */] === 0) return limit(v, s, "allowedSymbols", 0, 0, 0);
   const pos = k[33 /* POSITION */]!;
   const shrinks = buy ? pos < 0 : pos > 0;
-  if (k[40 /* L_REDUCE_ONLY_MODE */] === 1) {
+  if (k[40 /* L_REDUCE_ONLY_MODE */] === 1 && hedge !== HEDGE_CLOSES) {
     const fits = closePosition || reduceOnly || qty <= (buy ? -pos : pos);
-    if (!(shrinks && fits)) {
+    if (hedge === HEDGE_OPENS || !(shrinks && fits)) {
       return limit(v, s, "reduceOnlyMode", qty, Math.abs(pos), k[18 /* QTY_SCALE */]!);
     }
   }
@@ -80,19 +106,32 @@ export function checkLimits(
     }
   }
   // A modify that does not raise the order's quantity cannot raise the worst case: never refuse it here.
-  if (opens && !(reduceOnly && shrinks) && !(replaced > 0 && qty <= replaced)) {
-    const worst = buy
-      ? pos + k[34 /* OPEN_BUY_QTY */]! - replaced + qty
-      : k[35 /* OPEN_SELL_QTY */]! - replaced + qty - pos;
+  if (opens && hedge !== HEDGE_CLOSES && !(reduceOnly && shrinks) && !(replaced > 0 && qty <= replaced)) {
     const maxPosition = k[29 /* L_MAX_POSITION_QTY */]!;
-    if (worst > maxPosition) return limit(v, s, "maxPositionQty", worst, maxPosition, k[18 /* QTY_SCALE */]!);
     const maxPositionNotional = k[30 /* L_MAX_POSITION_NOTIONAL */]!;
-    if (maxPositionNotional !== Number.POSITIVE_INFINITY) {
-      if (!fresh) return stale(v, "maxPositionNotional", s);
-      const notional = worst * k[23 /* MARK_PRICE */]!;
-      if (notional > maxPositionNotional) {
+    if (hedge === HEDGE_OPENS) {
+      // One net position per symbol is kept: a hedge-mode side's worst case cannot be judged.
+      if (maxPosition !== Number.POSITIVE_INFINITY) {
+        return limit(v, s, "maxPositionQty", UNTRACKED_SIDE, maxPosition, k[18 /* QTY_SCALE */]!);
+      }
+      if (maxPositionNotional !== Number.POSITIVE_INFINITY) {
         const scale = k[17 /* PRICE_SCALE */]! + k[18 /* QTY_SCALE */]!;
-        return limit(v, s, "maxPositionNotional", notional, maxPositionNotional, scale);
+        return limit(v, s, "maxPositionNotional", UNTRACKED_SIDE, maxPositionNotional, scale);
+      }
+    } else {
+      const worst = buy
+        ? pos + k[34 /* OPEN_BUY_QTY */]! - replaced + qty
+        : k[35 /* OPEN_SELL_QTY */]! - replaced + qty - pos;
+      if (worst > maxPosition) {
+        return limit(v, s, "maxPositionQty", worst, maxPosition, k[18 /* QTY_SCALE */]!);
+      }
+      if (maxPositionNotional !== Number.POSITIVE_INFINITY) {
+        if (!fresh) return stale(v, "maxPositionNotional", s);
+        const notional = worst * k[23 /* MARK_PRICE */]!;
+        if (notional > maxPositionNotional) {
+          const scale = k[17 /* PRICE_SCALE */]! + k[18 /* QTY_SCALE */]!;
+          return limit(v, s, "maxPositionNotional", notional, maxPositionNotional, scale);
+        }
       }
     }
   }

@@ -16,6 +16,11 @@
  * `maxOpenOrders` for an order that cannot rest (MARKET, IOC, FOK: it never adds an open order). The trader's
  * limits that need the mark (price band, MARKET and position notionals) fail closed instead.
  *
+ * Hedge mode (positionSide LONG or SHORT): a close of a side (SELL on LONG, BUY on SHORT) can only reduce, so
+ * it is exempt where a reduce-only order is (-4140, MIN_NOTIONAL, `reduceOnlyMode`, the position limits). The
+ * position is kept as one net figure per symbol, so a position limit cannot judge an order that adds to a
+ * side: while one is set, such an order is refused (fail closed); without one it passes.
+ *
  * @module
  */
 
@@ -26,7 +31,7 @@ import { ORDER_TYPE_BITS, SymbolFilters, TIF_BITS } from "./symbol_filters.ts";
 import { SymbolState } from "./symbol_state.ts";
 import { Verdict } from "./verdict.ts";
 import { lotSize, priceFilter, pricePrecisionOver, qtyPrecisionOver } from "./_filter_rules.ts";
-import { checkLimits } from "./_limit_rules.ts";
+import { checkLimits, HEDGE_CLOSES, hedgeSide } from "./_limit_rules.ts";
 
 /** Never a symbol: the latest-symbol slot before any look-up. */
 const NO_SYMBOL = "\u0000";
@@ -182,7 +187,8 @@ export class PreTradeCheck {
    * caller just read it (it sends the order with the same time), used when the check's clock is `Date.now`.
    *
    * The common order runs here in one function body: a LIMIT (GTC/IOC) or MARKET order on the latest symbol,
-   * not reduce-only, no priceMatch, plain decimals, no `reduceOnlyMode` or refusing `allowedSymbols`. Inside
+   * not reduce-only, no priceMatch, plain decimals, no `reduceOnlyMode` or refusing `allowedSymbols`, and in
+   * one-way mode when a trader's limit is set. Inside
    * a round trip the code is cold, and each function entered cost 150–300 ns on Deno (Maglev inlines none of
    * this size), so the rules are inlined here, and `%` is a division (no fmod call). It only ever answers
    * "pass": whatever fails or needs a closer look runs the full check from the start (`#checkPlaceFully`,
@@ -281,10 +287,11 @@ export class PreTradeCheck {
     const maxNum = k[15 /* MAX_NUM_ORDERS */]!;
     if (rests && maxNum > 0 && open >= maxNum) return this.#checkPlaceFully(p, at);
     if (k[38 /* L_ANY */] !== 0) {
-      // The trader's limits as _limit_rules.ts states them, for an order that is not reduce-only.
+      // The trader's limits as _limit_rules.ts states them, for a one-way order that is not reduce-only.
+      const ps = p.positionSide;
       if (
         k[39 /* L_ALLOWED */] !== 1 || k[40 /* L_REDUCE_ONLY_MODE */] !== 0 ||
-        qty > k[26 /* L_MAX_ORDER_QTY */]!
+        qty > k[26 /* L_MAX_ORDER_QTY */]! || (ps !== undefined && ps !== "BOTH")
       ) {
         return this.#checkPlaceFully(p, at);
       }
@@ -351,8 +358,13 @@ export class PreTradeCheck {
     }
     const s = this.#last!; // not dereferenced on a pass without maxOrdersPerSecond
     const reduceOnly = p.reduceOnly === true;
+    const buy = p.side === "BUY";
+    const hedge = hedgeSide(p.positionSide, buy);
+    // A hedge-mode close (it cannot carry reduceOnly) can only reduce: the filters exempt it as they do a
+    // reduce-only order, so that the check never refuses what the exchange takes.
+    const reduces = reduceOnly || hedge === HEDGE_CLOSES;
     // -4140 is about opening positions: a reduce-only order may still be taken, so it goes to the exchange.
-    if (k[0 /* TRADING */] === 0 && !reduceOnly) return v.filter(-4140, "status", s);
+    if (k[0 /* TRADING */] === 0 && !reduces) return v.filter(-4140, "status", s);
     const type = p.type;
     const limit = type === "LIMIT";
     const market = type === "MARKET";
@@ -390,12 +402,11 @@ export class PreTradeCheck {
     if (lot !== 0) return v.filter(lot, market ? "MARKET_LOT_SIZE" : "LOT_SIZE", s);
     const now = at !== undefined && this.#wallClock ? at : this.#now();
     const fresh = now - k[19 /* MARK_AT */]! <= MARK_STALE_MS;
-    const buy = p.side === "BUY";
     if (price >= 0 && fresh && (buy ? price > k[20 /* BUY_CAP */]! : price < k[21 /* SELL_FLOOR */]!)) {
       return v.filter(buy ? -4016 : -4024, "PERCENT_PRICE", s);
     }
     const minNotional = k[14 /* MIN_NOTIONAL */]!;
-    if (!reduceOnly && minNotional > 0) {
+    if (!reduces && minNotional > 0) {
       if (
         price >= 0 ? price * qty < minNotional : market && fresh && qty < k[22 /* MARKET_MIN_NOTIONAL_QTY */]!
       ) {
@@ -421,6 +432,9 @@ export class PreTradeCheck {
       now,
       true,
       rests,
+      true,
+      0,
+      hedge,
     );
     if (code === 0 && k[32 /* L_MAX_ORDERS_PER_SECOND */] !== Number.POSITIVE_INFINITY) s.recordOrder(now);
     return code;
@@ -486,7 +500,9 @@ export class PreTradeCheck {
     const s = this.#lookup(p.symbol);
     if (s === undefined) return v.filter(-1121, "symbol", undefined);
     const f = s.filters;
-    if (!f.trading && p.reduceOnly !== true && p.closePosition !== true) return v.filter(-4140, "status", s);
+    const hedge = hedgeSide(p.positionSide, p.side === "BUY");
+    const closing = p.reduceOnly === true || p.closePosition === true || hedge === HEDGE_CLOSES;
+    if (!f.trading && !closing) return v.filter(-4140, "status", s);
     const type = p.type;
     const typeBit = ORDER_TYPE_BITS[type];
     if (typeBit !== undefined && (f.orderTypes & typeBit) === 0) return v.filter(-1116, "orderTypes", s);
@@ -548,6 +564,8 @@ export class PreTradeCheck {
       true,
       true,
       false,
+      0,
+      hedge,
     );
     if (code === 0) s.recordOrder(now);
     return code;

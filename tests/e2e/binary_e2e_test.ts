@@ -221,6 +221,26 @@ test(
         events.slice(1).map((e) => e.id),
       );
 
+      // Hedge mode under a position limit: an order that adds to a side fails closed, locally.
+      const limits = { symbols: { "*": { maxPositionQty: 1 } } };
+      const put = await fetch(`${url}/risk`, { ...json(limits), method: "PUT" });
+      assert.equal(put.status, 200, await put.text());
+      const hedged = await fetch(
+        `${url}/orders`,
+        json({
+          symbol: "BTCUSDT",
+          side: "BUY",
+          type: "LIMIT",
+          quantity: "0.003",
+          price: "48000",
+          timeInForce: "GTC",
+          positionSide: "LONG",
+        }),
+      );
+      const refusal = await hedged.json();
+      assert.deepEqual([hedged.status, refusal.limit, refusal.local], [422, "maxPositionQty", true]);
+      assert.match(refusal.msg, /hedge-mode side/);
+
       // The panic button: halt and flatten; the position is closed by a reduce-only MARKET order.
       const halt = await (await fetch(`${url}/halt`, json({ reason: "e2e", flatten: true }))).json();
       assert.deepEqual(

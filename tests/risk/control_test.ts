@@ -189,6 +189,38 @@ test("control: reduce-only orders that shrink the position pass every position l
   }
 });
 
+test("control: hedge mode: an order adding to a side fails closed under a position limit; a close goes out", async () => {
+  const s = await stack({ symbols: { "*": { maxPositionQty: 0.01 } } });
+  try {
+    // The user stream's first reconciliation sends requests of its own: let it end before counting.
+    await waitFor(
+      () =>
+        s.gateway.account.events.since(0).events.some((e) =>
+          e.type === "connection" && (e.data as { type?: string }).type === "gap-reconciled"
+        ),
+      "the user stream's first reconciliation",
+    );
+    await sentNothing(s.sim, async () => {
+      const opens = await s.call("POST", "/orders", { ...LIMIT, positionSide: "LONG" });
+      assert.equal(opens.status, 422, JSON.stringify(opens.body));
+      assert.equal(opens.body.code, -20);
+      assert.equal(opens.body.limit, "maxPositionQty");
+      assert.equal(opens.body.value, -1);
+      assert.equal(opens.body.max, 0.01);
+      assert.match(opens.body.msg, /hedge-mode side/);
+    });
+    // A close of the LONG side is not the check's to refuse: the exchange judges it. The simulator's account
+    // is in one-way mode, so it answers -4061 (position side does not match the account's setting).
+    const before = s.sim.stats().requests;
+    const closes = await s.call("POST", "/orders", { ...LIMIT, side: "SELL", positionSide: "LONG" });
+    assert.equal(s.sim.stats().requests, before + 1);
+    assert.equal(closes.body.code, -4061, JSON.stringify(closes.body));
+    assert.equal(closes.body.local, undefined);
+  } finally {
+    await s.close();
+  }
+});
+
 test("control: order.modify meets the per-order and position limits (new quantity in place of the old)", async () => {
   const s = await stack({ symbols: { "*": { maxOrderQty: 0.01 } } });
   const state = s.gateway.router.preTrade!.check.state("BTCUSDT")!;

@@ -133,6 +133,8 @@ function order(r: () => number, symbol: string): PlaceOrderParams {
   if (tif !== undefined && (type !== "MARKET" || r() < 0.2)) p.timeInForce = tif;
   if (r() < 0.1) p.reduceOnly = true;
   if (r() < 0.05) p.priceMatch = "QUEUE";
+  // Hedge mode (and an explicit one-way BOTH): the fast path leaves the trader's limits to the full check.
+  if (r() < 0.2) p.positionSide = pick(r, ["LONG", "SHORT", "BOTH"]);
   return p as unknown as PlaceOrderParams;
 }
 

@@ -9,6 +9,7 @@ import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
 import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
 import type { RiskLimitsConfig } from "../../lib/risk/risk_limits.ts";
 import type { PlaceOrderParams } from "../../lib/types.ts";
+import { UNTRACKED_SIDE } from "../../lib/risk/verdict.ts";
 
 const INFO = {
   symbols: [
@@ -245,4 +246,56 @@ test("check: reduce-only mode passes only orders that reduce the position", () =
     check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "3.6", reduceOnly: true })),
     0,
   );
+});
+
+test("check: hedge mode: a close of a side passes the position rules; one that adds to a side fails closed", () => {
+  const { check } = setup({ symbols: { "*": { maxPositionQty: 5, maxOrderQty: 50 } } });
+  const state = check.state("AAAUSDT")!;
+  state.position = 30; // a one-way net figure: hedge sides are not in it
+  // Adds to the LONG side (BUY) or the SHORT side (SELL): the position limit cannot judge it, so it refuses.
+  for (const [side, positionSide] of [["BUY", "LONG"], ["SELL", "SHORT"]] as const) {
+    assert.equal(check.checkPlace(order({ side, positionSide, price: "9.5000", quantity: "0.6" })), -20);
+    assert.equal(check.verdict.name, "maxPositionQty");
+    assert.equal(check.verdict.value, UNTRACKED_SIDE);
+    assert.match(check.verdict.message(), /hedge-mode side \(positionSide LONG\/SHORT\)/);
+  }
+  // Closes a side (SELL on LONG, BUY on SHORT): it can only reduce, whatever its size within maxOrderQty.
+  for (const [side, positionSide] of [["SELL", "LONG"], ["BUY", "SHORT"]] as const) {
+    assert.equal(check.checkPlace(order({ side, positionSide, price: "9.5000", quantity: "40.1" })), 0);
+  }
+  assert.equal(check.checkPlace(order({ side: "SELL", positionSide: "LONG", quantity: "60.1" })), -20);
+  assert.equal(check.verdict.name, "maxOrderQty"); // the per-order limits still apply to a close
+  // One-way orders (positionSide BOTH or none) keep the worst-case rule: 3 + 0.6 fits, 3 + 2.1 does not.
+  assert.equal(check.checkPlace(order({ positionSide: "BOTH", quantity: "0.6" })), 0);
+  assert.equal(check.checkPlace(order({ positionSide: "BOTH", quantity: "2.1" })), -20);
+  assert.equal(check.verdict.valueNumber, 5.1);
+  // The notional limit fails closed the same way; without a position limit, a hedge order passes.
+  check.setLimits({ symbols: { "*": { maxPositionNotional: 100 } } });
+  assert.equal(check.checkPlace(order({ positionSide: "LONG", quantity: "0.6" })), -20);
+  assert.equal(check.verdict.name, "maxPositionNotional");
+  check.setLimits({ symbols: { "*": { maxOrderQty: 50 } } });
+  assert.equal(check.checkPlace(order({ positionSide: "LONG", quantity: "0.6" })), 0);
+  // An algo order on a side: the same rules.
+  check.setLimits({ symbols: { "*": { maxPositionQty: 5 } } });
+  const stop = { symbol: "AAAUSDT", type: "STOP_MARKET", triggerPrice: "9.0000", quantity: "1" } as const;
+  assert.equal(check.checkAlgoPlace({ ...stop, side: "BUY", positionSide: "LONG" }), -20);
+  assert.equal(check.checkAlgoPlace({ ...stop, side: "SELL", positionSide: "LONG" }), 0);
+});
+
+test("check: hedge mode: a close is exempt where reduce-only is (status, MIN_NOTIONAL, reduce-only mode)", () => {
+  const { check } = setup({ reduceOnlyMode: true });
+  // reduceOnlyMode: a close of a side reduces by construction; an order that adds to a side never does.
+  assert.equal(check.checkPlace(order({ side: "SELL", positionSide: "LONG", price: "9.5000" })), 0);
+  assert.equal(check.checkPlace(order({ side: "BUY", positionSide: "SHORT" })), 0);
+  assert.equal(check.checkPlace(order({ side: "BUY", positionSide: "LONG" })), -20);
+  assert.equal(check.verdict.name, "reduceOnlyMode");
+  check.setLimits({});
+  // MIN_NOTIONAL (5): 0.1 × 10 = 1 is refused for an opening order, not for a close of a side.
+  const small = { price: "10.0000", quantity: "0.1" } as const;
+  assert.equal(check.checkPlace(order({ ...small, side: "BUY", positionSide: "LONG" })), -4164);
+  assert.equal(check.checkPlace(order({ ...small, side: "SELL", positionSide: "LONG" })), 0);
+  // A symbol not trading refuses opening orders (-4140) and leaves a close to the exchange.
+  const halted = { symbol: "HALTUSDT", price: "10.00", quantity: "1.00" } as const;
+  assert.equal(check.checkPlace(order({ ...halted, side: "BUY", positionSide: "LONG" })), -4140);
+  assert.equal(check.checkPlace(order({ ...halted, side: "BUY", positionSide: "SHORT" })), 0);
 });
