@@ -41,6 +41,9 @@ const riskAnswer = z.looseObject({
     flattenOnDailyLoss: z.boolean(),
     tripped: z.boolean(),
     day: z.string(),
+    unpricedFees: z.record(z.string(), z.number()).meta({
+      description: "today's commissions in an asset with no USDT mark yet (e.g. BNB), not counted yet",
+    }),
   }).nullable().meta({
     description: "today's PnL against maxDailyLoss (a gateway's live account); null without one",
   }),

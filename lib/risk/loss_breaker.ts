@@ -3,8 +3,10 @@
  * with `flattenOnDailyLoss` also closes every position (`Router.halt(reason, { flatten: true })`).
  *
  * Today is the UTC day. Today's PnL is:
- * - the realized profit of today's fills (the user stream's `rp`), less their commission when it is paid in
- *   the symbol's quote asset (a commission paid in BNB is not counted);
+ * - the realized profit of today's fills (the user stream's `rp`), less their commission: in the symbol's
+ *   quote asset as paid; in another asset (BNB, with the fee discount) at that asset's USDT mark, the latest
+ *   known of any age (a day's fees move little with its price). A fee in an asset with no mark yet is not
+ *   counted until one arrives, and `unpricedFees` shows it;
  * - plus, for each live position, its unrealized PnL: at the mark when the mark is fresh (10 s; the mark
  *   stream ticks every second), else the position line's own `unrealizedProfit`.
  *
@@ -42,7 +44,7 @@ export interface LossSource {
  * @example
  * ```ts
  * const u: DailyLossUsage = { pnl: -120.5, realized: -100, unrealized: -20.5, maxDailyLoss: 500,
- *   flattenOnDailyLoss: false, tripped: false, day: "2026-12-06" };
+ *   flattenOnDailyLoss: false, tripped: false, day: "2026-12-06", unpricedFees: {} };
  * ```
  */
 export interface DailyLossUsage {
@@ -57,6 +59,8 @@ export interface DailyLossUsage {
   tripped: boolean;
   /** The UTC day counted (YYYY-MM-DD). */
   day: string;
+  /** Today's commissions in an asset with no USDT mark yet, by asset: not in `realized` (yet). */
+  unpricedFees: Record<string, number>;
 }
 
 /** Options for {@linkcode LossBreaker}. */
@@ -95,7 +99,10 @@ export class LossBreaker {
   readonly #off: () => void;
   readonly #timer: unknown;
   #dayStart = Number.NaN;
+  /** Today's realized profit less the commissions paid in the fills' quote asset. */
   #realized = 0;
+  /** Today's commissions paid in another asset (BNB), by asset: priced at each evaluation. */
+  readonly #otherFees = new Map<string, number>();
   #tripped = false;
   #armedFor: string | undefined;
   #last: DailyLossUsage;
@@ -157,7 +164,15 @@ export class LossBreaker {
       // A new UTC day (or the first look): today's fills already in the account.
       this.#dayStart = dayStart;
       this.#realized = 0;
+      this.#otherFees.clear();
       for (const fill of this.#o.account.fills.list()) this.#fill(fill);
+    }
+    let realized = this.#realized;
+    const unpricedFees: Record<string, number> = {};
+    for (const [asset, amount] of this.#otherFees) {
+      const mark = this.#o.mark(`${asset}USDT`);
+      if (mark !== undefined && mark.price > 0) realized -= amount * mark.price;
+      else unpricedFees[asset] = amount;
     }
     let unrealized = 0;
     for (const p of this.#o.account.book.positions()) {
@@ -169,19 +184,23 @@ export class LossBreaker {
     }
     const limits = this.#o.limits();
     return {
-      pnl: this.#realized + unrealized,
-      realized: this.#realized,
+      pnl: realized + unrealized,
+      realized,
       unrealized,
       maxDailyLoss: limits.maxDailyLoss ?? null,
       flattenOnDailyLoss: limits.flattenOnDailyLoss === true,
       tripped: this.#tripped,
       day: new Date(dayStart).toISOString().slice(0, 10),
+      unpricedFees,
     };
   }
 
   #fill(fill: Fill): void {
     if (fill.time < this.#dayStart || fill.time >= this.#dayStart + DAY_MS) return;
-    const commission = fill.symbol.endsWith(fill.commissionAsset) ? Number(fill.commission) || 0 : 0;
-    this.#realized += (Number(fill.realizedProfit) || 0) - commission;
+    const commission = Number(fill.commission) || 0;
+    this.#realized += Number(fill.realizedProfit) || 0;
+    const asset = fill.commissionAsset;
+    if (fill.symbol.endsWith(asset)) this.#realized -= commission;
+    else this.#otherFees.set(asset, (this.#otherFees.get(asset) ?? 0) + commission);
   }
 }

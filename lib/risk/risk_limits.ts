@@ -58,8 +58,8 @@ export interface RiskLimitsConfig {
   /** That many exchange rejects within a minute halt the router (a runaway-strategy breaker). */
   maxRejectsPerMinute?: number;
   /**
-   * A loss today (UTC) this large, in the quote asset, halts the router: today's realized PnL less quote-asset
-   * fees, plus the unrealized PnL of the live positions at the mark (`LossBreaker`).
+   * A loss today (UTC) this large, in the quote asset, halts the router: today's realized PnL less fees (a fee
+   * paid in BNB at the BNBUSDT mark), plus the unrealized PnL of the live positions at the mark (`LossBreaker`).
    */
   maxDailyLoss?: number;
   /** When `maxDailyLoss` halts the router, also flatten every position. */

@@ -1,5 +1,5 @@
 /**
- * The daily loss limit (lib/risk/loss_breaker.ts): today's realized PnL less quote-asset fees plus unrealized
+ * The daily loss limit (lib/risk/loss_breaker.ts): today's realized PnL less fees (BNB at its mark) plus unrealized
  * PnL at a fresh mark; one trip per crossing, re-armed by a recovery, a new UTC day or new limits.
  */
 import assert from "node:assert/strict";
@@ -64,11 +64,11 @@ const long = (positionAmt: string, entryPrice: string, unrealizedProfit: string)
   updateTime: 0,
 });
 
-test("loss: today's fills count (less USDT fees), yesterday's do not; a fresh mark prices the position", () => {
+test("loss: today's fills count (less their fees), yesterday's do not; a fresh mark prices the position", () => {
   const fills = [
     fill(NOON - DAY, "-1000", "1"),
     fill(NOON - 3600_000, "-40", "0.5"),
-    fill(NOON - 60_000, "10", "2", "BNB"),
+    fill(NOON - 60_000, "10", "0.002", "BNB"),
   ];
   const { clock, breaker, positions, marks } = setup({ maxDailyLoss: 100 }, fills);
   try {
@@ -78,6 +78,11 @@ test("loss: today's fills count (less USDT fees), yesterday's do not; a fresh ma
     const u = breaker.usage();
     assert.deepEqual([u.realized, u.unrealized, u.pnl], [-30.5, -10, -40.5]); // -40 - 0.5 + 10; (49000-50000)*0.01
     assert.equal(u.day, "2024-10-04");
+    assert.deepEqual(u.unpricedFees, { BNB: 0.002 }); // no BNBUSDT mark yet: listed, not counted
+    // A BNB fee counts at the BNBUSDT mark, the latest known of any age: 0.002 × 600 = 1.2.
+    marks.set("BNBUSDT", { price: 600, at: clock.now() - 3_600_000 });
+    breaker.evaluate();
+    assert.deepEqual([breaker.usage().realized, breaker.usage().unpricedFees], [-31.7, {}]);
     clock.advance(11_000); // the mark is stale now: the position line's own figure
     breaker.evaluate();
     assert.equal(breaker.usage().unrealized, -3);
