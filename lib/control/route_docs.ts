@@ -165,7 +165,8 @@ export const ROUTE_DOCS = {
     exchange: true,
   },
   flatten: {
-    summary: "Close a symbol's position: cancel this router's orders, then reduce-only MARKET (even halted)",
+    summary:
+      "Close a symbol's position: cancel this router's orders, then MARKET orders that only reduce (even halted)",
     tag: "Control",
     body: oneSymbolSchema,
     answers: {

@@ -1,14 +1,12 @@
 /**
- * Flattening a symbol: the position closed with reduce-only MARKET orders, sized from the exchange's own
- * position (`v2/account.position`, asked just before), never from the live view, which may be behind. Each
- * closing order carries `reduceOnly` (one-way mode), so whatever happened meanwhile it can only shrink the
- * position; it asks `newOrderRespType: RESULT`, so its answer is final. A position larger than the symbol's
+ * Flattening a symbol: the position closed with MARKET orders that can only reduce it, sized from the
+ * exchange's own position (`v2/account.position`, asked just before), never from the live view, which may be
+ * behind. In one-way mode a closing order carries `reduceOnly`; in hedge mode (a LONG or SHORT line) it
+ * carries that line's `positionSide` (the exchange refuses `reduceOnly` there): SELL on LONG, BUY on SHORT,
+ * which close a side and cannot open one. So whatever happened meanwhile, it can only shrink the position.
+ * Each asks `newOrderRespType: RESULT`, so its answer is final. A line larger than the symbol's
  * MARKET_LOT_SIZE maximum is closed in as many orders as that takes. The position is asked again afterwards
  * and reported as `remaining` (another client's fill, or a MARKET order that found no liquidity).
- *
- * Hedge-mode lines (positionSide LONG/SHORT) are not closed: a closing order there carries `positionSide`
- * instead of `reduceOnly`, which the pre-trade exposure (one-way only) cannot tell from an opening one. They
- * are reported in `failed`, naming the line.
  *
  * @module
  */
@@ -31,16 +29,16 @@ export interface FlattenReport {
   symbol: string;
   /** This router's open orders on the symbol, cancelled first (by a halt, the halt's own report has them). */
   cancels: { canceled: string[]; failed: { clientOrderId: string; error: string }[] };
-  /** The one-way position the exchange showed before closing ("0": already flat). */
+  /**
+   * The position the exchange showed before closing: "0" when flat, the amount in one-way mode, each hedge-mode
+   * line's amount with its side (e.g. "0.002 LONG, -0.001 SHORT").
+   */
   position: string;
   /** The closing orders the exchange answered, with their final status. */
   closed: { clientOrderId: string; side: string; quantity: string; status: string; executedQty: string }[];
   /** Closing orders that failed (or position lines not closed), with the reason. */
   failed: { side: string; quantity: string; error: string }[];
-  /**
-   * The position the exchange showed afterwards: "0" when flat, the amount (with the side for a hedge-mode
-   * line, e.g. "0.002 LONG"), or "unknown" when that query failed.
-   */
+  /** The position the exchange showed afterwards, as `position` says it, or "unknown" when that query failed. */
   remaining: string;
 }
 
@@ -55,7 +53,8 @@ export interface Flattener {
 }
 
 /**
- * Closes `symbol`'s one-way position with reduce-only MARKET orders and reports what happened.
+ * Closes `symbol`'s position (one-way, or both hedge-mode sides) with MARKET orders that can only reduce it,
+ * and reports what happened.
  *
  * @example
  * ```ts
@@ -73,28 +72,24 @@ export async function flattenSymbol(router: Flattener, symbol: string): Promise<
     failed: [],
     remaining: "unknown",
   };
-  for (const line of await router.accountPositions(symbol)) {
-    if (line.symbol !== symbol) continue;
-    const amount = String(line.positionAmt ?? "0");
-    if (Number(amount) === 0) continue;
+  const lines = open(await router.accountPositions(symbol), symbol);
+  report.position = describe(lines);
+  for (const line of lines) {
+    const amount = String(line.positionAmt);
     const side = amount.startsWith("-") ? "BUY" : "SELL";
-    const quantity = amount.replace(/^[-+]/, "");
     const positionSide = String(line.positionSide ?? "BOTH");
-    if (positionSide !== "BOTH") {
-      const error =
-        `hedge-mode ${positionSide} position not closed: close it with positionSide ${positionSide}`;
-      report.failed.push({ side, quantity, error });
-      continue;
-    }
-    report.position = amount;
+    // One-way: reduce-only. Hedge mode: the line's side (SELL on LONG, BUY on SHORT closes it).
+    const closes = positionSide === "BOTH"
+      ? { reduceOnly: true as const }
+      : { positionSide: positionSide as "LONG" | "SHORT" };
     await Promise.all(
-      chunks(router.marketLot(symbol), quantity).map(async (q) => {
+      chunks(router.marketLot(symbol), amount.replace(/^[-+]/, "")).map(async (q) => {
         const params: PlaceOrderParams = {
           symbol,
           side,
           type: "MARKET",
           quantity: q,
-          reduceOnly: true,
+          ...closes,
           newOrderRespType: "RESULT",
         };
         try {
@@ -113,14 +108,23 @@ export async function flattenSymbol(router: Flattener, symbol: string): Promise<
     );
   }
   try {
-    const after = await router.accountPositions(symbol);
-    const left = after.find((l) => l.symbol === symbol && Number(l.positionAmt ?? 0) !== 0);
-    const side = String(left?.positionSide ?? "BOTH");
-    report.remaining = left === undefined
-      ? "0"
-      : `${String(left.positionAmt)}${side === "BOTH" ? "" : ` ${side}`}`;
+    report.remaining = describe(open(await router.accountPositions(symbol), symbol));
   } catch { /* stays "unknown" */ }
   return report;
+}
+
+/** `symbol`'s lines with a position, of the exchange's `v2/account.position` answer. */
+function open(lines: Record<string, unknown>[], symbol: string): Record<string, unknown>[] {
+  return lines.filter((l) => l.symbol === symbol && Number(l.positionAmt ?? 0) !== 0);
+}
+
+/** Lines as `FlattenReport.position` says them: "0", the one-way amount, or "amount SIDE" per hedge line. */
+function describe(lines: Record<string, unknown>[]): string {
+  if (lines.length === 0) return "0";
+  return lines.map((l) => {
+    const side = String(l.positionSide ?? "BOTH");
+    return `${String(l.positionAmt)}${side === "BOTH" ? "" : ` ${side}`}`;
+  }).join(", ");
 }
 
 /** `quantity` in pieces no larger than the MARKET_LOT_SIZE maximum (one piece when that is unknown). */

@@ -1,6 +1,7 @@
 /**
  * Flattening (lib/router/_flatten.ts): closing orders are sized from the exchange's position, split at the
- * MARKET_LOT_SIZE maximum, always reduce-only; hedge-mode lines are named, not closed; what is left is asked.
+ * MARKET_LOT_SIZE maximum, reduce-only in one-way mode and with the line's positionSide in hedge mode; what is
+ * left is asked.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -58,12 +59,18 @@ test("flatten: without filters one order; a failed order and what is left are re
   assert.equal(report.remaining, "0.004");
 });
 
-test("flatten: hedge-mode lines are named and left alone; other symbols' lines are ignored", async () => {
-  const hedged = [line("0.002", "LONG"), { ...line("1"), symbol: "ETHUSDT" }];
-  const { f, sent } = standIn([hedged, hedged]);
+test("flatten: hedge-mode sides close with their positionSide, never reduceOnly; other symbols are left", async () => {
+  const hedged = [line("0.002", "LONG"), line("-0.005", "SHORT"), { ...line("1"), symbol: "ETHUSDT" }];
+  const { f, sent } = standIn([hedged, [line("0.000", "LONG"), line("-0.001", "SHORT")]]);
   const report = await flattenSymbol(f, "BTCUSDT");
-  assert.deepEqual(sent, []);
-  assert.equal(report.failed.length, 1);
-  assert.match(report.failed[0]!.error, /hedge-mode LONG position not closed/);
-  assert.deepEqual([report.position, report.remaining], ["0", "0.002 LONG"]);
+  assert.deepEqual(sent.map((p) => [p.side, p.quantity, p.positionSide, p.reduceOnly, p.newOrderRespType]), [
+    ["SELL", "0.002", "LONG", undefined, "RESULT"],
+    ["BUY", "0.005", "SHORT", undefined, "RESULT"],
+  ]);
+  assert.deepEqual([report.position, report.closed.length, report.failed, report.remaining], [
+    "0.002 LONG, -0.005 SHORT",
+    2,
+    [],
+    "-0.001 SHORT",
+  ]);
 });
