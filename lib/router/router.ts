@@ -298,7 +298,7 @@ export class Router {
     this.holdNewOrders(reason);
     const report = await this.#cancelOpen(reason, undefined);
     if (options.flatten !== true) return report;
-    // Every symbol with a position, as the exchange shows it now; each closed by reduce-only MARKET orders.
+    // Every symbol with a position, as the exchange shows it now; each closed by MARKET orders that only reduce.
     let lines: Record<string, unknown>[];
     try {
       lines = await this.accountPositions();
@@ -314,8 +314,9 @@ export class Router {
 
   /**
    * Flattens `symbol`: cancels this router's open orders on it (as `cancelAllOpenOrders`), then closes the
-   * account's one-way position there with reduce-only MARKET orders sized from `v2/account.position` asked just
-   * before (never from the live view), and asks the position again to report what `remaining` is. The closing
+   * account's position there with MARKET orders that can only reduce it (reduce-only in one-way mode, each
+   * side's own `positionSide` in hedge mode), sized from `v2/account.position` asked just before (never from
+   * the live view), and asks the position again to report what `remaining` is. The closing
    * orders are sent even while halted: they can only reduce. What `POST /flatten` does; `halt(reason,
    * { flatten: true })` does it for every symbol with a position.
    *
