@@ -84,6 +84,7 @@ function orderEvent(seq: number): BenchOrderEvent {
     quantity: "0.002",
     price: "50000",
     timeInForce: "GTC",
+    positionSide: "BOTH",
     orderId: 4_000_000_000 + seq,
     status: "NEW",
     state: "open",

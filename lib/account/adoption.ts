@@ -168,6 +168,7 @@ function tracked(raw: ExchangeOrder, algo: boolean): TrackedOrder | undefined {
   const id = raw[algo ? "algoId" : "orderId"];
   o.orderId = typeof id === "number" ? id : undefined;
   o.timeInForce = str("timeInForce");
+  o.positionSide = str("positionSide") || "BOTH";
   o.status = status;
   o.state = "open";
   o.executedQty = str("executedQty") || "0";

@@ -82,6 +82,9 @@ export const trackedOrderAnswer = z.looseObject({
   quantity: decimalText(),
   price: z.string().meta({ description: 'limit (or trigger) price; "" when none' }),
   timeInForce: z.string(),
+  positionSide: z.string().meta({
+    description: "BOTH (one-way mode), or the hedge-mode side: LONG or SHORT",
+  }),
   orderId: z.int().optional(),
   status: z.string().meta({ description: "exchange status, or PENDING / UNKNOWN / UNVERIFIED" }),
   state: z.enum(ORDER_LIST_STATES.filter((s) => s !== "all") as ["open", "pending", "unknown", "finished"]),

@@ -53,6 +53,14 @@ const riskAnswer = z.looseObject({
       position: z.number(),
       openBuyQty: z.number(),
       openSellQty: z.number(),
+      hedge: z.object({
+        longPosition: z.number(),
+        shortPosition: z.number(),
+        openLongQty: z.number(),
+        openShortQty: z.number(),
+      }).optional().meta({
+        description: "hedge mode: each side's position (SHORT negative) and the open orders that add to it",
+      }),
       openOrders: z.int(),
       openAlgoOrders: z.int(),
       ordersLastSecond: z.int(),

@@ -206,6 +206,7 @@ export class OrderTracker implements OrderObserver {
       o.external = true;
       // Without it an external IOC/FOK would count as resting in the pre-trade exposure.
       o.timeInForce = u.timeInForce;
+      o.positionSide = u.positionSide;
       this.#live.set(o.clientOrderId, o);
     }
     if (u.time < o.updateTime) return undefined; // older than what this order reflects

@@ -34,6 +34,8 @@ export interface TrackedOrder {
   price: string;
   /** Time in force as sent ("" when none, e.g. MARKET). */
   timeInForce: string;
+  /** BOTH (one-way mode), or the hedge-mode side the order is on: LONG or SHORT. */
+  positionSide: string;
   /** Exchange order id once known (for algo orders, the algoId). */
   orderId: number | undefined;
   /** Exchange status (NEW, PARTIALLY_FILLED, FILLED…), or PENDING / UNKNOWN / UNVERIFIED. */
@@ -85,6 +87,7 @@ export function fromParams(cid: string, method: string, params: Params, intentAt
     intentAt,
   );
   o.timeInForce = str(params.timeInForce);
+  if (params.positionSide !== undefined) o.positionSide = str(params.positionSide);
   return o;
 }
 
@@ -129,6 +132,7 @@ export function newOrder(
     quantity,
     price,
     timeInForce: "",
+    positionSide: "BOTH",
     orderId: undefined,
     status: "PENDING",
     state: "pending",

@@ -7,7 +7,7 @@
  */
 
 import type { SymbolState } from "./symbol_state.ts";
-import { UNTRACKED_SIDE, type Verdict } from "./verdict.ts";
+import type { Verdict } from "./verdict.ts";
 
 /** An order in one-way mode (positionSide absent or BOTH). */
 export const ONE_WAY = 0;
@@ -40,9 +40,9 @@ export function hedgeSide(positionSide: string | undefined, buy: boolean): numbe
  * a modify), so it counts toward `maxOpenOrders`. `replaced`: for a modify, the quantity of the open order
  * that `qty` replaces in the worst-case position (its counted remaining plus its executed quantity, so that
  * the new remaining, `qty` − executed, takes the old remaining's place); 0 otherwise. `hedge`: the order's
- * {@linkcode hedgeSide}. The position is one net figure per symbol (one-way mode), so in hedge mode a close of
- * a side passes the position rules (it can only reduce), and an order that adds to a side is refused by a
- * position limit that is set (it cannot be judged: it fails closed, as the limits that need the mark do).
+ * {@linkcode hedgeSide}: in hedge mode a close of a side passes the position rules (it can only reduce), and
+ * an order that adds to a side meets them with that side's worst case (its position, the open orders that add
+ * to it, this order).
  *
  * @example
  * ```ts
@@ -107,31 +107,22 @@ export function checkLimits(
   }
   // A modify that does not raise the order's quantity cannot raise the worst case: never refuse it here.
   if (opens && hedge !== HEDGE_CLOSES && !(reduceOnly && shrinks) && !(replaced > 0 && qty <= replaced)) {
+    // One-way: the net position and the open orders on this order's side. Hedge mode: the side's own
+    // position and the open orders that add to it (BUY on LONG, SELL on SHORT; SHORT amounts are negative).
+    const worst = hedge === HEDGE_OPENS
+      ? (buy ? s.longPosition + s.openLongQty : s.openShortQty - s.shortPosition) - replaced + qty
+      : buy
+      ? pos + k[34 /* OPEN_BUY_QTY */]! - replaced + qty
+      : k[35 /* OPEN_SELL_QTY */]! - replaced + qty - pos;
     const maxPosition = k[29 /* L_MAX_POSITION_QTY */]!;
+    if (worst > maxPosition) return limit(v, s, "maxPositionQty", worst, maxPosition, k[18 /* QTY_SCALE */]!);
     const maxPositionNotional = k[30 /* L_MAX_POSITION_NOTIONAL */]!;
-    if (hedge === HEDGE_OPENS) {
-      // One net position per symbol is kept: a hedge-mode side's worst case cannot be judged.
-      if (maxPosition !== Number.POSITIVE_INFINITY) {
-        return limit(v, s, "maxPositionQty", UNTRACKED_SIDE, maxPosition, k[18 /* QTY_SCALE */]!);
-      }
-      if (maxPositionNotional !== Number.POSITIVE_INFINITY) {
+    if (maxPositionNotional !== Number.POSITIVE_INFINITY) {
+      if (!fresh) return stale(v, "maxPositionNotional", s);
+      const notional = worst * k[23 /* MARK_PRICE */]!;
+      if (notional > maxPositionNotional) {
         const scale = k[17 /* PRICE_SCALE */]! + k[18 /* QTY_SCALE */]!;
-        return limit(v, s, "maxPositionNotional", UNTRACKED_SIDE, maxPositionNotional, scale);
-      }
-    } else {
-      const worst = buy
-        ? pos + k[34 /* OPEN_BUY_QTY */]! - replaced + qty
-        : k[35 /* OPEN_SELL_QTY */]! - replaced + qty - pos;
-      if (worst > maxPosition) {
-        return limit(v, s, "maxPositionQty", worst, maxPosition, k[18 /* QTY_SCALE */]!);
-      }
-      if (maxPositionNotional !== Number.POSITIVE_INFINITY) {
-        if (!fresh) return stale(v, "maxPositionNotional", s);
-        const notional = worst * k[23 /* MARK_PRICE */]!;
-        if (notional > maxPositionNotional) {
-          const scale = k[17 /* PRICE_SCALE */]! + k[18 /* QTY_SCALE */]!;
-          return limit(v, s, "maxPositionNotional", notional, maxPositionNotional, scale);
-        }
+        return limit(v, s, "maxPositionNotional", notional, maxPositionNotional, scale);
       }
     }
   }

@@ -4,6 +4,10 @@
  * kept up to date incrementally from the account's `order` and `position` events, so the check reads plain
  * numbers and an order event costs O(1), never a scan of every order.
  *
+ * A position line is one-way (positionSide BOTH) or one side of a hedge-mode symbol (LONG, SHORT; a SHORT
+ * amount is negative). Each line is kept apart, with the fills no line of its own shows yet; so are the open
+ * orders that add to a hedge side (BUY on LONG, SELL on SHORT; a close of a side adds nothing).
+ *
  * Orders that cannot rest (MARKET, IOC, FOK) never count as open orders: with Binance's default ACK answer
  * their ack says NEW although they already filled or expired, and without the user stream's event they stay
  * "open" in the tracker — counting them made MAX_NUM_ORDERS refuse every order after 200 of them. Their
@@ -67,8 +71,28 @@ interface UnconfirmedFill {
   readonly scale: number;
 }
 
+/** One position line: a one-way symbol's, or one side of a hedge-mode symbol. */
+interface Line {
+  readonly symbol: string;
+  /** BOTH, LONG or SHORT. */
+  readonly side: string;
+  /** The newest line's signed amount ("0" before any). */
+  amount: string;
+  /** Exchange ms of the newest line. */
+  at: number;
+  /** Fills not yet in a line: counted into the checked position. */
+  unconfirmed: UnconfirmedFill[];
+}
+
+/** The key of `symbol`'s line on `side` (the symbol itself in one-way mode: no string built per order). */
+function lineKey(symbol: string, side: string): string {
+  return side === "BOTH" || side === "" ? symbol : `${symbol} ${side}`;
+}
+
 interface Contribution {
   readonly symbol: string;
+  /** BOTH, or the hedge-mode side it is on. */
+  readonly positionSide: string;
   readonly buy: boolean;
   readonly algo: boolean;
   /** Counts toward open-order counts (false for orders that cannot rest). */
@@ -110,14 +134,14 @@ export class AccountExposure implements OpenOrderLookup {
   readonly #open = new Map<string, Contribution>();
   /** The open orders by exchange order id (what a modify names them by, most often). */
   readonly #byOrderId = new Map<number, Contribution>();
-  readonly #positions = new Map<string, string>();
-  /** Exchange ms of the newest position line per symbol. */
-  readonly #positionAt = new Map<string, number>();
   /**
-   * Fills not yet in a position line, per symbol: counted into the checked position, so a fill an answer
-   * reported (a MARKET order answered FILLED) does not drop out of the worst case before its position line.
+   * Position lines by {@linkcode lineKey}, with the fills not yet in one: counted into the checked position,
+   * so a fill an answer reported (a MARKET order answered FILLED) does not drop out of the worst case before
+   * its position line.
    */
-  readonly #unconfirmed = new Map<string, UnconfirmedFill[]>();
+  readonly #lines = new Map<string, Line>();
+  /** Lines with unconfirmed fills (what the sweeper looks at). */
+  readonly #unconfirmed = new Set<Line>();
   readonly #positionsLive: () => boolean;
   /** Orders that cannot rest whose quantity still counts, by client id. */
   readonly #young = new Map<string, Contribution>();
@@ -147,13 +171,23 @@ export class AccountExposure implements OpenOrderLookup {
     orderId: number | undefined,
     clientOrderId: string | undefined,
   ): number {
+    const c = this.#named(symbol, orderId, clientOrderId);
+    if (c === undefined || c.buy !== buy || c.algo || !c.qtyCounted) return 0;
+    return c.replacedQty;
+  }
+
+  /** {@linkcode OpenOrderLookup}: the named open order's positionSide (BOTH when it is not known here). */
+  positionSideOf(symbol: string, orderId: number | undefined, clientOrderId: string | undefined): string {
+    return this.#named(symbol, orderId, clientOrderId)?.positionSide ?? "BOTH";
+  }
+
+  #named(symbol: string, orderId: number | undefined, clientOrderId: string | undefined) {
     const c = orderId !== undefined
       ? this.#byOrderId.get(orderId)
       : clientOrderId !== undefined
       ? this.#open.get(clientOrderId)
       : undefined;
-    if (c === undefined || c.symbol !== symbol || c.buy !== buy || c.algo || !c.qtyCounted) return 0;
-    return c.replacedQty;
+    return c === undefined || c.symbol !== symbol ? undefined : c;
   }
 
   /** Recomputes everything from the account (after new filters: the scales may have changed). */
@@ -167,12 +201,14 @@ export class AccountExposure implements OpenOrderLookup {
       state.openOrders = 0;
       state.openAlgoOrders = 0;
       state.position = 0;
+      state.longPosition = 0;
+      state.shortPosition = 0;
+      state.openLongQty = 0;
+      state.openShortQty = 0;
     }
     for (const o of this.#source.orders.list()) this.#order(o, false);
     for (const p of this.#source.book.positions()) this.#position(p);
-    for (const symbol of new Set([...this.#positions.keys(), ...this.#unconfirmed.keys()])) {
-      this.#setPosition(symbol);
-    }
+    for (const line of this.#lines.values()) this.#setPosition(line);
   }
 
   /** Stops following the account. */
@@ -229,6 +265,7 @@ export class AccountExposure implements OpenOrderLookup {
     const young = o.state === "pending" || until > this.#clock.now();
     const c: Contribution = {
       symbol: o.symbol,
+      positionSide: o.positionSide,
       buy: o.side === "BUY",
       algo: o.algo,
       rests,
@@ -252,7 +289,8 @@ export class AccountExposure implements OpenOrderLookup {
 
   /** The fill in `o` since `executedBefore`, unless a position line of its time or later covers it. */
   #filled(o: TrackedOrder, executedBefore: string): void {
-    if (o.updateTime > 0 && o.updateTime <= (this.#positionAt.get(o.symbol) ?? -1)) return;
+    const line = this.#line(o.symbol, o.positionSide);
+    if (o.updateTime > 0 && o.updateTime <= (line.at || -1)) return;
     const state = this.#check.stateForExposure(o.symbol);
     if (state === undefined) return;
     const scale = state.filters.qtyScale;
@@ -265,11 +303,22 @@ export class AccountExposure implements OpenOrderLookup {
       qty: o.side === "BUY" ? now - before : before - now,
       scale,
     };
-    const fills = this.#unconfirmed.get(o.symbol);
-    if (fills === undefined) this.#unconfirmed.set(o.symbol, [fill]);
-    else fills.push(fill);
-    this.#setPosition(o.symbol);
+    // Signed as the line's amount: a BUY adds (a SHORT line's amount is negative, so buying shrinks it).
+    line.unconfirmed.push(fill);
+    this.#unconfirmed.add(line);
+    this.#setPosition(line);
     this.#startSweeper();
+  }
+
+  /** `symbol`'s line on `side`, created flat. */
+  #line(symbol: string, side: string): Line {
+    const key = lineKey(symbol, side);
+    let line = this.#lines.get(key);
+    if (line === undefined) {
+      line = { symbol, side: side === "" ? "BOTH" : side, amount: "0", at: 0, unconfirmed: [] };
+      this.#lines.set(key, line);
+    }
+    return line;
   }
 
   #startSweeper(): void {
@@ -289,12 +338,12 @@ export class AccountExposure implements OpenOrderLookup {
     }
     // Fills no position line showed: dropped only while position lines arrive (one would have by now).
     if (this.#unconfirmed.size > 0 && this.#positionsLive()) {
-      for (const [symbol, fills] of this.#unconfirmed) {
-        const kept = fills.filter((f) => f.seenAt + this.#youngMs > now);
-        if (kept.length === fills.length) continue;
-        if (kept.length === 0) this.#unconfirmed.delete(symbol);
-        else this.#unconfirmed.set(symbol, kept);
-        this.#setPosition(symbol);
+      for (const line of this.#unconfirmed) {
+        const kept = line.unconfirmed.filter((f) => f.seenAt + this.#youngMs > now);
+        if (kept.length === line.unconfirmed.length) continue;
+        line.unconfirmed = kept;
+        if (kept.length === 0) this.#unconfirmed.delete(line);
+        this.#setPosition(line);
       }
     }
     if (this.#young.size === 0 && this.#unconfirmed.size === 0) {
@@ -313,37 +362,43 @@ export class AccountExposure implements OpenOrderLookup {
     if (!c.qtyCounted) return;
     const qty = c.remainingQty;
     if (qty <= 0) return;
-    if (c.buy) state.openBuyQty += sign * qty;
-    else state.openSellQty += sign * qty;
+    const side = c.positionSide;
+    if (side === "BOTH" || side === "") {
+      if (c.buy) state.openBuyQty += sign * qty;
+      else state.openSellQty += sign * qty;
+    } else if (side === "LONG") {
+      if (c.buy) state.openLongQty += sign * qty; // a SELL closes the side: it adds nothing
+    } else if (side === "SHORT") {
+      if (!c.buy) state.openShortQty += sign * qty;
+    }
   }
 
   #position(p: Position): void {
-    if (p.positionSide !== "BOTH" && p.positionSide !== "") return; // one-way mode only
-    this.#positions.set(p.symbol, p.positionAmt);
-    const at = Math.max(p.updateTime, this.#positionAt.get(p.symbol) ?? 0);
-    this.#positionAt.set(p.symbol, at);
+    const line = this.#line(p.symbol, p.positionSide);
+    line.amount = p.positionAmt;
+    line.at = Math.max(p.updateTime, line.at);
     // The line includes every fill up to its time.
-    const fills = this.#unconfirmed.get(p.symbol);
-    if (fills !== undefined) {
-      const kept = fills.filter((f) => f.time > at);
-      if (kept.length === 0) this.#unconfirmed.delete(p.symbol);
-      else this.#unconfirmed.set(p.symbol, kept);
+    if (line.unconfirmed.length > 0) {
+      line.unconfirmed = line.unconfirmed.filter((f) => f.time > line.at);
+      if (line.unconfirmed.length === 0) this.#unconfirmed.delete(line);
     }
-    this.#setPosition(p.symbol);
+    this.#setPosition(line);
   }
 
-  /** The checked position: the newest position line plus the fills no line shows yet. */
-  #setPosition(symbol: string): void {
-    const state = this.#check.stateForExposure(symbol);
+  /** The checked position of `line`: its newest amount plus the fills no line shows yet. */
+  #setPosition(line: Line): void {
+    const state = this.#check.stateForExposure(line.symbol);
     if (state === undefined) return;
-    const amount = this.#positions.get(symbol) ?? "0";
+    const amount = line.amount;
     const negative = amount.startsWith("-");
     const v = parseScaled(negative ? amount.slice(1) : amount, state.filters.qtyScale);
     let position = v < 0 || !Number.isFinite(v) ? 0 : negative ? -v : v;
     const scale = state.filters.qtyScale;
-    for (const f of this.#unconfirmed.get(symbol) ?? []) {
+    for (const f of line.unconfirmed) {
       position += f.scale === scale ? f.qty : f.qty * 10 ** (scale - f.scale);
     }
-    state.position = position;
+    if (line.side === "LONG") state.longPosition = position;
+    else if (line.side === "SHORT") state.shortPosition = position;
+    else state.position = position;
   }
 }

@@ -17,9 +17,8 @@
  * limits that need the mark (price band, MARKET and position notionals) fail closed instead.
  *
  * Hedge mode (positionSide LONG or SHORT): a close of a side (SELL on LONG, BUY on SHORT) can only reduce, so
- * it is exempt where a reduce-only order is (-4140, MIN_NOTIONAL, `reduceOnlyMode`, the position limits). The
- * position is kept as one net figure per symbol, so a position limit cannot judge an order that adds to a
- * side: while one is set, such an order is refused (fail closed); without one it passes.
+ * it is exempt where a reduce-only order is (-4140, MIN_NOTIONAL, `reduceOnlyMode`, the position limits); an
+ * order that adds to a side meets the position limits with that side's worst case.
  *
  * @module
  */
@@ -62,6 +61,8 @@ export interface OpenOrderLookup {
     orderId: number | undefined,
     clientOrderId: string | undefined,
   ): number;
+  /** The named open order's positionSide: BOTH (one-way mode, or not known), LONG or SHORT. */
+  positionSideOf?(symbol: string, orderId: number | undefined, clientOrderId: string | undefined): string;
 }
 
 /**
@@ -474,6 +475,8 @@ export class PreTradeCheck {
     }
     // The position limits see the new quantity in place of the order's old one; a modify adds no open order.
     const replaced = this.openOrders?.replacedQty(p.symbol, buy, p.orderId, p.origClientOrderId) ?? 0;
+    // A modify names no positionSide: the order's own, when the account knows it.
+    const side = this.openOrders?.positionSideOf?.(p.symbol, p.orderId, p.origClientOrderId);
     const code = checkLimits(
       v,
       s,
@@ -489,6 +492,7 @@ export class PreTradeCheck {
       false,
       true,
       replaced,
+      hedgeSide(side, buy),
     );
     if (code === 0) s.recordOrder(now);
     return code;

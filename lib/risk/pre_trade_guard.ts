@@ -220,14 +220,26 @@ export class PreTradeGuard {
     const symbols: Record<string, unknown> = {};
     for (const s of this.check.states()) {
       const f = s.filters;
+      const hedged = s.longPosition !== 0 || s.shortPosition !== 0 || s.openLongQty > 0 || s.openShortQty > 0;
       const busy = s.position !== 0 || s.openOrders > 0 || s.openAlgoOrders > 0 ||
-        s.ordersLastSecond(now) > 0;
+        s.ordersLastSecond(now) > 0 || hedged;
       if (!busy && !named.has(f.symbol)) continue;
       const qty = (v: number) => Number(formatScaled(v, f.qtyScale));
       symbols[f.symbol] = {
         position: qty(s.position),
         openBuyQty: qty(s.openBuyQty),
         openSellQty: qty(s.openSellQty),
+        // Hedge mode's sides, when there are any: each side's position and the open orders that add to it.
+        ...(hedged
+          ? {
+            hedge: {
+              longPosition: qty(s.longPosition),
+              shortPosition: qty(s.shortPosition),
+              openLongQty: qty(s.openLongQty),
+              openShortQty: qty(s.openShortQty),
+            },
+          }
+          : {}),
         openOrders: s.openOrders,
         openAlgoOrders: s.openAlgoOrders,
         ordersLastSecond: s.ordersLastSecond(now),

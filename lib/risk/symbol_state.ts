@@ -111,6 +111,16 @@ export class SymbolState {
   set openAlgoOrders(v: number) {
     this.k[K.OPEN_ALGO_ORDERS] = v;
   }
+  // Hedge mode: only the full check reads these (the fast path leaves hedge-mode orders to it), so they live
+  // outside the packed slots.
+  /** The LONG side's position at qtyScale (hedge mode; ≥ 0). */
+  longPosition = 0;
+  /** The SHORT side's position at qtyScale (hedge mode; ≤ 0, as the exchange signs it). */
+  shortPosition = 0;
+  /** Remaining quantity of open orders that add to the LONG side (BUY, positionSide LONG). */
+  openLongQty = 0;
+  /** Remaining quantity of open orders that add to the SHORT side (SELL, positionSide SHORT). */
+  openShortQty = 0;
 
   /** The global limits as they apply to this symbol: `allowedSymbols` lists it (or is unset), `reduceOnlyMode`. */
   setGlobals(allowed: boolean, reduceOnlyMode: boolean): void {

@@ -21,18 +21,6 @@ import type { SymbolState } from "./symbol_state.ts";
 export const RISK_LIMIT_CODE = -20;
 
 /**
- * A limit refusal's value when the order adds to a hedge-mode side (positionSide LONG or SHORT): the check
- * keeps one net position per symbol, so a position limit cannot be judged there and fails closed.
- *
- * @example
- * ```ts
- * declare const verdict: Verdict;
- * if (verdict.value === UNTRACKED_SIDE) console.log("hedge-mode side: the position limit failed closed");
- * ```
- */
-export const UNTRACKED_SIDE = -2;
-
-/**
  * Exchange messages by code, as the exchange (and the simulator) words them; -4016, -4024 and -4164 take a
  * number and are built in {@linkcode Verdict.message}.
  *
@@ -152,10 +140,6 @@ export class Verdict {
     }
     if (this.name === "reduceOnlyMode") {
       return `risk limit reduceOnlyMode: only orders that reduce the ${symbol} position are allowed`;
-    }
-    if (this.value === UNTRACKED_SIDE) {
-      return `risk limit ${this.name} (${symbol}): positions are tracked in one-way mode only, so an order that ` +
-        "opens or adds to a hedge-mode side (positionSide LONG/SHORT) is refused while this limit is set";
     }
     if (this.value < 0) {
       return `risk limit ${this.name}: no fresh ${symbol} mark price (none within 10 s); refused until one arrives`;

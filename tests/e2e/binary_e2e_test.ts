@@ -221,8 +221,8 @@ test(
         events.slice(1).map((e) => e.id),
       );
 
-      // Hedge mode under a position limit: an order that adds to a side fails closed, locally.
-      const limits = { symbols: { "*": { maxPositionQty: 1 } } };
+      // Hedge mode under a position limit: an order adding to the LONG side meets that side's worst case.
+      const limits = { symbols: { "*": { maxPositionQty: 0.002 } } };
       const put = await fetch(`${url}/risk`, { ...json(limits), method: "PUT" });
       assert.equal(put.status, 200, await put.text());
       const hedged = await fetch(
@@ -238,8 +238,12 @@ test(
         }),
       );
       const refusal = await hedged.json();
-      assert.deepEqual([hedged.status, refusal.limit, refusal.local], [422, "maxPositionQty", true]);
-      assert.match(refusal.msg, /hedge-mode side/);
+      assert.deepEqual([hedged.status, refusal.limit, refusal.value, refusal.local], [
+        422,
+        "maxPositionQty",
+        0.003,
+        true,
+      ]);
 
       // The panic button: halt and flatten; the position is closed by a reduce-only MARKET order.
       const halt = await (await fetch(`${url}/halt`, json({ reason: "e2e", flatten: true }))).json();

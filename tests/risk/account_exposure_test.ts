@@ -171,15 +171,15 @@ function setup(
   const exposure = new AccountExposure(check, source, { clock, ...options });
   let id = 0;
   const emit = (o: TrackedOrder) => listener({ id: ++id, type: "order", time: clock.now(), data: { ...o } });
-  /** A position line for AAAUSDT at exchange time `updateTime`. */
-  const position = (positionAmt: string, updateTime: number) =>
+  /** A position line for AAAUSDT at exchange time `updateTime` (one-way unless `positionSide`). */
+  const position = (positionAmt: string, updateTime: number, positionSide = "BOTH") =>
     listener({
       id: ++id,
       type: "position",
       time: clock.now(),
       data: {
         symbol: "AAAUSDT",
-        positionSide: "BOTH",
+        positionSide,
         positionAmt,
         entryPrice: "10",
         unrealizedProfit: "0",
@@ -327,6 +327,64 @@ test("exposure: an order that cannot rest is not refused by MAX_NUM_ORDERS or ma
     assert.equal(check.checkPlace(place()), -2025); // MAX_NUM_ORDERS 2 reached by resting orders
     assert.equal(check.checkPlace(place({ timeInForce: "IOC" })), 0);
     assert.equal(check.checkPlace(MARKET), 0);
+  } finally {
+    exposure.close();
+  }
+});
+
+test("exposure: hedge mode keeps each side apart: its line, its unconfirmed fills, the orders adding to it", () => {
+  const { check, exposure, emit, position, order, state } = setup({ maxPositionQty: 0.01 });
+  try {
+    position("0.005", 100, "LONG");
+    position("-0.003", 100, "SHORT");
+    position("0.002", 100); // a one-way line of the same symbol stays the one-way figure
+    assert.deepEqual([state.longPosition, state.shortPosition, state.position], [5, -3, 2]);
+    // Orders that add to a side count for it; a close of a side counts for none.
+    emit(order("l1", { positionSide: "LONG" })); // BUY 0.004 on LONG
+    emit(order("s1", { positionSide: "SHORT", side: "SELL", quantity: "0.001" }));
+    emit(order("c1", { positionSide: "LONG", side: "SELL", timeInForce: "IOC" })); // closes LONG
+    emit(order("c2", { positionSide: "SHORT", timeInForce: "IOC" })); // BUY on SHORT closes it
+    assert.deepEqual([state.openLongQty, state.openShortQty, state.openBuyQty, state.openSellQty], [
+      4,
+      1,
+      0,
+      0,
+    ]);
+    assert.equal(state.openOrders, 2); // the two resting ones (MAX_NUM_ORDERS 2: the checks below are IOC)
+    // LONG: 0.005 + 0.004 + 0.002 > 0.01; SHORT: 0.003 + 0.001 + 0.002 fits.
+    const ioc = { timeInForce: "IOC" } as const;
+    assert.equal(check.checkPlace(place({ ...ioc, positionSide: "LONG" })), -20);
+    assert.deepEqual([check.verdict.name, check.verdict.valueNumber], ["maxPositionQty", 0.011]);
+    assert.equal(check.checkPlace(place({ ...ioc, positionSide: "SHORT", side: "SELL" })), 0);
+    // A fill on the SHORT side (SELL 0.001, answered) deepens it until its line comes.
+    emit(order("s1", {
+      positionSide: "SHORT",
+      side: "SELL",
+      quantity: "0.001",
+      state: "finished",
+      status: "FILLED",
+      executedQty: "0.001",
+      updateTime: 200,
+    }));
+    assert.deepEqual([state.shortPosition, state.openShortQty, state.longPosition], [-4, 0, 5]);
+    position("-0.004", 200, "SHORT"); // the line that includes it: counted once
+    assert.equal(state.shortPosition, -4);
+    // A modify names no positionSide: the order's own is used. Raising l1 (LONG) to 0.005: 5 + 5 > 10? No:
+    // 0.005 + 0.005 = 0.010 fits; to 0.006 it does not.
+    const modify = {
+      symbol: "AAAUSDT",
+      side: "BUY",
+      quantity: "0.005",
+      price: "10",
+      origClientOrderId: "l1",
+    };
+    assert.equal(check.checkModify(modify as never), 0);
+    assert.equal(check.checkModify({ ...modify, quantity: "0.006" } as never), -20);
+    // Raising the close c1 never meets the position limits.
+    assert.equal(
+      check.checkModify({ ...modify, side: "SELL", quantity: "0.5", origClientOrderId: "c1" } as never),
+      0,
+    );
   } finally {
     exposure.close();
   }

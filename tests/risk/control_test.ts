@@ -189,8 +189,8 @@ test("control: reduce-only orders that shrink the position pass every position l
   }
 });
 
-test("control: hedge mode: an order adding to a side fails closed under a position limit; a close goes out", async () => {
-  const s = await stack({ symbols: { "*": { maxPositionQty: 0.01 } } });
+test("control: hedge mode: an order adding to a side meets its worst case; a close goes to the exchange", async () => {
+  const s = await stack({ symbols: { "*": { maxPositionQty: 0.002 } } });
   try {
     // The user stream's first reconciliation sends requests of its own: let it end before counting.
     await waitFor(
@@ -201,21 +201,25 @@ test("control: hedge mode: an order adding to a side fails closed under a positi
       "the user stream's first reconciliation",
     );
     await sentNothing(s.sim, async () => {
-      const opens = await s.call("POST", "/orders", { ...LIMIT, positionSide: "LONG" });
+      const opens = await s.call("POST", "/orders", { ...LIMIT, quantity: "0.003", positionSide: "LONG" });
       assert.equal(opens.status, 422, JSON.stringify(opens.body));
-      assert.equal(opens.body.code, -20);
-      assert.equal(opens.body.limit, "maxPositionQty");
-      assert.equal(opens.body.value, -1);
-      assert.equal(opens.body.max, 0.01);
-      assert.match(opens.body.msg, /hedge-mode side/);
+      assert.deepEqual([opens.body.code, opens.body.limit, opens.body.value, opens.body.max], [
+        -20,
+        "maxPositionQty",
+        0.003,
+        0.002,
+      ]);
     });
-    // A close of the LONG side is not the check's to refuse: the exchange judges it. The simulator's account
+    // Within the limit, and a close of a side of any size: not the check's to refuse. The simulator's account
     // is in one-way mode, so it answers -4061 (position side does not match the account's setting).
-    const before = s.sim.stats().requests;
-    const closes = await s.call("POST", "/orders", { ...LIMIT, side: "SELL", positionSide: "LONG" });
-    assert.equal(s.sim.stats().requests, before + 1);
-    assert.equal(closes.body.code, -4061, JSON.stringify(closes.body));
-    assert.equal(closes.body.local, undefined);
+    for (
+      const order of [{ positionSide: "LONG" }, { side: "SELL", quantity: "0.003", positionSide: "LONG" }]
+    ) {
+      const before = s.sim.stats().requests;
+      const r = await s.call("POST", "/orders", { ...LIMIT, ...order });
+      assert.equal(s.sim.stats().requests, before + 1);
+      assert.deepEqual([r.body.code, r.body.local], [-4061, undefined], JSON.stringify(r.body));
+    }
   } finally {
     await s.close();
   }

@@ -9,7 +9,6 @@ import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
 import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
 import type { RiskLimitsConfig } from "../../lib/risk/risk_limits.ts";
 import type { PlaceOrderParams } from "../../lib/types.ts";
-import { UNTRACKED_SIDE } from "../../lib/risk/verdict.ts";
 
 const INFO = {
   symbols: [
@@ -248,36 +247,36 @@ test("check: reduce-only mode passes only orders that reduce the position", () =
   );
 });
 
-test("check: hedge mode: a close of a side passes the position rules; one that adds to a side fails closed", () => {
+test("check: hedge mode: an order adding to a side meets that side's worst case; a close always passes", () => {
   const { check } = setup({ symbols: { "*": { maxPositionQty: 5, maxOrderQty: 50 } } });
   const state = check.state("AAAUSDT")!;
-  state.position = 30; // a one-way net figure: hedge sides are not in it
-  // Adds to the LONG side (BUY) or the SHORT side (SELL): the position limit cannot judge it, so it refuses.
+  state.position = 60; // the one-way net figure plays no part for a hedge-mode order
+  state.longPosition = 30; // 3.0 LONG
+  state.openLongQty = 10; // 1.0 on the book adding to it
+  state.shortPosition = -30; // 3.0 SHORT (negative, as the exchange signs it)
+  state.openShortQty = 10;
   for (const [side, positionSide] of [["BUY", "LONG"], ["SELL", "SHORT"]] as const) {
-    assert.equal(check.checkPlace(order({ side, positionSide, price: "9.5000", quantity: "0.6" })), -20);
-    assert.equal(check.verdict.name, "maxPositionQty");
-    assert.equal(check.verdict.value, UNTRACKED_SIDE);
-    assert.match(check.verdict.message(), /hedge-mode side \(positionSide LONG\/SHORT\)/);
+    assert.equal(check.checkPlace(order({ side, positionSide, quantity: "0.6" })), 0); // 3 + 1 + 0.6
+    assert.equal(check.checkPlace(order({ side, positionSide, quantity: "1.1" })), -20); // 5.1 > 5
+    assert.deepEqual([check.verdict.name, check.verdict.valueNumber], ["maxPositionQty", 5.1]);
   }
-  // Closes a side (SELL on LONG, BUY on SHORT): it can only reduce, whatever its size within maxOrderQty.
+  // A close of a side (SELL on LONG, BUY on SHORT) can only reduce: any size within maxOrderQty.
   for (const [side, positionSide] of [["SELL", "LONG"], ["BUY", "SHORT"]] as const) {
-    assert.equal(check.checkPlace(order({ side, positionSide, price: "9.5000", quantity: "40.1" })), 0);
+    assert.equal(check.checkPlace(order({ side, positionSide, quantity: "40.1" })), 0);
   }
   assert.equal(check.checkPlace(order({ side: "SELL", positionSide: "LONG", quantity: "60.1" })), -20);
   assert.equal(check.verdict.name, "maxOrderQty"); // the per-order limits still apply to a close
-  // One-way orders (positionSide BOTH or none) keep the worst-case rule: 3 + 0.6 fits, 3 + 2.1 does not.
-  assert.equal(check.checkPlace(order({ positionSide: "BOTH", quantity: "0.6" })), 0);
-  assert.equal(check.checkPlace(order({ positionSide: "BOTH", quantity: "2.1" })), -20);
-  assert.equal(check.verdict.valueNumber, 5.1);
-  // The notional limit fails closed the same way; without a position limit, a hedge order passes.
-  check.setLimits({ symbols: { "*": { maxPositionNotional: 100 } } });
-  assert.equal(check.checkPlace(order({ positionSide: "LONG", quantity: "0.6" })), -20);
-  assert.equal(check.verdict.name, "maxPositionNotional");
-  check.setLimits({ symbols: { "*": { maxOrderQty: 50 } } });
+  // One-way orders (positionSide BOTH or none) keep the net rule: 6 + 0.6 > 5.
+  assert.equal(check.checkPlace(order({ positionSide: "BOTH", quantity: "0.6" })), -20);
+  assert.equal(check.verdict.valueNumber, 6.6);
+  // The notional limit takes the side's worst case at the mark (10): 4.6 × 10 fits 50, 5.1 × 10 does not.
+  check.setLimits({ symbols: { "*": { maxPositionNotional: 50 } } });
   assert.equal(check.checkPlace(order({ positionSide: "LONG", quantity: "0.6" })), 0);
-  // An algo order on a side: the same rules.
+  assert.equal(check.checkPlace(order({ positionSide: "LONG", quantity: "1.1" })), -20);
+  assert.equal(check.verdict.name, "maxPositionNotional");
+  // An algo order on a side: the same rules (MARKET lot step 0.1).
   check.setLimits({ symbols: { "*": { maxPositionQty: 5 } } });
-  const stop = { symbol: "AAAUSDT", type: "STOP_MARKET", triggerPrice: "9.0000", quantity: "1" } as const;
+  const stop = { symbol: "AAAUSDT", type: "STOP_MARKET", triggerPrice: "9.0000", quantity: "1.1" } as const;
   assert.equal(check.checkAlgoPlace({ ...stop, side: "BUY", positionSide: "LONG" }), -20);
   assert.equal(check.checkAlgoPlace({ ...stop, side: "SELL", positionSide: "LONG" }), 0);
 });
