@@ -47,6 +47,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly recvWindow: number | undefined;
   readonly dataDir: string;
+  /** Finished orders, fills and account events kept in memory (each). */
+  readonly history: number;
   readonly logFormat: "text" | "json";
   /** Dead-man's switch countdown (ms); undefined = off. */
   readonly deadManMs: number | undefined;
@@ -150,6 +152,7 @@ const FIELDS = {
   requestTimeoutMs: integer(100, 600_000),
   recvWindow: integer(1, 60_000),
   dataDir: z.string().min(1, { error: "must not be empty" }),
+  history: integer(100, 1_000_000),
   logFormat: z.enum(["text", "json"], { error: "expected text or json" }),
   deadManMs: integer(5_000, 86_400_000),
   auditIntervalMs: integer(0, 86_400_000).refine((n) => n === 0 || n >= 1000, {
@@ -291,6 +294,7 @@ function assemble(
     requestTimeoutMs: v.requestTimeoutMs!,
     recvWindow: v.recvWindow,
     dataDir: v.dataDir!,
+    history: v.history!,
     logFormat: v.logFormat!,
     deadManMs: v.deadManMs,
     auditIntervalMs: v.auditIntervalMs!,
@@ -311,6 +315,7 @@ function assemble(
         requestTimeoutMs: v.requestTimeoutMs,
         recvWindow: v.recvWindow ?? "(exchange default)",
         dataDir: v.dataDir,
+        history: v.history,
         logFormat: v.logFormat,
         deadManMs: v.deadManMs ?? "(off)",
         auditIntervalMs: v.auditIntervalMs === 0 ? "(off)" : v.auditIntervalMs,

@@ -102,6 +102,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (config.recvWindow !== undefined) gatewayOptions.recvWindow = config.recvWindow;
   if (config.deadManMs !== undefined) gatewayOptions.deadManMs = config.deadManMs;
   gatewayOptions.auditIntervalMs = config.auditIntervalMs;
+  gatewayOptions.history = config.history;
   if (config.restUrl !== undefined) gatewayOptions.restUrl = config.restUrl;
   if (config.streamUrl !== undefined) gatewayOptions.streamUrl = config.streamUrl;
 

@@ -24,6 +24,7 @@ export type SettingKey =
   | "requestTimeoutMs"
   | "recvWindow"
   | "dataDir"
+  | "history"
   | "logFormat"
   | "deadManMs"
   | "auditIntervalMs"
@@ -232,6 +233,18 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       default: "./lightning-data",
       group: "Runtime",
       help: "Directory for the order journal.",
+    },
+    {
+      key: "history",
+      flag: "--history",
+      env: "ROUTER_HISTORY",
+      kind: "value",
+      arg: "N",
+      default: "10000",
+      group: "Runtime",
+      help: "Finished orders, fills and account events kept in memory, N of each (100-1000000): what " +
+        "GET /orders, GET /fills and a resuming /events reader can see. Each 10,000 of orders and events " +
+        "holds about 10-20 MB of RSS.",
     },
     {
       key: "logFormat",

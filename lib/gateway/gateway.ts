@@ -68,6 +68,11 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
   /** Countdown of the exchange-side cancel-all, kept armed while orders are open. Off when unset. */
   deadManMs?: number;
   /**
+   * Finished orders, fills and account events kept in memory, this many of each (default 10,000): what
+   * `tracker.list("finished")`, `account.fills` and a resuming `account.events.since` reader can see.
+   */
+  history?: number;
+  /**
    * New orders are held until the orders of a crashed run are reconciled, however long that takes; every
    * `reconcileTimeoutMs` (default 60 s) it still runs, a `reconcile-slow` event says how many are left.
    */
@@ -192,6 +197,9 @@ export class Gateway {
     // Fills are journaled, and those of earlier runs restored before the stream can replay them: a restart
     // neither loses a fill nor counts it twice.
     const account = new AccountState({
+      ...(options.history === undefined
+        ? {}
+        : { eventCapacity: options.history, historyCapacity: options.history }),
       onFill: (fill) => void journal.journal.appendFill(fill),
       onOrder: (order) => finishInJournal(journal.journal, order),
     });

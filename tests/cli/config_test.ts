@@ -43,6 +43,7 @@ test("config: defaults give the embedded simulator on 127.0.0.1:7777", () => {
   assert.equal(c.requestTimeoutMs, 5000);
   assert.equal(c.recvWindow, undefined);
   assert.equal(c.dataDir, "./lightning-data");
+  assert.equal(c.history, 10_000);
   assert.equal(c.logFormat, "text");
   assert.ok(Object.isFrozen(c));
 });
@@ -70,6 +71,8 @@ test("config: a bad value names the variable or flag it came from", () => {
   assert.match(problems([], { ROUTER_REQUEST_TIMEOUT_MS: "5s" }), /^ROUTER_REQUEST_TIMEOUT_MS: /);
   assert.match(problems(["--recv-window", "60001"]), /^--recv-window: expected a whole number 1-60000/);
   assert.match(problems(["--data-dir="]), /^--data-dir: must not be empty/);
+  assert.match(problems(["--history", "99"]), /^--history: expected a whole number 100-1000000/);
+  assert.equal(run([], { ROUTER_HISTORY: "500" }).history, 500);
   const both = problems(["--port", "x"], { ROUTER_LOG_FORMAT: "yaml" });
   assert.match(both, /--port/);
   assert.match(both, /ROUTER_LOG_FORMAT/);

@@ -358,3 +358,23 @@ test("Gateway: halt says which orders were already finished, and how, instead of
     await sim.close();
   }
 });
+
+test("Gateway: history keeps that many finished orders and account events; older ones fall off", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir(), { history: 3 });
+  try {
+    const ioc = { ...restingBuy(), timeInForce: "IOC" as const, newOrderRespType: "RESULT" as const };
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await gateway.router.placeOrder(ioc)).clientOrderId);
+    // Each answered EXPIRED (nothing to cross at 50000): finished at once, the newest three kept.
+    const finished = gateway.tracker.list("finished").map((o) => o.clientOrderId);
+    assert.deepEqual(finished.sort(), ids.slice(2).sort());
+    // The event log holds the newest three events; a reader asking from the start learns what it missed.
+    const since = gateway.account.events.since(0);
+    assert.equal(since.events.length, 3);
+    assert.equal(since.gap, true);
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
