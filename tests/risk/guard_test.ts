@@ -123,3 +123,26 @@ test("guard: maxRejectsPerMinute exchange rejects halt the router", async () => 
     await sim.close();
   }
 });
+
+test("guard: the usage (GET /risk) lists a symbol's hedge-mode sides once it has any", async () => {
+  const sim = await simulator();
+  const router = await connect(sim, "hmac", { risk: { symbols: { "*": { maxPositionQty: 1 } } } });
+  try {
+    const guard = router.preTrade!;
+    const btc = () => (guard.usage().symbols as Record<string, Record<string, unknown>>).BTCUSDT;
+    assert.equal(btc()?.hedge, undefined);
+    const s = guard.check.state("BTCUSDT")!;
+    s.longPosition = 3; // qtyScale 3: 0.003 LONG
+    s.shortPosition = -2;
+    s.openLongQty = 1;
+    assert.deepEqual(btc()!.hedge, {
+      longPosition: 0.003,
+      shortPosition: -0.002,
+      openLongQty: 0.001,
+      openShortQty: 0,
+    });
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});
