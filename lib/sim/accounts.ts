@@ -1,5 +1,6 @@
 /**
- * Account state: one USDT wallet (10 000 to start), one-way positions built from fills, the initial margin
+ * Account state: one USDT wallet (10 000 to start), positions built from fills (one per symbol in one-way
+ * mode, a LONG and a SHORT line per symbol in hedge mode, `dualSidePosition`), the initial margin
  * reserved by resting orders, the account's ORDERS rate windows and its listenKey. Fills move the wallet by
  * their realized PnL minus their commission; funding moves it by the funding fee. Margin is deliberately simple
  * (fixed 20× leverage, cross): enough for -2019 and for plausible account.* results.
@@ -16,8 +17,24 @@ export const LEVERAGE = 20n;
 /** Starting wallet balance in USDT units. */
 export const START_BALANCE = 10_000n * ONE;
 
-/** A one-way (BOTH) position. */
+/**
+ * The key of `symbol`'s position line on `positionSide`: the symbol itself for the one-way (BOTH) line.
+ *
+ * @example
+ * ```ts
+ * lineKey("BTCUSDT", "BOTH"); // "BTCUSDT"
+ * lineKey("BTCUSDT", "LONG"); // "BTCUSDT:LONG"
+ * ```
+ */
+export function lineKey(symbol: string, positionSide: string): string {
+  return positionSide === "BOTH" ? symbol : `${symbol}:${positionSide}`;
+}
+
+/** A position line: one-way (BOTH), or one side of a hedge-mode symbol (LONG ≥ 0, SHORT ≤ 0). */
 export interface Position {
+  readonly symbol: string;
+  /** BOTH, LONG or SHORT. */
+  readonly positionSide: string;
   /** Signed quantity in units: > 0 long, < 0 short. */
   amount: bigint;
   /** Average entry price in units (0n when flat). */
@@ -46,6 +63,9 @@ export class Account {
   /** Initial margin held by resting orders. */
   openOrderMargin = 0n;
   updateTime = 0;
+  /** Hedge mode: orders name a side (LONG/SHORT), each side is its own position line. */
+  dualSidePosition = false;
+  /** Position lines by {@linkcode lineKey}. */
   readonly positions = new Map<string, Position>();
   listenKey: string | undefined;
   listenKeyExpiresAt = 0;
@@ -56,21 +76,30 @@ export class Account {
     readonly orderWindows: readonly FixedWindow[],
   ) {}
 
-  /** Signed position amount for `symbol` (0n when none). */
-  positionAmount(symbol: string): bigint {
-    return this.positions.get(symbol)?.amount ?? 0n;
+  /** Signed amount of `symbol`'s line on `positionSide` (0n when none). */
+  positionAmount(symbol: string, positionSide = "BOTH"): bigint {
+    return this.positions.get(lineKey(symbol, positionSide))?.amount ?? 0n;
   }
 
   /**
    * Books a fill: grows, reduces, closes or flips the position, realises PnL into the wallet and pays the
    * `commission` from it. Returns the PnL this fill realised (0n unless it reduced the position).
    */
-  applyFill(symbol: string, side: string, qty: bigint, price: bigint, now: number, commission = 0n): bigint {
+  applyFill(
+    symbol: string,
+    side: string,
+    qty: bigint,
+    price: bigint,
+    now: number,
+    commission = 0n,
+    positionSide = "BOTH",
+  ): bigint {
     const signed = side === "BUY" ? qty : -qty;
-    let p = this.positions.get(symbol);
+    const key = lineKey(symbol, positionSide);
+    let p = this.positions.get(key);
     if (p === undefined) {
-      p = { amount: 0n, entry: 0n, realized: 0n, openFees: 0n, updateTime: now };
-      this.positions.set(symbol, p);
+      p = { symbol, positionSide, amount: 0n, entry: 0n, realized: 0n, openFees: 0n, updateTime: now };
+      this.positions.set(key, p);
     }
     const before = p.amount;
     const after = before + signed;
@@ -105,8 +134,8 @@ export class Account {
    * Break-even price of the position: the entry moved by the opening commission per unit (0n when flat).
    * Closing fees are not included (a simulator choice).
    */
-  breakEven(symbol: string): bigint {
-    const p = this.positions.get(symbol);
+  breakEven(symbol: string, positionSide = "BOTH"): bigint {
+    const p = this.positions.get(lineKey(symbol, positionSide));
     if (p === undefined || p.amount === 0n) return 0n;
     const perUnit = (p.openFees * ONE) / abs(p.amount);
     return p.amount > 0n ? p.entry + perUnit : p.entry - perUnit;
@@ -121,8 +150,8 @@ export class Account {
   /** Unrealised PnL of every position at `marks`. */
   unrealized(marks: ReadonlyMap<string, bigint>): bigint {
     let total = 0n;
-    for (const [symbol, p] of this.positions) {
-      if (p.amount !== 0n) total += mul(p.amount, (marks.get(symbol) ?? p.entry) - p.entry);
+    for (const p of this.positions.values()) {
+      if (p.amount !== 0n) total += mul(p.amount, (marks.get(p.symbol) ?? p.entry) - p.entry);
     }
     return total;
   }
@@ -130,8 +159,8 @@ export class Account {
   /** Initial margin of every position at `marks`. */
   positionMargin(marks: ReadonlyMap<string, bigint>): bigint {
     let total = 0n;
-    for (const [symbol, p] of this.positions) {
-      if (p.amount !== 0n) total += mul(abs(p.amount), marks.get(symbol) ?? p.entry) / LEVERAGE;
+    for (const p of this.positions.values()) {
+      if (p.amount !== 0n) total += mul(abs(p.amount), marks.get(p.symbol) ?? p.entry) / LEVERAGE;
     }
     return total;
   }

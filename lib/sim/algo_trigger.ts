@@ -110,6 +110,7 @@ export function triggeredOrder(algo: AlgoOrder, position: bigint): PlaceRequest 
     price: limit ? algo.price : 0n,
     priceMatch: "NONE",
     reduceOnly: algo.reduceOnly || algo.closePosition,
+    positionSide: "BOTH", // algo orders are simulated in one-way mode only
     clientOrderId: algo.clientAlgoId,
     respType: "RESULT",
     selfTradePreventionMode: algo.selfTradePreventionMode,

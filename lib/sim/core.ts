@@ -157,6 +157,9 @@ export class SimCore {
       const key = await importEd25519Spki(k.publicKeyPem);
       accounts.set(k.apiKey, new Account(k.apiKey, { kind: "ed25519", key }, limiter.orderWindows()));
     }
+    if (options.dualSidePosition === true) {
+      for (const account of accounts.values()) account.dualSidePosition = true;
+    }
     const marks = new Map<string, bigint>();
     const given = { ...DEFAULT_MARK_PRICES, ...options.markPrices };
     for (const spec of SYMBOLS) {
@@ -191,10 +194,10 @@ export class SimCore {
     for (const account of this.accounts.values()) {
       let paid = 0n;
       let any = false;
-      for (const [symbol, p] of account.positions) {
+      for (const p of account.positions.values()) {
         if (p.amount === 0n) continue;
         any = true;
-        paid += mul(mul(p.amount, this.exchange.marks.get(symbol) ?? p.entry), rate);
+        paid += mul(mul(p.amount, this.exchange.marks.get(p.symbol) ?? p.entry), rate);
       }
       if (!any) continue;
       account.applyFunding(-paid, time);

@@ -19,7 +19,7 @@ import type { AlgoLink } from "./algo_trigger.ts";
 import type { BookLevel, SyntheticBook } from "./book.ts";
 import { ClientIds } from "./client_ids.ts";
 import { OrderIndex } from "./order_index.ts";
-import { mul, ONE } from "./decimal.ts";
+import { abs, mul, ONE } from "./decimal.ts";
 import { E, type Failure } from "./errors.ts";
 import type { FeeSchedule } from "./fees.ts";
 import { isOpen, type OrderChange, type OrderObserver, orderResult, type SimOrder } from "./orders.ts";
@@ -145,8 +145,13 @@ export class Exchange {
       return E.duplicateClientId();
     }
     const mark = this.marks.get(symbol) ?? 0n;
-    const position = account.positionAmount(symbol);
+    const position = account.positionAmount(symbol, req.positionSide);
     if (req.reduceOnly && (req.side === "BUY" ? position >= 0n : position <= 0n)) {
+      return E.reduceOnlyRejected();
+    }
+    // A hedge-mode close larger than its side would turn the side over: refused (a simulator choice; the
+    // exchange's answer to it is not confirmed).
+    if (req.positionSide !== "BOTH" && req.reduceOnly && req.qty > abs(position)) {
       return E.reduceOnlyRejected();
     }
     const market = req.type === "MARKET";
@@ -177,6 +182,7 @@ export class Exchange {
       cumQuote: 0n,
       status: "NEW",
       reduceOnly: req.reduceOnly,
+      positionSide: req.positionSide,
       priceMatch: req.priceMatch,
       selfTradePreventionMode: req.selfTradePreventionMode,
       goodTillDate: req.goodTillDate,
@@ -294,7 +300,15 @@ export class Exchange {
       if (this.#orders.isResting(order)) this.#reserve(order);
     }
     const commission = this.fees.commission(mul(qty, price), maker);
-    const realized = order.account.applyFill(symbol, order.side, qty, price, now, commission);
+    const realized = order.account.applyFill(
+      symbol,
+      order.side,
+      qty,
+      price,
+      now,
+      commission,
+      order.positionSide,
+    );
     const tradeId = this.#nextTradeId.get(symbol) ?? FIRST_TRADE_ID;
     this.#nextTradeId.set(symbol, tradeId + 1);
     this.#emit(order, { execution: "TRADE", fill: { qty, price, tradeId, maker, realized, commission } });

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Account, LEVERAGE } from "./accounts.ts";
+import { type Account, LEVERAGE, lineKey } from "./accounts.ts";
 import { accountOf, type CallContext, type MethodSpec } from "./context.ts";
 import { abs, formatUnits, mul } from "./decimal.ts";
 import { E, Failure } from "./errors.ts";
@@ -76,8 +76,9 @@ interface Exposure {
   readonly updateTime: number;
 }
 
-function exposure(ctx: CallContext, account: Account, symbol: string): Exposure {
-  const p = account.positions.get(symbol);
+/** `symbol`'s figures on the line `positionSide` (BOTH; in hedge mode LONG or SHORT, with that side's orders). */
+function exposure(ctx: CallContext, account: Account, symbol: string, positionSide = "BOTH"): Exposure {
+  const p = account.positions.get(lineKey(symbol, positionSide));
   const amount = p?.amount ?? 0n;
   const entry = p?.entry ?? 0n;
   const mark = ctx.core.exchange.marks.get(symbol) ?? 0n;
@@ -86,7 +87,7 @@ function exposure(ctx: CallContext, account: Account, symbol: string): Exposure 
   let bid = 0n;
   let ask = 0n;
   for (const o of ctx.core.exchange.openOrders(symbol)) {
-    if (o.account !== account) continue;
+    if (o.account !== account || o.positionSide !== positionSide) continue;
     openOrderMargin += o.margin;
     if (o.side === "BUY") bid += mul(o.price, o.qty);
     else ask += mul(o.price, o.qty);
@@ -94,7 +95,7 @@ function exposure(ctx: CallContext, account: Account, symbol: string): Exposure 
   return {
     amount,
     entry,
-    breakEven: account.breakEven(symbol),
+    breakEven: account.breakEven(symbol, positionSide),
     mark,
     notional,
     positionMargin: abs(notional) / LEVERAGE,
@@ -110,11 +111,16 @@ const qtyText = (ctx: CallContext, symbol: string, amount: bigint) =>
   formatUnits(amount, ctx.core.specs.get(symbol)?.quantityPrecision ?? 3);
 
 /** A `v2/account.position` item (ws-fapi.md §4; the field is `unRealizedProfit` there, §11). */
-function positionV2(ctx: CallContext, account: Account, symbol: string): Record<string, unknown> {
-  const x = exposure(ctx, account, symbol);
+function positionV2(
+  ctx: CallContext,
+  account: Account,
+  symbol: string,
+  positionSide = "BOTH",
+): Record<string, unknown> {
+  const x = exposure(ctx, account, symbol, positionSide);
   return {
     symbol,
-    positionSide: "BOTH",
+    positionSide,
     positionAmt: qtyText(ctx, symbol, x.amount),
     entryPrice: formatUnits(x.entry, 8),
     breakEvenPrice: formatUnits(x.breakEven, 8),
@@ -183,7 +189,7 @@ function statusPosition(
 }
 
 function hasExposure(ctx: CallContext, account: Account, symbol: string): boolean {
-  if (account.positionAmount(symbol) !== 0n) return true;
+  for (const side of ["BOTH", "LONG", "SHORT"]) if (account.positionAmount(symbol, side) !== 0n) return true;
   for (const o of ctx.core.exchange.openOrders(symbol)) if (o.account === account) return true;
   return false;
 }
@@ -198,7 +204,13 @@ function positions(v2: boolean) {
       symbols = [spec.symbol];
     }
     if (!v2) return symbols.map((s) => positionV1(ctx, account, s));
-    return symbols.filter((s) => hasExposure(ctx, account, s)).map((s) => positionV2(ctx, account, s));
+    const busy = symbols.filter((s) => hasExposure(ctx, account, s));
+    // Hedge mode lists both sides of a symbol with a position or open orders (v1 and the status methods show
+    // the one-way line only: a simulator simplification).
+    if (account.dualSidePosition) {
+      return busy.flatMap((s) => [positionV2(ctx, account, s, "LONG"), positionV2(ctx, account, s, "SHORT")]);
+    }
+    return busy.map((s) => positionV2(ctx, account, s));
   };
 }
 

@@ -55,9 +55,10 @@ const ALGO_PARAMS = [
 
 function place(ctx: CallContext): unknown {
   const { core } = ctx;
-  const req = parsePlace(ctx.params, core.specs, core.exchange.marks, ctx.now);
+  const account = accountOf(ctx);
+  const req = parsePlace(ctx.params, core.specs, core.exchange.marks, ctx.now, account.dualSidePosition);
   if (req instanceof Failure) return req;
-  const placed = core.exchange.place(accountOf(ctx), req, ctx.now);
+  const placed = core.exchange.place(account, req, ctx.now);
   return placed instanceof Failure ? placed : placed.result;
 }
 

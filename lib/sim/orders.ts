@@ -41,7 +41,10 @@ export interface SimOrder {
   /** Sum of price × quantity over the fills, in units. */
   cumQuote: bigint;
   status: OrderStatus;
+  /** Can only reduce its position line (reduceOnly, or a hedge-mode close of a side). */
   readonly reduceOnly: boolean;
+  /** BOTH (one-way mode), LONG or SHORT (hedge mode). */
+  readonly positionSide: string;
   readonly priceMatch: string;
   readonly selfTradePreventionMode: string;
   readonly goodTillDate: number;
@@ -87,7 +90,7 @@ export function orderResult(o: SimOrder): Record<string, unknown> {
     reduceOnly: o.reduceOnly,
     closePosition: false,
     side: o.side,
-    positionSide: "BOTH",
+    positionSide: o.positionSide,
     stopPrice: formatUnits(o.stopPrice, pp),
     workingType: o.workingType,
     priceProtect: false,

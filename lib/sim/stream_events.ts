@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { Account } from "./accounts.ts";
+import { type Account, lineKey } from "./accounts.ts";
 import type { AlgoOrder } from "./algo.ts";
 import { formatUnits, mul } from "./decimal.ts";
 import type { OrderChange, SimOrder } from "./orders.ts";
@@ -100,7 +100,7 @@ export function orderTradeUpdate(
     R: order.reduceOnly,
     wt: order.workingType,
     ot: order.origType,
-    ps: "BOTH",
+    ps: order.positionSide,
     cp: false,
     pP: false,
     si: 0,
@@ -115,7 +115,8 @@ export function orderTradeUpdate(
 }
 
 /**
- * ACCOUNT_UPDATE (reason ORDER) after a fill: the USDT balance and the symbol's one-way position.
+ * ACCOUNT_UPDATE (reason ORDER) after a fill: the USDT balance and the position line the fill moved (the
+ * symbol's one-way line, or in hedge mode its side `positionSide`).
  *
  * @example
  * ```ts
@@ -131,13 +132,14 @@ export function accountUpdate(
   spec: SymbolSpec,
   mark: bigint,
   time: number,
+  positionSide = "BOTH",
 ): {
   e: "ACCOUNT_UPDATE";
   E: number;
   T: number;
   a: { m: "ORDER"; B: Record<string, unknown>[]; P: Record<string, unknown>[] };
 } {
-  const p = account.positions.get(spec.symbol);
+  const p = account.positions.get(lineKey(spec.symbol, positionSide));
   const amount = p?.amount ?? 0n;
   const entry = p?.entry ?? 0n;
   const wallet = USDT(account.wallet);
@@ -152,12 +154,12 @@ export function accountUpdate(
         s: spec.symbol,
         pa: formatUnits(amount, spec.quantityPrecision),
         ep: formatUnits(entry, 8),
-        bep: formatUnits(account.breakEven(spec.symbol), 8),
+        bep: formatUnits(account.breakEven(spec.symbol, positionSide), 8),
         cr: USDT(p?.realized ?? 0n),
         up: USDT(amount === 0n ? 0n : mul(amount, mark - entry)),
         mt: "cross",
         iw: USDT(0n),
-        ps: "BOTH",
+        ps: positionSide,
       }],
     },
   };

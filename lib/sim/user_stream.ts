@@ -162,7 +162,11 @@ export class UserStreams {
     );
     if (change.execution !== "TRADE") return;
     const mark = this.#core.exchange.marks.get(order.spec.symbol) ?? 0n;
-    this.#publish(sockets, "ACCOUNT_UPDATE", () => accountUpdate(account, order.spec, mark, time));
+    this.#publish(
+      sockets,
+      "ACCOUNT_UPDATE",
+      () => accountUpdate(account, order.spec, mark, time, order.positionSide),
+    );
   }
 
   /** The algo book's observer: ALGO_UPDATE on placement and cancellation. */

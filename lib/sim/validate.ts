@@ -60,7 +60,13 @@ export interface PlaceRequest {
   /** Limit price in units (derived from the mark for priceMatch); 0n for MARKET. */
   readonly price: bigint;
   readonly priceMatch: string;
+  /**
+   * The order can only reduce its position line: `reduceOnly` in one-way mode, or in hedge mode a close of a
+   * side (SELL on LONG, BUY on SHORT), which carries no `reduceOnly` there.
+   */
   readonly reduceOnly: boolean;
+  /** BOTH in one-way mode; LONG or SHORT in hedge mode. */
+  readonly positionSide: string;
   readonly clientOrderId: string | undefined;
   readonly respType: "ACK" | "RESULT";
   readonly selfTradePreventionMode: string;
@@ -115,6 +121,7 @@ export function parsePlace(
   specs: ReadonlyMap<string, SymbolSpec>,
   marks: ReadonlyMap<string, bigint>,
   now: number,
+  dualSidePosition = false,
 ): PlaceRequest | Failure {
   const spec = symbolParam(params, specs);
   if (spec instanceof Failure) return spec;
@@ -124,8 +131,11 @@ export function parsePlace(
   if (type === undefined) return E.mandatory("type");
   if (isConditional(type)) return E.useAlgo();
   if (!isOrderType(type)) return E.badType();
+  // One-way mode takes BOTH only; hedge mode a side, LONG or SHORT.
   const positionSide = textParam(params, "positionSide") ?? "BOTH";
-  if (positionSide !== "BOTH") return E.positionSide();
+  if (dualSidePosition ? positionSide !== "LONG" && positionSide !== "SHORT" : positionSide !== "BOTH") {
+    return E.positionSide();
+  }
   const clientOrderId = params["newClientOrderId"];
   if (
     clientOrderId !== undefined && (typeof clientOrderId !== "string" || !CLIENT_ID_RE.test(clientOrderId))
@@ -136,8 +146,11 @@ export function parsePlace(
   if (!isRespType(respType)) return E.badRespType();
   const stp = textParam(params, "selfTradePreventionMode") ?? "NONE";
   if (!isStpMode(stp)) return E.badStp();
-  const reduceOnly = boolParam(params, "reduceOnly", false);
-  if (reduceOnly instanceof Failure) return reduceOnly;
+  // Hedge mode refuses reduceOnly (a close is the side's opposite order instead): ws-fapi.md §4.
+  if (dualSidePosition && params["reduceOnly"] !== undefined) return E.notRequired("reduceOnly");
+  const asked = boolParam(params, "reduceOnly", false);
+  if (asked instanceof Failure) return asked;
+  const reduceOnly = asked || (dualSidePosition && (positionSide === "LONG") === (side === "SELL"));
   const rawMatch = textParam(params, "priceMatch");
   const priceMatch = rawMatch === undefined || rawMatch === "NONE" ? "NONE" : rawMatch;
   const mark = marks.get(spec.symbol) ?? 0n;
@@ -194,6 +207,7 @@ export function parsePlace(
     price,
     priceMatch,
     reduceOnly,
+    positionSide,
     clientOrderId,
     respType,
     selfTradePreventionMode: stp,

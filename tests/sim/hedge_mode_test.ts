@@ -1,0 +1,67 @@
+/**
+ * The simulator in hedge mode (`dualSidePosition`): orders name a side, a close of a side can only reduce it,
+ * and the account's positions and user stream show each side's line.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { startSimulator } from "../../lib/sim/mod.ts";
+import { HMAC_KEYS, TestClient } from "./_helpers.ts";
+import { RawStream, startKey, streamPath } from "./_stream.ts";
+
+const market = (side: string, positionSide: string | undefined, quantity: string) => ({
+  symbol: "BTCUSDT",
+  side,
+  type: "MARKET",
+  quantity,
+  ...(positionSide === undefined ? {} : { positionSide }),
+  newOrderRespType: "RESULT",
+});
+
+test("sim hedge mode: a side per order; each side its own line; a close can only reduce its side", async () => {
+  const sim = await startSimulator({ hmacKeys: HMAC_KEYS, dualSidePosition: true });
+  const client = await TestClient.open(sim.url);
+  const key = await startKey(client);
+  const stream = await RawStream.open(sim.port, streamPath(key));
+  try {
+    // No side (BOTH) does not match the account's setting; reduceOnly is not taken in hedge mode.
+    assert.equal((await client.signed("order.place", market("BUY", undefined, "0.002"))).error?.code, -4061);
+    const reduce = { ...market("SELL", "LONG", "0.002"), reduceOnly: "true" };
+    assert.equal((await client.signed("order.place", reduce)).error?.code, -1106);
+    // A close of a flat side is refused.
+    assert.equal((await client.signed("order.place", market("SELL", "LONG", "0.002"))).error?.code, -2022);
+
+    const long = await client.signed("order.place", market("BUY", "LONG", "0.003"));
+    assert.deepEqual([long.result.status, long.result.positionSide], ["FILLED", "LONG"]);
+    const short = await client.signed("order.place", market("SELL", "SHORT", "0.002"));
+    assert.deepEqual([short.result.status, short.result.positionSide], ["FILLED", "SHORT"]);
+    const lines = async () =>
+      ((await client.signed("v2/account.position", { symbol: "BTCUSDT" })).result as Record<string, string>[])
+        .map((l) => [l.positionSide, l.positionAmt]);
+    assert.deepEqual(await lines(), [["LONG", "0.003"], ["SHORT", "-0.002"]]);
+
+    // A close larger than its side is refused; one that fits reduces that side only.
+    assert.equal((await client.signed("order.place", market("SELL", "LONG", "0.004"))).error?.code, -2022);
+    const close = await client.signed("order.place", market("SELL", "LONG", "0.001"));
+    assert.equal(close.result.status, "FILLED");
+    assert.deepEqual(await lines(), [["LONG", "0.002"], ["SHORT", "-0.002"]]);
+
+    // The user stream names the side of each order and of each position line it reports.
+    const events = await stream.drain();
+    const sides = events.map((e) =>
+      e.e === "ORDER_TRADE_UPDATE"
+        ? ["order", e.o.S, e.o.ps]
+        : ["position", (e.a as { P: { ps: string; pa: string }[] }).P[0]!.ps, e.a.P[0]!.pa]
+    ).filter((x) => x[0] === "position" || x[2] !== undefined);
+    assert.ok(
+      sides.some((x) => x[0] === "position" && x[1] === "LONG" && x[2] === "0.003"),
+      JSON.stringify(sides),
+    );
+    assert.ok(sides.some((x) => x[0] === "position" && x[1] === "SHORT" && x[2] === "-0.002"));
+    assert.ok(sides.some((x) => x[0] === "position" && x[1] === "LONG" && x[2] === "0.002"));
+    assert.ok(sides.some((x) => x[0] === "order" && x[1] === "SELL" && x[2] === "SHORT"));
+  } finally {
+    stream.destroy();
+    await client.close();
+    await sim.close();
+  }
+});
