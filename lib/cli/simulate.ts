@@ -22,6 +22,8 @@ export interface SimulateOptions {
   readonly walkBps: number | undefined;
   /** Where to write a PKCS#8 PEM Ed25519 private key registered with the simulator; undefined: none. */
   readonly ed25519KeyOut: string | undefined;
+  /** Hedge mode (`dualSidePosition`): orders name a side, LONG or SHORT. Default one-way. */
+  readonly hedgeMode?: boolean;
 }
 
 /**
@@ -68,6 +70,7 @@ export function parseSimulateArgs(
   let seed = 1;
   let walkBps: number | undefined;
   let ed25519KeyOut: string | undefined;
+  let hedgeMode = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--help" || arg === "-h") return { kind: "help", text: simulateHelpText() };
@@ -89,6 +92,10 @@ export function parseSimulateArgs(
       case "--walk":
         walkBps = integer(name, value(), 1, 10_000);
         break;
+      case "--hedge-mode":
+        if (eq > 0) throw new SimulateUsageError(`${name}: takes no value`);
+        hedgeMode = true;
+        break;
       case "--ed25519-key-out": {
         const path = value();
         if (path.length === 0) throw new SimulateUsageError(`${name}: a file path is required`);
@@ -99,7 +106,7 @@ export function parseSimulateArgs(
         throw new SimulateUsageError(`${arg}: unknown flag for simulate (see simulate --help)`);
     }
   }
-  return { kind: "run", options: { port, seed, walkBps, ed25519KeyOut } };
+  return { kind: "run", options: { port, seed, walkBps, ed25519KeyOut, hedgeMode } };
 }
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -140,6 +147,7 @@ export async function startSimulate(
     simOptions.ed25519Keys = [{ apiKey: ed25519ApiKey, publicKeyPem }];
   }
   simOptions.seed = options.seed;
+  if (options.hedgeMode === true) simOptions.dualSidePosition = true;
   if (options.walkBps !== undefined) {
     simOptions.walk = { volatility: options.walkBps / 10_000, intervalMs: 1_000 };
   }

@@ -75,6 +75,27 @@ test("simulate: the first stdout line is the JSON access object; its HMAC key tr
   assert.match(sim.child.stderr(), /SIGTERM; stopping/);
 });
 
+test("simulate: --hedge-mode puts the account in hedge mode: an order names its side", async () => {
+  const sim = await startSimulateChild(["--hedge-mode"]);
+  try {
+    const place = async (extra: Record<string, unknown>) => {
+      const params: Record<string, unknown> = {
+        apiKey: sim.access.apiKey,
+        ...RESTING_ORDER,
+        ...extra,
+        timestamp: Date.now(),
+      };
+      params.signature = createHmac("sha256", sim.access.secretKey).update(payload(params)).digest("hex");
+      return await wsRequest(sim.access.wsUrl, "order.place", params);
+    };
+    assert.equal((await place({})).error?.code, -4061); // no side: one-way orders do not match the account
+    const long = await place({ positionSide: "LONG" });
+    assert.deepEqual([long.status, long.result?.positionSide], [200, "LONG"]);
+  } finally {
+    assert.equal(await sim.stop(), 0);
+  }
+});
+
 test("simulate: --ed25519-key-out writes a 0600 PKCS#8 key whose API key can log on", async () => {
   const dir = mkdtempSync(join(tmpdir(), "lr-simulate-"));
   const keyFile = join(dir, "ed25519.pem");
