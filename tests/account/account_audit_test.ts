@@ -51,7 +51,18 @@ test("audit: a cancel, an order and a fill the stream lost with its socket up ar
     const theirs = await other.placeOrder(
       restingBuy({ price: "49500", quantity: "0.003", newClientOrderId: "web_audit_1" }),
     );
-    await other.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.003" });
+    const fill = await other.placeOrder({
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "0.003",
+    });
+    // With auditSettleMs 0 a change counts as drift once the exchange's time, as the router estimates it, is
+    // past it: within the fill's own millisecond (or a clock offset estimated a millisecond short) it is not.
+    await waitFor(
+      () => Date.now() + gateway.router.clockOffsetMs > fill.updateTime,
+      "the router's estimate of the exchange's time past the fill",
+    );
     // The precondition: the live view missed all three.
     assert.equal(gateway.userStream!.state, "up");
     assert.equal(gateway.tracker.get(ours.clientOrderId)!.state, "open");
