@@ -72,7 +72,7 @@ export function simulateHelpText(): string {
     "  --walk BPS               random walk of the marks: one step a second with a standard deviation of BPS",
     "                           basis points (default off)",
     "  --hedge-mode             the account in hedge mode: orders name a side (positionSide LONG or SHORT), and",
-    "                           each side is its own position (default one-way; algo orders stay one-way)",
+    "                           each side is its own position (default one-way)",
     "  --ed25519-key-out FILE   also create an Ed25519 API key: its PKCS#8 PEM private key is written to FILE",
     "                           (mode 0600) and its API key printed as ed25519ApiKey",
     "",

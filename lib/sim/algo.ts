@@ -109,7 +109,7 @@ export class AlgoBook {
     marks: ReadonlyMap<string, bigint>,
     now: number,
   ): Record<string, unknown> | Failure {
-    const req = parseAlgoPlace(params, specs, marks);
+    const req = parseAlgoPlace(params, specs, marks, account.dualSidePosition);
     if (req instanceof Failure) return req;
     const symbol = req.spec.symbol;
     const pending = this.pendingCount(account, symbol);
@@ -175,7 +175,7 @@ export class AlgoBook {
       algo.triggerTime = now;
       algo.updateTime = now;
       this.#observer?.(algo);
-      const req = triggeredOrder(algo, algo.account.positionAmount(symbol));
+      const req = triggeredOrder(algo, algo.account.positionAmount(symbol, algo.positionSide));
       const link = {
         algoId: algo.algoId,
         origType: algo.type,
@@ -270,7 +270,7 @@ export function algoOrderResult(o: AlgoOrder): Record<string, unknown> {
     orderType: o.type,
     symbol: o.spec.symbol,
     side: o.side,
-    positionSide: "BOTH",
+    positionSide: o.positionSide,
     timeInForce: o.timeInForce,
     quantity: formatUnits(o.quantity, o.spec.quantityPrecision),
     algoStatus: o.status,

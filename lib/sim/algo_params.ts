@@ -47,6 +47,8 @@ export interface AlgoRequest {
   readonly closePosition: boolean;
   readonly priceProtect: boolean;
   readonly reduceOnly: boolean;
+  /** BOTH in one-way mode; LONG or SHORT in hedge mode. */
+  readonly positionSide: string;
   readonly selfTradePreventionMode: string;
   readonly clientAlgoId: string | undefined;
 }
@@ -65,6 +67,7 @@ export function parseAlgoPlace(
   params: Params,
   specs: ReadonlyMap<string, SymbolSpec>,
   marks: ReadonlyMap<string, bigint>,
+  dualSidePosition = false,
 ): AlgoRequest | Failure {
   const algoType = textParam(params, "algoType");
   if (algoType === undefined || !isAlgoType(algoType)) return E.mandatory("algoType");
@@ -75,7 +78,12 @@ export function parseAlgoPlace(
   const type = textParam(params, "type");
   if (type === undefined) return E.mandatory("type");
   if (!isConditional(type)) return E.badType();
-  if ((textParam(params, "positionSide") ?? "BOTH") !== "BOTH") return E.positionSide();
+  // As on order.place: BOTH in one-way mode, a side (LONG or SHORT) in hedge mode, where reduceOnly is refused.
+  const positionSide = textParam(params, "positionSide") ?? "BOTH";
+  if (dualSidePosition ? positionSide !== "LONG" && positionSide !== "SHORT" : positionSide !== "BOTH") {
+    return E.positionSide();
+  }
+  if (dualSidePosition && params["reduceOnly"] !== undefined) return E.notRequired("reduceOnly");
   const timeInForce = textParam(params, "timeInForce") ?? "GTC";
   if (!isAlgoTimeInForce(timeInForce)) return E.badTif();
   const closePosition = boolParam(params, "closePosition", false);
@@ -155,6 +163,7 @@ export function parseAlgoPlace(
     closePosition,
     priceProtect,
     reduceOnly,
+    positionSide,
     selfTradePreventionMode: textParam(params, "selfTradePreventionMode") ?? "NONE",
     clientAlgoId: typeof clientAlgoId === "string" ? clientAlgoId : undefined,
   };

@@ -90,7 +90,7 @@ function trail(algo: AlgoOrder, mark: bigint): boolean {
  * import type { AlgoOrder } from "./algo.ts";
  * declare const algo: AlgoOrder;
  * declare const account: Account;
- * const req = triggeredOrder(algo, account.positionAmount(algo.spec.symbol));
+ * const req = triggeredOrder(algo, account.positionAmount(algo.spec.symbol, algo.positionSide));
  * ```
  */
 export function triggeredOrder(algo: AlgoOrder, position: bigint): PlaceRequest | Failure {
@@ -109,8 +109,10 @@ export function triggeredOrder(algo: AlgoOrder, position: bigint): PlaceRequest 
     qty,
     price: limit ? algo.price : 0n,
     priceMatch: "NONE",
-    reduceOnly: algo.reduceOnly || algo.closePosition,
-    positionSide: "BOTH", // algo orders are simulated in one-way mode only
+    // A hedge-mode close of a side (SELL on LONG, BUY on SHORT) can only reduce it, as on order.place.
+    reduceOnly: algo.reduceOnly || algo.closePosition ||
+      (algo.positionSide !== "BOTH" && (algo.positionSide === "LONG") === (algo.side === "SELL")),
+    positionSide: algo.positionSide,
     clientOrderId: algo.clientAlgoId,
     respType: "RESULT",
     selfTradePreventionMode: algo.selfTradePreventionMode,

@@ -222,7 +222,7 @@ export function algoUpdate(
       o: algo.type,
       s: algo.spec.symbol,
       S: algo.side,
-      ps: "BOTH",
+      ps: algo.positionSide,
       f: algo.timeInForce,
       q: formatUnits(algo.quantity, qp),
       X: algo.status,

@@ -65,3 +65,33 @@ test("sim hedge mode: a side per order; each side its own line; a close can only
     await sim.close();
   }
 });
+
+test("sim hedge mode: an algo order names its side too; a stop closing the LONG side closes that side only", async () => {
+  const sim = await startSimulator({ hmacKeys: HMAC_KEYS, dualSidePosition: true });
+  const client = await TestClient.open(sim.url);
+  try {
+    await client.signed("order.place", market("BUY", "LONG", "0.003"));
+    await client.signed("order.place", market("SELL", "SHORT", "0.002"));
+    const stop = (extra: Record<string, unknown>) =>
+      client.signed("algoOrder.place", {
+        algoType: "CONDITIONAL",
+        symbol: "BTCUSDT",
+        side: "SELL",
+        type: "STOP_MARKET",
+        triggerPrice: "45000",
+        closePosition: "true",
+        ...extra,
+      });
+    assert.equal((await stop({})).error?.code, -4061); // no side: one-way, not this account's setting
+    const placed = await stop({ positionSide: "LONG" });
+    assert.equal(placed.result.positionSide, "LONG");
+    sim.setMarkPrice("BTCUSDT", "44900"); // the stop triggers: a MARKET SELL on LONG for the whole side
+    const lines = async () =>
+      ((await client.signed("v2/account.position", { symbol: "BTCUSDT" })).result as Record<string, string>[])
+        .map((l) => [l.positionSide, l.positionAmt]);
+    assert.deepEqual(await lines(), [["LONG", "0.000"], ["SHORT", "-0.002"]]);
+  } finally {
+    await client.close();
+    await sim.close();
+  }
+});
