@@ -1,6 +1,8 @@
 /**
  * The few REST endpoints the simulator serves on the same port:
  * - `POST /fapi/v1/countdownCancelAll?symbol=&countdownTime=` (weight 10);
+ * - `GET /fapi/v1/positionSide/dual` (weight 30) and `POST /fapi/v1/positionSide/dual?dualSidePosition=`
+ *   (weight 1): the account's position mode, switched only with no position and no open order;
  * - `GET /fapi/v1/openOrders[?symbol=]` and `GET /fapi/v1/openAlgoOrders[?algoType=&symbol=&algoId=]`
  *   (weight 1 with a symbol, 40 without; rest_orders.ts);
  * - `GET /fapi/v1/ping` and `GET /fapi/v1/time` (handy for clock-offset tests);
@@ -19,7 +21,8 @@
 import type { Account } from "./accounts.ts";
 import { checkTimestamp, intParam, type Params, verifyEd25519, verifyHmac } from "./auth.ts";
 import type { SimCore } from "./core.ts";
-import { E, type Failure } from "./errors.ts";
+import { E, Failure } from "./errors.ts";
+import { boolParam } from "./params.ts";
 import { handleControl } from "./rest_control.ts";
 import { handleMarketRest } from "./rest_market.ts";
 import { algoOrder, openAlgoOrders, openOrders } from "./rest_orders.ts";
@@ -52,6 +55,12 @@ const ROUTES: Readonly<Record<string, SignedRoute>> = {
     run: openAlgoOrders,
   },
   "GET /fapi/v1/algoOrder": { params: ["algoId", "clientAlgoId"], weight: () => 1, run: algoOrder },
+  "GET /fapi/v1/positionSide/dual": { params: [], weight: () => 30, run: positionMode },
+  "POST /fapi/v1/positionSide/dual": {
+    params: ["dualSidePosition"],
+    weight: () => 1,
+    run: changePositionMode,
+  },
 };
 
 /**
@@ -132,6 +141,31 @@ function countdownCancelAll(core: SimCore, account: Account, params: Params): Ht
   if (countdown === undefined || countdown < 0) return failed(E.mandatory("countdownTime"));
   core.countdowns.arm(account, symbol, countdown);
   return { status: 200, body: JSON.stringify({ symbol, countdownTime: String(countdown) }) };
+}
+
+/** `GET /fapi/v1/positionSide/dual`: whether the account is in hedge mode. */
+function positionMode(_core: SimCore, account: Account): HttpResponse {
+  return { status: 200, body: JSON.stringify({ dualSidePosition: account.dualSidePosition }) };
+}
+
+/**
+ * `POST /fapi/v1/positionSide/dual?dualSidePosition=true|false`: switches one-way and hedge mode, only while
+ * the account has no position and no open (or pending algo) order.
+ */
+function changePositionMode(core: SimCore, account: Account, params: Params): HttpResponse {
+  const dual = boolParam(params, "dualSidePosition", false);
+  if (dual instanceof Failure) return failed(dual);
+  if (params["dualSidePosition"] === undefined) return failed(E.mandatory("dualSidePosition"));
+  if (dual === account.dualSidePosition) return failed(E.noPositionModeChange());
+  for (const p of account.positions.values()) if (p.amount !== 0n) return failed(E.positionModePosition());
+  for (const symbol of core.specs.keys()) {
+    for (const o of core.exchange.openOrders(symbol)) {
+      if (o.account === account) return failed(E.positionModeOpenOrders());
+    }
+    if (core.algo.pendingCount(account, symbol) > 0) return failed(E.positionModeOpenOrders());
+  }
+  account.dualSidePosition = dual;
+  return { status: 200, body: JSON.stringify({ code: 200, msg: "success" }) };
 }
 
 function decode(text: string): string {

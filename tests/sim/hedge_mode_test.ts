@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startSimulator } from "../../lib/sim/mod.ts";
-import { HMAC_KEYS, TestClient } from "./_helpers.ts";
+import { HMAC_KEY, HMAC_KEYS, HMAC_SECRET, hmacHex, limitOrder, TestClient } from "./_helpers.ts";
 import { RawStream, startKey, streamPath } from "./_stream.ts";
 
 const market = (side: string, positionSide: string | undefined, quantity: string) => ({
@@ -90,6 +90,36 @@ test("sim hedge mode: an algo order names its side too; a stop closing the LONG 
       ((await client.signed("v2/account.position", { symbol: "BTCUSDT" })).result as Record<string, string>[])
         .map((l) => [l.positionSide, l.positionAmt]);
     assert.deepEqual(await lines(), [["LONG", "0.000"], ["SHORT", "-0.002"]]);
+  } finally {
+    await client.close();
+    await sim.close();
+  }
+});
+
+test("sim: POST /fapi/v1/positionSide/dual switches the mode only with no position and no open order", async () => {
+  const sim = await startSimulator({ hmacKeys: HMAC_KEYS });
+  const client = await TestClient.open(sim.url);
+  const rest = async (method: string, query = "") => {
+    const signed = `${query}${query === "" ? "" : "&"}timestamp=${Date.now()}`;
+    const response = await fetch(
+      `${sim.httpUrl}/fapi/v1/positionSide/dual?${signed}&signature=${hmacHex(HMAC_SECRET, signed)}`,
+      { method, headers: { "X-MBX-APIKEY": HMAC_KEY } },
+    );
+    return await response.json() as Record<string, unknown>;
+  };
+  try {
+    assert.deepEqual(await rest("GET"), { dualSidePosition: false });
+    assert.equal((await rest("POST", "dualSidePosition=false")).code, -4059); // already one-way
+    const resting = await client.signed("order.place", limitOrder());
+    assert.equal((await rest("POST", "dualSidePosition=true")).code, -4067); // an open order
+    await client.signed("order.cancel", { symbol: "BTCUSDT", orderId: resting.result.orderId });
+    await client.signed("order.place", market("BUY", undefined, "0.002"));
+    assert.equal((await rest("POST", "dualSidePosition=true")).code, -4068); // a position
+    await client.signed("order.place", { ...market("SELL", undefined, "0.002"), reduceOnly: "true" });
+    assert.deepEqual(await rest("POST", "dualSidePosition=true"), { code: 200, msg: "success" });
+    assert.deepEqual(await rest("GET"), { dualSidePosition: true });
+    const long = await client.signed("order.place", market("BUY", "LONG", "0.002"));
+    assert.equal(long.result.positionSide, "LONG");
   } finally {
     await client.close();
     await sim.close();
