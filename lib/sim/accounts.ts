@@ -30,6 +30,20 @@ export function lineKey(symbol: string, positionSide: string): string {
   return positionSide === "BOTH" ? symbol : `${symbol}:${positionSide}`;
 }
 
+/**
+ * Whether an order on `positionSide` closes that hedge-mode side (SELL on LONG, BUY on SHORT): it can only
+ * reduce it. Never in one-way mode (BOTH).
+ *
+ * @example
+ * ```ts
+ * closesSide("LONG", "SELL"); // true
+ * closesSide("BOTH", "SELL"); // false
+ * ```
+ */
+export function closesSide(positionSide: string, side: string): boolean {
+  return positionSide !== "BOTH" && (positionSide === "LONG") === (side === "SELL");
+}
+
 /** A position line: one-way (BOTH), or one side of a hedge-mode symbol (LONG ≥ 0, SHORT ≤ 0). */
 export interface Position {
   readonly symbol: string;

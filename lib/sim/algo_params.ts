@@ -10,7 +10,7 @@ import { activatesNow } from "./algo_trigger.ts";
 import type { Params } from "./auth.ts";
 import { parseDecimal } from "./decimal.ts";
 import { E, Failure } from "./errors.ts";
-import { boolParam, sideParam, symbolParam, textParam } from "./params.ts";
+import { boolParam, positionSideParam, sideParam, symbolParam, textParam } from "./params.ts";
 import { checkLotSize, checkPriceFilter, type SymbolSpec } from "./symbols.ts";
 import { ALGO_TIME_IN_FORCE, ALGO_TYPES, CLIENT_ID_RE, CONDITIONAL_TYPES, memberOf } from "./vocabulary.ts";
 
@@ -78,11 +78,9 @@ export function parseAlgoPlace(
   const type = textParam(params, "type");
   if (type === undefined) return E.mandatory("type");
   if (!isConditional(type)) return E.badType();
-  // As on order.place: BOTH in one-way mode, a side (LONG or SHORT) in hedge mode, where reduceOnly is refused.
-  const positionSide = textParam(params, "positionSide") ?? "BOTH";
-  if (dualSidePosition ? positionSide !== "LONG" && positionSide !== "SHORT" : positionSide !== "BOTH") {
-    return E.positionSide();
-  }
+  // As on order.place: the side the account's mode takes; hedge mode refuses reduceOnly.
+  const positionSide = positionSideParam(params, dualSidePosition);
+  if (positionSide instanceof Failure) return positionSide;
   if (dualSidePosition && params["reduceOnly"] !== undefined) return E.notRequired("reduceOnly");
   const timeInForce = textParam(params, "timeInForce") ?? "GTC";
   if (!isAlgoTimeInForce(timeInForce)) return E.badTif();

@@ -18,6 +18,7 @@
  * @module
  */
 
+import { closesSide } from "./accounts.ts";
 import type { AlgoOrder } from "./algo.ts";
 import { abs, mul } from "./decimal.ts";
 import { E, type Failure } from "./errors.ts";
@@ -110,8 +111,7 @@ export function triggeredOrder(algo: AlgoOrder, position: bigint): PlaceRequest 
     price: limit ? algo.price : 0n,
     priceMatch: "NONE",
     // A hedge-mode close of a side (SELL on LONG, BUY on SHORT) can only reduce it, as on order.place.
-    reduceOnly: algo.reduceOnly || algo.closePosition ||
-      (algo.positionSide !== "BOTH" && (algo.positionSide === "LONG") === (algo.side === "SELL")),
+    reduceOnly: algo.reduceOnly || algo.closePosition || closesSide(algo.positionSide, algo.side),
     positionSide: algo.positionSide,
     clientOrderId: algo.clientAlgoId,
     respType: "RESULT",

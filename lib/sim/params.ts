@@ -12,6 +12,22 @@ import { memberOf, SIDES } from "./vocabulary.ts";
 
 const isSide = memberOf(SIDES);
 
+/**
+ * `positionSide` as the account's mode takes it: BOTH (the default) in one-way mode, LONG or SHORT in hedge
+ * mode (`dualSidePosition`); anything else is -4061. Shared by order.place and algoOrder.place.
+ *
+ * @example
+ * ```ts
+ * positionSideParam({ positionSide: "LONG" }, true); // "LONG"
+ * positionSideParam({}, true); // Failure -4061
+ * ```
+ */
+export function positionSideParam(params: Params, dualSidePosition: boolean): string | Failure {
+  const side = textParam(params, "positionSide") ?? "BOTH";
+  const fits = dualSidePosition ? side === "LONG" || side === "SHORT" : side === "BOTH";
+  return fits ? side : E.positionSide();
+}
+
 /** Which order a request names; `orderId` wins over `clientOrderId`. */
 export interface OrderRef {
   readonly orderId: number | undefined;

@@ -7,7 +7,16 @@
  */
 
 import { intParam, type Params } from "./auth.ts";
-import { boolParam, type OrderRef, orderRefParam, sideParam, symbolParam, textParam } from "./params.ts";
+import { closesSide } from "./accounts.ts";
+import {
+  boolParam,
+  type OrderRef,
+  orderRefParam,
+  positionSideParam,
+  sideParam,
+  symbolParam,
+  textParam,
+} from "./params.ts";
 import { levelPrice } from "./book.ts";
 import { parseDecimal } from "./decimal.ts";
 import { E, Failure } from "./errors.ts";
@@ -131,11 +140,8 @@ export function parsePlace(
   if (type === undefined) return E.mandatory("type");
   if (isConditional(type)) return E.useAlgo();
   if (!isOrderType(type)) return E.badType();
-  // One-way mode takes BOTH only; hedge mode a side, LONG or SHORT.
-  const positionSide = textParam(params, "positionSide") ?? "BOTH";
-  if (dualSidePosition ? positionSide !== "LONG" && positionSide !== "SHORT" : positionSide !== "BOTH") {
-    return E.positionSide();
-  }
+  const positionSide = positionSideParam(params, dualSidePosition);
+  if (positionSide instanceof Failure) return positionSide;
   const clientOrderId = params["newClientOrderId"];
   if (
     clientOrderId !== undefined && (typeof clientOrderId !== "string" || !CLIENT_ID_RE.test(clientOrderId))
@@ -150,7 +156,7 @@ export function parsePlace(
   if (dualSidePosition && params["reduceOnly"] !== undefined) return E.notRequired("reduceOnly");
   const asked = boolParam(params, "reduceOnly", false);
   if (asked instanceof Failure) return asked;
-  const reduceOnly = asked || (dualSidePosition && (positionSide === "LONG") === (side === "SELL"));
+  const reduceOnly = asked || closesSide(positionSide, side);
   const rawMatch = textParam(params, "priceMatch");
   const priceMatch = rawMatch === undefined || rawMatch === "NONE" ? "NONE" : rawMatch;
   const mark = marks.get(spec.symbol) ?? 0n;
