@@ -14,7 +14,8 @@
  * Run: `deno run -A bench/round_trip.ts` or `bun bench/round_trip.ts`
  * (`BENCH_SIM_URL` = an already running `bench/servers/sim_server.ts`, else one is started;
  * `BENCH_RTT_SERVER=node` for the Node ws-fapi server (`deno task bench:rtt-node` runs it on both runtimes);
- * `BENCH_RTT_ROUND` = orders per contender per round; `BENCH_RTT_ORDERS`, `BENCH_QUICK=1`).
+ * `BENCH_RTT_ROUND` = orders per contender per round; `BENCH_RTT_ORDERS`, `BENCH_QUICK=1`;
+ * `BENCH_RTT_WARMUP` = orders per contender left out first, default 2,000).
  */
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     const samples = await runInterleaved(contenders, {
       orders,
       round: ROUND,
-      warmup: Math.min(2000, orders),
+      warmup: Number(process.env.BENCH_RTT_WARMUP ?? Math.min(2000, orders)),
       maxSeconds: 600,
     });
     const results = summaryResults(samples, "round trip", "µs");

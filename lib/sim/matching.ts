@@ -149,8 +149,8 @@ export class Exchange {
     if (req.reduceOnly && (req.side === "BUY" ? position >= 0n : position <= 0n)) {
       return E.reduceOnlyRejected();
     }
-    // A hedge-mode close larger than its side would turn the side over: refused (a simulator choice; the
-    // exchange's answer to it is not confirmed).
+    // A hedge-mode close larger than its side would turn the side over: refused with -2022. Not in Binance's
+    // pages; a public report (ccxt/ccxt#8304) shows a hedge close it could not fill refused with that text.
     if (req.positionSide !== "BOTH" && req.reduceOnly && req.qty > abs(position)) {
       return E.reduceOnlyRejected();
     }

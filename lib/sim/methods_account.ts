@@ -33,10 +33,16 @@ function balances(ctx: CallContext): unknown {
   }];
 }
 
-function positionV1(ctx: CallContext, account: Account, symbol: string): Record<string, unknown> {
+/** An `account.position` (v1) item of the line `positionSide` (BOTH; LONG or SHORT in hedge mode). */
+function positionV1(
+  ctx: CallContext,
+  account: Account,
+  symbol: string,
+  positionSide = "BOTH",
+): Record<string, unknown> {
   const spec = ctx.core.specs.get(symbol);
   const pp = spec?.pricePrecision ?? 2;
-  const p = account.positions.get(symbol);
+  const p = account.positions.get(lineKey(symbol, positionSide));
   const amount = p?.amount ?? 0n;
   const entry = p?.entry ?? 0n;
   const mark = ctx.core.exchange.marks.get(symbol) ?? 0n;
@@ -44,7 +50,7 @@ function positionV1(ctx: CallContext, account: Account, symbol: string): Record<
     symbol,
     positionAmt: formatUnits(amount, spec?.quantityPrecision ?? 3),
     entryPrice: formatUnits(entry, 8),
-    breakEvenPrice: formatUnits(account.breakEven(symbol), 8),
+    breakEvenPrice: formatUnits(account.breakEven(symbol, positionSide), 8),
     markPrice: formatUnits(mark, 8),
     unRealizedProfit: USDT(mul(amount, mark - entry)),
     liquidationPrice: formatUnits(0n, pp),
@@ -53,7 +59,7 @@ function positionV1(ctx: CallContext, account: Account, symbol: string): Record<
     marginType: "cross",
     isolatedMargin: USDT(0n),
     isAutoAddMargin: "false",
-    positionSide: "BOTH",
+    positionSide,
     notional: USDT(mul(amount, mark)),
     isolatedWallet: "0",
     updateTime: p?.updateTime ?? 0,
@@ -151,13 +157,14 @@ function statusPosition(
   account: Account,
   symbol: string,
   v2: boolean,
+  positionSide: string,
 ): Record<string, unknown> {
-  const x = exposure(ctx, account, symbol);
+  const x = exposure(ctx, account, symbol, positionSide);
   const unrealized = USDT(mul(x.amount, x.mark - x.entry));
   if (v2) {
     return {
       symbol,
-      positionSide: "BOTH",
+      positionSide,
       positionAmt: qtyText(ctx, symbol, x.amount),
       unrealizedProfit: unrealized,
       isolatedMargin: "0",
@@ -181,7 +188,7 @@ function statusPosition(
     maxNotional: "4000000",
     bidNotional: USDT(x.bid),
     askNotional: USDT(x.ask),
-    positionSide: "BOTH",
+    positionSide,
     positionAmt: qtyText(ctx, symbol, x.amount),
     updateTime: x.updateTime,
     breakEvenPrice: formatUnits(x.breakEven, 8),
@@ -194,6 +201,18 @@ function hasExposure(ctx: CallContext, account: Account, symbol: string): boolea
   return false;
 }
 
+const ONE_WAY_LINES = ["BOTH"] as const;
+const HEDGE_LINES = ["LONG", "SHORT"] as const;
+
+/**
+ * The position lines every position list shows per symbol: BOTH in one-way mode, LONG and SHORT in hedge mode
+ * (the hedge-mode examples of Binance's `account.position` and position-risk pages; the status methods are
+ * listed the same way here).
+ */
+function sidesOf(account: Account): readonly string[] {
+  return account.dualSidePosition ? HEDGE_LINES : ONE_WAY_LINES;
+}
+
 function positions(v2: boolean) {
   return (ctx: CallContext): unknown => {
     const account = accountOf(ctx);
@@ -203,14 +222,10 @@ function positions(v2: boolean) {
       if (spec instanceof Failure) return spec;
       symbols = [spec.symbol];
     }
-    if (!v2) return symbols.map((s) => positionV1(ctx, account, s));
+    const sides = sidesOf(account);
+    if (!v2) return symbols.flatMap((s) => sides.map((side) => positionV1(ctx, account, s, side)));
     const busy = symbols.filter((s) => hasExposure(ctx, account, s));
-    // Hedge mode lists both sides of a symbol with a position or open orders (v1 and the status methods show
-    // the one-way line only: a simulator simplification).
-    if (account.dualSidePosition) {
-      return busy.flatMap((s) => [positionV2(ctx, account, s, "LONG"), positionV2(ctx, account, s, "SHORT")]);
-    }
-    return busy.map((s) => positionV2(ctx, account, s));
+    return busy.flatMap((s) => sides.map((side) => positionV2(ctx, account, s, side)));
   };
 }
 
@@ -258,7 +273,10 @@ function status(v2: boolean) {
     // position methods do).
     const all = [...ctx.core.specs.keys()];
     const symbols = v2 ? all.filter((s) => hasExposure(ctx, account, s)) : all;
-    const positionList = symbols.map((s) => statusPosition(ctx, account, s, v2));
+    const sides = sidesOf(account);
+    const positionList = symbols.flatMap((s) =>
+      sides.map((side) => statusPosition(ctx, account, s, v2, side))
+    );
     if (v2) return { ...totals, assets: [asset], positions: positionList };
     return {
       feeTier: 0,

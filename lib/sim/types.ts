@@ -68,7 +68,8 @@ export interface SimulatorOptions {
   /**
    * Default false (one-way mode). True puts every account in hedge mode: orders name a side (positionSide
    * LONG or SHORT; BOTH is -4061, `reduceOnly` is -1106), a SELL on LONG or a BUY on SHORT closes that side
-   * (-2022 when the side is flat), and `v2/account.position` and the user stream show each side's line.
+   * (-2022 when the side is flat or smaller), and the position and status methods and the user stream show
+   * each side's line (LONG and SHORT, no BOTH).
    * Algo orders name a side the same way. `POST /fapi/v1/positionSide/dual` switches an account later.
    */
   dualSidePosition?: boolean;

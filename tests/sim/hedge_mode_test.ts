@@ -125,3 +125,32 @@ test("sim: POST /fapi/v1/positionSide/dual switches the mode only with no positi
     await sim.close();
   }
 });
+
+test("sim hedge mode: account.position (v1) and both status methods list each symbol's LONG and SHORT lines", async () => {
+  const sim = await startSimulator({ hmacKeys: HMAC_KEYS, dualSidePosition: true });
+  const client = await TestClient.open(sim.url);
+  try {
+    await client.signed("order.place", market("BUY", "LONG", "0.003"));
+    await client.signed("order.place", market("SELL", "SHORT", "0.002"));
+    type Line = { symbol: string; positionSide: string; positionAmt: string };
+    const sides = (lines: Line[]) =>
+      lines.filter((l) => l.symbol === "BTCUSDT").map((l) => [l.positionSide, l.positionAmt]);
+    const expected = [["LONG", "0.003"], ["SHORT", "-0.002"]];
+    const v1 = await client.signed("account.position", { symbol: "BTCUSDT" });
+    assert.deepEqual(sides(v1.result as Line[]), expected);
+    const status = await client.signed("account.status", {});
+    assert.deepEqual(sides((status.result as { positions: Line[] }).positions), expected);
+    const status2 = await client.signed("v2/account.status", {});
+    assert.deepEqual(sides((status2.result as { positions: Line[] }).positions), expected);
+    // A symbol with nothing on it still shows both (flat) sides in v1, and no BOTH line anywhere.
+    const all = (await client.signed("account.position", {})).result as Line[];
+    assert.deepEqual(
+      all.filter((l) => l.symbol === "ETHUSDT").map((l) => [l.positionSide, l.positionAmt]),
+      [["LONG", "0.000"], ["SHORT", "0.000"]],
+    );
+    assert.ok(!all.some((l) => l.positionSide === "BOTH"));
+  } finally {
+    await client.close();
+    await sim.close();
+  }
+});
