@@ -10,10 +10,10 @@
  */
 
 import { Buffer } from "node:buffer";
-import { createHash } from "node:crypto";
 import type { Duplex } from "node:stream";
 import { type ByteSocket, toByteSocket } from "./_http1_byte_socket.ts";
 import { laterUnref, type TimerHandle } from "../_timers.ts";
+import { sha1Base64 } from "./_sha1.ts";
 
 const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -26,7 +26,7 @@ const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
  * ```
  */
 export function acceptValue(key: string): string {
-  return createHash("sha1").update(key + HANDSHAKE_GUID).digest("base64");
+  return sha1Base64(key + HANDSHAKE_GUID);
 }
 
 /**

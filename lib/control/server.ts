@@ -29,7 +29,6 @@
  */
 
 import type { IncomingMessage } from "node:http";
-import { serveNode } from "./_serve_node.ts";
 import { serveDeno } from "./_serve_deno.ts";
 import { serveBun } from "./_serve_bun.ts";
 import type { ThrottledNoticeOptions } from "./notice_throttle.ts";
@@ -149,8 +148,7 @@ export type ServeFunction = (options: ServeOptions) => Promise<ControlServer>;
  * await server.close();
  * ```
  */
-export const serve: ServeFunction = "Deno" in globalThis
-  ? serveDeno
-  : "Bun" in globalThis
+export const serve: ServeFunction = "Deno" in globalThis ? serveDeno : "Bun" in globalThis
   ? serveBun
-  : serveNode;
+  // Elsewhere (Node) the `node:http` adapter, loaded only there: on Bun `node:http` alone is MBs of RSS.
+  : async (options) => (await import("./_serve_node.ts")).serveNode(options);

@@ -2,14 +2,14 @@
  * CRC-32 (IEEE 802.3, as in zlib, PNG, `crc32(1)`) of a string's UTF-8 bytes: the checksum of each journal
  * line, so any tool can verify a line from the bytes on disk.
  *
- * `node:zlib`'s native `crc32` is used where the runtime has it (Deno 2, Bun 1, Node 22+): about 35 ns for an
- * intent line against about 450 ns for the table loop below, and this runs once per order before it is sent.
- * The table loop is the fallback, and the reference the tests hold the native one to.
+ * The runtime's native CRC-32 is used: `Bun.hash.crc32` on Bun, `node:zlib`'s `crc32` elsewhere (Deno 2,
+ * Node 22+). About 35–75 ns for an intent line against about 450 ns for the table loop below, and this runs
+ * once per order before it is sent. `node:zlib` is imported only where it is used: on Bun it is one of the
+ * `node:` modules whose loading cost the gateway about 6 MB of RSS (bench/README.md, seventh round). The table
+ * loop is the fallback, and the reference the tests hold the native one to.
  *
  * @module
  */
-
-import * as zlib from "node:zlib";
 
 const TABLE = new Int32Array(256);
 for (let n = 0; n < 256; n++) {
@@ -34,7 +34,12 @@ export function crc32Js(text: string): number {
   return (c ^ -1) >>> 0;
 }
 
-const native = (zlib as { crc32?: (data: string) => number }).crc32;
+/** Bun's hashing namespace, as far as it is used here. */
+type BunHash = { hash: { crc32(data: string): number } };
+const bun = (globalThis as { Bun?: BunHash }).Bun;
+const native: ((data: string) => number) | undefined = bun !== undefined
+  ? (data) => bun.hash.crc32(data)
+  : ((await import("node:zlib")) as { crc32?: (data: string) => number }).crc32;
 
 /**
  * CRC-32 of `text`'s UTF-8 bytes, as an unsigned 32-bit number.

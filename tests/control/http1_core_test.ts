@@ -7,6 +7,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { STATUS_CODES } from "node:http";
+import { REASON_PHRASES } from "../../lib/control/_http1_answer.ts";
 import { Http1Server, type Http1ServerOptions } from "../../lib/control/_http1_server.ts";
 import type { Http1Connection } from "../../lib/control/_http1_connection.ts";
 import type { Http1Transport } from "../../lib/control/_http1_byte_socket.ts";
@@ -391,4 +393,11 @@ test("a stream to an HTTP/1.0 client goes out unframed and ends with the connect
   assert.doesNotMatch(c.io.text, /transfer-encoding/);
   assert.ok(c.io.text.endsWith("connection: close\r\n\r\ndata: 1\n\n"), c.io.text);
   await s.server.close();
+});
+
+test("http1 answers: the reason phrases are node:http's, for every status code it names", () => {
+  for (const [code, phrase] of Object.entries(STATUS_CODES)) {
+    assert.equal(REASON_PHRASES[Number(code)], phrase, code);
+  }
+  assert.equal(Object.keys(REASON_PHRASES).length, Object.keys(STATUS_CODES).length);
 });
