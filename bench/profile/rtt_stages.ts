@@ -14,7 +14,8 @@
  *
  * Run: `deno run -A bench/profile/rtt_stages.ts` or `bun bench/profile/rtt_stages.ts`
  * (`BENCH_RTT_ORDERS`, default 5000 per contender; `BENCH_PRE_TRADE=off` connects the Routers with
- * `preTrade: false`, to see what the pre-trade checks add).
+ * `preTrade: false`, to see what the pre-trade checks add; `BENCH_SPIN=1` keeps the event loop spinning, so
+ * that no stage starts from a thread that slept).
  */
 import process from "node:process";
 import { quantile } from "../_support/stats.ts";
@@ -106,6 +107,13 @@ for (const auth of ["hmac", "ed25519-session"] as const) {
   });
 }
 
+// `BENCH_SPIN=1`: the event loop never sleeps (a `setImmediate` chain), so the thread polls instead of
+// blocking between orders: what an idle wait (and its wake-up on a VM) costs each stage.
+let spinning = process.env.BENCH_SPIN === "1";
+const spin = () => {
+  if (spinning) setImmediate(spin);
+};
+if (spinning) setImmediate(spin);
 for (let i = 0; i < warmup; i++) {
   for (const c of contenders) {
     c.prepare();
@@ -128,9 +136,11 @@ for (let i = 0; i < orders; i++) {
   }
 }
 
+const spun = spinning;
+spinning = false;
 console.log(
-  `\nround-trip stages, ${runtimeLabel()} → Node ws-fapi server, pre-trade checks ${
-    preTrade ? "on" : "off"
+  `\nround-trip stages, ${runtimeLabel()} → Node ws-fapi server, pre-trade checks ${preTrade ? "on" : "off"}${
+    spun ? ", event loop spinning" : ""
   }, medians in µs (n=${orders} each)`,
 );
 console.log("contender".padEnd(28) + STAGES.map((s) => s.padStart(15)).join(""));
