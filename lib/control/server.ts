@@ -150,5 +150,5 @@ export type ServeFunction = (options: ServeOptions) => Promise<ControlServer>;
  */
 export const serve: ServeFunction = "Deno" in globalThis ? serveDeno : "Bun" in globalThis
   ? serveBun
-  // Elsewhere (Node) the `node:http` adapter, loaded only there: on Bun `node:http` alone is MBs of RSS.
+  // Elsewhere (Node) the `node:http` adapter, loaded only there: on Bun `node:http` alone is 6 MB of RSS.
   : async (options) => (await import("./_serve_node.ts")).serveNode(options);
