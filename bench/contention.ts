@@ -9,7 +9,8 @@
  *
  * Run: `deno run -A bench/contention.ts` or `bun bench/contention.ts` (`BENCH_SIM_URL` optional,
  * `BENCH_CONTENTION_PHASES` (6; quick 2) phases of `BENCH_CONTENTION_ORDERS` (1,000; quick 300) orders per
- * contender, alternating idle/loaded).
+ * contender, alternating idle/loaded; `BENCH_READERS_NICE=19` runs the readers process at that `nice` level;
+ * `BENCH_GATEWAY_MAIN` runs another entry as the gateway, e.g. a probe that imports main.ts).
  */
 import process from "node:process";
 import { IOC_ORDER } from "./_fixtures.ts";
@@ -27,6 +28,12 @@ const PHASES = Number(process.env.BENCH_CONTENTION_PHASES ?? (QUICK ? 2 : 6));
 const ORDERS = Number(process.env.BENCH_CONTENTION_ORDERS ?? (QUICK ? 300 : 1000));
 const TRACKED = 5000;
 /**
+ * `BENCH_READERS_NICE=19`: the readers process runs at that `nice` level (Linux), so that the scheduler gives
+ * the gateway the CPU first: what the readers' own CPU use costs the order path on two shared cores, apart
+ * from the gateway's work for them. An experiment; nothing is recorded differently.
+ */
+const NICE = process.env.BENCH_READERS_NICE || undefined;
+/**
  * RESULT: the ack already says EXPIRED, so the gateway's tracker lets the order go. With the default ACK it
  * says NEW and, without a user data stream, the order would stay tracked as open until the local
  * max-open-orders check (-2025) refused new ones.
@@ -37,7 +44,7 @@ const BODY = JSON.stringify(ORDER);
 async function main(): Promise<void> {
   let sim: SimProcess | undefined;
   const simUrl = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
-  const gateway = await startGateway(simUrl);
+  const gateway = await startGateway(simUrl, process.env.BENCH_GATEWAY_MAIN ?? "main.ts");
   const socket = await LocalSocketClient.connect(gateway.controlUrl);
   try {
     // 5,000 tracked orders (64 in flight).
@@ -68,7 +75,9 @@ async function main(): Promise<void> {
     for (let phase = 0; phase < PHASES; phase++) {
       const loaded = phase % 2 === 1;
       const readers = loaded
-        ? spawnChild("contention readers", cmd, [...args, gateway.controlUrl])
+        ? NICE === undefined
+          ? spawnChild("contention readers", cmd, [...args, gateway.controlUrl])
+          : spawnChild("contention readers", "nice", ["-n", NICE, cmd, ...args, gateway.controlUrl])
         : undefined;
       if (readers !== undefined) await readers.waitForLine(/^READERS_READY$/m, 30_000);
       const got = await runInterleaved(contenders, {
