@@ -2,12 +2,13 @@
  * Waiting until the event loop has polled its sockets: what "let orders through" needs between two pieces of
  * a long piece of work (the slices of a long `GET /orders` list, `_json_stream.ts`).
  *
- * On Bun (and Node) `setImmediate` runs its callback after the next poll. Deno runs a chain of `setImmediate`
- * callbacks without polling the sockets in between: data sent to one of its sockets waited 61 steps of a chain
- * of 50 µs steps before its handler ran, against one step on Bun (bench/README.md, seventh round), and the
- * stalls that made reached 9 ms under 50 Hz order-list polls. A `setTimeout(0)` step costs Deno 1–2 ms. An
- * operation that completes on another thread returns only through the poll: a digest of no bytes, about 15 µs,
- * with no permission needed.
+ * On Bun (and Node) `setImmediate` runs its callback after the next poll. Deno's scheduler polls for I/O only
+ * every 61 ticks while work is ready, and each `setImmediate` step is a tick: data sent to one of its sockets
+ * was read at step 61 of such a chain, whether the steps took 5 or 200 µs (on Bun at step 1; bench/README.md,
+ * seventh round). A `setTimeout(0)` step costs Deno 1–2 ms. An operation completing on another thread leaves
+ * the loop nothing ready, so it sleeps, and polls: a digest of no bytes, about 15 µs, with no permission
+ * needed. When that thread finishes before the loop looks, the loop does not sleep and the poll waits for a
+ * later yield (at worst the 61 ticks again), so this makes the poll likely, not certain.
  *
  * @module
  */

@@ -3,16 +3,17 @@
  * rest of the event-loop turn (or `batchWindowMs`), serialised once per batch and queued for every reader as
  * one chunk (shared bytes for readers of every type; its own chunk for a reader with a type filter); then the
  * readers are written one per turn, round robin, each with everything queued for it. An order arriving
- * meanwhile waits behind one socket write, not one per reader, and the busier the loop, the more events
+ * meanwhile waits behind one socket write, not one per reader (on Deno, whose `setImmediate` does not poll the
+ * sockets, behind at most a millisecond of them: `_io_turn.ts`), and the busier the loop, the more events
  * share a write. Never waits on a socket; order and ids are kept.
  *
  * @module
  */
 
-import { setImmediate } from "node:timers";
 import type { AccountEvent } from "../account/event_log.ts";
 import type { Timers } from "../_clock.ts";
 import type { SseSubscriber } from "./sse_subscriber.ts";
+import { ioTurnEvery } from "./_io_turn.ts";
 
 const encoder = new TextEncoder();
 
@@ -23,6 +24,7 @@ const encoder = new TextEncoder();
  * ```ts
  * import { monotonicClock } from "../_clock.ts";
  * import type { SseSubscriber } from "./sse_subscriber.ts";
+import { ioTurnEvery } from "./_io_turn.ts";
  * const readers = new Set<SseSubscriber>();
  * const fanOut = new SseFanOut({
  *   readers, batchWindowMs: 0, timers: monotonicClock, notice: () => {},
@@ -124,7 +126,7 @@ export class SseFanOut {
       if (!s.deliver()) continue; // socket busy: the runtime takes the queue when it asks for more
       if (this.#due.size > 0) {
         this.#pumping = true;
-        setImmediate(this.#pumpNext);
+        void ioTurnEvery(1).then(this.#pumpNext);
         return;
       }
       break;
