@@ -13,6 +13,8 @@
  * @module
  */
 
+import { setImmediate } from "node:timers";
+
 const NOTHING = new Uint8Array(0);
 const nothing = (): void => {};
 

@@ -3,17 +3,18 @@
  * rest of the event-loop turn (or `batchWindowMs`), serialised once per batch and queued for every reader as
  * one chunk (shared bytes for readers of every type; its own chunk for a reader with a type filter); then the
  * readers are written one per turn, round robin, each with everything queued for it. An order arriving
- * meanwhile waits behind one socket write, not one per reader (on Deno, whose `setImmediate` does not poll the
- * sockets, behind at most a millisecond of them: `_io_turn.ts`), and the busier the loop, the more events
- * share a write. Never waits on a socket; order and ids are kept.
+ * meanwhile waits behind one socket write, not one per reader (on Bun: Deno's `setImmediate` does not poll the
+ * sockets, see `_io_turn.ts`, so there a batch's writes go out back to back; yielding through the poll between
+ * them cost the orders' p50 more than it saved, bench/README.md seventh round), and the busier the loop, the
+ * more events share a write. Never waits on a socket; order and ids are kept.
  *
  * @module
  */
 
+import { setImmediate } from "node:timers";
 import type { AccountEvent } from "../account/event_log.ts";
 import type { Timers } from "../_clock.ts";
 import type { SseSubscriber } from "./sse_subscriber.ts";
-import { ioTurnEvery } from "./_io_turn.ts";
 
 const encoder = new TextEncoder();
 
@@ -24,7 +25,6 @@ const encoder = new TextEncoder();
  * ```ts
  * import { monotonicClock } from "../_clock.ts";
  * import type { SseSubscriber } from "./sse_subscriber.ts";
-import { ioTurnEvery } from "./_io_turn.ts";
  * const readers = new Set<SseSubscriber>();
  * const fanOut = new SseFanOut({
  *   readers, batchWindowMs: 0, timers: monotonicClock, notice: () => {},
@@ -126,7 +126,7 @@ export class SseFanOut {
       if (!s.deliver()) continue; // socket busy: the runtime takes the queue when it asks for more
       if (this.#due.size > 0) {
         this.#pumping = true;
-        void ioTurnEvery(1).then(this.#pumpNext);
+        setImmediate(this.#pumpNext);
         return;
       }
       break;
