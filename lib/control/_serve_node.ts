@@ -6,7 +6,8 @@
  */
 
 import { Buffer } from "node:buffer";
-import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { REASON_PHRASES } from "./_http1_answer.ts";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ControlServer, RawAnswer, ServeOptions } from "./server.ts";
@@ -204,7 +205,7 @@ async function writeRaw(socket: Duplex, response: Response): Promise<void> {
   try {
     text = await response.text();
   } catch { /* an answer without its body still says no */ }
-  let head = `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? "Refused"}\r\n`;
+  let head = `HTTP/1.1 ${response.status} ${REASON_PHRASES[response.status] ?? "Refused"}\r\n`;
   response.headers.forEach((value, name) => {
     if (name !== "content-length" && name !== "connection") head += `${name}: ${value}\r\n`;
   });

@@ -40,29 +40,24 @@ function positionV1(
   symbol: string,
   positionSide = "BOTH",
 ): Record<string, unknown> {
-  const spec = ctx.core.specs.get(symbol);
-  const pp = spec?.pricePrecision ?? 2;
-  const p = account.positions.get(lineKey(symbol, positionSide));
-  const amount = p?.amount ?? 0n;
-  const entry = p?.entry ?? 0n;
-  const mark = ctx.core.exchange.marks.get(symbol) ?? 0n;
+  const x = exposure(ctx, account, symbol, positionSide);
   return {
     symbol,
-    positionAmt: formatUnits(amount, spec?.quantityPrecision ?? 3),
-    entryPrice: formatUnits(entry, 8),
-    breakEvenPrice: formatUnits(account.breakEven(symbol, positionSide), 8),
-    markPrice: formatUnits(mark, 8),
-    unRealizedProfit: USDT(mul(amount, mark - entry)),
-    liquidationPrice: formatUnits(0n, pp),
+    positionAmt: qtyText(ctx, symbol, x.amount),
+    entryPrice: formatUnits(x.entry, 8),
+    breakEvenPrice: formatUnits(x.breakEven, 8),
+    markPrice: formatUnits(x.mark, 8),
+    unRealizedProfit: USDT(mul(x.amount, x.mark - x.entry)),
+    liquidationPrice: formatUnits(0n, ctx.core.specs.get(symbol)?.pricePrecision ?? 2),
     leverage: LEVERAGE.toString(),
     maxNotionalValue: "4000000",
     marginType: "cross",
     isolatedMargin: USDT(0n),
     isAutoAddMargin: "false",
     positionSide,
-    notional: USDT(mul(amount, mark)),
+    notional: USDT(x.notional),
     isolatedWallet: "0",
-    updateTime: p?.updateTime ?? 0,
+    updateTime: x.updateTime,
   };
 }
 
