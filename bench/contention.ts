@@ -10,12 +10,17 @@
  * Run: `deno run -A bench/contention.ts` or `bun bench/contention.ts` (`BENCH_SIM_URL` optional,
  * `BENCH_CONTENTION_PHASES` (6; quick 2) phases of `BENCH_CONTENTION_ORDERS` (1,000; quick 300) orders per
  * contender, alternating idle/loaded; `BENCH_READERS_NICE=19` runs the readers process at that `nice` level;
- * `BENCH_GATEWAY_MAIN` runs another entry as the gateway, e.g. a probe that imports main.ts).
+ * `BENCH_GATEWAY_MAIN` runs another entry as the gateway, e.g. a probe that imports main.ts;
+ * `BENCH_READERS_MONITOR=1` runs the gateway with its monitor port (`--monitor-port`) and points the readers
+ * at it. Experiments: `BENCH_READERS_APART=1` points the pollers at a second gateway on the same simulator,
+ * filled alike, which reads the user data stream: they then cost the order path only the machine's CPU, not
+ * the gateway's loop — the floor of any design that serves them off the order path; `=all` moves the
+ * `/events` subscribers there too, where every order of the first gateway arrives as a stream event).
  */
 import process from "node:process";
 import { IOC_ORDER } from "./_fixtures.ts";
 import { runtimeCommand, spawnChild } from "./_support/children.ts";
-import { LocalSocketClient, startGateway } from "./_support/gateway_process.ts";
+import { type GatewayProcess, LocalSocketClient, startGateway } from "./_support/gateway_process.ts";
 import { type RoundTripContender, runInterleaved } from "./_support/interleave.ts";
 import { printResults } from "./_support/print.ts";
 import { type NewResult, recordResults } from "./_support/results.ts";
@@ -33,6 +38,10 @@ const TRACKED = 5000;
  * from the gateway's work for them. An experiment; nothing is recorded differently.
  */
 const NICE = process.env.BENCH_READERS_NICE || undefined;
+const APART = process.env.BENCH_READERS_APART === "1" || process.env.BENCH_READERS_APART === "all";
+const EVENTS_APART = process.env.BENCH_READERS_APART === "all";
+/** `BENCH_READERS_MONITOR=1`: the gateway runs its monitor port, and the readers read it. */
+const MONITOR = process.env.BENCH_READERS_MONITOR === "1";
 /**
  * RESULT: the ack already says EXPIRED, so the gateway's tracker lets the order go. With the default ACK it
  * says NEW and, without a user data stream, the order would stay tracked as open until the local
@@ -44,13 +53,17 @@ const BODY = JSON.stringify(ORDER);
 async function main(): Promise<void> {
   let sim: SimProcess | undefined;
   const simUrl = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
-  const gateway = await startGateway(simUrl, process.env.BENCH_GATEWAY_MAIN ?? "main.ts");
+  const apart = APART ? await startReadersTarget(simUrl, sim?.streamUrl) : undefined;
+  const gateway = await startGateway(
+    simUrl,
+    process.env.BENCH_GATEWAY_MAIN ?? "main.ts",
+    MONITOR ? { ROUTER_MONITOR_PORT: "0" } : {},
+  );
   const socket = await LocalSocketClient.connect(gateway.controlUrl);
+  const readersUrls = [apart?.gateway.controlUrl ?? gateway.monitorUrl ?? gateway.controlUrl];
+  if (apart !== undefined && !EVENTS_APART) readersUrls.push(gateway.controlUrl);
   try {
-    // 5,000 tracked orders (64 in flight).
-    for (let sent = 0; sent < TRACKED; sent += 64) {
-      await Promise.all(Array.from({ length: 64 }, () => socket.request("place", ORDER)));
-    }
+    await fill(socket);
     const contenders: RoundTripContender[] = [
       {
         name: "HTTP POST /orders",
@@ -76,8 +89,8 @@ async function main(): Promise<void> {
       const loaded = phase % 2 === 1;
       const readers = loaded
         ? NICE === undefined
-          ? spawnChild("contention readers", cmd, [...args, gateway.controlUrl])
-          : spawnChild("contention readers", "nice", ["-n", NICE, cmd, ...args, gateway.controlUrl])
+          ? spawnChild("contention readers", cmd, [...args, ...readersUrls])
+          : spawnChild("contention readers", "nice", ["-n", NICE, cmd, ...args, ...readersUrls])
         : undefined;
       if (readers !== undefined) await readers.waitForLine(/^READERS_READY$/m, 30_000);
       const got = await runInterleaved(contenders, {
@@ -120,13 +133,45 @@ async function main(): Promise<void> {
         note: `readers: ${readerStats.join(" ")}`,
       });
     }
-    printResults(`contention, ${runtimeLabel()} client + gateway, simulator process`, results);
+    const where = MONITOR
+      ? ", readers on the monitor port"
+      : EVENTS_APART
+      ? ", readers on a second gateway"
+      : APART
+      ? ", pollers on a second gateway"
+      : "";
+    printResults(`contention, ${runtimeLabel()} client + gateway, simulator process${where}`, results);
     recordResults(results);
   } finally {
     socket.close();
     await gateway.stop();
     await sim?.stop();
+    await apart?.stop();
   }
+}
+
+/** 5,000 tracked orders (64 in flight). */
+async function fill(socket: LocalSocketClient): Promise<void> {
+  for (let sent = 0; sent < TRACKED; sent += 64) {
+    await Promise.all(Array.from({ length: 64 }, () => socket.request("place", ORDER)));
+  }
+}
+
+/**
+ * `BENCH_READERS_APART`: a second gateway on the same simulator and account, filled like the first, for the
+ * readers alone. Its user data stream (when the simulator was started here) carries the first gateway's
+ * orders, so its `/events` subscribers get an event per order as they would from the first.
+ */
+async function startReadersTarget(
+  simUrl: string,
+  streamUrl: string | undefined,
+): Promise<{ gateway: GatewayProcess; stop(): Promise<void> }> {
+  const env: Record<string, string> = streamUrl === undefined ? {} : { BINANCE_STREAM_URL: streamUrl };
+  const gateway = await startGateway(simUrl, process.env.BENCH_GATEWAY_MAIN ?? "main.ts", env);
+  const socket = await LocalSocketClient.connect(gateway.controlUrl);
+  await fill(socket);
+  socket.close();
+  return { gateway, stop: () => gateway.stop() };
 }
 
 await main();

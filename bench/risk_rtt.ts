@@ -12,13 +12,18 @@
  *
  * Run: `deno run -A bench/risk_rtt.ts` or `bun bench/risk_rtt.ts` (`BENCH_RISK_ROUNDS`, default 40;
  * `BENCH_RISK_WARMUP`, rounds left out, default 4: on Deno the check reaches TurboFan after about 45,000
- * orders, i.e. 180 rounds, and runs in Maglev before).
+ * orders, i.e. 180 rounds, and runs in Maglev before). `BENCH_RISK_SIM=process` runs the simulator in a process
+ * of its own (`_support/sim_process.ts`, the benchmark accounts): the router's thread then runs nothing else
+ * between its orders, as on a VPS, where the in-process simulator evicts the router's code and data from the
+ * core's caches between two orders.
  */
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
 import { mulberry32 } from "../lib/sim/prng.ts";
 import { startSimulator } from "../lib/sim/mod.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
+import { startSimProcess } from "./_support/sim_process.ts";
+import { API_KEY, SECRET_KEY } from "./_fixtures.ts";
 
 const ROUNDS = Number(process.env.BENCH_RISK_ROUNDS ?? 40);
 const WARMUP_ROUNDS = Number(process.env.BENCH_RISK_WARMUP ?? 4);
@@ -32,12 +37,13 @@ const ORDER = {
   timeInForce: "IOC",
 } as const;
 
-const sim = await startSimulator({
-  hmacKeys: [{ apiKey: "bench-key", secretKey: "bench-secret" }],
+const SIM_APART = process.env.BENCH_RISK_SIM === "process";
+const sim = SIM_APART ? await startSimProcess() : await startSimulator({
+  hmacKeys: [{ apiKey: API_KEY, secretKey: SECRET_KEY }],
   limits: { ordersPer10s: 1e7, ordersPerMinute: 1e7, weightPerMinute: 1e8 },
 });
 const LIMITS = { symbols: { "*": { maxOrderQty: 1, maxOrderNotional: 100_000, priceBandPct: 5 } } };
-const credentials = { url: sim.url, apiKey: "bench-key", secretKey: "bench-secret" };
+const credentials = { url: sim.url, apiKey: API_KEY, secretKey: SECRET_KEY };
 const routers: [string, Router][] = [
   [
     "with pre-trade checks",
@@ -84,7 +90,8 @@ for (let round = 0; round < ROUNDS; round++) {
     if (round_.length > 0) roundMedians.get(name)!.push(pct(round_, 0.5));
   }
 }
-console.log(`pre-trade check in the round trip, ${runtimeLabel()} (µs, median / p99)`);
+const where = SIM_APART ? "simulator in its own process" : "simulator in this thread";
+console.log(`pre-trade check in the round trip, ${runtimeLabel()}, ${where} (µs, median / p99)`);
 for (const [name] of routers) {
   const s = sync.get(name)!;
   const r = rtt.get(name)!;
@@ -102,5 +109,5 @@ console.log(
     `the call ${excess(call, off).toFixed(0)} ns, the check's body ${excess(on, call).toFixed(0)} ns`,
 );
 for (const [, router] of routers) await router.close();
-await sim.close();
+await ("stop" in sim ? sim.stop() : sim.close());
 process.exit(0);

@@ -16,6 +16,8 @@ export interface GatewayProcess {
   child: Child;
   /** `http://127.0.0.1:PORT` */
   controlUrl: string;
+  /** The monitor port's URL, when the gateway runs one (`ROUTER_MONITOR_PORT` in its environment). */
+  monitorUrl: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -77,9 +79,14 @@ export async function startGateway(
     },
   });
   const m = await child.waitForLine(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
+  const monitored = { ...env, ...extraEnv }.ROUTER_MONITOR_PORT !== undefined;
+  const monitor = monitored
+    ? await child.waitForLine(/monitor\s+(http:\/\/127\.0\.0\.1:\d+)/, 30_000)
+    : undefined;
   return {
     child,
     controlUrl: m[1]!,
+    monitorUrl: monitor?.[1],
     async stop() {
       await child.stop();
       rmSync(dataDir, { recursive: true, force: true });

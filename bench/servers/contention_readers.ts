@@ -5,12 +5,14 @@
  * `READERS {"polls":…,"skipped":…,"sseBytes":…,"pollMs":…}` and exits. A poll still running when the next is
  * due is skipped and counted (the readers never pile up).
  *
- * Run: `deno run -A bench/servers/contention_readers.ts http://127.0.0.1:PORT` (or `bun …`).
+ * Run: `deno run -A bench/servers/contention_readers.ts http://127.0.0.1:PORT [EVENTS_URL]` (or `bun …`);
+ * the subscribers read `EVENTS_URL` when given, else the same gateway.
  */
 import process from "node:process";
 
 const base = process.argv[2];
-if (base === undefined) throw new Error("usage: contention_readers.ts CONTROL_URL");
+if (base === undefined) throw new Error("usage: contention_readers.ts CONTROL_URL [EVENTS_URL]");
+const eventsBase = process.argv[3] ?? base;
 const hz = Number(process.env.BENCH_POLL_HZ ?? 50);
 const subscribers = Number(process.env.BENCH_SSE_READERS ?? 10);
 let polls = 0;
@@ -39,7 +41,7 @@ function poller(path: string): ReturnType<typeof setInterval> {
 }
 
 const streams = await Promise.all(Array.from({ length: subscribers }, async () => {
-  const res = await fetch(`${base}/events`, { signal: aborter.signal });
+  const res = await fetch(`${eventsBase}/events`, { signal: aborter.signal });
   if (res.status !== 200 || res.body === null) throw new Error(`/events: HTTP ${res.status}`);
   return res.body.getReader();
 }));

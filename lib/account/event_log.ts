@@ -104,12 +104,28 @@ export class EventLog {
   /** Logs an event and calls every live reader with it; returns its id. */
   append(type: AccountEventType, data: unknown): number {
     const event: AccountEvent = { id: ++this.#lastId, type, time: this.#now(), data };
-    this.#ring[event.id % this.#ring.length] = event;
-    this.#counts.set(type, (this.#counts.get(type) ?? 0) + 1);
-    call(this.#listeners, event);
-    const some = this.#byType.get(type);
-    if (some !== undefined) call(some, event);
+    this.#record(event);
     return event.id;
+  }
+
+  #record(event: AccountEvent): void {
+    this.#ring[event.id % this.#ring.length] = event;
+    this.#counts.set(event.type, (this.#counts.get(event.type) ?? 0) + 1);
+    call(this.#listeners, event);
+    const some = this.#byType.get(event.type);
+    if (some !== undefined) call(some, event);
+  }
+
+  /**
+   * Logs `event` as another log numbered and stamped it: this log is then a copy of that one (the monitor's
+   * thread, `lib/monitor/`). The first event replayed may have any id; each one after it the next id.
+   */
+  replay(event: AccountEvent): void {
+    if (this.#lastId !== 0 && event.id !== this.#lastId + 1) {
+      throw new RangeError(`event ${event.id} replayed after ${this.#lastId}`);
+    }
+    this.#lastId = event.id;
+    this.#record(event);
   }
 
   /**

@@ -17,6 +17,8 @@ export interface BannerFacts {
   endpoint: string;
   auth: "hmac" | "ed25519";
   controlUrl: string;
+  /** The monitor's URL (the reads, served by a thread of their own), or absent when off. */
+  monitorUrl?: string;
   tokenRequired: boolean;
   dataDir: string;
   /** Dead-man's switch countdown in ms, or null when off. */
@@ -61,6 +63,7 @@ export function banner(facts: BannerFacts, format: "text" | "json"): string {
       version: VERSION,
       ...facts,
       controlUrl: control.url,
+      ...(facts.monitorUrl === undefined ? {} : { monitorUrl: usableUrl(facts.monitorUrl).url }),
       ...(control.listening === undefined ? {} : { listening: control.listening }),
       simulator: facts.mode === "simulator",
     });
@@ -77,6 +80,9 @@ export function banner(facts: BannerFacts, format: "text" | "json"): string {
     ...simulatorRows(facts.simulatorAccess),
     `  auth      ${facts.auth === "hmac" ? "hmac (every order signed)" : "ed25519 (session.logon)"}`,
     `  control   ${control.url}  ${exposure}`,
+    ...(facts.monitorUrl === undefined
+      ? []
+      : [`  monitor   ${usableUrl(facts.monitorUrl).url}  (reads only: GET /orders, /events, /metrics…)`]),
     `  data dir  ${facts.dataDir}${
       facts.restored ? `  (${facts.restored} orders from the last run to reconcile)` : ""
     }`,

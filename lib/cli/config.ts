@@ -43,6 +43,8 @@ export interface Config {
   readonly credentials: Credentials | undefined;
   readonly host: string;
   readonly port: number;
+  /** Port of the monitor (the reads, served by a thread of their own); undefined = off. */
+  readonly monitorPort: number | undefined;
   readonly token: Secret | undefined;
   readonly requestTimeoutMs: number;
   readonly recvWindow: number | undefined;
@@ -146,6 +148,7 @@ const FIELDS = {
     error: "expected an IP address or host name (no scheme, no port)",
   }).transform((h) => h.startsWith("[") ? h.slice(1, -1) : h),
   port: integer(0, 65535),
+  monitorPort: integer(0, 65535),
   token: z.string().regex(/^[\x21-\x7e]{16,512}$/, {
     error: "expected 16-512 visible ASCII characters (no spaces)",
   }),
@@ -282,6 +285,9 @@ function assemble(
       } is not a loopback address; set ROUTER_TOKEN to expose the control plane`,
     );
   }
+  if (v.monitorPort !== undefined && v.monitorPort !== 0 && v.monitorPort === v.port) {
+    problems.push(`${name("monitorPort")}: ${v.monitorPort} is the control plane's port; give another one`);
+  }
   if (problems.length > 0 || host === undefined) return undefined;
   const token = v.token === undefined ? undefined : new Secret(v.token);
   const config: Config = {
@@ -290,6 +296,7 @@ function assemble(
     credentials: credentials === undefined ? undefined : Object.freeze(credentials),
     host,
     port: v.port!,
+    monitorPort: v.monitorPort,
     token,
     requestTimeoutMs: v.requestTimeoutMs!,
     recvWindow: v.recvWindow,
@@ -311,6 +318,7 @@ function assemble(
         privateKeyPath: credentials?.kind === "ed25519" ? credentials.privateKeyPath : undefined,
         host,
         port: v.port,
+        monitorPort: v.monitorPort ?? "(off)",
         token: token === undefined ? "(none)" : String(token),
         requestTimeoutMs: v.requestTimeoutMs,
         recvWindow: v.recvWindow ?? "(exchange default)",

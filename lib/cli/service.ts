@@ -14,6 +14,7 @@ import { DeferredLane, orderLaneOf } from "../control/order_lane.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
+import { type Monitor, startMonitor } from "../monitor/monitor.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { Router } from "../router/router.ts";
 import type { Simulator } from "../sim/mod.ts";
@@ -61,6 +62,8 @@ export interface Service {
   /** The gateway's order tracker. */
   readonly tracker: OrderTracker;
   readonly server: ControlServer;
+  /** The monitor port (`--monitor-port`), when on. */
+  readonly monitor: Monitor | undefined;
   /** The embedded simulator, in simulator mode. */
   readonly simulator: Simulator | undefined;
   /** The ws-fapi URL the router talks to. */
@@ -215,11 +218,34 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   handle = app.fetch;
   lane.target = orderLaneOf(app);
 
+  let monitor: Monitor | undefined;
+  if (config.monitorPort !== undefined) {
+    try {
+      monitor = await startMonitor({
+        hostname: config.host,
+        port: config.monitorPort,
+        allowedHosts: exposedNames(config.host),
+        ...(config.token === undefined ? {} : { token: config.token.reveal() }),
+        tracker,
+        events: gateway.account.events,
+        eventCapacity: config.history,
+        fetch: app.fetch,
+        onNotice: (level, msg, fields) => log[level](msg, fields),
+      });
+    } catch (e) {
+      await stop(gateway, server, simulator, streams, undefined);
+      throw new StartError(
+        `--monitor-port: cannot listen on ${config.host}:${config.monitorPort}: ${(e as Error).message}`,
+      );
+    }
+  }
+
   const facts: BannerFacts = {
     mode: config.mode,
     endpoint: gatewayOptions.url,
     auth: router.auth,
     controlUrl: server.url,
+    ...(monitor === undefined ? {} : { monitorUrl: monitor.url }),
     tokenRequired: config.token !== undefined,
     dataDir: config.dataDir,
     deadManMs: gateway.deadManMs ?? null,
@@ -245,7 +271,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     simulator,
     endpoint: gatewayOptions.url,
     banner: (format) => banner(facts, format),
-    shutdown: () => stopping ??= stop(gateway, server, simulator, streams),
+    monitor,
+    shutdown: () => stopping ??= stop(gateway, server, simulator, streams, monitor),
   };
 }
 
@@ -254,12 +281,14 @@ async function stop(
   server: ControlServer,
   simulator: Simulator | undefined,
   streams: AbortController,
+  monitor: Monitor | undefined,
 ) {
   // Holds new orders at once (synchronously); HTTP requests in progress then wait on exchange answers, which
   // the router gives or times out within the request timeout.
   const closing = gateway.close();
   streams.abort();
   const closed = server.close();
+  await monitor?.close();
   await closing; // fails whatever is still in flight: those HTTP requests get their 504/503 now
   await Promise.race([closed, delay(1000)]);
   await simulator?.close();

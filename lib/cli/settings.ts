@@ -25,6 +25,7 @@ export type SettingKey =
   | "recvWindow"
   | "dataDir"
   | "history"
+  | "monitorPort"
   | "logFormat"
   | "deadManMs"
   | "auditIntervalMs"
@@ -215,6 +216,17 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       default: "7777",
       group: "Control plane",
       help: "Port of the HTTP control plane (0 = any free port).",
+    },
+    {
+      key: "monitorPort",
+      flag: "--monitor-port",
+      env: "ROUTER_MONITOR_PORT",
+      kind: "value",
+      arg: "PORT",
+      group: "Control plane",
+      help: "Also serve the reads (GET /orders lists, /events, /metrics, /health…) on this port, from a " +
+        "thread of their own, so dashboards and scrapers never hold up an order (0 = any free port). Same " +
+        "host and token. Off when unset.",
     },
     {
       key: "token",

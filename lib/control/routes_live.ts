@@ -83,13 +83,26 @@ export function addLiveRoutes(routes: RouteTable, deps: { account: AccountView; 
     return c.json(positions);
   }, ROUTE_DOCS.positions);
 
-  routes.add("GET", "/events", (c) => {
-    const { types } = validate(eventsSchema, readQuery(c.req.url));
-    const header = c.req.header("last-event-id");
-    const resume = validate(lastEventIdSchema, header === undefined ? {} : { "Last-Event-ID": header });
-    const body = hub.open({ lastEventId: resume["Last-Event-ID"], types });
-    return new Response(body, { status: 200, headers: SSE_HEADERS });
-  }, ROUTE_DOCS.events);
+  routes.add("GET", "/events", (c) => eventStreamResponse(hub, c.req.raw), ROUTE_DOCS.events);
+}
+
+/**
+ * The answer of `GET /events` to `request` (its `types` query and `Last-Event-ID` header validated): a reader's
+ * stream from `hub`. The control plane's route and the monitor's thread (`lib/monitor/`) both answer with it.
+ *
+ * @example
+ * ```ts
+ * import type { EventHub } from "./sse.ts";
+ * declare const hub: EventHub;
+ * const response = eventStreamResponse(hub, new Request("http://127.0.0.1:7777/events?types=fill"));
+ * ```
+ */
+export function eventStreamResponse(hub: EventHub, request: Request): Response {
+  const { types } = validate(eventsSchema, readQuery(request.url));
+  const header = request.headers.get("last-event-id");
+  const resume = validate(lastEventIdSchema, header === null ? {} : { "Last-Event-ID": header });
+  const body = hub.open({ lastEventId: resume["Last-Event-ID"], types });
+  return new Response(body, { status: 200, headers: SSE_HEADERS });
 }
 
 /**

@@ -18,6 +18,7 @@ import type { Params } from "../types.ts";
 import { fromParams, isPlace, newOrder, visible } from "./tracked_order.ts";
 import type { TrackedOrder, TrackedState } from "./tracked_order.ts";
 import { ALGO_STATUSES, FINAL_STATUSES, ORDER_STATUSES } from "../vocabulary.ts";
+import { LIST_OPS, type TrackerMirror } from "./order_replica.ts";
 
 /** Order and algo statuses, each one string of its own: a status read from a frame maps to it. */
 const STATUS_NAMES = new Map<string, string>([...ORDER_STATUSES, ...ALGO_STATUSES].map((s) => [s, s]));
@@ -85,6 +86,8 @@ export class OrderTracker implements OrderObserver {
   readonly #json = new WeakMap<TrackedOrder, string>();
   #finishedHead = 0;
   #resolvedTotal = 0;
+  /** A copy of the lists elsewhere (the monitor), told every list operation and changed record. */
+  #mirror: TrackerMirror | undefined;
 
   constructor(options: OrderTrackerOptions = {}) {
     this.#onChange = options.onChange;
@@ -116,6 +119,23 @@ export class OrderTracker implements OrderObserver {
       if (this.get(order.clientOrderId) === order) this.#json.set(order, text);
     }
     return text;
+  }
+
+  /**
+   * From now on tells `mirror` every operation on the two lists and every record that changes (undefined:
+   * stop); it is first told the lists as they are, in order.
+   */
+  mirrorTo(mirror: TrackerMirror | undefined): void {
+    this.#mirror = mirror;
+    if (mirror === undefined) return;
+    for (const o of this.#live.values()) {
+      mirror.listed(LIST_OPS.LIVE_SET, o.clientOrderId);
+      mirror.changed(o);
+    }
+    for (const o of this.#finished.values()) {
+      mirror.listed(LIST_OPS.FINISHED_SET, o.clientOrderId);
+      mirror.changed(o);
+    }
   }
 
   /** Count of orders in `state`. */
@@ -159,7 +179,8 @@ export class OrderTracker implements OrderObserver {
     // Algo orders cannot be queried over ws-fapi: listed as open but unverified rather than blocking on them.
     o.status = o.algo ? "UNVERIFIED" : "UNKNOWN";
     o.state = o.algo ? "open" : "unknown";
-    this.#live.set(clientOrderId, o);
+    this.#setLive(o);
+    this.#mirror?.changed(o);
   }
 
   /**
@@ -207,7 +228,7 @@ export class OrderTracker implements OrderObserver {
       // Without it an external IOC/FOK would count as resting in the pre-trade exposure.
       o.timeInForce = u.timeInForce;
       o.positionSide = u.positionSide;
-      this.#live.set(o.clientOrderId, o);
+      this.#setLive(o);
     }
     if (u.time < o.updateTime) return undefined; // older than what this order reflects
     const sameTime = u.time === o.updateTime;
@@ -241,8 +262,8 @@ export class OrderTracker implements OrderObserver {
       return false;
     }
     const o: TrackedOrder = { ...order, external: !mark.recovered, recovered: mark.recovered };
-    this.#finished.delete(o.clientOrderId); // a client id may be reused once its order is finished
-    this.#live.set(o.clientOrderId, o);
+    this.#deleteFinished(o.clientOrderId); // a client id may be reused once its order is finished
+    this.#setLive(o);
     if (o.orderId !== undefined) this.#indexId(o.symbol, o.orderId, o.clientOrderId);
     this.#changed(o);
     return true;
@@ -264,9 +285,9 @@ export class OrderTracker implements OrderObserver {
     if (method !== "order.place" && method !== "algoOrder.place") return;
     // A duplicate client id is the exchange's to reject (-4116); it must not overwrite the live order.
     if (this.#live.has(cid)) return;
-    this.#finished.delete(cid); // a client id may be reused once its order is finished
+    this.#deleteFinished(cid); // a client id may be reused once its order is finished
     const o = fromParams(cid, method, params, this.#now());
-    this.#live.set(cid, o);
+    this.#setLive(o);
     // Reported at once, before it is sent: the pre-trade exposure must count an order in flight (pending is
     // open, the worst case), or orders sent before the first one's answer would all pass the same limits.
     this.#changed(o);
@@ -308,7 +329,7 @@ export class OrderTracker implements OrderObserver {
   notSent(cid: string, method: string): void {
     const o = this.#live.get(cid);
     if (isPlace(method) && o?.state === "pending") {
-      this.#live.delete(cid); // it never existed anywhere: no record to keep
+      this.#deleteLive(cid); // it never existed anywhere: no record to keep
       this.#changed({ ...o, status: "NOT_SENT", state: "finished" });
     }
   }
@@ -318,6 +339,7 @@ export class OrderTracker implements OrderObserver {
   /** Every change of a record goes through here first: its cached JSON is no longer its text. */
   #touch(o: TrackedOrder): void {
     this.#json.delete(o);
+    this.#mirror?.changed(o);
   }
 
   #index(o: TrackedOrder, id: number): void {
@@ -353,8 +375,8 @@ export class OrderTracker implements OrderObserver {
 
   /** Back from the finished list to the live one (its entry in the finished ring is skipped from now on). */
   #reopen(o: TrackedOrder): void {
-    if (this.#finished.get(o.clientOrderId) === o) this.#finished.delete(o.clientOrderId);
-    if (!this.#live.has(o.clientOrderId)) this.#live.set(o.clientOrderId, o);
+    if (this.#finished.get(o.clientOrderId) === o) this.#deleteFinished(o.clientOrderId);
+    if (!this.#live.has(o.clientOrderId)) this.#setLive(o);
     o.state = "open";
   }
 
@@ -362,8 +384,9 @@ export class OrderTracker implements OrderObserver {
     this.#touch(o);
     o.state = "finished";
     o.updatedAt = this.#now();
-    if (this.#live.delete(o.clientOrderId)) {
+    if (this.#deleteLive(o.clientOrderId)) {
       this.#finished.set(o.clientOrderId, o);
+      this.#mirror?.listed(LIST_OPS.FINISHED_SET, o.clientOrderId);
       this.#evictOldestFinished(o);
     }
     this.#changed(o);
@@ -384,11 +407,29 @@ export class OrderTracker implements OrderObserver {
     ring[this.#finishedHead] = added;
     this.#finishedHead = (this.#finishedHead + 1) % this.#finishedCapacity;
     if (this.#finished.get(oldest.clientOrderId) !== oldest) return;
-    this.#finished.delete(oldest.clientOrderId);
+    this.#deleteFinished(oldest.clientOrderId);
     if (oldest.orderId !== undefined) this.#byOrderId.get(oldest.symbol)?.delete(oldest.orderId);
   }
 
+  // The list operations a mirror is told of (each as the Map does it, so the copy keeps the same order).
+
+  #setLive(o: TrackedOrder): void {
+    this.#live.set(o.clientOrderId, o);
+    this.#mirror?.listed(LIST_OPS.LIVE_SET, o.clientOrderId);
+  }
+
+  #deleteLive(clientOrderId: string): boolean {
+    if (!this.#live.delete(clientOrderId)) return false;
+    this.#mirror?.listed(LIST_OPS.LIVE_DELETE, clientOrderId);
+    return true;
+  }
+
+  #deleteFinished(clientOrderId: string): void {
+    if (this.#finished.delete(clientOrderId)) this.#mirror?.listed(LIST_OPS.FINISHED_DELETE, clientOrderId);
+  }
+
   #changed(o: TrackedOrder): void {
+    this.#mirror?.changed(o);
     if (this.#onChange === undefined) return;
     try {
       this.#onChange({ ...o });

@@ -55,3 +55,21 @@ test("EventLog: a reader of some types is called for those only, and stops for a
   assert.deepEqual(seen, ["2 fill", "3 position"]);
   assert.equal(log.listeners, 0);
 });
+
+test("EventLog: a copy that replays another log's events reads the same, resumes included", () => {
+  const log = new EventLog({ capacity: 4, now: () => 7 });
+  for (let i = 0; i < 6; i++) log.append("order", { i });
+  const copy = new EventLog({ capacity: 4, now: () => 99 });
+  const seen: number[] = [];
+  copy.subscribe((e) => void seen.push(e.id));
+  for (const e of log.since(0).events) copy.replay(e); // the ring holds 3..6: the copy starts at 3
+  log.append("fill", { i: 6 });
+  copy.replay(log.since(6).events[0]!);
+  assert.deepEqual(seen, [3, 4, 5, 6, 7]);
+  assert.equal(copy.lastId, 7);
+  assert.deepEqual(copy.since(0), log.since(0), "the same gap and events, the source's times");
+  assert.deepEqual(copy.since(5), log.since(5));
+  assert.equal(copy.count("fill"), 1);
+  assert.throws(() => copy.replay({ id: 9, type: "halt", time: 1, data: {} }), /event 9 replayed after 7/);
+  assert.equal(copy.lastId, 7, "an event out of sequence changes nothing");
+});

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -30,17 +30,11 @@ function binaryInEmptyDir(): { dir: string; binary: string } {
   const built = process.env.LIGHTNING_BINARY;
   if (built) copyFileSync(built, binary);
   else {
-    execFileSync(bunPath(), [
-      "build",
-      "--compile",
-      "--minify-syntax",
-      "--outfile",
-      binary,
-      join(REPO, "main.ts"),
-    ], {
-      cwd: REPO,
-      stdio: "ignore",
-    });
+    // Built as `deno task compile` builds it (its entry points: main.ts and the monitor's thread).
+    const task: string = JSON.parse(readFileSync(join(REPO, "deno.json"), "utf8")).tasks.compile;
+    const args = task.slice(task.indexOf("bun build ") + "bun ".length).split(" ");
+    args[args.indexOf("--outfile") + 1] = binary;
+    execFileSync(bunPath(), args, { cwd: REPO, stdio: "ignore" });
   }
   return { dir, binary };
 }
@@ -156,9 +150,12 @@ test(
   },
   async () => {
     const { dir, binary } = binaryInEmptyDir();
-    const child = spawnProcess(binary, ["--port", "0", "--data-dir", join(dir, "data")], dir);
+    // With the monitor port on: its thread (a second entry point of the binary) serves the same reads.
+    const args = ["--port", "0", "--monitor-port", "0", "--data-dir", join(dir, "data")];
+    const child = spawnProcess(binary, args, dir);
     try {
       const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:(\d+))/, 60_000);
+      const [, monitor] = await child.waitForStderr(/monitor\s+(http:\/\/127\.0\.0\.1:(\d+))/, 10_000);
       assert.match(child.stderr(), /stream\s+ws:\/\/127\.0\.0\.1:\d+\/private/);
       // The user stream connects in the background, right after the banner.
       let streamState = "";
@@ -202,6 +199,17 @@ test(
       assert.deepEqual(fills.map((f: { clientOrderId: string; qty: string }) => [f.clientOrderId, f.qty]), [
         [order.clientOrderId, "0.002"],
       ]);
+      // The monitor's copy follows within a feed interval; /positions there is the control plane's answer.
+      let mirrored: unknown;
+      for (let i = 0; i < 200 && JSON.stringify(mirrored) !== JSON.stringify(all); i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 25));
+        mirrored = await (await fetch(`${monitor}/orders?state=all`)).json();
+      }
+      assert.deepEqual(mirrored, all);
+      assert.deepEqual(
+        await (await fetch(`${monitor}/positions`)).json(),
+        await (await fetch(`${url}/positions`)).json(),
+      );
       const positions = await (await fetch(`${url}/positions`)).json();
       assert.deepEqual(
         positions.map((p: { symbol: string; positionAmt: string }) => [p.symbol, p.positionAmt]),
@@ -220,6 +228,14 @@ test(
         replay.slice(0, events.length - 1).map((e) => e.id),
         events.slice(1).map((e) => e.id),
       );
+      // The monitor's copy of the event log resumes the same way, with the same ids and data.
+      const fromMonitor = await readEvents(
+        await fetch(`${monitor}/events?types=order,fill,position`, {
+          headers: { "last-event-id": events[0]!.id },
+        }),
+        (es) => es.length >= events.length - 1,
+      );
+      assert.deepEqual(fromMonitor.slice(0, events.length - 1), replay.slice(0, events.length - 1));
 
       // Hedge mode under a position limit: an order adding to the LONG side meets that side's worst case.
       const limits = { symbols: { "*": { maxPositionQty: 0.002 } } };

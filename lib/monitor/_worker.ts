@@ -1,0 +1,110 @@
+/**
+ * The monitor's thread (a Worker started by `monitor.ts`): keeps the copies the gateway's thread feeds it and
+ * serves `monitor_app.ts` on its own port. Its messages are in `_messages.ts`.
+ *
+ * @module
+ */
+
+import { type AccountEvent, EventLog } from "../account/event_log.ts";
+import { LOCAL_CODES } from "../control/errors.ts";
+import { RequestGuard } from "../control/guard.ts";
+import { type ControlServer, serve } from "../control/server.ts";
+import { OrderListReplica } from "../orders/order_replica.ts";
+import type { FromMonitor, MonitorInit, ToMonitor } from "./_messages.ts";
+import { type MonitorApp, monitorApp } from "./monitor_app.ts";
+
+/** A passed-on request waits this long for the gateway's answer, then gets a 504. */
+const FORWARD_TIMEOUT_MS = 10_000;
+
+const scope = globalThis as unknown as {
+  postMessage(message: FromMonitor): void;
+  onmessage: ((event: MessageEvent<ToMonitor>) => void) | null;
+  close(): void;
+};
+const post = (message: FromMonitor): void => scope.postMessage(message);
+
+const orders = new OrderListReplica();
+let events: EventLog | undefined;
+let app: MonitorApp | undefined;
+let server: ControlServer | undefined;
+let nextId = 0;
+const waiting = new Map<number, (response: Response) => void>();
+
+scope.onmessage = (event) => {
+  const m = event.data;
+  switch (m.t) {
+    case "init":
+      void start(m);
+      break;
+    case "feed": {
+      orders.apply(m.ops, m.rows);
+      for (const text of m.events) events?.replay(JSON.parse(text) as AccountEvent);
+      break;
+    }
+    case "answer": {
+      const resolve = waiting.get(m.id);
+      waiting.delete(m.id);
+      resolve?.(
+        new Response(m.status === 204 || m.status === 304 ? null : m.body, {
+          status: m.status,
+          headers: m.headers,
+        }),
+      );
+      break;
+    }
+    case "close":
+      void stop();
+      break;
+  }
+};
+
+async function start(init: MonitorInit): Promise<void> {
+  events = new EventLog({ capacity: init.eventCapacity });
+  const bound = { port: init.port };
+  app = monitorApp({
+    guard: new RequestGuard({
+      port: () => bound.port,
+      allowedHosts: init.allowedHosts,
+      ...(init.token === undefined ? {} : { token: init.token }),
+    }),
+    orders,
+    events,
+    eventOptions: init.events,
+    forward,
+    notice: (level, msg, fields) => post({ t: "notice", level, msg, fields }),
+    now: () => performance.now(),
+  });
+  try {
+    server = await serve({ hostname: init.hostname, port: init.port, fetch: app.fetch });
+  } catch (e) {
+    post({ t: "failed", error: (e as Error).message });
+    return;
+  }
+  bound.port = server.port;
+  post({ t: "listening", port: server.port });
+}
+
+/** Passes a read on to the gateway's thread and waits for its answer. */
+function forward(method: string, target: string, headers: [string, string][]): Promise<Response> {
+  const id = ++nextId;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      waiting.delete(id);
+      resolve(Response.json({ code: LOCAL_CODES.NO_ANSWER, msg: "the gateway did not answer in time" }, {
+        status: 504,
+      }));
+    }, FORWARD_TIMEOUT_MS);
+    waiting.set(id, (response) => {
+      clearTimeout(timer);
+      resolve(response);
+    });
+    post({ t: "request", id, method, target, headers });
+  });
+}
+
+async function stop(): Promise<void> {
+  app?.hub.close();
+  await server?.close();
+  post({ t: "closed" });
+  scope.close();
+}

@@ -1,0 +1,186 @@
+/**
+ * The monitor port (`--monitor-port`, lib/monitor/): a gateway on the embedded simulator with its monitor,
+ * over real sockets. Orders placed on the control plane show on the monitor's `GET /orders` lists exactly as
+ * on the control plane's, and on its `/events`; `/metrics` and `/health` are the control plane's own; anything
+ * but a read is refused; Host and token rules are the control plane's.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Config, ConfigError, parseConfig } from "../../lib/cli/config.ts";
+import { type Service, StartError, startService } from "../../lib/cli/service.ts";
+import { createLogger } from "../../lib/cli/log.ts";
+import { LIMIT_ORDER, rawRequest } from "../control/_stack.ts";
+
+const TOKEN = "monitor-test-token-0123";
+
+function config(args: string[], env: Record<string, string> = {}): Config {
+  const dir = mkdtempSync(join(tmpdir(), "lr-monitor-"));
+  const parsed = parseConfig({ args: [...args, "--data-dir", dir], env });
+  if (parsed.kind !== "run") throw new Error("expected a run config");
+  return parsed.config;
+}
+
+function start(c: Config, lines: string[] = []): Promise<Service> {
+  const log = createLogger({ format: "text", write: (l) => lines.push(l) });
+  return startService({ config: c, log, readTextFile: () => Promise.reject(new Error("no such file")) });
+}
+
+async function text(url: string, init: RequestInit = {}): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, init);
+  return { status: response.status, body: await response.text() };
+}
+
+/** Reads `url` (an event stream) until `until` holds for what came so far, within 5 s. */
+async function readEvents(url: string, until: (text: string) => boolean): Promise<string> {
+  const aborter = new AbortController();
+  const timer = setTimeout(() => aborter.abort(), 5_000);
+  const response = await fetch(url, { signal: aborter.signal });
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get("content-type") ?? "", /^text\/event-stream/);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let got = "";
+  try {
+    while (!until(got)) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      got += decoder.decode(value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
+    aborter.abort();
+  }
+  return got;
+}
+
+test("monitor: the order lists and events of the control plane, served from the monitor's thread", async () => {
+  const g = await start(config(["--port", "0", "--monitor-port", "0"]));
+  try {
+    assert.ok(g.monitor !== undefined);
+    const monitor = g.monitor.url;
+    const control = g.server.url;
+    assert.match(monitor, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.notEqual(monitor, control);
+    assert.ok(g.banner("text").includes(`monitor   ${monitor}`));
+    // A reader connected before the orders gets their events.
+    const events = readEvents(
+      `${monitor}/events?types=order`,
+      (t) => (t.match(/event: order/g) ?? []).length >= 6,
+    );
+    const placed: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const answer = await text(`${control}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...LIMIT_ORDER, quantity: "0.003", price: String(45_000 + i) }),
+      });
+      assert.equal(answer.status, 200, answer.body);
+      placed.push(JSON.parse(answer.body).clientOrderId);
+    }
+    const market = await text(`${control}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.002" }),
+    });
+    assert.equal(market.status, 200, market.body);
+    for (
+      const query of ["?state=all", "", "?state=finished", "?state=open&symbol=BTCUSDT", "?symbol=ETHUSDT"]
+    ) {
+      // Polled: the monitor follows the control plane within a feed interval (bounded: 5 s).
+      let same = false;
+      let last = { mine: "", theirs: "" };
+      for (const deadline = Date.now() + 5_000; !same && Date.now() < deadline;) {
+        const [mine, theirs] = await Promise.all([
+          text(`${monitor}/orders${query}`),
+          text(`${control}/orders${query}`),
+        ]);
+        assert.equal(mine.status, 200, mine.body);
+        last = { mine: mine.body, theirs: theirs.body };
+        same = mine.body === theirs.body;
+        if (!same) await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.equal(last.mine, last.theirs, `GET /orders${query}`);
+    }
+    const all = JSON.parse((await text(`${monitor}/orders?state=all`)).body) as { clientOrderId: string }[];
+    for (const id of placed) assert.ok(all.some((o) => o.clientOrderId === id), id);
+    assert.equal(all.length, 4);
+    const streamed = await events;
+    for (const id of placed) assert.ok(streamed.includes(id), `the order event of ${id}`);
+    assert.match(streamed, /^id: \d+$/m);
+
+    // Reads the monitor does not hold itself are the control plane's answers.
+    const metrics = await fetch(`${monitor}/metrics`);
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.headers.get("content-type") ?? "", /^text\/plain/);
+    assert.match(await metrics.text(), /^lightning_requests_total\{method="order\.place",outcome="ok"\} 4$/m);
+    const health = JSON.parse((await text(`${monitor}/health`)).body);
+    assert.equal(health.mode, "simulator");
+    const one = await text(`${monitor}/orders?origClientOrderId=${placed[0]}&symbol=BTCUSDT`);
+    assert.equal(one.status, 200, one.body);
+    assert.equal(JSON.parse(one.body).clientOrderId, placed[0]);
+    const missing = await text(`${monitor}/nothing-here`);
+    assert.equal(missing.status, 404);
+    assert.equal(JSON.parse(missing.body).code, -7);
+
+    // Nothing but reads: an order sent here is refused, and never placed.
+    const refused = await fetch(`${monitor}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(LIMIT_ORDER),
+    });
+    assert.equal(refused.status, 405);
+    assert.equal(refused.headers.get("allow"), "GET, HEAD");
+    assert.equal((await refused.json()).code, -8);
+    const bad = await text(`${monitor}/orders?state=done`);
+    assert.equal(bad.status, 400);
+    assert.match(JSON.parse(bad.body).msg, /^state: /);
+    const foreign = await rawRequest(g.monitor.port, "GET /metrics HTTP/1.1\r\nHost: evil.example");
+    assert.equal(foreign.status, 403);
+    assert.match(JSON.parse(foreign.body).msg, /^Host "evil\.example" not allowed/);
+    assert.equal(g.tracker.listAll().length, 4);
+  } finally {
+    await g.shutdown();
+  }
+  await assert.rejects(fetch(`${g.monitor!.url}/health`), "the monitor's port is closed with the gateway");
+});
+
+test("monitor: the control plane's token is needed on the monitor too (but not for /health)", async () => {
+  const g = await start(config(["--port", "0", "--monitor-port", "0"], { ROUTER_TOKEN: TOKEN }));
+  try {
+    const url = g.monitor!.url;
+    const without = await text(`${url}/metrics`);
+    assert.equal(without.status, 401);
+    assert.equal(JSON.parse(without.body).code, -5);
+    assert.equal((await text(`${url}/orders?state=all`)).status, 401);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    assert.equal((await text(`${url}/metrics`, { headers: auth })).status, 200);
+    assert.equal((await text(`${url}/orders?state=all`, { headers: auth })).body, "[]");
+    assert.equal((await text(`${url}/health`)).status, 200);
+  } finally {
+    await g.shutdown();
+  }
+});
+
+test("monitor: a monitor port that cannot be bound stops the start, naming the setting", async () => {
+  const busy = await start(config(["--port", "0"]));
+  try {
+    await assert.rejects(
+      start(config(["--port", "0", "--monitor-port", String(busy.server.port)])),
+      (e: unknown) => {
+        assert.ok(e instanceof StartError);
+        assert.match(e.message, /^--monitor-port: cannot listen on 127\.0\.0\.1:\d+/);
+        return true;
+      },
+    );
+  } finally {
+    await busy.shutdown();
+  }
+  assert.throws(() => config(["--port", "7790", "--monitor-port", "7790"]), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.problems.join("\n"), /--monitor-port: 7790 is the control plane's port/);
+    return true;
+  });
+});
