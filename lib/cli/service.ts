@@ -191,6 +191,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   }
   const { router, tracker } = gateway;
 
+  // Started once the app exists (it answers the monitor's other reads); `/health` reads its state.
+  let monitor: Monitor | undefined;
   // The port is known once bound (port 0 = ephemeral); the Host check reads it per request.
   const bound = { port: server.port };
   // Ends the open `/events` streams at shutdown, so closing the server does not wait on them.
@@ -214,11 +216,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     journalHealth: gateway.journalHealth,
     deadMan: gateway.deadMan,
     audit: gateway.audit,
+    ...(config.monitorPort === undefined ? {} : { monitor: () => monitor?.health() ?? { state: "off" } }),
   });
   handle = app.fetch;
   lane.target = orderLaneOf(app);
 
-  let monitor: Monitor | undefined;
   if (config.monitorPort !== undefined) {
     try {
       monitor = await startMonitor({

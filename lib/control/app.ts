@@ -27,6 +27,7 @@ import {
   type AuditView,
   type DeadManView,
   type JournalHealthSource,
+  type MonitorHealth,
   type UserStreamView,
 } from "./routes_status.ts";
 import { addRiskRoutes, type RiskView } from "./routes_risk.ts";
@@ -136,6 +137,8 @@ export interface ControlAppOptions {
   deadMan?: DeadManView | undefined;
   /** The periodic audit (a `Gateway`'s `audit`): the `audit` block of `/health`. Absent: `"off"`. */
   audit?: AuditView | undefined;
+  /** The monitor port's state (`--monitor-port`), read per `/health`; absent: no `monitor` block. */
+  monitor?: () => MonitorHealth;
   /** The router's share of each rate limit kept free for cancels, marked on the dashboard. Default 0.05. */
   rateLimitHeadroom?: number;
   /**
@@ -315,6 +318,7 @@ export function createControlApp(options: ControlAppOptions): Hono {
     deadMan: options.deadMan,
     audit: options.audit,
     risk: options.risk,
+    monitor: options.monitor,
     uptimeS: () => Math.floor((now() - startedAt) / 1000),
   });
   if (account !== undefined && hub !== undefined) addLiveRoutes(routes, { account, hub });

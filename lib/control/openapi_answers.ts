@@ -183,6 +183,11 @@ export const healthAnswer = z.looseObject({
     lastDrift: z.int().optional(),
     lastError: z.string().nullable().optional(),
   }),
+  monitor: z.object({
+    state: z.enum(["up", "failed", "off"]),
+    url: z.string().optional(),
+    error: z.string().optional().meta({ description: "why the monitor's thread stopped (trading goes on)" }),
+  }).optional(),
 }).meta({ id: "Health" });
 
 /**

@@ -84,7 +84,22 @@ export interface StatusDeps {
   deadMan?: DeadManView | undefined;
   /** The periodic audit (a `Gateway`'s `audit`): `/health`'s `audit` block, `/metrics`' audit counters. */
   audit?: AuditView | undefined;
+  /** The monitor port's state (`--monitor-port`): `/health`'s `monitor` block; undefined: no block. */
+  monitor?: (() => MonitorHealth) | undefined;
 }
+
+/**
+ * The monitor port as `/health` shows it (`lib/monitor/`).
+ *
+ * @example
+ * ```ts
+ * const up: MonitorHealth = { state: "up", url: "http://127.0.0.1:7778" };
+ * ```
+ */
+export type MonitorHealth =
+  | { state: "up"; url: string }
+  | { state: "failed"; url: string; error: string }
+  | { state: "off" };
 
 /**
  * The periodic audit of the live view as `/health` and `/metrics` read it (a `Gateway`'s `audit`).
@@ -180,6 +195,7 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
       ? { state: "off" }
       : { state: "on", ...deps.deadMan.health() };
     health.audit = deps.audit === undefined ? { state: "off" } : { state: "on", ...deps.audit.health() };
+    if (deps.monitor !== undefined) health.monitor = deps.monitor();
     return c.json(health, connected ? 200 : 503);
   }, ROUTE_DOCS.health);
 

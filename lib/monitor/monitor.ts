@@ -14,6 +14,7 @@
 import type { EventLog } from "../account/event_log.ts";
 import type { EventStreamOptions } from "../control/sse.ts";
 import { LOCAL_CODES } from "../control/errors.ts";
+import type { MonitorHealth } from "../control/routes_status.ts";
 import { baseUrl } from "../control/server.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { FromMonitor, MonitorRequest, ToMonitor } from "./_messages.ts";
@@ -56,6 +57,8 @@ export interface Monitor {
   /** Base URL, e.g. `http://127.0.0.1:7778`. */
   readonly url: string;
   readonly port: number;
+  /** Up, or failed (its thread stopped; the error is logged too). */
+  health(): MonitorHealth;
   /** Stops the feed, closes the port (ending `/events` streams) and the thread. */
   close(): Promise<void>;
 }
@@ -87,9 +90,11 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   const feed = new MonitorFeed(options.tracker, send);
   let stopFeed = (): void => {};
   let closed: (() => void) | undefined;
+  let failure: string | undefined;
   let started: { resolve: (port: number) => void; reject: (e: Error) => void } | undefined;
   const listening = new Promise<number>((resolve, reject) => started = { resolve, reject });
   const fail = (error: string): void => {
+    failure ??= error;
     stopFeed();
     worker.terminate();
     if (started !== undefined) started.reject(new MonitorStartError(error));
@@ -136,9 +141,11 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   stopFeed = feed.attach(options.events);
   const port = await listening;
   let closing: Promise<void> | undefined;
+  const url = baseUrl(options.hostname, port);
   return {
-    url: baseUrl(options.hostname, port),
+    url,
     port,
+    health: () => failure === undefined ? { state: "up", url } : { state: "failed", url, error: failure },
     close() {
       return closing ??= new Promise<void>((resolve) => {
         stopFeed();

@@ -118,6 +118,7 @@ test("monitor: the order lists and events of the control plane, served from the 
     assert.match(await metrics.text(), /^lightning_requests_total\{method="order\.place",outcome="ok"\} 4$/m);
     const health = JSON.parse((await text(`${monitor}/health`)).body);
     assert.equal(health.mode, "simulator");
+    assert.deepEqual(health.monitor, { state: "up", url: monitor }, "/health reports the monitor");
     const one = await text(`${monitor}/orders?origClientOrderId=${placed[0]}&symbol=BTCUSDT`);
     assert.equal(one.status, 200, one.body);
     assert.equal(JSON.parse(one.body).clientOrderId, placed[0]);
@@ -167,6 +168,9 @@ test("monitor: the control plane's token is needed on the monitor too (but not f
 test("monitor: a monitor port that cannot be bound stops the start, naming the setting", async () => {
   const busy = await start(config(["--port", "0"]));
   try {
+    const health = JSON.parse((await text(`${busy.server.url}/health`)).body);
+    assert.equal(health.monitor, undefined, "no monitor block without --monitor-port");
+    assert.equal(health.status, "ok");
     await assert.rejects(
       start(config(["--port", "0", "--monitor-port", String(busy.server.port)])),
       (e: unknown) => {
