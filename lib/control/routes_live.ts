@@ -10,9 +10,9 @@ import { readQuery } from "./body.ts";
 import { invalid } from "./errors.ts";
 import type { RouteTable } from "./route_table.ts";
 import { ROUTE_DOCS } from "./route_docs.ts";
-import { fillsSchema, lastEventIdSchema, livePositionsSchema, simMarkSchema } from "./schemas_live.ts";
-import { eventsSchema } from "./schemas_live.ts";
+import { fillsSchema, livePositionsSchema, simMarkSchema } from "./schemas_live.ts";
 import type { EventHub } from "./sse.ts";
+import { eventStreamResponse } from "./event_stream.ts";
 import { validate } from "./validation.ts";
 
 /**
@@ -41,12 +41,6 @@ export interface MarkSetter {
   /** Sets the mark; resting orders it crosses fill (at most `fillQty` each when given). */
   setMarkPrice(symbol: string, price: string, options?: { fillQty?: string }): void;
 }
-
-const SSE_HEADERS = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-store",
-  "x-accel-buffering": "no", // a reverse proxy must not buffer the stream
-};
 
 /**
  * Adds `GET /fills`, `GET /positions` and `GET /events`.
@@ -84,25 +78,6 @@ export function addLiveRoutes(routes: RouteTable, deps: { account: AccountView; 
   }, ROUTE_DOCS.positions);
 
   routes.add("GET", "/events", (c) => eventStreamResponse(hub, c.req.raw), ROUTE_DOCS.events);
-}
-
-/**
- * The answer of `GET /events` to `request` (its `types` query and `Last-Event-ID` header validated): a reader's
- * stream from `hub`. The control plane's route and the monitor's thread (`lib/monitor/`) both answer with it.
- *
- * @example
- * ```ts
- * import type { EventHub } from "./sse.ts";
- * declare const hub: EventHub;
- * const response = eventStreamResponse(hub, new Request("http://127.0.0.1:7777/events?types=fill"));
- * ```
- */
-export function eventStreamResponse(hub: EventHub, request: Request): Response {
-  const { types } = validate(eventsSchema, readQuery(request.url));
-  const header = request.headers.get("last-event-id");
-  const resume = validate(lastEventIdSchema, header === null ? {} : { "Last-Event-ID": header });
-  const body = hub.open({ lastEventId: resume["Last-Event-ID"], types });
-  return new Response(body, { status: 200, headers: SSE_HEADERS });
 }
 
 /**

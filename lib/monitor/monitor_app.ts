@@ -11,7 +11,7 @@
 
 import type { EventLogView, EventStreamOptions } from "../control/sse.ts";
 import { EventHub } from "../control/sse.ts";
-import { eventStreamResponse } from "../control/routes_live.ts";
+import { eventStreamResponse } from "../control/event_stream.ts";
 import { jsonArrayResponse } from "../control/_json_stream.ts";
 import { readQuery } from "../control/body.ts";
 import { ControlError, LOCAL_CODES, toHttpError } from "../control/errors.ts";
