@@ -11,11 +11,12 @@ import type { ListOp, OrderRow, TrackerMirror } from "../orders/order_replica.ts
 import type { ToMonitor } from "./_messages.ts";
 
 /**
- * How often, at most, the gateway's thread sends what changed (ms): the monitor lags the control plane by it.
+ * How often, at most, the gateway's thread sends what changed (ms) unless the monitor asks sooner (a list or
+ * a new `/events` reader asks first): live events reach the monitor's readers this much later at most.
  *
  * @example
  * ```ts
- * const stale = FEED_MS; // at most this much behind the control plane, plus the message's trip
+ * const lag = FEED_MS; // a live event's extra delay on the monitor, at most (plus the message's trip)
  * ```
  */
 export const FEED_MS = 5;
@@ -76,9 +77,11 @@ export class MonitorFeed implements TrackerMirror {
     this.#schedule();
   }
 
-  /** Sends what changed since the last feed. */
+  /** Sends what changed since the last feed, if anything did. */
   flush(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
+    if (this.#ops.length === 0 && this.#changed.size === 0 && this.#events.length === 0) return;
     const tracker = this.#tracker;
     const rows: OrderRow[] = [];
     for (const o of this.#changed) {

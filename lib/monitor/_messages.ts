@@ -43,8 +43,13 @@ export interface MonitorAnswer {
   body: string;
 }
 
-/** To the monitor's thread. */
-export type ToMonitor = MonitorInit | MonitorFeedMessage | MonitorAnswer | { t: "close" };
+/** To the monitor's thread. `synced`: every change up to the `sync` of that id has been fed (it came first). */
+export type ToMonitor =
+  | MonitorInit
+  | MonitorFeedMessage
+  | MonitorAnswer
+  | { t: "synced"; id: number }
+  | { t: "close" };
 
 /** A read the monitor passes on to the gateway's control plane (everything but order lists and events). */
 export interface MonitorRequest {
@@ -61,5 +66,7 @@ export type FromMonitor =
   | { t: "listening"; port: number }
   | { t: "failed"; error: string }
   | MonitorRequest
+  /** Feed what changed now, then answer `synced`: a read is then as fresh as the control plane's. */
+  | { t: "sync"; id: number }
   | { t: "notice"; level: "info" | "warn" | "error"; msg: string; fields: Record<string, string> }
   | { t: "closed" };

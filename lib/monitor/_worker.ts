@@ -29,6 +29,7 @@ let app: MonitorApp | undefined;
 let server: ControlServer | undefined;
 let nextId = 0;
 const waiting = new Map<number, (response: Response) => void>();
+const syncing = new Map<number, () => void>();
 
 scope.onmessage = (event) => {
   const m = event.data;
@@ -39,6 +40,12 @@ scope.onmessage = (event) => {
     case "feed": {
       orders.apply(m.ops, m.rows);
       for (const text of m.events) events?.replay(JSON.parse(text) as AccountEvent);
+      break;
+    }
+    case "synced": {
+      const resolve = syncing.get(m.id);
+      syncing.delete(m.id);
+      resolve?.();
       break;
     }
     case "answer": {
@@ -71,6 +78,7 @@ async function start(init: MonitorInit): Promise<void> {
     events,
     eventOptions: init.events,
     forward,
+    sync,
     notice: (level, msg, fields) => post({ t: "notice", level, msg, fields }),
     now: () => performance.now(),
   });
@@ -99,6 +107,25 @@ function forward(method: string, target: string, headers: [string, string][]): P
       resolve(response);
     });
     post({ t: "request", id, method, target, headers });
+  });
+}
+
+/**
+ * Resolves once the gateway's thread has fed every change made before it read this request (or after the
+ * forward timeout, serving what the copies hold).
+ */
+function sync(): Promise<void> {
+  const id = ++nextId;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      syncing.delete(id);
+      resolve();
+    }, FORWARD_TIMEOUT_MS);
+    syncing.set(id, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    post({ t: "sync", id });
   });
 }
 

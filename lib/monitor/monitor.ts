@@ -5,8 +5,10 @@
  * that doubled the orders' median round trip (bench/README.md, eighth round). Pointed at this port instead,
  * they cost the order path only a feed every {@linkcode FEED_MS}: the tracker's list operations, the changed
  * orders' JSON and the new account events, in one message (`_messages.ts`), from which the thread keeps
- * copies (`lib/orders/order_replica.ts`, an `EventLog` replayed). Every other read is passed back to the
- * control plane. A failure of the thread is logged and stops the monitor only: trading goes on.
+ * copies (`lib/orders/order_replica.ts`, an `EventLog` replayed). Before a list or a new `/events` reader it
+ * asks for the feed at once (`sync`), so what it answers is as fresh as the control plane's. Every other read
+ * is passed back to the control plane. A failure of the thread is logged and stops the monitor only: trading
+ * goes on.
  *
  * @module
  */
@@ -114,6 +116,10 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
         break;
       case "request":
         void answer(options.fetch, m).then(send);
+        break;
+      case "sync":
+        feed.flush();
+        send({ t: "synced", id: m.id });
         break;
       case "notice":
         options.onNotice(m.level, m.msg, m.fields);

@@ -32,6 +32,8 @@ export interface MonitorAppOptions {
   eventOptions: EventStreamOptions;
   /** Passes a read on to the control plane (path and query, headers to forward) and gives its answer. */
   forward: (method: string, target: string, headers: [string, string][]) => Promise<Response>;
+  /** Resolves once the copies hold every change the gateway made before the call. */
+  sync: () => Promise<void>;
   /** Operator notices (dropped `/events` readers) and internal errors. */
   notice: (level: "warn" | "error", msg: string, fields: Record<string, string>) => void;
   now: () => number;
@@ -70,6 +72,7 @@ const NOT_FORWARDED = new Set([
  *   events: new EventLog(),
  *   eventOptions: {},
  *   forward: () => Promise.resolve(new Response("{}")),
+ *   sync: () => Promise.resolve(),
  *   notice: () => {},
  *   now: () => performance.now(),
  * });
@@ -77,12 +80,12 @@ const NOT_FORWARDED = new Set([
  * ```
  */
 export function monitorApp(options: MonitorAppOptions): MonitorApp {
-  const { guard, orders, forward, notice } = options;
+  const { guard, orders, forward, sync, notice } = options;
   const hub = new EventHub(options.events, options.eventOptions, {
     now: options.now,
     notice: (msg, fields) => notice("warn", msg, fields),
   });
-  const serve = (request: Request, url: URL): Promise<Response> | Response => {
+  const serve = async (request: Request, url: URL): Promise<Response> => {
     const path = url.pathname;
     guard.check(request, path);
     if (request.method !== "GET" && request.method !== "HEAD") {
@@ -93,10 +96,16 @@ export function monitorApp(options: MonitorAppOptions): MonitorApp {
         headers: { allow: "GET, HEAD" },
       });
     }
-    if (path === "/events") return eventStreamResponse(hub, request);
+    // The copies are brought up to the gateway's state first: a list shows an order placed on the control
+    // plane just before, and a reader resuming from the newest id the control plane gave has it here.
+    if (path === "/events") {
+      await sync();
+      return eventStreamResponse(hub, request);
+    }
     const query = readQuery(request.url);
     if (path === "/orders" && query.orderId === undefined && query.origClientOrderId === undefined) {
       const { symbol, state } = validate(trackedOrdersSchema, query);
+      await sync();
       const list = state === "all" ? orders.listAll() : orders.list(state);
       const chosen = symbol === undefined ? list : list.filter((o) => o.symbol === symbol);
       return jsonArrayResponse(chosen, {}, jsonOf);
