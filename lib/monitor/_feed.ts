@@ -42,7 +42,7 @@ export class MonitorFeed implements TrackerMirror {
   #ops: (number | string)[] = [];
   #changed = new Set<TrackedOrder>();
   #events: AccountEvent[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
   readonly #flush = (): void => this.flush();
 
   constructor(tracker: OrderTracker, send: (message: ToMonitor) => void) {
@@ -62,7 +62,7 @@ export class MonitorFeed implements TrackerMirror {
     return () => {
       unsubscribe();
       this.#tracker.mirrorTo(undefined);
-      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      if (this.#timer !== undefined) clearInterval(this.#timer);
       this.#timer = undefined;
     };
   }
@@ -77,11 +77,13 @@ export class MonitorFeed implements TrackerMirror {
     this.#schedule();
   }
 
-  /** Sends what changed since the last feed, if anything did. */
+  /** Sends what changed since the last feed, if anything did; with nothing to send, the timer stops. */
   flush(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#ops.length === 0 && this.#changed.size === 0 && this.#events.length === 0) return;
+    if (this.#ops.length === 0 && this.#changed.size === 0 && this.#events.length === 0) {
+      if (this.#timer !== undefined) clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
     const tracker = this.#tracker;
     const rows: OrderRow[] = [];
     for (const o of this.#changed) {
@@ -97,7 +99,11 @@ export class MonitorFeed implements TrackerMirror {
     this.#events = [];
   }
 
+  /**
+   * A timer that repeats while changes keep coming and stops at the first tick with none: under a steady flow
+   * of orders no order's path creates a timer (each change only keeps a reference).
+   */
   #schedule(): void {
-    if (this.#timer === undefined) this.#timer = setTimeout(this.#flush, FEED_MS);
+    if (this.#timer === undefined) this.#timer = setInterval(this.#flush, FEED_MS);
   }
 }
