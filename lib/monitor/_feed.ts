@@ -88,8 +88,9 @@ export class MonitorFeed implements TrackerMirror {
     const rows: OrderRow[] = [];
     for (const o of this.#changed) {
       // A record the tracker no longer holds (replaced under its id, evicted) has no row: its ops say so.
+      // Its JSON as `tracker.json` gives it, but not kept in the tracker's cache: the copy holds it already.
       if (tracker.get(o.clientOrderId) === o) {
-        rows.push([o.clientOrderId, o.state, o.symbol, tracker.json(o)]);
+        rows.push([o.clientOrderId, o.state, o.symbol, JSON.stringify(o)]);
       }
     }
     const events = this.#events.map((e) => JSON.stringify(e));
