@@ -33,12 +33,14 @@ async function text(url: string, init: RequestInit = {}): Promise<{ status: numb
   return { status: response.status, body: await response.text() };
 }
 
-/** Reads `url` (an event stream) until `until` holds for what came so far, within 5 s. */
-async function readEvents(
+/**
+ * Opens `url` (an event stream); resolves once the server has answered, i.e. the reader is subscribed, with
+ * the function that reads on until `until` holds for what came so far (5 s at most in all).
+ */
+async function openEvents(
   url: string,
-  until: (text: string) => boolean,
   headers: Record<string, string> = {},
-): Promise<string> {
+): Promise<(until: (text: string) => boolean) => Promise<string>> {
   const aborter = new AbortController();
   const timer = setTimeout(() => aborter.abort(), 5_000);
   const response = await fetch(url, { signal: aborter.signal, headers });
@@ -46,18 +48,20 @@ async function readEvents(
   assert.match(response.headers.get("content-type") ?? "", /^text\/event-stream/);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
-  let got = "";
-  try {
-    while (!until(got)) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      got += decoder.decode(value, { stream: true });
+  return async (until) => {
+    let got = "";
+    try {
+      while (!until(got)) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        got += decoder.decode(value, { stream: true });
+      }
+    } finally {
+      clearTimeout(timer);
+      aborter.abort();
     }
-  } finally {
-    clearTimeout(timer);
-    aborter.abort();
-  }
-  return got;
+    return got;
+  };
 }
 
 test("monitor: the order lists and events of the control plane, served from the monitor's thread", async () => {
@@ -69,11 +73,8 @@ test("monitor: the order lists and events of the control plane, served from the 
     assert.match(monitor, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.notEqual(monitor, control);
     assert.ok(g.banner("text").includes(`monitor   ${monitor}`));
-    // A reader connected before the orders gets their events.
-    const events = readEvents(
-      `${monitor}/events?types=order`,
-      (t) => (t.match(/event: order/g) ?? []).length >= 6,
-    );
+    // A reader subscribed before the orders gets their events, live.
+    const readOrders = await openEvents(`${monitor}/events?types=order`);
     const placed: string[] = [];
     for (let i = 0; i < 3; i++) {
       const answer = await text(`${control}/orders`, {
@@ -112,16 +113,13 @@ test("monitor: the order lists and events of the control plane, served from the 
     const all = JSON.parse((await text(`${monitor}/orders?state=all`)).body) as { clientOrderId: string }[];
     for (const id of placed) assert.ok(all.some((o) => o.clientOrderId === id), id);
     assert.equal(all.length, 4);
-    const streamed = await events;
+    const streamed = await readOrders((t) => placed.every((id) => t.includes(id)));
     for (const id of placed) assert.ok(streamed.includes(id), `the order event of ${id}`);
     assert.match(streamed, /^id: \d+$/m);
     // A reader resuming from the newest id the control plane gave finds it on the monitor: no gap.
     const lastId = JSON.parse((await text(`${control}/health`)).body).events.lastId as number;
-    const resumed = await readEvents(
-      `${monitor}/events`,
-      (t) => t.includes("id: ") && t.indexOf("\n\n", t.indexOf("id: ")) > 0,
-      { "last-event-id": String(lastId - 1) },
-    );
+    const readResumed = await openEvents(`${monitor}/events`, { "last-event-id": String(lastId - 1) });
+    const resumed = await readResumed((t) => t.includes("id: ") && t.indexOf("\n\n", t.indexOf("id: ")) > 0);
     assert.doesNotMatch(resumed, /event: gap/);
     assert.match(resumed, new RegExp(`^id: ${lastId}$`, "m"));
 
