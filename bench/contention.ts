@@ -42,6 +42,12 @@ const APART = process.env.BENCH_READERS_APART === "1" || process.env.BENCH_READE
 const EVENTS_APART = process.env.BENCH_READERS_APART === "all";
 /** `BENCH_READERS_MONITOR=1`: the gateway runs its monitor port, and the readers read it. */
 const MONITOR = process.env.BENCH_READERS_MONITOR === "1";
+/** The results' name: each way of placing the readers has rows of its own in results.json. */
+const LABEL = MONITOR
+  ? "contention, readers on the monitor port"
+  : APART
+  ? `contention, readers on a second gateway (${EVENTS_APART ? "all" : "pollers"})`
+  : "contention";
 /**
  * RESULT: the ack already says EXPIRED, so the gateway's tracker lets the order go. With the default ACK it
  * says NEW and, without a user data stream, the order would stay tracked as open until the local
@@ -112,7 +118,7 @@ async function main(): Promise<void> {
     for (const [name, v] of samples) {
       const s = summarize(v);
       results.push({
-        name: `contention: ${name}`,
+        name: `${LABEL}: ${name}`,
         group: "contention",
         median: s.median,
         p99: s.p99,
@@ -125,7 +131,7 @@ async function main(): Promise<void> {
       const idle = summarize(samples.get(`${c.name} (idle)`)!);
       const busy = summarize(samples.get(`${c.name} (readers)`)!);
       results.push({
-        name: `contention: ${c.name}, readers ÷ idle (target p50 ≤ 1.05, p99 ≤ 1.2)`,
+        name: `${LABEL}: ${c.name}, readers ÷ idle (target p50 ≤ 1.05, p99 ≤ 1.2)`,
         group: "contention",
         median: busy.median / idle.median,
         p99: busy.p99 / idle.p99,

@@ -2,9 +2,10 @@
  * `deno task bench`: runs the whole benchmark suite and prints the report. Micro-benchmarks (mitata) on Deno
  * and Bun, the `deno bench` file, round trips on Deno and Bun and the public SDKs on Node against one
  * simulator process, the control plane on Deno and Bun (HTTP, local socket, micro-benchmarks), contention
- * between readers and orders, memory against the bare-server floor, SSE delivery (`GET /events`) on Deno and Bun, the
- * soak (fresh simulator each) on Deno and Bun, and — in full runs or with BENCH_PROFILE=1 — CPU profiles of
- * the hot paths with their top self-time functions.
+ * between readers and orders (readers on the control port, then on the monitor port), memory against the
+ * bare-server floor, SSE delivery (`GET /events`) on Deno and Bun, the soak (fresh simulator each) on Deno and
+ * Bun, and — in full runs or with BENCH_PROFILE=1 — CPU profiles of the hot paths with their top self-time
+ * functions.
  * Results merge into bench/results.json (name + runtime); a quick run (`BENCH_QUICK=1`, a few minutes)
  * writes to node_modules/.cache/lightning-bench/results.quick.json instead unless BENCH_RESULTS is set.
  * Every child is bounded in time and killed at the end.
@@ -215,6 +216,20 @@ async function main(): Promise<void> {
     });
     await withSim((url) =>
       step("contention: readers vs orders (Bun)", "bun", ["bench/contention.ts"], { BENCH_SIM_URL: url }, 15)
+    );
+    // The same readers on the gateway's monitor port (`--monitor-port`), served by a thread of their own.
+    const monitor = { BENCH_READERS_MONITOR: "1" };
+    await withSim((url) =>
+      step("contention: readers on the monitor port (Deno)", "deno", ["run", "-A", "bench/contention.ts"], {
+        ...monitor,
+        BENCH_SIM_URL: url,
+      }, 15)
+    );
+    await withSim((url) =>
+      step("contention: readers on the monitor port (Bun)", "bun", ["bench/contention.ts"], {
+        ...monitor,
+        BENCH_SIM_URL: url,
+      }, 15)
     );
   }
   if (ONLY.has("memory")) {
