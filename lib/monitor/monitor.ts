@@ -33,6 +33,9 @@ const WORKER_URL = new URL(
   import.meta.url,
 ).href;
 
+/** How long the thread may take to listen before the start fails. */
+const START_TIMEOUT_MS = 10_000;
+
 /** Options of {@linkcode startMonitor}. */
 export interface MonitorOptions {
   /** Address and port to listen on (port 0: any free one). */
@@ -145,7 +148,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   });
   // The copies start from the lists and the log as they are now, then follow every change.
   stopFeed = feed.attach(options.events);
-  const port = await listening;
+  const startTimer = setTimeout(() => fail(`did not listen within ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+  const port = await listening.finally(() => clearTimeout(startTimer));
   let closing: Promise<void> | undefined;
   const url = baseUrl(options.hostname, port);
   return {
@@ -155,6 +159,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     close() {
       return closing ??= new Promise<void>((resolve) => {
         stopFeed();
+        if (failure !== undefined) return resolve(); // the thread is gone already
         const timer = setTimeout(() => {
           worker.terminate();
           resolve();
