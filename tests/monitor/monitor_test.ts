@@ -13,6 +13,9 @@ import { type Config, ConfigError, parseConfig } from "../../lib/cli/config.ts";
 import { type Service, StartError, startService } from "../../lib/cli/service.ts";
 import { createLogger } from "../../lib/cli/log.ts";
 import { LIMIT_ORDER, rawRequest } from "../control/_stack.ts";
+import { type AccountEvent, EventLog } from "../../lib/account/event_log.ts";
+import { OrderTracker } from "../../lib/orders/order_tracker.ts";
+import { startMonitor } from "../../lib/monitor/monitor.ts";
 
 const TOKEN = "monitor-test-token-0123";
 
@@ -199,4 +202,40 @@ test("monitor: a monitor port that cannot be bound stops the start, naming the s
     assert.match(e.problems.join("\n"), /--monitor-port: 7790 is the control plane's port/);
     return true;
   });
+});
+
+test("monitor: a failure of its thread is reported and stops the monitor only", async () => {
+  // A log whose events skip an id: the thread's copy refuses it (EventLog.replay) and the thread fails.
+  const log = new EventLog();
+  log.append("halt", { reason: "a" });
+  const broken = Object.assign(Object.create(log) as EventLog, {
+    since: () => ({
+      gap: false as const,
+      events: [...log.since(0).events, { id: 3, type: "halt", time: 1, data: {} }],
+    }),
+    subscribe: (listener: (e: AccountEvent) => void) => log.subscribe(listener),
+  }) as EventLog;
+  const notices: string[] = [];
+  let failed!: () => void;
+  const stopped = new Promise<void>((resolve) => failed = resolve);
+  const monitor = await startMonitor({
+    hostname: "127.0.0.1",
+    port: 0,
+    tracker: new OrderTracker(),
+    events: broken,
+    eventCapacity: 100,
+    fetch: () => new Response("{}"),
+    onNotice: (level, msg, fields) => {
+      notices.push(`${level} ${msg} ${fields.error ?? ""}`);
+      if (msg.startsWith("monitor stopped")) failed();
+    },
+  });
+  assert.equal(monitor.health().state, "up");
+  await stopped;
+  const health = monitor.health();
+  assert.equal(health.state, "failed");
+  assert.match(health.state === "failed" ? health.error : "", /event 3 replayed after 1/);
+  assert.ok(notices.some((n) => n.startsWith("error monitor stopped; trading goes on")), notices.join("\n"));
+  await assert.rejects(fetch(`${monitor.url}/health`), "its port is closed with the thread");
+  await monitor.close(); // at once: the thread is gone already
 });
