@@ -43,11 +43,7 @@ function positionV1(
   const x = exposure(ctx, account, symbol, positionSide);
   return {
     symbol,
-    positionAmt: qtyText(ctx, symbol, x.amount),
-    entryPrice: formatUnits(x.entry, 8),
-    breakEvenPrice: formatUnits(x.breakEven, 8),
-    markPrice: formatUnits(x.mark, 8),
-    unRealizedProfit: USDT(mul(x.amount, x.mark - x.entry)),
+    ...pricedLine(ctx, symbol, x),
     liquidationPrice: formatUnits(0n, ctx.core.specs.get(symbol)?.pricePrecision ?? 2),
     leverage: LEVERAGE.toString(),
     maxNotionalValue: "4000000",
@@ -111,6 +107,17 @@ function exposure(ctx: CallContext, account: Account, symbol: string, positionSi
 const qtyText = (ctx: CallContext, symbol: string, amount: bigint) =>
   formatUnits(amount, ctx.core.specs.get(symbol)?.quantityPrecision ?? 3);
 
+/** The fields an `account.position` item (v1 and v2) gives a line's size and prices, in the exchange's order. */
+function pricedLine(ctx: CallContext, symbol: string, x: Exposure): Record<string, string> {
+  return {
+    positionAmt: qtyText(ctx, symbol, x.amount),
+    entryPrice: formatUnits(x.entry, 8),
+    breakEvenPrice: formatUnits(x.breakEven, 8),
+    markPrice: formatUnits(x.mark, 8),
+    unRealizedProfit: USDT(mul(x.amount, x.mark - x.entry)),
+  };
+}
+
 /** A `v2/account.position` item (ws-fapi.md §4; the field is `unRealizedProfit` there, §11). */
 function positionV2(
   ctx: CallContext,
@@ -122,11 +129,7 @@ function positionV2(
   return {
     symbol,
     positionSide,
-    positionAmt: qtyText(ctx, symbol, x.amount),
-    entryPrice: formatUnits(x.entry, 8),
-    breakEvenPrice: formatUnits(x.breakEven, 8),
-    markPrice: formatUnits(x.mark, 8),
-    unRealizedProfit: USDT(mul(x.amount, x.mark - x.entry)),
+    ...pricedLine(ctx, symbol, x),
     liquidationPrice: "0",
     isolatedMargin: "0",
     notional: USDT(x.notional),
