@@ -29,7 +29,7 @@ let app: MonitorApp | undefined;
 let server: ControlServer | undefined;
 let nextId = 0;
 const waiting = new Map<number, (response: Response) => void>();
-const syncing = new Map<number, () => void>();
+const syncing = new Map<number, (value: undefined) => void>();
 
 scope.onmessage = (event) => {
   const m = event.data;
@@ -42,21 +42,12 @@ scope.onmessage = (event) => {
       for (const text of m.events) events?.replay(JSON.parse(text) as AccountEvent);
       break;
     }
-    case "synced": {
-      const resolve = syncing.get(m.id);
-      syncing.delete(m.id);
-      resolve?.();
+    case "synced":
+      settle(syncing, m.id, undefined);
       break;
-    }
     case "answer": {
-      const resolve = waiting.get(m.id);
-      waiting.delete(m.id);
-      resolve?.(
-        new Response(m.status === 204 || m.status === 304 ? null : m.body, {
-          status: m.status,
-          headers: m.headers,
-        }),
-      );
+      const body = m.status === 204 || m.status === 304 ? null : m.body;
+      settle(waiting, m.id, new Response(body, { status: m.status, headers: m.headers }));
       break;
     }
     case "close":
@@ -94,20 +85,14 @@ async function start(init: MonitorInit): Promise<void> {
 
 /** Passes a read on to the gateway's thread and waits for its answer. */
 function forward(method: string, target: string, headers: [string, string][]): Promise<Response> {
-  const id = ++nextId;
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      waiting.delete(id);
-      resolve(Response.json({ code: LOCAL_CODES.NO_ANSWER, msg: "the gateway did not answer in time" }, {
+  return ask(
+    waiting,
+    (id) => ({ t: "request", id, method, target, headers }),
+    () =>
+      Response.json({ code: LOCAL_CODES.NO_ANSWER, msg: "the gateway did not answer in time" }, {
         status: 504,
-      }));
-    }, FORWARD_TIMEOUT_MS);
-    waiting.set(id, (response) => {
-      clearTimeout(timer);
-      resolve(response);
-    });
-    post({ t: "request", id, method, target, headers });
-  });
+      }),
+  );
 }
 
 /**
@@ -115,18 +100,37 @@ function forward(method: string, target: string, headers: [string, string][]): P
  * forward timeout, serving what the copies hold).
  */
 function sync(): Promise<void> {
+  return ask(syncing, (id) => ({ t: "sync", id }), () => undefined);
+}
+
+/**
+ * Posts the message `make` builds for a new id and resolves with the reply `replies` receives under that id,
+ * or with `late()` after {@linkcode FORWARD_TIMEOUT_MS}.
+ */
+function ask<T>(
+  replies: Map<number, (value: T) => void>,
+  make: (id: number) => FromMonitor,
+  late: () => T,
+): Promise<T> {
   const id = ++nextId;
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
-      syncing.delete(id);
-      resolve();
+      replies.delete(id);
+      resolve(late());
     }, FORWARD_TIMEOUT_MS);
-    syncing.set(id, () => {
+    replies.set(id, (value) => {
       clearTimeout(timer);
-      resolve();
+      resolve(value);
     });
-    post({ t: "sync", id });
+    post(make(id));
   });
+}
+
+/** Hands `value` to the request `id` of `replies` is waiting on (none: it timed out already). */
+function settle<T>(replies: Map<number, (value: T) => void>, id: number, value: T): void {
+  const resolve = replies.get(id);
+  replies.delete(id);
+  resolve?.(value);
 }
 
 async function stop(): Promise<void> {
