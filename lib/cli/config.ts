@@ -45,6 +45,8 @@ export interface Config {
   readonly port: number;
   /** Port of the monitor (the reads, served by a thread of their own); undefined = off. */
   readonly monitorPort: number | undefined;
+  /** `nice` of the monitor's thread (0–19, Linux). */
+  readonly monitorNice: number;
   readonly token: Secret | undefined;
   readonly requestTimeoutMs: number;
   readonly recvWindow: number | undefined;
@@ -149,6 +151,7 @@ const FIELDS = {
   }).transform((h) => h.startsWith("[") ? h.slice(1, -1) : h),
   port: integer(0, 65535),
   monitorPort: integer(0, 65535),
+  monitorNice: integer(0, 19),
   token: z.string().regex(/^[\x21-\x7e]{16,512}$/, {
     error: "expected 16-512 visible ASCII characters (no spaces)",
   }),
@@ -297,6 +300,7 @@ function assemble(
     host,
     port: v.port!,
     monitorPort: v.monitorPort,
+    monitorNice: v.monitorNice!,
     token,
     requestTimeoutMs: v.requestTimeoutMs!,
     recvWindow: v.recvWindow,
@@ -319,6 +323,7 @@ function assemble(
         host,
         port: v.port,
         monitorPort: v.monitorPort ?? "(off)",
+        monitorNice: v.monitorNice,
         token: token === undefined ? "(none)" : String(token),
         requestTimeoutMs: v.requestTimeoutMs,
         recvWindow: v.recvWindow ?? "(exchange default)",

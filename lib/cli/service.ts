@@ -226,6 +226,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       monitor = await startMonitor({
         hostname: config.host,
         port: config.monitorPort,
+        nice: config.monitorNice,
         allowedHosts: exposedNames(config.host),
         ...(config.token === undefined ? {} : { token: config.token.reveal() }),
         tracker,

@@ -26,6 +26,7 @@ export type SettingKey =
   | "dataDir"
   | "history"
   | "monitorPort"
+  | "monitorNice"
   | "logFormat"
   | "deadManMs"
   | "auditIntervalMs"
@@ -227,6 +228,18 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       help: "Also serve the reads (GET /orders lists, /events, /metrics, /health…) on this port, from a " +
         "thread of their own, so dashboards and scrapers never hold up an order (0 = any free port). Same " +
         "host and token. Off when unset.",
+    },
+    {
+      key: "monitorNice",
+      flag: "--monitor-nice",
+      env: "ROUTER_MONITOR_NICE",
+      kind: "value",
+      arg: "N",
+      default: "10",
+      group: "Control plane",
+      help:
+        "CPU priority (nice, 0-19) of the monitor's thread on Linux: the higher, the more the scheduler " +
+        "serves the orders first when the cores are busy. 0 = the gateway's own.",
     },
     {
       key: "token",

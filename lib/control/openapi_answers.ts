@@ -186,6 +186,9 @@ export const healthAnswer = z.looseObject({
   monitor: z.object({
     state: z.enum(["up", "failed", "off"]),
     url: z.string().optional(),
+    nice: z.int().optional().meta({
+      description: "the monitor thread's CPU priority (Linux; 0: the gateway's)",
+    }),
     error: z.string().optional().meta({ description: "why the monitor's thread stopped (trading goes on)" }),
   }).optional(),
 }).meta({ id: "Health" });

@@ -93,11 +93,12 @@ export interface StatusDeps {
  *
  * @example
  * ```ts
- * const up: MonitorHealth = { state: "up", url: "http://127.0.0.1:7778" };
+ * const up: MonitorHealth = { state: "up", url: "http://127.0.0.1:7778", nice: 10 };
  * ```
  */
 export type MonitorHealth =
-  | { state: "up"; url: string }
+  /** `nice`: the thread's CPU priority (Linux; 0 = the gateway's own). */
+  | { state: "up"; url: string; nice: number }
   | { state: "failed"; url: string; error: string }
   | { state: "off" };
 

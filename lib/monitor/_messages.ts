@@ -7,6 +7,7 @@
 
 import type { EventStreamOptions } from "../control/sse.ts";
 import type { OrderRow } from "../orders/order_replica.ts";
+import type { ThreadPriority } from "./_thread_priority.ts";
 
 /** How the monitor's thread starts: where to listen, the guard's rules, the copies' sizes. */
 export interface MonitorInit {
@@ -21,6 +22,8 @@ export interface MonitorInit {
   eventCapacity: number;
   /** `/events` tuning, as the control plane has it (no timers: they do not cross threads). */
   events: Omit<EventStreamOptions, "timers">;
+  /** The thread's `nice` (0–19, Linux): set before it listens, so the gateway's thread comes first. */
+  nice: number;
 }
 
 /**
@@ -63,7 +66,7 @@ export interface MonitorRequest {
 
 /** From the monitor's thread. */
 export type FromMonitor =
-  | { t: "listening"; port: number }
+  | { t: "listening"; port: number; priority: ThreadPriority }
   | { t: "failed"; error: string }
   | MonitorRequest
   /** Feed what changed now, then answer `synced`: a read is then as fresh as the control plane's. */

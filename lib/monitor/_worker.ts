@@ -12,6 +12,7 @@ import { type ControlServer, serve } from "../control/server.ts";
 import { OrderListReplica } from "../orders/order_replica.ts";
 import type { FromMonitor, MonitorInit, ToMonitor } from "./_messages.ts";
 import { type MonitorApp, monitorApp } from "./monitor_app.ts";
+import { lowerThreadPriority } from "./_thread_priority.ts";
 
 /** A passed-on request waits this long for the gateway's answer, then gets a 504. */
 const FORWARD_TIMEOUT_MS = 10_000;
@@ -57,6 +58,7 @@ scope.onmessage = (event) => {
 };
 
 async function start(init: MonitorInit): Promise<void> {
+  const priority = lowerThreadPriority(init.nice);
   events = new EventLog({ capacity: init.eventCapacity });
   const bound = { port: init.port };
   app = monitorApp({
@@ -80,7 +82,7 @@ async function start(init: MonitorInit): Promise<void> {
     return;
   }
   bound.port = server.port;
-  post({ t: "listening", port: server.port });
+  post({ t: "listening", port: server.port, priority });
 }
 
 /** Passes a read on to the gateway's thread and waits for its answer. */

@@ -33,6 +33,12 @@ const WORKER_URL = new URL(
   import.meta.url,
 ).href;
 
+/**
+ * The monitor thread's default `nice`: on two busy cores it takes the readers' work off the orders' p99 (bench/README.md,
+ * ninth round) and still leaves the readers a tenth of a core when the gateway's thread wants it all.
+ */
+export const MONITOR_NICE = 10;
+
 /** How long the thread may take to listen before the start fails. */
 const START_TIMEOUT_MS = 10_000;
 
@@ -51,6 +57,11 @@ export interface MonitorOptions {
   eventCapacity: number;
   /** `/events` tuning (timers excluded). */
   eventOptions?: Omit<EventStreamOptions, "timers">;
+  /**
+   * The thread's `nice` on Linux (0–19; default {@linkcode MONITOR_NICE}): the readers get the CPU the
+   * gateway's thread leaves. 0 runs it at the process's priority.
+   */
+  nice?: number;
   /** The control plane's handler: every read the monitor does not serve itself is answered by it. */
   fetch: (request: Request) => Response | Promise<Response>;
   /** Notices of the monitor's thread (dropped readers, errors), and its failure. */
@@ -98,6 +109,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   let failure: string | undefined;
   let started: { resolve: (port: number) => void; reject: (e: Error) => void } | undefined;
   const listening = new Promise<number>((resolve, reject) => started = { resolve, reject });
+  let nice = 0;
   const fail = (error: string): void => {
     failure ??= error;
     stopFeed();
@@ -111,6 +123,11 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     const m = event.data;
     switch (m.t) {
       case "listening":
+        if ("error" in m.priority) {
+          options.onNotice("warn", "monitor thread runs at the gateway's priority", {
+            error: m.priority.error,
+          });
+        } else nice = m.priority.nice;
         started?.resolve(m.port);
         started = undefined;
         break;
@@ -145,6 +162,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     allowedHosts: [...(options.allowedHosts ?? [])],
     eventCapacity: options.eventCapacity,
     events: options.eventOptions ?? {},
+    nice: options.nice ?? MONITOR_NICE,
   });
   // The copies start from the lists and the log as they are now, then follow every change.
   stopFeed = feed.attach(options.events);
@@ -155,7 +173,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   return {
     url,
     port,
-    health: () => failure === undefined ? { state: "up", url } : { state: "failed", url, error: failure },
+    health: () =>
+      failure === undefined ? { state: "up", url, nice } : { state: "failed", url, error: failure },
     close() {
       return closing ??= new Promise<void>((resolve) => {
         stopFeed();

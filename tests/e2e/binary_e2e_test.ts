@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -164,6 +164,22 @@ test(
         if (streamState !== "up") await new Promise((r) => setTimeout(r, 25));
       }
       assert.equal(streamState, "up");
+      // The monitor's thread runs at nice 10 by the kernel's account; the binary's main thread is not lowered.
+      assert.deepEqual((await (await fetch(`${url}/health`)).json()).monitor, {
+        state: "up",
+        url: monitor,
+        nice: 10,
+      });
+      const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+      const nices = readdirSync(`/proc/${child.pid}/task`).map((tid) =>
+        [tid, niceOf(readFileSync(`/proc/${child.pid}/task/${tid}/stat`, "utf8"))] as const
+      );
+      assert.ok(nices.some(([, nice]) => nice === 10), JSON.stringify(nices));
+      assert.equal(
+        new Map(nices).get(String(child.pid)),
+        niceOf(readFileSync("/proc/thread-self/stat", "utf8")),
+        "the main thread keeps the priority it started with",
+      );
 
       const stream = await fetch(`${url}/events?types=order,fill,position`);
       assert.equal(stream.headers.get("content-type")?.split(";")[0], "text/event-stream");

@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Config, ConfigError, parseConfig } from "../../lib/cli/config.ts";
@@ -25,6 +25,15 @@ function config(args: string[], env: Record<string, string> = {}): Config {
   if (parsed.kind !== "run") throw new Error("expected a run config");
   return parsed.config;
 }
+
+/** A thread's `nice` from its stat file (field 19, after the parenthesised name). */
+function niceOf(statPath: string): number {
+  const stat = readFileSync(statPath, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+}
+
+/** This test's thread's `nice` before any monitor started. */
+const ownNice = niceOf("/proc/thread-self/stat");
 
 function start(c: Config, lines: string[] = []): Promise<Service> {
   const log = createLogger({ format: "text", write: (l) => lines.push(l) });
@@ -133,7 +142,11 @@ test("monitor: the order lists and events of the control plane, served from the 
     assert.match(await metrics.text(), /^lightning_requests_total\{method="order\.place",outcome="ok"\} 4$/m);
     const health = JSON.parse((await text(`${monitor}/health`)).body);
     assert.equal(health.mode, "simulator");
-    assert.deepEqual(health.monitor, { state: "up", url: monitor }, "/health reports the monitor");
+    assert.deepEqual(health.monitor, { state: "up", url: monitor, nice: 10 }, "/health reports the monitor");
+    // The kernel's account: a thread of this process at nice 10 (the monitor's), this one's untouched.
+    assert.equal(niceOf("/proc/thread-self/stat"), ownNice, "the gateway's thread keeps its priority");
+    const threads = readdirSync("/proc/self/task").map((tid) => niceOf(`/proc/self/task/${tid}/stat`));
+    assert.ok(threads.includes(10), `a thread at nice 10 among ${threads.join(" ")}`);
     const one = await text(`${monitor}/orders?origClientOrderId=${placed[0]}&symbol=BTCUSDT`);
     assert.equal(one.status, 200, one.body);
     assert.equal(JSON.parse(one.body).clientOrderId, placed[0]);
@@ -164,7 +177,10 @@ test("monitor: the order lists and events of the control plane, served from the 
 });
 
 test("monitor: the control plane's token is needed on the monitor too (but not for /health)", async () => {
-  const g = await start(config(["--port", "0", "--monitor-port", "0"], { ROUTER_TOKEN: TOKEN }));
+  // And ROUTER_MONITOR_NICE=0 runs its thread at the gateway's priority.
+  const g = await start(
+    config(["--port", "0", "--monitor-port", "0"], { ROUTER_TOKEN: TOKEN, ROUTER_MONITOR_NICE: "0" }),
+  );
   try {
     const url = g.monitor!.url;
     const without = await text(`${url}/metrics`);
@@ -174,7 +190,9 @@ test("monitor: the control plane's token is needed on the monitor too (but not f
     const auth = { authorization: `Bearer ${TOKEN}` };
     assert.equal((await text(`${url}/metrics`, { headers: auth })).status, 200);
     assert.equal((await text(`${url}/orders?state=all`, { headers: auth })).body, "[]");
-    assert.equal((await text(`${url}/health`)).status, 200);
+    const health = await text(`${url}/health`);
+    assert.equal(health.status, 200);
+    assert.deepEqual(JSON.parse(health.body).monitor, { state: "up", url, nice: 0 });
   } finally {
     await g.shutdown();
   }
@@ -202,6 +220,13 @@ test("monitor: a monitor port that cannot be bound stops the start, naming the s
     assert.match(e.problems.join("\n"), /--monitor-port: 7790 is the control plane's port/);
     return true;
   });
+  for (const bad of ["20", "-1", "low"]) {
+    assert.throws(() => config(["--monitor-port", "0", "--monitor-nice", bad]), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.problems.join("\n"), /^--monitor-nice: /m, e.problems.join("\n"));
+      return true;
+    });
+  }
 });
 
 test("monitor: a failure of its thread is reported and stops the monitor only", async () => {
