@@ -12,6 +12,7 @@ import { measure } from "mitata";
 import { fastPlaceRequest } from "../lib/control/place_fast_path.ts";
 import { placeSchema } from "../lib/control/schemas.ts";
 import { validate } from "../lib/control/validation.ts";
+import { utf8Length } from "../lib/control/_http1_answer.ts";
 import { LocalSocketSession } from "../lib/control/local_socket.ts";
 import type { OrderOps } from "../lib/control/order_ops.ts";
 import { AnswerScanner } from "../lib/wire/answer_scanner.ts";
@@ -33,6 +34,13 @@ if (JSON.stringify(lazy()) !== JSON.stringify(PLAIN)) {
   throw new Error("lazy result differs from the plain one");
 }
 
+/** Answer texts as the app makes them (flat strings): an order, and a `/metrics` page of the simulator's size. */
+const ANSWER_TEXT = JSON.stringify(PLAIN);
+const METRICS_TEXT = Array.from(
+  { length: 150 },
+  (_, i) => `lightning_requests_total{method="order.place",outcome="ok"} ${i * 17}`,
+).join("\n");
+
 let sink: unknown;
 const ops: OrderOps = {
   place: (body) => (sink = body, Promise.resolve(PLAIN)),
@@ -53,6 +61,8 @@ const cases: [string, () => unknown][] = [
   ["local socket: one place message to the router call", () => session.receive(MESSAGE)],
   ["answer JSON of a plain order result (JSON.stringify)", () => JSON.stringify(PLAIN)],
   ["answer JSON of the router's lazy order result (JSON.stringify)", () => JSON.stringify(lazy())],
+  ["answer's content-length: UTF-8 size of an order answer", () => utf8Length(ANSWER_TEXT)],
+  ["answer's content-length: UTF-8 size of a /metrics text (9 KB)", () => utf8Length(METRICS_TEXT)],
 ];
 
 const results: NewResult[] = [];

@@ -177,8 +177,14 @@ export function refusal(status: 400 | 408 | 431): string {
     `content-length: ${text.length}\r\nconnection: close\r\n\r\n${text}`;
 }
 
+/** Where {@linkcode utf8Length} lets the runtime's encoder count: it holds any text of up to 21,845 chars. */
+const lengthScratch = new Uint8Array(64 * 1024);
+
 /**
- * The UTF-8 size of `text` (without encoding it).
+ * The UTF-8 size of `text`, as the socket will write it (a lone surrogate as U+FFFD, 3 bytes). The runtime's
+ * `encodeInto` counts it natively into a scratch array: 68 / 32 ns for a 419-byte order answer on Deno / Bun,
+ * against 589 / 492 ns for a loop over its chars in JavaScript, which every answer paid (bench/README.md, ninth
+ * round). A text too long for the scratch array is encoded whole.
  *
  * @example
  * ```ts
@@ -186,20 +192,8 @@ export function refusal(status: 400 | 408 | 431): string {
  * ```
  */
 export function utf8Length(text: string): number {
-  let size = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) size += 1;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next < 0xe000) {
-        size += 2;
-        i++;
-      } else size += 2;
-    } else size += 2;
-  }
-  return size;
+  if (text.length * 3 <= lengthScratch.length) return encoder.encodeInto(text, lengthScratch).written;
+  return encoder.encode(text).length;
 }
 
 const encoder = new TextEncoder();

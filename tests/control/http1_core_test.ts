@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { STATUS_CODES } from "node:http";
-import { REASON_PHRASES } from "../../lib/control/_http1_answer.ts";
+import { REASON_PHRASES, utf8Length } from "../../lib/control/_http1_answer.ts";
 import { Http1Server, type Http1ServerOptions } from "../../lib/control/_http1_server.ts";
 import type { Http1Connection } from "../../lib/control/_http1_connection.ts";
 import type { Http1Transport } from "../../lib/control/_http1_byte_socket.ts";
@@ -400,4 +400,39 @@ test("http1 answers: the reason phrases are node:http's, for every status code i
     assert.equal(REASON_PHRASES[Number(code)], phrase, code);
   }
   assert.equal(Object.keys(REASON_PHRASES).length, Object.keys(STATUS_CODES).length);
+});
+
+test("http1 answers: utf8Length counts the bytes the socket writes, short or long, lone surrogates as U+FFFD", () => {
+  // Units that exercise every width: ASCII, 2-byte, 3-byte, a pair (4 bytes), and lone high and low surrogates.
+  const units = ["a", "{", "é", "币", "€", "\u{1F680}", "\ud800", "\udc00", "\ud83d"];
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const texts = ["", "plain ascii", "\ud800\udc00", "x\ud800", "\udfff"];
+  for (let i = 0; i < 300; i++) {
+    let t = "";
+    const n = Math.floor(random() * 40);
+    for (let k = 0; k < n; k++) t += units[Math.floor(random() * units.length)];
+    texts.push(t);
+  }
+  // Around the scratch array's limit (21,845 chars), so both ways of counting are held to the encoder.
+  for (const n of [21_844, 21_845, 21_846, 70_000]) texts.push("é".repeat(n), "a".repeat(n - 1) + "\ud800");
+  for (const t of texts) {
+    assert.equal(utf8Length(t), encoder.encode(t).length, JSON.stringify(t.slice(0, 20)));
+  }
+});
+
+test("http1 answers: a non-ASCII answer's content-length is its UTF-8 size", async () => {
+  const text = JSON.stringify({ symbol: "币安人生USDT", note: "é\u{1F680}" });
+  const s = echoServer({
+    lane: {
+      take: () => false,
+      answerRead: () => Promise.resolve({ status: 200, headers: ["content-type", "application/json"], text }),
+    },
+  });
+  const c = s.open();
+  c.connection.receive(encoder.encode("GET /x HTTP/1.1\r\nHost: x\r\n\r\n"));
+  await until(() => c.io.text.endsWith(text), "the answer");
+  assert.match(c.io.text, new RegExp(`content-length: ${encoder.encode(text).length}\\r\\n`));
+  assert.notEqual(encoder.encode(text).length, text.length, "the text is not ASCII");
+  await s.server.close();
 });
