@@ -13,6 +13,7 @@ import { fastPlaceRequest } from "../lib/control/place_fast_path.ts";
 import { placeSchema } from "../lib/control/schemas.ts";
 import { validate } from "../lib/control/validation.ts";
 import { utf8Length } from "../lib/control/_http1_answer.ts";
+import { WsConnection } from "../lib/control/_ws_connection.ts";
 import { LocalSocketSession } from "../lib/control/local_socket.ts";
 import type { OrderOps } from "../lib/control/order_ops.ts";
 import { AnswerScanner } from "../lib/wire/answer_scanner.ts";
@@ -41,6 +42,43 @@ const METRICS_TEXT = Array.from(
   (_, i) => `lightning_requests_total{method="order.place",outcome="ok"} ${i * 17}`,
 ).join("\n");
 
+/**
+ * The local socket's WebSocket layer alone (`_ws_connection.ts`) over a stand-in socket: a masked client frame
+ * holding a place message is read from a reused buffer, as a socket delivers it, and the answer is framed and
+ * written.
+ */
+function wsRoundTrip(): () => void {
+  const bytes = new TextEncoder().encode(MESSAGE);
+  const n = bytes.byteLength;
+  const head = n < 126 ? [0x81, 0x80 | n] : [0x81, 0x80 | 126, n >> 8, n & 0xff];
+  const frame = new Uint8Array(head.length + 4 + n);
+  frame.set(head);
+  frame.set([0x12, 0x34, 0x56, 0x78], head.length);
+  for (let i = 0; i < n; i++) frame[head.length + 4 + i] = bytes[i]! ^ frame[head.length + (i & 3)]!;
+  let deliver: (bytes: Uint8Array) => void = () => {};
+  let written = 0;
+  let ws: WsConnection | undefined = undefined;
+  ws = new WsConnection(
+    {
+      write: (data: Uint8Array | string) =>
+        void (written += typeof data === "string" ? data.length : data.byteLength),
+      end: () => {},
+      destroy: () => {},
+      bufferedBytes: 0,
+      listen: (onData) => void (deliver = onData),
+    },
+    new Uint8Array(0),
+    { maxMessageBytes: 65_536, onText: () => ws!.send(ANSWER_TEXT), onClose: () => {} },
+  );
+  const readBuffer = new Uint8Array(64 * 1024);
+  deliver(frame);
+  if (written === 0) throw new Error("the ws case answered nothing");
+  return () => {
+    readBuffer.set(frame);
+    deliver(readBuffer.subarray(0, frame.byteLength));
+  };
+}
+
 let sink: unknown;
 const ops: OrderOps = {
   place: (body) => (sink = body, Promise.resolve(PLAIN)),
@@ -61,6 +99,7 @@ const cases: [string, () => unknown][] = [
   ["local socket: one place message to the router call", () => session.receive(MESSAGE)],
   ["answer JSON of a plain order result (JSON.stringify)", () => JSON.stringify(PLAIN)],
   ["answer JSON of the router's lazy order result (JSON.stringify)", () => JSON.stringify(lazy())],
+  ["local socket framing: a masked place message received, its answer framed and written", wsRoundTrip()],
   ["answer's content-length: UTF-8 size of an order answer", () => utf8Length(ANSWER_TEXT)],
   ["answer's content-length: UTF-8 size of a /metrics text (9 KB)", () => utf8Length(METRICS_TEXT)],
 ];

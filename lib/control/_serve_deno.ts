@@ -11,10 +11,10 @@ import type { ControlServer } from "./server.ts";
 import type { Http1Transport } from "./_http1_byte_socket.ts";
 import { Http1Server, type Http1ServerOptions } from "./_http1_server.ts";
 import { baseUrl } from "./_serve_shared.ts";
+import { pooledUtf8 } from "./_byte_pool.ts";
 
 /** Bytes read from a connection at a time. */
 const READ_BYTES = 32 * 1024;
-const encoder = new TextEncoder();
 
 /**
  * Serves `options.fetch` on `Deno.listen`.
@@ -118,7 +118,7 @@ class DenoTransport implements Http1Transport {
 
   write(data: Uint8Array | string): void {
     if (this.#closed || this.#ending) return;
-    const bytes = typeof data === "string" ? encoder.encode(data) : data;
+    const bytes = typeof data === "string" ? pooledUtf8(data) : data;
     this.#queued += bytes.byteLength;
     if (this.#writing) this.#queue.push(bytes);
     else void this.#flush(bytes);
