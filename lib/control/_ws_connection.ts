@@ -14,6 +14,7 @@ import { type ByteSocket, toByteSocket } from "./_http1_byte_socket.ts";
 import { laterUnref, type TimerHandle } from "../_timers.ts";
 import { sha1Base64 } from "./_sha1.ts";
 import { pooledBytes } from "./_byte_pool.ts";
+import { concatBytes } from "./_bytes.ts";
 
 const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -58,14 +59,6 @@ const EMPTY = new Uint8Array(0);
 const sendScratch = new Uint8Array(64 * 1024);
 /** Where a received message is unmasked, to be decoded at once (a longer one gets an array of its own). */
 const receiveScratch = new Uint8Array(16 * 1024);
-
-/** `a` followed by `b`, in a new array. */
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a);
-  out.set(b, a.byteLength);
-  return out;
-}
 
 /**
  * One accepted WebSocket connection (the 101 answer already sent).
@@ -197,7 +190,7 @@ export class WsConnection {
   /** Parses the frames in `chunk` (valid during the call only: what is kept is copied). */
   #receive(chunk: Uint8Array): void {
     if (this.#gone) return;
-    let buf = this.#pending.byteLength === 0 ? chunk : concat(this.#pending, chunk);
+    let buf = this.#pending.byteLength === 0 ? chunk : concatBytes([this.#pending, chunk]);
     for (;;) {
       if (buf.byteLength < 2) break;
       const b0 = buf[0]!;
@@ -255,18 +248,6 @@ export class WsConnection {
     this.#pending = buf.byteLength === 0 ? EMPTY : buf.slice();
   }
 
-  /** The fragments received so far and `last`, in one array. */
-  #joinFragments(last: Uint8Array): Uint8Array {
-    const whole = new Uint8Array(this.#fragmentBytes + last.byteLength);
-    let at = 0;
-    for (const f of this.#fragments) {
-      whole.set(f, at);
-      at += f.byteLength;
-    }
-    whole.set(last, at);
-    return whole;
-  }
-
   /** Handles one frame; false when the connection must stop reading. */
   #frame(opcode: number, fin: boolean, payload: Uint8Array): boolean {
     switch (opcode) {
@@ -279,7 +260,7 @@ export class WsConnection {
           this.#fragmentBytes += payload.byteLength;
           return true;
         }
-        const whole = this.#fragments.length === 0 ? payload : this.#joinFragments(payload);
+        const whole = this.#fragments.length === 0 ? payload : concatBytes([...this.#fragments, payload]);
         this.#inMessage = false;
         this.#fragments = [];
         this.#fragmentBytes = 0;

@@ -33,12 +33,6 @@ const WORKER_URL = new URL(
   import.meta.url,
 ).href;
 
-/**
- * The monitor thread's default `nice`: on two busy cores it takes the readers' work off the orders' p99 (bench/README.md,
- * ninth round) and still leaves the readers a tenth of a core when the gateway's thread wants it all.
- */
-export const MONITOR_NICE = 10;
-
 /** How long the thread may take to listen before the start fails. */
 const START_TIMEOUT_MS = 10_000;
 
@@ -58,10 +52,10 @@ export interface MonitorOptions {
   /** `/events` tuning (timers excluded). */
   eventOptions?: Omit<EventStreamOptions, "timers">;
   /**
-   * The thread's `nice` on Linux (0–19; default {@linkcode MONITOR_NICE}): the readers get the CPU the
-   * gateway's thread leaves. 0 runs it at the process's priority.
+   * The thread's `nice` on Linux (0–19; `--monitor-nice`, 10 unless set): on busy cores the readers get the
+   * CPU the gateway's thread leaves (bench/README.md, ninth round). 0 runs it at the process's priority.
    */
-  nice?: number;
+  nice: number;
   /** The control plane's handler: every read the monitor does not serve itself is answered by it. */
   fetch: (request: Request) => Response | Promise<Response>;
   /** Notices of the monitor's thread (dropped readers, errors), and its failure. */
@@ -94,8 +88,8 @@ export class MonitorStartError extends Error {
  * declare const tracker: OrderTracker;
  * declare const events: EventLog;
  * declare const controlFetch: (request: Request) => Promise<Response>;
- * const monitor = await startMonitor({ hostname: "127.0.0.1", port: 0, tracker, events, eventCapacity: 10_000,
- *   fetch: controlFetch, onNotice: (level, msg) => console.error(level, msg) });
+ * const monitor = await startMonitor({ hostname: "127.0.0.1", port: 0, nice: 10, tracker, events,
+ *   eventCapacity: 10_000, fetch: controlFetch, onNotice: (level, msg) => console.error(level, msg) });
  * console.log(`${monitor.url}/metrics`);
  * await monitor.close();
  * ```
@@ -162,7 +156,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     allowedHosts: [...(options.allowedHosts ?? [])],
     eventCapacity: options.eventCapacity,
     events: options.eventOptions ?? {},
-    nice: options.nice ?? MONITOR_NICE,
+    nice: options.nice,
   });
   // The copies start from the lists and the log as they are now, then follow every change.
   stopFeed = feed.attach(options.events);

@@ -246,6 +246,7 @@ test("monitor: a failure of its thread is reported and stops the monitor only", 
   const monitor = await startMonitor({
     hostname: "127.0.0.1",
     port: 0,
+    nice: 0,
     tracker: new OrderTracker(),
     events: broken,
     eventCapacity: 100,
