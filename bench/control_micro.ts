@@ -12,7 +12,7 @@ import { measure } from "mitata";
 import { fastPlaceRequest } from "../lib/control/place_fast_path.ts";
 import { placeSchema } from "../lib/control/schemas.ts";
 import { validate } from "../lib/control/validation.ts";
-import { utf8Length } from "../lib/control/_http1_answer.ts";
+import { chunkFrame, utf8Length } from "../lib/control/_http1_answer.ts";
 import { WsConnection } from "../lib/control/_ws_connection.ts";
 import { LocalSocketSession } from "../lib/control/local_socket.ts";
 import type { OrderOps } from "../lib/control/order_ops.ts";
@@ -79,6 +79,10 @@ function wsRoundTrip(): () => void {
   };
 }
 
+/** Chunks of a streamed body: an `/events` write of one event, and of a batch. */
+const CHUNK_300 = new Uint8Array(300).fill(0x61);
+const CHUNK_4K = new Uint8Array(4000).fill(0x61);
+
 let sink: unknown;
 const ops: OrderOps = {
   place: (body) => (sink = body, Promise.resolve(PLAIN)),
@@ -101,6 +105,8 @@ const cases: [string, () => unknown][] = [
   ["answer JSON of the router's lazy order result (JSON.stringify)", () => JSON.stringify(lazy())],
   ["local socket framing: a masked place message received, its answer framed and written", wsRoundTrip()],
   ["answer's content-length: UTF-8 size of an order answer", () => utf8Length(ANSWER_TEXT)],
+  ["chunked body: a 300-byte chunk framed (an /events write)", () => chunkFrame(CHUNK_300)],
+  ["chunked body: a 4 KB chunk framed", () => chunkFrame(CHUNK_4K)],
   ["answer's content-length: UTF-8 size of a /metrics text (9 KB)", () => utf8Length(METRICS_TEXT)],
 ];
 

@@ -7,6 +7,7 @@
 
 import { LOCAL_CODES } from "./errors.ts";
 import type { RawAnswer } from "./server.ts";
+import { pooledBytes } from "./_byte_pool.ts";
 
 /**
  * The reason phrase of each status code, as `node:http`'s `STATUS_CODES` has them (a test holds the two equal),
@@ -198,8 +199,13 @@ export function utf8Length(text: string): number {
 
 const encoder = new TextEncoder();
 
+/** Lowercase hex digits, as `toString(16)` writes a chunk's size. */
+const HEX_DIGITS = new TextEncoder().encode("0123456789abcdef");
+
 /**
- * One chunk of a chunked body, framed (`size CRLF data CRLF`), in one array.
+ * One chunk of a chunked body, framed (`size CRLF data CRLF`), in one array of the caller's own, cut from the
+ * write pool (`_byte_pool.ts`): on Deno two new arrays per chunk (the size line and the frame) cost 1.4 µs for
+ * a 300-byte event, which every `/events` reader paid per write (bench/README.md, ninth round).
  *
  * @example
  * ```ts
@@ -207,11 +213,15 @@ const encoder = new TextEncoder();
  * ```
  */
 export function chunkFrame(data: Uint8Array): Uint8Array {
-  const size = encoder.encode(`${data.byteLength.toString(16)}\r\n`);
-  const frame = new Uint8Array(size.length + data.byteLength + 2);
-  frame.set(size, 0);
-  frame.set(data, size.length);
-  frame[frame.length - 2] = 13;
-  frame[frame.length - 1] = 10;
+  const n = data.byteLength;
+  let digits = 1;
+  while (digits < 8 && n >>> (4 * digits) !== 0) digits++;
+  const frame = pooledBytes(digits + 2 + n + 2);
+  for (let d = digits - 1, v = n; d >= 0; d--, v >>>= 4) frame[d] = HEX_DIGITS[v & 15]!;
+  frame[digits] = 13;
+  frame[digits + 1] = 10;
+  frame.set(data, digits + 2);
+  frame[digits + 2 + n] = 13;
+  frame[digits + 3 + n] = 10;
   return frame;
 }

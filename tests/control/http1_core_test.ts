@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { STATUS_CODES } from "node:http";
-import { REASON_PHRASES, utf8Length } from "../../lib/control/_http1_answer.ts";
+import { chunkFrame, REASON_PHRASES, utf8Length } from "../../lib/control/_http1_answer.ts";
 import { Http1Server, type Http1ServerOptions } from "../../lib/control/_http1_server.ts";
 import type { Http1Connection } from "../../lib/control/_http1_connection.ts";
 import type { Http1Transport } from "../../lib/control/_http1_byte_socket.ts";
@@ -435,4 +435,22 @@ test("http1 answers: a non-ASCII answer's content-length is its UTF-8 size", asy
   assert.match(c.io.text, new RegExp(`content-length: ${encoder.encode(text).length}\\r\\n`));
   assert.notEqual(encoder.encode(text).length, text.length, "the text is not ASCII");
   await s.server.close();
+});
+
+test("http1 answers: chunkFrame frames every size as size-in-hex CRLF data CRLF, and each frame keeps its bytes", () => {
+  const frames: { frame: Uint8Array; n: number }[] = [];
+  for (const n of [1, 9, 15, 16, 255, 256, 4095, 4096, 16_383, 16_384, 65_535, 65_536, 100_000]) {
+    const data = new Uint8Array(n).map((_, i) => (i * 7 + n) & 0xff);
+    const frame = chunkFrame(data);
+    const head = encoder.encode(`${n.toString(16)}\r\n`);
+    assert.deepEqual(frame.subarray(0, head.length), head, `size line of ${n}`);
+    assert.deepEqual(frame.subarray(head.length, head.length + n), data, `data of ${n}`);
+    assert.deepEqual([...frame.subarray(head.length + n)], [13, 10], `end of ${n}`);
+    frames.push({ frame, n });
+  }
+  // Later frames (cut from the same pool) did not write over earlier ones.
+  for (const { frame, n } of frames) {
+    const at = n.toString(16).length + 2;
+    assert.equal(frame[at + n - 1], ((n - 1) * 7 + n) & 0xff, `last data byte of ${n}`);
+  }
 });
