@@ -15,8 +15,7 @@ import { setImmediate } from "node:timers";
 import type { AccountEvent } from "../account/event_log.ts";
 import type { Timers } from "../_clock.ts";
 import type { SseSubscriber } from "./sse_subscriber.ts";
-
-const encoder = new TextEncoder();
+import { pooledUtf8 } from "./_byte_pool.ts";
 
 /**
  * Batches events for a set of readers and writes them out.
@@ -98,7 +97,7 @@ export class SseFanOut {
     let shared: Uint8Array | undefined;
     for (const s of this.#readers) {
       if (s.wantsAll && s.after < first) {
-        shared ??= encoder.encode(texts.join(""));
+        shared ??= pooledUtf8(texts.join(""));
         s.hold(shared, good);
         this.#due.add(s);
         continue;
@@ -112,7 +111,7 @@ export class SseFanOut {
         n++;
       }
       if (n > 0) {
-        s.hold(encoder.encode(text), n);
+        s.hold(pooledUtf8(text), n);
         this.#due.add(s);
       }
     }
