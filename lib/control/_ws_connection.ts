@@ -51,10 +51,10 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 const EMPTY = new Uint8Array(0);
 /**
- * Where `send` encodes a message before framing it (any message of up to 21,845 chars; a longer one is encoded
- * on its own). The frames are plain `Uint8Array`s, encoded by the runtime's encoder and cut from a pool (`_byte_pool.ts`):
- * through `node:buffer`, which is JavaScript on Deno, a message received and answered cost 1.8–1.9 µs there
- * against 0.83–0.86 µs now, and 0.55–0.63 against 0.45–0.47 µs on Bun (bench/README.md, ninth round).
+ * Where `send` encodes a message before framing it (any message of up to 21,845 chars; a longer one is
+ * encoded on its own). Frames are plain `Uint8Array`s cut from the write pool (`_byte_pool.ts`), encoded by
+ * the runtime: through `node:buffer`, which is JavaScript on Deno, a place message in and its answer out cost
+ * 2.7–3.8 µs there, 0.8–1.0 µs now (bench/README.md, ninth round).
  */
 const sendScratch = new Uint8Array(64 * 1024);
 /** Where a received message is unmasked, to be decoded at once (a longer one gets an array of its own). */
@@ -130,11 +130,7 @@ export class WsConnection {
       frame[3] = size & 0xff;
     } else {
       frame[1] = 127;
-      frame[2] =
-        frame[3] =
-        frame[4] =
-        frame[5] =
-          0; // no message reaches 2^32 bytes
+      frame.fill(0, 2, 6); // the length's high half: no message reaches 2^32 bytes
       frame[6] = size >>> 24;
       frame[7] = (size >>> 16) & 0xff;
       frame[8] = (size >>> 8) & 0xff;
