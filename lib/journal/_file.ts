@@ -12,9 +12,11 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import { join } from "node:path";
+import { type AppendChannel, encodeUtf8, lineBuffer, openAppendChannel, type WriteFn } from "./_append_io.ts";
+
+export type { WriteFn } from "./_append_io.ts";
 
 const NAME = /^journal-(\d{6,})\.log$/;
 
@@ -68,19 +70,6 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/**
- * The write system call: `fs.writeSync`'s (fd, buffer, offset, length) form. Replaceable for fault injection.
- *
- * @example
- * ```ts
- * import * as fs from "node:fs";
- * const write: WriteFn = (fd, buf, off, len) => fs.writeSync(fd, buf, off, len);
- * ```
- */
-export type WriteFn = (fd: number, buffer: Uint8Array, offset: number, length: number) => number;
-
-const writeSync: WriteFn = (fd, buffer, offset, length) => fs.writeSync(fd, buffer, offset, length);
-
 /** Hex digits as bytes, for writing a line's checksum straight into the output buffer. */
 const HEX = new TextEncoder().encode("0123456789abcdef");
 /** The reusable output buffer's size; a bigger write (a large checkpoint) gets a buffer of its own. */
@@ -89,8 +78,9 @@ const BUFFER_BYTES = 64 * 1024;
 /**
  * An open journal file.
  *
- * Text goes out through one reused byte buffer (`Buffer.write` + `fs.writeSync(fd, bytes)`): writing a string
- * directly makes the runtime allocate a fresh buffer per call, which costs Deno about 0.5 µs per order.
+ * Text goes out through one reused byte buffer, encoded and written the runtime's cheapest way
+ * (`_append_io.ts`): writing a string directly makes the runtime allocate a fresh buffer per call, which costs
+ * Deno about 0.5 µs per order.
  *
  * @example
  * ```ts
@@ -105,11 +95,11 @@ export class JournalFile {
   /** The file existed before `create` (it was not made here, so it is neither chmodded nor deleted). */
   readonly existed: boolean;
   readonly #fd: number;
-  readonly #write: WriteFn;
+  readonly #channel: AppendChannel;
   /** The file's identity when opened, to tell it from another file put at its path later. */
   readonly #ino: number;
   readonly #dev: number;
-  #buf: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  #buf: Uint8Array = lineBuffer(BUFFER_BYTES);
   /** Bytes written to the file by `append`. */
   bytes = 0;
   /** Where the file ends as far as this object knows: its size when opened plus every byte that landed since. */
@@ -117,19 +107,19 @@ export class JournalFile {
   /** A write failed part-way and could not be cut back: the file may end inside a line. */
   #torn = false;
 
-  private constructor(path: string, fd: number, existed: boolean, write: WriteFn) {
+  private constructor(path: string, fd: number, existed: boolean, write: WriteFn | undefined) {
     this.path = path;
     this.#fd = fd;
     this.existed = existed;
-    this.#write = write;
     const st = fs.fstatSync(fd);
     this.#ino = st.ino;
     this.#dev = st.dev;
     this.#end = st.size;
+    this.#channel = openAppendChannel(path, fd, st.ino, write);
   }
 
   /** Creates file number `seq` in `dir`, mode 0600 (appending if it somehow exists, mode left alone). */
-  static create(dir: string, seq: number, write: WriteFn = writeSync): JournalFile {
+  static create(dir: string, seq: number, write?: WriteFn): JournalFile {
     const path = join(dir, journalFileName(seq));
     let fd: number;
     let existed = false;
@@ -192,21 +182,21 @@ export class JournalFile {
     const max = (text.length + json.length) * 3 + 11;
     let buf = this.#buf;
     if (max > buf.length) {
-      buf = max <= 4 * BUFFER_BYTES ? (this.#buf = Buffer.allocUnsafe(max)) : Buffer.allocUnsafe(max);
+      buf = max <= 4 * BUFFER_BYTES ? (this.#buf = lineBuffer(max)) : lineBuffer(max);
     }
     let n = 0;
     if (torn) buf[n++] = 0x0a; // end the torn fragment, so the next good line is not glued to it
-    if (text !== "") n += buf.write(text, n, "utf8");
+    if (text !== "") n += encodeUtf8(text, buf, n);
     if (json !== "") {
       for (let shift = 28; shift >= 0; shift -= 4) buf[n++] = HEX[(crc >>> shift) & 15]!;
       buf[n++] = 0x20;
-      n += buf.write(json, n, "utf8");
+      n += encodeUtf8(json, buf, n);
       buf[n++] = 0x0a;
     }
     let done = 0;
     try {
       // A short write (a signal, a nearly full disk) is resumed until everything is out.
-      while (done < n) done += this.#write(this.#fd, buf, done, n - done);
+      while (done < n) done += this.#channel.write(this.#fd, buf, done, n - done);
     } catch (e) {
       const landed = this.#landed(done);
       if (landed > 0 && !this.#cutBack()) {
@@ -254,11 +244,12 @@ export class JournalFile {
    * a real disk, and must not stall the event loop that carries orders.
    */
   fsyncInBackground(done: (error: Error | null) => void): void {
-    fs.fsync(this.#fd, done);
+    this.#channel.fsyncInBackground(done);
   }
 
   /** Closes the file; errors are ignored (there is nothing left to do with it). */
   close(): void {
+    this.#channel.close();
     try {
       fs.closeSync(this.#fd);
     } catch {
