@@ -1,11 +1,11 @@
 /**
  * `deno task bench`: runs the whole benchmark suite and prints the report. Micro-benchmarks (mitata) on Deno
- * and Bun, the `deno bench` file, round trips on Deno and Bun and the public SDKs on Node against one
- * simulator process, the control plane on Deno and Bun (HTTP, local socket, micro-benchmarks), contention
- * between readers and orders (readers on the control port, then on the monitor port), memory against the
- * bare-server floor, SSE delivery (`GET /events`) on Deno and Bun, the soak (fresh simulator each) on Deno and
- * Bun, and — in full runs or with BENCH_PROFILE=1 — CPU profiles of the hot paths with their top self-time
- * functions.
+ * and Bun, the journal's cost per order (warm and with cold caches), the `deno bench` file, round trips on
+ * Deno and Bun and the public SDKs on Node against one simulator process, the control plane on Deno and Bun
+ * (HTTP, local socket, micro-benchmarks), contention between readers and orders (readers on the control port,
+ * then on the monitor port), memory against the bare-server floor, SSE delivery (`GET /events`) on Deno and
+ * Bun, the soak (fresh simulator each) on Deno and Bun, and — in full runs or with BENCH_PROFILE=1 — CPU
+ * profiles of the hot paths with their top self-time functions.
  * Results merge into bench/results.json (name + runtime); a quick run (`BENCH_QUICK=1`, a few minutes)
  * writes to node_modules/.cache/lightning-bench/results.quick.json instead unless BENCH_RESULTS is set.
  * Every child is bounded in time and killed at the end.
@@ -35,7 +35,7 @@ const ONLY = new Set(
 const PROFILE = ONLY.has("profile") && (!QUICK || process.env.BENCH_PROFILE === "1");
 const failures: string[] = [];
 /** Steps each part runs (for the progress line's percent and ETA; a terminal only). */
-const STEPS: Readonly<Record<string, number>> = { micro: 3, rtt: 4, control: 2, sse: 2, soak: 2, profile: 8 };
+const STEPS: Readonly<Record<string, number>> = { micro: 5, rtt: 4, control: 2, sse: 2, soak: 2, profile: 8 };
 const plannedSteps = [...ONLY].filter((part) => part !== "profile" || PROFILE)
   .reduce((sum, part) => sum + (STEPS[part] ?? 0), 0);
 const progress = new Progress();
@@ -152,6 +152,8 @@ async function main(): Promise<void> {
   if (ONLY.has("micro")) {
     await step("micro-benchmarks (Deno)", "deno", ["run", "-A", "bench/micro.ts"]);
     await step("micro-benchmarks (Bun)", "bun", ["bench/micro.ts"]);
+    await step("journal cost per order (Deno)", "deno", ["run", "-A", "bench/journal_cost.ts"], {}, 5);
+    await step("journal cost per order (Bun)", "bun", ["bench/journal_cost.ts"], {}, 5);
     await step("deno bench (interactive view of the same cases)", "deno", [
       "bench",
       "-A",
