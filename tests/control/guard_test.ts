@@ -60,6 +60,22 @@ test("RequestGuard: a loopback name on another port is refused; any port passes 
   assert.equal(refusal(unbound, { host: "127.0.0.1:7778" }), undefined);
 });
 
+test("RequestGuard: a Host allowed before is judged again once the port changes; a foreign one after it is refused", () => {
+  let port: number | undefined = undefined;
+  const guard = new RequestGuard({ port: () => port });
+  // Allowed while the port is unknown, then remembered: the same text must not pass once the port is known.
+  assert.equal(refusal(guard, { host: "127.0.0.1:9999" }), undefined);
+  assert.equal(refusal(guard, { host: "127.0.0.1:9999" }), undefined);
+  port = PORT;
+  assert.equal(refusal(guard, { host: "127.0.0.1:9999" })?.status, 403);
+  assert.equal(refusal(guard, { host: `127.0.0.1:${PORT}` }), undefined);
+  assert.equal(refusal(guard, { host: `127.0.0.1:${PORT}` }), undefined);
+  assert.equal(refusal(guard, { host: `evil.example:${PORT}` })?.status, 403);
+  assert.equal(refusal(guard, { host: `127.0.0.1:${PORT}` }), undefined);
+  port = PORT + 1;
+  assert.equal(refusal(guard, { host: `127.0.0.1:${PORT}` })?.status, 403);
+});
+
 test("RequestGuard: allowedHosts adds names (case and brackets ignored) without dropping loopback", () => {
   const guard = guardWith({ allowedHosts: ["Router.LAN", "[fd00::1]"] });
   assert.equal(refusal(guard, { host: "router.lan:7777" }), undefined);
