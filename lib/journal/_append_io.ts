@@ -123,7 +123,16 @@ function denoChannel(file: DenoFile): AppendChannel {
         offset === 0 && length === buffer.length ? buffer : buffer.subarray(offset, offset + length),
       ),
     fsyncInBackground(done) {
-      file.sync().then(() => done(null), (e) => done(e instanceof Error ? e : new Error(String(e))));
+      const failed = (e: unknown) => done(e instanceof Error ? e : new Error(String(e)));
+      let syncing: Promise<void>;
+      try {
+        syncing = file.sync();
+      } catch (e) {
+        // A closed file may refuse at once. The error still goes to `done`, later, as node:fs reports it: a
+        // throw here would leave the fsync schedule waiting for a callback that never comes.
+        syncing = Promise.reject(e);
+      }
+      syncing.then(() => done(null), failed);
     },
     close() {
       try {
