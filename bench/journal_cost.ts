@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { OrderJournal } from "../lib/journal/mod.ts";
+import { LIMIT_ORDER } from "./_fixtures.ts";
 import { printResults } from "./_support/print.ts";
 import { type NewResult, recordResults } from "./_support/results.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
@@ -22,15 +23,8 @@ import { summarize } from "./_support/stats.ts";
 
 type Journal = Pick<OrderJournal, "appendIntent" | "appendAck" | "close">;
 
-const PARAMS = {
-  symbol: "BTCUSDT",
-  side: "BUY",
-  type: "LIMIT",
-  quantity: "0.002",
-  price: "50000.10",
-  timeInForce: "GTC",
-  recvWindow: 5000,
-};
+/** The order as the router hands it to the journal: the benchmarks' LIMIT order with its recvWindow. */
+const PARAMS = { ...LIMIT_ORDER, recvWindow: 5000 };
 const ORDERS = QUICK ? 3_000 : 12_000;
 const SKIP = 500;
 const EVICT = new Uint8Array(8 << 20);
