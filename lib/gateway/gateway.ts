@@ -16,7 +16,7 @@ import type { OrderTracker, TrackedOrder } from "../orders/order_tracker.ts";
 import type { UserStream } from "../stream/user_stream.ts";
 import { Reconciler } from "../orders/reconciler.ts";
 import { AccountExposure } from "../risk/account_exposure.ts";
-import { combineObservers, type OrderObserver } from "../pipeline/order_observer.ts";
+import { combineObservers, deferIntent, type OrderObserver } from "../pipeline/order_observer.ts";
 import { restQuerySigner } from "../router/_credentials.ts";
 import { type HaltReport, Router, type RouterOptions } from "../router/router.ts";
 import { type Clock, systemClock } from "../_clock.ts";
@@ -208,7 +208,8 @@ export class Gateway {
     // Unfinished orders, including those known only from an outcome record whose intent line was damaged.
     const restored = restoreRecovered(tracker, journal.recovery);
 
-    const own = combineObservers(tracker, journalObserver(journal.journal));
+    // The journal's intent is durable before the frame leaves; the tracker's record follows the send.
+    const own = combineObservers(deferIntent(tracker), journalObserver(journal.journal));
     const observer: OrderObserver = options.observer === undefined
       ? own
       : combineObservers(own, options.observer);

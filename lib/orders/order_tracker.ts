@@ -288,8 +288,9 @@ export class OrderTracker implements OrderObserver {
     this.#deleteFinished(cid); // a client id may be reused once its order is finished
     const o = fromParams(cid, method, params, this.#now());
     this.#setLive(o);
-    // Reported at once, before it is sent: the pre-trade exposure must count an order in flight (pending is
-    // open, the worst case), or orders sent before the first one's answer would all pass the same limits.
+    // Reported at once, in the turn that sends it (before it, or right after it behind `deferIntent`): the
+    // pre-trade exposure must count an order in flight (pending is open, the worst case), or orders sent
+    // before the first one's answer would all pass the same limits.
     this.#changed(o);
   }
 

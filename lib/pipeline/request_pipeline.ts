@@ -169,16 +169,18 @@ export class RequestPipeline {
       limits.onSent(spec.countsAsOrder, -1, now);
       throw e;
     }
-    if (spec.mutating && this.#observer !== undefined) {
+    const observer = spec.mutating ? this.#observer : undefined;
+    if (observer !== undefined) {
       try {
-        this.#observer.intent(cid, spec.name, params, cidKey);
+        observer.intent(cid, spec.name, params, cidKey);
       } catch {
         // A cancel needs no durable intent to be safe (sending it twice, or once unrecorded, harms nothing):
         // it goes out, and its outcome is journaled when that works again. Anything else is refused: no
         // durable intent, no order. The message names no path; the journal reports its own failure.
         if (spec !== CANCEL && spec !== ALGO_CANCEL) {
           limits.onSent(spec.countsAsOrder, -1, now);
-          this.#observer.notSent(cid, spec.name);
+          afterSend(observer, cid, spec.name, params, cidKey);
+          observer.notSent(cid, spec.name);
           return Promise.reject(
             new NotSentError("journal", `${spec.name} not sent: the order journal cannot be written`),
           );
@@ -204,6 +206,8 @@ export class RequestPipeline {
     } catch {
       // Whether it left is unknown: the request stays pending and times out like an unanswered one.
     }
+    // What need not precede the frame (the order tracker's record), in this same turn.
+    if (observer !== undefined) afterSend(observer, cid, spec.name, params, cidKey);
     if (!sent) {
       // The socket closed between the check and the send: nothing left this process.
       limits.onSent(spec.countsAsOrder, -1, now);
@@ -386,4 +390,19 @@ export class RequestPipeline {
 
 function methodName(index: number): string {
   return index >= 0 ? METHOD_NAMES[index]! : "request";
+}
+
+/** Tells `observer` the frame was handed to the socket. A throw stops here: the order may be on its way. */
+function afterSend(
+  observer: OrderObserver,
+  cid: string,
+  method: string,
+  params: Params,
+  cidKey: string,
+): void {
+  try {
+    observer.afterSend?.(cid, method, params, cidKey);
+  } catch {
+    // An observer's bug must not turn an order that left into a failed call (a caller could send it again).
+  }
 }

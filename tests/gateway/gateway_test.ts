@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ConnectError, DataDirError, NotSentError } from "../../lib/errors.ts";
 import { Gateway, type GatewayEvent, type GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
@@ -44,6 +46,41 @@ test("Gateway: one call gives tracking, and halt stops new orders and cancels ev
     gateway.resume();
     assert.equal(gateway.router.halted, undefined);
     await gateway.router.placeOrder(restingBuy());
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("Gateway: the journal's intent is written before the frame leaves, the tracker's record right after it", async () => {
+  const sim = await simulator();
+  const dir = tempDir();
+  const seen: { atIntent?: boolean; atAfterSend?: boolean; journaled?: boolean } = {};
+  /** Whether a journal file in `dir` holds a line naming `cid` (what the OS has, read back). */
+  const journaled = (cid: string) =>
+    readdirSync(dir, { recursive: true }).some((f) =>
+      String(f).endsWith(".log") && readFileSync(join(dir, String(f)), "utf8").includes(`"${cid}"`)
+    );
+  let gateway: Gateway | undefined = undefined;
+  gateway = await open(sim, dir, {
+    // A trader's observer comes after the gateway's own: at its `intent` the journal has written, and the
+    // tracker has not recorded the order yet; at its `afterSend` the tracker has.
+    observer: {
+      intent: (cid) => {
+        seen.atIntent = gateway!.tracker.get(cid) !== undefined;
+        seen.journaled = journaled(cid);
+      },
+      afterSend: (cid) => void (seen.atAfterSend = gateway!.tracker.get(cid)?.state === "pending"),
+      ack: () => {},
+      rejected: () => {},
+      unknown: () => {},
+      notSent: () => {},
+    },
+  });
+  try {
+    const placed = await gateway.router.placeOrder(restingBuy());
+    assert.deepEqual(seen, { atIntent: false, journaled: true, atAfterSend: true });
+    assert.equal(gateway.tracker.get(placed.clientOrderId)?.state, "open");
   } finally {
     await gateway.close();
     await sim.close();

@@ -6,6 +6,8 @@ import { type PipelineNotice, RequestPipeline } from "../../lib/pipeline/request
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
 import { METHODS } from "../../lib/wire/methods.ts";
 import type { Params } from "../../lib/types.ts";
+import { combineObservers, deferIntent, type OrderObserver } from "../../lib/pipeline/order_observer.ts";
+import { OrderTracker } from "../../lib/orders/order_tracker.ts";
 
 /** A frame sink that keeps what was sent (a socket stands here in the router). */
 function sink(generation = 1) {
@@ -360,4 +362,104 @@ test("RequestPipeline: a request refused for backpressure is not counted against
   assert.deepEqual(p.limits.current.map((l) => l.count), [68, 73]);
   p.failAll();
   await Promise.allSettled(inFlight);
+});
+
+/** A pipeline whose observer is a deferred order tracker behind a journal-like observer that can refuse. */
+function trackedPipeline(journal: { refuse: boolean; intents: string[] }) {
+  const events: string[] = [];
+  const tracked = new OrderTracker({ onChange: (o) => void events.push(`${o.clientOrderId} ${o.status}`) });
+  const journalLike: OrderObserver = {
+    intent: (cid) => {
+      if (journal.refuse) throw new Error("disk full");
+      journal.intents.push(cid);
+    },
+    ack: () => {},
+    rejected: () => {},
+    unknown: () => {},
+    notSent: () => {},
+  };
+  const p = new RequestPipeline({
+    encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
+    clock: new ServerClock(),
+    timeoutMs: 60_000,
+    capacity: 64,
+    rateLimitHeadroom: 0.05,
+    notify: () => {},
+    observer: combineObservers(deferIntent(tracked), journalLike),
+  });
+  return { p, tracker: tracked, events };
+}
+
+test("RequestPipeline: a deferred tracker records the order right after the send, the journal's intent before it", async () => {
+  const journal = { refuse: false, intents: [] as string[] };
+  const { p, tracker, events } = trackedPipeline(journal);
+  const seenAtSend: { journaled: boolean; tracked: boolean }[] = [];
+  const s = {
+    generation: 1,
+    frames: [] as { id: number }[],
+    send(text: string) {
+      seenAtSend.push({
+        journaled: journal.intents.includes("d1"),
+        tracked: tracker.get("d1") !== undefined,
+      });
+      this.frames.push(JSON.parse(text));
+      return true;
+    },
+  };
+  const placed = p.send(s, PLACE, order, "newClientOrderId", "d1");
+  // Before the send returned to us: the journal had the intent, the tracker did not have the order yet.
+  assert.deepEqual(seenAtSend, [{ journaled: true, tracked: false }]);
+  // In the same turn as the send: pending, so the next order's pre-trade check counts it.
+  assert.equal(tracker.get("d1")?.state, "pending");
+  p.onFrame(binanceAck(s.frames[0]!.id, { clientOrderId: "d1", status: "NEW" }));
+  assert.equal((await placed as { status: string }).status, "NEW");
+  assert.equal(tracker.get("d1")?.state, "open");
+  assert.deepEqual(events, ["d1 PENDING", "d1 NEW"]);
+});
+
+test("RequestPipeline: with a deferred tracker, an order not sent (socket closed, journal refused) is still seen pending, then NOT_SENT", async () => {
+  const journal = { refuse: false, intents: [] as string[] };
+  const { p, tracker, events } = trackedPipeline(journal);
+  const closed = sink();
+  closed.open = false;
+  await assert.rejects(
+    p.send(closed, PLACE, order, "newClientOrderId", "n1"),
+    (e: unknown) => e instanceof NotSentError && e.reason === "disconnected",
+  );
+  journal.refuse = true;
+  const s = sink();
+  await assert.rejects(
+    p.send(s, PLACE, order, "newClientOrderId", "n2"),
+    (e: unknown) => e instanceof NotSentError && e.reason === "journal",
+  );
+  assert.equal(s.frames.length, 0);
+  assert.deepEqual(events, ["n1 PENDING", "n1 NOT_SENT", "n2 PENDING", "n2 NOT_SENT"]);
+  assert.equal(tracker.get("n1"), undefined);
+  assert.equal(tracker.get("n2"), undefined);
+});
+
+test("RequestPipeline: an observer that throws after the send does not fail an order that left", async () => {
+  const p = new RequestPipeline({
+    encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
+    clock: new ServerClock(),
+    timeoutMs: 60_000,
+    capacity: 64,
+    rateLimitHeadroom: 0.05,
+    notify: () => {},
+    observer: {
+      intent: () => {},
+      afterSend: () => {
+        throw new Error("observer bug");
+      },
+      ack: () => {},
+      rejected: () => {},
+      unknown: () => {},
+      notSent: () => assert.fail("the order left: not notSent"),
+    },
+  });
+  const s = sink();
+  const placed = p.send(s, PLACE, order, "newClientOrderId", "t1");
+  assert.equal(s.frames.length, 1);
+  p.onFrame(binanceAck(s.frames[0]!.id, { clientOrderId: "t1" }));
+  assert.equal((await placed as { clientOrderId: string }).clientOrderId, "t1");
 });
