@@ -24,7 +24,7 @@ function sink(generation = 1) {
   };
 }
 
-function pipeline(notices: PipelineNotice[] = [], timeoutMs = 60_000) {
+function pipeline(notices: PipelineNotice[] = [], timeoutMs = 60_000, observer?: OrderObserver) {
   return new RequestPipeline({
     encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
     clock: new ServerClock(),
@@ -32,6 +32,7 @@ function pipeline(notices: PipelineNotice[] = [], timeoutMs = 60_000) {
     capacity: 64,
     rateLimitHeadroom: 0.05,
     notify: (n) => notices.push(n),
+    ...(observer === undefined ? {} : { observer }),
   });
 }
 
@@ -130,22 +131,14 @@ test("RequestPipeline: sweep times out orders as unknown and reads as failed", a
 
 test("RequestPipeline: an intent the journal cannot write is refused, not sent, and forgotten", async () => {
   const forgotten: string[] = [];
-  const p = new RequestPipeline({
-    encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
-    clock: new ServerClock(),
-    timeoutMs: 60_000,
-    capacity: 64,
-    rateLimitHeadroom: 0.05,
-    notify: () => {},
-    observer: {
-      intent: () => {
-        throw new Error("disk full");
-      },
-      ack: () => {},
-      rejected: () => {},
-      unknown: () => {},
-      notSent: (cid) => void forgotten.push(cid),
+  const p = pipeline([], 60_000, {
+    intent: () => {
+      throw new Error("disk full");
     },
+    ack: () => {},
+    rejected: () => {},
+    unknown: () => {},
+    notSent: (cid) => void forgotten.push(cid),
   });
   const s = sink();
   await assert.rejects(p.send(s, PLACE, order, "newClientOrderId", "j1"), (e: unknown) => {
@@ -203,20 +196,12 @@ test("RequestPipeline: scanned and parsed acks settle callers, observers and rat
   ];
   for (const changed of fields) {
     const acked: unknown[] = [];
-    const p = new RequestPipeline({
-      encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
-      clock: new ServerClock(),
-      timeoutMs: 60_000,
-      capacity: 64,
-      rateLimitHeadroom: 0.05,
-      notify: () => {},
-      observer: {
-        intent: () => {},
-        ack: (cid, result) => void acked.push([cid, JSON.parse(JSON.stringify(result))]),
-        rejected: () => {},
-        unknown: () => {},
-        notSent: () => {},
-      },
+    const p = pipeline([], 60_000, {
+      intent: () => {},
+      ack: (cid, result) => void acked.push([cid, JSON.parse(JSON.stringify(result))]),
+      rejected: () => {},
+      unknown: () => {},
+      notSent: () => {},
     });
     const s = sink();
     const answer = p.send(s, PLACE, order, "newClientOrderId", "lr-1");
@@ -378,15 +363,7 @@ function trackedPipeline(journal: { refuse: boolean; intents: string[] }) {
     unknown: () => {},
     notSent: () => {},
   };
-  const p = new RequestPipeline({
-    encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
-    clock: new ServerClock(),
-    timeoutMs: 60_000,
-    capacity: 64,
-    rateLimitHeadroom: 0.05,
-    notify: () => {},
-    observer: combineObservers(deferIntent(tracked), journalLike),
-  });
+  const p = pipeline([], 60_000, combineObservers(deferIntent(tracked), journalLike));
   return { p, tracker: tracked, events };
 }
 
@@ -439,23 +416,15 @@ test("RequestPipeline: with a deferred tracker, an order not sent (socket closed
 });
 
 test("RequestPipeline: an observer that throws after the send does not fail an order that left", async () => {
-  const p = new RequestPipeline({
-    encoder: new FrameEncoder({ auth: { kind: "session", apiKey: "k" } }),
-    clock: new ServerClock(),
-    timeoutMs: 60_000,
-    capacity: 64,
-    rateLimitHeadroom: 0.05,
-    notify: () => {},
-    observer: {
-      intent: () => {},
-      afterSend: () => {
-        throw new Error("observer bug");
-      },
-      ack: () => {},
-      rejected: () => {},
-      unknown: () => {},
-      notSent: () => assert.fail("the order left: not notSent"),
+  const p = pipeline([], 60_000, {
+    intent: () => {},
+    afterSend: () => {
+      throw new Error("observer bug");
     },
+    ack: () => {},
+    rejected: () => {},
+    unknown: () => {},
+    notSent: () => assert.fail("the order left: not notSent"),
   });
   const s = sink();
   const placed = p.send(s, PLACE, order, "newClientOrderId", "t1");
