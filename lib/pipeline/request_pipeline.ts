@@ -198,15 +198,16 @@ export class RequestPipeline {
       sentAt + this.#timeoutMs,
       sentAt,
     );
-    // Nothing of ours may run after the send in this turn: Deno writes a WebSocket frame only once the turn
-    // (microtasks included) is over, so every µs here delays the wire.
+    // Deno writes a WebSocket frame only once the turn (microtasks included) is over, so on Deno every µs after
+    // the send delays the wire as much as one before it; Bun writes it in `send`. After it runs only what must
+    // run in this turn and need not precede the frame (`afterSend`).
     let sent = true;
     try {
       sent = sink.send(frame);
     } catch {
       // Whether it left is unknown: the request stays pending and times out like an unanswered one.
     }
-    // What need not precede the frame (the order tracker's record), in this same turn.
+    // The order tracker's record: in this turn, so the next order's pre-trade check counts this one.
     if (observer !== undefined) afterSend(observer, cid, spec.name, params, cidKey);
     if (!sent) {
       // The socket closed between the check and the send: nothing left this process.
