@@ -97,6 +97,21 @@ test("append channel: the background fsync reports success, and an error on a cl
   });
 });
 
+test("append channel: a full device's error reaches the writer (ENOSPC from /dev/full)", () => {
+  const fd = fs.openSync("/dev/full", "a");
+  const channel = openAppendChannel("/dev/full", fd, fs.fstatSync(fd).ino);
+  try {
+    assert.throws(() => channel.write(fd, bytes("line\n"), 0, 5), (e: unknown) => {
+      assert.ok(e instanceof Error);
+      assert.match(`${(e as { code?: string }).code ?? ""} ${e.name} ${e.message}`, /ENOSPC|no space/i);
+      return true;
+    });
+  } finally {
+    channel.close();
+    fs.closeSync(fd);
+  }
+});
+
 test("encodeUtf8: the bytes TextEncoder gives, at any offset, for every UTF-8 width and lone surrogates", () => {
   const pieces = ["a", "~", "é", "߿", "ࠀ", "€", "￿", "😀", "\ud800", "\udc00", '"', "\n"];
   let seed = 7;
