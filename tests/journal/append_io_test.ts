@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { encodeUtf8, lineBuffer, openAppendChannel, type WriteFn } from "../../lib/journal/_append_io.ts";
+import { JournalFile } from "../../lib/journal/_file.ts";
 import { withDir } from "./_helpers.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -110,6 +111,21 @@ test("append channel: a full device's error reaches the writer (ENOSPC from /dev
     channel.close();
     fs.closeSync(fd);
   }
+});
+
+test("journal file: a write the device refuses throws, and nothing is counted as written", async () => {
+  await withDir((dir) => {
+    // The journal's file name, pointing at a device that refuses every write (ENOSPC).
+    fs.symlinkSync("/dev/full", join(dir, "journal-000001.log"));
+    const file = JournalFile.create(dir, 1);
+    try {
+      assert.equal(file.existed, true);
+      assert.throws(() => file.append("", '{"t":"intent","cid":"f1"}', 0x12345678), /ENOSPC|no space/i);
+      assert.equal(file.bytes, 0);
+    } finally {
+      file.close();
+    }
+  });
 });
 
 test("encodeUtf8: the bytes TextEncoder gives, at any offset, for every UTF-8 width and lone surrogates", () => {
