@@ -94,6 +94,25 @@ export async function startGateway(
   };
 }
 
+/**
+ * `POST /orders` with `body` to the gateway at `controlUrl`; resolves once the answer is read, throws on any
+ * status but 200 (with the answer).
+ *
+ * @example
+ * ```ts
+ * await postOrder("http://127.0.0.1:7777", JSON.stringify({ symbol: "BTCUSDT" }));
+ * ```
+ */
+export async function postOrder(controlUrl: string, body: string): Promise<void> {
+  const res = await fetch(`${controlUrl}/orders`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${controlUrl}/orders: HTTP ${res.status} ${text}`);
+}
+
 /** A local-socket client: `request` resolves with the answer of that id; a non-200 answer rejects. */
 export class LocalSocketClient {
   readonly #ws: WebSocket;

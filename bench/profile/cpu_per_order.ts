@@ -19,7 +19,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import process from "node:process";
 import { IOC_ORDER } from "../_fixtures.ts";
 import { startBridgeFloor } from "../_support/bridge_floor.ts";
-import { LocalSocketClient, startGateway, startTaskV8Flags } from "../_support/gateway_process.ts";
+import { LocalSocketClient, postOrder, startGateway, startTaskV8Flags } from "../_support/gateway_process.ts";
 import { runtimeLabel, runtimeName } from "../_support/runtime.ts";
 import { startSimProcess } from "../_support/sim_process.ts";
 
@@ -108,15 +108,7 @@ async function block(name: string, pid: number, once: () => Promise<void>): Prom
   }
 }
 
-const http = (url: string) => async () => {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: BODY,
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status} ${text}`);
-};
+const http = (controlUrl: string) => () => postOrder(controlUrl, BODY);
 const socket = (client: LocalSocketClient) => async () => void await client.request("place", ORDER);
 
 const sim = await startSimProcess();
@@ -140,12 +132,12 @@ try {
     `CPU per order, ${runtimeLabel()}: ${ORDERS} orders per block, after 2,000 warm-up orders each`,
   );
   for (const [k, c] of contenders.entries()) {
-    for (let i = 0; i < 1000; i++) await http(`${c.url}/orders`)();
+    for (let i = 0; i < 1000; i++) await http(c.url)();
     for (let i = 0; i < 1000; i++) await socket(sockets[k]!)();
   }
   for (let round = 1; round <= ROUNDS; round++) {
     console.log(`round ${round}`);
-    for (const c of contenders) await block(`${c.name}, HTTP`, c.pid, http(`${c.url}/orders`));
+    for (const c of contenders) await block(`${c.name}, HTTP`, c.pid, http(c.url));
     for (const [k, c] of contenders.entries()) {
       await block(`${c.name}, local socket`, c.pid, socket(sockets[k]!));
     }

@@ -10,7 +10,7 @@
  */
 import process from "node:process";
 import { IOC_ORDER } from "../_fixtures.ts";
-import { startGateway } from "../_support/gateway_process.ts";
+import { postOrder, startGateway } from "../_support/gateway_process.ts";
 import { runtimeLabel } from "../_support/runtime.ts";
 import { startSimProcess } from "../_support/sim_process.ts";
 
@@ -18,15 +18,9 @@ const ORDER = { ...IOC_ORDER, newOrderRespType: "RESULT" } as const;
 const BODY = JSON.stringify(ORDER);
 const MARKS = (process.env.BENCH_FIRST_MARKS ?? "100,300,1000,3000,10000").split(",").map(Number);
 
-async function place(url: string): Promise<number> {
+async function place(controlUrl: string): Promise<number> {
   const t0 = performance.now();
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: BODY,
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`HTTP ${res.status} ${text}`);
+  await postOrder(controlUrl, BODY);
   return (performance.now() - t0) * 1000;
 }
 
@@ -35,7 +29,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const sim = await startSimProcess();
 try {
   const first = await startGateway(sim.url);
-  for (let i = 0; i < 5000; i++) await place(`${first.controlUrl}/orders`);
+  for (let i = 0; i < 5000; i++) await place(first.controlUrl);
   await first.stop();
   const fresh = await startGateway(sim.url);
   try {
@@ -44,7 +38,7 @@ try {
     for (const mark of MARKS) {
       const block: number[] = [];
       while (done < mark) {
-        block.push(await place(`${fresh.controlUrl}/orders`));
+        block.push(await place(fresh.controlUrl));
         done++;
       }
       const from = done - block.length + 1;

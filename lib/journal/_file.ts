@@ -16,8 +16,6 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { type AppendChannel, encodeUtf8, lineBuffer, openAppendChannel, type WriteFn } from "./_append_io.ts";
 
-export type { WriteFn } from "./_append_io.ts";
-
 const NAME = /^journal-(\d{6,})\.log$/;
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import type { Timers } from "../_clock.ts";
-import type { WriteFn } from "./_file.ts";
+import type { WriteFn } from "./_append_io.ts";
 import type { JournalProblem, ProblemLog } from "./_health.ts";
 
 /**

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { type JournalProblem, OrderJournal } from "../../lib/journal/mod.ts";
-import type { WriteFn } from "../../lib/journal/_file.ts";
+import type { WriteFn } from "../../lib/journal/_append_io.ts";
 import { ManualClock } from "../_manual_clock.ts";
 import { journalFiles, journalLines, PLACE, withDir } from "./_helpers.ts";
 
