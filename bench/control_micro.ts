@@ -90,6 +90,7 @@ const ops: OrderOps = {
   cancel: () => Promise.resolve(PLAIN),
   query: () => Promise.resolve(PLAIN),
   cancelAll: () => Promise.resolve(PLAIN),
+  answerPromptly: () => false,
 };
 const session = new LocalSocketSession({ ops, send: () => true });
 const MESSAGE = `{"id":1,"op":"place","params":${BODY_TEXT}}`;

@@ -54,6 +54,7 @@ export type { Fill, FillBook } from "./account/fills.ts";
 export type { Balance, Position, PositionBook } from "./account/positions.ts";
 export type { UserStream, UserStreamState } from "./stream/user_stream.ts";
 export type { OpenOrderRef, OrderObserver } from "./pipeline/order_observer.ts";
+export type { PromptAnswer } from "./pipeline/pending_requests.ts";
 export type { PipelineMetrics } from "./pipeline/pipeline_metrics.ts";
 export type {
   PreTradeFilterOptions,

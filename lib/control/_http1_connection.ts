@@ -16,6 +16,7 @@ import { concatBytes } from "./_bytes.ts";
 import { BodyCutOffError } from "./_http_bridge.ts";
 import { discardAnswer, isStream, writeAnswer } from "./_http1_write.ts";
 import { PREREAD_BYTES } from "./_preread.ts";
+import type { RawAnswer } from "./server.ts";
 
 /** Heads above this get a 431 (node:http's default `maxHeaderSize`). */
 const MAX_HEAD_BYTES = 16 * 1024;
@@ -239,13 +240,30 @@ export class Http1Connection {
     this.#ctx.writeRefusal(this.#io, status);
   }
 
-  /** Serves one request; a fault of this server's own closes the connection (never an unhandled rejection). */
+  /**
+   * Serves one request: through the raw lane when it takes it (its answer is written as soon as it replies,
+   * in the turn the exchange answers), otherwise through the app. A fault of this server's own closes the
+   * connection (never an unhandled rejection).
+   */
   #run(head: RequestHead, body: Uint8Array | ReadableStream<Uint8Array> | undefined): void {
+    if (!(body instanceof ReadableStream)) {
+      let replied = false;
+      const reply = (answer: Response | RawAnswer) => {
+        if (replied) return void discardAnswer(answer);
+        replied = true;
+        this.#answer(head, answer).catch(() => this.#io.destroy());
+      };
+      if (this.#ctx.answerRaw(head, body, reply)) return;
+    }
     this.#serve(head, body).catch(() => this.#io.destroy());
   }
 
   async #serve(head: RequestHead, body: Uint8Array | ReadableStream<Uint8Array> | undefined): Promise<void> {
-    const answer = await this.#ctx.handle(head, body);
+    await this.#answer(head, await this.#ctx.handle(head, body));
+  }
+
+  /** Writes the answer to `head` (a document at once, a stream as it comes), then reads the next request. */
+  async #answer(head: RequestHead, answer: Response | RawAnswer): Promise<void> {
     if (this.#gone || this.#answering) return void discardAnswer(answer);
     // An unread body (a refusal before reading it): close rather than read and discard the rest.
     const close = this.#ctx.closing || !head.keepAlive || this.#readingBody || this.#stopped ||

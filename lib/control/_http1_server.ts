@@ -39,7 +39,7 @@ export interface Http1ServerOptions extends ServeOptions {
 /** What a connection asks of its server. */
 export type Http1Context = Pick<
   Http1Server,
-  "limits" | "now" | "closing" | "forget" | "timedOut" | "writeRefusal" | "handle" | "upgrade"
+  "limits" | "now" | "closing" | "forget" | "timedOut" | "writeRefusal" | "answerRaw" | "handle" | "upgrade"
 >;
 
 /**
@@ -116,22 +116,37 @@ export class Http1Server {
     io.end();
   }
 
-  /** The answer to one request: the raw lane's, or the app's (a 500 if it throws). Never rejects. */
+  /**
+   * Offers a request whose body is read to the raw lane: true when the lane took it and calls `reply` once
+   * (perhaps before this returns; a fault of the lane's own answers 500), false for `handle`.
+   */
+  answerRaw(
+    head: RequestHead,
+    body: Uint8Array | undefined,
+    reply: (answer: Response | RawAnswer) => void,
+  ): boolean {
+    const lane = this.#lane;
+    if (lane === undefined) return false;
+    try {
+      return lane.answerRead(
+        head.method,
+        head.target,
+        (name) => headerValue(head.headers, name),
+        body,
+        reply,
+      );
+    } catch {
+      reply(internalErrorResponse());
+      return true;
+    }
+  }
+
+  /** The app's answer to one request (a 500 if it throws). Never rejects. */
   async handle(
     head: RequestHead,
     body: Uint8Array | ReadableStream<Uint8Array> | undefined,
   ): Promise<Response | RawAnswer> {
     try {
-      const lane = this.#lane;
-      if (lane !== undefined && !(body instanceof ReadableStream)) {
-        const answer = lane.answerRead(
-          head.method,
-          head.target,
-          (name) => headerValue(head.headers, name),
-          body,
-        );
-        if (answer !== undefined) return await answer;
-      }
       let request: Request;
       try {
         request = toFetchRequest(head, this.base, body);

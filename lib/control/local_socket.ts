@@ -119,19 +119,35 @@ export class LocalSocketSession {
     );
   }
 
-  async #run(id: LocalSocketId, op: typeof LOCAL_SOCKET_OPS[number], params: Record<string, unknown>) {
+  /**
+   * Runs one request and sends its answer once: a result from the router's prompt listener, in the turn the
+   * exchange's answer arrives and before the order tracker and the journal take it, or when the promise
+   * settles.
+   */
+  #run(id: LocalSocketId, op: typeof LOCAL_SOCKET_OPS[number], params: Record<string, unknown>): void {
     this.#inFlight++;
-    let answer: string;
-    try {
-      const result = await this.#ops[op](params);
-      answer = `{"id":${JSON.stringify(id)},"status":200,"result":${jsonText(result)}}`;
-    } catch (error) {
-      const { status, body } = toHttpError(error, this.#onInternal);
-      answer = JSON.stringify({ id, status, error: body });
-    } finally {
+    const pending = this.#ops[op](params);
+    let answered = false;
+    const answer = (result: unknown, error: unknown, failed: boolean) => {
+      if (answered) return;
+      answered = true;
       this.#inFlight--;
-    }
-    this.#send(answer);
+      let text: string | undefined;
+      if (!failed) {
+        try {
+          text = `{"id":${JSON.stringify(id)},"status":200,"result":${jsonText(result)}}`;
+        } catch (e) {
+          error = e; // a result that cannot be serialized: a 500, as over HTTP
+        }
+      }
+      if (text === undefined) {
+        const { status, body } = toHttpError(error, this.#onInternal);
+        text = JSON.stringify({ id, status, error: body });
+      }
+      this.#send(text);
+    };
+    this.#ops.answerPromptly(pending, { answered: (result) => answer(result, undefined, false) });
+    pending.then((result) => answer(result, undefined, false), (error) => answer(undefined, error, true));
   }
 
   #error(id: LocalSocketId | null, status: number, code: number, msg: string): void {

@@ -26,6 +26,7 @@ import type { HttpError } from "./errors.ts";
 import type { GuardedRequest, RequestGuard } from "./guard.ts";
 import type { OrderOps } from "./order_ops.ts";
 import type { RawAnswer, RawLane } from "./server.ts";
+import type { PromptAnswer } from "../pipeline/pending_requests.ts";
 import { concatBytes } from "./_bytes.ts";
 
 /**
@@ -44,7 +45,7 @@ import { concatBytes } from "./_bytes.ts";
  */
 export interface OrderLaneOptions {
   guard: Pick<RequestGuard, "check">;
-  ops: Pick<OrderOps, "place" | "modify" | "cancel">;
+  ops: Pick<OrderOps, "place" | "modify" | "cancel" | "answerPromptly">;
   /** Largest accepted body (the app's `maxBodyBytes`). */
   maxBytes: number;
   /** The app's error mapping, as its `onError` uses it (counting cut-off bodies, telling internal errors). */
@@ -69,7 +70,7 @@ const NO_BODY = new Uint8Array(0);
  */
 export class OrderLane implements RawLane {
   readonly #guard: Pick<RequestGuard, "check">;
-  readonly #ops: Pick<OrderOps, "place" | "modify" | "cancel">;
+  readonly #ops: Pick<OrderOps, "place" | "modify" | "cancel" | "answerPromptly">;
   readonly #maxBytes: number;
   readonly #failure: (error: unknown, path: string) => HttpError;
 
@@ -115,24 +116,30 @@ export class OrderLane implements RawLane {
     return false;
   }
 
-  /** The answer to an order request whose body was read already (`_http1_server.ts`); undefined: the app's. */
+  /**
+   * Takes an order request whose body was read already (`_http1_server.ts`) and calls `reply` once with its
+   * answer; false: the app's.
+   */
   answerRead(
     method: string,
     target: string,
     header: (name: string) => string | undefined,
     body: Uint8Array | undefined,
-  ): Promise<RawAnswer> | undefined {
+    reply: (answer: RawAnswer) => void,
+  ): boolean {
     const view: GuardedRequest = { method, headers: { get: (name) => header(name) ?? null } };
     if (method === "POST" || method === "PATCH") {
-      if (target !== PATH) return undefined;
-      return new Promise((reply) => this.#withBody(view, body ?? NO_BODY, method, reply));
+      if (target !== PATH) return false;
+      this.#withBody(view, body ?? NO_BODY, method, reply);
+      return true;
     }
     if (method === "DELETE" && (target === PATH || target.startsWith("/orders?")) && !(body?.length)) {
       const url = QUERY_BASE + target;
-      if (!URL.canParse(url)) return undefined;
-      return new Promise((reply) => this.#cancel(view, url, reply));
+      if (!URL.canParse(url)) return false;
+      this.#cancel(view, url, reply);
+      return true;
     }
-    return undefined;
+    return false;
   }
 
   #withBody(
@@ -169,18 +176,25 @@ export class OrderLane implements RawLane {
     this.#settle(pending, reply);
   }
 
-  /** Replies with the operation's result or its error, whichever comes (no promise of our own in between). */
+  /**
+   * Replies with the operation's result or its error, whichever comes (no promise of our own in between). A
+   * result is given to `reply` by the router's prompt listener, in the turn the exchange's answer arrives
+   * and before the order tracker and the journal take it; the promise then finds it answered.
+   */
   #settle(pending: Promise<unknown>, reply: (answer: RawAnswer) => void): void {
-    pending.then((result) => {
-      let answer: RawAnswer;
-      try {
-        answer = answerOf(result);
-      } catch (error) {
-        answer = this.#errorAnswer(error); // a result that cannot be serialized: the app's 500 too
-      }
-      reply(answer);
-    }, (error) => reply(this.#errorAnswer(error)));
+    const prompt = new PromptReply(reply, this.#resultAnswer);
+    this.#ops.answerPromptly(pending, prompt);
+    pending.then((result) => prompt.answered(result), (error) => reply(this.#errorAnswer(error)));
   }
+
+  /** The answer carrying `result`; one that cannot be serialized gets the app's 500 too. */
+  readonly #resultAnswer = (result: unknown): RawAnswer => {
+    try {
+      return answerOf(result);
+    } catch (error) {
+      return this.#errorAnswer(error);
+    }
+  };
 
   /** The app's error answer: `c.json(body, status, { "cache-control": "no-store", ...headers })`. */
   #errorAnswer(error: unknown): RawAnswer {
@@ -191,6 +205,24 @@ export class OrderLane implements RawLane {
     // In the order a `Response`'s headers are written: sorted by name.
     for (const name of Object.keys(named).sort()) pairs.push(name, named[name]!);
     return { status, headers: pairs, text: JSON.stringify(body) };
+  }
+}
+
+/** Replies once with a result's answer: from the router's prompt listener, or else when the promise resolves. */
+class PromptReply implements PromptAnswer {
+  readonly #reply: (answer: RawAnswer) => void;
+  readonly #answerOf: (result: unknown) => RawAnswer;
+  #done = false;
+
+  constructor(reply: (answer: RawAnswer) => void, answerOf: (result: unknown) => RawAnswer) {
+    this.#reply = reply;
+    this.#answerOf = answerOf;
+  }
+
+  answered(result: unknown): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#reply(this.#answerOf(result));
   }
 }
 
@@ -267,14 +299,15 @@ export class DeferredLane implements RawLane {
     return this.target?.take(req, prereadBytes, reply) ?? false;
   }
 
-  /** `target`'s `answerRead`, or undefined. */
+  /** `target`'s `answerRead`, or false. */
   answerRead(
     method: string,
     target: string,
     header: (name: string) => string | undefined,
     body: Uint8Array | undefined,
-  ): Promise<RawAnswer> | undefined {
-    return this.target?.answerRead(method, target, header, body);
+    reply: (answer: RawAnswer) => void,
+  ): boolean {
+    return this.target?.answerRead(method, target, header, body, reply) ?? false;
   }
 }
 

@@ -9,6 +9,7 @@
 
 import type { Router } from "../router/router.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
+import type { PromptAnswer } from "../pipeline/pending_requests.ts";
 import { fastPlaceRequest } from "./place_fast_path.ts";
 import {
   cancelSchema,
@@ -30,16 +31,18 @@ import { validate } from "./validation.ts";
  * const api: OrderRouter = router;
  * ```
  */
-export type OrderRouter = Pick<
-  Router,
-  | "placeOrder"
-  | "placeAlgoOrder"
-  | "modifyOrder"
-  | "cancelOrder"
-  | "cancelAlgoOrder"
-  | "queryOrder"
-  | "cancelAllOpenOrders"
->;
+export type OrderRouter =
+  & Pick<
+    Router,
+    | "placeOrder"
+    | "placeAlgoOrder"
+    | "modifyOrder"
+    | "cancelOrder"
+    | "cancelAlgoOrder"
+    | "queryOrder"
+    | "cancelAllOpenOrders"
+  >
+  & Partial<Pick<Router, "answerPromptly">>;
 
 /**
  * The order operations. Each validates its input (throwing a 400 `ControlError` that names every bad
@@ -62,6 +65,11 @@ export interface OrderOps {
   query(params: Record<string, unknown>): Promise<unknown>;
   /** `DELETE /orders/open`: every open order of this router on `symbol` cancelled, without halting. */
   cancelAll(params: Record<string, unknown>): Promise<unknown>;
+  /**
+   * Has `prompt` told of the result of what `place`, `modify` or `cancel` just returned before the router's
+   * bookkeeping (`Router.answerPromptly`); false when nothing was attached (read the promise).
+   */
+  answerPromptly(promise: Promise<unknown>, prompt: PromptAnswer): boolean;
 }
 
 /**
@@ -117,6 +125,9 @@ export function orderOps(router: OrderRouter, tracker: OrderTracker | undefined)
     },
     async cancelAll(params) {
       return await router.cancelAllOpenOrders(validate(oneSymbolSchema, params).symbol);
+    },
+    answerPromptly(promise, prompt) {
+      return router.answerPromptly?.(promise, prompt) ?? false;
     },
   };
 }

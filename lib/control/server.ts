@@ -96,7 +96,7 @@ export interface RawAnswer {
  *
  * @example
  * ```ts
- * const none: RawLane = { take: () => false, answerRead: () => undefined };
+ * const none: RawLane = { take: () => false, answerRead: () => false };
  * ```
  */
 export interface RawLane {
@@ -107,16 +107,19 @@ export interface RawLane {
    */
   take(req: IncomingMessage, prereadBytes: number, reply: (answer: RawAnswer) => void): boolean;
   /**
-   * For a server that reads a body (of declared length) before offering the request: the answer, or
-   * undefined for `fetch` to serve. `header` looks a header up by lower-case name (a repeated one's values
-   * joined by ", ", as `Headers.get` does); `body` is the whole body, undefined when there is none.
+   * For a server that reads a body (of declared length) before offering the request: takes it (true) and
+   * calls `reply` once with its answer — possibly before returning, or in the turn the exchange's answer
+   * arrives, before the router's bookkeeping — or returns false for `fetch` to serve. `header` looks a header
+   * up by lower-case name (a repeated one's values joined by ", ", as `Headers.get` does); `body` is the
+   * whole body, undefined when there is none.
    */
   answerRead(
     method: string,
     target: string,
     header: (name: string) => string | undefined,
     body: Uint8Array | undefined,
-  ): Promise<RawAnswer> | undefined;
+    reply: (answer: RawAnswer) => void,
+  ): boolean;
 }
 
 /** A listening control-plane server. */

@@ -9,6 +9,21 @@
 /** Settles a caller's promise. */
 type Settle = (value: unknown) => void;
 
+/**
+ * Told of a request's result in the turn its answer arrives, before anything else is: before the order's
+ * observer (tracker, journal) and before the caller's promise settles. A gateway forwarding the answer to
+ * its own client writes it here, so that the bookkeeping runs after the write instead of before it.
+ *
+ * @example
+ * ```ts
+ * const prompt: PromptAnswer = { answered: (result) => console.log("ack", result) };
+ * ```
+ */
+export interface PromptAnswer {
+  /** The exchange's result (a 200 answer; errors still reject the promise). Must not throw. */
+  answered(result: unknown): void;
+}
+
 /** Options for {@linkcode PendingRequests}. */
 export interface PendingRequestsOptions {
   /** Maximum requests in flight; rounded up to a power of two. Default 4096. */
@@ -37,6 +52,7 @@ export class PendingRequests {
   readonly #clientOrderIds: string[];
   readonly #resolves: (Settle | undefined)[];
   readonly #rejects: (Settle | undefined)[];
+  readonly #prompts: (PromptAnswer | undefined)[];
   #next = 1;
   #oldest = 1;
   #size = 0;
@@ -54,6 +70,7 @@ export class PendingRequests {
     this.#clientOrderIds = new Array<string>(cap).fill("");
     this.#resolves = new Array<Settle | undefined>(cap).fill(undefined);
     this.#rejects = new Array<Settle | undefined>(cap).fill(undefined);
+    this.#prompts = new Array<PromptAnswer | undefined>(cap).fill(undefined);
   }
 
   /** Requests in flight. */
@@ -187,6 +204,16 @@ export class PendingRequests {
     return this.#sentAt[i]!;
   }
 
+  /** Has `prompt` told of the result of the request in slot `i` before it resolves. */
+  listen(i: number, prompt: PromptAnswer): void {
+    this.#prompts[i] = prompt;
+  }
+
+  /** The listener of slot `i` (see `listen`), if any. */
+  prompt(i: number): PromptAnswer | undefined {
+    return this.#prompts[i];
+  }
+
   /** Resolves and frees slot `i`. */
   resolve(i: number, value: unknown): void {
     const settle = this.#resolves[i]!;
@@ -231,6 +258,7 @@ export class PendingRequests {
     this.#ids[i] = 0;
     this.#resolves[i] = undefined;
     this.#rejects[i] = undefined;
+    this.#prompts[i] = undefined;
     this.#clientOrderIds[i] = "";
     this.#size--;
   }

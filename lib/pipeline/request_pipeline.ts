@@ -14,7 +14,7 @@ import { ID_UNKNOWN, parseFrame, type ResponseFrame, scanResponseId } from "../w
 import { AnswerScanner } from "../wire/answer_scanner.ts";
 import { scanOrderResult } from "../wire/lazy_result.ts";
 import { METHOD_NAMES, METHODS, type MethodSpec } from "../wire/methods.ts";
-import { PendingRequests } from "./pending_requests.ts";
+import { PendingRequests, type PromptAnswer } from "./pending_requests.ts";
 import { RateLimitTracker } from "./rate_limits.ts";
 import type { OrderObserver } from "./order_observer.ts";
 import { PipelineMetrics } from "./pipeline_metrics.ts";
@@ -106,6 +106,9 @@ export class RequestPipeline {
   /** `performance.now()` and the clock's offset when `#serverBase` was read. */
   #baseReadAt = -Infinity;
   #baseOffset = 0;
+  /** The promise the latest `send` returned, and its request id (see `answerPromptly`). */
+  #lastPromise: Promise<unknown> | undefined;
+  #lastId = 0;
 
   constructor(options: RequestPipelineOptions) {
     this.#encoder = options.encoder;
@@ -198,6 +201,8 @@ export class RequestPipeline {
       sentAt + this.#timeoutMs,
       sentAt,
     );
+    this.#lastPromise = promise;
+    this.#lastId = id;
     // Deno writes a WebSocket frame only once the turn (microtasks included) is over, so on Deno every µs after
     // the send delays the wire as much as one before it; Bun writes it in `send`. After it runs only what must
     // run in this turn and need not precede the frame (`afterSend`).
@@ -216,6 +221,21 @@ export class RequestPipeline {
       this.#observer?.notSent(cid, spec.name);
     }
     return promise;
+  }
+
+  /**
+   * Has `prompt` told of the result of the request behind `promise` in the turn its answer arrives, before
+   * the order's observer and before `promise` settles (`PromptAnswer`). `promise` must be the one the latest
+   * `send` returned, in the same turn; otherwise (another request went first, it was never sent, or it is
+   * settled already) nothing is attached and false is returned: the caller then reads the promise alone.
+   */
+  answerPromptly(promise: Promise<unknown>, prompt: PromptAnswer): boolean {
+    if (promise !== this.#lastPromise) return false;
+    this.#lastPromise = undefined;
+    const i = this.#pending.indexOf(this.#lastId);
+    if (i < 0) return false;
+    this.#pending.listen(i, prompt);
+    return true;
   }
 
   /**
@@ -339,6 +359,14 @@ export class RequestPipeline {
     this.metrics.rtt(received - pending.sentAt(i));
     if (status === 200) {
       this.metrics.record(method, OK);
+      // The prompt listener first (a gateway writes its client's answer there), the bookkeeping after it, in
+      // this same turn: nothing else runs in between, so the next request still finds it done.
+      const prompt = pending.prompt(i);
+      if (prompt !== undefined) {
+        try {
+          prompt.answered(result);
+        } catch { /* a listener's bug must not keep the answer from the observer and the caller */ }
+      }
       if (this.#observer !== undefined && pending.mutating(i)) {
         this.#observer.ack(pending.clientOrderId(i), result, methodName(method));
       }

@@ -12,6 +12,7 @@
 import { ConnectError, NotSentError } from "../errors.ts";
 import type { PipelineMetrics } from "../pipeline/pipeline_metrics.ts";
 import type { OrderObserver } from "../pipeline/order_observer.ts";
+import type { PromptAnswer } from "../pipeline/pending_requests.ts";
 import { marketUrlsFor } from "../risk/market_urls.ts";
 import { PreTradeGuard } from "../risk/pre_trade_guard.ts";
 import { parseRiskLimits } from "../risk/risk_schema.ts";
@@ -167,6 +168,26 @@ export class Router {
     }
     const cid = params.newClientOrderId ?? this.#ids.next();
     return this.#session.send(PLACE, params, "newClientOrderId", cid, at) as Promise<OrderResult>;
+  }
+
+  /**
+   * Has `prompt` told of the result of the order request `promise` stands for (as `placeOrder`,
+   * `modifyOrder` or `cancelOrder` just returned it, in this turn) before anything else is: before the order
+   * tracker and the journal record it, and before `promise` resolves. For a caller that forwards the answer,
+   * so that the bookkeeping runs after its write. Errors still reject `promise`. False when nothing was
+   * attached (another request was sent in between, or the request was refused without being sent): read
+   * `promise` as usual.
+   *
+   * @example
+   * ```ts
+   * declare const router: Router;
+   * const placed = router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.002" });
+   * router.answerPromptly(placed, { answered: (result) => console.log("ack", result) });
+   * await placed;
+   * ```
+   */
+  answerPromptly(promise: Promise<unknown>, prompt: PromptAnswer): boolean {
+    return this.#session.pipeline.answerPromptly(promise, prompt);
   }
 
   /** `order.modify` (LIMIT orders: new quantity and price). */

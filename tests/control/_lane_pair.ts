@@ -88,11 +88,11 @@ export async function startLanePair(serveWith: ServeFunction = serveNode): Promi
         if (taken) pair.taken++;
         return taken;
       },
-      answerRead(method, target, header, body) {
-        if (!pair.laneOn) return undefined;
-        const answer = lane.answerRead(method, target, header, body);
-        if (answer !== undefined) pair.taken++;
-        return answer;
+      answerRead(method, target, header, body, reply) {
+        if (!pair.laneOn) return false;
+        const taken = lane.answerRead(method, target, header, body, reply);
+        if (taken) pair.taken++;
+        return taken;
       },
     },
     onNotice: (msg) => pair.notices.push(`server ${msg}`),

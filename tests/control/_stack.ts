@@ -101,7 +101,8 @@ function recorded(lane: RawLane, served: number[]): RawLane {
   };
   return {
     take: (req, prereadBytes, reply) => lane.take(req, prereadBytes, (answer) => reply(record(answer))),
-    answerRead: (method, target, header, body) => lane.answerRead(method, target, header, body)?.then(record),
+    answerRead: (method, target, header, body, reply) =>
+      lane.answerRead(method, target, header, body, (answer) => reply(record(answer))),
   };
 }
 

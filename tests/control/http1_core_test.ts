@@ -14,6 +14,7 @@ import type { Http1Connection } from "../../lib/control/_http1_connection.ts";
 import type { Http1Transport } from "../../lib/control/_http1_byte_socket.ts";
 import { prereadBody } from "../../lib/control/_preread.ts";
 import { BodyCutOffError } from "../../lib/control/_http_bridge.ts";
+import type { RawAnswer } from "../../lib/control/server.ts";
 import { ManualClock } from "../_manual_clock.ts";
 
 const encoder = new TextEncoder();
@@ -334,14 +335,17 @@ test("the raw lane answers without the app when it returns an answer (repeated h
   const s = echoServer({
     lane: {
       take: () => false,
-      answerRead: (method, target, header, body) => {
+      answerRead: (method, target, header, body, reply) => {
         lanes.push(`${method} ${target} ${header("x-a")} ${body === undefined ? "-" : decoder.decode(body)}`);
-        if (target !== "/lane") return undefined;
-        return Promise.resolve({
-          status: 201,
-          headers: ["content-type", "text/plain", "cache-control", "no-store"],
-          text: "from the lane",
-        });
+        if (target !== "/lane") return false;
+        queueMicrotask(() =>
+          reply({
+            status: 201,
+            headers: ["content-type", "text/plain", "cache-control", "no-store"],
+            text: "from the lane",
+          })
+        );
+        return true;
       },
     },
   });
@@ -426,7 +430,10 @@ test("http1 answers: a non-ASCII answer's content-length is its UTF-8 size", asy
   const s = echoServer({
     lane: {
       take: () => false,
-      answerRead: () => Promise.resolve({ status: 200, headers: ["content-type", "application/json"], text }),
+      answerRead: (_method, _target, _header, _body, reply) => {
+        reply({ status: 200, headers: ["content-type", "application/json"], text });
+        return true;
+      },
     },
   });
   const c = s.open();
@@ -453,4 +460,33 @@ test("http1 answers: chunkFrame frames every size as size-in-hex CRLF data CRLF,
     const at = n.toString(16).length + 2;
     assert.equal(frame[at + n - 1], ((n - 1) * 7 + n) & 0xff, `last data byte of ${n}`);
   }
+});
+
+test("the raw lane's answer is written within its reply call, once; a pipelined request waits for it", async () => {
+  const replies: ((answer: RawAnswer) => void)[] = [];
+  const s = echoServer({
+    lane: {
+      take: () => false,
+      answerRead: (_method, target, _header, _body, reply) => {
+        if (target !== "/lane") return false;
+        replies.push(reply);
+        return true;
+      },
+    },
+  });
+  const c = s.open();
+  c.connection.receive(encoder.encode(
+    "POST /lane HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhiGET /app HTTP/1.1\r\nHost: x\r\n\r\n",
+  ));
+  await until(() => replies.length === 1, "the lane's request");
+  assert.equal(c.io.text, "", "nothing written before the reply");
+  assert.deepEqual(s.seen, [], "the pipelined request waits");
+  const answer: RawAnswer = { status: 200, headers: ["content-type", "text/plain"], text: "acked" };
+  replies[0]!(answer);
+  // No await in between: the exchange's answer and the trader's leave in the same turn.
+  assert.match(c.io.text, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nacked$/);
+  replies[0]!({ ...answer, text: "twice" });
+  await until(() => answers(c.io.text).length === 2, "the pipelined answer");
+  assert.deepEqual(s.seen, ["GET /app"]);
+  assert.ok(!c.io.text.includes("twice"), "a second reply is dropped");
 });

@@ -18,7 +18,7 @@ import {
   TOKEN,
 } from "./_lane_pair.ts";
 import { LIMIT_ORDER } from "./_stack.ts";
-import { serve, type ServeFunction } from "../../lib/control/server.ts";
+import { type RawAnswer, serve, type ServeFunction } from "../../lib/control/server.ts";
 import { serveNode } from "../../lib/control/_serve_node.ts";
 
 interface Case {
@@ -439,13 +439,16 @@ test("answerRead (servers that read the body first) answers as the app's fetch d
         let answer: { status: number; headers: string[]; text: string };
         if (viaLane) {
           const headers = new Headers(pairs);
-          const raw = pair.lane.answerRead(
+          let reply!: (answer: RawAnswer) => void;
+          const raw = new Promise<RawAnswer>((resolve) => reply = resolve);
+          const taken = pair.lane.answerRead(
             method,
             target,
             (name) => headers.get(name) ?? undefined,
             body.length === 0 ? undefined : body,
+            reply,
           );
-          assert.ok(raw !== undefined, `${c.name}: taken`);
+          assert.ok(taken, `${c.name}: taken`);
           const { status, headers: fields, text } = await raw;
           answer = { status, headers: fields, text };
         } else {

@@ -432,3 +432,68 @@ test("RequestPipeline: an observer that throws after the send does not fail an o
   p.onFrame(binanceAck(s.frames[0]!.id, { clientOrderId: "t1" }));
   assert.equal((await placed as { clientOrderId: string }).clientOrderId, "t1");
 });
+
+test("RequestPipeline: a prompt listener hears a result before the observer and the caller, and only the latest send takes one", async () => {
+  const seen: string[] = [];
+  const observer: OrderObserver = {
+    intent() {},
+    ack: (cid) => void seen.push(`observer ${cid}`),
+    rejected: (cid) => void seen.push(`observer rejected ${cid}`),
+    unknown() {},
+    notSent() {},
+  };
+  const p = pipeline([], 60_000, observer);
+  const s = sink();
+  const prompt = (name: string) => ({
+    answered: (result: unknown) =>
+      void seen.push(`prompt ${name} ${(result as { clientOrderId: string }).clientOrderId}`),
+  });
+  const answer = (n: number, cid: string) =>
+    `{"id":${s.frames[n]!.id},"status":200,"result":{"orderId":${
+      n + 1
+    },"clientOrderId":"${cid}","status":"NEW"}}`;
+
+  const first = p.send(s, PLACE, order, "newClientOrderId", "a");
+  const second = p.send(s, PLACE, order, "newClientOrderId", "b");
+  assert.equal(p.answerPromptly(first, prompt("first")), false, "not the latest send");
+  assert.equal(p.answerPromptly(second, prompt("second")), true);
+  assert.equal(p.answerPromptly(second, prompt("again")), false, "one listener, attached once");
+  void second.then((r) => seen.push(`caller ${(r as { clientOrderId: string }).clientOrderId}`));
+  p.onFrame(answer(1, "b"));
+  seen.push("frame handled");
+  await second;
+  assert.deepEqual(seen, ["prompt second b", "observer b", "frame handled", "caller b"]);
+  p.onFrame(answer(0, "a"));
+  await first;
+  assert.deepEqual(seen.slice(4), ["observer a"], "no listener on the first request");
+
+  // An error answer rejects the promise; the listener hears nothing.
+  seen.length = 0;
+  const refused = p.send(s, PLACE, order, "newClientOrderId", "c");
+  assert.equal(p.answerPromptly(refused, prompt("refused")), true);
+  p.onFrame(`{"id":${s.frames[2]!.id},"status":400,"error":{"code":-2019,"msg":"Margin is insufficient."}}`);
+  await assert.rejects(refused, (e: unknown) => e instanceof ExchangeError && e.code === -2019);
+  assert.deepEqual(seen, ["observer rejected c"]);
+
+  // A listener that throws keeps the answer from neither the observer nor the caller.
+  seen.length = 0;
+  const buggy = p.send(s, PLACE, order, "newClientOrderId", "d");
+  assert.equal(
+    p.answerPromptly(buggy, {
+      answered: () => {
+        throw new Error("listener bug");
+      },
+    }),
+    true,
+  );
+  p.onFrame(answer(3, "d"));
+  assert.equal(((await buggy) as { clientOrderId: string }).clientOrderId, "d");
+  assert.deepEqual(seen, ["observer d"]);
+
+  // A request that was never sent takes no listener.
+  s.open = false;
+  const unsent = p.send(s, PLACE, order, "newClientOrderId", "e");
+  assert.equal(p.answerPromptly(unsent, prompt("unsent")), false);
+  await assert.rejects(unsent, (e: unknown) => e instanceof NotSentError);
+  assert.equal(p.inFlight, 0);
+});
