@@ -1,15 +1,17 @@
 /**
- * How long the gateway takes from the exchange's answer to writing the trader's: from the ack frame's
- * `message` event on the router's WebSocket to the control plane's first socket write after it (the HTTP
+ * The gateway's two stretches of work per order, timed inside its process: from the trader's request read
+ * off the control plane's socket to the order frame handed to the router's WebSocket (`send`), and from the
+ * ack frame's `message` event on that WebSocket to the control plane's first socket write after it (the HTTP
  * answer, or the local socket's answer frame). The service runs in this process as `main.ts` runs it
  * (custom-endpoint mode against the simulator in its own process); the client is this process too, and only
- * waits while that stretch runs, which is one turn of the event loop and its microtasks. Rounds of 100 IOC
- * orders over HTTP and 100 over the local socket; with `BENCH_COMPARE_LIB=<other tree>/lib`, that tree's
- * service takes every other round (a before/after in one process). Medians in µs, the first 4 rounds left
- * out.
+ * waits while either stretch runs (a turn of the event loop and its microtasks). The read stamp is taken
+ * where the runtime hands the bytes over (Deno: the settled `read`, one promise hop before the server sees
+ * them; Bun: the socket's `data` handler). Rounds of 100 IOC orders over HTTP and 100 over the local socket;
+ * with `BENCH_COMPARE_LIB=<other tree>/lib`, that tree's service takes every other round (a before/after in
+ * one process). Medians in µs, the first 4 rounds left out.
  *
- * Run: `deno run -A bench/profile/gateway_answer.ts` or `bun bench/profile/gateway_answer.ts`
- * (`BENCH_ANSWER_ROUNDS`, default 40).
+ * Run: `deno run -A bench/profile/gateway_turns.ts` or `bun bench/profile/gateway_turns.ts`
+ * (`BENCH_TURNS_ROUNDS`, default 40).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
@@ -26,17 +28,30 @@ import { startSimProcess } from "../_support/sim_process.ts";
 
 const ORDER = { ...IOC_ORDER, newOrderRespType: "RESULT" } as const;
 const BODY = JSON.stringify(ORDER);
-const ROUNDS = Number(process.env.BENCH_ANSWER_ROUNDS ?? 40);
+const ROUNDS = Number(process.env.BENCH_TURNS_ROUNDS ?? 40);
 const SKIP = 4;
 
 const sim = await startSimProcess();
 
-// The router's socket stamps each message event; the first control-plane write after it ends the stretch.
+// The control plane's socket stamps each read (a request may come in two: head, then body), the router's
+// socket its first send (with the read before it) and each message event; the first control-plane write
+// after a message ends the answer's stretch.
+let readAt = 0;
+let requestAt = 0;
+let sentAt = 0;
 let frameAt = 0;
 let answerAt = 0;
+const simOrigin = sim.url.slice(0, sim.url.indexOf("/", 8));
 class StampingWebSocket extends globalThis.WebSocket {
+  override send(data: Parameters<WebSocket["send"]>[0]): void {
+    if (sentAt === 0 && this.url.startsWith(simOrigin)) {
+      sentAt = performance.now();
+      requestAt = readAt;
+    }
+    super.send(data);
+  }
   override set onmessage(handler: ((e: MessageEvent) => void) | null) {
-    const toSim = this.url.startsWith(sim.url.slice(0, sim.url.indexOf("/", 8)));
+    const toSim = this.url.startsWith(simOrigin);
     super.onmessage = handler === null || !toSim ? handler : (e: MessageEvent) => {
       frameAt = performance.now();
       answerAt = 0;
@@ -49,8 +64,8 @@ class StampingWebSocket extends globalThis.WebSocket {
 }
 globalThis.WebSocket = StampingWebSocket as typeof WebSocket;
 
-/** Patches the write of the runtime's server-side TCP sockets (the control plane's transport). */
-async function stampServerWrites(): Promise<void> {
+/** Patches the reads and writes of the runtime's server-side TCP sockets (the control plane's transport). */
+async function stampServerSockets(): Promise<void> {
   const stamp = (original: (...args: unknown[]) => unknown) =>
     function (this: unknown, ...args: unknown[]) {
       if (answerAt === 0 && frameAt !== 0) answerAt = performance.now();
@@ -59,6 +74,15 @@ async function stampServerWrites(): Promise<void> {
   // deno-lint-ignore no-explicit-any
   const g = globalThis as any;
   if (g.Bun !== undefined) {
+    const listen = g.Bun.listen;
+    g.Bun.listen = (options: { socket: { data: (s: unknown, d: Uint8Array) => void } }) => {
+      const data = options.socket.data;
+      options.socket.data = (s, d) => {
+        readAt = performance.now();
+        data(s, d);
+      };
+      return listen.call(g.Bun, options);
+    };
     // One accepted socket gives the prototype every accepted socket shares.
     const proto = await new Promise<Record<string, unknown>>((resolve) => {
       const listener = g.Bun.listen({
@@ -84,11 +108,18 @@ async function stampServerWrites(): Promise<void> {
   ]);
   const proto = Object.getPrototypeOf(server);
   proto.write = stamp(proto.write);
+  const read = proto.read;
+  proto.read = function (this: unknown, buf: Uint8Array): Promise<number | null> {
+    return read.call(this, buf).then((n: number | null) => {
+      if (n !== null) readAt = performance.now();
+      return n;
+    });
+  };
   server.close();
   client.close();
   listener.close();
 }
-await stampServerWrites();
+await stampServerSockets();
 
 const dirs: string[] = [];
 async function open(start: typeof startService): Promise<Service> {
@@ -114,29 +145,37 @@ if (compareLib !== undefined) {
   services.push({ label: compareLib, service: await open(other.startService) });
 }
 const sockets = await Promise.all(services.map((s) => LocalSocketClient.connect(s.service.server.url)));
-const http = services.map(() => [] as number[]);
-const local = services.map(() => [] as number[]);
+/** Per service: [HTTP request → send, HTTP ack → answer, local socket request → send, ack → answer]. */
+const samples = services.map(() => [[], [], [], []] as number[][]);
+/** Runs one order and keeps its two stretches (when both were seen) in `into`. */
+async function timed(order: () => Promise<unknown>, into: number[][], at: number, keep: boolean) {
+  readAt = 0;
+  requestAt = sentAt = 0;
+  frameAt = answerAt = 0;
+  await order();
+  if (!keep || requestAt === 0 || sentAt === 0 || answerAt === 0) return;
+  into[at]!.push((sentAt - requestAt) * 1000);
+  into[at + 1]!.push((answerAt - frameAt) * 1000);
+}
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (let turn = 0; turn < services.length; turn++) {
       const k = (round + turn) % services.length;
       const url = services[k]!.service.server.url;
       for (let i = 0; i < 100; i++) {
-        frameAt = answerAt = 0;
-        await postOrder(url, BODY);
-        if (round >= SKIP && answerAt !== 0) http[k]!.push((answerAt - frameAt) * 1000);
-        frameAt = answerAt = 0;
-        await sockets[k]!.request("place", ORDER);
-        if (round >= SKIP && answerAt !== 0) local[k]!.push((answerAt - frameAt) * 1000);
+        await timed(() => postOrder(url, BODY), samples[k]!, 0, round >= SKIP);
+        await timed(() => sockets[k]!.request("place", ORDER), samples[k]!, 2, round >= SKIP);
       }
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(1);
   console.log(
-    `gateway: ack frame → answer written, ${runtimeLabel()}, µs median (${http[0]!.length} orders each)`,
+    `gateway: request read → frame sent + ack frame → answer written, ${runtimeLabel()}, µs median ` +
+      `(${samples[0]![0]!.length} orders each)`,
   );
   services.forEach((s, k) => {
-    console.log(`${s.label}: HTTP ${median(http[k]!)}, local socket ${median(local[k]!)}`);
+    const [httpSend, httpAnswer, localSend, localAnswer] = samples[k]!.map(median);
+    console.log(`${s.label}: HTTP ${httpSend} + ${httpAnswer}, local socket ${localSend} + ${localAnswer}`);
   });
 } finally {
   for (const s of sockets) s.close();
