@@ -46,7 +46,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   assert.ok(condition(), `still waiting for ${what}`);
 }
 
-test("an order's answer is written, over HTTP and the local socket, before the router's observer takes its ack", async () => {
+test("an order's and a cancel's answers are written, over HTTP and the local socket, before the router's observer takes the ack", async () => {
   const sim = await startSimulator({ hmacKeys: [{ apiKey: API_KEY, secretKey: SECRET_KEY }] });
   const account = new AccountState();
   const tracker = account.orders;
@@ -54,9 +54,16 @@ test("an order's answer is written, over HTTP and the local socket, before the r
   const sent: string[] = [];
   /** For each acked order: was its answer already written when the observer heard of the ack? */
   const writtenAtAck = new Map<string, boolean>();
+  /** For each acked cancel: the answers written by then, over HTTP and over the socket. */
+  const cancelsAtAck = new Map<string, { http: number; socket: number }>();
   const spy: OrderObserver = {
     intent() {},
-    ack(cid) {
+    ack(cid, _result, method) {
+      if (method === "order.cancel") {
+        const http = (io.text.match(/"status":"CANCELED"/g) ?? []).length;
+        const socket = sent.filter((t) => t.includes('"status":"CANCELED"')).length;
+        return void cancelsAtAck.set(cid, { http, socket });
+      }
       writtenAtAck.set(
         cid,
         io.text.includes(`"clientOrderId":"${cid}"`) || sent.some((t) => t.includes(cid)),
@@ -117,6 +124,23 @@ test("an order's answer is written, over HTTP and the local socket, before the r
     // The observer still took the acks, in the same turn: the tracker holds both orders as open.
     assert.equal(tracker.get("over-http")?.status, "NEW");
     assert.equal(tracker.get("over-socket")?.status, "NEW");
+
+    // Cancels too: each answer is out when the observer takes the cancel's ack.
+    io.connection.receive(
+      new TextEncoder().encode(
+        `DELETE /orders?symbol=BTCUSDT&origClientOrderId=over-http HTTP/1.1\r\nHost: 127.0.0.1:${PORT}\r\n\r\n`,
+      ),
+    );
+    session.receive(JSON.stringify({
+      id: 2,
+      op: "cancel",
+      params: { symbol: "BTCUSDT", origClientOrderId: "over-socket" },
+    }));
+    await until(() => cancelsAtAck.size === 2 && sent.length === 2, "both cancels");
+    assert.deepEqual(cancelsAtAck.get("over-http")?.http, 1, "the DELETE's answer was written");
+    assert.deepEqual(cancelsAtAck.get("over-socket")?.socket, 1, "the socket's cancel answer was sent");
+    assert.equal(tracker.get("over-http")?.status, "CANCELED");
+    assert.equal(tracker.get("over-socket")?.status, "CANCELED");
 
     // A caller awaiting the router (no prompt listener) resumes only after the observer took the ack.
     const placed = await router.placeOrder({ ...LIMIT_ORDER, newClientOrderId: "awaited" });
