@@ -10,7 +10,9 @@
  *
  * Run: `deno run -A bench/sparse_orders.ts` or `bun bench/sparse_orders.ts`. Environment:
  * `BENCH_SPARSE_CYCLES` (400), `BENCH_SPARSE_GAP_MS` (20), `BENCH_SPARSE_WARMUP` (2,000 dense orders per
- * contender first), `BENCH_COMPARE_MAIN=<other tree>/main.ts` (that gateway is a contender too).
+ * contender first), `BENCH_COMPARE_MAIN=<other tree>/main.ts` (that gateway is a contender too), and
+ * `BENCH_SPARSE_SECOND_ENV="K=V …"`: a second gateway of this tree with that environment is a contender too
+ * (e.g. `ROUTER_WARM_MS=0`, the order path's warm-up off).
  */
 import process from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -44,7 +46,17 @@ const runtime = runtimeName() === "bun" ? "bun" : "deno";
 const sim = await startSimProcess();
 const gateway = await startGateway(sim.url);
 const compareMain = process.env.BENCH_COMPARE_MAIN;
-const other = compareMain === undefined ? undefined : await startGateway(sim.url, compareMain);
+const secondEnv = process.env.BENCH_SPARSE_SECOND_ENV;
+const other = compareMain !== undefined
+  ? await startGateway(sim.url, compareMain)
+  : secondEnv !== undefined
+  ? await startGateway(
+    sim.url,
+    "main.ts",
+    Object.fromEntries(secondEnv.split(" ").filter((f) => f.includes("=")).map((f) => f.split("=", 2))),
+  )
+  : undefined;
+const otherLabel = compareMain ?? secondEnv;
 const bridge = await startBridgeFloor(sim.url);
 const [floorCmd, floorArgs] = runtimeCommand(runtime, "bench/servers/http_floor_server.ts");
 const floorChild = spawnChild(`HTTP floor (${runtime})`, floorCmd, floorArgs);
@@ -64,8 +76,8 @@ const contenders: Contender[] = [
 ];
 if (other !== undefined && otherSocket !== undefined) {
   contenders.push(
-    { name: `gateway, HTTP [${compareMain}]`, once: () => postOrder(other.controlUrl, BODY) },
-    viaSocket(`gateway, local socket [${compareMain}]`, otherSocket),
+    { name: `gateway, HTTP [${otherLabel}]`, once: () => postOrder(other.controlUrl, BODY) },
+    viaSocket(`gateway, local socket [${otherLabel}]`, otherSocket),
   );
 }
 
@@ -107,11 +119,11 @@ try {
       (m("gateway, local socket") - m("bridge, local socket")).toFixed(1)
     } µs`,
   );
-  if (compareMain !== undefined) {
+  if (otherLabel !== undefined) {
     console.log(
-      `[${compareMain}] above the bridge, HTTP / local socket: ${
-        (m(`gateway, HTTP [${compareMain}]`) - m("bridge, HTTP")).toFixed(1)
-      } / ${(m(`gateway, local socket [${compareMain}]`) - m("bridge, local socket")).toFixed(1)} µs`,
+      `[${otherLabel}] above the bridge, HTTP / local socket: ${
+        (m(`gateway, HTTP [${otherLabel}]`) - m("bridge, HTTP")).toFixed(1)
+      } / ${(m(`gateway, local socket [${otherLabel}]`) - m("bridge, local socket")).toFixed(1)} µs`,
     );
   }
 } finally {

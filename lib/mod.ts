@@ -39,6 +39,7 @@
 
 export { Gateway } from "./gateway/gateway.ts";
 export type { GatewayEvent, GatewayOptions } from "./gateway/gateway.ts";
+export { OrderPathWarmer, type OrderPathWarmerOptions } from "./gateway/order_path_warmer.ts";
 export { Router } from "./router/router.ts";
 export type {
   CancelAllReport,

@@ -11,13 +11,16 @@
  * one process). Medians in µs, the first 4 rounds left out.
  *
  * Run: `deno run -A bench/profile/gateway_turns.ts` or `bun bench/profile/gateway_turns.ts`
- * (`BENCH_TURNS_ROUNDS`, default 40).
+ * (`BENCH_TURNS_ROUNDS`, default 40). `BENCH_TURNS_GAP_MS` waits that long before each order (a trader's
+ * pace; default 0, back to back; rounds of 50 then) and `BENCH_TURNS_WARM_MS` sets the services' `--warm-ms`
+ * (the order path's warm-up while idle); the p90 is printed too.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseConfig } from "../../lib/cli/config.ts";
 import { createLogger } from "../../lib/cli/log.ts";
 import type { Service, startService } from "../../lib/cli/service.ts";
@@ -29,6 +32,9 @@ import { startSimProcess } from "../_support/sim_process.ts";
 const ORDER = { ...IOC_ORDER, newOrderRespType: "RESULT" } as const;
 const BODY = JSON.stringify(ORDER);
 const ROUNDS = Number(process.env.BENCH_TURNS_ROUNDS ?? 40);
+const GAP_MS = Number(process.env.BENCH_TURNS_GAP_MS ?? 0);
+const WARM_MS = process.env.BENCH_TURNS_WARM_MS;
+const PER_ROUND = GAP_MS > 0 ? 50 : 100;
 const SKIP = 4;
 
 const sim = await startSimProcess();
@@ -126,7 +132,15 @@ async function open(start: typeof startService): Promise<Service> {
   const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-answer-"));
   dirs.push(dataDir);
   const parsed = parseConfig({
-    args: ["--port", "0", "--ws-url", sim.url, "--data-dir", dataDir],
+    args: [
+      "--port",
+      "0",
+      "--ws-url",
+      sim.url,
+      "--data-dir",
+      dataDir,
+      ...(WARM_MS === undefined ? [] : ["--warm-ms", WARM_MS]),
+    ],
     env: { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: SECRET_KEY },
   });
   if (parsed.kind !== "run") throw new Error("expected a run config");
@@ -162,13 +176,17 @@ try {
     for (let turn = 0; turn < services.length; turn++) {
       const k = (round + turn) % services.length;
       const url = services[k]!.service.server.url;
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < PER_ROUND; i++) {
+        if (GAP_MS > 0) await sleep(GAP_MS);
         await timed(() => postOrder(url, BODY), samples[k]!, 0, round >= SKIP);
+        if (GAP_MS > 0) await sleep(GAP_MS);
         await timed(() => sockets[k]!.request("place", ORDER), samples[k]!, 2, round >= SKIP);
       }
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!.toFixed(1);
+  const at = (xs: number[], q: number) =>
+    [...xs].sort((a, b) => a - b)[Math.floor(xs.length * q)]!.toFixed(1);
+  const median = (xs: number[]) => GAP_MS > 0 ? `${at(xs, 0.5)} (p90 ${at(xs, 0.9)})` : at(xs, 0.5);
   console.log(
     `gateway: request read → frame sent + ack frame → answer written, ${runtimeLabel()}, µs median ` +
       `(${samples[0]![0]!.length} orders each)`,

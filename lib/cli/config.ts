@@ -53,6 +53,8 @@ export interface Config {
   readonly dataDir: string;
   /** Finished orders, fills and account events kept in memory (each). */
   readonly history: number;
+  /** The order path's warm-up interval while idle, ms; 0: off. */
+  readonly warmMs: number;
   readonly logFormat: "text" | "json";
   /** Dead-man's switch countdown (ms); undefined = off. */
   readonly deadManMs: number | undefined;
@@ -159,6 +161,7 @@ const FIELDS = {
   recvWindow: integer(1, 60_000),
   dataDir: z.string().min(1, { error: "must not be empty" }),
   history: integer(100, 1_000_000),
+  warmMs: integer(0, 1000),
   logFormat: z.enum(["text", "json"], { error: "expected text or json" }),
   deadManMs: integer(5_000, 86_400_000),
   auditIntervalMs: integer(0, 86_400_000).refine((n) => n === 0 || n >= 1000, {
@@ -306,6 +309,7 @@ function assemble(
     recvWindow: v.recvWindow,
     dataDir: v.dataDir!,
     history: v.history!,
+    warmMs: v.warmMs!,
     logFormat: v.logFormat!,
     deadManMs: v.deadManMs,
     auditIntervalMs: v.auditIntervalMs!,
@@ -329,6 +333,7 @@ function assemble(
         recvWindow: v.recvWindow ?? "(exchange default)",
         dataDir: v.dataDir,
         history: v.history,
+        warmMs: v.warmMs === 0 ? "(off)" : v.warmMs,
         logFormat: v.logFormat,
         deadManMs: v.deadManMs ?? "(off)",
         auditIntervalMs: v.auditIntervalMs === 0 ? "(off)" : v.auditIntervalMs,

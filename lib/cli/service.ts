@@ -10,7 +10,7 @@
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { createControlApp } from "../control/app.ts";
-import { DeferredLane, orderLaneOf } from "../control/order_lane.ts";
+import { DeferredLane, orderLaneOf, warmOrderLane } from "../control/order_lane.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
@@ -106,6 +106,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   if (config.deadManMs !== undefined) gatewayOptions.deadManMs = config.deadManMs;
   gatewayOptions.auditIntervalMs = config.auditIntervalMs;
   gatewayOptions.history = config.history;
+  gatewayOptions.warmMs = config.warmMs;
   if (config.restUrl !== undefined) gatewayOptions.restUrl = config.restUrl;
   if (config.streamUrl !== undefined) gatewayOptions.streamUrl = config.streamUrl;
 
@@ -220,6 +221,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   handle = app.fetch;
   lane.target = orderLaneOf(app);
+  gateway.warmer?.add(warmOrderLane);
 
   if (config.monitorPort !== undefined) {
     try {

@@ -25,6 +25,7 @@ export type SettingKey =
   | "recvWindow"
   | "dataDir"
   | "history"
+  | "warmMs"
   | "monitorPort"
   | "monitorNice"
   | "logFormat"
@@ -270,6 +271,20 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       help: "Finished orders, fills and account events kept in memory, N of each (100-1000000): what " +
         "GET /orders, GET /fills and a resuming /events reader can see. Each 10,000 of orders and events " +
         "holds about 10-20 MB of RSS.",
+    },
+    {
+      key: "warmMs",
+      flag: "--warm-ms",
+      env: "ROUTER_WARM_MS",
+      kind: "value",
+      arg: "MS",
+      default: "2",
+      group: "Runtime",
+      help:
+        "While no order is answered, every MS (1-1000; 0 = off) run the order path's own code on a canned " +
+        "order (request parse, build and sign, journal record, ack scan; nothing is sent or written), so the " +
+        "next order finds it in the CPU's caches: 50-120 µs less gateway work per order at a trader's pace, for about 4 % " +
+        "of one core while idle.",
     },
     {
       key: "logFormat",

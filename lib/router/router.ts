@@ -190,6 +190,20 @@ export class Router {
     return this.#session.pipeline.answerPromptly(promise, prompt);
   }
 
+  /**
+   * Runs the order path's own code (build and sign, the ack's scan) on a canned order, sending and recording
+   * nothing: `RequestPipeline.warm`. A gateway's `OrderPathWarmer` calls it while no order flows.
+   *
+   * @example
+   * ```ts
+   * declare const router: Router;
+   * router.warm(); // a number made from the work; nothing left the process
+   * ```
+   */
+  warm(): number {
+    return this.#session.pipeline.warm();
+  }
+
   /** `order.modify` (LIMIT orders: new quantity and price). */
   modifyOrder(params: ModifyOrderParams): Promise<OrderResult> {
     if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));

@@ -44,6 +44,7 @@ test("config: defaults give the embedded simulator on 127.0.0.1:7777", () => {
   assert.equal(c.recvWindow, undefined);
   assert.equal(c.dataDir, "./lightning-data");
   assert.equal(c.history, 10_000);
+  assert.equal(c.warmMs, 2);
   assert.equal(c.logFormat, "text");
   assert.ok(Object.isFrozen(c));
 });
@@ -73,6 +74,10 @@ test("config: a bad value names the variable or flag it came from", () => {
   assert.match(problems(["--data-dir="]), /^--data-dir: must not be empty/);
   assert.match(problems(["--history", "99"]), /^--history: expected a whole number 100-1000000/);
   assert.equal(run([], { ROUTER_HISTORY: "500" }).history, 500);
+  assert.match(problems(["--warm-ms", "1001"]), /^--warm-ms: expected a whole number 0-1000/);
+  assert.match(problems([], { ROUTER_WARM_MS: "2ms" }), /^ROUTER_WARM_MS: expected a whole number 0-1000/);
+  assert.equal(run(["--warm-ms", "0"]).warmMs, 0);
+  assert.equal(run([], { ROUTER_WARM_MS: "5" }).warmMs, 5);
   const both = problems(["--port", "x"], { ROUTER_LOG_FORMAT: "yaml" });
   assert.match(both, /--port/);
   assert.match(both, /ROUTER_LOG_FORMAT/);

@@ -37,6 +37,9 @@ test("gateway: without credentials it runs the embedded simulator over a real so
     const health = await (await fetch(`${g.server.url}/health`)).json();
     assert.equal(health.mode, "simulator");
     assert.ok(lines.some((l) => l.includes("exchange connected")));
+    // The order path's warm-up: the router's and the journal's parts, and the control plane's request.
+    assert.equal(g.gateway.warmer?.parts, 3);
+    assert.equal(g.gateway.warmer?.intervalMs, 2);
   } finally {
     await g.shutdown();
   }

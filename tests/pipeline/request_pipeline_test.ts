@@ -4,6 +4,7 @@ import { ExchangeError, NotSentError, RequestFailedError, UnknownOrderStateError
 import { ServerClock } from "../../lib/pipeline/server_clock.ts";
 import { type PipelineNotice, RequestPipeline } from "../../lib/pipeline/request_pipeline.ts";
 import { FrameEncoder } from "../../lib/wire/frame_encoder.ts";
+import { createHmacSigner } from "../../lib/signing/hmac_signer.ts";
 import { METHODS } from "../../lib/wire/methods.ts";
 import type { Params } from "../../lib/types.ts";
 import { combineObservers, deferIntent, type OrderObserver } from "../../lib/pipeline/order_observer.ts";
@@ -496,4 +497,40 @@ test("RequestPipeline: a prompt listener hears a result before the observer and 
   assert.equal(p.answerPromptly(unsent, prompt("unsent")), false);
   await assert.rejects(unsent, (e: unknown) => e instanceof NotSentError);
   assert.equal(p.inFlight, 0);
+});
+
+test("RequestPipeline: warm builds and signs a canned order and scans its ack, sending, counting and settling nothing", async () => {
+  const seen: string[] = [];
+  const observer: OrderObserver = {
+    intent: (cid) => void seen.push(`intent ${cid}`),
+    ack: (cid) => void seen.push(`ack ${cid}`),
+    rejected() {},
+    unknown() {},
+    notSent() {},
+  };
+  const hmac = new RequestPipeline({
+    encoder: new FrameEncoder({
+      auth: { kind: "hmac", apiKey: "k", signer: createHmacSigner("s") },
+    }),
+    clock: new ServerClock(),
+    timeoutMs: 60_000,
+    capacity: 64,
+    rateLimitHeadroom: 0.05,
+    notify: () => {},
+    observer,
+  });
+  const s = sink();
+  assert.ok(hmac.warm() > 0);
+  assert.ok(hmac.warm() > 0);
+  assert.equal(s.frames.length, 0);
+  assert.equal(hmac.inFlight, 0);
+  assert.equal(hmac.metrics.rttCount, 0);
+  assert.deepEqual(hmac.limits.current, []);
+  assert.deepEqual(seen, []);
+  // The next real request still gets the first id, and its answer still settles it.
+  const placed = hmac.send(s, PLACE, order, "newClientOrderId", "real");
+  assert.equal(s.frames[0]!.id, 1);
+  hmac.onFrame(`{"id":1,"status":200,"result":{"orderId":5,"clientOrderId":"real","status":"NEW"}}`);
+  assert.equal(((await placed) as { orderId: number }).orderId, 5);
+  assert.deepEqual(seen, ["intent real", "ack real"]);
 });
