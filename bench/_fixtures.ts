@@ -5,6 +5,7 @@
  * Binance's).
  */
 import type { PlaceOrderParams } from "../lib/types.ts";
+import { CANNED_ORDER } from "../lib/wire/canned_order.ts";
 
 export const API_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A";
 export const SECRET_KEY = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
@@ -16,14 +17,8 @@ export const ED25519_PRIVATE_PEM = "-----BEGIN PRIVATE KEY-----\n" +
 export const ED25519_PUBLIC_PEM = "-----BEGIN PUBLIC KEY-----\n" +
   "MCowBQYDK2VwAyEAFfp9uDVP5nJiliFxZfmXgiDJgE8Xdkmj7AAhSejI2j8=\n-----END PUBLIC KEY-----\n";
 
-export const LIMIT_ORDER: PlaceOrderParams = {
-  symbol: "BTCUSDT",
-  side: "BUY",
-  type: "LIMIT",
-  quantity: "0.002",
-  price: "50000.10",
-  timeInForce: "GTC",
-};
+/** A BUY LIMIT GTC below the simulator's mark: the order the gateway's warm-up runs on, too. */
+export const LIMIT_ORDER: PlaceOrderParams = { ...CANNED_ORDER };
 
 /** A BUY LIMIT IOC below the simulator's mark (51000): it never crosses, EXPIREs at once, holds no margin. */
 export const IOC_ORDER: PlaceOrderParams = {

@@ -13,18 +13,10 @@ import * as fs from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OrderJournal } from "../../lib/journal/mod.ts";
+import { CANNED_ORDER } from "../../lib/wire/canned_order.ts";
 
 const N = 100_000;
-const params = {
-  symbol: "BTCUSDT",
-  side: "BUY",
-  type: "LIMIT",
-  quantity: "0.002",
-  price: "50000.10",
-  timeInForce: "GTC",
-  positionSide: undefined,
-  recvWindow: 5000,
-};
+const params = { ...CANNED_ORDER, positionSide: undefined, recvWindow: 5000 };
 const cids = Array.from({ length: N }, (_, i) => `lr-u1rj8i8q-xvp4o-${i}`);
 
 function median(xs: number[]): number {
