@@ -2,7 +2,7 @@
  * Keeps the order path's code warm while no order flows. A gateway that is idle between orders meets its
  * next order with that code and its data gone from the core's caches: other processes ran in between. Timed
  * inside the gateway's process at one order every 5–20 ms, the stretch from the request's bytes to the order's
- * frame took 180–210 µs, against 45–57 µs back to back (`bench/README.md`, eleventh round).
+ * frame took 180–230 µs, against 45–57 µs back to back (`bench/README.md`, eleventh round).
  *
  * Every `intervalMs`, unless an order was answered since the last tick (then the code is warm already), the
  * warmer runs each part it was given: the router's build and sign of a canned order and the scan of its ack,
