@@ -32,6 +32,7 @@ import { answerHead, rawFields, utf8Length } from "./_http1_answer.ts";
 import { parseHead } from "./_http1_parser.ts";
 import { fastPlaceRequest } from "./place_fast_path.ts";
 import { CANNED_ACK, CANNED_ORDER_BODY } from "../wire/canned_order.ts";
+import { AnswerScanner } from "../wire/answer_scanner.ts";
 
 /**
  * What the lane runs: the app's own guard, order operations, body limit and error mapping.
@@ -347,9 +348,9 @@ export function orderLaneOf(app: Hono): OrderLane | undefined {
 }
 
 const CANNED_BODY = new TextEncoder().encode(CANNED_ORDER_BODY);
-/** Where the canned ack's result object starts (after its `{`) and ends (its `}`), as the scanner finds them. */
-const CANNED_RESULT_START = CANNED_ACK.indexOf('"result":{') + '"result":{'.length;
-const CANNED_RESULT_END = CANNED_ACK.indexOf('},"rateLimits"');
+/** The canned ack's head, read once by the pipeline's own scanner: where its result object lies. */
+const CANNED_HEAD = new AnswerScanner();
+CANNED_HEAD.scan(CANNED_ACK);
 const CANNED_REQUEST = new TextEncoder().encode(
   `POST ${PATH} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
     `content-length: ${CANNED_BODY.length}\r\n\r\n${CANNED_ORDER_BODY}`,
@@ -370,7 +371,8 @@ export function warmOrderLane(): number {
   const head = parseHead(CANNED_REQUEST, CANNED_REQUEST.length, 0);
   const body = parseJsonObject(CANNED_BODY, "application/json", false);
   const request = fastPlaceRequest(body);
-  const answer = answerOf(scanOrderResult(CANNED_ACK, CANNED_RESULT_START, CANNED_RESULT_END));
+  const { resultStart, resultEnd } = CANNED_HEAD.answer;
+  const answer = answerOf(scanOrderResult(CANNED_ACK, resultStart, resultEnd));
   const text = answerHead(answer.status, rawFields(answer), utf8Length(answer.text), 5);
   return (typeof head === "object" ? head.size : 0) + (request === undefined ? 0 : 1) + text.length;
 }
