@@ -16,9 +16,15 @@
  * of its own (`_support/sim_process.ts`, the benchmark accounts): the router's thread then runs nothing else
  * between its orders, as on a VPS, where the in-process simulator evicts the router's code and data from the
  * core's caches between two orders.
+ *
+ * At a trader's pace: `BENCH_RISK_GAP_MS` (default 0, back to back) waits that long between two orders, and
+ * `BENCH_RISK_WARM_MS` (default 0, off) gives each router the gateway's `OrderPathWarmer` at that interval,
+ * running `Router.warm` (build and sign, the ack's scan, and the check of the latest order) while it is idle.
+ * `BENCH_RISK_PER_ROUND` sets the orders per router and round (default 250).
  */
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
+import { OrderPathWarmer } from "../lib/gateway/order_path_warmer.ts";
 import { mulberry32 } from "../lib/sim/prng.ts";
 import { startSimulator } from "../lib/sim/mod.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
@@ -27,7 +33,9 @@ import { API_KEY, SECRET_KEY } from "./_fixtures.ts";
 
 const ROUNDS = Number(process.env.BENCH_RISK_ROUNDS ?? 40);
 const WARMUP_ROUNDS = Number(process.env.BENCH_RISK_WARMUP ?? 4);
-const PER_ROUND = 250;
+const PER_ROUND = Number(process.env.BENCH_RISK_PER_ROUND ?? 250);
+const GAP_MS = Number(process.env.BENCH_RISK_GAP_MS ?? 0);
+const WARM_MS = Number(process.env.BENCH_RISK_WARM_MS ?? 0);
 const ORDER = {
   symbol: "BTCUSDT",
   side: "BUY",
@@ -57,6 +65,13 @@ const routers: [string, Router][] = [
 ];
 // An own property in front of the prototype's method: the same call site, a check that does nothing.
 Object.defineProperty(routers[2]![1].preTrade!.check, "checkPlace", { value: () => 0 });
+const warmers = WARM_MS <= 0 ? [] : routers.map(([, router]) => {
+  const warmer = new OrderPathWarmer({ intervalMs: WARM_MS, activity: () => router.metrics.rttCount });
+  warmer.add(() => router.warm());
+  warmer.start();
+  return warmer;
+});
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sync = new Map<string, number[]>(routers.map(([name]) => [name, []]));
 const rtt = new Map<string, number[]>(routers.map(([name]) => [name, []]));
 const roundMedians = new Map<string, number[]>(routers.map(([name]) => [name, []]));
@@ -77,6 +92,7 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const [name, router] of order) {
     const round_: number[] = [];
     for (let i = 0; i < PER_ROUND; i++) {
+      if (GAP_MS > 0) await pause(GAP_MS);
       const t0 = performance.now();
       const answer = router.placeOrder(ORDER);
       const t1 = performance.now();
@@ -90,7 +106,11 @@ for (let round = 0; round < ROUNDS; round++) {
     if (round_.length > 0) roundMedians.get(name)!.push(pct(round_, 0.5));
   }
 }
-const where = SIM_APART ? "simulator in its own process" : "simulator in this thread";
+for (const warmer of warmers) warmer.stop();
+const pace = GAP_MS > 0
+  ? `, one order every ${GAP_MS} ms, warm-up ${WARM_MS > 0 ? `every ${WARM_MS} ms` : "off"}`
+  : "";
+const where = (SIM_APART ? "simulator in its own process" : "simulator in this thread") + pace;
 console.log(`pre-trade check in the round trip, ${runtimeLabel()}, ${where} (µs, median / p99)`);
 for (const [name] of routers) {
   const s = sync.get(name)!;

@@ -17,11 +17,14 @@ export const GROUP_RISK = "pre-trade check";
  *
  * @example
  * ```ts
- * const { next } = preTradeCheckCase("LIMIT");
+ * const { next, advance } = preTradeCheckCase("LIMIT");
  * next(); // 0
+ * advance(5); // 5 ms later, for an order checked directly
  * ```
  */
-export function preTradeCheckCase(type: "LIMIT" | "MARKET"): { next: () => number; check: PreTradeCheck } {
+export function preTradeCheckCase(
+  type: "LIMIT" | "MARKET",
+): { next: () => number; check: PreTradeCheck; advance: (ms: number) => void } {
   // The clock moves 0.25 ms per order: the per-second ring (4096) always spans more than a second, and the
   // mark is renewed every 4096 orders (amortized: well under 1 ns per order) so it never goes stale.
   let now = 0;
@@ -69,5 +72,11 @@ export function preTradeCheckCase(type: "LIMIT" | "MARKET"): { next: () => numbe
     if (code !== 0) throw new Error(`pre-trade check refused a benchmark order: ${check.verdict.message()}`);
     return code;
   };
-  return { next, check };
+  /** Moves the check's clock on by `ms` (orders checked directly, at a pace), the mark renewed each second. */
+  const advance = (ms: number) => {
+    const second = Math.floor(now / 1000);
+    now += ms;
+    if (Math.floor(now / 1000) !== second) check.setMark("BTCUSDT", 5_100_000_000_000n, now);
+  };
+  return { next, check, advance };
 }

@@ -6,8 +6,8 @@
  *
  * Every `intervalMs`, unless an order was answered since the last tick (then the code is warm already), the
  * warmer runs each part it was given: the router's build and sign of a canned order and the scan of its ack,
- * the journal's intent record, the control plane's parse of a canned request. No part sends, writes, counts
- * or records anything. A part that throws is dropped; the gateway never depends on a warm-up.
+ * and the pre-trade check of the latest order that passed; the journal's intent record; the control plane's
+ * parse of a canned request. No part sends, writes, counts or records anything. A part that throws is dropped; the gateway never depends on a warm-up.
  *
  * @module
  */

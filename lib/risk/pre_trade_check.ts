@@ -110,6 +110,8 @@ export class PreTradeCheck {
   #last: SymbolState | undefined = undefined;
   /** `#last.k`, one pointer hop less for the order path (each hop is a cache miss in a round trip). */
   #lastK: Float64Array = NO_SLOTS;
+  /** The latest order that passed the fast path: what `warm` checks again. */
+  #lastPassed: PlaceOrderParams | undefined = undefined;
   #filtersLoaded = false;
   #limits: RiskLimitsConfig = {};
   #allowed: ReadonlySet<string> | undefined;
@@ -327,8 +329,37 @@ export class PreTradeCheck {
         }
       }
     }
+    this.#lastPassed = p;
     this.verdict.code = 0;
     return 0;
+  }
+
+  /**
+   * Checks the latest order that passed again, counting nothing: its symbol's `maxOrdersPerSecond` history is
+   * put back as it was. For a gateway idle between orders (`lib/gateway/order_path_warmer.ts`): inside a round
+   * trip the check's code and its symbol's slots are cold, and that, not its work, is most of its cost there.
+   * The latest symbol stays the latest. Returns the check's code (0 before any order passed), so that the work
+   * cannot be left out; the verdict is overwritten.
+   *
+   * @example
+   * ```ts
+   * const check = new PreTradeCheck();
+   * check.checkPlace({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.002" });
+   * check.warm(); // 0: it passed again, and nothing was counted
+   * ```
+   */
+  warm(): number {
+    const p = this.#lastPassed;
+    if (p === undefined) return 0;
+    const s = this.#states.get(p.symbol);
+    if (s === undefined) return 0; // dropped by a refresh of the filters
+    const ring = s.rateRing;
+    const head = s.rateHead;
+    const kept = ring.length === 0 ? 0 : ring[head]!;
+    const code = this.checkPlace(p);
+    if (ring.length !== 0) ring[head] = kept;
+    s.rateHead = head;
+    return code;
   }
 
   /**

@@ -191,8 +191,9 @@ export class Router {
   }
 
   /**
-   * Runs the order path's own code (build and sign, the ack's scan) on a canned order, sending and recording
-   * nothing: `RequestPipeline.warm`. A gateway's `OrderPathWarmer` calls it while no order flows.
+   * Runs the order path's own code on a canned order, sending and recording nothing: the build and sign and
+   * the ack's scan (`RequestPipeline.warm`), and the pre-trade check of the latest order that passed it,
+   * counting nothing (`PreTradeCheck.warm`). A gateway's `OrderPathWarmer` calls it while no order flows.
    *
    * @example
    * ```ts
@@ -201,7 +202,8 @@ export class Router {
    * ```
    */
   warm(): number {
-    return this.#session.pipeline.warm();
+    const guard = this.#guard;
+    return this.#session.pipeline.warm() + (guard === undefined ? 0 : guard.check.warm());
   }
 
   /** `order.modify` (LIMIT orders: new quantity and price). */

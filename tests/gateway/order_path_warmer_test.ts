@@ -95,6 +95,27 @@ test("Gateway: warms by default with the router's and the journal's parts, sendi
   } finally {
     await gateway.close();
   }
+  // With the trader's limits, a pass checks the latest order again and counts nothing toward them.
+  const limited = await openGateway(sim, tempDir(), {
+    risk: { symbols: { "*": { maxOrdersPerSecond: 5 } } },
+  });
+  try {
+    const check = limited.router.preTrade!.check;
+    let checked = 0;
+    const warm = check.warm.bind(check);
+    Object.defineProperty(check, "warm", { value: () => (checked++, warm()) });
+    assert.equal((await limited.router.placeOrder(restingBuy())).status, "NEW");
+    assert.equal((await limited.router.placeOrder(restingBuy({ price: "50001" }))).status, "NEW");
+    limited.warmer!.tick(); // orders were answered since the last tick: skipped
+    assert.equal(limited.warmer!.tick(), true);
+    assert.equal(limited.warmer!.tick(), true);
+    assert.equal(checked, 2);
+    assert.equal(check.verdict.code, 0, "the latest order passed again");
+    const sent = [...check.state("BTCUSDT")!.rateRing].filter(Number.isFinite).length;
+    assert.equal(sent, 2, "the per-second limit counts the two orders sent, not the passes");
+  } finally {
+    await limited.close();
+  }
   const off = await openGateway(sim, tempDir(), { warmMs: 0 });
   try {
     assert.equal(off.warmer, undefined);

@@ -204,6 +204,23 @@ test("check: the trader's per-order limits, rate, allowed symbols and reduce-onl
   assert.equal(check.verdict.message(), "risk limit allowedSymbols: NOFILTERUSDT is not an allowed symbol");
 });
 
+test("check: warm checks the latest order that passed again and counts nothing toward maxOrdersPerSecond", () => {
+  const { check } = setup({ symbols: { AAAUSDT: { maxOrdersPerSecond: 2 } } });
+  assert.equal(check.warm(), 0); // nothing passed yet: nothing to check
+  const state = check.state("AAAUSDT")!;
+  assert.equal(check.checkPlace(order()), 0); // the full check (the first order on its symbol)
+  assert.equal(check.warm(), 0); // the fast path, on the order that passed: the count is put back
+  assert.equal(state.ordersLastSecond(1_000_000), 1);
+  for (let i = 0; i < 5; i++) assert.equal(check.warm(), 0);
+  assert.equal(state.ordersLastSecond(1_000_000), 1);
+  assert.equal(check.checkPlace(order({ quantity: "0.6" })), 0); // 2 of 2 in this second
+  // The ring is full: the warm-up's check is refused, which changes nothing either.
+  assert.equal(check.warm(), -20);
+  assert.equal(check.verdict.name, "maxOrdersPerSecond");
+  assert.equal(state.ordersLastSecond(1_000_000), 2);
+  assert.equal(check.checkPlace(order()), -20); // a third within 1 s, as without the warm-ups
+});
+
 test("check: position limits take the worst case; reduce-only orders that shrink the position always pass", () => {
   const { check } = setup({
     symbols: { "*": { maxPositionQty: 5, maxPositionNotional: 60, maxOpenOrders: 2 } },
