@@ -221,7 +221,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   handle = app.fetch;
   lane.target = orderLaneOf(app);
-  gateway.warmer?.add(warmOrderLane);
+  gateway.warmer?.add(() => warmOrderLane(server));
 
   if (config.monitorPort !== undefined) {
     try {

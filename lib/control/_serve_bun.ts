@@ -95,6 +95,7 @@ export function serveBun(options: Http1ServerOptions): Promise<ControlServer> {
     hostname: options.hostname,
     port: listener.port,
     url: core.base,
+    warm: (request, answer) => core.warm(request, answer),
     close: () =>
       closed ??= (() => {
         listener.stop(false);

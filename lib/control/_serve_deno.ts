@@ -60,6 +60,7 @@ export function serveDeno(options: Http1ServerOptions): Promise<ControlServer> {
     hostname: options.hostname,
     port,
     url: core.base,
+    warm: (request, answer) => core.warm(request, answer),
     close: () =>
       closed ??= (() => {
         try {

@@ -25,7 +25,7 @@ import { bodyCutOff, bodyTooLarge, checkDeclaredLength, parseJsonObject, readQue
 import type { HttpError } from "./errors.ts";
 import type { GuardedRequest, RequestGuard } from "./guard.ts";
 import type { OrderOps } from "./order_ops.ts";
-import type { RawAnswer, RawLane } from "./server.ts";
+import type { ControlServer, RawAnswer, RawLane } from "./server.ts";
 import type { PromptAnswer } from "../pipeline/pending_requests.ts";
 import { concatBytes } from "./_bytes.ts";
 import { answerHead, rawFields, utf8Length } from "./_http1_answer.ts";
@@ -358,21 +358,25 @@ const CANNED_REQUEST = new TextEncoder().encode(
 
 /**
  * The control plane's part of the order path's warm-up (`lib/gateway/order_path_warmer.ts`): a canned
- * `POST /orders` (`wire/canned_order.ts`) through the HTTP/1.1 head parser, the body's JSON and the
- * precompiled order check, and the head of its answer, on no socket and sending nothing. Returns a number made
- * from the work, so that none of it can be left out.
+ * `POST /orders` (`wire/canned_order.ts`) through the body's JSON, the precompiled order check and its
+ * answer's making, and through `server`'s own connection code when it has it (`ControlServer.warm`: the
+ * head's parse, the dispatch, the answer's bytes), otherwise through the HTTP/1.1 head parser and the answer's
+ * head; on no socket and sending nothing. Returns a number made from the work, so that none of it can be left
+ * out.
  *
  * @example
  * ```ts
  * warmOrderLane(); // > 0
  * ```
  */
-export function warmOrderLane(): number {
-  const head = parseHead(CANNED_REQUEST, CANNED_REQUEST.length, 0);
+export function warmOrderLane(server?: ControlServer): number {
   const body = parseJsonObject(CANNED_BODY, "application/json", false);
   const request = fastPlaceRequest(body);
   const { resultStart, resultEnd } = CANNED_HEAD.answer;
   const answer = answerOf(scanOrderResult(CANNED_ACK, resultStart, resultEnd));
+  const checked = request === undefined ? 0 : 1;
+  if (server?.warm !== undefined) return server.warm(CANNED_REQUEST, answer) + checked;
+  const head = parseHead(CANNED_REQUEST, CANNED_REQUEST.length, 0);
   const text = answerHead(answer.status, rawFields(answer), utf8Length(answer.text), 5);
-  return (typeof head === "object" ? head.size : 0) + (request === undefined ? 0 : 1) + text.length;
+  return (typeof head === "object" ? head.size : 0) + checked + text.length;
 }

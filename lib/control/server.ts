@@ -134,6 +134,13 @@ export interface ControlServer {
    * answered (each answer then closes its connection).
    */
   close(): Promise<void>;
+  /**
+   * Runs the bytes of one whole request through this server's own code as a connection would, answers it
+   * with `answer` without asking the lane or the app, and sends nothing; returns the answer's bytes. For the
+   * order path's warm-up while idle (`Http1Server.warm`). Absent where the runtime's server parses requests
+   * (the `node:http` adapter).
+   */
+  warm?(request: Uint8Array, answer: RawAnswer): number;
 }
 
 /** A runtime's implementation of {@linkcode serve}. */

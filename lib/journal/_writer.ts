@@ -118,6 +118,14 @@ export class JournalWriter {
   }
 
   /** Writes an intent (with any buffered outcomes before it) to the OS. Throws on an I/O error or a refusal. */
+  /**
+   * The intent line of `json` checksummed and encoded, and a write of none of its bytes (`JournalFile.warm`):
+   * the journal's part of the order path's warm-up. Nothing is written, kept or counted.
+   */
+  warm(json: string): number {
+    return this.#file.warm(json, crc32(json));
+  }
+
   intent(cid: string, json: string): void {
     if (this.#refusal !== undefined) throw new Error(this.#refusal);
     this.#writeNow(json, crc32(json));

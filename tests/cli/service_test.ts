@@ -40,6 +40,20 @@ test("gateway: without credentials it runs the embedded simulator over a real so
     // The order path's warm-up: the router's and the journal's parts, and the control plane's request.
     assert.equal(g.gateway.warmer?.parts, 3);
     assert.equal(g.gateway.warmer?.intervalMs, 2);
+    // The control plane's part runs a canned POST /orders through the server's own connection code.
+    assert.ok(g.server.warm !== undefined);
+    const requests = g.simulator.stats().requests;
+    const metrics = await (await fetch(`${g.server.url}/metrics`)).text();
+    const counted = (text: string) =>
+      text.split("\n").filter((l) => /^lightning_(requests_total|orders|risk_refusals_total)\{/.test(l));
+    g.gateway.warmer!.tick();
+    assert.equal(g.gateway.warmer!.tick(), true);
+    assert.equal(g.gateway.warmer!.parts, 3, "no part threw");
+    assert.equal(g.simulator.stats().requests, requests, "nothing reached the exchange");
+    assert.equal(g.tracker.list().length, 0, "nothing was tracked");
+    const after = await (await fetch(`${g.server.url}/metrics`)).text();
+    assert.ok(counted(metrics).length > 0);
+    assert.deepEqual(counted(after), counted(metrics), "nothing counted");
   } finally {
     await g.shutdown();
   }

@@ -367,6 +367,45 @@ test("the raw lane answers without the app when it returns an answer (repeated h
   await s.server.close();
 });
 
+test("warm: a canned request goes through a connection of its own and gets the canned answer; lane, app and connections untouched", async () => {
+  const lanes: string[] = [];
+  const s = echoServer({
+    lane: {
+      take: () => false,
+      answerRead: (method, target, _header, _body, reply) => {
+        lanes.push(`${method} ${target}`);
+        reply({ status: 200, headers: ["content-type", "text/plain"], text: "lane" });
+        return true;
+      },
+    },
+  });
+  const request = encoder.encode("POST /orders HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}");
+  const answer: RawAnswer = {
+    status: 200,
+    headers: ["content-type", "application/json"],
+    text: '{"warm":1}',
+  };
+  const expected = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10\r\n" +
+    "connection: keep-alive\r\nkeep-alive: timeout=30\r\n\r\n" + answer.text;
+  // The bytes the answer would have had, date line and all: the head was parsed, the body read, the answer written.
+  const written = s.server.warm(request, answer);
+  assert.equal(written, expected.length + "date: Thu, 01 Jan 1970 00:00:00 GMT\r\n".length);
+  assert.equal(s.server.warm(request, answer), written, "again: the same");
+  assert.equal(
+    s.server.warm(encoder.encode("POST /orders HTTP/1.1\r\nContent-Length: 5\r\n\r\n{}"), answer),
+    0,
+  );
+  assert.deepEqual(lanes, [], "the lane was not asked");
+  assert.deepEqual(s.seen, [], "nor the app");
+  // A real connection afterwards is served by the lane as before.
+  const c = s.open();
+  c.connection.receive(request);
+  await until(() => answers(c.io.text).length === 1, "the lane's answer");
+  assert.deepEqual(lanes, ["POST /orders"]);
+  assert.match(c.io.text, /\r\n\r\nlane$/);
+  await s.server.close(); // resolves: the warm-ups' connections were never the server's to wait for
+});
+
 test("a client that pipelines far ahead of a slow answer is cut instead of buffered for", async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => release = r);

@@ -303,3 +303,35 @@ test("open: an unusable directory is named in the error; bad options are refused
     assert.throws(() => OrderJournal.open({ dir, fsyncIntervalMs: NaN }), RangeError);
   });
 });
+
+test("warm: the intent's line is built and a write of zero bytes made; the file, its size and its times unchanged", async () => {
+  await withDir((dir) => {
+    const writes: number[] = [];
+    const { journal } = OrderJournal.open({
+      dir,
+      fsyncIntervalMs: 0,
+      write: (fd, buffer, offset, length) => (writes.push(length), fs.writeSync(fd, buffer, offset, length)),
+    });
+    journal.appendIntent("a", "order.place", PLACE);
+    journal.appendAck("a", 1, "NEW"); // buffered: it rides with the next intent, not with a warm-up
+    const [file] = journalFiles(dir);
+    const path = join(dir, file!);
+    const before = fs.statSync(path);
+    const text = fs.readFileSync(path, "utf8");
+    writes.length = 0;
+    assert.ok(journal.warm() > 0);
+    assert.ok(journal.warm() > 0);
+    assert.deepEqual(writes, [0, 0], "one write per warm-up, of no bytes");
+    const after = fs.statSync(path);
+    assert.equal(fs.readFileSync(path, "utf8"), text);
+    assert.deepEqual([after.size, after.mtimeMs, after.ctimeMs], [
+      before.size,
+      before.mtimeMs,
+      before.ctimeMs,
+    ]);
+    journal.appendIntent("b", "order.place", PLACE); // the buffered ack, then b's intent, as without them
+    const records = journalLines(dir).slice(-3).map((l) => JSON.parse(l.slice(l.indexOf(" ") + 1)));
+    assert.deepEqual(records.map((r) => `${r.t} ${r.cid}`), ["intent a", "ack a", "intent b"]);
+    journal.close();
+  });
+});
