@@ -11,6 +11,7 @@ import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { createControlApp } from "../control/app.ts";
 import { DeferredLane, orderLaneOf, warmOrderLane } from "../control/order_lane.ts";
+import { warmLocalSocket } from "../control/local_socket.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
@@ -222,6 +223,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   handle = app.fetch;
   lane.target = orderLaneOf(app);
   gateway.warmer?.add(() => warmOrderLane(server));
+  gateway.warmer?.add(warmLocalSocket);
 
   if (config.monitorPort !== undefined) {
     try {

@@ -20,7 +20,7 @@
 
 import type { IncomingMessage } from "node:http";
 import type { Hono } from "hono";
-import { jsonText, scanOrderResult } from "../wire/lazy_result.ts";
+import { jsonText } from "../wire/lazy_result.ts";
 import { bodyCutOff, bodyTooLarge, checkDeclaredLength, parseJsonObject, readQuery } from "./body.ts";
 import type { HttpError } from "./errors.ts";
 import type { GuardedRequest, RequestGuard } from "./guard.ts";
@@ -31,8 +31,7 @@ import { concatBytes } from "./_bytes.ts";
 import { answerHead, rawFields, utf8Length } from "./_http1_answer.ts";
 import { parseHead } from "./_http1_parser.ts";
 import { fastPlaceRequest } from "./place_fast_path.ts";
-import { CANNED_ACK, CANNED_ORDER_BODY } from "../wire/canned_order.ts";
-import { AnswerScanner } from "../wire/answer_scanner.ts";
+import { CANNED_ORDER_BODY, cannedOrderResult } from "../wire/canned_order.ts";
 
 /**
  * What the lane runs: the app's own guard, order operations, body limit and error mapping.
@@ -348,9 +347,6 @@ export function orderLaneOf(app: Hono): OrderLane | undefined {
 }
 
 const CANNED_BODY = new TextEncoder().encode(CANNED_ORDER_BODY);
-/** The canned ack's head, read once by the pipeline's own scanner: where its result object lies. */
-const CANNED_HEAD = new AnswerScanner();
-CANNED_HEAD.scan(CANNED_ACK);
 const CANNED_REQUEST = new TextEncoder().encode(
   `POST ${PATH} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n` +
     `content-length: ${CANNED_BODY.length}\r\n\r\n${CANNED_ORDER_BODY}`,
@@ -372,8 +368,7 @@ const CANNED_REQUEST = new TextEncoder().encode(
 export function warmOrderLane(server?: ControlServer): number {
   const body = parseJsonObject(CANNED_BODY, "application/json", false);
   const request = fastPlaceRequest(body);
-  const { resultStart, resultEnd } = CANNED_HEAD.answer;
-  const answer = answerOf(scanOrderResult(CANNED_ACK, resultStart, resultEnd));
+  const answer = answerOf(cannedOrderResult());
   const checked = request === undefined ? 0 : 1;
   if (server?.warm !== undefined) return server.warm(CANNED_REQUEST, answer) + checked;
   const head = parseHead(CANNED_REQUEST, CANNED_REQUEST.length, 0);

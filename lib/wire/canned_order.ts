@@ -7,7 +7,10 @@
  * @module
  */
 
+import type { OrderResult } from "../results.ts";
 import type { PlaceOrderParams } from "../types.ts";
+import { AnswerScanner } from "./answer_scanner.ts";
+import { scanOrderResult } from "./lazy_result.ts";
 
 /**
  * The client order id of the canned order (the router's pattern, never generated: its counter part is 0).
@@ -63,3 +66,21 @@ export const CANNED_ACK: string = '{"id":0,"status":200,"result":{"orderId":1,"s
   ',"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,"limit":2400,' +
   '"count":1},{"rateLimitType":"ORDERS","interval":"SECOND","intervalNum":10,"limit":300,"count":1},' +
   '{"rateLimitType":"ORDERS","interval":"MINUTE","intervalNum":1,"limit":1200,"count":1}]}';
+
+/** Where the canned ack's result lies, read once by the pipeline's own scanner. */
+const CANNED_ANSWER = new AnswerScanner();
+CANNED_ANSWER.scan(CANNED_ACK);
+
+/**
+ * The canned ack's result as the router hands an ack's result to its caller: a new lazy result each call
+ * (`scanOrderResult`), its common fields read from the ack's text.
+ *
+ * @example
+ * ```ts
+ * cannedOrderResult().clientOrderId; // "lr-warm-0"
+ * ```
+ */
+export function cannedOrderResult(): OrderResult {
+  const { resultStart, resultEnd } = CANNED_ANSWER.answer;
+  return scanOrderResult(CANNED_ACK, resultStart, resultEnd)!;
+}

@@ -37,8 +37,9 @@ test("gateway: without credentials it runs the embedded simulator over a real so
     const health = await (await fetch(`${g.server.url}/health`)).json();
     assert.equal(health.mode, "simulator");
     assert.ok(lines.some((l) => l.includes("exchange connected")));
-    // The order path's warm-up: the router's and the journal's parts, and the control plane's request.
-    assert.equal(g.gateway.warmer?.parts, 3);
+    // The order path's warm-up: the router's and the journal's parts, and the control plane's: an HTTP request
+    // and a local socket message.
+    assert.equal(g.gateway.warmer?.parts, 4);
     assert.equal(g.gateway.warmer?.intervalMs, 2);
     // The control plane's part runs a canned POST /orders through the server's own connection code.
     assert.ok(g.server.warm !== undefined);
@@ -48,7 +49,7 @@ test("gateway: without credentials it runs the embedded simulator over a real so
       text.split("\n").filter((l) => /^lightning_(requests_total|orders|risk_refusals_total)\{/.test(l));
     g.gateway.warmer!.tick();
     assert.equal(g.gateway.warmer!.tick(), true);
-    assert.equal(g.gateway.warmer!.parts, 3, "no part threw");
+    assert.equal(g.gateway.warmer!.parts, 4, "no part threw");
     assert.equal(g.simulator.stats().requests, requests, "nothing reached the exchange");
     assert.equal(g.tracker.list().length, 0, "nothing was tracked");
     const after = await (await fetch(`${g.server.url}/metrics`)).text();

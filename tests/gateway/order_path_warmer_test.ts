@@ -10,8 +10,10 @@ import { join } from "node:path";
 import { OrderPathWarmer } from "../../lib/gateway/order_path_warmer.ts";
 import { DEFAULT_WARM_MS } from "../../lib/gateway/gateway.ts";
 import { warmOrderLane } from "../../lib/control/order_lane.ts";
+import { warmLocalSocket } from "../../lib/control/local_socket.ts";
+import { jsonText } from "../../lib/wire/lazy_result.ts";
 import { fastPlaceRequest } from "../../lib/control/place_fast_path.ts";
-import { CANNED_ORDER_BODY } from "../../lib/wire/canned_order.ts";
+import { CANNED_CLIENT_ORDER_ID, CANNED_ORDER_BODY, cannedOrderResult } from "../../lib/wire/canned_order.ts";
 import { ManualClock } from "../_manual_clock.ts";
 import { openGateway, tempDir } from "./_gateway.ts";
 import { restingBuy, simulator } from "../router/_harness.ts";
@@ -63,6 +65,14 @@ test("OrderPathWarmer: a part that throws is dropped and the others still run; t
 test("the canned order takes the control plane's fast path, so the lane's warm-up runs the common code", () => {
   assert.ok(fastPlaceRequest(JSON.parse(CANNED_ORDER_BODY)) !== undefined);
   assert.ok(warmOrderLane() > 0);
+});
+
+test("the local socket's warm-up answers its canned place with the canned result's frame, at once", () => {
+  const answer = `{"id":0,"status":200,"result":${jsonText(cannedOrderResult())}}`;
+  assert.equal(JSON.parse(answer).result.clientOrderId, CANNED_CLIENT_ORDER_ID);
+  const frame = 4 + new TextEncoder().encode(answer).length; // FIN + text, 16-bit length, no mask
+  assert.equal(warmLocalSocket(), frame);
+  assert.equal(warmLocalSocket(), frame, "again: a connection of its own each time");
 });
 
 test("Gateway: warms by default with the router's and the journal's parts, sending and writing nothing; warmMs 0 turns it off", async () => {
