@@ -5,9 +5,11 @@
  * frame took 180–230 µs, against 45–57 µs back to back (`bench/README.md`, eleventh round).
  *
  * Every `intervalMs`, unless an order was answered since the last tick (then the code is warm already), the
- * warmer runs each part it was given: the router's build and sign of a canned order and the scan of its ack,
- * and the pre-trade check of the latest order that passed; the journal's intent record; the control plane's
- * parse of a canned request. No part sends, writes, counts or records anything. A part that throws is dropped; the gateway never depends on a warm-up.
+ * warmer runs each part it was given: the router's build and sign of a canned order, the scan of its ack and
+ * the pre-trade check of the latest order that passed; the journal's intent line and a write of zero bytes to
+ * its file; the control plane's HTTP connection code on a canned request and the local socket's on a canned
+ * message, each on a transport that takes nothing. No part sends, writes, counts or records anything. A part
+ * that throws is dropped; the gateway never depends on a warm-up.
  *
  * @module
  */

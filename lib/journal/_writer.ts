@@ -117,7 +117,6 @@ export class JournalWriter {
     if (this.#refusal !== undefined || this.#file.lost() !== undefined) this.#quietly(() => this.#rotate());
   }
 
-  /** Writes an intent (with any buffered outcomes before it) to the OS. Throws on an I/O error or a refusal. */
   /**
    * The intent line of `json` checksummed and encoded, and a write of none of its bytes (`JournalFile.warm`):
    * the journal's part of the order path's warm-up. Nothing is written, kept or counted.
@@ -126,6 +125,7 @@ export class JournalWriter {
     return this.#file.warm(json, crc32(json));
   }
 
+  /** Writes an intent (with any buffered outcomes before it) to the OS. Throws on an I/O error or a refusal. */
   intent(cid: string, json: string): void {
     if (this.#refusal !== undefined) throw new Error(this.#refusal);
     this.#writeNow(json, crc32(json));

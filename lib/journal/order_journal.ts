@@ -108,10 +108,10 @@ export class OrderJournal {
   /**
    * Builds the intent record of a canned order (`wire/canned_order.ts`), its checksum and its line's bytes,
    * and makes a write of none of them to the journal's file, keeping nothing: the journal's part of the order
-   * path's warm-up (`lib/gateway/order_path_warmer.ts`). At one order every 5 ms the intent's write system
-   * call was the largest cold stage of a gateway's request (bench/README.md, twelfth round); a write of zero
-   * bytes takes the same way through the runtime and the kernel and leaves the file as it was. Returns a
-   * number made from the work, so that none of it can be left out.
+   * path's warm-up (`lib/gateway/order_path_warmer.ts`). At one order every 5 ms the journal's intent was the
+   * largest cold stage of a gateway's request, its write system call 28 µs of it (bench/README.md, twelfth
+   * round); a write of zero bytes takes the same way through the runtime and the kernel and leaves the file as
+   * it was. Returns a number made from the work, so that none of it can be left out.
    *
    * @example
    * ```ts

@@ -338,8 +338,8 @@ export class PreTradeCheck {
    * Checks the latest order that passed again, counting nothing: its symbol's `maxOrdersPerSecond` history is
    * put back as it was. For a gateway idle between orders (`lib/gateway/order_path_warmer.ts`): inside a round
    * trip the check's code and its symbol's slots are cold, and that, not its work, is most of its cost there.
-   * The latest symbol stays the latest. Returns the check's code (0 before any order passed), so that the work
-   * cannot be left out; the verdict is overwritten.
+   * The check is left remembering that order's symbol, as its pass left it. Returns the check's code (0 before
+   * any order passed), so that the work cannot be left out; the verdict is overwritten.
    *
    * @example
    * ```ts
