@@ -113,3 +113,29 @@ export function transportByteSocket(io: Http1Transport, listen: ByteSocket["list
     listen,
   };
 }
+
+/**
+ * A transport that takes every write and sends nothing, counting what it was given: the warm-up's
+ * (`Http1Server.warm`, and as a {@linkcode ByteSocket} through {@linkcode transportByteSocket},
+ * `warmLocalSocket`).
+ *
+ * @example
+ * ```ts
+ * const sink = new DiscardTransport();
+ * sink.write("abc");
+ * sink.taken; // 3
+ * ```
+ */
+export class DiscardTransport implements Http1Transport {
+  /** Characters or bytes written so far. */
+  taken = 0;
+  readonly bufferedBytes = 0;
+  write(data: Uint8Array | string): void {
+    this.taken += data.length;
+  }
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+  end(): void {}
+  destroy(): void {}
+}

@@ -9,7 +9,7 @@
 
 import type { RawAnswer, RawLane, ServeOptions } from "./server.ts";
 import { Http1Connection } from "./_http1_connection.ts";
-import type { Http1Transport } from "./_http1_byte_socket.ts";
+import { DiscardTransport, type Http1Transport } from "./_http1_byte_socket.ts";
 import { headerValue, type RequestHead } from "./_http1_parser.ts";
 import { toFetchRequest } from "./_http1_request.ts";
 import { answerHead, refusal, responseFields } from "./_http1_answer.ts";
@@ -233,18 +233,4 @@ export class Http1Server {
     if (this.#connections.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#allClosed = resolve);
   }
-}
-
-/** A transport that takes every write and sends nothing (a warm-up's): it counts what it was given. */
-class DiscardTransport implements Http1Transport {
-  taken = 0;
-  readonly bufferedBytes = 0;
-  write(data: Uint8Array | string): void {
-    this.taken += data.length;
-  }
-  drained(): Promise<void> {
-    return Promise.resolve();
-  }
-  end(): void {}
-  destroy(): void {}
 }

@@ -19,7 +19,7 @@ import type { RouteDoc, RouteHandler } from "./route_table.ts";
 import { ControlError, LOCAL_CODES, toHttpError } from "./errors.ts";
 import type { OrderOps } from "./order_ops.ts";
 import { takeUpgrade } from "./_upgrade.ts";
-import type { ByteSocket } from "./_http1_byte_socket.ts";
+import { DiscardTransport, transportByteSocket } from "./_http1_byte_socket.ts";
 import { WsConnection } from "./_ws_connection.ts";
 import { fastPlaceRequest } from "./place_fast_path.ts";
 import { jsonText } from "../wire/lazy_result.ts";
@@ -256,21 +256,6 @@ const CANNED_FRAME = ((): Uint8Array => {
   return frame;
 })();
 
-/** A socket that takes every write and sends nothing (a warm-up's): it counts what it was given. */
-class DiscardSocket implements ByteSocket {
-  taken = 0;
-  readonly bufferedBytes = 0;
-  onData: (bytes: Uint8Array) => void = () => {};
-  write(data: Uint8Array | string): void {
-    this.taken += data.length;
-  }
-  end(): void {}
-  destroy(): void {}
-  listen(onData: (bytes: Uint8Array) => void): void {
-    this.onData = onData;
-  }
-}
-
 /** The result of the warm-up's latest place, for its prompt answer. */
 let warmResult: unknown;
 
@@ -309,15 +294,18 @@ const WARM_OPS: OrderOps = {
  * ```
  */
 export function warmLocalSocket(): number {
-  const socket = new DiscardSocket();
+  // As a connection hands its socket to a WebSocket (`transportByteSocket`), on a transport that sends nothing.
+  const sink = new DiscardTransport();
+  let receive: (bytes: Uint8Array) => void = () => {};
+  const socket = transportByteSocket(sink, (onData) => void (receive = onData));
   const ws = new WsConnection(socket, new Uint8Array(0), {
     maxMessageBytes: CANNED_FRAME.length,
     onText: (text) => session.receive(text),
     onClose: () => {},
   });
   const session = new LocalSocketSession({ ops: WARM_OPS, send: (text) => ws.send(text) });
-  socket.onData(CANNED_FRAME);
-  return socket.taken;
+  receive(CANNED_FRAME);
+  return sink.taken;
 }
 
 /**
