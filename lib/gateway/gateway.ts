@@ -114,7 +114,8 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
 /**
  * The order path's warm-up interval when `warmMs` is unset: 2 ms. At one order every 5–20 ms, a warm-up every
  * 1–2 ms took a third off the gateway's own work per order; every 5 ms, a fifth (`bench/README.md`, eleventh
- * round). With the parts added in the twelfth round, 40–57 % of it, for 9–11 % of a core idle.
+ * round). With the parts added in the twelfth round, 40–57 % of it, for 9–11 % of a core idle; the
+ * thirteenth's scratch-file write took another 6–10 µs off the journal's intent for about 1 % more.
  *
  * @example
  * ```ts

@@ -6,10 +6,11 @@
  *
  * Every `intervalMs`, unless an order was answered since the last tick (then the code is warm already), the
  * warmer runs each part it was given: the router's build and sign of a canned order, the scan of its ack and
- * the pre-trade check of the latest order that passed; the journal's intent line and a write of zero bytes to
- * its file; the control plane's HTTP connection code on a canned request and the local socket's on a canned
- * message, each on a transport that takes nothing. No part sends, writes, counts or records anything. A part
- * that throws is dropped; the gateway never depends on a warm-up.
+ * the pre-trade check of the latest order that passed; the journal's intent line, a write of zero bytes to
+ * its file and of the line to a scratch file beside it (`journal-warm.tmp`, never read); the control plane's
+ * HTTP connection code on a canned request and the local socket's on a canned message, each on a transport
+ * that takes nothing. No part sends, counts or records anything, or writes to the journal. A part that throws
+ * is dropped; the gateway never depends on a warm-up.
  *
  * @module
  */

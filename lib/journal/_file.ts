@@ -15,6 +15,7 @@
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { type AppendChannel, encodeUtf8, lineBuffer, openAppendChannel, type WriteFn } from "./_append_io.ts";
+import type { WarmScratch } from "./_warm_scratch.ts";
 
 const NAME = /^journal-(\d{6,})\.log$/;
 
@@ -173,10 +174,12 @@ export class JournalFile {
    * Encodes the line of `json` (checksum `crc`) into the output buffer as `append` does, then makes a write of
    * none of its bytes: the write's way through the runtime and the kernel, down to this file, is taken and the
    * file is left as it was (POSIX: a write of zero bytes to a regular file has "no other results"; no byte,
-   * no size, no time changes). The journal's part of the order path's warm-up. Returns the line's length, or 0
-   * when nothing was done (a line longer than the buffer) or the write failed: a warm-up reports nothing.
+   * no size, no time changes). Then, with a `scratch` file, the line itself is written there: the kernel's
+   * buffered-write path, which a write of nothing does not reach. The journal's part of the order path's
+   * warm-up. Returns the line's length, or 0 when nothing was done (a line longer than the buffer) or the
+   * write failed: a warm-up reports nothing.
    */
-  warm(json: string, crc: number): number {
+  warm(json: string, crc: number, scratch?: WarmScratch): number {
     const buf = this.#buf;
     if (json.length * 3 + 11 > buf.length) return 0;
     // The line's four steps as `append` writes them (a helper there would be one more call per order).
@@ -190,6 +193,7 @@ export class JournalFile {
     } catch {
       return 0;
     }
+    scratch?.write(buf, n);
     return n;
   }
 

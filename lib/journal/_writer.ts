@@ -27,6 +27,7 @@ import { crc32, crcHex } from "./_crc32.ts";
 import { JournalFile } from "./_file.ts";
 import type { RecentFills } from "./_fills.ts";
 import { FsyncSchedule } from "./_fsync.ts";
+import { WarmScratch } from "./_warm_scratch.ts";
 import { ioProblem } from "./_health.ts";
 import type { OpenOrders } from "./_open_orders.ts";
 import type { WriterSetup, WriterStats } from "./options.ts";
@@ -68,6 +69,9 @@ export class JournalWriter {
   #lastError: Error | undefined;
   /** Why intents are refused: the file is gone from its path and the journal could not be rewritten. */
   #refusal: string | undefined;
+  /** The warm-up's scratch file, opened at its first pass (tried once per file: not again after a failure). */
+  #scratch: WarmScratch | undefined;
+  #scratchTried = false;
 
   /** Creates file number `seq` in `dir` (throws if it cannot). Nothing is written until `start`. */
   constructor(
@@ -118,11 +122,23 @@ export class JournalWriter {
   }
 
   /**
-   * The intent line of `json` checksummed and encoded, and a write of none of its bytes (`JournalFile.warm`):
-   * the journal's part of the order path's warm-up. Nothing is written, kept or counted.
+   * The intent line of `json` checksummed and encoded, a write of none of its bytes to the journal's file and
+   * of all of them to the scratch file beside it (`JournalFile.warm`, `_warm_scratch.ts`): the journal's part
+   * of the order path's warm-up. Nothing is written to the journal, kept or counted.
    */
   warm(json: string): number {
-    return this.#file.warm(json, crc32(json));
+    if (!this.#scratchTried) {
+      this.#scratchTried = true;
+      this.#scratch = WarmScratch.open(this.#dir, this.#setup.write);
+    }
+    return this.#file.warm(json, crc32(json), this.#scratch);
+  }
+
+  /** Closes (and deletes) the warm-up's scratch file; the next warm-up opens it again. */
+  #closeScratch(): void {
+    this.#scratch?.close();
+    this.#scratch = undefined;
+    this.#scratchTried = false;
   }
 
   /** Writes an intent (with any buffered outcomes before it) to the OS. Throws on an I/O error or a refusal. */
@@ -177,6 +193,7 @@ export class JournalWriter {
     this.#quietly(() => this.flush());
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#file.close();
+    this.#closeScratch();
   }
 
   #tick(): void {
@@ -265,6 +282,7 @@ export class JournalWriter {
     this.#pendingRecords = 0;
     this.#setup.problems.over("rotation", "write"); // the checkpoint was written
     old.close();
+    this.#closeScratch(); // a directory rewritten after a loss gets a scratch file of its own
     // Left over if this fails: read again at the next open, it yields the same state.
     if (lost === undefined) old.removeIfSame();
     else this.#reportLost(old.path, lost, { rewritten: next.path });

@@ -111,7 +111,9 @@ export class OrderJournal {
    * path's warm-up (`lib/gateway/order_path_warmer.ts`). At one order every 5 ms the journal's intent was the
    * largest cold stage of a gateway's request, its write system call 28 µs of it (bench/README.md, twelfth
    * round); a write of zero bytes takes the same way through the runtime and the kernel and leaves the file as
-   * it was. Returns a number made from the work, so that none of it can be left out.
+   * it was. The line itself goes to a scratch file beside the journal's (`journal-warm.tmp`, never read, cut
+   * back at 64 KiB, deleted on close), which runs the kernel's buffered-write path too (thirteenth round).
+   * Returns a number made from the work, so that none of it can be left out.
    *
    * @example
    * ```ts

@@ -4,6 +4,7 @@ import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { OrderJournal } from "../../lib/journal/mod.ts";
+import { SCRATCH_NAME } from "../../lib/journal/_warm_scratch.ts";
 import { fill, journalFiles, journalLines, PLACE, until, withDir } from "./_helpers.ts";
 
 const cancel = (cid: string) => ({ symbol: "BTCUSDT", origClientOrderId: cid });
@@ -304,13 +305,18 @@ test("open: an unusable directory is named in the error; bad options are refused
   });
 });
 
-test("warm: the intent's line is built and a write of zero bytes made; the file, its size and its times unchanged", async () => {
+test("warm: a write of zero bytes to the journal and of the line to the scratch file; the journal unchanged", async () => {
   await withDir((dir) => {
-    const writes: number[] = [];
+    const writes: { fd: number; bytes: number }[] = [];
     const { journal } = OrderJournal.open({
       dir,
       fsyncIntervalMs: 0,
-      write: (fd, buffer, offset, length) => (writes.push(length), fs.writeSync(fd, buffer, offset, length)),
+      write: (
+        fd,
+        buffer,
+        offset,
+        length,
+      ) => (writes.push({ fd, bytes: length }), fs.writeSync(fd, buffer, offset, length)),
     });
     journal.appendIntent("a", "order.place", PLACE);
     journal.appendAck("a", 1, "NEW"); // buffered: it rides with the next intent, not with a warm-up
@@ -319,9 +325,20 @@ test("warm: the intent's line is built and a write of zero bytes made; the file,
     const before = fs.statSync(path);
     const text = fs.readFileSync(path, "utf8");
     writes.length = 0;
+    const scratch = join(dir, SCRATCH_NAME);
+    assert.equal(fs.existsSync(scratch), false, "no scratch file before the first warm-up");
     assert.ok(journal.warm() > 0);
     assert.ok(journal.warm() > 0);
-    assert.deepEqual(writes, [0, 0], "one write per warm-up, of no bytes");
+    const lines = fs.readFileSync(scratch, "utf8").split("\n");
+    assert.equal(lines.length, 3, "two lines in the scratch file");
+    const unstamped = (line: string) => line.slice(9).replace(/"ts":\d+/, "");
+    assert.equal(unstamped(lines[0]!), unstamped(lines[1]!), "the same canned line (its time aside)");
+    assert.match(lines[0]!, /^[0-9a-f]{8} \{"t":"intent",.*"cid":"lr-warm-0"/);
+    const line = Buffer.byteLength(lines[0]!) + 1;
+    const journalFd = writes[0]!.fd;
+    assert.deepEqual(writes.map((w) => w.bytes), [0, line, 0, line], "per warm-up: nothing, then the line");
+    assert.deepEqual(writes.map((w) => w.fd === journalFd), [true, false, true, false]);
+    assert.equal(fs.statSync(scratch).mode & 0o777, 0o600);
     const after = fs.statSync(path);
     assert.equal(fs.readFileSync(path, "utf8"), text);
     assert.deepEqual([after.size, after.mtimeMs, after.ctimeMs], [
@@ -333,5 +350,7 @@ test("warm: the intent's line is built and a write of zero bytes made; the file,
     const records = journalLines(dir).slice(-3).map((l) => JSON.parse(l.slice(l.indexOf(" ") + 1)));
     assert.deepEqual(records.map((r) => `${r.t} ${r.cid}`), ["intent a", "ack a", "intent b"]);
     journal.close();
+    assert.equal(fs.existsSync(scratch), false, "the scratch file is deleted on close");
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
   });
 });
