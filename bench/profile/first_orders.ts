@@ -5,8 +5,10 @@
  * lives in the first block (bench/README.md, tenth round).
  *
  * Run: `deno run -A bench/profile/first_orders.ts` or `bun bench/profile/first_orders.ts`.
- * `BENCH_FIRST_MARKS` (default `100,300,1000,3000,10000`): where the blocks end; `BENCH_GATEWAY_ENV` /
- * `BENCH_GATEWAY_FLAGS` as for every gateway the benchmarks start.
+ * `BENCH_FIRST_MARKS` (default `100,300,1000,3000,10000`): where the blocks end; `BENCH_FIRST_IDLE_MS`
+ * (default 0): how long the fresh gateway stands idle after its start before its first order, as a trader's
+ * router does (its order path's warm-up runs meanwhile, unless `BENCH_GATEWAY_ENV=ROUTER_WARM_MS=0`);
+ * `BENCH_GATEWAY_ENV` / `BENCH_GATEWAY_FLAGS` as for every gateway the benchmarks start.
  */
 import process from "node:process";
 import { IOC_ORDER } from "../_fixtures.ts";
@@ -17,6 +19,7 @@ import { startSimProcess } from "../_support/sim_process.ts";
 const ORDER = { ...IOC_ORDER, newOrderRespType: "RESULT" } as const;
 const BODY = JSON.stringify(ORDER);
 const MARKS = (process.env.BENCH_FIRST_MARKS ?? "100,300,1000,3000,10000").split(",").map(Number);
+const IDLE_MS = Number(process.env.BENCH_FIRST_IDLE_MS ?? 0);
 
 async function place(controlUrl: string): Promise<number> {
   const t0 = performance.now();
@@ -33,7 +36,9 @@ try {
   await first.stop();
   const fresh = await startGateway(sim.url);
   try {
-    console.log(`first orders of a fresh gateway, ${runtimeLabel()} (POST /orders → ack, µs)`);
+    if (IDLE_MS > 0) await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    const idle = IDLE_MS > 0 ? `, idle ${IDLE_MS} ms after its start` : "";
+    console.log(`first orders of a fresh gateway${idle}, ${runtimeLabel()} (POST /orders → ack, µs)`);
     let done = 0;
     for (const mark of MARKS) {
       const block: number[] = [];
