@@ -82,8 +82,9 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
   reconcileWeightShare?: number;
   /**
    * Every this many ms while no order is answered, run the order path's own code on a canned order
-   * (`OrderPathWarmer`: build and sign, the ack's scan, the journal's intent record; nothing is sent or
-   * written), so that the next order finds it in the core's caches. Default 2; 0 turns it off.
+   * (`OrderPathWarmer`: build and sign, the ack's scan, the journal's intent record; nothing is sent, and
+   * nothing is written to the journal: its line goes to the scratch file `journal-warm.tmp` beside it), so
+   * that the next order finds it in the core's caches. Default 2; 0 turns it off.
    */
   warmMs?: number;
   /**

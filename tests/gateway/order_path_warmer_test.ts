@@ -12,6 +12,7 @@ import { DEFAULT_WARM_MS } from "../../lib/gateway/gateway.ts";
 import { warmOrderLane } from "../../lib/control/order_lane.ts";
 import { warmLocalSocket } from "../../lib/control/local_socket.ts";
 import { jsonText } from "../../lib/wire/lazy_result.ts";
+import { SCRATCH_NAME } from "../../lib/journal/_warm_scratch.ts";
 import { fastPlaceRequest } from "../../lib/control/place_fast_path.ts";
 import { CANNED_CLIENT_ORDER_ID, CANNED_ORDER_BODY, cannedOrderResult } from "../../lib/wire/canned_order.ts";
 import { ManualClock } from "../_manual_clock.ts";
@@ -96,6 +97,10 @@ test("Gateway: warms by default with the router's and the journal's parts, sendi
     assert.equal(warmer.parts, 2, "no part threw");
     assert.equal(sim.stats().requests, requests, "nothing reached the exchange");
     assert.equal(files(), written, "nothing was written to the journal");
+    const scratchFiles = readdirSync(dir, { recursive: true }).map(String).filter((f) =>
+      f.endsWith(SCRATCH_NAME)
+    );
+    assert.equal(scratchFiles.length, 1, "the journal's line went to the scratch file beside it");
     assert.equal(gateway.tracker.list().length, 0, "nothing was tracked");
     assert.equal(gateway.router.inFlight, 0);
     // An order still gets its answer, and its round trip is counted: the next tick is skipped.
@@ -105,6 +110,8 @@ test("Gateway: warms by default with the router's and the journal's parts, sendi
   } finally {
     await gateway.close();
   }
+  const scratch = readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(SCRATCH_NAME));
+  assert.deepEqual(scratch, [], "the warm-up's scratch file is gone once the gateway is closed");
   // With the trader's limits, a pass checks the latest order again and counts nothing toward them.
   const limited = await openGateway(sim, tempDir(), {
     risk: { symbols: { "*": { maxOrdersPerSecond: 5 } } },
