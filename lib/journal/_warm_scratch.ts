@@ -19,7 +19,7 @@ import { type AppendChannel, openAppendChannel, type WriteFn } from "./_append_i
 
 /** The scratch file's name in the journal's directory (not a journal file's name: recovery never reads it). */
 export const SCRATCH_NAME = "journal-warm.tmp";
-/** Bytes the scratch file may hold before it is cut back to empty (a page cache's worth, never on disk long). */
+/** Bytes the scratch file may hold before it is cut back to empty: the same 16 pages are written over and over. */
 export const SCRATCH_LIMIT = 64 * 1024;
 
 /**
@@ -37,6 +37,7 @@ export class WarmScratch {
   readonly #fd: number;
   readonly #channel: AppendChannel;
   #bytes: number;
+  #closed = false;
 
   private constructor(path: string, fd: number, write: WriteFn | undefined) {
     this.path = path;
@@ -82,8 +83,10 @@ export class WarmScratch {
     }
   }
 
-  /** Closes the file and deletes it. Never throws. */
+  /** Closes the file and deletes it, once (its descriptor's number may belong to another file later). */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#channel.close();
     try {
       fs.closeSync(this.#fd);

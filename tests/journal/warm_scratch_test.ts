@@ -24,7 +24,11 @@ test("scratch: created 0600, written as given, never past its limit, deleted on 
     assert.equal(fs.statSync(path).size, LINE.length, "past the limit: cut back, then the line");
     scratch.close();
     assert.equal(fs.existsSync(path), false);
-    scratch.close(); // twice: nothing to do, nothing thrown
+    const reopened = WarmScratch.open(dir)!; // likely on the descriptor number just freed
+    scratch.close(); // twice: nothing done, so the new file's descriptor stays open
+    assert.equal(reopened.write(LINE, LINE.length), LINE.length);
+    assert.equal(fs.readFileSync(path, "utf8"), new TextDecoder().decode(LINE));
+    reopened.close();
   });
 });
 
