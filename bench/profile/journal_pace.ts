@@ -19,14 +19,15 @@ import { crc32 } from "../../lib/journal/_crc32.ts";
 import { JournalFile } from "../../lib/journal/_file.ts";
 import { WarmScratch } from "../../lib/journal/_warm_scratch.ts";
 import { intentJson } from "../../lib/journal/records.ts";
+import { DEFAULT_WARM_MS } from "../../lib/gateway/gateway.ts";
+import { CANNED_CLIENT_ORDER_ID, CANNED_ORDER } from "../../lib/wire/canned_order.ts";
 import { runtimeLabel } from "../_support/runtime.ts";
 
 const GAP_MS = Number(process.env.BENCH_JOURNAL_GAP_MS ?? 5);
 const PER_PHASE = Number(process.env.BENCH_JOURNAL_PER_PHASE ?? 40);
 const PHASES = Number(process.env.BENCH_JOURNAL_PHASES ?? 5);
-const WARM_MS = 2;
+const WARM_MS = DEFAULT_WARM_MS;
 const MODES = ["no warm-up", "write of zero bytes", "zero bytes + scratch file"] as const;
-const ORDER = { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", quantity: "0.002", price: "50000" };
 
 const dir = mkdtempSync(join(process.env.BENCH_JOURNAL_DIR ?? ".", ".bench-journal-pace-"));
 const file = JournalFile.create(dir, 1);
@@ -34,7 +35,7 @@ const scratch = WarmScratch.open(dir);
 if (scratch === undefined) throw new Error(`cannot open a scratch file in ${dir}`);
 let mode = 0;
 let sink = 0;
-const warmJson = intentJson(1, "lr-warm-0", "order.place", ORDER, "newClientOrderId");
+const warmJson = intentJson(1, CANNED_CLIENT_ORDER_ID, "order.place", CANNED_ORDER, "newClientOrderId");
 const warmCrc = crc32(warmJson);
 const timer = setInterval(() => {
   if (mode === 1) sink += file.warm(warmJson, warmCrc);
@@ -47,7 +48,7 @@ try {
     for (mode = 0; mode < MODES.length; mode++) {
       for (let i = 0; i < PER_PHASE; i++) {
         await sleep(GAP_MS);
-        const json = intentJson(Date.now(), `lr-${++seq}`, "order.place", ORDER, "newClientOrderId");
+        const json = intentJson(Date.now(), `lr-${++seq}`, "order.place", CANNED_ORDER, "newClientOrderId");
         const crc = crc32(json);
         const t0 = performance.now();
         file.append("", json, crc);

@@ -27,9 +27,9 @@ import { crc32, crcHex } from "./_crc32.ts";
 import { JournalFile } from "./_file.ts";
 import type { RecentFills } from "./_fills.ts";
 import { FsyncSchedule } from "./_fsync.ts";
-import { WarmScratch } from "./_warm_scratch.ts";
 import { ioProblem } from "./_health.ts";
 import type { OpenOrders } from "./_open_orders.ts";
+import { WarmScratch } from "./_warm_scratch.ts";
 import type { WriterSetup, WriterStats } from "./options.ts";
 import { frameLine } from "./records.ts";
 
