@@ -7,6 +7,8 @@
  * @module
  */
 
+import { latin1 } from "./_bytes.ts";
+
 /**
  * A parsed request head.
  *
@@ -188,14 +190,6 @@ function headEnd(buf: Uint8Array, start: number, from: number, limit: number): n
     if (buf[i + 1] === 13 && buf[i + 2] === 10) return i + 3;
   }
   return -1;
-}
-
-function latin1(buf: Uint8Array, from: number, to: number): string {
-  let text = "";
-  for (let at = from; at < to; at += 4096) {
-    text += String.fromCharCode.apply(null, buf.subarray(at, Math.min(to, at + 4096)) as unknown as number[]);
-  }
-  return text;
 }
 
 /**

@@ -14,7 +14,7 @@ import { type ByteSocket, toByteSocket } from "./_http1_byte_socket.ts";
 import { laterUnref, type TimerHandle } from "../_timers.ts";
 import { sha1Base64 } from "./_sha1.ts";
 import { pooledBytes } from "./_byte_pool.ts";
-import { concatBytes } from "./_bytes.ts";
+import { concatBytes, isAscii, latin1 } from "./_bytes.ts";
 
 const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -261,10 +261,14 @@ export class WsConnection {
         this.#fragments = [];
         this.#fragmentBytes = 0;
         let text: string;
-        try {
-          text = decoder.decode(whole);
-        } catch {
-          return this.#fail(1007);
+        // A message of ASCII bytes (every order message) is its Latin-1 text: no call into the decoder.
+        if (isAscii(whole, 0, whole.byteLength)) text = latin1(whole, 0, whole.byteLength);
+        else {
+          try {
+            text = decoder.decode(whole);
+          } catch {
+            return this.#fail(1007);
+          }
         }
         this.#options.onText(text);
         return true;

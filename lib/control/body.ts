@@ -7,10 +7,9 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
 import { ControlError, LOCAL_CODES } from "./errors.ts";
 import { prereadBody } from "./_preread.ts";
-import { concatBytes } from "./_bytes.ts";
+import { concatBytes, isAscii, latin1 } from "./_bytes.ts";
 
 /** Default body limit: far above any order, far below anything that could hurt. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -143,11 +142,8 @@ const ASCII_DIRECT_BYTES = 4096;
  * with the cold caches every order has). Anything else is decoded as UTF-8.
  */
 function utf8Text(bytes: Uint8Array): string {
-  if (bytes.length > ASCII_DIRECT_BYTES) return UTF8.decode(bytes);
-  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return UTF8.decode(bytes);
-  return Buffer.isBuffer(bytes)
-    ? bytes.toString("latin1")
-    : String.fromCharCode.apply(null, bytes as unknown as number[]);
+  if (bytes.length > ASCII_DIRECT_BYTES || !isAscii(bytes, 0, bytes.length)) return UTF8.decode(bytes);
+  return latin1(bytes, 0, bytes.length);
 }
 
 async function readCapped(request: Request, limit: number): Promise<Uint8Array> {

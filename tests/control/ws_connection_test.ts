@@ -168,3 +168,24 @@ test("ws connection: a ping mid-message gets its pong; a close gets its echo wit
   assert.equal((frames[1]!.payload[0]! << 8) | frames[1]!.payload[1]!, 4000, "the close code is echoed");
   assert.equal(closedWith, undefined, "the socket's end reports the close, not the frame");
 });
+
+test("ws connection: an ASCII message, a UTF-8 one and one of invalid UTF-8 (closed with 1007)", () => {
+  const { socket, deliver, written } = fakeSocket();
+  const received: string[] = [];
+  let closed: number | undefined;
+  new WsConnection(socket, new Uint8Array(0), {
+    maxMessageBytes: 1 << 20,
+    onText: (text) => void received.push(text),
+    onClose: (code) => void (closed = code),
+  });
+  const ascii = '{"id":1,"op":"place","params":{"symbol":"BTCUSDT","quantity":"0.002"}}';
+  deliver(clientFrame(0x1, encoder.encode(ascii), [1, 2, 3, 4]));
+  deliver(clientFrame(0x1, encoder.encode("é ✓ \u{1F680}"), [9, 8, 7, 6]));
+  assert.deepEqual(received, [ascii, "é ✓ \u{1F680}"]);
+  assert.equal(closed, undefined);
+  deliver(clientFrame(0x1, new Uint8Array([0x7b, 0xff, 0x7d]), [5, 5, 5, 5]));
+  assert.equal(received.length, 2, "invalid UTF-8 is not handed on");
+  const close = serverFrames(written()).at(-1)!;
+  assert.equal(close.opcode, 0x8);
+  assert.equal((close.payload[0]! << 8) | close.payload[1]!, 1007);
+});
