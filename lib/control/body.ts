@@ -133,16 +133,14 @@ export function parseJsonObject(
 
 /** Strict UTF-8 (invalid bytes are an error, not U+FFFD); one decoder, it keeps no state between calls. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
-/** Bodies up to this size that are all ASCII are read without the UTF-8 decoder. */
-const ASCII_DIRECT_BYTES = 4096;
 
 /**
  * The bytes as UTF-8 text (throws on invalid UTF-8). An order's body is a few hundred ASCII bytes: one
- * character per byte, taken in JavaScript without the runtime's decoder (on Deno a call into Rust, 1–2 µs
+ * character per byte, read as Latin-1 without the runtime's UTF-8 decoder (on Deno a call into Rust, 1–2 µs
  * with the cold caches every order has). Anything else is decoded as UTF-8.
  */
 function utf8Text(bytes: Uint8Array): string {
-  if (bytes.length > ASCII_DIRECT_BYTES || !isAscii(bytes, 0, bytes.length)) return UTF8.decode(bytes);
+  if (!isAscii(bytes, 0, bytes.length)) return UTF8.decode(bytes);
   return latin1(bytes, 0, bytes.length);
 }
 
