@@ -147,15 +147,21 @@ test("ws connection: frames the socket keeps unsent stay as written while thousa
   }
 });
 
-test("ws connection: a ping mid-message gets its pong; a close gets its echo with the code", () => {
-  const { socket, deliver, written } = fakeSocket();
+/** A connection on a fake socket that records the texts it hands on and the code it reports closing with. */
+function recordingConnection(maxMessageBytes: number) {
+  const fake = fakeSocket();
   const received: string[] = [];
-  let closedWith: number | undefined;
-  new WsConnection(socket, new Uint8Array(0), {
-    maxMessageBytes: 1 << 16,
+  const seen = { closedWith: undefined as number | undefined };
+  new WsConnection(fake.socket, new Uint8Array(0), {
+    maxMessageBytes,
     onText: (text) => void received.push(text),
-    onClose: (code) => void (closedWith = code),
+    onClose: (code) => void (seen.closedWith = code),
   });
+  return { ...fake, received, closedWith: () => seen.closedWith };
+}
+
+test("ws connection: a ping mid-message gets its pong; a close gets its echo with the code", () => {
+  const { deliver, written, received, closedWith } = recordingConnection(1 << 16);
   const mask = [1, 2, 3, 4];
   deliver(clientFrame(0x1, encoder.encode("hello "), mask, false));
   deliver(clientFrame(0x9, encoder.encode("ping!"), mask));
@@ -166,23 +172,16 @@ test("ws connection: a ping mid-message gets its pong; a close gets its echo wit
   assert.deepEqual(frames.map((f) => f.opcode), [0xa, 0x8]);
   assert.equal(decoder.decode(frames[0]!.payload), "ping!");
   assert.equal((frames[1]!.payload[0]! << 8) | frames[1]!.payload[1]!, 4000, "the close code is echoed");
-  assert.equal(closedWith, undefined, "the socket's end reports the close, not the frame");
+  assert.equal(closedWith(), undefined, "the socket's end reports the close, not the frame");
 });
 
 test("ws connection: an ASCII message, a UTF-8 one and one of invalid UTF-8 (closed with 1007)", () => {
-  const { socket, deliver, written } = fakeSocket();
-  const received: string[] = [];
-  let closed: number | undefined;
-  new WsConnection(socket, new Uint8Array(0), {
-    maxMessageBytes: 1 << 20,
-    onText: (text) => void received.push(text),
-    onClose: (code) => void (closed = code),
-  });
+  const { deliver, written, received, closedWith } = recordingConnection(1 << 20);
   const ascii = '{"id":1,"op":"place","params":{"symbol":"BTCUSDT","quantity":"0.002"}}';
   deliver(clientFrame(0x1, encoder.encode(ascii), [1, 2, 3, 4]));
   deliver(clientFrame(0x1, encoder.encode("é ✓ \u{1F680}"), [9, 8, 7, 6]));
   assert.deepEqual(received, [ascii, "é ✓ \u{1F680}"]);
-  assert.equal(closed, undefined);
+  assert.equal(closedWith(), undefined);
   deliver(clientFrame(0x1, new Uint8Array([0x7b, 0xff, 0x7d]), [5, 5, 5, 5]));
   assert.equal(received.length, 2, "invalid UTF-8 is not handed on");
   const close = serverFrames(written()).at(-1)!;
