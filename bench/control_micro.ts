@@ -3,7 +3,9 @@
  * body with zod vs the precompiled LIMIT/MARKET check (`lib/control/place_fast_path.ts`), the local socket's
  * handling of one message up to the router call, and turning an order result into answer JSON — a plain object
  * vs the lazy result the router resolves with (`lib/wire/lazy_result.ts`), whose first full read parses the
- * frame and goes through a Proxy.
+ * frame and goes through a Proxy. And a request head (137 bytes) read as text: `String.fromCharCode.apply`, as the
+ * parser did before the twelfth session (an argument list of one element per byte), against `latin1`
+ * (`lib/control/_bytes.ts`, `Buffer`'s native Latin-1 slice), and the whole head parse.
  *
  * Run: `deno run -A bench/control_micro.ts` or `bun bench/control_micro.ts` (`BENCH_MICRO_MS`).
  */
@@ -13,6 +15,8 @@ import { fastPlaceRequest } from "../lib/control/place_fast_path.ts";
 import { placeSchema } from "../lib/control/schemas.ts";
 import { validate } from "../lib/control/validation.ts";
 import { chunkFrame, utf8Length } from "../lib/control/_http1_answer.ts";
+import { latin1 } from "../lib/control/_bytes.ts";
+import { parseHead } from "../lib/control/_http1_parser.ts";
 import { WsConnection } from "../lib/control/_ws_connection.ts";
 import { LocalSocketSession } from "../lib/control/local_socket.ts";
 import type { OrderOps } from "../lib/control/order_ops.ts";
@@ -79,6 +83,18 @@ function wsRoundTrip(): () => void {
   };
 }
 
+/** A curl-like `POST /orders` head, in a read buffer as a socket delivers it. */
+const HEAD = new TextEncoder().encode(
+  "POST /orders HTTP/1.1\r\nHost: 127.0.0.1:7777\r\nUser-Agent: curl/8.5.0\r\nAccept: */*\r\n" +
+    "Content-Type: application/json\r\nContent-Length: 143\r\n\r\n",
+);
+const HEAD_BUFFER = new Uint8Array(16 * 1024);
+HEAD_BUFFER.set(HEAD);
+const HEAD_TEXT_END = HEAD.byteLength - 2;
+const headByApply = () =>
+  String.fromCharCode.apply(null, HEAD_BUFFER.subarray(0, HEAD_TEXT_END) as unknown as number[]);
+if (latin1(HEAD_BUFFER, 0, HEAD_TEXT_END) !== headByApply()) throw new Error("latin1 differs from apply");
+
 /** Chunks of a streamed body: an `/events` write of one event, and of a batch. */
 const CHUNK_300 = new Uint8Array(300).fill(0x61);
 const CHUNK_4K = new Uint8Array(4000).fill(0x61);
@@ -106,6 +122,15 @@ const cases: [string, () => unknown][] = [
   ["answer JSON of the router's lazy order result (JSON.stringify)", () => JSON.stringify(lazy())],
   ["local socket framing: a masked place message received, its answer framed and written", wsRoundTrip()],
   ["answer's content-length: UTF-8 size of an order answer", () => utf8Length(ANSWER_TEXT)],
+  ["request head as text (137 B): String.fromCharCode.apply (before)", headByApply],
+  [
+    "request head as text (137 B): latin1, Buffer's native slice",
+    () => latin1(HEAD_BUFFER, 0, HEAD_TEXT_END),
+  ],
+  [
+    "request head parsed (parseHead, 5 fields)",
+    () => parseHead(HEAD_BUFFER.subarray(0, HEAD.byteLength), 16_384),
+  ],
   ["chunked body: a 300-byte chunk framed (an /events write)", () => chunkFrame(CHUNK_300)],
   ["chunked body: a 4 KB chunk framed", () => chunkFrame(CHUNK_4K)],
   ["answer's content-length: UTF-8 size of a /metrics text (9 KB)", () => utf8Length(METRICS_TEXT)],
