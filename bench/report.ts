@@ -14,7 +14,13 @@ import {
   routerResultName,
   soakFloorName,
 } from "./_support/floor_auth.ts";
-import { type BenchResult, readResults, resultsPath } from "./_support/results.ts";
+import {
+  type BenchResult,
+  GATEWAY_SOAK_GROWTH_NAME,
+  readResults,
+  resultsPath,
+  SOAK_GROWTH_NAME,
+} from "./_support/results.ts";
 import type { RuntimeName } from "./_support/runtime.ts";
 
 const GROUP_ORDER = [
@@ -171,15 +177,30 @@ function targets(): Target[] {
         measure: median("soak: steady RSS at 1000 orders/s", runtime),
       },
       {
-        what: "RSS growth over 1M orders",
+        what: "RSS growth per 1M orders",
         runtime,
         limit: 2,
         unit: "MB",
         measure: (results) => {
-          const r = find(results, "soak: RSS growth over all orders", runtime);
+          const r = find(results, SOAK_GROWTH_NAME, runtime);
           if (!r) return undefined;
-          const short = (r.n ?? 0) < 1_000_000 ? ` (only ${r.n} orders: short run)` : ` (${r.n} orders)`;
-          return { value: r.median, detail: `after forced GC${short}` };
+          const all = find(results, "soak: RSS growth over all orders", runtime);
+          return {
+            value: r.median,
+            detail: `slope after forced GCs over the soak's last ${r.n} orders; ${
+              all ? `${all.median.toFixed(1)} MB from the warm-up's end to the last of ${all.n} orders` : ""
+            }`,
+          };
+        },
+      },
+      {
+        what: "gateway RSS growth per 1M orders",
+        runtime,
+        limit: 2,
+        unit: "MB",
+        measure: (results) => {
+          const r = find(results, GATEWAY_SOAK_GROWTH_NAME, runtime);
+          return r && { value: r.median, detail: `slope after forced GCs over the last ${r.n} orders` };
         },
       },
       {

@@ -4,7 +4,7 @@
  * Deno and Bun and the public SDKs on Node against one simulator process, the control plane on Deno and Bun
  * (HTTP, local socket, micro-benchmarks), contention between readers and orders (readers on the control port,
  * then on the monitor port), memory against the bare-server floor, SSE delivery (`GET /events`) on Deno and
- * Bun, the soak (fresh simulator each) on Deno and Bun, and — in full runs or with BENCH_PROFILE=1 — CPU
+ * Bun, the soak and the gateway's soak (fresh simulator each) on Deno and Bun, and — in full runs or with BENCH_PROFILE=1 — CPU
  * profiles of the hot paths with their top self-time functions.
  * Results merge into bench/results.json (name + runtime); a quick run (`BENCH_QUICK=1`, a few minutes)
  * writes to node_modules/.cache/lightning-bench/results.quick.json instead unless BENCH_RESULTS is set.
@@ -20,6 +20,7 @@ import process from "node:process";
 import { REPO, spawnChild } from "./_support/children.ts";
 import { resultsPath } from "./_support/results.ts";
 import { API_KEY, SECRET_KEY } from "./_fixtures.ts";
+import { startTaskV8Flags } from "./_support/gateway_process.ts";
 import { QUICK } from "./_support/settings.ts";
 import { startSimProcess } from "./_support/sim_process.ts";
 import { Progress } from "./_support/progress.ts";
@@ -35,7 +36,7 @@ const ONLY = new Set(
 const PROFILE = ONLY.has("profile") && (!QUICK || process.env.BENCH_PROFILE === "1");
 const failures: string[] = [];
 /** Steps each part runs (for the progress line's percent and ETA; a terminal only). */
-const STEPS: Readonly<Record<string, number>> = { micro: 5, rtt: 4, control: 2, sse: 2, soak: 2, profile: 8 };
+const STEPS: Readonly<Record<string, number>> = { micro: 5, rtt: 4, control: 2, sse: 2, soak: 4, profile: 8 };
 const plannedSteps = [...ONLY].filter((part) => part !== "profile" || PROFILE)
   .reduce((sum, part) => sum + (STEPS[part] ?? 0), 0);
 const progress = new Progress();
@@ -245,12 +246,28 @@ async function main(): Promise<void> {
     await step("SSE delivery (Bun)", "bun", ["bench/sse_delivery.ts"], {}, 5);
   }
   if (ONLY.has("soak")) {
+    // The V8 flags a user's Deno router runs with (deno task start, the compiled binary; the README asks a
+    // strategy importing the library to pass them too), and --expose-gc for the soak's settled readings.
+    const v8Flags = ["--expose-gc", ...startTaskV8Flags().map((f) => f.slice("--v8-flags=".length))];
     await withSim((url) =>
-      step("soak (Deno)", "deno", ["run", "-A", "--v8-flags=--expose-gc", "bench/soak.ts"], {
+      step("soak (Deno)", "deno", ["run", "-A", `--v8-flags=${v8Flags.join(",")}`, "bench/soak.ts"], {
         BENCH_SIM_URL: url,
       }, 60)
     );
     await withSim((url) => step("soak (Bun)", "bun", ["bench/soak.ts"], { BENCH_SIM_URL: url }, 60));
+    await withSim((url) =>
+      step("gateway soak (Deno)", "deno", [
+        "run",
+        "-A",
+        `--v8-flags=${v8Flags.join(",")}`,
+        "bench/gateway_soak.ts",
+      ], {
+        BENCH_SIM_URL: url,
+      }, 20)
+    );
+    await withSim((url) =>
+      step("gateway soak (Bun)", "bun", ["bench/gateway_soak.ts"], { BENCH_SIM_URL: url }, 20)
+    );
   }
   if (PROFILE) await profiles();
   progress.update("report", stepsDone, stepsDone);

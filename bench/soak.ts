@@ -3,32 +3,38 @@
  * process with raised rate limits. After a warm-up, (1) a paced phase at BENCH_SOAK_RATE orders/s (default
  * 1000) for BENCH_SOAK_SECONDS (default 60), one order in flight, every round trip timed — its p99.9/p50 is
  * the GC-induced tail; (2) a bulk phase up to BENCH_TOTAL_ORDERS orders in all (default 1,000,000), with
- * BENCH_SOAK_WINDOW (default 8) in flight. RSS and heap are read after forced GCs before and after, RSS is
+ * BENCH_SOAK_WINDOW (default 8) in flight, in 8 parts with the memory settled after each (growth per 1M
+ * orders: the slope over the later half). RSS and heap are read after forced GCs before and after, RSS is
  * sampled every second of the paced phase (steady RSS), and allocations per order are estimated from the
  * rises of heapUsed (see _support/memory.ts). Between (1) and (2), the same pacing through the runtime's bare
  * WebSocket (HMAC-signed pre-built frames, like the Router's) for up to 20 s tells the network path's and
  * simulator's own tail apart from the router's.
  * Orders are non-crossing LIMIT IOCs: they expire, hold no margin.
  *
- * Run: `deno run -A --v8-flags=--expose-gc bench/soak.ts` or `bun bench/soak.ts`.
+ * Run: `deno run -A --v8-flags=--expose-gc,--max-semi-space-size=4,--heap-growing-percent=20 bench/soak.ts`
+ * (`deno task bench` adds the start task's V8 flags, as a user's router runs) or `bun bench/soak.ts`. Without
+ * those flags V8 grows its young generation to its default maximum over the first ~750,000 orders: RSS then
+ * steps up by ~45 MB to a plateau, which reads as growth here (bench/README.md, fifteenth round).
  */
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
 import { API_KEY, IOC_ORDER, SECRET_KEY } from "./_fixtures.ts";
 import { AllocationMeter, memoryNow, settledMemory } from "./_support/memory.ts";
 import { printResults } from "./_support/print.ts";
-import { type NewResult, recordResults } from "./_support/results.ts";
+import { type NewResult, recordResults, SOAK_GROWTH_NAME } from "./_support/results.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
 import { SIZES } from "./_support/settings.ts";
 import { rawFloorSocket } from "./_support/raw_floor.ts";
 import { soakFloorName } from "./_support/floor_auth.ts";
-import { summarize } from "./_support/stats.ts";
+import { slope, summarize } from "./_support/stats.ts";
 
 const MB = 1024 * 1024;
 const WARMUP_ORDERS = Math.min(20_000, Math.max(1000, Math.floor(SIZES.totalOrders / 50)));
 const WINDOW = Number(process.env.BENCH_SOAK_WINDOW ?? 8);
 const METER_EVERY = 16;
 const FLOOR_SECONDS = Math.min(SIZES.soakSeconds, 20);
+/** The bulk phase runs in this many parts, memory settled after each (its later half gives the growth). */
+const BULK_SEGMENTS = 8;
 
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun === "object";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -143,8 +149,25 @@ async function main(): Promise<void> {
     const floorLat = await pacedFloorPhase(simUrl, SIZES.soakRate, FLOOR_SECONDS);
     meter.reset();
     const bulkTotal = Math.max(0, SIZES.totalOrders - paced.sent); // the warm-up comes on top
-    const bulk = await bulkPhase(placeOne, bulkTotal, WINDOW, meter);
-    const after = await settledMemory();
+    // The bulk in segments, memory settled after each: the slope over the later half tells growth (a leak)
+    // apart from the rise to a working set that a before → after difference also holds.
+    const bulk = { sent: 0, seconds: 0, peakRss: 0 };
+    const checkpoints: [orders: number, rss: number][] = [];
+    let after = before;
+    for (let segment = 0; segment < BULK_SEGMENTS; segment++) {
+      const part = await bulkPhase(
+        placeOne,
+        Math.floor((bulkTotal * (segment + 1)) / BULK_SEGMENTS) - bulk.sent,
+        WINDOW,
+        meter,
+      );
+      bulk.sent += part.sent;
+      bulk.seconds += part.seconds;
+      bulk.peakRss = Math.max(bulk.peakRss, part.peakRss);
+      after = await settledMemory();
+      checkpoints.push([bulk.sent, after.rss]);
+    }
+    const lateGrowth = slope(checkpoints.slice(Math.floor(BULK_SEGMENTS / 2) - 1)) * 1_000_000;
 
     const orders = paced.sent + bulk.sent;
     const lat = summarize(latencyUs, paced.sent);
@@ -218,6 +241,17 @@ async function main(): Promise<void> {
         p99: (after.rss - before.rss) / MB,
         n: orders,
         unit: "MB",
+      },
+      {
+        name: SOAK_GROWTH_NAME,
+        group: "soak",
+        median: lateGrowth / MB,
+        p99: lateGrowth / MB,
+        n: bulk.sent - checkpoints[Math.floor(BULK_SEGMENTS / 2) - 1]![0],
+        unit: "MB",
+        note: `least-squares slope of the RSS read after a forced GC at the end of each of the bulk's last ${
+          BULK_SEGMENTS - Math.floor(BULK_SEGMENTS / 2) + 1
+        } of ${BULK_SEGMENTS} checkpoints: ${checkpoints.map(([, r]) => (r / MB).toFixed(1)).join(", ")} MB`,
       },
       {
         name: "soak: heap used before → after",

@@ -28,6 +28,29 @@ export interface BenchResult {
   note?: string;
 }
 
+/**
+ * Result name of the soak's growth per 1M orders over its bulk phase's later half (bench/soak.ts; judged by
+ * bench/report.ts).
+ *
+ * @example
+ * ```ts
+ * SOAK_GROWTH_NAME; // "soak: RSS growth per 1M orders, the bulk's later half (target ≤ 2 MB)"
+ * ```
+ */
+export const SOAK_GROWTH_NAME = "soak: RSS growth per 1M orders, the bulk's later half (target ≤ 2 MB)";
+
+/**
+ * Result name of the gateway's growth per 1M orders over its soak's later half (bench/gateway_soak.ts; judged
+ * by bench/report.ts).
+ *
+ * @example
+ * ```ts
+ * GATEWAY_SOAK_GROWTH_NAME; // "gateway soak: RSS growth per 1M orders, the later half (target ≤ 2 MB)"
+ * ```
+ */
+export const GATEWAY_SOAK_GROWTH_NAME =
+  "gateway soak: RSS growth per 1M orders, the later half (target ≤ 2 MB)";
+
 /** The file. */
 export interface ResultsFile {
   version: 1;

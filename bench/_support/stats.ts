@@ -33,3 +33,30 @@ export function summarize(samples: ArrayLike<number>, count = samples.length): S
     mean: sorted.length ? sum / sorted.length : NaN,
   };
 }
+
+/**
+ * The least-squares slope of `y` over `x` for `[x, y]` points (NaN with fewer than two distinct x): how the
+ * memory benchmarks turn RSS readings into growth per order.
+ *
+ * @example
+ * ```ts
+ * slope([[0, 10], [1, 12], [2, 14]]); // 2
+ * ```
+ */
+export function slope(points: ReadonlyArray<readonly [number, number]>): number {
+  const n = points.length;
+  if (n === 0) return NaN;
+  let mx = 0;
+  let my = 0;
+  for (const [x, y] of points) {
+    mx += x / n;
+    my += y / n;
+  }
+  let num = 0;
+  let den = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  }
+  return den === 0 ? NaN : num / den;
+}

@@ -56,3 +56,14 @@ test("README: the systemd unit is deploy/lightning-router.service, verbatim", ()
   const unit = readFileSync(`${ROOT}deploy/lightning-router.service`, "utf8").trimEnd();
   assert.ok(files.get("README.md")!.includes("```ini\n" + unit + "\n```"));
 });
+
+test("README: the V8 flags it asks of a Deno strategy are those of deno task start and the Deno binary", () => {
+  const tasks =
+    (JSON.parse(readFileSync(`${ROOT}deno.json`, "utf8")) as { tasks: Record<string, string> }).tasks;
+  const flagsOf = (task: string) => tasks[task]!.split(" ").find((f) => f.startsWith("--v8-flags="));
+  const start = flagsOf("start");
+  assert.ok(start !== undefined && start.includes("--max-semi-space-size="), "the start task sets V8 flags");
+  assert.equal(flagsOf("compile:deno"), start);
+  const library = files.get("README.md")!.slice(files.get("README.md")!.indexOf("## Library usage"));
+  assert.ok(library.includes("`deno run " + start + " …`"), `README's library section asks for ${start}`);
+});

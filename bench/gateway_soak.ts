@@ -1,0 +1,140 @@
+/**
+ * The gateway's memory over a long run: does it grow? The service runs in this process as `main.ts` runs it
+ * (custom-endpoint mode against the simulator in its own process), so that its memory can be read after a
+ * forced full GC (Deno with `--v8-flags=--expose-gc`; Bun's `Bun.gc(true)`). The load is `memory.ts`'s mix
+ * (`_support/load.ts`: 70 % resting LIMIT placed then cancelled, 15 % MARKET, 15 % IOC) over the local socket,
+ * as fast as the gateway takes them (up to 32 in progress, topped up every 10 ms), in `SEGMENTS` parts with
+ * the memory settled after
+ * each; growth per 1M orders is the least-squares slope over the later half of those readings (the first
+ * parts hold the rise to the gateway's working set: its history rings filling, the heap reaching its size).
+ * The client shares the process: its own state is a map of at most 32 waiting requests. At the end no order
+ * may be left tracked (open, pending, unknown): every order of the mix finished or was cancelled.
+ *
+ * `memory.ts` measures the gateway in its own process at 1,000 orders/s against the runtime's floors; its
+ * slope over a minute follows the heap's swings between collections (±15 MB), which this benchmark's settled
+ * readings leave out.
+ *
+ * Run: `deno run -A --v8-flags=--expose-gc,--max-semi-space-size=4,--heap-growing-percent=20
+ * bench/gateway_soak.ts` (`deno task bench` passes the start task's V8 flags) or `bun bench/gateway_soak.ts`
+ * (`BENCH_GATEWAY_SOAK_SECONDS`, default 320, quick 40: the loaded time, split into the parts).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { parseConfig } from "../lib/cli/config.ts";
+import { createLogger } from "../lib/cli/log.ts";
+import { startService } from "../lib/cli/service.ts";
+import { API_KEY, SECRET_KEY } from "./_fixtures.ts";
+import { LocalSocketClient } from "./_support/gateway_process.ts";
+import { runOrderLoad } from "./_support/load.ts";
+import { settledMemory } from "./_support/memory.ts";
+import { printResults } from "./_support/print.ts";
+import { GATEWAY_SOAK_GROWTH_NAME, type NewResult, recordResults } from "./_support/results.ts";
+import { runtimeLabel } from "./_support/runtime.ts";
+import { QUICK } from "./_support/settings.ts";
+import { startSimProcess } from "./_support/sim_process.ts";
+import { slope } from "./_support/stats.ts";
+
+const SECONDS = Number(process.env.BENCH_GATEWAY_SOAK_SECONDS ?? (QUICK ? 40 : 320));
+const SEGMENTS = 8;
+const WARM_SECONDS = QUICK ? 5 : 15;
+const MB = 2 ** 20;
+
+const simUrl = process.env.BENCH_SIM_URL;
+const sim = simUrl === undefined ? await startSimProcess({ maxSeconds: 3600 }) : undefined;
+const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-gateway-soak-"));
+const parsed = parseConfig({
+  args: ["--port", "0", "--ws-url", simUrl ?? sim!.url, "--data-dir", dataDir],
+  env: { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: SECRET_KEY },
+});
+if (parsed.kind !== "run") throw new Error("gateway_soak: expected a run config");
+const service = await startService({
+  config: parsed.config,
+  log: createLogger({ format: "text", write: () => {} }),
+  readTextFile: () => Promise.reject(new Error("no file")),
+});
+try {
+  const url = service.server.url;
+  const socket = await LocalSocketClient.connect(url);
+  /** One part of the load: as many orders as the gateway takes in `seconds`. */
+  const load = (seconds: number) => runOrderLoad({ url, rate: 100_000, seconds, socket, maxInFlight: 32 });
+  const warm = await load(WARM_SECONDS);
+  const before = await settledMemory();
+  const readings: [orders: number, rss: number][] = [];
+  let orders = 0;
+  let seconds = 0;
+  let failed = warm.failed;
+  const failures = [...warm.failures];
+  for (let part = 0; part < SEGMENTS; part++) {
+    const t0 = performance.now();
+    const counts = await load(SECONDS / SEGMENTS);
+    seconds += (performance.now() - t0) / 1000;
+    orders += counts.orders;
+    failed += counts.failed;
+    failures.push(...counts.failures.slice(0, 5 - failures.length));
+    readings.push([orders, (await settledMemory()).rss]);
+  }
+  socket.close();
+  const tracked = (await (await fetch(`${url}/orders`)).json() as unknown[]).length;
+  const from = Math.floor(SEGMENTS / 2) - 1;
+  const growth = slope(readings.slice(from)) * 1_000_000 / MB;
+  const after = readings[readings.length - 1]![1];
+  const gc = before.gcForced ? "after forced full GC" : "no forced GC (run Deno with --v8-flags=--expose-gc)";
+  const mb = readings.map(([, rss]) => (rss / MB).toFixed(1)).join(", ");
+  const row = (
+    name: string,
+    median: number,
+    unit: string,
+    n: number,
+    note: string,
+    p99 = median,
+  ): NewResult => ({
+    name,
+    group: "soak",
+    median,
+    p99,
+    n,
+    unit,
+    note,
+  });
+  const results: NewResult[] = [
+    row(
+      GATEWAY_SOAK_GROWTH_NAME,
+      growth,
+      "MB",
+      orders - readings[from]![0],
+      `least-squares slope over the last ${SEGMENTS - from} of ${SEGMENTS} readings (${gc}): ${mb} MB`,
+    ),
+    row(
+      "gateway soak: RSS after the warm-up → after all orders",
+      before.rss / MB,
+      "MB",
+      orders,
+      `median column = after ${warm.orders} warm-up orders; p99 column = at the end (${gc})`,
+      after / MB,
+    ),
+    row(
+      "gateway soak: orders still tracked at the end (target 0)",
+      tracked,
+      "orders",
+      orders,
+      `${failed} requests failed${failures.length > 0 ? `: ${failures.join(" | ")}` : ""}`,
+    ),
+    row(
+      "gateway soak: orders per second, local socket, up to 32 in progress",
+      orders / seconds,
+      "orders/s",
+      orders,
+      "70 % resting LIMIT placed then cancelled, 15 % MARKET, 15 % IOC; client in the gateway's process",
+    ),
+  ];
+  printResults(`gateway soak on ${runtimeLabel()}: ${orders} orders (+${warm.orders} warm-up)`, results);
+  if (failed > 0) throw new Error(`gateway soak: ${failed} requests failed: ${failures.join(" | ")}`);
+  recordResults(results);
+} finally {
+  await service.shutdown();
+  await sim?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(0);
