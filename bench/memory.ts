@@ -19,7 +19,8 @@
  * environment (e.g. `BUN_JSC_useGenerationalGC=0`), `BENCH_GATEWAY_MAIN` runs another entry (another tree's
  * main.ts, or a probe importing it), `BENCH_GATEWAY_BINARY` a compiled gateway; `BENCH_MEMORY_FLOORS=0` measures
  * the gateway alone and prints one line (RSS, CPU per 1k orders, place round trip) without recording;
- * `BENCH_MEMORY_TRACE=1` prints every second's sample). Linux only (/proc).
+ * `BENCH_MEMORY_TRACE=1` prints every second's sample; `BENCH_MEMORY_LIVE=1` runs the gateway with the
+ * simulator's REST and stream URLs, as a user does: its user data stream and audits). Linux only (/proc).
  */
 import { readFileSync } from "node:fs";
 import process from "node:process";
@@ -43,6 +44,7 @@ const VIA_SOCKET = process.env.BENCH_MEMORY_VIA === "socket";
 const FLOORS = process.env.BENCH_MEMORY_FLOORS !== "0";
 /** `BENCH_MEMORY_TRACE=1`: print every second's sample (orders, RSS MB). */
 const TRACE = process.env.BENCH_MEMORY_TRACE === "1";
+const LIVE = process.env.BENCH_MEMORY_LIVE === "1";
 
 /** Resident set size of process `pid`, bytes. */
 function rssOf(pid: number): number {
@@ -143,7 +145,11 @@ async function main(): Promise<void> {
   const simUrl = process.env.BENCH_SIM_URL ?? (sim = await startSimProcess()).url;
   const bridge = FLOORS ? await measureBridge(simUrl) : undefined;
   // `BENCH_GATEWAY_MAIN`: another entry (e.g. a probe that imports main.ts and samples its heap).
-  const gateway = await startGateway(simUrl, process.env.BENCH_GATEWAY_MAIN);
+  // `BENCH_MEMORY_LIVE=1`: the gateway as a user runs it, with the simulator's REST and stream URLs (its user
+  // data stream, audits and open-order adoption); without, custom-endpoint mode has neither.
+  if (LIVE && sim === undefined) throw new Error("BENCH_MEMORY_LIVE needs the benchmark's own simulator");
+  const live = LIVE ? { BINANCE_REST_URL: sim!.httpUrl, BINANCE_STREAM_URL: sim!.streamUrl } : {};
+  const gateway = await startGateway(simUrl, process.env.BENCH_GATEWAY_MAIN, live);
   let router: MemoryRun;
   let gatewayOutput = "";
   let tracked: number;
@@ -153,6 +159,14 @@ async function main(): Promise<void> {
     socket?.close();
     const res = await fetch(`${gateway.controlUrl}/orders`);
     tracked = (await res.json() as unknown[]).length;
+    if (LIVE) {
+      const health = await (await fetch(`${gateway.controlUrl}/health`)).json() as {
+        userStream: { state: string };
+      };
+      if (health.userStream.state !== "up") {
+        throw new Error(`BENCH_MEMORY_LIVE: the gateway's user stream is ${health.userStream.state}, not up`);
+      }
+    }
   } finally {
     gatewayOutput = gateway.child.output();
     await gateway.stop();
@@ -162,7 +176,9 @@ async function main(): Promise<void> {
   if (floor === undefined || nodeFloor === undefined || bridge === undefined) {
     // An experiment: the gateway alone, printed, not recorded.
     console.log(
-      `gateway ${flags === "" ? "(no flags)" : flags}: idle ${(router.idle / MB).toFixed(1)} MB, steady ` +
+      `gateway${LIVE ? " (user stream on)" : ""} ${flags === "" ? "(no flags)" : flags}: idle ${
+        (router.idle / MB).toFixed(1)
+      } MB, steady ` +
         `${(router.steady / MB).toFixed(1)} MB, peak ${(router.peak / MB).toFixed(1)} MB, growth ` +
         `${(router.growth / MB).toFixed(0)} MB per 1M orders, ${router.counts.rate.toFixed(0)} orders/s, ` +
         `CPU ${(router.cpuMs / router.counts.orders * 1000).toFixed(0)} ms per 1k orders, place RTT µs ` +
@@ -180,7 +196,9 @@ async function main(): Promise<void> {
     `node:http ${nodeFloor.counts.rate.toFixed(0)}/s, bridge ${bridge.counts.rate.toFixed(0)}/s, gateway ${
       router.counts.rate.toFixed(0)
     }/s` +
-    `${VIA_SOCKET ? " over the local socket" : ""}${flags === "" ? "" : `; gateway flags/env: ${flags}`}`;
+    `${VIA_SOCKET ? " over the local socket" : ""}${LIVE ? ", gateway with its user stream" : ""}${
+      flags === "" ? "" : `; gateway flags/env: ${flags}`
+    }`;
   const row = (name: string, median: number, unit = "MB", extra = note): NewResult => ({
     name,
     group: "memory",
