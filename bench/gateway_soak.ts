@@ -22,11 +22,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { parseConfig } from "../lib/cli/config.ts";
-import { createLogger } from "../lib/cli/log.ts";
 import { startService } from "../lib/cli/service.ts";
-import { API_KEY, SECRET_KEY } from "./_fixtures.ts";
 import { LocalSocketClient } from "./_support/gateway_process.ts";
+import { startInProcess } from "./_support/in_process_gateway.ts";
 import { runOrderLoad } from "./_support/load.ts";
 import { settledMemory } from "./_support/memory.ts";
 import { printResults } from "./_support/print.ts";
@@ -44,16 +42,7 @@ const MB = 2 ** 20;
 const simUrl = process.env.BENCH_SIM_URL;
 const sim = simUrl === undefined ? await startSimProcess({ maxSeconds: 3600 }) : undefined;
 const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-gateway-soak-"));
-const parsed = parseConfig({
-  args: ["--port", "0", "--ws-url", simUrl ?? sim!.url, "--data-dir", dataDir],
-  env: { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: SECRET_KEY },
-});
-if (parsed.kind !== "run") throw new Error("gateway_soak: expected a run config");
-const service = await startService({
-  config: parsed.config,
-  log: createLogger({ format: "text", write: () => {} }),
-  readTextFile: () => Promise.reject(new Error("no file")),
-});
+const service = await startInProcess(startService, simUrl ?? sim!.url, dataDir);
 try {
   const url = service.server.url;
   const socket = await LocalSocketClient.connect(url);

@@ -48,6 +48,28 @@ function find(results: BenchResult[], name: string, runtime: RuntimeName): Bench
   return results.find((r) => r.name === name && r.runtime === runtime);
 }
 
+/**
+ * A growth target (≤ 2 MB per 1M orders) judged on the slope row `name`; `overAll` names a row with the
+ * difference over the whole run, shown beside it.
+ */
+function growthTarget(what: string, name: string, runtime: RuntimeName, overAll?: string): Target {
+  return {
+    what,
+    runtime,
+    limit: 2,
+    unit: "MB",
+    measure: (results) => {
+      const r = find(results, name, runtime);
+      if (!r) return undefined;
+      const all = overAll === undefined ? undefined : find(results, overAll, runtime);
+      const whole = all
+        ? `; ${all.median.toFixed(1)} MB from the warm-up's end to the last of ${all.n} orders`
+        : "";
+      return { value: r.median, detail: `slope after forced GCs over the last ${r.n} orders${whole}` };
+    },
+  };
+}
+
 /** One target: how to get the measured value, and its limit. */
 interface Target {
   what: string;
@@ -176,33 +198,8 @@ function targets(): Target[] {
         unit: "MB",
         measure: median("soak: steady RSS at 1000 orders/s", runtime),
       },
-      {
-        what: "RSS growth per 1M orders",
-        runtime,
-        limit: 2,
-        unit: "MB",
-        measure: (results) => {
-          const r = find(results, SOAK_GROWTH_NAME, runtime);
-          if (!r) return undefined;
-          const all = find(results, "soak: RSS growth over all orders", runtime);
-          return {
-            value: r.median,
-            detail: `slope after forced GCs over the soak's last ${r.n} orders; ${
-              all ? `${all.median.toFixed(1)} MB from the warm-up's end to the last of ${all.n} orders` : ""
-            }`,
-          };
-        },
-      },
-      {
-        what: "gateway RSS growth per 1M orders",
-        runtime,
-        limit: 2,
-        unit: "MB",
-        measure: (results) => {
-          const r = find(results, GATEWAY_SOAK_GROWTH_NAME, runtime);
-          return r && { value: r.median, detail: `slope after forced GCs over the last ${r.n} orders` };
-        },
-      },
+      growthTarget("RSS growth per 1M orders", SOAK_GROWTH_NAME, runtime, "soak: RSS growth over all orders"),
+      growthTarget("gateway RSS growth per 1M orders", GATEWAY_SOAK_GROWTH_NAME, runtime),
       {
         what: "p99.9 / p50 at 1k orders/s",
         runtime,

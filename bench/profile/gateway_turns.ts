@@ -21,11 +21,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { setTimeout as sleep } from "node:timers/promises";
-import { parseConfig } from "../../lib/cli/config.ts";
-import { createLogger } from "../../lib/cli/log.ts";
 import type { Service, startService } from "../../lib/cli/service.ts";
-import { API_KEY, IOC_ORDER, SECRET_KEY } from "../_fixtures.ts";
+import { IOC_ORDER } from "../_fixtures.ts";
 import { LocalSocketClient, postOrder } from "../_support/gateway_process.ts";
+import { startInProcess } from "../_support/in_process_gateway.ts";
 import { runtimeLabel } from "../_support/runtime.ts";
 import { startSimProcess } from "../_support/sim_process.ts";
 
@@ -128,27 +127,10 @@ async function stampServerSockets(): Promise<void> {
 await stampServerSockets();
 
 const dirs: string[] = [];
-async function open(start: typeof startService): Promise<Service> {
+function open(start: typeof startService): Promise<Service> {
   const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-answer-"));
   dirs.push(dataDir);
-  const parsed = parseConfig({
-    args: [
-      "--port",
-      "0",
-      "--ws-url",
-      sim.url,
-      "--data-dir",
-      dataDir,
-      ...(WARM_MS === undefined ? [] : ["--warm-ms", WARM_MS]),
-    ],
-    env: { BINANCE_API_KEY: API_KEY, BINANCE_SECRET_KEY: SECRET_KEY },
-  });
-  if (parsed.kind !== "run") throw new Error("expected a run config");
-  return await start({
-    config: parsed.config,
-    log: createLogger({ format: "text", write: () => {} }),
-    readTextFile: () => Promise.reject(new Error("no file")),
-  });
+  return startInProcess(start, sim.url, dataDir, WARM_MS === undefined ? [] : ["--warm-ms", WARM_MS]);
 }
 
 const compareLib = process.env.BENCH_COMPARE_LIB;
