@@ -4,9 +4,9 @@
  * forced full GC (Deno with `--v8-flags=--expose-gc`; Bun's `Bun.gc(true)`). The load is `memory.ts`'s mix
  * (`_support/load.ts`: 70 % resting LIMIT placed then cancelled, 15 % MARKET, 15 % IOC) over the local socket,
  * as fast as the gateway takes them (up to 32 in progress, topped up every 10 ms), in `SEGMENTS` parts with
- * the memory settled after
- * each; growth per 1M orders is the least-squares slope over the later half of those readings (the first
- * parts hold the rise to the gateway's working set: its history rings filling, the heap reaching its size).
+ * the memory settled after each; growth per 1M orders is the least-squares slope over the later half of those
+ * readings (the first parts hold the rise to the gateway's working set: its history rings filling, the heap
+ * reaching its size).
  * The client shares the process: its own state is a map of at most 32 waiting requests. At the end no order
  * may be left tracked (open, pending, unknown): every order of the mix finished or was cancelled.
  *
@@ -61,7 +61,7 @@ try {
     seconds += (performance.now() - t0) / 1000;
     orders += counts.orders;
     failed += counts.failed;
-    failures.push(...counts.failures.slice(0, 5 - failures.length));
+    failures.push(...counts.failures.slice(0, Math.max(0, 5 - failures.length)));
     readings.push([orders, (await settledMemory()).rss]);
   }
   socket.close();

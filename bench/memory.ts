@@ -9,8 +9,9 @@
  * `BENCH_MEMORY_SECONDS`
  * (60; quick 15) under the same load. RSS is read from /proc every second; "steady" is the median of the
  * second half, the slope the least-squares fit after the first third, per 1M orders (RSS read between
- * collections swings by ±15 MB within a minute: `gateway_soak.ts` reads growth after forced GCs). At the end the gateway's
- * `GET /orders` (open, pending, unknown) must be empty: orders that finished at once leave nothing tracked.
+ * collections swings by ±15 MB within a minute: `gateway_soak.ts` reads growth after forced GCs). At the end
+ * the gateway's `GET /orders` (open, pending, unknown) must be empty: orders that finished at once leave
+ * nothing tracked.
  * Target: steady RSS ≤ 20 MB above the floor.
  *
  * Run: `deno run -A bench/memory.ts` or `bun bench/memory.ts` (`BENCH_SIM_URL` optional,
@@ -80,8 +81,8 @@ function quantile(values: number[], q: number): number {
 interface MemoryRun {
   idle: number;
   steady: number;
-  /** Bytes per 1M orders. */
-  growth: number;
+  /** RSS slope after the first third, bytes per 1M orders (between collections: not growth). */
+  slope: number;
   peak: number;
   /** The server's CPU time during the load, ms. */
   cpuMs: number;
@@ -106,8 +107,8 @@ async function measure(pid: number, url: string, socket?: LocalSocketClient): Pr
   const cpuMs = cpuMsOf(pid) - cpuBefore;
   const second = samples.slice(Math.floor(samples.length / 2)).map(([, r]) => r).sort((a, b) => a - b);
   const steady = second[Math.floor(second.length / 2)] ?? NaN;
-  const growth = slope(samples.slice(Math.floor(samples.length / 3))) * 1_000_000;
-  return { idle, steady, growth, peak: Math.max(...samples.map(([, r]) => r)), cpuMs, counts };
+  const perMillion = slope(samples.slice(Math.floor(samples.length / 3))) * 1_000_000;
+  return { idle, steady, slope: perMillion, peak: Math.max(...samples.map(([, r]) => r)), cpuMs, counts };
 }
 
 async function measureFloor(kind: "native" | "node"): Promise<MemoryRun> {
@@ -179,8 +180,8 @@ async function main(): Promise<void> {
       `gateway${LIVE ? " (user stream on)" : ""} ${flags === "" ? "(no flags)" : flags}: idle ${
         (router.idle / MB).toFixed(1)
       } MB, steady ` +
-        `${(router.steady / MB).toFixed(1)} MB, peak ${(router.peak / MB).toFixed(1)} MB, growth ` +
-        `${(router.growth / MB).toFixed(0)} MB per 1M orders, ${router.counts.rate.toFixed(0)} orders/s, ` +
+        `${(router.steady / MB).toFixed(1)} MB, peak ${(router.peak / MB).toFixed(1)} MB, slope ` +
+        `${(router.slope / MB).toFixed(0)} MB per 1M orders, ${router.counts.rate.toFixed(0)} orders/s, ` +
         `CPU ${(router.cpuMs / router.counts.orders * 1000).toFixed(0)} ms per 1k orders, place RTT µs ` +
         `${quantile(router.counts.placeMicros, 0.5).toFixed(0)} (p99 ${
           quantile(router.counts.placeMicros, 0.99).toFixed(0)
@@ -225,7 +226,7 @@ async function main(): Promise<void> {
     ),
     row(
       "memory: gateway RSS slope per 1M orders, the run's last two thirds (no forced GC: swings, not growth)",
-      router.growth / MB,
+      router.slope / MB,
     ),
     row(
       "memory: orders still tracked after the load (target 0)",

@@ -4,8 +4,8 @@
  * Deno and Bun and the public SDKs on Node against one simulator process, the control plane on Deno and Bun
  * (HTTP, local socket, micro-benchmarks), contention between readers and orders (readers on the control port,
  * then on the monitor port), memory against the bare-server floor, SSE delivery (`GET /events`) on Deno and
- * Bun, the soak and the gateway's soak (fresh simulator each) on Deno and Bun, and — in full runs or with BENCH_PROFILE=1 — CPU
- * profiles of the hot paths with their top self-time functions.
+ * Bun, the soak and the gateway's soak (fresh simulator each) on Deno and Bun, and — in full runs or with
+ * BENCH_PROFILE=1 — CPU profiles of the hot paths with their top self-time functions.
  * Results merge into bench/results.json (name + runtime); a quick run (`BENCH_QUICK=1`, a few minutes)
  * writes to node_modules/.cache/lightning-bench/results.quick.json instead unless BENCH_RESULTS is set.
  * Every child is bounded in time and killed at the end.

@@ -13,8 +13,9 @@
  *
  * Run: `deno run -A --v8-flags=--expose-gc,--max-semi-space-size=4,--heap-growing-percent=20 bench/soak.ts`
  * (`deno task bench` adds the start task's V8 flags, as a user's router runs) or `bun bench/soak.ts`. Without
- * those flags V8 grows its young generation to its default maximum over the first ~750,000 orders: RSS then
- * steps up by ~45 MB to a plateau, which reads as growth here (bench/README.md, fifteenth round).
+ * those flags V8 grows its young generation to its default maximum (within the bulk's first eighth; over
+ * ~750,000 orders one at a time): RSS steps up by ~45–50 MB to a plateau, which the difference over all orders
+ * reads as growth and the later half's slope does not (bench/README.md, fifteenth round).
  */
 import process from "node:process";
 import { Router } from "../lib/router/router.ts";
