@@ -3,10 +3,11 @@
  * (custom-endpoint mode against the simulator in its own process), so that its memory can be read after a
  * forced full GC (Deno with `--v8-flags=--expose-gc`; Bun's `Bun.gc(true)`). The load is `memory.ts`'s mix
  * (`_support/load.ts`: 70 % resting LIMIT placed then cancelled, 15 % MARKET, 15 % IOC) over the local socket,
- * as fast as the gateway takes them (up to 32 in progress, topped up every 10 ms), in `SEGMENTS` parts with
- * the memory settled after each; growth per 1M orders is the least-squares slope over the later half of those
- * readings (the first parts hold the rise to the gateway's working set: its history rings filling, the heap
- * reaching its size).
+ * as fast as the gateway takes them (up to 32 in progress, topped up every 10 ms), after a 30 s warm-up (its
+ * history rings full, its heap at its working size), in `SEGMENTS` parts with the memory settled after each;
+ * growth per 1M orders is the least-squares slope over all those readings, with its standard error: settled
+ * readings still scatter by ±1–2 MB, so many of them over the whole run are what resolves a slope of a few MB
+ * per 1M orders (eight readings over its later half moved from −3.3 to +9.2 MB between two runs).
  * The client shares the process: its own state is a map of at most 32 waiting requests. At the end no order
  * may be left tracked (open, pending, unknown): every order of the mix finished or was cancelled.
  *
@@ -32,11 +33,11 @@ import { GATEWAY_SOAK_GROWTH_NAME, type NewResult, recordResults } from "./_supp
 import { runtimeLabel } from "./_support/runtime.ts";
 import { QUICK } from "./_support/settings.ts";
 import { startSimProcess } from "./_support/sim_process.ts";
-import { slope } from "./_support/stats.ts";
+import { slope, slopeError } from "./_support/stats.ts";
 
 const SECONDS = Number(process.env.BENCH_GATEWAY_SOAK_SECONDS ?? (QUICK ? 40 : 320));
-const SEGMENTS = 8;
-const WARM_SECONDS = QUICK ? 5 : 15;
+const SEGMENTS = 32;
+const WARM_SECONDS = QUICK ? 5 : 30;
 const MB = 2 ** 20;
 
 const simUrl = process.env.BENCH_SIM_URL;
@@ -66,8 +67,8 @@ try {
   }
   socket.close();
   const tracked = (await (await fetch(`${url}/orders`)).json() as unknown[]).length;
-  const from = Math.floor(SEGMENTS / 2) - 1;
-  const growth = slope(readings.slice(from)) * 1_000_000 / MB;
+  const growth = slope(readings) * 1_000_000 / MB;
+  const error = slopeError(readings) * 1_000_000 / MB;
   const after = readings[readings.length - 1]![1];
   const gc = before.gcForced ? "after forced full GC" : "no forced GC (run Deno with --v8-flags=--expose-gc)";
   const mb = readings.map(([, rss]) => (rss / MB).toFixed(1)).join(", ");
@@ -92,8 +93,10 @@ try {
       GATEWAY_SOAK_GROWTH_NAME,
       growth,
       "MB",
-      orders - readings[from]![0],
-      `least-squares slope over the last ${SEGMENTS - from} of ${SEGMENTS} readings (${gc}): ${mb} MB`,
+      orders,
+      `least-squares slope ± ${
+        error.toFixed(1)
+      } MB (standard error) over ${SEGMENTS} readings (${gc}): ${mb} MB`,
     ),
     row(
       "gateway soak: RSS after the warm-up → after all orders",

@@ -40,16 +40,16 @@ export interface BenchResult {
 export const SOAK_GROWTH_NAME = "soak: RSS growth per 1M orders, the bulk's later half (target ≤ 2 MB)";
 
 /**
- * Result name of the gateway's growth per 1M orders over its soak's later half (bench/gateway_soak.ts; judged
- * by bench/report.ts).
+ * Result name of the gateway's growth per 1M orders over its soak, after its warm-up (bench/gateway_soak.ts;
+ * judged by bench/report.ts).
  *
  * @example
  * ```ts
- * GATEWAY_SOAK_GROWTH_NAME; // "gateway soak: RSS growth per 1M orders, the later half (target ≤ 2 MB)"
+ * GATEWAY_SOAK_GROWTH_NAME; // "gateway soak: RSS growth per 1M orders after the warm-up (target ≤ 2 MB)"
  * ```
  */
 export const GATEWAY_SOAK_GROWTH_NAME =
-  "gateway soak: RSS growth per 1M orders, the later half (target ≤ 2 MB)";
+  "gateway soak: RSS growth per 1M orders after the warm-up (target ≤ 2 MB)";
 
 /** The file. */
 export interface ResultsFile {

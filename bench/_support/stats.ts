@@ -60,3 +60,31 @@ export function slope(points: ReadonlyArray<readonly [number, number]>): number 
   }
   return den === 0 ? NaN : num / den;
 }
+
+/**
+ * The standard error of {@linkcode slope}'s estimate (NaN with fewer than three points): how far the fitted
+ * slope may be off when the readings scatter around a line.
+ *
+ * @example
+ * ```ts
+ * slopeError([[0, 10], [1, 12], [2, 14]]); // 0: on a line
+ * ```
+ */
+export function slopeError(points: ReadonlyArray<readonly [number, number]>): number {
+  const n = points.length;
+  const b = slope(points);
+  if (n < 3 || Number.isNaN(b)) return NaN;
+  let mx = 0;
+  let my = 0;
+  for (const [x, y] of points) {
+    mx += x / n;
+    my += y / n;
+  }
+  let residuals = 0;
+  let spread = 0;
+  for (const [x, y] of points) {
+    residuals += (y - my - b * (x - mx)) ** 2;
+    spread += (x - mx) ** 2;
+  }
+  return Math.sqrt(residuals / (n - 2) / spread);
+}

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { quantile, slope } from "../../bench/_support/stats.ts";
+import { quantile, slope, slopeError } from "../../bench/_support/stats.ts";
 
 test("slope: the least-squares fit's slope, not the ends' difference", () => {
   assert.equal(slope([[0, 10], [1, 12], [2, 14]]), 2);
@@ -22,6 +22,18 @@ test("slope: NaN without two distinct x", () => {
   assert.ok(Number.isNaN(slope([])));
   assert.ok(Number.isNaN(slope([[1, 5]])));
   assert.ok(Number.isNaN(slope([[1, 5], [1, 7]])));
+});
+
+test("slopeError: 0 on a line, the textbook standard error off it, NaN below three points", () => {
+  assert.equal(slopeError([[0, 10], [1, 12], [2, 14]]), 0);
+  // Residuals ±1 around slope 0 at x = 0..3: s² = 4 / 2 = 2, Σ(x − x̄)² = 5, so the error is √(2/5).
+  assert.equal(slope([[0, 1], [1, -1], [2, -1], [3, 1]]), 0);
+  assert.equal(slopeError([[0, 1], [1, -1], [2, -1], [3, 1]]), Math.sqrt(2 / 5));
+  // More readings of the same scatter resolve the slope better.
+  const scatter = (n: number) =>
+    Array.from({ length: n }, (_, i) => [i / n, i % 2 === 0 ? 1 : -1] as [number, number]);
+  assert.ok(slopeError(scatter(32)) < slopeError(scatter(8)));
+  assert.ok(Number.isNaN(slopeError([[0, 1], [1, 2]])));
 });
 
 test("quantile: nearest rank of sorted samples", () => {
