@@ -34,6 +34,24 @@ export function summarize(samples: ArrayLike<number>, count = samples.length): S
   };
 }
 
+/** The least-squares line through `points`: its slope, the means and Σ(x − x̄)². */
+function fitLine(points: ReadonlyArray<readonly [number, number]>) {
+  const n = points.length;
+  let mx = 0;
+  let my = 0;
+  for (const [x, y] of points) {
+    mx += x / n;
+    my += y / n;
+  }
+  let num = 0;
+  let spread = 0;
+  for (const [x, y] of points) {
+    num += (x - mx) * (y - my);
+    spread += (x - mx) ** 2;
+  }
+  return { slope: spread === 0 ? NaN : num / spread, mx, my, spread };
+}
+
 /**
  * The least-squares slope of `y` over `x` for `[x, y]` points (NaN with fewer than two distinct x): how the
  * memory benchmarks turn RSS readings into growth per order.
@@ -44,21 +62,7 @@ export function summarize(samples: ArrayLike<number>, count = samples.length): S
  * ```
  */
 export function slope(points: ReadonlyArray<readonly [number, number]>): number {
-  const n = points.length;
-  if (n === 0) return NaN;
-  let mx = 0;
-  let my = 0;
-  for (const [x, y] of points) {
-    mx += x / n;
-    my += y / n;
-  }
-  let num = 0;
-  let den = 0;
-  for (const [x, y] of points) {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  }
-  return den === 0 ? NaN : num / den;
+  return fitLine(points).slope;
 }
 
 /**
@@ -71,20 +75,9 @@ export function slope(points: ReadonlyArray<readonly [number, number]>): number 
  * ```
  */
 export function slopeError(points: ReadonlyArray<readonly [number, number]>): number {
-  const n = points.length;
-  const b = slope(points);
-  if (n < 3 || Number.isNaN(b)) return NaN;
-  let mx = 0;
-  let my = 0;
-  for (const [x, y] of points) {
-    mx += x / n;
-    my += y / n;
-  }
+  const { slope: b, mx, my, spread } = fitLine(points);
+  if (points.length < 3 || Number.isNaN(b)) return NaN;
   let residuals = 0;
-  let spread = 0;
-  for (const [x, y] of points) {
-    residuals += (y - my - b * (x - mx)) ** 2;
-    spread += (x - mx) ** 2;
-  }
-  return Math.sqrt(residuals / (n - 2) / spread);
+  for (const [x, y] of points) residuals += (y - my - b * (x - mx)) ** 2;
+  return Math.sqrt(residuals / (points.length - 2) / spread);
 }
