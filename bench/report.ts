@@ -20,6 +20,7 @@ import {
   readResults,
   resultsPath,
   SOAK_GROWTH_NAME,
+  SOAK_OVERALL_GROWTH_NAME,
 } from "./_support/results.ts";
 import type { RuntimeName } from "./_support/runtime.ts";
 
@@ -198,7 +199,7 @@ function targets(): Target[] {
         unit: "MB",
         measure: median("soak: steady RSS at 1000 orders/s", runtime),
       },
-      growthTarget("RSS growth per 1M orders", SOAK_GROWTH_NAME, runtime, "soak: RSS growth over all orders"),
+      growthTarget("RSS growth per 1M orders", SOAK_GROWTH_NAME, runtime, SOAK_OVERALL_GROWTH_NAME),
       growthTarget("gateway RSS growth per 1M orders", GATEWAY_SOAK_GROWTH_NAME, runtime),
       {
         what: "p99.9 / p50 at 1k orders/s",

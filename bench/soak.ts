@@ -22,7 +22,12 @@ import { Router } from "../lib/router/router.ts";
 import { API_KEY, IOC_ORDER, SECRET_KEY } from "./_fixtures.ts";
 import { AllocationMeter, memoryNow, settledMemory } from "./_support/memory.ts";
 import { printResults } from "./_support/print.ts";
-import { type NewResult, recordResults, SOAK_GROWTH_NAME } from "./_support/results.ts";
+import {
+  type NewResult,
+  recordResults,
+  SOAK_GROWTH_NAME,
+  SOAK_OVERALL_GROWTH_NAME,
+} from "./_support/results.ts";
 import { runtimeLabel } from "./_support/runtime.ts";
 import { SIZES } from "./_support/settings.ts";
 import { rawFloorSocket } from "./_support/raw_floor.ts";
@@ -236,7 +241,7 @@ async function main(): Promise<void> {
         note: `${gcNote}; p99 column = peak seen during the bulk phase`,
       },
       {
-        name: "soak: RSS growth over all orders",
+        name: SOAK_OVERALL_GROWTH_NAME,
         group: "soak",
         median: (after.rss - before.rss) / MB,
         p99: (after.rss - before.rss) / MB,

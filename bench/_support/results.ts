@@ -40,6 +40,17 @@ export interface BenchResult {
 export const SOAK_GROWTH_NAME = "soak: RSS growth per 1M orders, the bulk's later half (target ≤ 2 MB)";
 
 /**
+ * Result name of the soak's RSS difference from the warm-up's end to its last order (bench/soak.ts; shown
+ * beside the growth target by bench/report.ts).
+ *
+ * @example
+ * ```ts
+ * SOAK_OVERALL_GROWTH_NAME; // "soak: RSS growth over all orders"
+ * ```
+ */
+export const SOAK_OVERALL_GROWTH_NAME = "soak: RSS growth over all orders";
+
+/**
  * Result name of the gateway's growth per 1M orders over its soak, after its warm-up (bench/gateway_soak.ts;
  * judged by bench/report.ts).
  *
