@@ -30,7 +30,7 @@ import { quantile } from "../_support/stats.ts";
 const MODULES = 330;
 const FUNCTIONS = 12;
 const RUNS = Number(process.env.BENCH_MODULE_RUNS ?? 5);
-const MB = 1e6;
+const MB = 2 ** 20;
 const bun = runtimeName() === "bun";
 
 /** The probe each process runs: import `argv`'s URL (if any), collect, print RSS. Plain JS for both runtimes. */
@@ -49,11 +49,8 @@ console.log(g.Deno ? g.Deno.memoryUsage().rss : g.process.memoryUsage().rss);
 function functions(m: number): string {
   let text = "";
   for (let f = 0; f < FUNCTIONS; f++) {
-    text +=
-      `export function f${m}_${f}(n) { let s = ${f}; for (let k = 0; k < n; k++) s += (k * ${
-        f + 1
-      }) ^ ${m}; ` +
-      `return s; }\n`;
+    const body = `let s = ${f}; for (let k = 0; k < n; k++) s += (k * ${f + 1}) ^ ${m}; return s;`;
+    text += `export function f${m}_${f}(n) { ${body} }\n`;
   }
   return text;
 }
