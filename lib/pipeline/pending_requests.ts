@@ -209,9 +209,11 @@ export class PendingRequests {
     this.#prompts[i] = prompt;
   }
 
-  /** The listener of slot `i` (see `listen`), if any. */
-  prompt(i: number): PromptAnswer | undefined {
-    return this.#prompts[i];
+  /** The listener of slot `i` (see `listen`), if any; it is told no more (it is taken from the slot). */
+  takePrompt(i: number): PromptAnswer | undefined {
+    const prompt = this.#prompts[i];
+    this.#prompts[i] = undefined;
+    return prompt;
   }
 
   /** Resolves and frees slot `i`. */

@@ -12,6 +12,7 @@ import type { Params } from "../types.ts";
 import type { FrameEncoder } from "../wire/frame_encoder.ts";
 import { ID_UNKNOWN, parseFrame, type ResponseFrame, scanResponseId } from "../wire/frame_decoder.ts";
 import { AnswerScanner } from "../wire/answer_scanner.ts";
+import { LazyOrder } from "../wire/lazy_order.ts";
 import { scanOrderResult } from "../wire/lazy_result.ts";
 import { CANNED_ACK, CANNED_CLIENT_ORDER_ID, CANNED_ORDER } from "../wire/canned_order.ts";
 import { METHOD_NAMES, METHODS, type MethodSpec } from "../wire/methods.ts";
@@ -334,8 +335,14 @@ export class RequestPipeline {
     let result: unknown;
     if (a.status === 200) {
       if (ORDER_RESULT[this.#pending.method(i)] !== 1) return false;
-      result = scanOrderResult(text, a.resultStart, a.resultEnd);
-      if (result === undefined) return false;
+      const order = LazyOrder.of(text, a.resultStart, a.resultEnd);
+      // A prompt listener (a gateway answering its client) passes the result's text on and reads no field: it
+      // is told before the fields are read, so that its answer leaves first (`#settle` finds it taken). A
+      // result the read refuses is parsed from the frame for the observer and the caller; the listener has
+      // passed the exchange's text on as it came, as `jsonText` does with any result it was not asked to read.
+      this.#tellPrompt(i, order.proxy);
+      if (!order.readFields()) return false;
+      result = order.proxy;
     } else if (a.resultStart >= 0) return false; // a result with a non-200 status: let the parse decide
     if (
       a.rateLimitsStart >= 0 &&
@@ -345,6 +352,15 @@ export class RequestPipeline {
     }
     this.#settle(i, a.status, result, a.code, a.msg, received);
     return true;
+  }
+
+  /** Tells slot `i`'s prompt listener, if it has one still, of `result`. */
+  #tellPrompt(i: number, result: unknown): void {
+    const prompt = this.#pending.takePrompt(i);
+    if (prompt === undefined) return;
+    try {
+      prompt.answered(result);
+    } catch { /* a listener's bug must not keep the answer from the observer and the caller */ }
   }
 
   /**
@@ -387,12 +403,7 @@ export class RequestPipeline {
       this.metrics.record(method, OK);
       // The prompt listener first (a gateway writes its client's answer there), the bookkeeping after it, in
       // this same turn: nothing else runs in between, so the next request still finds it done.
-      const prompt = pending.prompt(i);
-      if (prompt !== undefined) {
-        try {
-          prompt.answered(result);
-        } catch { /* a listener's bug must not keep the answer from the observer and the caller */ }
-      }
+      this.#tellPrompt(i, result);
       if (this.#observer !== undefined && pending.mutating(i)) {
         this.#observer.ack(pending.clientOrderId(i), result, methodName(method));
       }

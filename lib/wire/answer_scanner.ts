@@ -9,7 +9,7 @@
  * `"error":{"code":N,"msg":"…"}` in place of `result`, with a flat result object. Anything else — another key
  * order, whitespace, a nested value, a `}` inside a result string, escapes in the message, a rate-limit entry
  * in another layout — makes it return false and the caller parses the frame: the scan is a shortcut to what a
- * parse would read, never a second opinion. (The result's own fields are read by `lazy_result.ts`, which
+ * parse would read, never a second opinion. (The result's own fields are read by `_order_fields.ts`, which
  * refuses escapes in what it reads.) The structure is checked where the scan reads it; a frame that is not
  * JSON elsewhere is not detected, and the fields read lazily are then left out.
  *

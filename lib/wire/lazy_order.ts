@@ -1,14 +1,17 @@
 /**
- * The object behind a lazy order result (see `lazy_result.ts`): the fields read at the ack and where the rest
- * lies in the frame, in `#private` slots (the target has no own keys), and the Proxy traps that make it read
- * as the plain object `JSON.parse` would give. A common field is read through one `switch` on the key, with no
- * lookup. price, origQty and avgPrice (which the order tracker reads on every ack) are read from the frame
- * on their first read, without a parse; any other field parses the frame's `result` once, and from then on
- * every trap forwards to that parsed object.
+ * The object behind a lazy order result (see `lazy_result.ts`): where the ack frame's `result` lies, the fields
+ * read from it once something needs them, in `#private` slots (the target has no own keys), and the Proxy traps
+ * that make it read as the plain object `JSON.parse` would give. Nothing is read when it is made: a caller that
+ * only passes the result's text on (`jsonText`, a gateway's answer) reads nothing. The common fields (orderId,
+ * symbol, status, clientOrderId, executedQty, updateTime) are read together on the first need of one
+ * (`_order_fields.ts`), and then through one `switch` on the key; price, origQty and avgPrice (which the order
+ * tracker reads on every ack) from the frame on their first read; any other field, or a common one the read
+ * could not take, parses the frame's `result` once, and from then on every trap forwards to that object.
  *
  * @module
  */
 
+import { readOrderFields, type ScannedOrder } from "./_order_fields.ts";
 import { escapedIn, literalAt, read, stringAt, textAt } from "./result_fields.ts";
 
 /** Read through the proxy: its target (so `jsonText` and the inspection hooks find it). */
@@ -23,34 +26,28 @@ const DENO_INSPECT: unique symbol = Symbol.for("Deno.customInspect") as never;
 const NODE_INSPECT: unique symbol = Symbol.for("nodejs.util.inspect.custom") as never;
 const OBJECT_PROTOTYPE: object = Object.prototype;
 
-/** The fields an ack's scan read, and where the rest of its `result` lies in `frame`. */
-export interface ScannedOrder {
-  frame: string;
-  /** The `result` object's body is `[start, end)`, `end` at its closing brace. */
-  start: number;
-  end: number;
-  orderId: number;
-  symbol: string;
-  status: string;
-  clientOrderId: string;
-  executedQty: string;
-  updateTime: number;
-  /**
-   * The keys between clientOrderId and executedQty (price, origQty, maybe avgPrice) lie in
-   * `[middleFrom, middleTo)`, from the `,` after clientOrderId's value to the `,` before `"executedQty"`;
-   * -1: read them with a parse. Nothing up to executedQty's value is escaped.
-   */
-  middleFrom: number;
-  middleTo: number;
-  /** After executedQty's value: the keys from there to `end` may hold an avgPrice. */
-  tailFrom: number;
-}
-
 /**
- * The proxied target. Once parsed, every trap forwards to the parsed object; the target has no own keys.
+ * The proxied target, and the handle its maker keeps (`proxy`, `readFields`). Once parsed, every trap forwards
+ * to the parsed object; the target has no own keys.
+ *
+ * @example
+ * ```ts
+ * const frame = '{"id":1,"status":200,"result":{"orderId":5,"symbol":"BTCUSDT","status":"NEW",' +
+ *   '"clientOrderId":"a","executedQty":"0","updateTime":9}}';
+ * const start = frame.indexOf('"result":{') + 10;
+ * const order = LazyOrder.of(frame, start, frame.length - 2);
+ * order.proxy.clientOrderId; // "a": the common fields read now, on this first need
+ * ```
  */
-class LazyOrder {
-  readonly #s: ScannedOrder;
+export class LazyOrder {
+  /** The object callers get: it reads as the plain object `JSON.parse` gives. */
+  readonly proxy: Record<string, unknown>;
+  readonly #frame: string;
+  /** The `result` object's body is `[#start, #end)`, `#end` at its closing brace. */
+  readonly #start: number;
+  readonly #end: number;
+  /** The common fields once read; null when they could not be (a parse decides), undefined before. */
+  #s: ScannedOrder | null | undefined = undefined;
   #price: Optional = UNSCANNED;
   #origQty: Optional = UNSCANNED;
   #avgPrice: Optional = UNSCANNED;
@@ -59,21 +56,55 @@ class LazyOrder {
   /** The frame's `result`, parsed, once something needed more than the fields read. */
   #full: Record<string, unknown> | undefined = undefined;
 
-  constructor(scanned: ScannedOrder) {
-    this.#s = scanned;
+  private constructor(frame: string, start: number, end: number) {
+    this.#frame = frame;
+    this.#start = start;
+    this.#end = end;
+    this.proxy = new Proxy(this, LazyOrder.handler) as unknown as Record<string, unknown>;
+  }
+
+  /**
+   * The lazy result of the order `result` object whose body lies in `[start, end)` of `frame` (`end` at its
+   * closing brace, as the answer scanner reports it), with nothing read yet.
+   *
+   * @example
+   * ```ts
+   * const frame = '{"orderId":5,"symbol":"BTCUSDT","status":"NEW","clientOrderId":"a","executedQty":"0",' +
+   *   '"updateTime":9}';
+   * const order = LazyOrder.of(frame, 1, frame.length - 1);
+   * order.readFields(); // true
+   * order.proxy.status; // "NEW"
+   * ```
+   */
+  static of(frame: string, start: number, end: number): LazyOrder {
+    return new LazyOrder(frame, start, end);
+  }
+
+  /**
+   * Reads the common fields now (once); false when they cannot be read from the text (one missing, of another
+   * type than the exchange sends, or escaped): then every read of them parses the result.
+   */
+  readFields(): boolean {
+    return this.#fields() !== null;
+  }
+
+  #fields(): ScannedOrder | null {
+    let s = this.#s;
+    if (s === undefined) s = this.#s = readOrderFields(this.#frame, this.#start, this.#end) ?? null;
+    return s;
   }
 
   /** The parsed result (parsed now if it was not yet). */
   full(): Record<string, unknown> {
     const parsed = this.#full;
     if (parsed !== undefined) return parsed;
-    const s = this.#s;
     let result: Record<string, unknown>;
     try {
-      result = JSON.parse(s.frame.slice(s.start - 1, s.end + 1)) as Record<string, unknown>;
+      result = JSON.parse(this.#frame.slice(this.#start - 1, this.#end + 1)) as Record<string, unknown>;
     } catch {
-      // The scan accepted what a parse refuses: the fields it read are all there is.
-      result = {
+      // The read took what a parse refuses: the fields it read are all there is.
+      const s = this.#fields();
+      result = s === null ? {} : {
         orderId: s.orderId,
         symbol: s.symbol,
         status: s.status,
@@ -91,8 +122,7 @@ class LazyOrder {
 
   /** The frame's own `result` text while nothing has parsed it, else undefined. */
   untouchedText(): string | undefined {
-    const s = this.#s;
-    return this.#full === undefined ? s.frame.slice(s.start - 1, s.end + 1) : undefined;
+    return this.#full === undefined ? this.#frame.slice(this.#start - 1, this.#end + 1) : undefined;
   }
 
   /**
@@ -104,7 +134,9 @@ class LazyOrder {
    */
   #readMiddle(): void {
     this.#middleUnread = false;
-    const { frame, middleFrom, middleTo, tailFrom, end } = this.#s;
+    const s = this.#fields();
+    if (s === null) return;
+    const { frame, middleFrom, middleTo, tailFrom, end } = s;
     if (middleFrom < 0) return;
     let avgPriceSeen = false;
     if (textAt(frame, middleFrom, ',"price":')) {
@@ -196,17 +228,15 @@ class LazyOrder {
       }
       switch (key) {
         case "orderId":
-          return t.#s.orderId;
         case "status":
-          return t.#s.status;
         case "clientOrderId":
-          return t.#s.clientOrderId;
         case "executedQty":
-          return t.#s.executedQty;
         case "updateTime":
-          return t.#s.updateTime;
-        case "symbol":
-          return t.#s.symbol;
+        case "symbol": {
+          const s = t.#fields();
+          if (s !== null) return s[key];
+          break; // only a parse can tell
+        }
         case "then":
           // Read by every promise resolution: never a reason to parse (an order has no `then`).
           return undefined;
@@ -237,7 +267,8 @@ class LazyOrder {
           case "executedQty":
           case "updateTime":
           case "symbol":
-            return true;
+            if (t.#fields() !== null) return true;
+            break;
           case "price":
           case "origQty":
           case "avgPrice": {
@@ -266,20 +297,6 @@ class LazyOrder {
 /** The target behind `of`: `of` itself, or the proxy's (an inspection hook may be called with either). */
 function targetOf(of: LazyOrder): LazyOrder {
   return of instanceof LazyOrder ? of : (of as unknown as { [SELF]: LazyOrder })[SELF];
-}
-
-/**
- * The order result of a scanned ack: a Proxy that reads as the plain object `JSON.parse` gives.
- *
- * @example
- * ```ts
- * declare const scanned: ScannedOrder;
- * const order = lazyOrder(scanned);
- * order.status; // scanned.status, with no parse
- * ```
- */
-export function lazyOrder(scanned: ScannedOrder): Record<string, unknown> {
-  return new Proxy(new LazyOrder(scanned), LazyOrder.handler) as unknown as Record<string, unknown>;
 }
 
 /**

@@ -9,6 +9,7 @@ import { METHODS } from "../../lib/wire/methods.ts";
 import type { Params } from "../../lib/types.ts";
 import { combineObservers, deferIntent, type OrderObserver } from "../../lib/pipeline/order_observer.ts";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
+import { untouchedResultText } from "../../lib/wire/lazy_order.ts";
 
 /** A frame sink that keeps what was sent (a socket stands here in the router). */
 function sink(generation = 1) {
@@ -432,6 +433,45 @@ test("RequestPipeline: an observer that throws after the send does not fail an o
   assert.equal(s.frames.length, 1);
   p.onFrame(binanceAck(s.frames[0]!.id, { clientOrderId: "t1" }));
   assert.equal((await placed as { clientOrderId: string }).clientOrderId, "t1");
+});
+
+test("RequestPipeline: a prompt listener is told before the result's fields are read, once, with the frame's own text", async () => {
+  const seen: string[] = [];
+  const observer: OrderObserver = {
+    intent() {},
+    ack: (_cid, result) => void seen.push(`observer ${untouchedResultText(result as object) ?? "parsed"}`),
+    rejected() {},
+    unknown() {},
+    notSent() {},
+  };
+  const p = pipeline([], 60_000, observer);
+  const s = sink();
+  // A Binance-shaped ack whose fields the read takes, and one whose orderId comes as text: the read refuses
+  // it and the frame is parsed, after the listener was told.
+  const results = [
+    '{"orderId":7,"symbol":"BTCUSDT","status":"NEW","clientOrderId":"a","price":"1.0","origQty":"1",' +
+    '"executedQty":"0","updateTime":5}',
+    '{"orderId":"7","symbol":"BTCUSDT","status":"NEW","clientOrderId":"b","price":"1.0","origQty":"1",' +
+    '"executedQty":"0","updateTime":5}',
+  ];
+  for (const [n, text] of results.entries()) {
+    seen.length = 0;
+    const placed = p.send(s, PLACE, order, "newClientOrderId", n === 0 ? "a" : "b");
+    assert.equal(
+      p.answerPromptly(placed, {
+        answered: (result) => {
+          seen.push(`prompt ${untouchedResultText(result as object) ?? "parsed"}`);
+          assert.equal((result as { orderId: unknown }).orderId, n === 0 ? 7 : "7", "it reads as the parse");
+        },
+      }),
+      true,
+    );
+    p.onFrame(`{"id":${s.frames[n]!.id},"status":200,"result":${text}}`);
+    const resolved = await placed;
+    assert.deepEqual(resolved, JSON.parse(text));
+    // Told once, before the fields were read: with the frame's text even where the read then refused.
+    assert.deepEqual(seen, [`prompt ${text}`, n === 0 ? `observer ${text}` : "observer parsed"], text);
+  }
 });
 
 test("RequestPipeline: a prompt listener hears a result before the observer and the caller, and only the latest send takes one", async () => {

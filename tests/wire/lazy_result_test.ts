@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AnswerScanner } from "../../lib/wire/answer_scanner.ts";
 import { jsonText, scanOrderResult } from "../../lib/wire/lazy_result.ts";
+import { LazyOrder } from "../../lib/wire/lazy_order.ts";
 import type { OrderResult } from "../../lib/results.ts";
 
 const RATE_LIMITS = ',"rateLimits":[{"rateLimitType":"REQUEST_WEIGHT","interval":"MINUTE","intervalNum":1,' +
@@ -343,4 +344,26 @@ test("scanOrderResult: a result that is not JSON past the fields read still answ
     "price",
     "origQty",
   ]);
+});
+
+test("LazyOrder.of: nothing is read until a field is needed; its text passes on either way", () => {
+  const cases: [Record<string, unknown>, boolean][] = [
+    [binanceResult(), true],
+    [binanceResult({ orderId: "336829446" }), false], // a number as text: the read refuses, a parse decides
+    [binanceResult({ clientOrderId: 'a\\"b' }), false], // an escape in a field the read takes
+  ];
+  for (const [result, readable] of cases) {
+    const text = JSON.stringify(result);
+    const frame = frameOf(text);
+    const start = frame.indexOf('"result":{') + 10;
+    const order = LazyOrder.of(frame, start, frame.indexOf(RATE_LIMITS) - 1);
+    // Passed on as the frame's own text, with no field read and no parse.
+    assert.equal(jsonText(order.proxy), text);
+    assert.equal(order.readFields(), readable, text);
+    // Either way it reads as the parse: from the fields read, or from the parse once they were refused.
+    assert.equal(order.proxy.orderId, result.orderId);
+    assert.equal(order.proxy.clientOrderId, result.clientOrderId);
+    assert.equal("status" in order.proxy, true);
+    assert.deepEqual(order.proxy, (JSON.parse(frame) as { result: unknown }).result);
+  }
 });
