@@ -212,7 +212,7 @@ export class PendingRequests {
   /** The listener of slot `i` (see `listen`), if any; it is told no more (it is taken from the slot). */
   takePrompt(i: number): PromptAnswer | undefined {
     const prompt = this.#prompts[i];
-    this.#prompts[i] = undefined;
+    if (prompt !== undefined) this.#prompts[i] = undefined;
     return prompt;
   }
 

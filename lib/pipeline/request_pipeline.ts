@@ -340,7 +340,8 @@ export class RequestPipeline {
       // is told before the fields are read, so that its answer leaves first (`#settle` finds it taken). A
       // result the read refuses is parsed from the frame for the observer and the caller; the listener has
       // passed the exchange's text on as it came, as `jsonText` does with any result it was not asked to read.
-      this.#tellPrompt(i, order.proxy);
+      const prompt = this.#pending.takePrompt(i);
+      if (prompt !== undefined) tell(prompt, order.proxy);
       if (!order.readFields()) return false;
       result = order.proxy;
     } else if (a.resultStart >= 0) return false; // a result with a non-200 status: let the parse decide
@@ -352,15 +353,6 @@ export class RequestPipeline {
     }
     this.#settle(i, a.status, result, a.code, a.msg, received);
     return true;
-  }
-
-  /** Tells slot `i`'s prompt listener, if it has one still, of `result`. */
-  #tellPrompt(i: number, result: unknown): void {
-    const prompt = this.#pending.takePrompt(i);
-    if (prompt === undefined) return;
-    try {
-      prompt.answered(result);
-    } catch { /* a listener's bug must not keep the answer from the observer and the caller */ }
   }
 
   /**
@@ -403,7 +395,8 @@ export class RequestPipeline {
       this.metrics.record(method, OK);
       // The prompt listener first (a gateway writes its client's answer there), the bookkeeping after it, in
       // this same turn: nothing else runs in between, so the next request still finds it done.
-      this.#tellPrompt(i, result);
+      const prompt = pending.takePrompt(i);
+      if (prompt !== undefined) tell(prompt, result);
       if (this.#observer !== undefined && pending.mutating(i)) {
         this.#observer.ack(pending.clientOrderId(i), result, methodName(method));
       }
@@ -452,6 +445,13 @@ export class RequestPipeline {
     this.limits.block(untilMs);
     this.#notify({ type: "rate-limited", status, untilMs });
   }
+}
+
+/** Tells a prompt listener of `result`. */
+function tell(prompt: PromptAnswer, result: unknown): void {
+  try {
+    prompt.answered(result);
+  } catch { /* a listener's bug must not keep the answer from the observer and the caller */ }
 }
 
 function methodName(index: number): string {

@@ -11,7 +11,7 @@
 import { escapedIn, integerAt, literalAt, read, stringAt, textAt, valueAt } from "./result_fields.ts";
 
 /**
- * The fields the read found, and where the rest of the `result` lies in `frame`.
+ * The fields the read found, and where the keys between them lie in the frame.
  *
  * @example
  * ```ts
@@ -19,10 +19,6 @@ import { escapedIn, integerAt, literalAt, read, stringAt, textAt, valueAt } from
  * ```
  */
 export interface ScannedOrder {
-  frame: string;
-  /** The `result` object's body is `[start, end)`, `end` at its closing brace. */
-  start: number;
-  end: number;
   orderId: number;
   symbol: string;
   status: string;
@@ -80,9 +76,6 @@ function fieldsInOrder(frame: string, start: number, end: number): ScannedOrder 
   if (digits === 0 || digits > 16 || (digits > 1 && frame.charCodeAt(d) === 48)) return undefined;
   if (updateTime > Number.MAX_SAFE_INTEGER || !textAt(frame, d - 14, ',"updateTime":')) return undefined;
   return {
-    frame,
-    start,
-    end,
     orderId,
     symbol,
     status,
@@ -126,9 +119,6 @@ export function readOrderFields(frame: string, start: number, end: number): Scan
   const updateTime = integerAt(frame, valueAt(frame, '"updateTime":', read.end, start, end), end);
   if (updateTime < 0) return undefined;
   return {
-    frame,
-    start,
-    end,
     orderId,
     symbol,
     status,

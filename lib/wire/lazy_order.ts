@@ -136,7 +136,9 @@ export class LazyOrder {
     this.#middleUnread = false;
     const s = this.#fields();
     if (s === null) return;
-    const { frame, middleFrom, middleTo, tailFrom, end } = s;
+    const frame = this.#frame;
+    const end = this.#end;
+    const { middleFrom, middleTo, tailFrom } = s;
     if (middleFrom < 0) return;
     let avgPriceSeen = false;
     if (textAt(frame, middleFrom, ',"price":')) {
@@ -226,16 +228,38 @@ export class LazyOrder {
         if (key === "toJSON" && !("toJSON" in parsed)) return () => parsed;
         return parsed[key as string];
       }
+      // Each common field by name (a keyed read of `s` would be a slower, polymorphic load); null: the read
+      // refused them, and only a parse can tell.
       switch (key) {
-        case "orderId":
-        case "status":
-        case "clientOrderId":
-        case "executedQty":
-        case "updateTime":
+        case "orderId": {
+          const s = t.#s ?? t.#fields();
+          if (s !== null) return s.orderId;
+          break;
+        }
+        case "status": {
+          const s = t.#s ?? t.#fields();
+          if (s !== null) return s.status;
+          break;
+        }
+        case "clientOrderId": {
+          const s = t.#s ?? t.#fields();
+          if (s !== null) return s.clientOrderId;
+          break;
+        }
+        case "executedQty": {
+          const s = t.#s ?? t.#fields();
+          if (s !== null) return s.executedQty;
+          break;
+        }
+        case "updateTime": {
+          const s = t.#s ?? t.#fields();
+          if (s !== null) return s.updateTime;
+          break;
+        }
         case "symbol": {
-          const s = t.#fields();
-          if (s !== null) return s[key];
-          break; // only a parse can tell
+          const s = t.#s ?? t.#fields();
+          if (s !== null) return s.symbol;
+          break;
         }
         case "then":
           // Read by every promise resolution: never a reason to parse (an order has no `then`).
