@@ -335,14 +335,19 @@ export class RequestPipeline {
     let result: unknown;
     if (a.status === 200) {
       if (ORDER_RESULT[this.#pending.method(i)] !== 1) return false;
-      const order = LazyOrder.of(text, a.resultStart, a.resultEnd);
       // A prompt listener (a gateway answering its client) passes the result's text on and reads no field: it
       // is told before the fields are read, so that its answer leaves first (`#settle` finds it taken). A
       // result the read refuses is parsed from the frame for the observer and the caller; the listener has
       // passed the exchange's text on as it came, as `jsonText` does with any result it was not asked to read.
       const prompt = this.#pending.takePrompt(i);
-      if (prompt !== undefined) tell(prompt, order.proxy);
-      if (!order.readFields()) return false;
+      let order: LazyOrder | undefined;
+      if (prompt === undefined) order = LazyOrder.read(text, a.resultStart, a.resultEnd);
+      else {
+        order = LazyOrder.of(text, a.resultStart, a.resultEnd);
+        tell(prompt, order.proxy);
+        if (!order.readFields()) order = undefined;
+      }
+      if (order === undefined) return false;
       result = order.proxy;
     } else if (a.resultStart >= 0) return false; // a result with a non-200 status: let the parse decide
     if (

@@ -56,10 +56,11 @@ export class LazyOrder {
   /** The frame's `result`, parsed, once something needed more than the fields read. */
   #full: Record<string, unknown> | undefined = undefined;
 
-  private constructor(frame: string, start: number, end: number) {
+  private constructor(frame: string, start: number, end: number, fields: ScannedOrder | undefined) {
     this.#frame = frame;
     this.#start = start;
     this.#end = end;
+    this.#s = fields;
     this.proxy = new Proxy(this, LazyOrder.handler) as unknown as Record<string, unknown>;
   }
 
@@ -77,7 +78,23 @@ export class LazyOrder {
    * ```
    */
   static of(frame: string, start: number, end: number): LazyOrder {
-    return new LazyOrder(frame, start, end);
+    return new LazyOrder(frame, start, end, undefined);
+  }
+
+  /**
+   * The lazy result of the same `result` object, its common fields read first; undefined when they cannot be
+   * (see `readFields`).
+   *
+   * @example
+   * ```ts
+   * const frame = '{"orderId":5,"symbol":"BTCUSDT","status":"NEW","clientOrderId":"a","executedQty":"0",' +
+   *   '"updateTime":9}';
+   * LazyOrder.read(frame, 1, frame.length - 1)?.proxy.orderId; // 5
+   * ```
+   */
+  static read(frame: string, start: number, end: number): LazyOrder | undefined {
+    const fields = readOrderFields(frame, start, end);
+    return fields === undefined ? undefined : new LazyOrder(frame, start, end, fields);
   }
 
   /**

@@ -37,8 +37,7 @@ import { LazyOrder, untouchedResultText } from "./lazy_order.ts";
  * ```
  */
 export function scanOrderResult(frame: string, start: number, end: number): OrderResult | undefined {
-  const order = LazyOrder.of(frame, start, end);
-  return order.readFields() ? order.proxy as OrderResult : undefined;
+  return LazyOrder.read(frame, start, end)?.proxy as OrderResult | undefined;
 }
 
 /**
