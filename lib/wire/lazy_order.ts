@@ -246,7 +246,8 @@ export class LazyOrder {
         return parsed[key as string];
       }
       // Each common field by name (a keyed read of `s` would be a slower, polymorphic load); null: the read
-      // refused them, and only a parse can tell.
+      // refused them, and only a parse can tell. One case per field: one shared case picking the field with a
+      // chain of comparisons cost Bun ~60 ns more per ack (in-process A/B, seven runs).
       switch (key) {
         case "orderId": {
           const s = t.#s ?? t.#fields();
