@@ -13,7 +13,8 @@
  * Run: `deno run -A bench/profile/gateway_turns.ts` or `bun bench/profile/gateway_turns.ts`
  * (`BENCH_TURNS_ROUNDS`, default 40). `BENCH_TURNS_GAP_MS` waits that long before each order (a trader's
  * pace; default 0, back to back; rounds of 50 then) and `BENCH_TURNS_WARM_MS` sets the services' `--warm-ms`
- * (the order path's warm-up while idle); the p90 is printed too.
+ * (the order path's warm-up while idle); the p90 is printed too. `BENCH_TURNS_SECOND_ARGS` adds this tree's
+ * service with those flags (e.g. `--journal-mapped`) to the turns.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
@@ -33,6 +34,8 @@ const BODY = JSON.stringify(ORDER);
 const ROUNDS = Number(process.env.BENCH_TURNS_ROUNDS ?? 40);
 const GAP_MS = Number(process.env.BENCH_TURNS_GAP_MS ?? 0);
 const WARM_MS = process.env.BENCH_TURNS_WARM_MS;
+/** `BENCH_TURNS_SECOND_ARGS="--journal-mapped"`: this tree with those flags takes turns with it too. */
+const SECOND_ARGS = (process.env.BENCH_TURNS_SECOND_ARGS ?? "").split(" ").filter((a) => a !== "");
 const PER_ROUND = GAP_MS > 0 ? 50 : 100;
 const SKIP = 4;
 
@@ -127,10 +130,11 @@ async function stampServerSockets(): Promise<void> {
 await stampServerSockets();
 
 const dirs: string[] = [];
-function open(start: typeof startService): Promise<Service> {
+function open(start: typeof startService, extra: string[] = []): Promise<Service> {
   const dataDir = mkdtempSync(join(tmpdir(), "lightning-bench-answer-"));
   dirs.push(dataDir);
-  return startInProcess(start, sim.url, dataDir, WARM_MS === undefined ? [] : ["--warm-ms", WARM_MS]);
+  const args = [...(WARM_MS === undefined ? [] : ["--warm-ms", WARM_MS]), ...extra];
+  return startInProcess(start, sim.url, dataDir, args);
 }
 
 const compareLib = process.env.BENCH_COMPARE_LIB;
@@ -139,6 +143,9 @@ const services = [{ label: "this tree", service: await open(own) }];
 if (compareLib !== undefined) {
   const other = await import(join(compareLib, "cli/service.ts")) as { startService: typeof startService };
   services.push({ label: compareLib, service: await open(other.startService) });
+}
+if (SECOND_ARGS.length > 0) {
+  services.push({ label: `this tree, ${SECOND_ARGS.join(" ")}`, service: await open(own, SECOND_ARGS) });
 }
 const sockets = await Promise.all(services.map((s) => LocalSocketClient.connect(s.service.server.url)));
 /** Per service: [HTTP request → send, HTTP ack → answer, local socket request → send, ack → answer]. */

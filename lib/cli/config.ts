@@ -9,6 +9,7 @@
  */
 
 import { z } from "zod";
+import { mappedAppendUnsupported } from "../journal/mod.ts";
 import { Secret } from "./secret.ts";
 import { gatherSettings, type RawValue } from "./sources.ts";
 import { type SettingKey, SETTINGS } from "./settings.ts";
@@ -51,6 +52,8 @@ export interface Config {
   readonly requestTimeoutMs: number;
   readonly recvWindow: number | undefined;
   readonly dataDir: string;
+  /** The journal is written through a mapping of its file (`--journal-mapped`; Bun on Linux). */
+  readonly journalMapped: boolean;
   /** Finished orders, fills and account events kept in memory (each). */
   readonly history: number;
   /** The order path's warm-up interval while idle, ms; 0: off. */
@@ -160,6 +163,7 @@ const FIELDS = {
   requestTimeoutMs: integer(100, 600_000),
   recvWindow: integer(1, 60_000),
   dataDir: z.string().min(1, { error: "must not be empty" }),
+  journalMapped: z.stringbool({ error: "expected true or false (or 1/0, yes/no)" }),
   history: integer(100, 1_000_000),
   warmMs: integer(0, 1000),
   logFormat: z.enum(["text", "json"], { error: "expected text or json" }),
@@ -294,6 +298,8 @@ function assemble(
   if (v.monitorPort !== undefined && v.monitorPort !== 0 && v.monitorPort === v.port) {
     problems.push(`${name("monitorPort")}: ${v.monitorPort} is the control plane's port; give another one`);
   }
+  const mappedUnsupported = v.journalMapped === true ? mappedAppendUnsupported() : undefined;
+  if (mappedUnsupported !== undefined) problems.push(`${name("journalMapped")}: ${mappedUnsupported}`);
   if (problems.length > 0 || host === undefined) return undefined;
   const token = v.token === undefined ? undefined : new Secret(v.token);
   const config: Config = {
@@ -308,6 +314,7 @@ function assemble(
     requestTimeoutMs: v.requestTimeoutMs!,
     recvWindow: v.recvWindow,
     dataDir: v.dataDir!,
+    journalMapped: v.journalMapped === true,
     history: v.history!,
     warmMs: v.warmMs!,
     logFormat: v.logFormat!,
@@ -332,6 +339,7 @@ function assemble(
         requestTimeoutMs: v.requestTimeoutMs,
         recvWindow: v.recvWindow ?? "(exchange default)",
         dataDir: v.dataDir,
+        journalMapped: v.journalMapped === true,
         history: v.history,
         warmMs: v.warmMs === 0 ? "(off)" : v.warmMs,
         logFormat: v.logFormat,

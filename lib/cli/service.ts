@@ -108,6 +108,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   gatewayOptions.auditIntervalMs = config.auditIntervalMs;
   gatewayOptions.history = config.history;
   gatewayOptions.warmMs = config.warmMs;
+  if (config.journalMapped) gatewayOptions.journalMapped = true;
   if (config.restUrl !== undefined) gatewayOptions.restUrl = config.restUrl;
   if (config.streamUrl !== undefined) gatewayOptions.streamUrl = config.streamUrl;
 

@@ -24,6 +24,7 @@ export type SettingKey =
   | "requestTimeoutMs"
   | "recvWindow"
   | "dataDir"
+  | "journalMapped"
   | "history"
   | "warmMs"
   | "monitorPort"
@@ -259,6 +260,17 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       default: "./lightning-data",
       group: "Runtime",
       help: "Directory for the order journal.",
+    },
+    {
+      key: "journalMapped",
+      flag: "--journal-mapped",
+      env: "ROUTER_JOURNAL_MAPPED",
+      kind: "switch",
+      group: "Runtime",
+      help: "Write the order journal through a shared memory mapping of its file, not a write system call " +
+        "per record (Bun on Linux; the compiled binary): the same durability, 7-30 µs less per order. The " +
+        "file being written ends in NUL bytes until it is closed, so tail -f does not follow it. Env: " +
+        "true/false.",
     },
     {
       key: "history",

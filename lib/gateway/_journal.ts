@@ -56,7 +56,7 @@ export function openJournal(
     if (options.discardJournal) {
       for (const f of readdirSync(dir)) if (f !== "router.lock") rmSync(join(dir, f), { force: true });
     }
-    opened = OrderJournal.open({ dir });
+    opened = OrderJournal.open(options.journalMapped === true ? { dir, mapped: true } : { dir });
   } catch (e) {
     throw new DataDirError((e as Error).message);
   }

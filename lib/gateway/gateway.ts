@@ -88,6 +88,11 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
    */
   warmMs?: number;
   /**
+   * Write the order journal through a shared memory mapping of its file (`JournalOptions.mapped`; Bun on
+   * Linux): no system call per record on the order's path. Default false.
+   */
+  journalMapped?: boolean;
+  /**
    * Every this many ms, audit the live view against the exchange (open orders listed over REST, orders the
    * listing no longer shows queried, position and balance snapshots): it catches events the user stream lost
    * with its socket up. Needs `restUrl`. Default 60,000; 0 turns it off.

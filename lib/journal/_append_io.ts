@@ -37,6 +37,18 @@ export interface AppendChannel {
   fsyncInBackground(done: (error: Error | null) => void): void;
   /** Closes what the channel opened itself (not the file's `node:fs` descriptor). */
   close(): void;
+  /**
+   * True for a channel that writes through a mapping of the file (`_mapped_append.ts`): its `write` copies
+   * every byte or, failing, none, and the file's size is not where its data ends.
+   */
+  readonly mapped?: boolean;
+  /** Work the channel can do ahead, off the order path (the journal's timer calls it). */
+  prepare?(): void;
+  /**
+   * The order path's warm-up (`JournalFile.warm`) for a channel that writes no system call: touches where the
+   * next record goes, changing nothing. Returns a number made from the work.
+   */
+  warm?(): number;
 }
 
 /** The part of `Deno.FsFile` used here. */

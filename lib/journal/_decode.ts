@@ -52,6 +52,7 @@ const isOpt = (v: unknown, is: (v: unknown) => boolean): boolean => v === undefi
 function isRecord(r: unknown): r is JournalRecord {
   if (typeof r !== "object" || r === null) return false;
   const o = r as Record<string, unknown>;
+  if (o.t === "mapped") return isNum(o.ts);
   if (!isNum(o.ts) || !isStr(o.cid)) return false;
   if (o.t === "intent") return isStr(o.method) && isParams(o.params);
   if (o.t !== "fill" && !(isOpt(o.method, isStr) && isOpt(o.symbol, isStr))) return false;

@@ -15,6 +15,9 @@
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { type AppendChannel, encodeUtf8, lineBuffer, openAppendChannel, type WriteFn } from "./_append_io.ts";
+import { crc32 } from "./_crc32.ts";
+import { MappedAppend } from "./_mapped_append.ts";
+import { mappedMarkerJson } from "./records.ts";
 import type { WarmScratch } from "./_warm_scratch.ts";
 
 const NAME = /^journal-(\d{6,})\.log$/;
@@ -106,7 +109,13 @@ export class JournalFile {
   /** A write failed part-way and could not be cut back: the file may end inside a line. */
   #torn = false;
 
-  private constructor(path: string, fd: number, existed: boolean, write: WriteFn | undefined) {
+  private constructor(
+    path: string,
+    fd: number,
+    existed: boolean,
+    write: WriteFn | undefined,
+    mapped: boolean,
+  ) {
     this.path = path;
     this.#fd = fd;
     this.existed = existed;
@@ -114,11 +123,26 @@ export class JournalFile {
     this.#ino = st.ino;
     this.#dev = st.dev;
     this.#end = st.size;
-    this.#channel = openAppendChannel(path, fd, st.ino, write);
+    this.#channel = mapped
+      ? new MappedAppend(path, st.ino, st.size)
+      : openAppendChannel(path, fd, st.ino, write);
+    if (mapped && st.size === 0) {
+      // First, the record that tells recovery this file's NUL tail is room, not lost records.
+      const json = mappedMarkerJson(Date.now());
+      try {
+        this.append("", json, crc32(json));
+      } catch (e) {
+        this.#channel.close();
+        throw e;
+      }
+    }
   }
 
-  /** Creates file number `seq` in `dir`, mode 0600 (appending if it somehow exists, mode left alone). */
-  static create(dir: string, seq: number, write?: WriteFn): JournalFile {
+  /**
+   * Creates file number `seq` in `dir`, mode 0600 (appending if it somehow exists, mode left alone). `mapped`:
+   * written through a mapping of the file (`_mapped_append.ts`; Bun on Linux), not with `write` calls.
+   */
+  static create(dir: string, seq: number, write?: WriteFn, mapped = false): JournalFile {
     const path = join(dir, journalFileName(seq));
     let fd: number;
     let existed = false;
@@ -132,7 +156,7 @@ export class JournalFile {
     try {
       // The umask may have taken bits off the mode given; nothing is added to 0600 either way.
       if (!existed) fs.fchmodSync(fd, 0o600);
-      return new JournalFile(path, fd, existed, write);
+      return new JournalFile(path, fd, existed, write, mapped);
     } catch (e) {
       fs.closeSync(fd);
       throw e;
@@ -175,9 +199,11 @@ export class JournalFile {
    * none of its bytes: the write's way through the runtime and the kernel, down to this file, is taken and the
    * file is left as it was (POSIX: a write of zero bytes to a regular file has "no other results"; no byte,
    * no size, no time changes). Then, with a `scratch` file, the line itself is written there: the kernel's
-   * buffered-write path, which a write of nothing does not reach. The journal's part of the order path's
-   * warm-up. Returns the line's length, or 0 when nothing was done (a line longer than the buffer) or the
-   * write failed: a warm-up reports nothing.
+   * buffered-write path, which a write of nothing does not reach. A file written through a mapping takes no
+   * system call and has no scratch file: its channel touches where the next record goes instead (a page the
+   * periodic fsync left read-only takes its fault here, not on the order's path). The journal's part of the
+   * order path's warm-up. Returns the line's length, or 0 when nothing was done (a line longer than the
+   * buffer) or the write failed: a warm-up reports nothing.
    */
   warm(json: string, crc: number, scratch?: WarmScratch): number {
     const buf = this.#buf;
@@ -188,8 +214,10 @@ export class JournalFile {
     buf[n++] = 0x20;
     n += encodeUtf8(json, buf, n);
     buf[n++] = 0x0a;
+    const channel = this.#channel;
+    if (channel.warm !== undefined) return n + channel.warm();
     try {
-      this.#channel.write(this.#fd, buf, 0, 0);
+      channel.write(this.#fd, buf, 0, 0);
     } catch {
       return 0;
     }
@@ -224,6 +252,8 @@ export class JournalFile {
       // A short write (a signal, a nearly full disk) is resumed until everything is out.
       while (done < n) done += this.#channel.write(this.#fd, buf, done, n - done);
     } catch (e) {
+      // A mapped write copies all or nothing, and the file's size is not where its data ends: nothing to cut.
+      if (this.#channel.mapped === true) throw e;
       const landed = this.#landed(done);
       if (landed > 0 && !this.#cutBack()) {
         this.#torn = true;
@@ -260,9 +290,15 @@ export class JournalFile {
     }
   }
 
+  /** Work the channel can do ahead of the next records (a mapped file moves its window), off the order path. */
+  prepare(): void {
+    this.#channel.prepare?.();
+  }
+
   /** Flushes the file to the device. */
   fsync(): void {
     fs.fsyncSync(this.#fd);
+    this.#channel.warm?.(); // a mapped file's page, made read-only by the write-back, writable again
   }
 
   /**

@@ -42,7 +42,7 @@ export interface OpenedDir {
  * ```
  */
 export function openDir(options: JournalOptions): OpenedDir {
-  const { dir, maxFileBytes, fsyncIntervalMs, fillsKept, watchIntervalMs } = resolveOptions(options);
+  const { dir, maxFileBytes, fsyncIntervalMs, fillsKept, watchIntervalMs, mapped } = resolveOptions(options);
   const fail = (what: string, e: unknown): Error =>
     new Error(`journal directory ${dir}: ${what}: ${(e as Error).message}`, { cause: e });
 
@@ -68,7 +68,7 @@ export function openDir(options: JournalOptions): OpenedDir {
   };
   const problems = new ProblemLog();
   if (options.onProblem !== undefined) problems.listen(options.onProblem);
-  const setup = { maxBytes: maxFileBytes, fsyncMs: fsyncIntervalMs, problems };
+  const setup = { maxBytes: maxFileBytes, fsyncMs: fsyncIntervalMs, problems, mapped };
   let writer: JournalWriter;
   try {
     writer = new JournalWriter(

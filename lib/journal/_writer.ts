@@ -88,7 +88,7 @@ export class JournalWriter {
     this.#stats = stats;
     this.#setup = setup;
     this.#sync = new FsyncSchedule(setup.fsyncMs);
-    this.#file = JournalFile.create(dir, seq, setup.write);
+    this.#file = JournalFile.create(dir, seq, setup.write, setup.mapped);
   }
 
   /** The current file. */
@@ -127,7 +127,7 @@ export class JournalWriter {
    * of the order path's warm-up. Nothing is written to the journal, kept or counted.
    */
   warm(json: string): number {
-    if (!this.#scratchTried) {
+    if (!this.#scratchTried && this.#setup.mapped !== true) {
       this.#scratchTried = true;
       this.#scratch = WarmScratch.open(this.#dir, this.#setup.write);
     }
@@ -199,6 +199,7 @@ export class JournalWriter {
   #tick(): void {
     this.#writePending();
     if (this.#rotateDue()) this.#rotate();
+    this.#file.prepare();
     // Timer fsyncs run off the event loop; rotation, flush and close still fsync synchronously.
     this.#sync.tick(this.#file, () => this.#file, (error) => {
       if (error) this.#failed("fsync", error);
@@ -261,7 +262,7 @@ export class JournalWriter {
     if (lost === undefined) this.#writePending();
     let next: JournalFile;
     try {
-      next = JournalFile.create(this.#dir, this.#seq + 1, this.#setup.write);
+      next = JournalFile.create(this.#dir, this.#seq + 1, this.#setup.write, this.#setup.mapped);
       try {
         this.#startFile(next);
       } catch (e) {

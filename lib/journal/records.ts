@@ -41,7 +41,8 @@ export type JournalRecord =
   | { t: "rejected"; ts: number; cid: string; code: number; msg: string } & OutcomeAbout
   | { t: "unknown"; ts: number; cid: string; reason: string } & OutcomeAbout
   | { t: "resolved"; ts: number; cid: string; status: string; orderId?: number } & OutcomeAbout
-  | FillRecord;
+  | FillRecord
+  | { t: "mapped"; ts: number };
 
 /**
  * What an outcome record says about the request it answers: enough to reconcile its order without the intent.
@@ -113,6 +114,20 @@ const q = JSON.stringify;
  */
 export function frameLine(json: string): string {
   return crcHex(crc32(json)) + " " + json + "\n";
+}
+
+/**
+ * The JSON of the first record of a file written through a mapping (`JournalOptions.mapped`): it tells
+ * recovery that NUL bytes at the file's end are room left for records, not lost ones (in a file written with
+ * `write` calls, a tail of zeros is damage, e.g. a power loss after the size was extended).
+ *
+ * @example
+ * ```ts
+ * mappedMarkerJson(1); // '{"t":"mapped","ts":1}'
+ * ```
+ */
+export function mappedMarkerJson(ts: number): string {
+  return '{"t":"mapped","ts":' + ts + "}";
 }
 
 /**

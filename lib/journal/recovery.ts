@@ -124,6 +124,13 @@ export function readJournalFile(
     recovery.damage.push({ file: name, what: `unreadable (${code})`, keptAs: name, recordsAfter: 0 });
     return "unreadable";
   }
+  // A file written through a mapping (its first record says so) that was never closed ends in NUL bytes
+  // ahead of where its next line would have gone: room, not data. Anywhere else a tail of zeros is damage.
+  if (text.charCodeAt(text.length - 1) === 0 && startsMapped(text)) {
+    let dataEnd = text.length;
+    while (dataEnd > 0 && text.charCodeAt(dataEnd - 1) === 0) dataEnd--;
+    text = text.slice(0, dataEnd);
+  }
   const bad: number[] = [];
   let good = 0;
   let after = 0;
@@ -159,6 +166,14 @@ export function readJournalFile(
   return "damaged";
 }
 
+/** Whether the file's first line is the marker of a file written through a mapping. */
+function startsMapped(text: string): boolean {
+  const end = text.indexOf("\n");
+  if (end < 0) return false;
+  const first = decodeLine(text.slice(0, end));
+  return typeof first !== "string" && first.t === "mapped";
+}
+
 /** Applies one good record (`line`: its text, without the newline) to the open orders and fills. */
 function apply(r: JournalRecord, line: string, open: OpenOrders, fills: RecentFills): void {
   switch (r.t) {
@@ -173,6 +188,9 @@ function apply(r: JournalRecord, line: string, open: OpenOrders, fills: RecentFi
       return open.rejected(r.cid, r.code);
     case "fill":
       fills.add(fillKey(r), line + "\n");
+      return;
+    case "mapped":
+      return;
   }
 }
 
