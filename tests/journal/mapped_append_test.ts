@@ -11,7 +11,11 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { join, resolve } from "node:path";
 import process from "node:process";
-import { MappedAppend, mappedAppendUnsupported } from "../../lib/journal/_mapped_append.ts";
+import {
+  MAPPED_WINDOW_BYTES,
+  MappedAppend,
+  mappedAppendUnsupported,
+} from "../../lib/journal/_mapped_append.ts";
 import { OrderJournal } from "../../lib/journal/order_journal.ts";
 import { frameLine, intentJson, mappedMarkerJson } from "../../lib/journal/records.ts";
 import { parseConfig } from "../../lib/cli/config.ts";
@@ -20,7 +24,6 @@ import { journalFiles, withDir } from "./_helpers.ts";
 const unsupported = mappedAppendUnsupported();
 const isBunOnLinux = "Bun" in globalThis && process.platform === "linux";
 const buf = (text: string) => Buffer.from(text, "utf8");
-const MiB = 1024 * 1024;
 
 test("mapped journal: offered exactly on Bun on Linux; elsewhere refused, naming why", async () => {
   assert.equal(unsupported === undefined, isBunOnLinux);
@@ -49,7 +52,7 @@ test("mapped journal: writes land in order across windows; NUL-padded while open
     const fd = fs.openSync(path, "a");
     const channel = new MappedAppend(path, fs.fstatSync(fd).ino, 5);
     let expected = "head\n";
-    // 3 MiB of 300-byte lines: three window moves, each inline (no `prepare` between).
+    // 3 MiB of 300-byte lines: a dozen window moves, each inline (no `prepare` between).
     const line = "x".repeat(299) + "\n";
     const bytes = buf("..." + line + "...");
     for (let i = 0; i < 10_500; i++) {
@@ -77,19 +80,20 @@ test("mapped journal: prepare moves the window before it runs out, so the order'
     const fd = fs.openSync(path, "ax", 0o600);
     const channel = new MappedAppend(path, fs.fstatSync(fd).ino, 0);
     const chunk = buf("y".repeat(4095) + "\n");
-    // Fill the first 1 MiB window to 7/8: less than a quarter left.
-    for (let i = 0; i < 224; i++) channel.write(fd, chunk, 0, chunk.length);
-    assert.equal(fs.fstatSync(fd).size, MiB);
+    const pages = MAPPED_WINDOW_BYTES / 4096;
+    // Fill the first window to 7/8: less than a quarter left.
+    for (let i = 0; i < (pages * 7) / 8; i++) channel.write(fd, chunk, 0, chunk.length);
+    assert.equal(fs.fstatSync(fd).size, MAPPED_WINDOW_BYTES);
     channel.prepare();
-    assert.ok(fs.fstatSync(fd).size > MiB, "prepare extended the file and moved the window");
+    assert.ok(fs.fstatSync(fd).size > MAPPED_WINDOW_BYTES, "prepare extended the file and moved the window");
     const size = fs.fstatSync(fd).size;
-    for (let i = 0; i < 64; i++) channel.write(fd, chunk, 0, chunk.length);
+    for (let i = 0; i < pages / 4; i++) channel.write(fd, chunk, 0, chunk.length);
     assert.equal(fs.fstatSync(fd).size, size, "the writes after prepare extended nothing");
     channel.prepare(); // enough room left: nothing to do
     assert.equal(fs.fstatSync(fd).size, size);
     channel.close();
     fs.closeSync(fd);
-    assert.equal(fs.statSync(path).size, 288 * 4096);
+    assert.equal(fs.statSync(path).size, ((pages * 9) / 8) * 4096);
   });
 });
 
