@@ -268,9 +268,9 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       kind: "switch",
       group: "Runtime",
       help: "Write the order journal through a shared memory mapping of its file, not a write system call " +
-        "per record (Bun on Linux; the compiled binary): the same durability, 7-30 µs less per order. The " +
-        "file being written ends in NUL bytes until it is closed, so tail -f does not follow it. Env: " +
-        "true/false.",
+        "per record (Bun on Linux; the compiled binary): the same durability, 3-13 µs less of the gateway's " +
+        "work per order, about 15 % more CPU under a steady 1,000 orders/s. The file being written ends in " +
+        "NUL bytes until it is closed, so tail -f does not follow it. Env: true/false.",
     },
     {
       key: "history",

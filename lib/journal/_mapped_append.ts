@@ -93,7 +93,12 @@ export class MappedAppend implements AppendChannel {
     if (bunMmap === undefined) throw new Error(`journal mapping: ${mappedAppendUnsupported()}`);
     this.#path = path;
     this.#ino = ino;
-    this.#fd = fs.openSync(path, "r+");
+    const fd = fs.openSync(path, "r+");
+    if (fs.fstatSync(fd).ino !== ino) {
+      fs.closeSync(fd);
+      throw new Error("journal mapping: another file is at the journal's path");
+    }
+    this.#fd = fd;
     this.#at = end;
     this.#size = end;
   }

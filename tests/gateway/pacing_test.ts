@@ -16,7 +16,12 @@ import { connect, restingBuy, simulator, waitFor } from "../router/_harness.ts";
  */
 class JumpClock implements Clock {
   readonly #timers = new ManualClock(0);
-  #shift = 0;
+  /**
+   * Starts 50 ms into a 10 s window of the simulator's (they are aligned to the epoch): real time, which this
+   * clock follows, then never rolls a window by itself during the test, only a jump does. From anywhere else in
+   * a window, a natural roll could let reconciliation through without a wait (a flaky count of windows).
+   */
+  #shift = ((t) => Math.ceil(t / 10_000) * 10_000 + 50 - t)(Date.now());
   now = (): number => Date.now() + this.#shift;
   setTimeout = (fn: () => void, ms: number): ClockHandle => this.#timers.setTimeout(fn, ms);
   clearTimeout = (h: ClockHandle | undefined): void => this.#timers.clearTimeout(h);

@@ -50,6 +50,11 @@ test("mapped journal: writes land in order across windows; NUL-padded while open
     const path = join(dir, "journal-000001.log");
     fs.writeFileSync(path, "head\n", { mode: 0o600 });
     const fd = fs.openSync(path, "a");
+    // Another file at the path than the one open is never mapped.
+    assert.throws(
+      () => new MappedAppend(path, fs.fstatSync(fd).ino + 1, 5),
+      /another file is at the journal's path/,
+    );
     const channel = new MappedAppend(path, fs.fstatSync(fd).ino, 5);
     let expected = "head\n";
     // 3 MiB of 300-byte lines: a dozen window moves, each inline (no `prepare` between).
