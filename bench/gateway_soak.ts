@@ -17,7 +17,8 @@
  *
  * Run: `deno run -A --v8-flags=--expose-gc,--max-semi-space-size=4,--heap-growing-percent=20
  * bench/gateway_soak.ts` (`deno task bench` passes the start task's V8 flags) or `bun bench/gateway_soak.ts`
- * (`BENCH_GATEWAY_SOAK_SECONDS`, default 320, quick 40: the loaded time, split into the parts).
+ * (`BENCH_GATEWAY_SOAK_SECONDS`, default 320, quick 40: the loaded time, split into the parts;
+ * `BENCH_GATEWAY_SOAK_WARM_SECONDS`, default 30, quick 5: the warm-up before the first reading).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,7 +38,7 @@ import { slope, slopeError } from "./_support/stats.ts";
 
 const SECONDS = Number(process.env.BENCH_GATEWAY_SOAK_SECONDS ?? (QUICK ? 40 : 320));
 const SEGMENTS = 32;
-const WARM_SECONDS = QUICK ? 5 : 30;
+const WARM_SECONDS = Number(process.env.BENCH_GATEWAY_SOAK_WARM_SECONDS ?? (QUICK ? 5 : 30));
 const MB = 2 ** 20;
 
 const simUrl = process.env.BENCH_SIM_URL;
@@ -52,6 +53,8 @@ try {
   const warm = await load(WARM_SECONDS);
   const before = await settledMemory();
   const readings: [orders: number, rss: number][] = [];
+  /** The JavaScript heap in use at each reading: tells the process's own objects from the rest of its RSS. */
+  const heaps: [orders: number, heapUsed: number][] = [];
   let orders = 0;
   let seconds = 0;
   let failed = warm.failed;
@@ -63,7 +66,9 @@ try {
     orders += counts.orders;
     failed += counts.failed;
     failures.push(...counts.failures.slice(0, Math.max(0, 5 - failures.length)));
-    readings.push([orders, (await settledMemory()).rss]);
+    const settled = await settledMemory();
+    readings.push([orders, settled.rss]);
+    heaps.push([orders, settled.heapUsed]);
   }
   socket.close();
   const tracked = (await (await fetch(`${url}/orders`)).json() as unknown[]).length;
@@ -96,7 +101,11 @@ try {
       orders,
       `least-squares slope ± ${
         error.toFixed(1)
-      } MB (standard error) over ${SEGMENTS} readings (${gc}): ${mb} MB`,
+      } MB (standard error) over ${SEGMENTS} readings (${gc}): ${mb} MB; heap in use ${
+        (slope(heaps) * 1_000_000 / MB).toFixed(2)
+      } ± ${(slopeError(heaps) * 1_000_000 / MB).toFixed(2)} MB per 1M orders, ${
+        (heaps[0]![1] / MB).toFixed(1)
+      } → ${(heaps[heaps.length - 1]![1] / MB).toFixed(1)} MB`,
     ),
     row(
       "gateway soak: RSS after the warm-up → after all orders",
