@@ -6,7 +6,8 @@
  *   A second signal, a second or more after the first, exits 1 at once (Ctrl-C under `deno task` delivers
  *   SIGINT twice: once from the terminal, once forwarded by the task runner).
  * - Uncaught exception / unhandled rejection: one log line, halt (no new order goes out), exit 1 at once.
- * - Configuration errors exit 2; start failures (connect, bind, key file) exit 1.
+ * - Configuration errors exit 2 (a bad flag or variable, or a risk or key file it names that cannot be read or
+ *   is invalid); start failures (connect, bind, data directory) exit 1.
  *
  * @example
  * ```sh
@@ -43,8 +44,7 @@ async function runRouter(): Promise<void> {
     parsed = parseConfig({ args: runtime.args(), env: runtime.env() });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    runtime.writeStderr(`lightning-router: ${e.message}\nSee --help.`);
-    runtime.exit(2);
+    configFault(e);
   }
   if (parsed.kind === "help") {
     runtime.writeStdout(parsed.text);
@@ -97,6 +97,7 @@ async function runRouter(): Promise<void> {
   try {
     service = await startService({ config, log, readTextFile: runtime.readTextFile });
   } catch (e) {
+    if (e instanceof ConfigError) configFault(e); // a file the configuration names (risk limits, key)
     log.error("start failed", { error: describe(e) });
     runtime.exit(1);
   }
@@ -105,4 +106,10 @@ async function runRouter(): Promise<void> {
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** A configuration error: named on stderr, exit 2 (a service manager need not restart into it). */
+function configFault(e: ConfigError): never {
+  runtime.writeStderr(`lightning-router: ${e.message}\nSee --help.`);
+  return runtime.exit(2);
 }

@@ -20,7 +20,7 @@ import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { Router } from "../router/router.ts";
 import type { Simulator } from "../sim/mod.ts";
 import { banner, type BannerFacts } from "./banner.ts";
-import { type Config, isLoopbackHost } from "./config.ts";
+import { type Config, ConfigError, isLoopbackHost } from "./config.ts";
 import { logGatewayEvent } from "./events.ts";
 import { parseRiskLimits } from "../risk/risk_schema.ts";
 import type { Logger } from "./log.ts";
@@ -302,48 +302,47 @@ async function stop(
   await simulator?.close();
 }
 
+/**
+ * The risk file named by `--risk`, read and validated. Its faults are configuration errors (exit 2, as a bad
+ * flag): the file is part of the configuration, and a service manager should not restart into the same fault.
+ */
 async function readRiskFile(
   path: string,
   read: (path: string) => Promise<string>,
 ): Promise<NonNullable<GatewayOptions["risk"]>> {
+  const fault = (what: string) =>
+    new ConfigError([`--risk / ROUTER_RISK_FILE: ${JSON.stringify(path)}${what}`]);
   let text: string;
   try {
     text = await read(path);
   } catch (e) {
-    throw new StartError(
-      `--risk / ROUTER_RISK_FILE: cannot read ${JSON.stringify(path)}: ${(e as Error).message}`,
-    );
+    throw fault(`: cannot read it: ${(e as Error).message}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new StartError(
-      `--risk / ROUTER_RISK_FILE: ${JSON.stringify(path)} is not JSON: ${(e as Error).message}`,
-    );
+    throw fault(` is not JSON: ${(e as Error).message}`);
   }
   try {
     return parseRiskLimits(json);
   } catch (e) {
-    throw new StartError(`--risk / ROUTER_RISK_FILE: ${JSON.stringify(path)}: ${(e as Error).message}`);
+    throw fault(`: ${(e as Error).message}`);
   }
 }
 
+/** The Ed25519 key file named by `--private-key-path`: its faults are configuration errors, as the risk file's. */
 async function readPrivateKey(path: string, read: (path: string) => Promise<string>): Promise<string> {
+  const fault = (what: string) =>
+    new ConfigError([`--private-key-path / BINANCE_PRIVATE_KEY_PATH: ${JSON.stringify(path)}${what}`]);
   let pem: string;
   try {
     pem = await read(path);
   } catch (e) {
-    throw new StartError(
-      `BINANCE_PRIVATE_KEY_PATH: cannot read ${JSON.stringify(path)}: ${(e as Error).message}`,
-    );
+    throw fault(`: cannot read it: ${(e as Error).message}`);
   }
   if (!pem.includes("-----BEGIN PRIVATE KEY-----")) {
-    throw new StartError(
-      `BINANCE_PRIVATE_KEY_PATH: ${
-        JSON.stringify(path)
-      } is not a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)`,
-    );
+    throw fault(" is not a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)");
   }
   return pem;
 }

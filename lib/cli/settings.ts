@@ -249,7 +249,7 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       kind: "value",
       secret: true,
       group: "Control plane",
-      help: "Bearer token (16+ visible characters) required on every route but /health.",
+      help: "Bearer token (16-512 visible ASCII characters, no spaces) required on every route but /health.",
     },
     {
       key: "dataDir",

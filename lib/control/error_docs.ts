@@ -65,7 +65,7 @@ const WHEN: Readonly<Record<keyof typeof LOCAL_CODES, { statuses: readonly numbe
   },
   TOO_MANY_SUBSCRIBERS: {
     statuses: [503],
-    when: "too many `/events` subscribers (the limit is configurable; default 64)",
+    when: "too many `/events` subscribers (64 at most; a library caller sets `maxSubscribers`)",
   },
   JOURNAL_UNAVAILABLE: {
     statuses: [507],

@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { spawnScript } from "./_child.ts";
 import { LIMIT_ORDER } from "../control/_stack.ts";
 
@@ -65,6 +68,25 @@ test("main.ts: a bad setting stops the start with exit 2, naming it", { timeout:
   assert.match(child.stderr(), /ROUTER_PORT: expected a whole number 0-65535, got "seven"/);
   assert.match(child.stderr(), /BINANCE_API_KEY: set, but neither/);
   assert.ok(!child.stderr().includes("only-a-key-123"), "the key is never printed");
+});
+
+test("main.ts: a bad risk file is a configuration error: exit 2, naming the flag and the field", {
+  timeout: 60_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lightning-risk-"));
+  try {
+    const file = join(dir, "risk.json");
+    writeFileSync(file, JSON.stringify({ symbols: { BTCUSDT: { maxOrderQty: "x" } } }));
+    const child = spawnScript("main.ts", ["--port", "0", "--data-dir", join(dir, "data"), "--risk", file]);
+    assert.equal(await child.exited(), 2);
+    assert.match(
+      child.stderr(),
+      /invalid configuration:\n {2}--risk \/ ROUTER_RISK_FILE: ".*risk\.json": symbols\.BTCUSDT\.maxOrderQty: /,
+    );
+    assert.match(child.stderr(), /See --help\./);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test(

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { type Config, parseConfig } from "../../lib/cli/config.ts";
+import { type Config, ConfigError, parseConfig } from "../../lib/cli/config.ts";
 import { type Service, StartError, startService } from "../../lib/cli/service.ts";
 import { createLogger } from "../../lib/cli/log.ts";
 import { startSimulator } from "../../lib/sim/mod.ts";
@@ -86,7 +86,7 @@ test("gateway: shutdown lets an order in flight settle, then closes everything",
   assert.equal(g.router.connected, false);
 });
 
-test("gateway: start errors name the setting at fault", async () => {
+test("gateway: start errors name the setting at fault; a key file that cannot be read is a configuration error", async () => {
   const busy = await start(config(["--port", "0"]));
   try {
     await assert.rejects(start(config(["--port", String(busy.server.port)])), (e: unknown) => {
@@ -101,10 +101,14 @@ test("gateway: start errors name the setting at fault", async () => {
     BINANCE_API_KEY: "key-0123456789",
     BINANCE_PRIVATE_KEY_PATH: "/nonexistent/key.pem",
   });
-  await assert.rejects(
-    start(ed),
-    /^StartError: BINANCE_PRIVATE_KEY_PATH: cannot read "\/nonexistent\/key.pem"/,
-  );
+  await assert.rejects(start(ed), (e: unknown) => {
+    assert.ok(e instanceof ConfigError, String(e)); // exit 2, as a bad flag
+    assert.match(
+      e.problems[0]!,
+      /^--private-key-path \/ BINANCE_PRIVATE_KEY_PATH: "\/nonexistent\/key.pem": cannot read it/,
+    );
+    return true;
+  });
   const unreachable = config(["--port", "0", "--ws-url", "ws://127.0.0.1:9/ws-fapi/v1"], {
     BINANCE_API_KEY: "key-0123456789",
     BINANCE_SECRET_KEY: "secret-0123456789",

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -109,6 +109,20 @@ test("binary: simulator by default; place/query/modify/cancel over HTTP; bad inp
     assert.equal(await child.exited(30_000), 0);
   } finally {
     child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("binary: a risk file that is not JSON is a configuration error: exit 2, naming the flag", {
+  timeout: 60_000,
+}, async () => {
+  const { dir, binary } = binaryInEmptyDir();
+  try {
+    writeFileSync(join(dir, "risk.json"), "{ maxOrderQty: 1 }");
+    const child = spawnProcess(binary, ["--port", "0", "--risk", "risk.json"], dir);
+    assert.equal(await child.exited(30_000), 2);
+    assert.match(child.stderr(), /--risk \/ ROUTER_RISK_FILE: "risk\.json" is not JSON/);
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

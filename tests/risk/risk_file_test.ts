@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { parseConfig } from "../../lib/cli/config.ts";
+import { ConfigError, parseConfig } from "../../lib/cli/config.ts";
 import { createLogger } from "../../lib/cli/log.ts";
-import { StartError, startService } from "../../lib/cli/service.ts";
+import { startService } from "../../lib/cli/service.ts";
 import { parseRiskLimits } from "../../lib/risk/risk_schema.ts";
 import { REPO } from "../cli/_child.ts";
 import { tempDir } from "../gateway/_gateway.ts";
@@ -73,9 +73,9 @@ test("risk file: the README's example is valid and starts the service with its l
 test("risk file: a bad file stops the start and names the JSON path of the bad field", async () => {
   const bad = JSON.stringify({ symbols: { BTCUSDT: { maxOrderQty: "0.5" } } });
   await assert.rejects(start(bad).service, (e: unknown) => {
-    assert.ok(e instanceof StartError);
+    assert.ok(e instanceof ConfigError, String(e));
     assert.match(
-      e.message,
+      e.problems[0]!,
       /^--risk \/ ROUTER_RISK_FILE: "\/etc\/risk\.json": symbols\.BTCUSDT\.maxOrderQty: /,
     );
     return true;
