@@ -84,6 +84,11 @@ export class OrderTracker implements OrderObserver {
    * of that order (records are changed in place, so only the tracker can tell), and gone with the order.
    */
   readonly #json = new WeakMap<TrackedOrder, string>();
+  /**
+   * The status each order had when its outcome became unknown: what an answer older than the newest event held
+   * (the exchange saw nothing newer since) puts back. Only orders in the unknown state have an entry.
+   */
+  readonly #statusBeforeUnknown = new Map<string, string>();
   #finishedHead = 0;
   #resolvedTotal = 0;
   /** A copy of the lists elsewhere (the monitor), told every list operation and changed record. */
@@ -195,8 +200,15 @@ export class OrderTracker implements OrderObserver {
     if (o === undefined) return;
     const time = typeof r.updateTime === "number" ? r.updateTime : 0;
     const executed = typeof r.executedQty === "string" ? r.executedQty : undefined;
-    if (time > 0 && time < o.updateTime) return; // a stale snapshot never undoes a newer event
-    if (executed !== undefined && Number(executed) < Number(o.executedQty)) return;
+    if (
+      (time > 0 && time < o.updateTime) ||
+      (executed !== undefined && Number(executed) < Number(o.executedQty))
+    ) {
+      // A stale snapshot never undoes a newer event. Yet it was read after the outcome became unknown, and
+      // shows nothing newer than that event: the order is as that event left it, no longer unknown.
+      if (o.state === "unknown") this.#restoreKnown(o);
+      return;
+    }
     this.#touch(o);
     // A pending order's first answer always changes what a reader sees (its state): nothing to compare with,
     // and two snapshots less on every ack (about 2 µs with the cold caches every ack has).
@@ -320,6 +332,7 @@ export class OrderTracker implements OrderObserver {
   unknown(cid: string, _reason: string, _method: string): void {
     const o = this.#live.get(cid);
     if (o === undefined) return;
+    if (o.state !== "unknown") this.#statusBeforeUnknown.set(cid, o.status);
     this.#touch(o);
     o.state = "unknown";
     o.status = "UNKNOWN";
@@ -356,9 +369,21 @@ export class OrderTracker implements OrderObserver {
     ids.set(orderId, clientOrderId);
   }
 
+  /**
+   * An unknown order back to the status it had when its outcome became unknown, on an answer that shows
+   * nothing newer (see `apply`). An order with no exchange status then (a place never answered) stays unknown.
+   */
+  #restoreKnown(o: TrackedOrder): void {
+    const status = this.#statusBeforeUnknown.get(o.clientOrderId);
+    if (status === undefined || status === "PENDING") return;
+    this.#touch(o);
+    this.#setStatus(o, status, true, visible(o));
+  }
+
   /** Sets the status; reports a change only when something a reader sees changed (`before` vs now). */
   #setStatus(o: TrackedOrder, status: string, fromAnswer: boolean, before: string): void {
     if (fromAnswer && o.state === "unknown" && status !== "UNKNOWN") this.#resolvedTotal++;
+    if (status !== "UNKNOWN") this.#statusBeforeUnknown.delete(o.clientOrderId);
     this.#touch(o);
     // NOT_FOUND is the router's inference (a cancel's -2011, reconciliation), not the exchange's status: the
     // exchange showing the order live again (a place that reached the engine after the cancel) reopens it.
@@ -421,6 +446,7 @@ export class OrderTracker implements OrderObserver {
 
   #deleteLive(clientOrderId: string): boolean {
     if (!this.#live.delete(clientOrderId)) return false;
+    this.#statusBeforeUnknown.delete(clientOrderId);
     this.#mirror?.listed(LIST_OPS.LIVE_DELETE, clientOrderId);
     return true;
   }

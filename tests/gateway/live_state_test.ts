@@ -267,3 +267,31 @@ test("live state: orders finished on the stream (an IOC acked NEW that expired, 
     await sim.close();
   }
 });
+
+test("live state: a place answered -1007 after its NEW event is reconciled back to open (not left unknown)", async () => {
+  const sim = await simulator();
+  // The answer is held back, so the stream's NEW event is there first: the order is open, then unknown.
+  sim.setFaults({ unknownEveryNthOrder: 1, responseDelayMs: 100 });
+  const gateway = await open(sim);
+  try {
+    const statuses: string[] = [];
+    gateway.account.subscribe((e) => {
+      const o = e.data as { clientOrderId: string; status: string };
+      if (o.clientOrderId === "unknown-after-new") statuses.push(o.status);
+    }, ["order"]);
+    await assert.rejects(
+      gateway.router.placeOrder(restingBuy({ newClientOrderId: "unknown-after-new" })),
+      (e: unknown) => (e as Error).name === "UnknownOrderStateError",
+    );
+    sim.setFaults({});
+    await waitFor(() => gateway.tracker.get("unknown-after-new")?.state === "open", "reconciliation");
+    const o = gateway.tracker.get("unknown-after-new")!;
+    assert.equal(o.status, "NEW");
+    assert.deepEqual(statuses.slice(statuses.indexOf("NEW")), ["NEW", "UNKNOWN", "NEW"], statuses.join(" "));
+    assert.deepEqual(gateway.tracker.list("unknown"), []);
+    assert.equal(sim.stats().ordersPlaced, 1, "reconciled by a query, never placed again");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});

@@ -319,3 +319,33 @@ test("OrderTracker: a scanned ack leaves the same state as a parsed one, and is 
     assert.equal(withLazy.get("lazy")?.price, acks.at(-1)![1].price);
   }
 });
+
+test("OrderTracker: an unknown outcome is resolved by an answer older than the newest event (not left unknown)", () => {
+  const t = new OrderTracker();
+  // The stream's NEW (event time 231) came before the place's -1007; order.status then answers with the
+  // order's own updateTime (229): nothing newer happened, so the order is as the event left it.
+  t.intent("a", "order.place", place, "");
+  t.applyUpdate(update({ clientOrderId: "a", time: 231 }));
+  t.unknown("a", "-1007", "order.place");
+  assert.equal(t.get("a")?.state, "unknown");
+  t.apply({ clientOrderId: "a", orderId: 1, status: "NEW", executedQty: "0", updateTime: 229 });
+  assert.deepEqual([t.get("a")?.state, t.get("a")?.status, t.get("a")?.updateTime], ["open", "NEW", 231]);
+  assert.equal(t.resolvedTotal, 1);
+  assert.deepEqual(t.list("unknown"), []);
+  // A partial fill the stale answer has not seen yet is kept, and so is its status.
+  t.intent("b", "order.place", { ...place, quantity: "0.004" }, "");
+  t.applyUpdate(
+    update({ clientOrderId: "b", orderId: 8, time: 300, status: "PARTIALLY_FILLED", executedQty: "0.001" }),
+  );
+  t.unknown("b", "timeout", "order.cancel");
+  t.apply({ clientOrderId: "b", status: "NEW", executedQty: "0", updateTime: 300 });
+  const b = t.get("b")!;
+  assert.deepEqual([b.state, b.status, b.executedQty], ["open", "PARTIALLY_FILLED", "0.001"]);
+  assert.equal(t.resolvedTotal, 2);
+  // A place never answered has no status to go back to: an answer with no time resolves it as usual, and
+  // until then it stays unknown.
+  t.intent("c", "order.place", place, "");
+  t.unknown("c", "timeout", "order.place");
+  t.apply({ clientOrderId: "c", status: "NEW", executedQty: "0" });
+  assert.deepEqual([t.get("c")?.state, t.get("c")?.status], ["open", "NEW"]);
+});
