@@ -10,6 +10,7 @@
 import { ControlError, LOCAL_CODES } from "./errors.ts";
 import { prereadBody } from "./_preread.ts";
 import { concatBytes, isAscii, latin1 } from "./_bytes.ts";
+import { hiddenKey } from "./_json_keys.ts";
 
 /** Default body limit: far above any order, far below anything that could hurt. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
@@ -115,9 +116,11 @@ export function parseJsonObject(
       msg: "body: Content-Type must be application/json",
     });
   }
+  let text: string;
   let value: unknown;
   try {
-    value = JSON.parse(utf8Text(bytes));
+    text = utf8Text(bytes);
+    value = JSON.parse(text);
   } catch {
     throw new ControlError({ status: 400, code: LOCAL_CODES.MALFORMED_JSON, msg: "body: not valid JSON" });
   }
@@ -127,6 +130,10 @@ export function parseJsonObject(
       code: LOCAL_CODES.MALFORMED_JSON,
       msg: "body: expected a JSON object",
     });
+  }
+  const hidden = hiddenKey(text, value);
+  if (hidden !== undefined) {
+    throw new ControlError({ status: 400, code: LOCAL_CODES.INVALID_REQUEST, msg: hidden });
   }
   return value as Record<string, unknown>;
 }

@@ -21,6 +21,7 @@ import type { OrderOps } from "./order_ops.ts";
 import { takeUpgrade } from "./_upgrade.ts";
 import { DiscardTransport, transportByteSocket } from "./_http1_byte_socket.ts";
 import { WsConnection } from "./_ws_connection.ts";
+import { hiddenKey } from "./_json_keys.ts";
 import { fastPlaceRequest } from "./place_fast_path.ts";
 import { jsonText } from "../wire/lazy_result.ts";
 import { CANNED_ORDER_BODY, cannedOrderResult } from "../wire/canned_order.ts";
@@ -86,6 +87,9 @@ export class LocalSocketSession {
       this.#error(null, 400, LOCAL_CODES.MALFORMED_JSON, "message: expected a JSON object");
       return;
     }
+    // A key given twice (two `op`s, two quantities) is refused, naming it: the parse kept only the last.
+    const hidden = hiddenKey(text, message);
+    if (hidden?.startsWith("id:")) return this.#error(null, 400, LOCAL_CODES.INVALID_REQUEST, hidden);
     const { id, op, params } = message as Record<string, unknown>;
     if (!(typeof id === "string" && ID_RE.test(id)) && !Number.isSafeInteger(id)) {
       this.#error(
@@ -97,6 +101,7 @@ export class LocalSocketSession {
       return;
     }
     const requestId = id as LocalSocketId;
+    if (hidden !== undefined) return this.#error(requestId, 400, LOCAL_CODES.INVALID_REQUEST, hidden);
     for (const key in message) {
       if (!ENVELOPE_FIELDS.has(key)) {
         this.#error(requestId, 400, LOCAL_CODES.INVALID_REQUEST, `unknown field: ${key.slice(0, 40)}`);

@@ -75,6 +75,10 @@ export const riskLimitsSchema = z.strictObject({
  * ```
  */
 export function parseRiskLimits(value: unknown): RiskLimitsConfig {
+  // zod drops a `__proto__` key of a record without a word: `{"symbols":{"__proto__":…}}` would pass as
+  // `{"symbols":{}}` and lift every per-symbol limit. JSON.parse makes it an own key: refuse it by name.
+  const proto = protoKeyPath(value, "");
+  if (proto !== undefined) throw new TypeError(`${proto}: not an accepted key`);
   const result = riskLimitsSchema.safeParse(value);
   if (result.success) return stripUndefined(result.data) as RiskLimitsConfig;
   throw new TypeError(describeRiskIssues(result.error.issues));
@@ -97,6 +101,18 @@ export function describeRiskIssues(issues: readonly z.core.$ZodIssue[]): string 
       : issue.message;
     return path === "" ? message : `${path}: ${message}`;
   }).join("; ");
+}
+
+/** The path of the first own `__proto__` key in a JSON value, or undefined. */
+function protoKeyPath(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const at = path === "" ? k : `${path}.${k}`;
+    if (k === "__proto__") return at;
+    const inner = protoKeyPath(v, at);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 function stripUndefined(value: unknown): unknown {

@@ -155,3 +155,41 @@ test("hostile input: 1,000+ malformed requests all get 4xx {code,msg}, none reac
     await s.close();
   }
 });
+
+test("hostile input: a key given twice, or a __proto__ key, is refused by name and reaches nothing", async () => {
+  const s = await startStack();
+  try {
+    const before = s.sim.stats().ordersPlaced;
+    const cases: [string, string, RegExp][] = [
+      // JSON.parse keeps the last: this would go out as a SELL of 0.010.
+      [
+        "/orders",
+        '{"symbol":"BTCUSDT","side":"BUY","type":"LIMIT","quantity":"0.002","price":"52000",' +
+        '"timeInForce":"GTC","side":"SELL","quantity":"0.010"}',
+        /^side: given more than once$/,
+      ],
+      // The same key spelled with an escape is the same key.
+      [
+        "/orders",
+        '{"symbol":"BTCUSDT","side":"BUY","\\u0073ide":"SELL","type":"MARKET","quantity":"0.002"}',
+        /^side: given more than once$/,
+      ],
+      ["/halt", '{"reason":"a","reason":"b"}', /^reason: given more than once$/],
+      ["/orders", '{"symbol":"BTCUSDT","__proto__":{"side":"SELL"}}', /^__proto__: not an accepted key$/],
+    ];
+    for (const [path, body, msg] of cases) {
+      const r = await s.call("POST", path, { body, headers: { "content-type": "application/json" } });
+      assert.equal(r.status, 400, body);
+      assert.equal(r.body.code, LOCAL_CODES.INVALID_REQUEST, body);
+      assert.match(r.body.msg, msg);
+    }
+    assert.equal(s.sim.stats().ordersPlaced, before, "nothing reached the exchange");
+    assert.equal(
+      (await s.call("GET", "/health")).body.halted,
+      false,
+      "the halt with two reasons did not run",
+    );
+  } finally {
+    await s.close();
+  }
+});

@@ -243,6 +243,26 @@ test("messages that are not requests are answered with what is wrong, and the so
       [{ id: 7, op: "fly", params: {} }, 7, LOCAL_CODES.INVALID_REQUEST, /^op: expected one of place/],
       [{ id: 8, op: "place", params: [1] }, 8, LOCAL_CODES.INVALID_REQUEST, /^params:/],
       [{ id: 9, op: "place", params: {}, extra: 1 }, 9, LOCAL_CODES.INVALID_REQUEST, /unknown field: extra/],
+      // A key given twice is refused by name: the parse would keep the last (a query that is a cancel).
+      [
+        '{"id":11,"op":"query","params":{},"op":"cancel"}',
+        11,
+        LOCAL_CODES.INVALID_REQUEST,
+        /^op: given more than once$/,
+      ],
+      [
+        '{"id":12,"op":"place","params":{"symbol":"BTCUSDT","side":"BUY","type":"MARKET","quantity":"0.002",' +
+        '"quantity":"5"}}',
+        12,
+        LOCAL_CODES.INVALID_REQUEST,
+        /^params\.quantity: given more than once$/,
+      ],
+      [
+        '{"id":13,"id":14,"op":"query","params":{}}',
+        null,
+        LOCAL_CODES.INVALID_REQUEST,
+        /^id: given more than once$/,
+      ],
     ];
     for (const [i, [message, id, code, msg]] of cases.entries()) {
       c.send(message);
@@ -254,6 +274,7 @@ test("messages that are not requests are answered with what is wrong, and the so
     }
     const ok = await c.call({ id: 10, op: "query", params: {} });
     assert.equal(ok.status, 200, "still serving after bad messages");
+    assert.equal(_s.sim.stats().ordersPlaced, 0, "no bad message reached the exchange");
   });
 });
 

@@ -135,6 +135,21 @@ test("control: GET /risk shows usage from the account; PUT /risk swaps the limit
     assert.equal(bad.body.code, -1);
     assert.match(bad.body.msg, /^symbols\.BTCUSDT\.maxOrderQty: /);
     assert.equal((await s.call("PUT", "/risk", { maxRejectPerMinute: 3 })).status, 400); // unknown field
+    // A `__proto__` symbol (zod drops it without a word, which would leave `symbols` empty) is refused by name.
+    const proto = await fetch(`${s.url}/risk`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: '{"symbols":{"__proto__":{"maxOrderQty":0.001}}}',
+    });
+    assert.equal(proto.status, 400);
+    assert.match((await proto.json()).msg, /^symbols\.__proto__: not an accepted key/);
+    const twice = await fetch(`${s.url}/risk`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: '{"symbols":{"*":{"maxOrderQty":1,"maxOrderQty":100}}}',
+    });
+    assert.equal(twice.status, 400);
+    assert.match((await twice.json()).msg, /^symbols\.\*\.maxOrderQty: given more than once$/);
     assert.deepEqual((await s.call("GET", "/risk")).body.limits, {
       symbols: { BTCUSDT: { maxOpenOrders: 2, maxPositionQty: 0.01 } },
     });

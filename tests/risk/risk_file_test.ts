@@ -88,4 +88,8 @@ test("risk file: a bad file stops the start and names the JSON path of the bad f
     start(JSON.stringify({ maxRejectsPerMinute: 3, extra: 1 })).service,
     /unknown field extra/,
   );
+  await assert.rejects(
+    start('{"symbols":{"*":{"maxOrderQty":1},"__proto__":{"maxOrderQty":2}}}').service,
+    /symbols\.__proto__: not an accepted key/,
+  );
 });
