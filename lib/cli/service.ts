@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createControlApp } from "../control/app.ts";
 import { DeferredLane, orderLaneOf, warmOrderLane } from "../control/order_lane.ts";
 import { warmLocalSocket } from "../control/local_socket.ts";
+import { hiddenKey } from "../control/json_keys.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
@@ -324,6 +325,8 @@ async function readRiskFile(
   } catch (e) {
     throw fault(` is not JSON: ${(e as Error).message}`);
   }
+  const hidden = hiddenKey(text, json); // a key given twice: the parse would keep the last without a word
+  if (hidden !== undefined) throw fault(`: ${hidden}`);
   try {
     return parseRiskLimits(json);
   } catch (e) {

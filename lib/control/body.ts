@@ -10,7 +10,7 @@
 import { ControlError, LOCAL_CODES } from "./errors.ts";
 import { prereadBody } from "./_preread.ts";
 import { concatBytes, isAscii, latin1 } from "./_bytes.ts";
-import { hiddenKey } from "./_json_keys.ts";
+import { hiddenKey } from "./json_keys.ts";
 
 /** Default body limit: far above any order, far below anything that could hurt. */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;

@@ -21,7 +21,7 @@ import type { OrderOps } from "./order_ops.ts";
 import { takeUpgrade } from "./_upgrade.ts";
 import { DiscardTransport, transportByteSocket } from "./_http1_byte_socket.ts";
 import { WsConnection } from "./_ws_connection.ts";
-import { hiddenKey } from "./_json_keys.ts";
+import { hiddenKey } from "./json_keys.ts";
 import { fastPlaceRequest } from "./place_fast_path.ts";
 import { jsonText } from "../wire/lazy_result.ts";
 import { CANNED_ORDER_BODY, cannedOrderResult } from "../wire/canned_order.ts";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { hiddenKey } from "../../lib/control/_json_keys.ts";
+import { hiddenKey } from "../../lib/control/json_keys.ts";
 import { mulberry32 } from "../../lib/sim/prng.ts";
 
 const check = (text: string) => hiddenKey(text, JSON.parse(text));

@@ -92,4 +92,8 @@ test("risk file: a bad file stops the start and names the JSON path of the bad f
     start('{"symbols":{"*":{"maxOrderQty":1},"__proto__":{"maxOrderQty":2}}}').service,
     /symbols\.__proto__: not an accepted key/,
   );
+  await assert.rejects(
+    start('{"maxRejectsPerMinute":3,"maxRejectsPerMinute":300}').service,
+    /"\/etc\/risk\.json": maxRejectsPerMinute: given more than once/,
+  );
 });
