@@ -74,7 +74,10 @@ export class FilterRefusedError extends ExchangeError {
   override name = "FilterRefusedError";
   /** Always true: refused on this machine, nothing was sent. */
   readonly local = true;
-  /** The filter that refused: PRICE_FILTER, LOT_SIZE, MARKET_LOT_SIZE, PERCENT_PRICE, MIN_NOTIONAL, … */
+  /**
+   * The filter that refused: PRICE_FILTER, LOT_SIZE, MARKET_LOT_SIZE, PERCENT_PRICE, MIN_NOTIONAL, …, or
+   * CLIENT_ORDER_ID (-4116: an order in flight, open or of unknown outcome has the client id).
+   */
   readonly filter: string;
   /** Builds the error for `method`. */
   constructor(options: { code: number; msg: string; method: string; filter: string }) {

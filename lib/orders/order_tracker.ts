@@ -173,6 +173,11 @@ export class OrderTracker implements OrderObserver {
     return this.list().filter((o) => !o.external);
   }
 
+  /** OrderObserver: an order with this client id is pending, open or unknown (not finished). */
+  holdsClientOrderId(cid: string): boolean {
+    return this.#live.has(cid);
+  }
+
   /** OrderObserver: maps a cancel/modify by orderId to the client id, so its outcome is tracked. */
   clientOrderIdOf(symbol: string, orderId: number): string | undefined {
     return this.#byOrderId.get(symbol)?.get(orderId);

@@ -61,6 +61,12 @@ export interface OrderObserver {
   clientOrderIdOf?(symbol: string, orderId: number): string | undefined;
   /** Optional: the orders this observer knows to be open or unknown (what a halt cancels). */
   openOrders?(): OpenOrderRef[];
+  /**
+   * Optional: whether an order with this client id is in flight, open or of unknown outcome. The router then
+   * refuses a new place with the same id (-4116, nothing sent): the exchange refuses a duplicate only among
+   * open orders, so an IOC or MARKET order sent twice under one id could fill twice.
+   */
+  holdsClientOrderId?(cid: string): boolean;
 }
 
 /**
@@ -95,6 +101,7 @@ export function combineObservers(...all: OrderObserver[]): OrderObserver {
     notSent: (cid, method) => {
       for (const o of all) o.notSent(cid, method);
     },
+    holdsClientOrderId: (cid) => all.some((o) => o.holdsClientOrderId?.(cid) === true),
     clientOrderIdOf: (symbol, orderId) => {
       for (const o of all) {
         const cid = o.clientOrderIdOf?.(symbol, orderId);
@@ -141,5 +148,8 @@ export function deferIntent(observer: OrderObserver): OrderObserver {
     deferred.clientOrderIdOf = (symbol, orderId) => observer.clientOrderIdOf!(symbol, orderId);
   }
   if (observer.openOrders !== undefined) deferred.openOrders = () => observer.openOrders!();
+  if (observer.holdsClientOrderId !== undefined) {
+    deferred.holdsClientOrderId = (cid) => observer.holdsClientOrderId!(cid);
+  }
   return deferred;
 }

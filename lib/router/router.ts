@@ -9,7 +9,7 @@
  * @module
  */
 
-import { ConnectError, NotSentError } from "../errors.ts";
+import { ConnectError, FilterRefusedError, NotSentError } from "../errors.ts";
 import type { PipelineMetrics } from "../pipeline/pipeline_metrics.ts";
 import type { OrderObserver } from "../pipeline/order_observer.ts";
 import type { PromptAnswer } from "../pipeline/pending_requests.ts";
@@ -46,6 +46,20 @@ const STATUS = METHODS["order.status"]!;
 const ALGO_PLACE = METHODS["algoOrder.place"]!;
 const ALGO_CANCEL = METHODS["algoOrder.cancel"]!;
 const NO_PARAMS: Params = Object.freeze({});
+
+/**
+ * A place whose client id an order in flight, open or of unknown outcome already has: refused here with the
+ * exchange's code. The exchange refuses such an id only while that order is open, so an IOC or MARKET order
+ * sent twice under one id (a client's retry) could fill twice.
+ */
+function duplicateClientId(method: string, cid: string): FilterRefusedError {
+  return new FilterRefusedError({
+    code: -4116,
+    msg: `ClientOrderId is duplicated: an order with id ${cid} is in flight, open or of unknown outcome`,
+    method,
+    filter: "CLIENT_ORDER_ID",
+  });
+}
 
 /**
  * An order router connected to ws-fapi (or the embedded simulator).
@@ -156,6 +170,10 @@ export class Router {
   /** `order.place` (LIMIT or MARKET). A `newClientOrderId` is generated when absent. */
   placeOrder(params: PlaceOrderParams): Promise<OrderResult> {
     if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    const given = params.newClientOrderId;
+    if (given !== undefined && this.#observer?.holdsClientOrderId?.(given) === true) {
+      return Promise.reject(duplicateClientId(PLACE.name, given));
+    }
     const guard = this.#guard;
     if (guard === undefined) {
       const cid = params.newClientOrderId ?? this.#ids.next();
@@ -243,6 +261,10 @@ export class Router {
   /** `algoOrder.place`: stop, take-profit and trailing orders (`algoType=CONDITIONAL`). */
   placeAlgoOrder(params: PlaceAlgoOrderParams): Promise<AlgoOrderResult> {
     if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    const given = params.clientAlgoId;
+    if (given !== undefined && this.#observer?.holdsClientOrderId?.(given) === true) {
+      return Promise.reject(duplicateClientId(ALGO_PLACE.name, given));
+    }
     const guard = this.#guard;
     const at = Date.now(); // one clock read for the check and the timestamp
     if (guard !== undefined && guard.check.checkAlgoPlace(params, at) !== 0) {

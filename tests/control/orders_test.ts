@@ -158,3 +158,21 @@ test("an order whose outcome is unknown is a 504 with the clientOrderId to look 
     await s.close();
   }
 });
+
+test("a burst of one client id: one order reaches the exchange, the rest are refused here with -4116", async () => {
+  const s = await startStack();
+  try {
+    const ioc = { ...LIMIT_ORDER, timeInForce: "IOC", newClientOrderId: "burst-1" };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => s.call("POST", "/orders", { json: ioc })),
+    );
+    const ok = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status === 400 && a.body.code === -4116 && a.body.local === true);
+    assert.equal(ok.length, 1, JSON.stringify(answers.map((a) => a.body)));
+    assert.equal(refused.length, 19);
+    assert.match(refused[0]!.body.msg, /burst-1 is in flight, open or of unknown outcome/);
+    assert.equal(s.sim.stats().ordersPlaced, 1, "an IOC sent twice under one id could fill twice");
+  } finally {
+    await s.close();
+  }
+});
