@@ -159,19 +159,45 @@ export function rawFields(answer: RawAnswer): string {
 }
 
 /**
- * What the parser refused, or a request that timed out, as the JSON answer `node:http`'s server gives it
- * (`_serve_node.ts`), connection closed after it.
+ * The request methods served, exactly as written (RFC 9110 §9.1: a method is case-sensitive, so `post` is not
+ * POST). Any other is answered 501 before its body is read: a typo must not be served as something else.
+ *
+ * @example
+ * ```ts
+ * KNOWN_METHODS.has("PATCH"); // true
+ * KNOWN_METHODS.has("post"); // false
+ * ```
+ */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "OPTIONS",
+]);
+const METHODS = [...KNOWN_METHODS].join(", ");
+
+/**
+ * What the parser refused, an unknown method (501), or a request that timed out, as the JSON answer
+ * `node:http`'s server gives it (`_serve_node.ts`), connection closed after it.
  *
  * @example
  * ```ts
  * refusal(408).startsWith("HTTP/1.1 408 Request Timeout\r\n"); // true
  * ```
  */
-export function refusal(status: 400 | 408 | 431): string {
+export function refusal(status: 400 | 408 | 431 | 501): string {
   const [reason, body] = status === 408
     ? ["Request Timeout", { code: LOCAL_CODES.REQUEST_TIMEOUT, msg: "request not received in time" }]
     : status === 431
     ? ["Request Header Fields Too Large", { code: LOCAL_CODES.INVALID_REQUEST, msg: "headers too large" }]
+    : status === 501
+    ? ["Not Implemented", {
+      code: LOCAL_CODES.INVALID_REQUEST,
+      msg: `unknown method: the methods are ${METHODS}`,
+    }]
     : ["Bad Request", { code: LOCAL_CODES.INVALID_REQUEST, msg: "malformed HTTP request" }];
   const text = JSON.stringify(body);
   return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\n` +

@@ -15,6 +15,7 @@ import type { Http1Context } from "./_http1_server.ts";
 import { concatBytes } from "./_bytes.ts";
 import { BodyCutOffError } from "./_http_bridge.ts";
 import { discardAnswer, isStream, writeAnswer } from "./_http1_write.ts";
+import { KNOWN_METHODS } from "./_http1_answer.ts";
 import { PREREAD_BYTES } from "./_preread.ts";
 import type { RawAnswer } from "./server.ts";
 
@@ -149,6 +150,7 @@ export class Http1Connection {
       if (head === undefined) return void (this.#scanned = Math.max(0, this.#buf.length - 3));
       this.#scanned = 0;
       if (typeof head === "string") return this.#refuse(head === "too-large" ? 431 : 400);
+      if (!KNOWN_METHODS.has(head.method)) return this.#refuse(501);
       this.#buf = this.#buf.subarray(head.size);
       this.#headDeadline = 0;
       this.#begin(head);
@@ -230,8 +232,8 @@ export class Http1Connection {
     }
   }
 
-  /** Answers what cannot be served (400, 408, 431) with JSON and closes; nothing more is read. */
-  #refuse(status: 400 | 408 | 431): void {
+  /** Answers what cannot be served (400, 408, 431, 501) with JSON and closes; nothing more is read. */
+  #refuse(status: 400 | 408 | 431 | 501): void {
     this.#stopped = true;
     this.#headDeadline = this.#bodyDeadline = this.#idleDeadline = 0;
     if (this.#readingBody) this.#cutBody();

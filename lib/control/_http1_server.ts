@@ -133,7 +133,7 @@ export class Http1Server {
     this.#timeouts.hit();
   }
 
-  writeRefusal(io: Http1Transport, status: 400 | 408 | 431): void {
+  writeRefusal(io: Http1Transport, status: 400 | 408 | 431 | 501): void {
     io.write(refusal(status));
     io.end();
   }

@@ -28,9 +28,10 @@ export interface ErrorDoc {
 
 const WHEN: Readonly<Record<keyof typeof LOCAL_CODES, { statuses: readonly number[]; when: string }>> = {
   INVALID_REQUEST: {
-    statuses: [400, 431],
+    statuses: [400, 431, 501],
     when:
-      "validation: bad, missing or unknown field (the message names it); malformed HTTP (431: headers too large)",
+      "validation: bad, missing, unknown or repeated field (the message names it); malformed HTTP (431: " +
+      "headers too large; 501: an unknown method, methods being case-sensitive)",
   },
   UNSUPPORTED_MEDIA_TYPE: { statuses: [415], when: "body is not `application/json`" },
   MALFORMED_JSON: { statuses: [400], when: "body is not valid JSON / not a JSON object" },

@@ -193,3 +193,25 @@ test("hostile input: a key given twice, or a __proto__ key, is refused by name a
     await s.close();
   }
 });
+
+test("hostile input: an unknown or lower-case method is 501 and serves nothing (post /halt does not halt)", async () => {
+  const s = await startStack();
+  try {
+    const port = Number(new URL(s.url).port);
+    for (const method of ["FOO", "GETX", "G", "post", "get", "A".repeat(10_000)]) {
+      const path = method === "post" ? "/halt" : "/orders";
+      const res = await rawRequest(port, `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}`, "{}");
+      assert.equal(res.status, 501, method.slice(0, 10));
+      const body = JSON.parse(res.body);
+      assert.equal(body.code, LOCAL_CODES.INVALID_REQUEST);
+      assert.match(
+        body.msg,
+        /^unknown method: the methods are GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS$/,
+      );
+    }
+    assert.equal((await s.call("GET", "/health")).body.halted, false);
+    assert.equal((await s.call("GET", "/orders")).status, 200, "still serving");
+  } finally {
+    await s.close();
+  }
+});
