@@ -85,10 +85,34 @@ export class OrderAdopter {
     this.#o = options;
   }
 
-  /** Lists open orders and open algo orders (every symbol: weight 40 each) and adopts them. */
+  /**
+   * Lists open orders and open algo orders (every symbol: weight 40 each) and adopts them. Then each algo
+   * order restored unverified (ws-fapi cannot query one) that the listing no longer shows, so it ended while
+   * the router was down, is asked for by `GET /fapi/v1/algoOrder` (weight 1 each): its final status is known
+   * before trading resumes, not at the first audit. One the exchange does not answer for stays unverified.
+   */
   async adopt(reason: string): Promise<AdoptionReport> {
     const [orders, algoOrders] = await this.list();
-    return this.apply(reason, orders, algoOrders);
+    const report = this.apply(reason, orders, algoOrders);
+    const { tracker, onResolved } = this.#o;
+    const listed = new Set(algoOrders.map((raw) => raw.clientAlgoId));
+    for (const o of tracker.list("open")) {
+      if (!o.algo || o.status !== "UNVERIFIED" || listed.has(o.clientOrderId)) continue;
+      let raw: ExchangeOrder | undefined;
+      try {
+        raw = await this.queryAlgo(o.clientOrderId);
+      } catch {
+        continue; // unknown to the exchange, or the query failed: the audit asks again
+      }
+      if (raw === undefined) break; // this client cannot ask
+      tracker.apply(raw, o.clientOrderId);
+      const now = tracker.get(o.clientOrderId);
+      if (now !== undefined && now.status !== "UNVERIFIED") {
+        report.resolved++;
+        onResolved?.(o.clientOrderId, now.status, now.orderId);
+      }
+    }
+    return report;
   }
 
   /**

@@ -271,3 +271,29 @@ test("adoption: without a restUrl, or when the listing fails, the start goes on 
     await sim.close();
   }
 });
+
+test("adoption: a stop that fired while the gateway was down is known finished at restart, not left unverified", async () => {
+  const sim = await simulator();
+  const dir = tempDir();
+  let gateway = await open(sim, dir);
+  try {
+    const placed = await gateway.router.placeAlgoOrder(stop({ triggerPrice: "49500" }));
+    await gateway.close(); // its journal keeps the stop as unfinished
+    sim.setMarkPrice("BTCUSDT", "49400"); // the stop fires and fills while nobody watches
+    const truth = sim.algoOrders().find((o) => o.clientAlgoId === placed.clientAlgoId)!;
+    assert.notEqual(truth.algoStatus, "NEW", "the stop fired");
+
+    const events: GatewayEvent[] = [];
+    gateway = await open(sim, dir, { onEvent: (e) => events.push(e) });
+    await gateway.reconciled;
+    const o = gateway.tracker.get(placed.clientAlgoId)!;
+    assert.deepEqual([o.status, o.state], [truth.algoStatus, "finished"]);
+    assert.deepEqual(gateway.tracker.list("open"), []);
+    assert.equal(events.find((e) => e.type === "orders-adopted")?.resolved, 1);
+    const report = await gateway.halt("end of day");
+    assert.deepEqual([report.canceled, report.failed], [[], []], "nothing left for a halt to cancel");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
