@@ -3,7 +3,8 @@
  * body with zod vs the precompiled LIMIT/MARKET check (`lib/control/place_fast_path.ts`), the local socket's
  * handling of one message up to the router call, and turning an order result into answer JSON — a plain object
  * vs the lazy result the router resolves with (`lib/wire/lazy_result.ts`), whose first full read parses the
- * frame and goes through a Proxy. And a request head (137 bytes) read as text: `String.fromCharCode.apply`, as the
+ * frame and goes through a Proxy. The body's key check (`lib/control/json_keys.ts`: a key given twice or
+ * `__proto__`), which every JSON body and local-socket message passes. And a request head (137 bytes) read as text: `String.fromCharCode.apply`, as the
  * parser did before the twelfth session (an argument list of one element per byte), against `latin1`
  * (`lib/control/_bytes.ts`, `Buffer`'s native Latin-1 slice), and the whole head parse.
  *
@@ -12,6 +13,7 @@
 import process from "node:process";
 import { measure } from "mitata";
 import { fastPlaceRequest } from "../lib/control/place_fast_path.ts";
+import { hiddenKey } from "../lib/control/json_keys.ts";
 import { placeSchema } from "../lib/control/schemas.ts";
 import { validate } from "../lib/control/validation.ts";
 import { chunkFrame, utf8Length } from "../lib/control/_http1_answer.ts";
@@ -29,7 +31,9 @@ import { runtimeLabel } from "./_support/runtime.ts";
 import { SIZES } from "./_support/settings.ts";
 
 const GROUP = "control plane (micro)";
-const BODY_TEXT = JSON.stringify(LIMIT_ORDER);
+/** As a socket's bytes decode: a flat string (a template literal's would be a rope, scanned slower on V8). */
+const BODY_TEXT = new TextDecoder().decode(new TextEncoder().encode(JSON.stringify(LIMIT_ORDER)));
+const BODY_PARSED: unknown = JSON.parse(BODY_TEXT);
 const FRAME = ackFrame(1);
 const scanner = new AnswerScanner();
 if (!scanner.scan(FRAME)) throw new Error("ack frame not scanned");
@@ -109,13 +113,20 @@ const ops: OrderOps = {
   answerPromptly: () => false,
 };
 const session = new LocalSocketSession({ ops, send: () => true });
-const MESSAGE = `{"id":1,"op":"place","params":${BODY_TEXT}}`;
+/** Decoded from bytes, as the socket's message is: a flat string (the template literal alone is a rope). */
+const MESSAGE = new TextDecoder().decode(
+  new TextEncoder().encode(`{"id":1,"op":"place","params":${BODY_TEXT}}`),
+);
 
 const cases: [string, () => unknown][] = [
   ["POST /orders body: JSON.parse + zod placeSchema", () => validate(placeSchema, JSON.parse(BODY_TEXT))],
   [
     "POST /orders body: JSON.parse + precompiled LIMIT/MARKET check",
     () => fastPlaceRequest(JSON.parse(BODY_TEXT)),
+  ],
+  [
+    "POST /orders body: key check (a key given twice, __proto__) after JSON.parse",
+    () => hiddenKey(BODY_TEXT, BODY_PARSED),
   ],
   ["local socket: one place message to the router call", () => session.receive(MESSAGE)],
   ["answer JSON of a plain order result (JSON.stringify)", () => JSON.stringify(PLAIN)],

@@ -5,9 +5,10 @@
  * lift every per-symbol limit). The control plane refuses both, naming the key, as it refuses a query
  * parameter given twice.
  *
- * Per request: one pass over the text counting its keys and a walk of the parsed value counting its own
- * keys, about 0.15 µs for an order's body; equal counts and no `__proto__` mean nothing was hidden. Only a
- * mismatch reads the text again, key by key, to name the one given twice.
+ * Per request: the text's colons counted and a walk of the parsed value counting its own keys, about 0.1 µs
+ * for an order's body; equal counts and no `__proto__` mean nothing was hidden. Otherwise (a key hidden, or a
+ * string holding a colon, such as a client id `a:b`) the text is read again key by key to name the fault, if
+ * there is one.
  *
  * @module
  */
@@ -40,22 +41,14 @@ function skipSpace(text: string, i: number): number {
 }
 
 /**
- * How many keys the JSON text holds: its colons outside strings (in valid JSON a colon outside a string
- * follows a key, and only there). One pass of char codes: 100–130 ns for an order's body.
+ * Colons in the text, inside strings or not (`indexOf`, native: ~8 calls for an order's body). Every key has
+ * one after it, so this is the keys plus any colons inside strings: equal to the parsed value's own keys only
+ * when no key was hidden and no string holds a colon (both counts can only add to it).
  */
-function keysInText(text: string): number {
-  let keys = 0;
-  let inString = false;
-  const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++; // the escaped character, whatever it is, does not end the string
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 58 /* : */) keys++;
-  }
-  return keys;
+function colonsInText(text: string): number {
+  let colons = 0;
+  for (let i = text.indexOf(":"); i >= 0; i = text.indexOf(":", i + 1)) colons++;
+  return colons;
 }
 
 /** How many own keys the parsed value holds, objects in arrays and objects included; -1 on a `__proto__`. */
@@ -72,9 +65,13 @@ function keysInValue(value: unknown): number {
   }
   for (const key in value) {
     if (key === "__proto__") return -1; // JSON.parse makes it an own key; `for…in` sees it
-    const inner = keysInValue((value as Record<string, unknown>)[key]);
-    if (inner < 0) return -1;
-    keys += 1 + inner;
+    keys++;
+    const inner = (value as Record<string, unknown>)[key];
+    if (typeof inner === "object" && inner !== null) {
+      const more = keysInValue(inner);
+      if (more < 0) return -1;
+      keys += more;
+    }
   }
   return keys;
 }
@@ -133,6 +130,6 @@ function nameFault(text: string): string | undefined {
  */
 export function hiddenKey(text: string, value: unknown): string | undefined {
   const inValue = keysInValue(value);
-  if (inValue >= 0 && inValue === keysInText(text)) return undefined;
-  return nameFault(text) ?? "a key the JSON text holds twice"; // a count that differs names its key above
+  if (inValue >= 0 && inValue === colonsInText(text)) return undefined;
+  return nameFault(text); // a `__proto__`, a key given twice, or only a colon inside a string (then nothing)
 }

@@ -12,6 +12,7 @@ test("hiddenKey: a key given twice is named with its path; escapes, spaces and s
   assert.equal(check('{"side":"BUY","\\u0073ide":"SELL"}'), "side: given more than once");
   // Text inside a value that reads like a key is not one.
   assert.equal(check('{"a":"\\"b\\":1","b":2}'), undefined);
+  assert.equal(check('{"newClientOrderId":"grid:1:2","side":"BUY"}'), undefined); // colons inside a value
   assert.equal(check('{"a":"x\\\\","b":"\\\\\\"c\\":"}'), undefined);
   assert.equal(check('{"s":{"*":{"q":1,"q":2}}}'), "s.*.q: given more than once");
   assert.equal(check('{"a":[{"k":1},{"k":1,"k":2}]}'), "a.1.k: given more than once");
