@@ -8,6 +8,7 @@
 import { type AccountEvent, EventLog } from "../account/event_log.ts";
 import { LOCAL_CODES } from "../control/errors.ts";
 import { RequestGuard } from "../control/guard.ts";
+import { DASHBOARD_PATHS } from "../control/dashboard/routes.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { OrderListReplica } from "../orders/order_replica.ts";
 import type { FromMonitor, MonitorInit, ToMonitor } from "./_messages.ts";
@@ -66,6 +67,8 @@ async function start(init: MonitorInit): Promise<void> {
       port: () => bound.port,
       allowedHosts: init.allowedHosts,
       ...(init.token === undefined ? {} : { token: init.token }),
+      // As on the control port: a browser opens the page without a bearer header (the page then asks for it).
+      openPaths: ["/health", ...DASHBOARD_PATHS],
     }),
     orders,
     events,

@@ -88,6 +88,14 @@ export function monitorApp(options: MonitorAppOptions): MonitorApp {
   const serve = async (request: Request, url: URL): Promise<Response> => {
     const path = url.pathname;
     guard.check(request, path);
+    if (path === "/ws") {
+      // Its upgrade headers are not passed on, and orders are not the monitor's: say where it is.
+      throw new ControlError({
+        status: 405,
+        code: LOCAL_CODES.METHOD_NOT_ALLOWED,
+        msg: "the local order socket (GET /ws) is on the control port, not the monitor port",
+      });
+    }
     if (request.method !== "GET" && request.method !== "HEAD") {
       throw new ControlError({
         status: 405,

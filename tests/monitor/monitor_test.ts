@@ -176,7 +176,7 @@ test("monitor: the order lists and events of the control plane, served from the 
   await assert.rejects(fetch(`${g.monitor!.url}/health`), "the monitor's port is closed with the gateway");
 });
 
-test("monitor: the control plane's token is needed on the monitor too (but not for /health)", async () => {
+test("monitor: the control plane's token is needed on the monitor too (but not for /health or the dashboard)", async () => {
   // And ROUTER_MONITOR_NICE=0 runs its thread at the gateway's priority.
   const g = await start(
     config(["--port", "0", "--monitor-port", "0"], { ROUTER_TOKEN: TOKEN, ROUTER_MONITOR_NICE: "0" }),
@@ -193,6 +193,24 @@ test("monitor: the control plane's token is needed on the monitor too (but not f
     const health = await text(`${url}/health`);
     assert.equal(health.status, 200);
     assert.deepEqual(JSON.parse(health.body).monitor, { state: "up", url, nice: 0 });
+    // The dashboard opens here as on the control port: a browser sends no bearer header for a page.
+    const page = await text(`${url}/`, {
+      headers: { "sec-fetch-site": "none", "sec-fetch-mode": "navigate" },
+    });
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<html/i);
+    // The order socket is the control port's: a WebSocket upgrade here is told so.
+    const ws = await text(`${url}/ws`, {
+      headers: {
+        ...auth,
+        upgrade: "websocket",
+        connection: "Upgrade",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      },
+    });
+    assert.equal(ws.status, 405);
+    assert.match(JSON.parse(ws.body).msg, /local order socket \(GET \/ws\) is on the control port/);
   } finally {
     await g.shutdown();
   }
