@@ -23,6 +23,7 @@ import { MARK_STALE_MS, PreTradeCheck } from "./pre_trade_check.ts";
 import { RejectBreaker } from "./reject_breaker.ts";
 import type { DailyLossUsage } from "./loss_breaker.ts";
 import type { RiskLimitsConfig } from "./risk_limits.ts";
+import { parseRiskLimits } from "./risk_schema.ts";
 import type { PreTradeGuardOptions, RiskNotice, RiskRefusal } from "./guard_options.ts";
 
 export type {
@@ -95,7 +96,8 @@ export class PreTradeGuard {
     const now = clock === systemClock ? Date.now : () => clock.now();
     this.check = new PreTradeCheck({
       now,
-      ...(options.limits === undefined ? {} : { limits: options.limits }),
+      // Validated as the risk file is (throws naming the bad field): a NaN limit would let every order pass.
+      ...(options.limits === undefined ? {} : { limits: parseRiskLimits(options.limits) }),
     });
     this.#breaker = new RejectBreaker(now, (reason) => {
       this.#notice({ type: "risk-breaker", reason });
@@ -137,11 +139,15 @@ export class PreTradeGuard {
     return this.#loading;
   }
 
-  /** Replaces the trader's limits at once (already validated). */
+  /**
+   * Replaces the trader's limits at once, validated as the risk file is: a bad value (`NaN`, a negative or zero
+   * limit, an unknown field) throws a TypeError naming its path, and the limits in force stay as they were.
+   */
   setLimits(limits: RiskLimitsConfig): void {
-    this.check.setLimits(limits);
-    this.#breaker.setLimit(limits.maxRejectsPerMinute);
-    this.#notice({ type: "risk-limits", limits });
+    const clean = parseRiskLimits(limits);
+    this.check.setLimits(clean);
+    this.#breaker.setLimit(clean.maxRejectsPerMinute);
+    this.#notice({ type: "risk-limits", limits: clean });
   }
 
   /**

@@ -146,3 +146,26 @@ test("guard: the usage (GET /risk) lists a symbol's hedge-mode sides once it has
     await sim.close();
   }
 });
+
+test("guard: setLimits validates as the risk file does; a bad value changes nothing (NaN would lift the limit)", async () => {
+  const sim = await simulator();
+  const router = await connect(sim, "hmac", { risk: { symbols: { "*": { maxOrderQty: 0.005 } } } });
+  try {
+    const guard = router.preTrade!;
+    for (const bad of [NaN, -5, 0]) {
+      assert.throws(
+        () => guard.setLimits({ symbols: { "*": { maxOrderQty: bad } } }),
+        (e: unknown) => e instanceof TypeError && /^symbols\.\*\.maxOrderQty: /.test(e.message),
+        String(bad),
+      );
+    }
+    assert.throws(() => guard.setLimits({ maxRejectsPerMinute: 1.5 }), /^TypeError: maxRejectsPerMinute: /);
+    assert.deepEqual(guard.check.limits, { symbols: { "*": { maxOrderQty: 0.005 } } });
+    await refusedLimit(sim, "maxOrderQty", () => router.placeOrder(order("50000", "0.5")));
+    guard.setLimits({ symbols: { "*": { maxOrderQty: 1 } } });
+    assert.deepEqual((await outcome(sim, () => router.placeOrder(order("50000", "0.5")))).local, false);
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});
