@@ -82,6 +82,8 @@ export class Router {
   readonly #session: RouterSession;
   readonly #ids: ClientOrderIds;
   readonly #observer: OrderObserver | undefined;
+  /** `close` was called: new orders are refused as "closed", not as "halted". */
+  #closed = false;
   /** Why new orders are stopped; empty while they flow. */
   readonly #haltReasons = new Set<string>();
   /** The reasons joined, cached for the refusal message; undefined while orders flow. */
@@ -169,7 +171,7 @@ export class Router {
 
   /** `order.place` (LIMIT or MARKET). A `newClientOrderId` is generated when absent. */
   placeOrder(params: PlaceOrderParams): Promise<OrderResult> {
-    if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    if (this.#halted !== undefined) return Promise.reject(this.#held(this.#halted));
     const given = params.newClientOrderId;
     if (given !== undefined && this.#observer?.holdsClientOrderId?.(given) === true) {
       return Promise.reject(duplicateClientId(PLACE.name, given));
@@ -226,7 +228,7 @@ export class Router {
 
   /** `order.modify` (LIMIT orders: new quantity and price). */
   modifyOrder(params: ModifyOrderParams): Promise<OrderResult> {
-    if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    if (this.#halted !== undefined) return Promise.reject(this.#held(this.#halted));
     const guard = this.#guard;
     if (guard === undefined) {
       return this.#session.send(MODIFY, params, "", this.#cidOf(params)) as Promise<OrderResult>;
@@ -260,7 +262,7 @@ export class Router {
 
   /** `algoOrder.place`: stop, take-profit and trailing orders (`algoType=CONDITIONAL`). */
   placeAlgoOrder(params: PlaceAlgoOrderParams): Promise<AlgoOrderResult> {
-    if (this.#halted !== undefined) return Promise.reject(new NotSentError("halted", this.#halted));
+    if (this.#halted !== undefined) return Promise.reject(this.#held(this.#halted));
     const given = params.clientAlgoId;
     if (given !== undefined && this.#observer?.holdsClientOrderId?.(given) === true) {
       return Promise.reject(duplicateClientId(ALGO_PLACE.name, given));
@@ -528,9 +530,20 @@ export class Router {
    * {@linkcode UnknownOrderStateError}); later calls reject with {@linkcode NotSentError}.
    */
   close(): Promise<void> {
+    this.#closed = true;
     this.#guard?.close();
     this.#session.close();
     return Promise.resolve();
+  }
+
+  /**
+   * Why a new order is not sent while new orders are held: "closed" once the router is closed (a gateway holds
+   * new orders while it shuts down, and that hold stays), else "halted" with the reasons.
+   */
+  #held(reasons: string): NotSentError {
+    return this.#closed
+      ? new NotSentError("closed", "the router is closed")
+      : new NotSentError("halted", reasons);
   }
 
   #createGuard(options: RouterOptions): PreTradeGuard {

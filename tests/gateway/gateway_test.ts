@@ -190,14 +190,27 @@ test("Gateway: one gateway per data directory; a failed open undoes everything i
   }
 });
 
-test("Gateway: close holds new orders at once, then releases the socket and the lock", async () => {
+test("Gateway: close holds new orders at once (halted), then releases the socket and the lock (closed)", async () => {
   const sim = await simulator();
   const dir = tempDir();
   const gateway = await open(sim, dir);
   const closing = gateway.close();
   assert.equal(gateway.router.halted, "shutting down");
+  await assert.rejects(gateway.router.placeOrder(restingBuy()), { name: "NotSentError", reason: "halted" });
   await closing;
   assert.equal(gateway.router.connected, false);
+  // Closed, new orders are refused as closed (a strategy that waits out a halt must not wait for this one).
+  await assert.rejects(gateway.router.placeOrder(restingBuy()), { name: "NotSentError", reason: "closed" });
+  await assert.rejects(
+    gateway.router.placeAlgoOrder({
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "STOP_MARKET",
+      quantity: "0.002",
+      triggerPrice: "40000",
+    }),
+    { reason: "closed" },
+  );
   assert.equal(gateway.close(), gateway.close(), "close is idempotent");
   const next = await open(sim, dir);
   await next.close();
