@@ -48,7 +48,13 @@ export type {
   RouterEvent,
   RouterOptions,
 } from "./router/router.ts";
-export type { OrderTracker, TrackedOrder, TrackedState } from "./orders/order_tracker.ts";
+// A bare Router's halt and cancelAllOpenOrders act on its observer's orders: an OrderTracker, reconciled.
+export { OrderTracker, type OrderTrackerOptions } from "./orders/order_tracker.ts";
+export type { TrackedOrder, TrackedState } from "./orders/tracked_order.ts";
+export { Reconciler, type ReconcilerOptions } from "./orders/reconciler.ts";
+export type { AdoptionReport } from "./account/adoption.ts";
+export type { JournalHealth } from "./journal/mod.ts";
+export type { Clock, Timers } from "./_clock.ts";
 export type { AccountState } from "./account/account_state.ts";
 export type { AccountEvent, AccountEventType, EventLog, SinceResult } from "./account/event_log.ts";
 export type { Fill, FillBook } from "./account/fills.ts";
