@@ -15,7 +15,7 @@
  * import { startSimulator } from "./sim/mod.ts";
  * const sim = await startSimulator({ hmacKeys: [{ apiKey: "key", secretKey: "secret" }] });
  * const gateway = await Gateway.open({ url: sim.url, apiKey: "key", secretKey: "secret",
- *   dataDir: await Deno.makeTempDir(), restUrl: sim.httpUrl, deadManMs: 60_000 });
+ *   dataDir: await Deno.makeTempDir(), restUrl: sim.httpUrl, streamUrl: sim.streamUrl, deadManMs: 60_000 });
  * await gateway.reconciled;
  * const { router } = gateway;
  * const ack = await router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "LIMIT",

@@ -27,12 +27,11 @@ import type { GatewayOptions } from "./gateway.ts";
 
 /** Binance's codes for credentials it refuses, and what to check for each. */
 const REFUSED: Readonly<Record<number, string>> = {
-  [-2014]: "the API key's format is invalid: check BINANCE_API_KEY (the key itself, not the secret)",
-  [-2015]: "the API key is unknown, revoked, or not allowed from this IP or for USDⓈ-M futures: check " +
-    "BINANCE_API_KEY, the key's IP allow-list and its Futures permission on Binance",
-  [-1022]:
-    "the signature was refused: check that BINANCE_SECRET_KEY (HMAC) or the BINANCE_PRIVATE_KEY_PATH " +
-    "key (Ed25519) belongs to BINANCE_API_KEY",
+  [-2014]: "the API key's format is invalid: check the API key (BINANCE_API_KEY for the CLI), not the secret",
+  [-2015]: "the API key is unknown, revoked, or not allowed from this IP or for USDⓈ-M futures: check the " +
+    "API key (BINANCE_API_KEY for the CLI), its IP allow-list and its Futures permission on Binance",
+  [-1022]: "the signature was refused: check that the HMAC secret or the Ed25519 private key (the CLI's " +
+    "BINANCE_SECRET_KEY or BINANCE_PRIVATE_KEY_PATH) belongs to the API key",
 };
 
 /**

@@ -133,8 +133,10 @@ export class Router {
   }
 
   /**
-   * Checks the credentials, connects, syncs the clock and (Ed25519) logs on. Rejects with a
-   * {@linkcode ConnectError} that names what failed.
+   * Checks the credentials' form, connects, syncs the clock and (Ed25519) logs on. Rejects with a
+   * {@linkcode ConnectError} that names what failed. An HMAC key the exchange does not accept is only found
+   * out by the first signed request (an `ExchangeError`, e.g. -2015); `Gateway.open` asks the exchange at
+   * open and refuses it with a `CredentialsError`.
    *
    * @example
    * ```ts
