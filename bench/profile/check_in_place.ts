@@ -20,20 +20,14 @@ import { startSimulator } from "../../lib/sim/mod.ts";
 import type { PlaceOrderParams } from "../../lib/types.ts";
 import { runtimeLabel } from "../_support/runtime.ts";
 import { startSimProcess } from "../_support/sim_process.ts";
-import { API_KEY, SECRET_KEY } from "../_fixtures.ts";
+import { API_KEY, IOC_ORDER, SECRET_KEY } from "../_fixtures.ts";
 
 const ORDERS = Number(process.env.BENCH_PLACE_ORDERS ?? 30_000);
 const WARMUP = Number(process.env.BENCH_PLACE_WARMUP ?? 6_000);
 const GAP_MS = Number(process.env.BENCH_PLACE_GAP_MS ?? 0);
 const SIM_APART = process.env.BENCH_RISK_SIM === "process";
-const ORDER = {
-  symbol: "BTCUSDT",
-  side: "BUY",
-  type: "LIMIT",
-  quantity: "0.002",
-  price: "50000",
-  timeInForce: "IOC",
-} as const;
+/** The benchmarks' IOC below the mark: it expires at once and holds no margin. */
+const ORDER = IOC_ORDER;
 const LIMITS = { symbols: { "*": { maxOrderQty: 1, maxOrderNotional: 100_000, priceBandPct: 5 } } };
 
 const sim = SIM_APART ? await startSimProcess() : await startSimulator({
