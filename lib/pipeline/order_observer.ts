@@ -101,7 +101,10 @@ export function combineObservers(...all: OrderObserver[]): OrderObserver {
     notSent: (cid, method) => {
       for (const o of all) o.notSent(cid, method);
     },
-    holdsClientOrderId: (cid) => all.some((o) => o.holdsClientOrderId?.(cid) === true),
+    holdsClientOrderId: (cid) => {
+      for (const o of all) if (o.holdsClientOrderId?.(cid) === true) return true;
+      return false;
+    },
     clientOrderIdOf: (symbol, orderId) => {
       for (const o of all) {
         const cid = o.clientOrderIdOf?.(symbol, orderId);
