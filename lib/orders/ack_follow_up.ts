@@ -13,6 +13,11 @@
  * unknown outcomes. The {@linkcode Reconciler} runs these queries in its passes, so they share its pacing (a
  * few at a time, within a share of the request weight).
  *
+ * Likewise an order the tracker took as finished (`NOT_FOUND`) because a cancel or modify of it was refused
+ * with -2011/-2013 although the exchange had given it an id: it filled, expired or was cancelled while the
+ * stream was away, and only a query tells which (and how much was executed). It is looked up once,
+ * `afterMs` after the refusal (its stream event may come first), with a few retries if the query fails.
+ *
  * @module
  */
 
@@ -59,6 +64,8 @@ export class AckFollowUp {
   readonly #retryMaxMs: number;
   /** Orders asked about that are still not finished: how often, and when they may be asked again. */
   readonly #retries = new Map<string, { tries: number; nextAt: number }>();
+  /** Orders taken as finished from a refused cancel (`OrderTracker.takeInferred`): when each may be asked. */
+  readonly #inferred = new Map<string, { tries: number; nextAt: number }>();
   #queries = 0;
 
   /** Creates the follow-up; nothing runs until `due` and `resolve` are called. */
@@ -91,6 +98,14 @@ export class AckFollowUp {
     if (!Number.isFinite(this.#afterMs)) return [];
     const cutoff = now - this.#afterMs;
     const out: TrackedOrder[] = [];
+    for (const cid of tracker.takeInferred()) {
+      this.#inferred.set(cid, { tries: 0, nextAt: now + this.#afterMs });
+    }
+    for (const [cid, due] of this.#inferred) {
+      const o = tracker.get(cid);
+      if (o === undefined || o.status !== "NOT_FOUND") this.#inferred.delete(cid); // an event told already
+      else if (due.nextAt <= now) out.push(o);
+    }
     for (const o of tracker.list("open")) {
       if (o.algo || o.updatedAt > cutoff || !finishesAtOnce(o)) continue;
       const retry = this.#retries.get(o.clientOrderId);
@@ -103,6 +118,7 @@ export class AckFollowUp {
   async resolve(o: Readonly<TrackedOrder>): Promise<void> {
     const { tracker } = this.#o;
     const cid = o.clientOrderId;
+    if (this.#inferred.has(cid)) return this.#resolveInferred(o);
     if (tracker.get(cid)?.state !== "open") return; // finished meanwhile (the stream, a cancel)
     this.#queries++;
     try {
@@ -121,7 +137,26 @@ export class AckFollowUp {
       return;
     }
     const tries = (this.#retries.get(cid)?.tries ?? 0) + 1;
-    const waitMs = Math.min(this.#retryMaxMs, Math.max(1000, this.#afterMs) * 2 ** (tries - 1));
-    this.#retries.set(cid, { tries, nextAt: this.#o.now() + waitMs });
+    this.#retries.set(cid, { tries, nextAt: this.#o.now() + this.#backoff(tries) });
+  }
+
+  /** An order taken as finished from a refused cancel: its real end applied (3 tries, then it stays). */
+  async #resolveInferred(o: Readonly<TrackedOrder>): Promise<void> {
+    const cid = o.clientOrderId;
+    this.#queries++;
+    try {
+      const result = await this.#o.queryOrder({ symbol: o.symbol, origClientOrderId: cid });
+      this.#o.tracker.apply(result, cid); // FILLED, CANCELED or EXPIRED, with what was executed
+      this.#inferred.delete(cid);
+    } catch {
+      const due = this.#inferred.get(cid);
+      if (due === undefined) return;
+      if (++due.tries >= 3) this.#inferred.delete(cid); // e.g. -2013: too old to ask; NOT_FOUND stays
+      else due.nextAt = this.#o.now() + this.#backoff(due.tries);
+    }
+  }
+
+  #backoff(tries: number): number {
+    return Math.min(this.#retryMaxMs, Math.max(1000, this.#afterMs) * 2 ** (tries - 1));
   }
 }

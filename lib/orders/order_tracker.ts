@@ -55,6 +55,9 @@ export interface OrderTrackerOptions {
   now?: () => number;
 }
 
+/** Inferred-finished orders held for their follow-up at most (a bound, should nothing take them). */
+const MAX_INFERRED = 10_000;
+
 /**
  * Tracks the account's orders by client order id.
  *
@@ -89,6 +92,12 @@ export class OrderTracker implements OrderObserver {
    * (the exchange saw nothing newer since) puts back. Only orders in the unknown state have an entry.
    */
   readonly #statusBeforeUnknown = new Map<string, string>();
+  /**
+   * Orders with an exchange id taken as finished from a refused cancel or modify (-2011/-2013): the exchange no
+   * longer holds them open, but whether they filled, expired or were cancelled only a query tells (the stream
+   * may have missed it). Read and cleared by `takeInferred` (the ack follow-up asks about each once).
+   */
+  readonly #inferred = new Set<string>();
   #finishedHead = 0;
   #resolvedTotal = 0;
   /** A copy of the lists elsewhere (the monitor), told every list operation and changed record. */
@@ -171,6 +180,17 @@ export class OrderTracker implements OrderObserver {
   /** OrderObserver: the orders a halt cancels: this router's, not finished. */
   openOrders(): OpenOrderRef[] {
     return this.list().filter((o) => !o.external);
+  }
+
+  /**
+   * The client ids of orders taken as finished (NOT_FOUND) from a refused cancel or modify since the last call,
+   * although the exchange had given them an id: how each really ended is for a query to tell.
+   */
+  takeInferred(): string[] {
+    if (this.#inferred.size === 0) return [];
+    const out = [...this.#inferred];
+    this.#inferred.clear();
+    return out;
   }
 
   /** OrderObserver: an order with this client id is pending, open or unknown (not finished). */
@@ -331,6 +351,7 @@ export class OrderTracker implements OrderObserver {
     } else if (!isPlace(method) && (code === -2011 || code === -2013) && o.state !== "pending") {
       o.status = "NOT_FOUND";
       this.#finish(o);
+      if (o.orderId !== undefined && this.#inferred.size < MAX_INFERRED) this.#inferred.add(cid);
     }
   }
 

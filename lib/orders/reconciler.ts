@@ -180,7 +180,8 @@ export class Reconciler {
         "unknown",
         (o) => this.#resolve(o.clientOrderId, o.symbol, o.intentAt),
       );
-      await this.#pass(this.#followUp.due(), budget, "open", (o) => this.#followUp.resolve(o));
+      // The follow-up checks each order's state itself (open ones, and finished ones taken as NOT_FOUND).
+      await this.#pass(this.#followUp.due(), budget, undefined, (o) => this.#followUp.resolve(o));
     } finally {
       this.#running = false;
     }
@@ -215,7 +216,7 @@ export class Reconciler {
   async #pass(
     due: readonly TrackedOrder[],
     budget: WeightBudget,
-    state: TrackedOrder["state"],
+    state: TrackedOrder["state"] | undefined,
     resolve: (o: TrackedOrder) => Promise<void>,
   ): Promise<void> {
     if (due.length === 0) return;
@@ -223,7 +224,8 @@ export class Reconciler {
     const worker = async () => {
       while (next < due.length && this.#router.connected) {
         const o = due[next++]!;
-        if (this.#tracker.get(o.clientOrderId)?.state !== state) continue; // settled meanwhile
+        // Settled meanwhile (a pass with no `state` leaves that check to `resolve`).
+        if (state !== undefined && this.#tracker.get(o.clientOrderId)?.state !== state) continue;
         const sent = await budget.run(() => resolve(o));
         if (!sent) return; // stopped
       }

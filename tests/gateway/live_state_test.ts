@@ -295,3 +295,25 @@ test("live state: a place answered -1007 after its NEW event is reconciled back 
     await sim.close();
   }
 });
+
+test("live state: an order that filled while the stream was away, then refused a cancel (-2011), ends FILLED", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, { ackFollowUpMs: 50 });
+  try {
+    const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.002", price: "50000" }));
+    sim.setFaults({ streamPaused: true }); // the fill's event is lost
+    sim.setMarkPrice("BTCUSDT", "49990");
+    await assert.rejects(
+      gateway.router.cancelOrder({ symbol: "BTCUSDT", origClientOrderId: ack.clientOrderId }),
+      (e: unknown) => (e as { code?: number }).code === -2011,
+    );
+    // Taken as finished (NOT_FOUND) at once: the exchange no longer holds it open. Then asked once how it ended.
+    assert.equal(gateway.tracker.get(ack.clientOrderId)?.state, "finished");
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "FILLED", "the follow-up");
+    assert.equal(gateway.tracker.get(ack.clientOrderId)?.executedQty, "0.002");
+  } finally {
+    sim.setFaults({});
+    await gateway.close();
+    await sim.close();
+  }
+});
