@@ -445,8 +445,9 @@ export class Router {
   }
 
   /**
-   * Stops new orders for `reason` without cancelling anything: for conditions that end by themselves
-   * (reconciling after a restart, an IP ban, shutting down). Removed again with `resume(reason)`.
+   * Stops new orders for `reason` without cancelling anything: for conditions such as reconciling after a
+   * restart, shutting down or an IP ban (418; lifted by `resume`, not by itself). Removed again with
+   * `resume(reason)`.
    */
   holdNewOrders(reason: string): void {
     if (this.#haltReasons.has(reason)) return;
