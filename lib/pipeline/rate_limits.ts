@@ -200,7 +200,7 @@ export class RateLimitTracker {
       this.#roll(j, serverNow);
       if (l.rateLimitType === "ORDERS") {
         if (countsAsOrder) l.count = Math.max(0, l.count + orders);
-      } else l.count = Math.max(0, l.count + weight);
+      } else if (!countsAsOrder) l.count = Math.max(0, l.count + weight); // an order weighs 0 (see take)
     }
   }
 
@@ -219,7 +219,7 @@ export class RateLimitTracker {
     for (let j = 0; j < this.#limits.length; j++) {
       const l = this.#limits[j]!;
       this.#roll(j, serverNow);
-      if (l.rateLimitType === "ORDERS" && !countsAsOrder) continue;
+      if ((l.rateLimitType === "ORDERS") !== countsAsOrder) continue; // see take
       const reserve = isCancel ? 0 : Math.ceil(l.limit * this.#headroom);
       const need = l.rateLimitType === "ORDERS" ? 1 : 1;
       if (l.count + need > l.limit - reserve) {
@@ -246,12 +246,15 @@ export class RateLimitTracker {
     for (let j = 0; j < limits.length; j++) {
       const l = limits[j]!;
       this.#roll(j, serverNow);
-      if (l.rateLimitType === "ORDERS" && !countsAsOrder) continue;
+      // An order (order.place, order.modify, algoOrder.place) counts against ORDERS and weighs 0 of the IP's
+      // REQUEST_WEIGHT (ws-fapi.md §4): other clients on the IP using up its weight must not stop orders here.
+      // Everything else weighs (at least) 1 and is not an order.
+      if ((l.rateLimitType === "ORDERS") !== countsAsOrder) continue;
       if (!exempt && l.count + 1 > l.limit - (isCancel ? 0 : Math.ceil(l.limit * this.#headroom))) {
         // Refused: the limits counted so far in this pass are given back.
         for (let k = 0; k < j; k++) {
           const counted = limits[k]!;
-          if (counted.rateLimitType !== "ORDERS" || countsAsOrder) {
+          if ((counted.rateLimitType === "ORDERS") === countsAsOrder) {
             counted.count = Math.max(0, counted.count - 1);
           }
         }

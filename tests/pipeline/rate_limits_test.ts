@@ -166,5 +166,22 @@ test("RateLimitTracker: take refuses all but cancels while blocked; exempt reque
   assert.equal(t.take(true, false, now)?.retryAtMs, now + 5_000);
   assert.equal(t.take(false, true, now), undefined, "a cancel goes");
   assert.equal(t.exempt(() => t.take(true, false, now)), undefined);
-  assert.deepEqual(t.current.map((l) => l.count), [12, 21]);
+  assert.deepEqual(t.current.map((l) => l.count), [11, 21]);
+});
+
+test("RateLimitTracker: an order weighs nothing of REQUEST_WEIGHT; other clients' weight does not stop it", () => {
+  const now = 1_700_000_001_000;
+  const t = new RateLimitTracker({ headroom: 0.05 });
+  // The IP's weight used up by other clients (a market-data poller on the same host): 2,390 of 2,400.
+  t.update([
+    { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 2400, count: 2390 },
+    { rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 300, count: 0 },
+  ], now);
+  assert.equal(t.take(true, false, now), undefined, "order.place has IP weight 0 (ws-fapi.md §4)");
+  assert.equal(t.check(true, false, now), undefined);
+  assert.deepEqual(t.current.map((l) => l.count), [2390, 1]);
+  assert.equal(t.take(false, false, now)?.limit.rateLimitType, "REQUEST_WEIGHT", "a query weighs 1");
+  assert.equal(t.take(false, true, now), undefined, "a cancel may use the headroom");
+  t.onSent(true, -1, now); // the order not sent after all: ORDERS given back, the weight untouched
+  assert.deepEqual(t.current.map((l) => l.count), [2391, 0]);
 });

@@ -268,7 +268,8 @@ test("RequestPipeline: a request whose socket closed before the send is not coun
   assert.deepEqual(p.limits.current.map((l) => l.count), [4, 9]);
   const open = sink();
   const sent = p.send(open, PLACE, order, "newClientOrderId", "d");
-  assert.deepEqual(p.limits.current.map((l) => l.count), [5, 10], "a request sent is counted");
+  // An order counts against ORDERS; it weighs 0 of REQUEST_WEIGHT (ws-fapi.md §4).
+  assert.deepEqual(p.limits.current.map((l) => l.count), [5, 9], "a request sent is counted");
   p.onFrame(
     `{"id":${open.frames[0]!.id},"status":400,"error":{"code":-2019,"msg":"Margin is insufficient."}}`,
   );
@@ -341,12 +342,12 @@ test("RequestPipeline: a request refused for backpressure is not counted against
   ], Date.now());
   const s = sink();
   const inFlight = Array.from({ length: 64 }, (_, k) => p.send(s, PLACE, order, "newClientOrderId", `b${k}`));
-  assert.deepEqual(p.limits.current.map((l) => l.count), [68, 73]);
+  assert.deepEqual(p.limits.current.map((l) => l.count), [68, 9]);
   await assert.rejects(
     p.send(s, PLACE, order, "newClientOrderId", "over"),
     (e: unknown) => e instanceof NotSentError && e.reason === "backpressure",
   );
-  assert.deepEqual(p.limits.current.map((l) => l.count), [68, 73]);
+  assert.deepEqual(p.limits.current.map((l) => l.count), [68, 9]);
   p.failAll();
   await Promise.allSettled(inFlight);
 });
