@@ -246,7 +246,7 @@ export class RateLimitTracker {
     for (let j = 0; j < limits.length; j++) {
       const l = limits[j]!;
       this.#roll(j, serverNow);
-      // An order (order.place, order.modify, algoOrder.place) counts against ORDERS and weighs 0 of the IP's
+      // An order (order.place, order.modify) counts against ORDERS and weighs 0 of the IP's
       // REQUEST_WEIGHT (ws-fapi.md §4): other clients on the IP using up its weight must not stop orders here.
       // Everything else weighs (at least) 1 and is not an order.
       if ((l.rateLimitType === "ORDERS") !== countsAsOrder) continue;
