@@ -125,6 +125,47 @@ export function finishInJournal(journal: OrderJournal, order: Readonly<TrackedOr
 }
 
 /**
+ * Writes to `journal` the orders an adoption found open on the exchange as this router's own although the
+ * journal did not know them (`AdoptionReport.recovered`): an intent made from the exchange's listing and an
+ * ack with its status. From then on the journal holds them like any order it sent: a restart restores and
+ * reconciles them instead of finding them lost again (and holding new orders again), and a rewrite from
+ * memory keeps them. A failed write is the journal's problem to report; the orders stay tracked.
+ *
+ * @example
+ * ```ts
+ * import type { OrderJournal } from "../journal/mod.ts";
+ * import type { OrderTracker } from "../orders/order_tracker.ts";
+ * declare const journal: OrderJournal;
+ * declare const tracker: OrderTracker;
+ * journalAdopted(journal, tracker, ["lr-k3j9x2ab-m1q2-1"]);
+ * ```
+ */
+export function journalAdopted(
+  journal: OrderJournal,
+  tracker: OrderTracker,
+  recovered: readonly string[],
+): void {
+  for (const cid of recovered) {
+    const o = tracker.get(cid);
+    if (o === undefined || o.state === "finished") continue;
+    const method = o.algo ? "algoOrder.place" : "order.place";
+    const params: Record<string, string | undefined> = {
+      symbol: o.symbol,
+      side: o.side,
+      type: o.type,
+      quantity: o.quantity,
+      positionSide: o.positionSide,
+      ...(o.algo ? { triggerPrice: o.price } : { price: o.price || undefined }),
+      timeInForce: o.timeInForce || undefined,
+    };
+    try {
+      journal.appendIntent(cid, method, params, o.algo ? "clientAlgoId" : "newClientOrderId");
+      journal.appendAck(cid, o.orderId, o.status, { method, symbol: o.symbol });
+    } catch { /* reported by the journal's own problem log */ }
+  }
+}
+
+/**
  * Calls `onProblem` once with each distinct runtime problem of the journal (a failed write, fsync or
  * rotation; its file deleted, replaced or moved), at once with any seen already. `problem.problem` names the
  * file (log it); `problem.reason` names none (a halt reason, an API answer). Returns the unsubscribe.

@@ -25,6 +25,7 @@ import { DisposalStack } from "./_disposal_stack.ts";
 import { OrderPathWarmer } from "./order_path_warmer.ts";
 import {
   finishInJournal,
+  journalAdopted,
   openJournal,
   reconcileRestored,
   restoreRecovered,
@@ -171,6 +172,7 @@ export class Gateway {
   readonly #requestTimeoutMs: number;
   readonly #stack: DisposalStack;
   readonly #adopter: OrderAdopter | undefined;
+  readonly #keepAdopted: (recovered: readonly string[]) => void;
   readonly #emit: (event: GatewayEvent) => void;
   #closing: Promise<void> | undefined;
 
@@ -181,6 +183,7 @@ export class Gateway {
     stack: DisposalStack,
   ) {
     this.#adopter = parts.adopter;
+    this.#keepAdopted = parts.keepAdopted;
     this.journalHealth = parts.journalHealth;
     this.#emit = parts.emit;
     this.router = parts.router;
@@ -335,6 +338,9 @@ export class Gateway {
     // restored orders still open, without a query each). A failed listing is reported, not fatal.
     const adopter = startup.openOrderAdopter(options, router, tracker, sink.resolved);
     const adopted = await startup.adoptOpenOrders(adopter, "start", emit).catch(() => undefined);
+    // Written to the journal: the next start restores them instead of finding them lost again.
+    const keepAdopted = (recovered: readonly string[]) => journalAdopted(journal.journal, tracker, recovered);
+    if (adopted !== undefined) keepAdopted(adopted.recovered);
     // Orders of this router the journal did not know: it lost records (or all of them). They are tracked now,
     // but what else it lost is unknown: new orders are held loudly, as for damage, until the operator resumes.
     const lost = startup.lostOrdersReason(adopted);
@@ -374,6 +380,7 @@ export class Gateway {
       restored,
       deadManMs: armed,
       adopter,
+      keepAdopted,
       emit,
       journalHealth,
       audit,
@@ -414,8 +421,10 @@ export class Gateway {
    * journal is in doubt. Resolves undefined (an `adopt-skipped` event) without a `restUrl`; rejects when the
    * listing fails (also reported as `adopt-skipped`).
    */
-  adoptOpenOrders(reason: string): Promise<AdoptionReport | undefined> {
-    return startup.adoptOpenOrders(this.#adopter, reason, this.#emit);
+  async adoptOpenOrders(reason: string): Promise<AdoptionReport | undefined> {
+    const report = await startup.adoptOpenOrders(this.#adopter, reason, this.#emit);
+    if (report !== undefined) this.#keepAdopted(report.recovered);
+    return report;
   }
 
   /**
@@ -458,6 +467,8 @@ interface GatewayParts {
   restored: number;
   deadManMs: number | undefined;
   adopter: OrderAdopter | undefined;
+  /** Writes the orders an adoption recovered to the journal (`journalAdopted`). */
+  keepAdopted: (recovered: readonly string[]) => void;
   emit: (event: GatewayEvent) => void;
   journalHealth: () => JournalHealth;
   deadMan?: DeadManSwitch;

@@ -297,3 +297,33 @@ test("adoption: a stop that fired while the gateway was down is known finished a
     await sim.close();
   }
 });
+
+test("adoption: orders recovered from the exchange are journaled: after resume, a restart holds nothing again", async () => {
+  const sim = await simulator();
+  const lost = await connect(sim); // the run whose journal is gone
+  const dir = tempDir();
+  let gateway: Gateway | undefined;
+  try {
+    const ours = await lost.placeOrder(restingBuy());
+    const ourStop = await lost.placeAlgoOrder(stop());
+    await lost.close();
+    gateway = await open(sim, dir);
+    assert.match(gateway.router.halted ?? "", /^journal lost orders: 2 open orders/);
+    gateway.router.resume(); // the operator checked
+    await gateway.close();
+
+    gateway = await open(sim, dir);
+    await gateway.reconciled;
+    assert.equal(gateway.router.halted, undefined, "nothing was lost this time");
+    for (const cid of [ours.clientOrderId, ourStop.clientAlgoId]) {
+      const o = gateway.tracker.get(cid);
+      assert.deepEqual([o?.state, o?.external], ["open", false], cid);
+    }
+    const report = await gateway.halt("end of day");
+    assert.deepEqual(report.canceled.sort(), [ours.clientOrderId, ourStop.clientAlgoId].sort());
+  } finally {
+    await lost.close();
+    await gateway?.close();
+    await sim.close();
+  }
+});
