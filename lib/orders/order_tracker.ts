@@ -351,7 +351,8 @@ export class OrderTracker implements OrderObserver {
     } else if (!isPlace(method) && (code === -2011 || code === -2013) && o.state !== "pending") {
       o.status = "NOT_FOUND";
       this.#finish(o);
-      if (o.orderId !== undefined && this.#inferred.size < MAX_INFERRED) this.#inferred.add(cid);
+      // An algo order cannot be asked about with order.status (REST only: the audit's look-up).
+      if (o.orderId !== undefined && !o.algo && this.#inferred.size < MAX_INFERRED) this.#inferred.add(cid);
     }
   }
 
