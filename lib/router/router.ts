@@ -174,10 +174,8 @@ export class Router {
   /** `order.place` (LIMIT or MARKET). A `newClientOrderId` is generated when absent. */
   placeOrder(params: PlaceOrderParams): Promise<OrderResult> {
     if (this.#halted !== undefined) return Promise.reject(this.#held(this.#halted));
-    const given = params.newClientOrderId;
-    if (given !== undefined && this.#observer?.holdsClientOrderId?.(given) === true) {
-      return Promise.reject(duplicateClientId(PLACE.name, given));
-    }
+    const taken = this.#takenId(params.newClientOrderId, PLACE.name);
+    if (taken !== undefined) return Promise.reject(taken);
     const guard = this.#guard;
     if (guard === undefined) {
       const cid = params.newClientOrderId ?? this.#ids.next();
@@ -265,10 +263,8 @@ export class Router {
   /** `algoOrder.place`: stop, take-profit and trailing orders (`algoType=CONDITIONAL`). */
   placeAlgoOrder(params: PlaceAlgoOrderParams): Promise<AlgoOrderResult> {
     if (this.#halted !== undefined) return Promise.reject(this.#held(this.#halted));
-    const given = params.clientAlgoId;
-    if (given !== undefined && this.#observer?.holdsClientOrderId?.(given) === true) {
-      return Promise.reject(duplicateClientId(ALGO_PLACE.name, given));
-    }
+    const taken = this.#takenId(params.clientAlgoId, ALGO_PLACE.name);
+    if (taken !== undefined) return Promise.reject(taken);
     const guard = this.#guard;
     const at = Date.now(); // one clock read for the check and the timestamp
     if (guard !== undefined && guard.check.checkAlgoPlace(params, at) !== 0) {
@@ -537,6 +533,13 @@ export class Router {
     this.#guard?.close();
     this.#session.close();
     return Promise.resolve();
+  }
+
+  /** The refusal of a place whose caller-chosen client id the observer holds (in flight, open, unknown). */
+  #takenId(given: string | undefined, method: string): FilterRefusedError | undefined {
+    return given !== undefined && this.#observer?.holdsClientOrderId?.(given) === true
+      ? duplicateClientId(method, given)
+      : undefined;
   }
 
   /**
