@@ -112,6 +112,10 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
       return log.error("journal damaged; new orders held", { reason: event.reason });
     case "journal-problem":
       return log.error("journal failed; new orders held", { problem: event.problem });
+    case "data-dir-lock":
+      return event.held
+        ? log.error("data directory taken by another router; new orders held", { problem: event.problem })
+        : log.warn("data directory lock restored", { problem: event.problem });
     case "account-audited": {
       // Drift is what the user stream missed: worth a warning. A clean audit is only counted (/health).
       const { adopted, corrected, positions, error } = event;

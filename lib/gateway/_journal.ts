@@ -7,13 +7,15 @@
  */
 
 import { readdirSync, rmSync } from "node:fs";
+import type { Timers } from "../_clock.ts";
+import { unrefTimer } from "../_timers.ts";
 import { join } from "node:path";
 import { DataDirError } from "../errors.ts";
 import { damageReport, type JournalProblem, type JournalRecovery, OrderJournal } from "../journal/mod.ts";
 import type { OrderTracker, TrackedOrder } from "../orders/order_tracker.ts";
 import type { Reconciler } from "../orders/reconciler.ts";
 import type { Router } from "../router/router.ts";
-import { lockDataDir } from "./data_dir_lock.ts";
+import { DataDirLock } from "./data_dir_lock.ts";
 import type { DisposalStack } from "./_disposal_stack.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
 import type { GatewayOptions } from "./gateway.ts";
@@ -21,6 +23,8 @@ import type { GatewayOptions } from "./gateway.ts";
 /** What `openJournal` opened and found. */
 export interface OpenedJournal {
   journal: OrderJournal;
+  /** The data directory's lock, to be checked while running ({@linkcode DataDirLock.check}). */
+  lock: DataDirLock;
   recovery: JournalRecovery;
   /**
    * The damage found, as one sentence without any path ("journal damaged: journal-000003.log lines 17–20
@@ -51,8 +55,10 @@ export function openJournal(
 ): OpenedJournal {
   const dir = options.dataDir;
   let opened: ReturnType<typeof OrderJournal.open>;
+  let lock: DataDirLock;
   try {
-    stack.defer(lockDataDir(dir));
+    lock = DataDirLock.take(dir);
+    stack.defer(() => lock.release());
     if (options.discardJournal) {
       for (const f of readdirSync(dir)) if (f !== "router.lock") rmSync(join(dir, f), { force: true });
     }
@@ -70,7 +76,7 @@ export function openJournal(
       first: `${first.file}:${first.line} ${first.reason}`,
     });
   }
-  return { ...opened, damage: damageReport(opened.recovery) };
+  return { ...opened, lock, damage: damageReport(opened.recovery) };
 }
 
 /**
@@ -187,6 +193,50 @@ export function watchJournal(
   onProblem: (problem: JournalProblem) => void,
 ): () => void {
   return journal.watch(onProblem);
+}
+
+/**
+ * Checks the data directory's lock every `everyMs` on `timers` (see {@linkcode DataDirLock.check}): a lock file
+ * found deleted is written again and told once (`onProblem`, no hold: nothing was lost, but a second router
+ * could have started meanwhile); one found holding another live router's pid is a problem that holds new
+ * orders (`hold`), told once per pid: two routers writing one journal checkpoint each other's orders away.
+ * Returns the stop.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from "../_clock.ts";
+ * import { DataDirLock } from "./data_dir_lock.ts";
+ * const stop = watchDataDirLock(DataDirLock.take("./data"), systemClock, 1000, {
+ *   onProblem: (p, held) => console.error(held ? "held:" : "", p.problem),
+ *   hold: (reason) => console.error("holding new orders:", reason),
+ * });
+ * stop();
+ * ```
+ */
+export function watchDataDirLock(
+  lock: DataDirLock,
+  timers: Timers,
+  everyMs: number,
+  on: { onProblem: (problem: JournalProblem, held: boolean) => void; hold: (reason: string) => void },
+): () => void {
+  let told: number | undefined;
+  const handle = unrefTimer(timers.setInterval(() => {
+    const found = lock.check();
+    if (found === "retaken") {
+      told = undefined;
+      on.onProblem({
+        problem: `data directory lock ${lock.path} was deleted while running; written again`,
+        reason: "data directory lock router.lock was deleted while running; written again",
+      }, false);
+    } else if (typeof found === "object" && found.other !== told) {
+      told = found.other;
+      const reason =
+        `data directory in use by another router (pid ${found.other}): its lock replaced this one's`;
+      on.onProblem({ problem: `${reason} (${lock.path})`, reason }, true);
+      on.hold(reason);
+    }
+  }, everyMs));
+  return () => timers.clearInterval(handle);
 }
 
 /**

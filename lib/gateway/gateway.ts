@@ -29,6 +29,7 @@ import {
   openJournal,
   reconcileRestored,
   restoreRecovered,
+  watchDataDirLock,
   watchJournal,
 } from "./_journal.ts";
 import type { JournalHealth } from "../journal/mod.ts";
@@ -39,6 +40,9 @@ import type { GatewayEvent } from "./gateway_events.ts";
 import type { RiskRefusal } from "../risk/pre_trade_guard.ts";
 
 export type { GatewayEvent } from "./gateway_events.ts";
+
+/** How often the data directory's lock is checked while running (a stat call). */
+const LOCK_CHECK_MS = 1000;
 export type { AdoptionReport } from "../account/adoption.ts";
 
 /**
@@ -310,6 +314,10 @@ export class Gateway {
     stack.defer(watchJournal(journal.journal, (problem) => {
       emit({ type: "journal-problem", problem: problem.problem, reason: problem.reason });
       router.holdNewOrders(`order journal: ${problem.reason}`);
+    }));
+    stack.defer(watchDataDirLock(journal.lock, options.clock ?? systemClock, LOCK_CHECK_MS, {
+      onProblem: (p, held) => emit({ type: "data-dir-lock", problem: p.problem, reason: p.reason, held }),
+      hold: (reason) => router.holdNewOrders(reason),
     }));
     const userStream = startUserStream(options, router, account, onEvent, late);
     late.stream = userStream;

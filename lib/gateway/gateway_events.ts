@@ -44,6 +44,11 @@ export type GatewayEvent =
   | { type: "journal-damaged"; reason: string }
   /** The journal failed while running (write failure, file deleted): new orders are held. `problem` names the file. */
   | { type: "journal-problem"; problem: string; reason: string }
+  /**
+   * The data directory's lock file was found deleted and written again (`held` false), or holding another
+   * live router's pid (`held` true: new orders are held). `problem` names the file.
+   */
+  | { type: "data-dir-lock"; problem: string; reason: string; held: boolean }
   /** A dead-man's switch refresh failed (the next tick tries again). */
   | { type: "dead-man-error"; symbol: string; error: string }
   /** Restored orders are still being reconciled after `elapsedMs` (repeats; new orders stay held until done). */

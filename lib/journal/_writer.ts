@@ -260,6 +260,9 @@ export class JournalWriter {
     const lost = old.lost();
     // A lost file gets nothing more: the checkpoint already reflects the buffered outcomes (and fills).
     if (lost === undefined) this.#writePending();
+    // A directory put back by hand after a loss gets the mode a start gives it. Never created here: a missing
+    // one may be an unmounted volume, and the journal must not go to the disk beneath it.
+    else this.#quietly(() => fs.chmodSync(this.#dir, 0o700));
     let next: JournalFile;
     try {
       next = JournalFile.create(this.#dir, this.#seq + 1, this.#setup.write, this.#setup.mapped);

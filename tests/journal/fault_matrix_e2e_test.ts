@@ -1,7 +1,7 @@
 /**
  * The journal fault matrix, end to end: {torn last line, flipped bytes in an intent, in an ack, zero-fill,
- * random bytes, the file deleted while running, the directory deleted while running, disk full during an
- * intent, an ack, a rotation} × {kill -9, restart}.
+ * random bytes, the file deleted while running, the directory deleted while running, the lock file deleted
+ * while running, disk full during an intent, an ack, a rotation} × {kill -9, restart}.
  *
  * Each cell runs the simulator in its own process (it outlives the router, as an exchange does), starts the
  * router against it (ws-fapi, REST, user stream), places three resting orders over HTTP, applies the fault,
@@ -28,6 +28,7 @@ import { join } from "node:path";
 import { type Child, REPO, routerCommand, spawnProcess, spawnScript } from "../cli/_child.ts";
 import { OpenOrdersClient } from "../../lib/account/open_orders.ts";
 import { restQuerySigner } from "../../lib/router/_credentials.ts";
+import { readLock } from "../../lib/gateway/_lock_owner.ts";
 
 const KEY = "fault-matrix-api-key";
 const SECRET = "fault-matrix-secret-key-0123456789";
@@ -52,6 +53,8 @@ interface Ctx {
   router: Running;
   dir: string;
   cids: string[];
+  /** The router's command-line arguments (a second router on the same directory takes the same). */
+  args: string[];
 }
 
 /** A tracked order as `GET /orders` shows it (the fields used here). */
@@ -247,7 +250,7 @@ async function runCell(cell: Cell): Promise<void> {
     for (const price of ["49000", "49100", "49200"]) cids.push(await placeResting(first.url, price));
     await acked(dir, cids);
     assert.deepEqual(journalFiles(dir), [FIRST]);
-    const ctx: Ctx = { router: first, dir, cids };
+    const ctx: Ctx = { router: first, dir, cids, args };
     await cell.fault(ctx);
     assert.notEqual(await first.child.exited(), 0, "the fault ends with the router killed");
 
@@ -385,6 +388,33 @@ test(
         assert.deepEqual([refused.status, refused.json.code], [503, -10], "new orders held");
         const rewritten = fs.readFileSync(join(dir, "journal-000002.log"), "utf8");
         for (const cid of cids) assert.ok(rewritten.includes(cid), `${cid} in the rewritten journal`);
+        await kill9(router);
+      },
+    });
+  },
+);
+
+test(
+  "fault matrix: the lock file deleted while running → written again at once; a second router is still refused",
+  OPTIONS,
+  async () => {
+    await runCell({
+      fault: async ({ router, dir, args }) => {
+        const lock = join(dir, "router.lock");
+        const pid = readLock(lock).pid;
+        assert.equal(pid, router.child.pid);
+        fs.rmSync(lock);
+        await until("the lock written again", () => fs.existsSync(lock) ? true : undefined);
+        assert.equal(readLock(lock).pid, pid);
+        assert.equal(fs.statSync(lock).mode & 0o777, 0o600);
+        const h = await health(router.url);
+        assert.equal(h.halted, false, "nothing was lost: no hold");
+        // A second router on the same directory stops at once (configuration error), naming the owner.
+        const line = routerCommand(args);
+        const env = { BINANCE_API_KEY: KEY, BINANCE_SECRET_KEY: SECRET };
+        const second = spawnProcess(line.command, line.args, REPO, env);
+        assert.notEqual(await second.exited(30_000), 0);
+        assert.match(second.stderr(), new RegExp(`in use by another router \\(pid ${pid}\\)`));
         await kill9(router);
       },
     });

@@ -9,12 +9,14 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { DisposalStack } from "../../lib/gateway/_disposal_stack.ts";
-import { openJournal, restoreRecovered, watchJournal } from "../../lib/gateway/_journal.ts";
-import { lockDataDir } from "../../lib/gateway/data_dir_lock.ts";
+import { openJournal, restoreRecovered, watchDataDirLock, watchJournal } from "../../lib/gateway/_journal.ts";
+import { DataDirLock } from "../../lib/gateway/data_dir_lock.ts";
+import { readLock } from "../../lib/gateway/_lock_owner.ts";
 import type { GatewayEvent } from "../../lib/gateway/gateway_events.ts";
 import { type JournalProblem, OrderJournal } from "../../lib/journal/mod.ts";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
 import { journalFiles, PLACE, withDir } from "./_helpers.ts";
+import { ManualClock } from "../_manual_clock.ts";
 
 const options = (dataDir: string) => ({ url: "", apiKey: "k", secretKey: "s", dataDir });
 const mode = (path: string) => fs.statSync(path).mode & 0o777;
@@ -121,10 +123,10 @@ test("permissions: under umask 022, the data dir is 0700 and the journal, rotate
   await withUmask(0o022, () =>
     withDir((parent) => {
       const dir = join(parent, "lightning-data", "production");
-      const release = lockDataDir(dir);
+      const lock = DataDirLock.take(dir);
       assert.equal(mode(dir), 0o700);
       assert.equal(mode(join(dir, "router.lock")), 0o600);
-      release();
+      lock.release();
 
       const { journal } = OrderJournal.open({
         dir,
@@ -156,7 +158,83 @@ test("permissions: an existing data dir that others can read is made 0700", asyn
       OrderJournal.open({ dir, fsyncIntervalMs: 0, watchIntervalMs: 0 }).journal.close();
       assert.equal(mode(dir), 0o700);
       fs.chmodSync(dir, 0o755);
-      lockDataDir(dir)();
+      DataDirLock.take(dir).release();
       assert.equal(mode(dir), 0o700);
     }));
+});
+
+test("DataDirLock.check: a deleted lock is written again (the directory made 0700); another live pid's is reported", async () => {
+  await withUmask(0o022, () =>
+    withDir((parent) => {
+      const dir = join(parent, "data");
+      const lock = DataDirLock.take(dir);
+      const path = join(dir, "router.lock");
+      assert.equal(lock.check(), "held");
+
+      fs.rmSync(path);
+      assert.equal(lock.check(), "retaken");
+      assert.deepEqual([readLock(path).pid, mode(path)], [process.pid, 0o600]);
+      assert.equal(lock.check(), "held");
+
+      fs.rmSync(dir, { recursive: true });
+      assert.equal(lock.check(), "missing", "never creates the directory (it may be an unmounted volume)");
+      assert.equal(fs.existsSync(dir), false);
+      fs.mkdirSync(dir, { mode: 0o755 }); // put back by hand
+      assert.equal(lock.check(), "retaken");
+      assert.equal(mode(dir), 0o700);
+
+      // A second router started while the lock was gone wrote its own: reported, and never deleted by us.
+      fs.rmSync(path);
+      fs.writeFileSync(path, String(process.ppid));
+      assert.deepEqual(lock.check(), { other: process.ppid });
+      lock.release();
+      assert.equal(fs.readFileSync(path, "utf8"), String(process.ppid), "another router's lock stays");
+      fs.rmSync(path);
+
+      // A lock naming no live process at our path (rewritten by hand): ours again.
+      const again = DataDirLock.take(dir);
+      fs.writeFileSync(path, "999999999");
+      assert.equal(again.check(), "retaken");
+      assert.equal(readLock(path).pid, process.pid);
+      again.release();
+      assert.equal(fs.existsSync(path), false);
+    }));
+});
+
+test("watchDataDirLock: a deleted lock is told once, not held; another router's is held once per pid", async () => {
+  await withDir((dir) => {
+    const lock = DataDirLock.take(dir);
+    const clock = new ManualClock();
+    const told: [string, boolean][] = [];
+    const holds: string[] = [];
+    const stop = watchDataDirLock(lock, clock, 1000, {
+      onProblem: (p, held) => void told.push([p.reason, held]),
+      hold: (reason) => void holds.push(reason),
+    });
+    const path = join(dir, "router.lock");
+    clock.advance(1000);
+    assert.deepEqual(told, []);
+    fs.rmSync(path);
+    clock.advance(1000);
+    clock.advance(1000);
+    assert.deepEqual(told, [[
+      "data directory lock router.lock was deleted while running; written again",
+      false,
+    ]]);
+    assert.deepEqual(holds, []);
+
+    fs.rmSync(path);
+    fs.writeFileSync(path, String(process.ppid));
+    clock.advance(1000);
+    clock.advance(1000);
+    const reason =
+      `data directory in use by another router (pid ${process.ppid}): its lock replaced this one's`;
+    assert.deepEqual(holds, [reason]);
+    assert.deepEqual(told.slice(1), [[reason, true]]);
+    stop();
+    fs.rmSync(path);
+    clock.advance(1000);
+    assert.equal(fs.existsSync(path), false, "stopped: no more checks");
+    lock.release();
+  });
 });

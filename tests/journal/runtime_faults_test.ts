@@ -142,11 +142,13 @@ test("runtime: the data directory deleted while running: detected, intents refus
     });
     clock.advance(3000);
     assert.equal(problems.length, 1, "each retry fails the same way: told once");
-    fs.mkdirSync(dir); // the operator puts the directory back
+    fs.mkdirSync(dir); // the operator puts the directory back, with the usual umask's mode
+    fs.chmodSync(dir, 0o755);
     clock.advance(1000);
     assert.equal(problems.length, 2);
     assert.match(problems[1]!.reason, /rewritten from memory to journal-000002\.log$/);
     assert.equal(journal.health().ok, true);
+    assert.equal(fs.statSync(dir).mode & 0o777, 0o700, "the directory put back is made private, as at start");
     journal.appendIntent("c", "order.place", PLACE);
     journal.close();
     assert.deepEqual(reopen(dir).unresolved.map((r) => r.cid), ["a", "c"]);
