@@ -98,6 +98,7 @@ export class AccountState {
           algoId: event.algoId,
           algoStatus: event.status,
           updateTime: event.time,
+          actualOrderId: event.actualOrderId,
         });
         return;
       case "account":

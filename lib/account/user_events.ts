@@ -64,6 +64,8 @@ export interface AlgoUpdate {
   readonly price: string;
   /** Algo status: NEW, CANCELED, TRIGGERING, TRIGGERED, FINISHED, REJECTED, EXPIRED. */
   readonly status: string;
+  /** `ai`: the id of the regular order it became in the matching engine once triggered; undefined before. */
+  readonly actualOrderId: number | undefined;
 }
 
 /** A position line of an `ACCOUNT_UPDATE`. */
@@ -200,7 +202,14 @@ function algoUpdate(eventTime: number, time: number, o: Raw): AlgoUpdate {
     triggerPrice: str(o.tp),
     price: str(o.p),
     status: str(o.X),
+    actualOrderId: idOrUndefined(o.ai),
   };
+}
+
+/** An id sent as a number or as text ("" or "0" for none). */
+function idOrUndefined(v: unknown): number | undefined {
+  const n = typeof v === "number" ? v : typeof v === "string" && v !== "" ? Number(v) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 function accountUpdate(eventTime: number, time: number, a: Raw): AccountUpdate {

@@ -12,7 +12,7 @@ export const ROUTE_LINES: readonly string[] = [
   "  GET    /orders                List the tracked orders (no id; from memory) or look one up (order.status)",
   "  POST   /orders                Place an order (LIMIT/MARKET: order.place; conditional: algoOrder.place)",
   "  PATCH  /orders                Modify a LIMIT order's quantity and price (order.modify)",
-  "  DELETE /orders                Cancel an order (order.cancel; with algoId/clientAlgoId: algoOrder.cancel)",
+  "  DELETE /orders                Cancel an order (order.cancel; with algoId/clientAlgoId: algoOrder.cancel, once triggered order.cancel)",
   "  GET    /ws                    Local order socket: a WebSocket carrying place/modify/cancel/query/cancelAll as JSON messages",
   "  DELETE /orders/open           Cancel every open order of this router on a symbol, without halting (order.cancel each)",
   "  GET    /account               Account status (v2/account.status)",

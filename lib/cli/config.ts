@@ -17,6 +17,11 @@ import { helpText } from "./help.ts";
 
 /** Binance USDⓈ-M Futures ws-fapi, production. */
 export const PRODUCTION_WS_URL = "wss://ws-fapi.binance.com/ws-fapi/v1";
+/**
+ * Binance's ws-fapi host for market makers (ws-fapi.md §11): the production account through another door, so
+ * an endpoint on it counts as production (its journal, REST URL and user stream).
+ */
+export const MARKET_MAKER_WS_HOST = "ws-fapi-mm.binance.com";
 /** Binance USDⓈ-M Futures ws-fapi, testnet. */
 export const TESTNET_WS_URL = "wss://testnet.binancefuture.com/ws-fapi/v1";
 /** Binance USDⓈ-M REST base URL (production), used only by the dead-man's switch. */
@@ -272,7 +277,19 @@ function assemble(
       problems.push(`${name("wsUrl")}: needs credentials (BINANCE_API_KEY + secret or key file)`);
     }
   } else {
-    mode = v.wsUrl !== undefined ? "custom" : v.testnet === true ? "testnet" : "production";
+    const marketMaker = v.wsUrl !== undefined && hostOf(v.wsUrl) === MARKET_MAKER_WS_HOST;
+    mode = marketMaker
+      ? "production"
+      : v.wsUrl !== undefined
+      ? "custom"
+      : v.testnet === true
+      ? "testnet"
+      : "production";
+    if (marketMaker && v.testnet === true) {
+      problems.push(
+        `${name("wsUrl")}: ${MARKET_MAKER_WS_HOST} is production's; it cannot go with ${name("testnet")}`,
+      );
+    }
     endpoint = v.wsUrl ?? (v.testnet === true ? TESTNET_WS_URL : PRODUCTION_WS_URL);
   }
   let restUrl = v.restUrl;
@@ -357,4 +374,13 @@ function assemble(
     toString: { value: () => JSON.stringify(config.redacted()), enumerable: false },
   });
   return Object.freeze(config);
+}
+
+/** The host name of `url`, or "" when it is no URL. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return "";
+  }
 }

@@ -124,7 +124,8 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       kind: "value",
       arg: "URL",
       group: "Exchange",
-      help: "Override the ws-fapi endpoint (ws:// or wss://).",
+      help: "Override the ws-fapi endpoint (ws:// or wss://). Binance's market-maker endpoint " +
+        "(wss://ws-fapi-mm.binance.com/ws-fapi/v1) counts as production: the same account, journal, REST URL and user stream.",
     },
     {
       key: "recvWindow",

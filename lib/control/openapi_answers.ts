@@ -91,6 +91,10 @@ export const trackedOrderAnswer = z.looseObject({
   executedQty: decimalText(),
   avgPrice: decimalText(),
   algo: z.boolean(),
+  actualOrderId: z.int().optional().meta({
+    description:
+      "a triggered conditional order: the id of the regular order it became (halt and DELETE cancel that)",
+  }),
 }).meta({ id: "TrackedOrder" });
 
 /**

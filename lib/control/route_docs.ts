@@ -117,7 +117,8 @@ export const ROUTE_DOCS = {
     exchange: true,
   },
   cancelOrder: {
-    summary: "Cancel an order (order.cancel; with algoId/clientAlgoId: algoOrder.cancel)",
+    summary:
+      "Cancel an order (order.cancel; with algoId/clientAlgoId: algoOrder.cancel, once triggered order.cancel)",
     tag: "Orders",
     query: cancelSchema,
     answers: {

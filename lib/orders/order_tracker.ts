@@ -78,6 +78,8 @@ export class OrderTracker implements OrderObserver {
    * order without building and hashing a "symbol:id" string (1–2 µs with the cold caches every ack has).
    */
   readonly #byOrderId = new Map<string, Map<number, string>>();
+  /** Client ids whose place is sent and not yet answered (ack, rejection, unknown or not sent). */
+  readonly #placing = new Set<string>();
   readonly #onChange: ((order: Readonly<TrackedOrder>) => void) | undefined;
   readonly #finishedCapacity: number;
   readonly #now: () => number;
@@ -195,7 +197,9 @@ export class OrderTracker implements OrderObserver {
 
   /** OrderObserver: an order with this client id is pending, open or unknown (not finished). */
   holdsClientOrderId(cid: string): boolean {
-    return this.#live.has(cid);
+    // A place still unanswered counts too: its order can finish on the stream first (a MARKET or IOC order
+    // filled), and a second place under the id would then go out before the first one's answer.
+    return this.#live.has(cid) || this.#placing.has(cid);
   }
 
   /** OrderObserver: maps a cancel/modify by orderId to the client id, so its outcome is tracked. */
@@ -238,8 +242,12 @@ export class OrderTracker implements OrderObserver {
     // A pending order's first answer always changes what a reader sees (its state): nothing to compare with,
     // and two snapshots less on every ack (about 2 µs with the cold caches every ack has).
     const before = o.state === "pending" ? UNSEEN : visible(o);
+    // An answer about the regular order a triggered algo order became (order.cancel, order.status by its id).
+    const child = o.algo && r.algoId === undefined && typeof r.orderId === "number";
     const id = r.orderId ?? r.algoId;
-    if (typeof id === "number") this.#index(o, id);
+    if (child) this.#actual(o, id);
+    else if (typeof id === "number") this.#index(o, id);
+    if (o.algo && !child) this.#actual(o, r.actualOrderId);
     // An ack's strings are slices of its frame (lib/wire/lazy_result.ts). Kept here and in the event log for
     // 10,000 orders, a slice would keep its whole frame alive on JSC (Bun): store copies, only on change.
     if (typeof r.price === "string" && r.price !== o.price) o.price = copied(r.price);
@@ -247,7 +255,10 @@ export class OrderTracker implements OrderObserver {
     if (executed !== undefined && executed !== o.executedQty) o.executedQty = copied(executed);
     if (typeof r.avgPrice === "string" && r.avgPrice !== o.avgPrice) o.avgPrice = copied(r.avgPrice);
     if (time > 0) o.updateTime = time;
-    const status = String(r.status ?? r.algoStatus ?? o.status);
+    let status = String(r.status ?? r.algoStatus ?? o.status);
+    if (child && status === "NEW") status = "TRIGGERED";
+    // The algo service's FINISHED after the order it became ended: that order's status (FILLED, CANCELED…) says more.
+    if (status === "FINISHED" && o.state === "finished" && o.actualOrderId !== undefined) status = o.status;
     this.#setStatus(
       o,
       status === o.status ? o.status : (STATUS_NAMES.get(status) ?? copied(status)),
@@ -275,12 +286,19 @@ export class OrderTracker implements OrderObserver {
     }
     this.#touch(o);
     const before = visible(o);
-    this.#index(o, u.orderId);
-    o.quantity = u.quantity;
-    if (u.price !== "" && u.price !== "0") o.price = u.price;
     o.executedQty = u.executedQty;
     if (u.avgPrice !== "") o.avgPrice = u.avgPrice;
     o.updateTime = u.time;
+    if (o.algo && !o.external) {
+      // The regular order a triggered conditional order became: it carries the client algo id. The algo
+      // order keeps its algoId, type and trigger; its status follows that order's (NEW reads TRIGGERED).
+      this.#actual(o, u.orderId);
+      this.#setStatus(o, u.status === "NEW" ? "TRIGGERED" : u.status, false, before);
+      return o;
+    }
+    this.#index(o, u.orderId);
+    o.quantity = u.quantity;
+    if (u.price !== "" && u.price !== "0") o.price = u.price;
     this.#setStatus(o, u.status, false, before);
     return o;
   }
@@ -325,6 +343,7 @@ export class OrderTracker implements OrderObserver {
     this.#deleteFinished(cid); // a client id may be reused once its order is finished
     const o = fromParams(cid, method, params, this.#now());
     this.#setLive(o);
+    this.#placing.add(cid);
     // Reported at once, in the turn that sends it (before it, or right after it behind `deferIntent`): the
     // pre-trade exposure must count an order in flight (pending is open, the worst case), or orders sent
     // before the first one's answer would all pass the same limits.
@@ -332,12 +351,14 @@ export class OrderTracker implements OrderObserver {
   }
 
   ack(cid: string, result: unknown, method: string): void {
+    if (isPlace(method)) this.#placing.delete(cid);
     // algoOrder.cancel answers {algoId, clientAlgoId, code: "200", msg: "success"}: no status, but final.
     if (method === "algoOrder.cancel") this.apply({ algoStatus: "CANCELED" }, cid);
     else this.apply(result, cid);
   }
 
   rejected(cid: string, code: number, _msg: string, method: string): void {
+    if (isPlace(method)) this.#placing.delete(cid);
     const o = this.#live.get(cid);
     if (o === undefined) return;
     this.#touch(o);
@@ -356,7 +377,8 @@ export class OrderTracker implements OrderObserver {
     }
   }
 
-  unknown(cid: string, _reason: string, _method: string): void {
+  unknown(cid: string, _reason: string, method: string): void {
+    if (isPlace(method)) this.#placing.delete(cid); // unknown: live until reconciled, held by that
     const o = this.#live.get(cid);
     if (o === undefined) return;
     if (o.state !== "unknown") this.#statusBeforeUnknown.set(cid, o.status);
@@ -368,6 +390,7 @@ export class OrderTracker implements OrderObserver {
   }
 
   notSent(cid: string, method: string): void {
+    if (isPlace(method)) this.#placing.delete(cid);
     const o = this.#live.get(cid);
     if (isPlace(method) && o?.state === "pending") {
       this.#deleteLive(cid); // it never existed anywhere: no record to keep
@@ -388,6 +411,15 @@ export class OrderTracker implements OrderObserver {
     this.#touch(o);
     o.orderId = id;
     this.#indexId(o.symbol, id, o.clientOrderId);
+  }
+
+  /** A triggered algo order's regular order (`ai`, as a number or text): kept, and found by its id. */
+  #actual(o: TrackedOrder, id: unknown): void {
+    const n = typeof id === "number" ? id : typeof id === "string" && id !== "" ? Number(id) : NaN;
+    if (!Number.isSafeInteger(n) || n <= 0 || o.actualOrderId === n) return;
+    this.#touch(o);
+    o.actualOrderId = n;
+    this.#indexId(o.symbol, n, o.clientOrderId);
   }
 
   #indexId(symbol: string, orderId: number, clientOrderId: string): void {
@@ -462,6 +494,7 @@ export class OrderTracker implements OrderObserver {
     if (this.#finished.get(oldest.clientOrderId) !== oldest) return;
     this.#deleteFinished(oldest.clientOrderId);
     if (oldest.orderId !== undefined) this.#byOrderId.get(oldest.symbol)?.delete(oldest.orderId);
+    if (oldest.actualOrderId !== undefined) this.#byOrderId.get(oldest.symbol)?.delete(oldest.actualOrderId);
   }
 
   // The list operations a mirror is told of (each as the Map does it, so the copy keeps the same order).

@@ -48,6 +48,12 @@ export interface TrackedOrder {
   avgPrice: string;
   /** A conditional order (algoOrder.place): not visible to order.status. */
   algo: boolean;
+  /**
+   * A triggered conditional order: the id of the regular order it became in the matching engine (the user
+   * stream's `ai`, or its `ORDER_TRADE_UPDATE`, which carries the client algo id). A halt cancels that order:
+   * the algo service no longer holds it.
+   */
+  actualOrderId?: number;
   /** Not placed by this router (another client, the web UI, a liquidation `autoclose-…`). */
   external: boolean;
   /**
@@ -161,7 +167,7 @@ export function visible(o: Readonly<TrackedOrder>): string {
   const n = (d: string) => (d === "" ? "" : String(Number(d)));
   return `${o.state}|${o.status}|${n(o.executedQty)}|${n(o.avgPrice)}|${n(o.price)}|${
     n(o.quantity)
-  }|${o.orderId}`;
+  }|${o.orderId}|${o.actualOrderId}`;
 }
 
 /**

@@ -14,8 +14,12 @@ export interface OpenOrderRef {
   clientOrderId: string;
   /** Trading pair, e.g. BTCUSDT. */
   symbol: string;
-  /** A conditional order: cancelled with `algoOrder.cancel`. */
+  /** A conditional order: cancelled with `algoOrder.cancel`, or once triggered as the order it became. */
   algo: boolean;
+  /** A triggered conditional order's regular order in the matching engine (cancelled with `order.cancel`). */
+  actualOrderId?: number;
+  /** The exchange's id once known (the algoId for algo orders). */
+  orderId?: number | undefined;
   /** "pending" while its place is unanswered (a halt checks such orders again once they are answered). */
   state?: string;
 }

@@ -408,7 +408,9 @@ export class RequestPipeline {
       pending.resolve(i, result);
       return;
     }
-    if (pending.mutating(i) && (code === -1006 || code === -1007 || status >= 500)) {
+    if (
+      pending.mutating(i) && (code === -1006 || code === -1007 || (status >= 500 && !clearFailure(code, msg)))
+    ) {
       this.#fail(i, "exchange", code);
       return;
     }
@@ -476,4 +478,14 @@ function afterSend(
   } catch {
     // An observer's bug must not turn an order that left into a failed call (a caller could send it again).
   }
+}
+
+/**
+ * A 5xx answer Binance documents as a plain failure, not an unknown outcome: -1008 (throttled by the
+ * system-level protection), 503 "Service Unavailable." and 503 "Internal error; unable to process your
+ * request…" (ws-fapi.md §7). Any other 5xx may have executed.
+ */
+function clearFailure(code: number, msg: string): boolean {
+  return code === -1008 || msg.startsWith("Service Unavailable") ||
+    msg.startsWith("Internal error; unable to process");
 }

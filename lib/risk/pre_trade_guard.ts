@@ -155,7 +155,7 @@ export class PreTradeGuard {
    * breaker, and a filter error re-reads exchangeInfo (at most every 10 s).
    */
   exchangeRejected(code: number, method: string): void {
-    this.#breaker.rejected(method);
+    this.#breaker.rejected(method, code);
     if (FILTER_CODES.has(code) && this.#clock.now() - this.#lastRefresh >= MIN_REFRESH_GAP_MS) {
       void this.refreshFilters(`exchange answered ${code} that the local check did not predict`);
     }

@@ -3,11 +3,17 @@
  * order.modify, algoOrder.place) within any 60 s trip it once; the owner halts the router. The window then
  * starts empty again, so a halted router is not halted again by rejects already counted.
  *
+ * Refusals that are the market's answer, not a strategy's error, do not count: a post-only order that would
+ * take (-5022), a FOK order that cannot fill (-5021), a conditional order that would trigger at once (-2021),
+ * and the exchange's own overload protection (-1008). A market maker meets the first every minute.
+ *
  * @module
  */
 
 /** The methods whose rejects count. */
 const COUNTED = new Set(["order.place", "order.modify", "algoOrder.place"]);
+/** Reject codes that do not count (see the module doc). */
+const MARKET_ANSWERS = new Set([-5022, -5021, -2021, -1008]);
 const WINDOW_MS = 60_000;
 
 /**
@@ -17,7 +23,8 @@ const WINDOW_MS = 60_000;
  * ```ts
  * const breaker = new RejectBreaker(() => Date.now(), (reason) => console.error("halt:", reason));
  * breaker.setLimit(3);
- * breaker.rejected("order.place"); // 1 of 3
+ * breaker.rejected("order.place", -2019); // 1 of 3
+ * breaker.rejected("order.place", -5022); // a post-only bounce: not counted
  * ```
  */
 export class RejectBreaker {
@@ -57,10 +64,10 @@ export class RejectBreaker {
     return n;
   }
 
-  /** One exchange reject of `method`; trips when the limit is reached within a minute. */
-  rejected(method: string): void {
+  /** One exchange reject of `method` with `code`; trips when the limit is reached within a minute. */
+  rejected(method: string, code: number): void {
     const ring = this.#ring;
-    if (ring.length === 0 || !COUNTED.has(method)) return;
+    if (ring.length === 0 || !COUNTED.has(method) || MARKET_ANSWERS.has(code)) return;
     const now = this.#now();
     ring[this.#head] = now;
     this.#head = (this.#head + 1) % ring.length;

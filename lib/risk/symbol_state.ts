@@ -53,7 +53,7 @@ export class SymbolState {
   get markAt(): number {
     return this.k[K.MARK_AT]!;
   }
-  /** Mark at priceScale, rounded to nearest (for notional limits); 0 before any. */
+  /** Mark at priceScale, rounded down to the tick (for notional limits); 0 before any. */
   get markPrice(): number {
     return this.k[K.MARK_PRICE]!;
   }
@@ -241,7 +241,8 @@ export class SymbolState {
     // mark8 / 10^8 × 10^ps, exactly, in priceScale units.
     const markNum = mark * 10n ** ps; // / 10^8
     const E8 = 100_000_000n;
-    k[K.MARK_PRICE] = Number((markNum + E8 / 2n) / E8);
+    // To the tick below: a notional limit is never refused for the fraction of a tick the mark carries.
+    k[K.MARK_PRICE] = Number(markNum / E8);
     if (f.multiplierUp > 0n) {
       const den = E8 * 10n ** BigInt(f.multiplierScale);
       k[K.BUY_CAP] = Number((markNum * f.multiplierUp) / den);
@@ -256,9 +257,11 @@ export class SymbolState {
     } else k[K.MARKET_MIN_NOTIONAL_QTY] = 0;
     const band = this.limits.priceBandPct;
     if (Number.isFinite(band)) {
-      const mp = Number(markNum) / 1e8; // the trader's band is a percentage: a float is precise enough here
-      k[K.BAND_HIGH] = Math.floor(mp * (1 + band / 100) + 1e-9);
-      k[K.BAND_LOW] = Math.ceil(mp * (1 - band / 100) - 1e-9);
+      // Exactly, in integers (a float's rounding refused prices on the band's edge): the band in 1e-8 percent.
+      const b = BigInt(Math.round(band * 1e8));
+      const den = E8 * 100n * E8;
+      k[K.BAND_HIGH] = Number((markNum * (100n * E8 + b)) / den);
+      k[K.BAND_LOW] = b >= 100n * E8 ? 0 : Number(ceilDiv(markNum * (100n * E8 - b), den));
     } else {
       k[K.BAND_HIGH] = Number.POSITIVE_INFINITY;
       k[K.BAND_LOW] = 0;

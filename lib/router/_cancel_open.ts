@@ -66,7 +66,8 @@ export interface Canceller {
 }
 
 /**
- * Cancels each of `open` (LIMIT/MARKET orders by origClientOrderId, algo orders by clientAlgoId).
+ * Cancels each of `open` (LIMIT/MARKET orders by origClientOrderId, algo orders by clientAlgoId; a triggered
+ * algo order, as the regular order it became).
  *
  * @example
  * ```ts
@@ -82,23 +83,7 @@ export async function cancelOpenOrders(
   open: readonly OpenOrderRef[],
 ): Promise<HaltReport> {
   const report: HaltReport = { halted: true, reason, canceled: [], alreadyFinished: [], failed: [] };
-  await Promise.all(open.map(async (o) => {
-    const clientOrderId = o.clientOrderId;
-    try {
-      if (o.algo) await canceller.cancelAlgoOrder({ clientAlgoId: clientOrderId });
-      else await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: clientOrderId });
-      report.canceled.push(clientOrderId);
-    } catch (e) {
-      if (!(e instanceof ExchangeError && (e.code === -2011 || e.code === -2013))) {
-        report.failed.push({ clientOrderId, error: (e as Error).message });
-        return;
-      }
-      const status = await finalStatus(canceller, o);
-      // Live after all (a place the engine took after the cancel): cancel it once more.
-      if (status !== "UNKNOWN" && !FINAL_STATUSES.has(status)) await cancelAgain(canceller, o, report);
-      else report.alreadyFinished.push({ clientOrderId, status });
-    }
-  }));
+  await Promise.all(open.map((o) => cancelOne(canceller, o, report)));
   return report;
 }
 
@@ -128,10 +113,59 @@ export function mergeHaltReports(first: HaltReport, second: HaltReport): HaltRep
   };
 }
 
+/** Cancels `o`, adding the outcome to `report`. */
+async function cancelOne(canceller: Canceller, o: OpenOrderRef, report: HaltReport): Promise<void> {
+  const clientOrderId = o.clientOrderId;
+  try {
+    if (o.algo && o.actualOrderId !== undefined) {
+      // Triggered: the algo service no longer holds it; the regular order it became is cancelled.
+      await canceller.cancelOrder({ symbol: o.symbol, orderId: o.actualOrderId });
+    } else if (o.algo) {
+      await canceller.cancelAlgoOrder({ clientAlgoId: clientOrderId });
+    } else {
+      await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: clientOrderId });
+    }
+    report.canceled.push(clientOrderId);
+  } catch (e) {
+    if (!isNotOpen(e)) {
+      report.failed.push({ clientOrderId, error: (e as Error).message });
+      return;
+    }
+    if (o.algo && o.actualOrderId === undefined) return await cancelTriggered(canceller, o, report);
+    const status = await finalStatus(canceller, o);
+    // Live after all (a place the engine took after the cancel): cancel it once more.
+    if (status !== "UNKNOWN" && !FINAL_STATUSES.has(status)) await cancelAgain(canceller, o, report);
+    else report.alreadyFinished.push({ clientOrderId, status });
+  }
+}
+
+/** The exchange no longer holds the order open (or never did): -2011 / -2013. */
+function isNotOpen(e: unknown): boolean {
+  return e instanceof ExchangeError && (e.code === -2011 || e.code === -2013);
+}
+
+/**
+ * An algo order the algo service no longer holds open may have triggered unseen (its stream event not yet
+ * here): the regular order it became carries its client algo id, and is cancelled by that.
+ */
+async function cancelTriggered(canceller: Canceller, o: OpenOrderRef, report: HaltReport): Promise<void> {
+  try {
+    await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
+    report.canceled.push(o.clientOrderId);
+  } catch (e) {
+    if (isNotOpen(e)) report.alreadyFinished.push({ clientOrderId: o.clientOrderId, status: "UNKNOWN" });
+    else report.failed.push({ clientOrderId: o.clientOrderId, error: (e as Error).message });
+  }
+}
+
 /** The second and last cancel of an order a query showed live after a first cancel's -2011. */
 async function cancelAgain(canceller: Canceller, o: OpenOrderRef, report: HaltReport): Promise<void> {
   try {
-    await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
+    await canceller.cancelOrder(
+      o.actualOrderId === undefined
+        ? { symbol: o.symbol, origClientOrderId: o.clientOrderId }
+        : { symbol: o.symbol, orderId: o.actualOrderId },
+    );
     report.canceled.push(o.clientOrderId);
   } catch (e) {
     report.failed.push({ clientOrderId: o.clientOrderId, error: (e as Error).message });
@@ -140,8 +174,12 @@ async function cancelAgain(canceller: Canceller, o: OpenOrderRef, report: HaltRe
 
 /** What an order the exchange no longer holds open ended as (the query also updates the observer). */
 async function finalStatus(canceller: Canceller, o: OpenOrderRef): Promise<string> {
-  if (o.algo) return "UNKNOWN"; // algo orders cannot be queried over ws-fapi
   try {
+    // An algo order is asked about as the regular order it became (order.status cannot see algo orders).
+    if (o.actualOrderId !== undefined) {
+      return (await canceller.queryOrder({ symbol: o.symbol, orderId: o.actualOrderId })).status;
+    }
+    if (o.algo) return "UNKNOWN";
     return (await canceller.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId })).status;
   } catch {
     return "UNKNOWN";

@@ -11,7 +11,7 @@
 
 import { ConnectError, FilterRefusedError, NotSentError } from "../errors.ts";
 import type { PipelineMetrics } from "../pipeline/pipeline_metrics.ts";
-import type { OrderObserver } from "../pipeline/order_observer.ts";
+import type { OpenOrderRef, OrderObserver } from "../pipeline/order_observer.ts";
 import type { PromptAnswer } from "../pipeline/pending_requests.ts";
 import { marketUrlsFor } from "../risk/market_urls.ts";
 import { PreTradeGuard } from "../risk/pre_trade_guard.ts";
@@ -275,8 +275,17 @@ export class Router {
     return this.#session.send(ALGO_PLACE, full, "clientAlgoId", cid, at) as Promise<AlgoOrderResult>;
   }
 
-  /** `algoOrder.cancel` by algoId or clientAlgoId. Allowed while halted. */
+  /**
+   * `algoOrder.cancel` by algoId or clientAlgoId. Allowed while halted. An algo order the observer knows to
+   * have triggered is no longer the algo service's: the regular order it became is cancelled instead
+   * (`order.cancel` by its id; the answer is that order's).
+   */
   cancelAlgoOrder(params: AlgoOrderRef): Promise<Record<string, unknown>> {
+    const triggered = this.#triggered(params);
+    if (triggered !== undefined) {
+      const ref = { symbol: triggered.symbol, orderId: triggered.actualOrderId! };
+      return this.#session.send(CANCEL, ref, "", triggered.clientOrderId) as Promise<Record<string, unknown>>;
+    }
     const cid = params.clientAlgoId ?? "";
     return this.#session.send(ALGO_CANCEL, params, "", cid) as Promise<Record<string, unknown>>;
   }
@@ -426,11 +435,12 @@ export class Router {
     const known = () =>
       (this.#observer?.openOrders?.() ?? []).filter((o) => symbol === undefined || o.symbol === symbol);
     const open = known();
-    const report = await cancelOpenOrders(this, reason, open);
-    // A place still unanswered when its cancel went out can rest after all: the engine may take the cancel
+    // A place still unanswered when its cancel goes out can rest after all: the engine may take the cancel
     // first (-2011). Once those places are answered (bounded by the request timeout), such orders still open
-    // are cancelled in one more pass.
+    // are cancelled in one more pass. Taken before the cancels: the observer's orders change meanwhile, and
+    // a place answered during the first pass is one of these.
     const unanswered = new Set(open.filter((o) => o.state === "pending").map((o) => o.clientOrderId));
+    const report = await cancelOpenOrders(this, reason, open);
     if (unanswered.size === 0) return report;
     const deadline = Date.now() + this.#requestTimeoutMs + 1000;
     const waiting = () => known().some((o) => o.state === "pending" && unanswered.has(o.clientOrderId));
@@ -568,6 +578,19 @@ export class Router {
 
   #read(method: string, params: Params): Promise<unknown> {
     return this.#session.send(METHODS[method]!, params, "", "");
+  }
+
+  /** The triggered algo order `ref` names, if the observer knows it as open with its regular order's id. */
+  #triggered(ref: AlgoOrderRef): OpenOrderRef | undefined {
+    const open = this.#observer?.openOrders?.();
+    if (open === undefined) return undefined;
+    for (const o of open) {
+      if (!o.algo || o.actualOrderId === undefined) continue;
+      if (ref.clientAlgoId !== undefined ? o.clientOrderId === ref.clientAlgoId : o.orderId === ref.algoId) {
+        return o;
+      }
+    }
+    return undefined;
   }
 
   /** The client id an order request refers to (looked up by orderId when only that was given). */

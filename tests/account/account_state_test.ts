@@ -114,6 +114,7 @@ test("AccountState: an algo update finishes the conditional order", () => {
     triggerPrice: "40000",
     price: "0",
     status: "CANCELED",
+    actualOrderId: undefined,
   });
   assert.equal(account.orders.get("alg-1")?.state, "finished");
 });

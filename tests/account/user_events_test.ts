@@ -64,7 +64,22 @@ test("parseUserEvent: ACCOUNT_UPDATE, ALGO_UPDATE, listenKeyExpired (E as string
     '{"e":"ALGO_UPDATE","E":2,"T":1,"o":{"caid":"x","aid":9,"s":"BTCUSDT","X":"CANCELED"}}',
   );
   assert.ok(algo?.type === "algo");
-  assert.deepEqual([algo.clientAlgoId, algo.algoId, algo.status], ["x", 9, "CANCELED"]);
+  assert.deepEqual([algo.clientAlgoId, algo.algoId, algo.status, algo.actualOrderId], [
+    "x",
+    9,
+    "CANCELED",
+    undefined,
+  ]);
+  // Triggered: `ai` is the regular order's id, sent as text ("" before the trigger).
+  for (
+    const [ai, id] of [['"88937381063"', 88937381063], ['""', undefined], ["0", undefined], ["5", 5]] as const
+  ) {
+    const t = parseUserEvent(
+      `{"e":"ALGO_UPDATE","E":2,"T":1,"o":{"caid":"x","aid":9,"X":"TRIGGERED","ai":${ai}}}`,
+    );
+    assert.ok(t?.type === "algo");
+    assert.equal(t.actualOrderId, id, ai);
+  }
   assert.deepEqual(parseUserEvent('{"e":"listenKeyExpired","E":"7","listenKey":"k"}'), {
     type: "listen-key-expired",
     eventTime: 7,

@@ -104,6 +104,18 @@ test("config: HMAC credentials select production; --testnet and --ws-url change 
   const custom = run([], { ...HMAC_ENV, BINANCE_WS_URL: "ws://127.0.0.1:9/ws-fapi/v1" });
   assert.equal(custom.mode, "custom");
   assert.equal(custom.endpoint, "ws://127.0.0.1:9/ws-fapi/v1");
+  // Binance's market-maker host is production's account through another door.
+  const mm = run(["--ws-url", "wss://ws-fapi-mm.binance.com/ws-fapi/v1"], HMAC_ENV);
+  assert.deepEqual([mm.mode, mm.endpoint, mm.restUrl, mm.streamUrl], [
+    "production",
+    "wss://ws-fapi-mm.binance.com/ws-fapi/v1",
+    "https://fapi.binance.com",
+    "wss://fstream.binance.com",
+  ]);
+  assert.match(
+    problems(["--ws-url", "wss://ws-fapi-mm.binance.com/ws-fapi/v1", "--testnet"], HMAC_ENV),
+    /^--ws-url: ws-fapi-mm\.binance\.com is production.s; it cannot go with --testnet/,
+  );
   assert.match(
     problems(["--ws-url", "https://example.com"], HMAC_ENV),
     /^--ws-url: expected a ws:\/\/ or wss:\/\/ URL/,

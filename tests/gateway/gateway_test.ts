@@ -238,6 +238,42 @@ test("Gateway: halt cancels an order whose place the engine took after the halt'
   }
 });
 
+test("Gateway: halt cancels a late place answered while its first cancels were still out", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir());
+  try {
+    // Every answer comes 200 ms late (D); the engine takes each place 300 ms late (P). B is placed 200 ms
+    // before the halt: it reaches the engine after the halt's cancel (-2011) but before its query, which shows
+    // it live, so B's first pass takes three round trips (cancel, query, cancel: ~600 ms). A is placed as the
+    // halt starts: it reaches the engine after its own cancel and query (~300 ms), and is answered (~500 ms)
+    // while B's first pass is still out. The second pass must still count A among the places that were
+    // unanswered when the halt began, or A rests after the halt.
+    sim.setFaults({ placeDelayMs: 300, responseDelayMs: 200 });
+    const placingB = gateway.router.placeOrder(restingBuy({ quantity: "0.003", price: "49900" }));
+    await new Promise((r) => setTimeout(r, 200));
+    const placingA = gateway.router.placeOrder(restingBuy());
+    const [a, b] = [...gateway.tracker.list("pending")].reverse().map((o) => o.clientOrderId);
+    const halting = gateway.halt("kill");
+    await Promise.all([placingA, placingB]);
+    const report = await halting;
+    assert.deepEqual(
+      [[...report.canceled].sort(), report.alreadyFinished, report.failed],
+      [[a!, b!].sort(), [], []],
+      JSON.stringify(report),
+    );
+    const onExchange = (cid: string) => sim.orders().find((o) => o.clientOrderId === cid)?.status;
+    assert.deepEqual(
+      [onExchange(a!), onExchange(b!)],
+      ["CANCELED", "CANCELED"],
+      "nothing rests after a halt",
+    );
+  } finally {
+    sim.setFaults({});
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("Gateway: cancelAllOpenOrders cancels this router's orders of one symbol, a late place too, and halts nothing", async () => {
   const sim = await simulator();
   const gateway = await open(sim, tempDir());

@@ -349,3 +349,91 @@ test("OrderTracker: an unknown outcome is resolved by an answer older than the n
   t.apply({ clientOrderId: "c", status: "NEW", executedQty: "0" });
   assert.deepEqual([t.get("c")?.state, t.get("c")?.status], ["open", "NEW"]);
 });
+
+test("OrderTracker: a triggered algo order follows the regular order it became, keeping its algoId", () => {
+  const t = new OrderTracker();
+  const stop = {
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "STOP",
+    quantity: "0.004",
+    price: "50400",
+    triggerPrice: "50500",
+  };
+  t.intent("s", "algoOrder.place", stop, "clientAlgoId");
+  t.ack("s", { clientAlgoId: "s", algoId: 2000, algoStatus: "NEW", updateTime: 100 }, "algoOrder.place");
+  // The user stream: ALGO_UPDATE TRIGGERED with `ai` (as text), then the order's own ORDER_TRADE_UPDATEs.
+  t.apply({
+    clientAlgoId: "s",
+    algoId: 2000,
+    algoStatus: "TRIGGERED",
+    updateTime: 200,
+    actualOrderId: "8000",
+  });
+  let o = t.get("s")!;
+  assert.deepEqual([o.state, o.status, o.orderId, o.actualOrderId], ["open", "TRIGGERED", 2000, 8000]);
+  assert.equal(t.clientOrderIdOf("BTCUSDT", 8000), "s", "a cancel by the order's id is tracked");
+  assert.equal(t.clientOrderIdOf("BTCUSDT", 2000), "s");
+  t.applyUpdate(update({ clientOrderId: "s", orderId: 8000, status: "NEW", time: 200 }));
+  o = t.get("s")!;
+  assert.deepEqual(
+    [o.status, o.orderId, o.type],
+    ["TRIGGERED", 2000, "STOP"],
+    "NEW reads TRIGGERED; the algo stays",
+  );
+  assert.deepEqual(t.openOrders().map((r) => [r.clientOrderId, r.algo, r.actualOrderId]), [[
+    "s",
+    true,
+    8000,
+  ]]);
+  t.applyUpdate(
+    update({
+      clientOrderId: "s",
+      orderId: 8000,
+      status: "PARTIALLY_FILLED",
+      executedQty: "0.001",
+      time: 300,
+    }),
+  );
+  assert.deepEqual([t.get("s")!.status, t.get("s")!.executedQty], ["PARTIALLY_FILLED", "0.001"]);
+  t.applyUpdate(
+    update({ clientOrderId: "s", orderId: 8000, status: "FILLED", executedQty: "0.004", time: 400 }),
+  );
+  // The algo service's FINISHED comes after: the order's FILLED says more, and stays.
+  t.apply({
+    clientAlgoId: "s",
+    algoId: 2000,
+    algoStatus: "FINISHED",
+    updateTime: 401,
+    actualOrderId: "8000",
+  });
+  o = t.get("s")!;
+  assert.deepEqual([o.state, o.status, o.executedQty, o.orderId], ["finished", "FILLED", "0.004", 2000]);
+  assert.deepEqual(t.openOrders(), []);
+});
+
+test("OrderTracker: an ORDER_TRADE_UPDATE seen before the algo's own TRIGGERED event gives the order's id too", () => {
+  const t = new OrderTracker();
+  const stop = {
+    symbol: "BTCUSDT",
+    side: "SELL",
+    type: "STOP_MARKET",
+    quantity: "0.004",
+    triggerPrice: "49000",
+  };
+  t.intent("s", "algoOrder.place", stop, "clientAlgoId");
+  t.ack("s", { clientAlgoId: "s", algoId: 2000, algoStatus: "NEW", updateTime: 100 }, "algoOrder.place");
+  t.applyUpdate(update({ clientOrderId: "s", orderId: 8001, status: "NEW", orderType: "MARKET", time: 150 }));
+  assert.deepEqual([t.get("s")!.status, t.get("s")!.actualOrderId, t.get("s")!.type], [
+    "TRIGGERED",
+    8001,
+    "STOP_MARKET",
+  ]);
+  // order.status of that order (by its id) answers without an algoId: the same order.
+  t.apply({ clientOrderId: "s", orderId: 8001, status: "FILLED", executedQty: "0.004", updateTime: 160 });
+  assert.deepEqual([t.get("s")!.state, t.get("s")!.status, t.get("s")!.orderId], [
+    "finished",
+    "FILLED",
+    2000,
+  ]);
+});

@@ -72,6 +72,33 @@ test("RequestPipeline: error answers map to the error tree", async () => {
   await assert.rejects(readFailed, (e: unknown) => e instanceof ExchangeError && e.code === -1007);
 });
 
+test("RequestPipeline: a 5xx is an unknown outcome, but for the failures Binance documents as such", async () => {
+  const p = pipeline();
+  const s = sink();
+  const answers: [string, boolean][] = [
+    ['{"status":503,"error":{"code":-1008,"msg":"Request throttled by system-level protection."}}', false],
+    ['{"status":503,"error":{"code":-1001,"msg":"Service Unavailable."}}', false],
+    [
+      '{"status":503,"error":{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}}',
+      false,
+    ],
+    [
+      '{"status":503,"error":{"code":-1000,"msg":"Unknown error, please check your request or try again later."}}',
+      true,
+    ],
+    ['{"status":502,"error":{"code":-1000,"msg":"Bad gateway"}}', true],
+  ];
+  for (const [i, [frame, unknown]] of answers.entries()) {
+    const sent = p.send(s, PLACE, order, "newClientOrderId", `c${i}`);
+    p.onFrame(`{"id":${s.frames[i]!.id},${frame.slice(1)}`);
+    await assert.rejects(sent, (e: unknown) => {
+      assert.equal(e instanceof UnknownOrderStateError, unknown, frame);
+      assert.equal(e instanceof ExchangeError, !unknown, frame);
+      return true;
+    });
+  }
+});
+
 test("RequestPipeline: garbage, late answers, notices and events never throw", () => {
   const notices: PipelineNotice[] = [];
   const p = pipeline(notices);

@@ -111,6 +111,12 @@ test("guard: maxRejectsPerMinute exchange rejects halt the router", async () => 
     assert.deepEqual(await outcome(sim, () => router.placeOrder(reduce)), { local: false, code: -2022 });
     assert.deepEqual(await outcome(sim, () => router.placeOrder(reduce)), { local: false, code: -2022 });
     clock.advance(60_000); // the first two leave the window
+    // Post-only orders that would take: the market's answer, not the strategy's error, never counted.
+    sim.setMarkPrice("BTCUSDT", "50000");
+    const postOnly = { ...order("50100"), timeInForce: "GTX" as const };
+    for (let i = 0; i < 4; i++) {
+      assert.deepEqual(await outcome(sim, () => router.placeOrder(postOnly)), { local: false, code: -5022 });
+    }
     assert.deepEqual(await outcome(sim, () => router.placeOrder(reduce)), { local: false, code: -2022 });
     assert.deepEqual(await outcome(sim, () => router.placeOrder(reduce)), { local: false, code: -2022 });
     assert.equal(router.halted, undefined);

@@ -315,3 +315,64 @@ test("check: hedge mode: a close is exempt where reduce-only is (status, MIN_NOT
   assert.equal(check.checkPlace(order({ ...halted, side: "BUY", positionSide: "LONG" })), -4140);
   assert.equal(check.checkPlace(order({ ...halted, side: "BUY", positionSide: "SHORT" })), 0);
 });
+
+test("check: the trader's price band is exact on its edges (no float rounding), and a MARKET notional takes the mark to the tick below", () => {
+  const info = {
+    symbols: [{
+      symbol: "BBBUSDT",
+      status: "TRADING",
+      pricePrecision: 2,
+      quantityPrecision: 3,
+      filters: [
+        { filterType: "PRICE_FILTER", minPrice: "0.01", maxPrice: "9000000", tickSize: "0.01" },
+        { filterType: "LOT_SIZE", minQty: "0.001", maxQty: "1000", stepSize: "0.001" },
+        { filterType: "MARKET_LOT_SIZE", minQty: "0.001", maxQty: "1000", stepSize: "0.001" },
+      ],
+    }],
+  };
+  const now = 1_000_000;
+  const check = new PreTradeCheck({ now: () => now, limits: { symbols: { "*": { priceBandPct: 2.5 } } } });
+  check.setFilters(parseExchangeInfo(info).filters);
+  const limit = (side: "BUY" | "SELL", price: string) =>
+    check.checkPlace({
+      symbol: "BBBUSDT",
+      side,
+      type: "LIMIT",
+      timeInForce: "GTC",
+      quantity: "0.001",
+      price,
+    });
+  // 255036 × 1.025 = 261411.9 exactly; 255036 × 0.975 = 248660.1 exactly (a float read 261411.89).
+  check.setMark("BBBUSDT", 255036_00000000n, now);
+  assert.deepEqual([limit("BUY", "261411.90"), limit("BUY", "261411.91")], [0, -20]);
+  assert.deepEqual([limit("SELL", "248660.10"), limit("SELL", "248660.09")], [0, -20]);
+  // Marks with 8 decimals and bands of 2 decimals: the edge (computed here in integers) passes, a tick beyond does not.
+  let seed = 7;
+  const next = () => (seed = (seed * 48271) % 2147483647);
+  for (let i = 0; i < 300; i++) {
+    const mark8 = BigInt(next()) * 1000n + BigInt(next() % 1000); // up to ~2.1e12 / 1e8: marks to ~21,474
+    const bandHundredths = BigInt(1 + (next() % 1000)); // 0.01 % to 10 %
+    check.setLimits({ symbols: { "*": { priceBandPct: Number(bandHundredths) / 100 } } });
+    check.setMark("BBBUSDT", mark8, now);
+    // At priceScale 2: floor(mark8 / 1e8 × 100 × (10000 + b) / 10000).
+    const high = (mark8 * (10000n + bandHundredths)) / (1_000_000n * 10000n);
+    const fmt = (v: bigint) => `${v / 100n}.${String(v % 100n).padStart(2, "0")}`;
+    if (high <= 0n) continue;
+    assert.equal(
+      limit("BUY", fmt(high)),
+      0,
+      `mark ${mark8} band ${bandHundredths}: ${fmt(high)} on the edge`,
+    );
+    assert.equal(
+      limit("BUY", fmt(high + 1n)),
+      -20,
+      `mark ${mark8} band ${bandHundredths}: ${fmt(high + 1n)}`,
+    );
+  }
+  // A MARKET order's notional limit against a mark between two ticks: 3000.005 × 1 is not over 3000.005.
+  check.setLimits({ symbols: { "*": { maxOrderNotional: 3000.005 } } });
+  check.setMark("BBBUSDT", 3000_00500000n, now);
+  const market = (quantity: string) =>
+    check.checkPlace({ symbol: "BBBUSDT", side: "BUY", type: "MARKET", quantity });
+  assert.deepEqual([market("1.000"), market("1.001")], [0, -20]);
+});

@@ -7,7 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FilterRefusedError } from "../../lib/errors.ts";
 import { OrderTracker } from "../../lib/orders/order_tracker.ts";
-import { connect, restingBuy, simulator } from "./_harness.ts";
+import { connect, restingBuy, simulator, waitFor } from "./_harness.ts";
+import { openGateway, tempDir } from "../gateway/_gateway.ts";
 
 const isDuplicate = (e: unknown) =>
   e instanceof FilterRefusedError && e.code === -4116 && e.local && e.filter === "CLIENT_ORDER_ID";
@@ -70,6 +71,33 @@ test("duplicate client id: without an order tracker the exchange judges (nothing
     });
   } finally {
     await router.close();
+    await sim.close();
+  }
+});
+
+test("duplicate client id: a MARKET order the stream shows FILLED before its place is answered still holds its id", async () => {
+  const sim = await simulator();
+  const gateway = await openGateway(sim, tempDir(), { streamUrl: sim.streamUrl });
+  try {
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    sim.setFaults({ responseDelayMs: 300 }); // the answer comes late; the stream's events do not
+    const market = { symbol: "BTCUSDT", side: "BUY" as const, type: "MARKET" as const, quantity: "0.002" };
+    const first = gateway.router.placeOrder({ ...market, newClientOrderId: "mkt-retry-1" });
+    await waitFor(() => gateway.tracker.get("mkt-retry-1")?.status === "FILLED", "the fill on the stream");
+    // The client retries (its answer is late): refused here, nothing sent, so nothing fills twice.
+    await assert.rejects(
+      gateway.router.placeOrder({ ...market, newClientOrderId: "mkt-retry-1" }),
+      isDuplicate,
+    );
+    assert.equal((await first).clientOrderId, "mkt-retry-1");
+    assert.equal(sim.stats().ordersPlaced, 1);
+    // Answered and finished: the id is free again, as on the exchange.
+    sim.setFaults({});
+    await gateway.router.placeOrder({ ...market, newClientOrderId: "mkt-retry-1" });
+    assert.equal(sim.stats().ordersPlaced, 2);
+  } finally {
+    sim.setFaults({});
+    await gateway.close();
     await sim.close();
   }
 });

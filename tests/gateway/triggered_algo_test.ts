@@ -1,0 +1,122 @@
+/**
+ * A triggered conditional order over real sockets: once it fires, the algo service no longer holds it and the
+ * regular order it became rests in the matching engine under the client algo id. The live view follows that
+ * order; a halt and a single cancel reach it (`order.cancel` by its id), also when the trigger's events were
+ * lost.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Gateway } from "../../lib/gateway/gateway.ts";
+import type { Simulator } from "../../lib/sim/mod.ts";
+import { HMAC_KEY, HMAC_SECRET, simulator, waitFor } from "../router/_harness.ts";
+
+async function open(sim: Simulator): Promise<Gateway> {
+  const gateway = await Gateway.open({
+    url: sim.url,
+    streamUrl: sim.streamUrl,
+    apiKey: HMAC_KEY,
+    secretKey: HMAC_SECRET,
+    dataDir: mkdtempSync(join(tmpdir(), "lr-triggered-")),
+    requestTimeoutMs: 2000,
+    backoffBaseMs: 20,
+    backoffMaxMs: 200,
+  });
+  await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+  return gateway;
+}
+
+/** A BUY STOP (limit 50400, trigger 50500) placed at mark 50000, then the mark moved to 50600: it fires and rests. */
+async function triggeredStop(sim: Simulator, gateway: Gateway): Promise<string> {
+  sim.setMarkPrice("BTCUSDT", "50000");
+  const ack = await gateway.router.placeAlgoOrder({
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "STOP",
+    quantity: "0.002",
+    price: "50400",
+    triggerPrice: "50500",
+    timeInForce: "GTC",
+  });
+  sim.setMarkPrice("BTCUSDT", "50600");
+  return String(ack.clientAlgoId);
+}
+
+const restingOnExchange = (sim: Simulator, cid: string) =>
+  sim.orders().filter((o) =>
+    o.clientOrderId === cid && (o.status === "NEW" || o.status === "PARTIALLY_FILLED")
+  );
+
+test("triggered algo order: the view follows the order it became; a halt cancels that order", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim);
+  try {
+    const cid = await triggeredStop(sim, gateway);
+    await waitFor(() => gateway.tracker.get(cid)?.actualOrderId !== undefined, "the trigger's events");
+    const [resting] = restingOnExchange(sim, cid);
+    assert.ok(resting !== undefined, "a LIMIT order rests on the exchange under the client algo id");
+    const o = gateway.tracker.get(cid)!;
+    const algoId = sim.algoOrders().find((a) => a.clientAlgoId === cid)!.algoId;
+    assert.deepEqual([o.state, o.status, o.algo, o.orderId, o.actualOrderId], [
+      "open",
+      "TRIGGERED",
+      true,
+      algoId,
+      resting.orderId,
+    ]);
+
+    const report = await gateway.router.halt("test");
+    assert.deepEqual([report.canceled, report.alreadyFinished, report.failed], [[cid], [], []]);
+    assert.deepEqual(restingOnExchange(sim, cid), [], "nothing of it left on the exchange");
+    await waitFor(() => gateway.tracker.get(cid)?.state === "finished", "the cancel in the view");
+    assert.equal(
+      gateway.tracker.get(cid)!.status,
+      "CANCELED",
+      "the order's own status, not the algo's FINISHED",
+    );
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("triggered algo order: a cancel by clientAlgoId or algoId cancels the order it became", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim);
+  try {
+    for (const by of ["clientAlgoId", "algoId"] as const) {
+      const cid = await triggeredStop(sim, gateway);
+      await waitFor(() => gateway.tracker.get(cid)?.actualOrderId !== undefined, "the trigger's events");
+      const algoId = gateway.tracker.get(cid)!.orderId!;
+      const answer = await gateway.router.cancelAlgoOrder(
+        by === "algoId" ? { algoId } : { clientAlgoId: cid },
+      );
+      assert.deepEqual([answer.clientOrderId, answer.status], [cid, "CANCELED"], by);
+      assert.deepEqual(restingOnExchange(sim, cid), [], by);
+      await waitFor(() => gateway.tracker.get(cid)?.status === "CANCELED", "the cancel in the view");
+    }
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("triggered algo order: fired while the stream lost its events, a halt still cancels it (by the client algo id)", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim);
+  try {
+    sim.setMarkPrice("BTCUSDT", "50000");
+    sim.setFaults({ streamPaused: true }); // the trigger's events are lost
+    const cid = await triggeredStop(sim, gateway);
+    await waitFor(() => restingOnExchange(sim, cid).length === 1, "the order it became");
+    assert.equal(gateway.tracker.get(cid)?.actualOrderId, undefined, "the router has not seen the trigger");
+    const report = await gateway.router.halt("test");
+    assert.deepEqual([report.canceled, report.alreadyFinished, report.failed], [[cid], [], []]);
+    assert.deepEqual(restingOnExchange(sim, cid), []);
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
