@@ -77,18 +77,30 @@ export class AccountState {
     return this.events.subscribe(listener, types);
   }
 
+  /**
+   * Records a fill the user stream never delivered (the exchange's trade list read after a gap): journaled and
+   * told as the stream's own would be. False when it is known already.
+   */
+  recordFill(fill: Fill): boolean {
+    if (this.fills.add(fill) === undefined) return false;
+    this.#told(fill);
+    return true;
+  }
+
+  #told(fill: Fill): void {
+    try {
+      this.#onFill?.(fill);
+    } catch { /* journaling trouble is reported by the journal; the fill still counts */ }
+    this.events.append("fill", fill);
+  }
+
   /** Applies one user data stream event (order, algo and account updates; others are ignored). */
   apply(event: UserEvent): void {
     switch (event.type) {
       case "order": {
         // The fill first, then the order state it led to: a reader sees the fill before the FILLED order.
         const fill = this.fills.record(event);
-        if (fill !== undefined) {
-          try {
-            this.#onFill?.(fill);
-          } catch { /* journaling trouble is reported by the journal; the fill still counts */ }
-          this.events.append("fill", fill);
-        }
+        if (fill !== undefined) this.#told(fill);
         this.orders.applyUpdate(event);
         return;
       }

@@ -80,6 +80,11 @@ export class FillBook {
       maker: u.maker,
       time: u.time,
     };
+    return this.add(fill);
+  }
+
+  /** Records a fill learnt otherwise (the exchange's trade list after a gap); undefined when already known. */
+  add(fill: Fill): Fill | undefined {
     if (!this.#add(fill)) return undefined;
     this.#total++;
     return fill;

@@ -80,6 +80,11 @@ export class OpenOrdersClient {
     return (await this.#get("/fapi/v1/algoOrder", [["clientAlgoId", clientAlgoId]], false))[0]!;
   }
 
+  /** `GET /fapi/v1/userTrades` (weight 5): the account's executions of one order, oldest first. */
+  userTrades(symbol: string, orderId: number): Promise<ExchangeOrder[]> {
+    return this.#get("/fapi/v1/userTrades", [["symbol", symbol], ["orderId", String(orderId)]]);
+  }
+
   /** A signed GET; `list`: the answer is an array (else one object, returned as the only element). */
   async #get(path: string, params: [string, string][], list = true): Promise<ExchangeOrder[]> {
     const o = this.#o;

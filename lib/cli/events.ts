@@ -112,6 +112,16 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
       return log.error("journal damaged; new orders held", { reason: event.reason });
     case "journal-problem":
       return log.error("journal failed; new orders held", { problem: event.problem });
+    case "fills-recovered":
+      return event.error === undefined
+        ? log.warn("fills the user stream missed, read from the exchange", {
+          fills: event.fills,
+          orders: event.orders.join(","),
+        })
+        : log.warn("missed fills could not all be read; tried again after the next gap or audit", {
+          fills: event.fills,
+          error: event.error,
+        });
     case "data-dir-lock":
       return event.held
         ? log.error("data directory taken by another router; new orders held", { problem: event.problem })

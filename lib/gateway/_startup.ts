@@ -16,6 +16,7 @@
 import type { AccountState } from "../account/account_state.ts";
 import { type AdoptionReport, OrderAdopter, ownClientOrderIds } from "../account/adoption.ts";
 import { OpenOrdersClient } from "../account/open_orders.ts";
+import { FillRecovery } from "../account/fill_recovery.ts";
 import type { Clock } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
 import { ConnectError, CredentialsError, ExchangeError } from "../errors.ts";
@@ -111,6 +112,47 @@ export function warnWhileSlow(
 }
 
 /**
+ * The recovery of fills the user stream missed (`GET /fapi/v1/userTrades`), or undefined without a `restUrl`;
+ * each run that recorded fills (or failed) is reported as `fills-recovered`.
+ *
+ * @example
+ * ```ts
+ * import { AccountState } from "../account/account_state.ts";
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * const recovery = fillRecovery({ url: "", apiKey: "k", secretKey: "s", dataDir: "d",
+ *   restUrl: "https://fapi.binance.com" }, router, new AccountState(), () => {});
+ * await recovery?.run();
+ * ```
+ */
+export function fillRecovery(
+  options: GatewayOptions,
+  router: Router,
+  account: AccountState,
+  emit: (event: GatewayEvent) => void,
+): FillRecovery | undefined {
+  const source = restClient(options, router);
+  if (source === undefined) return undefined;
+  return new FillRecovery({
+    account,
+    source,
+    onRecovered: (run) => emit({ type: "fills-recovered", ...run }),
+  });
+}
+
+/** The signed REST client of `options.restUrl` (undefined without one), in exchange time. */
+function restClient(options: GatewayOptions, router: Router): OpenOrdersClient | undefined {
+  if (options.restUrl === undefined) return undefined;
+  return new OpenOrdersClient({
+    restUrl: options.restUrl,
+    apiKey: options.apiKey,
+    sign: restQuerySigner(options),
+    now: () => Date.now() + router.clockOffsetMs,
+    ...(options.recvWindow === undefined ? {} : { recvWindow: options.recvWindow }),
+  });
+}
+
+/**
  * The adopter of the exchange's open orders, or undefined without a `restUrl` (the listing is REST only).
  *
  * @example
@@ -128,14 +170,8 @@ export function openOrderAdopter(
   tracker: OrderTracker,
   onResolved?: (clientOrderId: string, status: string, orderId: number | undefined) => void,
 ): OrderAdopter | undefined {
-  if (options.restUrl === undefined) return undefined;
-  const client = new OpenOrdersClient({
-    restUrl: options.restUrl,
-    apiKey: options.apiKey,
-    sign: restQuerySigner(options),
-    now: () => Date.now() + router.clockOffsetMs,
-    ...(options.recvWindow === undefined ? {} : { recvWindow: options.recvWindow }),
-  });
+  const client = restClient(options, router);
+  if (client === undefined) return undefined;
   const own = ownClientOrderIds(options.clientOrderIdPrefix ?? "lr");
   return new OrderAdopter({ tracker, client, own, ...(onResolved === undefined ? {} : { onResolved }) });
 }

@@ -10,6 +10,7 @@
 
 import { journalObserver } from "../journal/mod.ts";
 import { AccountState } from "../account/account_state.ts";
+import type { FillRecovery } from "../account/fill_recovery.ts";
 import type { AdoptionReport, OrderAdopter } from "../account/adoption.ts";
 import type { GapReconciler } from "../account/gap_reconciler.ts";
 import type { OrderTracker, TrackedOrder } from "../orders/order_tracker.ts";
@@ -250,12 +251,18 @@ export class Gateway {
       ? own
       : combineObservers(own, options.observer);
     // Router events also become account events; a ws-fapi reconnect is a gap like a stream reconnect.
-    const late: { gaps?: GapReconciler; stream?: UserStream | undefined } = {};
+    const late: { gaps?: GapReconciler; stream?: UserStream | undefined; fills?: FillRecovery | undefined } =
+      {};
     const onEvent = (event: GatewayEvent) => {
       recordAccountEvent(account, event);
       if (event.type === "connected" && event.generation > 1) {
         void late.gaps?.reconcile("ws-fapi reconnected");
       }
+      // A gap healed, or drift found: orders may have filled without their trades reaching the stream.
+      if (
+        event.type === "gap-reconciled" ||
+        (event.type === "account-audited" && event.corrected.length + event.adopted.length > 0)
+      ) void late.fills?.run();
       emit(event);
     };
     // Pre-trade checks read filters and marks from the gateway's REST and stream hosts when it has them;
@@ -368,9 +375,12 @@ export class Gateway {
       onEvent,
     );
     if (audit !== undefined) stack.defer(() => audit.stop());
+    late.fills = startup.fillRecovery(options, router, account, emit);
     // The hold ends when every restored order is known, however long that takes; slowness is reported.
     const hold = { ...options, reconcileTimeoutMs: Number.POSITIVE_INFINITY };
     const reconciled = reconcileRestored(router, reconciler, restored, hold, emit);
+    // Orders of the last run that filled while the router was down: their trades.
+    if (restored > 0) void reconciled.then(() => late.fills?.run(), () => {});
     if (restored > 0) {
       stack.defer(
         startup.warnWhileSlow(reconciled, tracker, clock, options.reconcileTimeoutMs ?? 60_000, emit),

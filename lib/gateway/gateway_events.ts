@@ -49,6 +49,11 @@ export type GatewayEvent =
    * live router's pid (`held` true: new orders are held). `problem` names the file.
    */
   | { type: "data-dir-lock"; problem: string; reason: string; held: boolean }
+  /**
+   * Fills the user stream missed, read from the exchange's trade list after a gap, drift or a restart, and
+   * recorded (`orders`: their client ids); or the first error of a query that failed (tried again next time).
+   */
+  | { type: "fills-recovered"; orders: string[]; fills: number; error?: string }
   /** A dead-man's switch refresh failed (the next tick tries again). */
   | { type: "dead-man-error"; symbol: string; error: string }
   /** Restored orders are still being reconciled after `elapsedMs` (repeats; new orders stay held until done). */

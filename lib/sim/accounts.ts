@@ -12,6 +12,34 @@ import type { Credential } from "./auth.ts";
 import { abs, mul, ONE } from "./decimal.ts";
 import type { FixedWindow } from "./rate_limiter.ts";
 
+/** Executions kept per account for `GET /fapi/v1/userTrades` (the oldest are dropped). */
+export const TRADES_KEPT = 10_000;
+
+/**
+ * One execution of an account's order, as `GET /fapi/v1/userTrades` lists it.
+ *
+ * @example
+ * ```ts
+ * const t: SimTrade = { symbol: "BTCUSDT", id: 1, orderId: 8000000000, side: "BUY", positionSide: "BOTH",
+ *   price: 5_000_000_000_000n, qty: 200_000n, realized: 0n, commission: 4_000_000n, maker: true, time: 1 };
+ * ```
+ */
+export interface SimTrade {
+  readonly symbol: string;
+  /** Trade id (the stream's `t`). */
+  readonly id: number;
+  readonly orderId: number;
+  readonly side: string;
+  readonly positionSide: string;
+  /** Price, quantity, realized PnL and commission in units of 1e-8. */
+  readonly price: bigint;
+  readonly qty: bigint;
+  readonly realized: bigint;
+  readonly commission: bigint;
+  readonly maker: boolean;
+  readonly time: number;
+}
+
 /** Fixed leverage of every simulated position. */
 export const LEVERAGE = 20n;
 /** Starting wallet balance in USDT units. */
@@ -83,12 +111,20 @@ export class Account {
   readonly positions = new Map<string, Position>();
   listenKey: string | undefined;
   listenKeyExpiresAt = 0;
+  /** Executions, oldest first (the latest {@linkcode TRADES_KEPT}). */
+  readonly trades: SimTrade[] = [];
 
   constructor(
     readonly apiKey: string,
     readonly credential: Credential,
     readonly orderWindows: readonly FixedWindow[],
   ) {}
+
+  /** Keeps one execution for `GET /fapi/v1/userTrades`. */
+  recordTrade(trade: SimTrade): void {
+    // Dropped in batches: a shift per trade would copy the whole list every time.
+    if (this.trades.push(trade) > 2 * TRADES_KEPT) this.trades.splice(0, this.trades.length - TRADES_KEPT);
+  }
 
   /** Signed amount of `symbol`'s line on `positionSide` (0n when none). */
   positionAmount(symbol: string, positionSide = "BOTH"): bigint {

@@ -311,6 +311,19 @@ export class Exchange {
     );
     const tradeId = this.#nextTradeId.get(symbol) ?? FIRST_TRADE_ID;
     this.#nextTradeId.set(symbol, tradeId + 1);
+    order.account.recordTrade({
+      symbol,
+      id: tradeId,
+      orderId: order.orderId,
+      side: order.side,
+      positionSide: order.positionSide,
+      price,
+      qty,
+      realized,
+      commission,
+      maker,
+      time: now,
+    });
     this.#emit(order, { execution: "TRADE", fill: { qty, price, tradeId, maker, realized, commission } });
   }
 

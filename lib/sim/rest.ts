@@ -25,7 +25,7 @@ import { E, Failure } from "./errors.ts";
 import { boolParam } from "./params.ts";
 import { handleControl } from "./rest_control.ts";
 import { handleMarketRest } from "./rest_market.ts";
-import { algoOrder, openAlgoOrders, openOrders } from "./rest_orders.ts";
+import { algoOrder, openAlgoOrders, openOrders, userTrades } from "./rest_orders.ts";
 import type { Simulator } from "./types.ts";
 import type { HttpRequest, HttpResponse } from "./_ws_server.ts";
 
@@ -55,6 +55,11 @@ const ROUTES: Readonly<Record<string, SignedRoute>> = {
     run: openAlgoOrders,
   },
   "GET /fapi/v1/algoOrder": { params: ["algoId", "clientAlgoId"], weight: () => 1, run: algoOrder },
+  "GET /fapi/v1/userTrades": {
+    params: ["symbol", "orderId", "startTime", "endTime", "fromId", "limit"],
+    weight: () => 5,
+    run: userTrades,
+  },
   "GET /fapi/v1/positionSide/dual": { params: [], weight: () => 30, run: positionMode },
   "POST /fapi/v1/positionSide/dual": {
     params: ["dualSidePosition"],

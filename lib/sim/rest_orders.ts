@@ -15,6 +15,9 @@
  *
  * - `GET /fapi/v1/algoOrder?algoId=|clientAlgoId=`: one algo order of the account in the listing's shape,
  *   whatever its status (a finished one too); -2013 when there is none.
+ * - `GET /fapi/v1/userTrades?symbol=[&orderId=&limit=]`: the account's executions of a symbol (`symbol, id,
+ *   orderId, side, positionSide, buyer, maker, price, qty, quoteQty, realizedPnl, commission, commissionAsset,
+ *   time`), oldest first; `startTime`, `endTime` and `fromId` are taken and ignored (a simulator choice).
  *
  * Field sets from the official connector's REST types and doc fixtures (S1). Choices: an unknown symbol is
  * -1121, an algoType other than CONDITIONAL -1102; `actualOrderId` is the triggered order's id ("" before a
@@ -29,7 +32,7 @@ import type { Account } from "./accounts.ts";
 import { type AlgoOrder, algoOrderResult } from "./algo.ts";
 import { intParam, type Params } from "./auth.ts";
 import type { SimCore } from "./core.ts";
-import { formatUnits } from "./decimal.ts";
+import { formatUnits, mul } from "./decimal.ts";
 import { E, type Failure } from "./errors.ts";
 import { statusResult } from "./orders.ts";
 import { formatPrice } from "./stream_events.ts";
@@ -116,6 +119,53 @@ export function algoOrder(core: SimCore, account: Account, params: Params): Http
   return found === undefined
     ? answer(E.noSuchOrder())
     : { status: 200, body: JSON.stringify(algoView(found)) };
+}
+
+/**
+ * `GET /fapi/v1/userTrades` for `account` (the request is already verified): its executions of `symbol`
+ * (required), of one order with `orderId`, oldest first, at most `limit` (default 500, up to 1000) of the
+ * newest that match.
+ *
+ * @example
+ * ```ts
+ * import type { Account } from "./accounts.ts";
+ * import type { SimCore } from "./core.ts";
+ * declare const core: SimCore;
+ * declare const account: Account;
+ * userTrades(core, account, { symbol: "BTCUSDT", orderId: "8000000000" }).body; // '[{"symbol":"BTCUSDT","id":1,…}]'
+ * ```
+ */
+export function userTrades(core: SimCore, account: Account, params: Params): HttpResponse {
+  const symbol = symbolOf(core, params);
+  if (symbol === undefined) return answer(E.mandatory("symbol"));
+  if (typeof symbol !== "string") return answer(symbol);
+  const orderId = params["orderId"] === undefined ? undefined : intParam(params["orderId"]);
+  if (params["orderId"] !== undefined && orderId === undefined) return answer(E.mandatory("orderId"));
+  const limit = params["limit"] === undefined ? 500 : intParam(params["limit"]);
+  if (limit === undefined || limit < 1 || limit > 1000) return answer(E.mandatory("limit"));
+  const spec = core.specs.get(symbol)!;
+  const pp = spec.pricePrecision;
+  const qp = spec.quantityPrecision;
+  const out = account.trades
+    .filter((t) => t.symbol === symbol && (orderId === undefined || t.orderId === orderId))
+    .slice(-limit)
+    .map((t) => ({
+      symbol,
+      id: t.id,
+      orderId: t.orderId,
+      side: t.side,
+      positionSide: t.positionSide,
+      buyer: t.side === "BUY",
+      maker: t.maker,
+      price: formatUnits(t.price, pp),
+      qty: formatUnits(t.qty, qp),
+      quoteQty: formatUnits(mul(t.qty, t.price), 8),
+      realizedPnl: formatUnits(t.realized, 8),
+      commission: formatUnits(t.commission, 8),
+      commissionAsset: "USDT",
+      time: t.time,
+    }));
+  return answer(out);
 }
 
 function symbolOf(core: SimCore, params: Params): string | undefined | Failure {

@@ -217,3 +217,63 @@ test("rest: the listings refuse an unknown key (-2015, 401), a wrong secret (-10
     await sim.close();
   }
 });
+
+test("rest: userTrades lists the caller's executions of a symbol (of one order with orderId), weight 5", async () => {
+  const sim = await startSimulator({ hmacKeys: HMAC_KEYS, clock: frozenClock() });
+  const client = await TestClient.open(sim.url);
+  const sign = { recvWindow: 60000 };
+  try {
+    sim.setMarkPrice("BTCUSDT", "50000");
+    const resting = await client.signed("order.place", { ...limitOrder({ quantity: "0.004" }), ...sign });
+    sim.setMarkPrice("BTCUSDT", "49990", { fillQty: "0.001" });
+    sim.setMarkPrice("BTCUSDT", "49980", { fillQty: "0.003" });
+    await client.signed(
+      "order.place",
+      { ...limitOrder({ price: "49000.00" }), ...sign },
+      HMAC_KEY_B,
+      HMAC_SECRET_B,
+    );
+
+    const before = await weight(client);
+    const one = await get(sim, "/fapi/v1/userTrades", `symbol=BTCUSDT&orderId=${resting.result.orderId}`);
+    assert.equal(one.status, 200);
+    const trades = one.body as Record<string, unknown>[];
+    assert.deepEqual(trades.map((t) => [t.orderId, t.qty, t.price, t.side, t.buyer, t.maker]), [
+      [resting.result.orderId, "0.001", "50000.00", "BUY", true, true],
+      [resting.result.orderId, "0.003", "50000.00", "BUY", true, true],
+    ]);
+    assert.ok((trades[1]!.id as number) > (trades[0]!.id as number), "ids increase");
+    assert.deepEqual(Object.keys(trades[0]!).sort(), [
+      "buyer",
+      "commission",
+      "commissionAsset",
+      "id",
+      "maker",
+      "orderId",
+      "positionSide",
+      "price",
+      "qty",
+      "quoteQty",
+      "realizedPnl",
+      "side",
+      "symbol",
+      "time",
+    ]);
+    assert.equal(await weight(client), before + 5 + 1, "weight 5");
+    // Account B's order rests (no trade); only this account's executions are listed.
+    const all = (await get(sim, "/fapi/v1/userTrades", "symbol=BTCUSDT")).body as Record<string, unknown>[];
+    assert.deepEqual(all, trades);
+    assert.deepEqual(
+      (await get(sim, "/fapi/v1/userTrades", "symbol=BTCUSDT", HMAC_KEY_B, HMAC_SECRET_B)).body,
+      [],
+    );
+    assert.deepEqual((await get(sim, "/fapi/v1/userTrades", "symbol=BTCUSDT&limit=1")).body, all.slice(-1));
+    assert.deepEqual(await get(sim, "/fapi/v1/userTrades", ""), {
+      status: 400,
+      body: { code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." },
+    });
+  } finally {
+    await client.close();
+    await sim.close();
+  }
+});

@@ -1,0 +1,179 @@
+/**
+ * Fills the user data stream never delivered. A gap (a dropped or paused stream, events lost with the socket
+ * up) is healed for orders and positions by queries and snapshots, but those carry no trades: an order found
+ * FILLED by `order.status` leaves its fills, their prices, commissions and realized PnL, unknown. That is the
+ * trader's record of executions, and the daily loss limit counts realized PnL from it.
+ *
+ * After each gap pass and audit, an order changed lately whose executed quantity is more than its recorded
+ * fills add up to is asked for its trades (`GET /fapi/v1/userTrades?symbol=&orderId=`, REST, weight 5), and
+ * the missing ones are recorded as the stream's would have been (journaled, told on `/events`, counted by the
+ * loss limit). A fill is keyed by symbol and trade id, so one that also arrives on the stream counts once.
+ *
+ * @module
+ */
+
+import type { TrackedOrder } from "../orders/tracked_order.ts";
+import type { AccountState } from "./account_state.ts";
+import type { Fill } from "./fills.ts";
+
+/** The REST read this needs (`OpenOrdersClient.userTrades`). */
+export interface TradesSource {
+  /** The account's executions of one order, oldest first (Binance's `userTrades` objects). */
+  userTrades(symbol: string, orderId: number): Promise<readonly Readonly<Record<string, unknown>>[]>;
+}
+
+/** Options for {@linkcode FillRecovery}. */
+export interface FillRecoveryOptions {
+  account: AccountState;
+  source: TradesSource;
+  /** Orders asked about per run, newest change first (weight 5 each); the rest wait for the next run. Default 10. */
+  maxQueries?: number;
+  /** Only orders changed within this many ms are looked at. Default 1 hour. */
+  windowMs?: number;
+  /** Local epoch ms, on the tracker's time base (`updatedAt`). Default `Date.now`. */
+  now?: () => number;
+  /** Called after a run that recorded fills or met an error. */
+  onRecovered?: (run: RecoveryRun) => void;
+}
+
+/**
+ * What one run did.
+ *
+ * @example
+ * ```ts
+ * const run: RecoveryRun = { orders: ["lr-k3j9x2ab-m1q2-7"], fills: 2 };
+ * ```
+ */
+export interface RecoveryRun {
+  /** Client ids of the orders whose missing fills were recorded. */
+  orders: string[];
+  /** Fills recorded. */
+  fills: number;
+  /** The first error, if a query failed (the order is looked at again next run). */
+  error?: string;
+}
+
+/**
+ * Recovers missing fills on request, one run at a time.
+ *
+ * @example
+ * ```ts
+ * import { AccountState } from "./account_state.ts";
+ * import type { OpenOrdersClient } from "./open_orders.ts";
+ * declare const client: OpenOrdersClient;
+ * const recovery = new FillRecovery({ account: new AccountState(), source: client });
+ * const run = await recovery.run(); // after a gap pass or an audit
+ * ```
+ */
+export class FillRecovery {
+  readonly #o: FillRecoveryOptions;
+  #running: Promise<RecoveryRun> | undefined;
+  #again = false;
+  #recovered = 0;
+
+  constructor(options: FillRecoveryOptions) {
+    this.#o = options;
+  }
+
+  /** Fills recovered since start. */
+  get recovered(): number {
+    return this.#recovered;
+  }
+
+  /** Runs now, or once more after the run in progress (whose promise is returned). */
+  run(): Promise<RecoveryRun> {
+    if (this.#running !== undefined) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = this.#loop().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #loop(): Promise<RecoveryRun> {
+    let last: RecoveryRun;
+    do {
+      this.#again = false;
+      last = await this.#run();
+    } while (this.#again);
+    return last;
+  }
+
+  async #run(): Promise<RecoveryRun> {
+    const { account, source } = this.#o;
+    const report: RecoveryRun = { orders: [], fills: 0 };
+    for (const o of this.#short()) {
+      const orderId = exchangeOrderId(o)!;
+      let trades: readonly Readonly<Record<string, unknown>>[];
+      try {
+        trades = await source.userTrades(o.symbol, orderId);
+      } catch (e) {
+        report.error ??= (e as Error).message;
+        continue;
+      }
+      let n = 0;
+      for (const t of trades) {
+        const fill = fillOf(t, o);
+        if (fill !== undefined && account.recordFill(fill)) n++;
+      }
+      if (n === 0) continue;
+      report.orders.push(o.clientOrderId);
+      report.fills += n;
+    }
+    this.#recovered += report.fills;
+    if (report.fills > 0 || report.error !== undefined) {
+      try {
+        this.#o.onRecovered?.(report);
+      } catch { /* an observer's bug must not stop the recovery */ }
+    }
+    return report;
+  }
+
+  /** Orders changed lately whose fills add up to less than they executed, newest change first, bounded. */
+  #short(): TrackedOrder[] {
+    const { account } = this.#o;
+    const since = (this.#o.now ?? Date.now)() - (this.#o.windowMs ?? 3_600_000);
+    const recorded = new Map<string, number>();
+    for (const f of account.fills.list()) {
+      const key = `${f.symbol}:${f.orderId}`;
+      recorded.set(key, (recorded.get(key) ?? 0) + Number(f.qty));
+    }
+    const short = account.orders.listAll().filter((o) => {
+      const id = exchangeOrderId(o);
+      const executed = Number(o.executedQty);
+      if (id === undefined || !(executed > 0) || o.updatedAt < since) return false;
+      // Quantities are decimal strings; their float sum is off by far less than any step size.
+      return (recorded.get(`${o.symbol}:${id}`) ?? 0) < executed * (1 - 1e-9);
+    });
+    short.sort((a, b) => b.updatedAt - a.updatedAt);
+    return short.slice(0, this.#o.maxQueries ?? 10);
+  }
+}
+
+/** The id the exchange's trades name the order by: a triggered algo order's regular order, else its own. */
+function exchangeOrderId(o: TrackedOrder): number | undefined {
+  return o.algo ? o.actualOrderId : o.orderId;
+}
+
+/** A fill from one `userTrades` object of order `o`; undefined when it is malformed. */
+function fillOf(t: Readonly<Record<string, unknown>>, o: TrackedOrder): Fill | undefined {
+  const text = (v: unknown) => (typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined);
+  const tradeId = t.id;
+  const price = text(t.price);
+  const qty = text(t.qty);
+  if (typeof tradeId !== "number" || price === undefined || qty === undefined) return undefined;
+  return {
+    symbol: typeof t.symbol === "string" ? t.symbol : o.symbol,
+    orderId: typeof t.orderId === "number" ? t.orderId : exchangeOrderId(o)!,
+    clientOrderId: o.clientOrderId,
+    tradeId,
+    side: typeof t.side === "string" ? t.side : o.side,
+    price,
+    qty,
+    commission: text(t.commission) ?? "0",
+    commissionAsset: typeof t.commissionAsset === "string" ? t.commissionAsset : "",
+    realizedProfit: text(t.realizedPnl) ?? "0",
+    maker: t.maker === true,
+    time: typeof t.time === "number" ? t.time : 0,
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Fills the user stream missed: on their own against a stand-in trade list, and in a gateway over real
+ * sockets (the stream paused while an order fills, then dropped: the gap pass finds it FILLED, and its trades
+ * are read from the simulator's `GET /fapi/v1/userTrades`).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AccountState } from "../../lib/account/account_state.ts";
+import { FillRecovery, type RecoveryRun } from "../../lib/account/fill_recovery.ts";
+import type { AccountEvent } from "../../lib/account/event_log.ts";
+import type { Fill } from "../../lib/account/fills.ts";
+import { orderUpdate } from "../orders/_order_update.ts";
+import { restingBuy, simulator, waitFor } from "../router/_harness.ts";
+import { openGateway, tempDir } from "../gateway/_gateway.ts";
+import type { GatewayEvent } from "../../lib/gateway/gateway_events.ts";
+
+const PLACE = { symbol: "BTCUSDT", side: "BUY", type: "LIMIT", quantity: "0.004", price: "50000" };
+
+/** An account holding each order `cid` (orderId `id`) acked, then updated to `executed` by a query. */
+function accountWith(orders: { cid: string; id: number; executed: string }[]): AccountState {
+  const account = new AccountState();
+  for (const o of orders) {
+    account.orders.intent(o.cid, "order.place", PLACE, "newClientOrderId");
+    account.orders.ack(
+      o.cid,
+      { clientOrderId: o.cid, orderId: o.id, status: "NEW", updateTime: 1 },
+      "order.place",
+    );
+    account.orders.apply({
+      clientOrderId: o.cid,
+      orderId: o.id,
+      status: "FILLED",
+      executedQty: o.executed,
+      updateTime: 2,
+    });
+  }
+  return account;
+}
+
+const trade = (id: number, orderId: number, qty: string) => ({
+  symbol: "BTCUSDT",
+  id,
+  orderId,
+  side: "BUY",
+  price: "50000.00",
+  qty,
+  realizedPnl: "0",
+  commission: "0.02000000",
+  commissionAsset: "USDT",
+  maker: true,
+  time: 5,
+});
+
+test("FillRecovery: an order short of fills is asked for its trades; those known already are not recorded twice", async () => {
+  const account = accountWith([{ cid: "a", id: 7, executed: "0.004" }, {
+    cid: "b",
+    id: 8,
+    executed: "0.002",
+  }]);
+  // "b" has all its fills from the stream; "a" has one of its two.
+  const tradeOf = (cid: string, orderId: number, tradeId: number, qty: string, executed: string) =>
+    orderUpdate({
+      clientOrderId: cid,
+      orderId,
+      execution: "TRADE",
+      tradeId,
+      lastQty: qty,
+      lastPrice: "50000",
+      status: executed === "0.004" || cid === "b" ? "FILLED" : "PARTIALLY_FILLED",
+      executedQty: executed,
+      time: 3,
+    });
+  account.apply(tradeOf("b", 8, 20, "0.002", "0.002"));
+  account.apply(tradeOf("a", 7, 10, "0.001", "0.001"));
+  const asked: [string, number][] = [];
+  const runs: RecoveryRun[] = [];
+  const events: AccountEvent[] = [];
+  account.subscribe((e) => void events.push(e), ["fill"]);
+  const recovery = new FillRecovery({
+    account,
+    source: {
+      userTrades: (symbol, orderId) => {
+        asked.push([symbol, orderId]);
+        return Promise.resolve(orderId === 7 ? [trade(10, 7, "0.001"), trade(11, 7, "0.003")] : []);
+      },
+    },
+    onRecovered: (run) => void runs.push(run),
+  });
+  const run = await recovery.run();
+  assert.deepEqual(asked, [["BTCUSDT", 7]], "only the order short of fills");
+  assert.deepEqual(run, { orders: ["a"], fills: 1 });
+  assert.deepEqual(runs, [run]);
+  const fill = account.fills.list().find((f: Fill) => f.tradeId === 11)!;
+  assert.deepEqual(
+    [fill.clientOrderId, fill.qty, fill.price, fill.commission, fill.maker],
+    ["a", "0.003", "50000.00", "0.02000000", true],
+  );
+  assert.deepEqual(events.map((e) => (e.data as Fill).tradeId), [11], "told as a fill");
+  // Nothing short any more: nothing asked, nothing told.
+  asked.length = 0;
+  assert.deepEqual(await recovery.run(), { orders: [], fills: 0 });
+  assert.deepEqual([asked, runs.length], [[], 1]);
+  assert.equal(recovery.recovered, 1);
+});
+
+test("FillRecovery: orders changed long ago are left alone; queries are bounded per run, newest first; an error is reported", async () => {
+  const account = accountWith([
+    { cid: "old", id: 1, executed: "0.002" },
+    { cid: "n0", id: 100, executed: "0.002" },
+    { cid: "n1", id: 101, executed: "0.002" },
+    { cid: "n2", id: 102, executed: "0.002" },
+  ]);
+  const now = Date.now();
+  account.orders.get("old")!.updatedAt = now - 3_600_001;
+  for (const [i, cid] of ["n0", "n1", "n2"].entries()) account.orders.get(cid)!.updatedAt = now - 10 + i;
+  const asked: number[] = [];
+  const runs: RecoveryRun[] = [];
+  const recovery = new FillRecovery({
+    account,
+    now: () => now,
+    maxQueries: 2,
+    source: {
+      userTrades: (_s, orderId) => {
+        asked.push(orderId);
+        return orderId === 101 ? Promise.reject(new Error("-1003 too many requests")) : Promise.resolve([]);
+      },
+    },
+    onRecovered: (run) => void runs.push(run),
+  });
+  const run = await recovery.run();
+  assert.deepEqual(asked, [102, 101], "the newest two; the hour-old order is not asked");
+  assert.deepEqual(run, { orders: [], fills: 0, error: "-1003 too many requests" });
+  assert.deepEqual(runs, [run]);
+});
+
+test("FillRecovery in a gateway: a fill lost with the stream is read from the exchange's trades once the gap is healed", async () => {
+  const sim = await simulator();
+  const events: GatewayEvent[] = [];
+  const gateway = await openGateway(sim, tempDir(), {
+    streamUrl: sim.streamUrl,
+    restUrl: sim.httpUrl,
+    auditIntervalMs: 0,
+    onEvent: (e) => void events.push(e),
+  });
+  try {
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.004", price: "50000" }));
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "NEW", "the ack");
+    sim.setFaults({ streamPaused: true }); // the trades' events are lost
+    sim.setMarkPrice("BTCUSDT", "49990", { fillQty: "0.001" });
+    sim.setMarkPrice("BTCUSDT", "49980", { fillQty: "0.003" });
+    sim.setFaults({});
+    sim.dropStreams(); // a gap: the pass finds the order FILLED, then its trades are read
+    await waitFor(() => gateway.account.fills.list().length === 2, "the recovered fills");
+    const fills = gateway.account.fills.list().map((f) => [f.clientOrderId, f.qty, f.price]);
+    assert.deepEqual(fills.sort(), [[ack.clientOrderId, "0.001", "50000.00"], [
+      ack.clientOrderId,
+      "0.003",
+      "50000.00",
+    ]]);
+    const recovered = events.find((e) => e.type === "fills-recovered");
+    assert.deepEqual(recovered, { type: "fills-recovered", orders: [ack.clientOrderId], fills: 2 });
+    assert.equal(gateway.tracker.get(ack.clientOrderId)?.executedQty, "0.004");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
