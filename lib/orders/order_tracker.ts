@@ -202,6 +202,11 @@ export class OrderTracker implements OrderObserver {
     return this.#live.has(cid) || this.#placing.has(cid);
   }
 
+  /** OrderObserver: the place of this client id is sent and not yet answered. */
+  placing(cid: string): boolean {
+    return this.#placing.has(cid);
+  }
+
   /** OrderObserver: maps a cancel/modify by orderId to the client id, so its outcome is tracked. */
   clientOrderIdOf(symbol: string, orderId: number): string | undefined {
     return this.#byOrderId.get(symbol)?.get(orderId);

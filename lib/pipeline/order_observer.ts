@@ -71,6 +71,12 @@ export interface OrderObserver {
    * open orders, so an IOC or MARKET order sent twice under one id could fill twice.
    */
   holdsClientOrderId?(cid: string): boolean;
+  /**
+   * Optional: whether the place of this client id is sent and not yet answered. A cancel or modify the
+   * exchange refuses as unknown (-2011/-2013) meanwhile may have overtaken it: the router sends it once more
+   * when the place is answered and the order rests.
+   */
+  placing?(cid: string): boolean;
 }
 
 /**
@@ -107,6 +113,10 @@ export function combineObservers(...all: OrderObserver[]): OrderObserver {
     },
     holdsClientOrderId: (cid) => {
       for (const o of all) if (o.holdsClientOrderId?.(cid) === true) return true;
+      return false;
+    },
+    placing: (cid) => {
+      for (const o of all) if (o.placing?.(cid) === true) return true;
       return false;
     },
     clientOrderIdOf: (symbol, orderId) => {
@@ -158,5 +168,6 @@ export function deferIntent(observer: OrderObserver): OrderObserver {
   if (observer.holdsClientOrderId !== undefined) {
     deferred.holdsClientOrderId = (cid) => observer.holdsClientOrderId!(cid);
   }
+  if (observer.placing !== undefined) deferred.placing = (cid) => observer.placing!(cid);
   return deferred;
 }

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { ConnectError, FilterRefusedError, NotSentError } from "../errors.ts";
+import { ConnectError, ExchangeError, FilterRefusedError, NotSentError } from "../errors.ts";
 import type { PipelineMetrics } from "../pipeline/pipeline_metrics.ts";
 import type { OpenOrderRef, OrderObserver } from "../pipeline/order_observer.ts";
 import type { PromptAnswer } from "../pipeline/pending_requests.ts";
@@ -230,19 +230,60 @@ export class Router {
   modifyOrder(params: ModifyOrderParams): Promise<OrderResult> {
     if (this.#halted !== undefined) return Promise.reject(this.#held(this.#halted));
     const guard = this.#guard;
-    if (guard === undefined) {
-      return this.#session.send(MODIFY, params, "", this.#cidOf(params)) as Promise<OrderResult>;
+    let at: number | undefined;
+    if (guard !== undefined) {
+      at = Date.now(); // one clock read for the check and the timestamp
+      if (guard.check.checkModify(params, at) !== 0) {
+        return Promise.reject(guard.refusal(MODIFY.name, params.symbol));
+      }
     }
-    const at = Date.now(); // one clock read for the check and the timestamp
-    if (guard.check.checkModify(params, at) !== 0) {
-      return Promise.reject(guard.refusal(MODIFY.name, params.symbol));
-    }
-    return this.#session.send(MODIFY, params, "", this.#cidOf(params), at) as Promise<OrderResult>;
+    const cid = this.#cidOf(params);
+    const sent = this.#session.send(MODIFY, params, "", cid, at) as Promise<OrderResult>;
+    if (this.#observer?.placing?.(cid) !== true) return sent;
+    return this.#onceAnswered(
+      sent,
+      cid,
+      () => this.#session.send(MODIFY, params, "", cid) as Promise<OrderResult>,
+    );
   }
 
-  /** `order.cancel` by orderId or origClientOrderId. Allowed while halted. */
+  /**
+   * `order.cancel` by orderId or origClientOrderId. Allowed while halted. Sent while the order's place is
+   * unanswered, it can overtake it (-2011): it is then sent once more when the place is answered, if the order
+   * rests (so is a modify).
+   */
   cancelOrder(params: OrderRef): Promise<OrderResult> {
-    return this.#session.send(CANCEL, params, "", this.#cidOf(params)) as Promise<OrderResult>;
+    const cid = this.#cidOf(params);
+    const sent = this.#session.send(CANCEL, params, "", cid) as Promise<OrderResult>;
+    if (this.#observer?.placing?.(cid) !== true) return sent;
+    return this.#onceAnswered(
+      sent,
+      cid,
+      () => this.#session.send(CANCEL, params, "", cid) as Promise<OrderResult>,
+    );
+  }
+
+  /**
+   * `sent`, a cancel or modify of `cid` sent while its place was unanswered; refused as unknown (-2011/-2013),
+   * it waits for the place's answer (bounded by the request timeout) and, if the order then rests, `again`.
+   */
+  async #onceAnswered(
+    sent: Promise<OrderResult>,
+    cid: string,
+    again: () => Promise<OrderResult>,
+  ): Promise<OrderResult> {
+    try {
+      return await sent;
+    } catch (e) {
+      if (!(e instanceof ExchangeError && (e.code === -2011 || e.code === -2013))) throw e;
+      const observer = this.#observer!;
+      const deadline = Date.now() + this.#requestTimeoutMs + 1000;
+      while (observer.placing?.(cid) === true && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      if (observer.placing?.(cid) === true || observer.holdsClientOrderId?.(cid) !== true) throw e;
+      return await again();
+    }
   }
 
   /** `order.status` by orderId or origClientOrderId. The answer also updates the observer's view. */

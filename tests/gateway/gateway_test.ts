@@ -274,6 +274,50 @@ test("Gateway: halt cancels a late place answered while its first cancels were s
   }
 });
 
+test("Gateway: a cancel or modify that overtakes its order's place (-2011/-2013) is sent again once the place rests", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir());
+  try {
+    // The engine takes each place 100 ms late: a cancel or modify sent meanwhile finds nothing.
+    sim.setFaults({ placeDelayMs: 100 });
+    const placing = gateway.router.placeOrder(restingBuy({ newClientOrderId: "overtaken-1" }));
+    const canceled = await gateway.router.cancelOrder({
+      symbol: "BTCUSDT",
+      origClientOrderId: "overtaken-1",
+    });
+    assert.equal((await placing).status, "NEW");
+    assert.equal(canceled.status, "CANCELED");
+    assert.equal(sim.orders().find((o) => o.clientOrderId === "overtaken-1")?.status, "CANCELED");
+
+    const placing2 = gateway.router.placeOrder(restingBuy({ newClientOrderId: "overtaken-2" }));
+    const modified = await gateway.router.modifyOrder({
+      symbol: "BTCUSDT",
+      origClientOrderId: "overtaken-2",
+      side: "BUY",
+      quantity: "0.003",
+      price: "49500",
+    });
+    assert.equal((await placing2).status, "NEW");
+    assert.equal(modified.price, "49500.00");
+    assert.equal(sim.orders().find((o) => o.clientOrderId === "overtaken-2")?.price, "49500.00");
+    // An order that does not rest (an IOC that expires) gets the exchange's refusal.
+    const ioc = gateway.router.placeOrder({
+      ...restingBuy({ newClientOrderId: "overtaken-3" }),
+      timeInForce: "IOC",
+    });
+    await assert.rejects(
+      gateway.router.cancelOrder({ symbol: "BTCUSDT", origClientOrderId: "overtaken-3" }),
+      (e: unknown) => (e as { code?: number }).code === -2011,
+    );
+    await ioc;
+    assert.equal(sim.orders().find((o) => o.clientOrderId === "overtaken-3")?.status, "EXPIRED");
+  } finally {
+    sim.setFaults({});
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("Gateway: cancelAllOpenOrders cancels this router's orders of one symbol, a late place too, and halts nothing", async () => {
   const sim = await simulator();
   const gateway = await open(sim, tempDir());
