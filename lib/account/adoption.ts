@@ -153,10 +153,13 @@ export class OrderAdopter {
     const cid = order.clientOrderId;
     const recovered = recover && own.test(cid);
     const held = tracker.get(cid);
+    // A regular order under the client id of an algo order held here: the order that algo order became once
+    // triggered (unseen, if the stream lost the trigger). It is that algo order, not an external one.
+    const child = held?.algo === true && !order.algo;
     // A finished order with this id and exchange id finished after the listing was taken: nothing to do.
     // Unless it was only taken as gone (NOT_FOUND: a cancel's -2011): the listing is the exchange's word that
     // it rests, and the tracker reopens it.
-    if (held?.state === "finished" && held.orderId === order.orderId) {
+    if (held?.state === "finished" && (held.orderId === order.orderId || child)) {
       if (held.status === "NOT_FOUND") tracker.apply(raw, cid);
       return;
     }

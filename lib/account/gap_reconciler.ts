@@ -106,7 +106,9 @@ export class GapReconciler {
   async #pass(reason: string): Promise<void> {
     const { router, account } = this.#o;
     if (!router.connected) return; // the ws-fapi reconnect reports its own gap once it is back
-    const orders = account.orders.list().filter((o) => !o.algo && o.state !== "pending");
+    // Algo orders too: one that triggered in the gap became a regular order under its client algo id, which
+    // order.status finds (one not triggered answers -2013; the audit's algo look-up covers those).
+    const orders = account.orders.list().filter((o) => o.state !== "pending");
     let error = await this.#query(orders);
     try {
       const asOf = Date.now() + router.clockOffsetMs;

@@ -27,6 +27,25 @@ export interface Position {
   updateTime: number;
 }
 
+/**
+ * `p` with its unrealized PnL at `mark` ((mark − entry) × signed amount, in the quote asset, 8 decimals) and
+ * the mark it was taken at; `p` as the exchange last reported it (`markPrice` null) without a mark. The
+ * exchange's own figure comes with ACCOUNT_UPDATE, sent only when a balance or position changes: between fills
+ * it does not follow the market.
+ *
+ * @example
+ * ```ts
+ * const p: Position = { symbol: "BTCUSDT", positionSide: "BOTH", positionAmt: "-0.006", entryPrice: "50000",
+ *   unrealizedProfit: "0", updateTime: 1 };
+ * atMark(p, 50100).unrealizedProfit; // "-0.60000000"
+ * ```
+ */
+export function atMark(p: Position, mark: number | undefined): Position & { markPrice: string | null } {
+  if (mark === undefined || !(mark > 0)) return { ...p, markPrice: null };
+  const pnl = (mark - Number(p.entryPrice)) * Number(p.positionAmt);
+  return { ...p, unrealizedProfit: (Object.is(pnl, -0) ? 0 : pnl).toFixed(8), markPrice: String(mark) };
+}
+
 /** One asset's balance. */
 export interface Balance {
   asset: string;

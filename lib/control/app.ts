@@ -321,7 +321,10 @@ export function createControlApp(options: ControlAppOptions): Hono {
     monitor: options.monitor,
     uptimeS: () => Math.floor((now() - startedAt) / 1000),
   });
-  if (account !== undefined && hub !== undefined) addLiveRoutes(routes, { account, hub });
+  if (account !== undefined && hub !== undefined) {
+    const risk = options.risk;
+    addLiveRoutes(routes, { account, hub, marks: risk === undefined ? undefined : (s) => risk.freshMark(s) });
+  }
   if (options.simulator !== undefined) addSimulatorRoutes(routes, options.simulator, (r) => body(r));
 
   if (options.risk !== undefined) {

@@ -42,7 +42,10 @@ const WHEN: Readonly<Record<keyof typeof LOCAL_CODES, { statuses: readonly numbe
     when:
       "Host not allowed (DNS rebinding) or cross-origin browser request (foreign Origin / Sec-Fetch-Site)",
   },
-  NOT_FOUND: { statuses: [404], when: "no such route (`/sim/*` outside simulator mode)" },
+  NOT_FOUND: {
+    statuses: [404],
+    when: "no such route (`/sim/*` outside simulator mode, `/audit` with audits off)",
+  },
   METHOD_NOT_ALLOWED: {
     statuses: [405],
     when: "route exists, method does not (the `Allow` header lists them)",

@@ -137,6 +137,22 @@ export const positionAnswer = z.object({
   updateTime: z.int(),
 }).meta({ id: "Position" });
 
+/**
+ * A live position line (`GET /positions`): its unrealized PnL at the fresh mark (`markPrice`), or as the
+ * exchange last reported it (`markPrice` null: no mark within 10 s, or pre-trade checks off).
+ *
+ * @example
+ * ```ts
+ * livePositionAnswer.shape.markPrice.parse(null);
+ * ```
+ */
+export const livePositionAnswer = positionAnswer.extend({
+  unrealizedProfit: decimalText().meta({
+    description: "at markPrice when there is one; else the exchange's last figure",
+  }),
+  markPrice: decimalText().nullable().meta({ description: "the mark (within 10 s) the PnL is taken at" }),
+}).meta({ id: "LivePosition" });
+
 const rateLimit = z.object({
   rateLimitType: z.enum(["REQUEST_WEIGHT", "ORDERS"]),
   interval: z.enum(["SECOND", "MINUTE", "HOUR", "DAY"]),

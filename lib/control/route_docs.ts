@@ -18,8 +18,8 @@ import {
   flattenAnswer,
   haltAnswer,
   healthAnswer,
+  livePositionAnswer,
   orderAnswer,
-  positionAnswer,
   trackedOrderAnswer,
 } from "./openapi_answers.ts";
 import type { RouteDoc } from "./route_table.ts";
@@ -202,7 +202,7 @@ export const ROUTE_DOCS = {
     summary: "Live positions with unrealized PnL (from memory)",
     tag: "Live state",
     query: livePositionsSchema,
-    answers: { 200: { description: "positions", schema: z.array(positionAnswer) } },
+    answers: { 200: { description: "positions", schema: z.array(livePositionAnswer) } },
   },
   events: {
     summary: "Server-Sent Events: orders, fills, positions, halts… (resumable with Last-Event-ID)",

@@ -6,6 +6,7 @@
  */
 
 import type { AccountState } from "../account/account_state.ts";
+import { atMark } from "../account/positions.ts";
 import { readQuery } from "./body.ts";
 import { invalid } from "./errors.ts";
 import type { RouteTable } from "./route_table.ts";
@@ -56,8 +57,11 @@ export interface MarkSetter {
  * addLiveRoutes(new RouteTable(new Hono()), { account, hub });
  * ```
  */
-export function addLiveRoutes(routes: RouteTable, deps: { account: AccountView; hub: EventHub }): void {
-  const { account, hub } = deps;
+export function addLiveRoutes(
+  routes: RouteTable,
+  deps: { account: AccountView; hub: EventHub; marks?: ((symbol: string) => number | undefined) | undefined },
+): void {
+  const { account, hub, marks } = deps;
 
   routes.add("GET", "/fills", (c) => {
     const { symbol, limit } = validate(fillsSchema, readQuery(c.req.url));
@@ -66,14 +70,18 @@ export function addLiveRoutes(routes: RouteTable, deps: { account: AccountView; 
 
   routes.add("GET", "/positions", (c) => {
     const { symbol, all } = validate(livePositionsSchema, readQuery(c.req.url));
-    const positions = account.book.positions({ symbol, all: all ?? false }).map((p) => ({
-      symbol: p.symbol,
-      positionSide: p.positionSide,
-      positionAmt: p.positionAmt,
-      entryPrice: p.entryPrice,
-      unrealizedProfit: p.unrealizedProfit,
-      updateTime: p.updateTime,
-    }));
+    const positions = account.book.positions({ symbol, all: all ?? false }).map((line) => {
+      const p = atMark(line, marks?.(line.symbol));
+      return {
+        symbol: p.symbol,
+        positionSide: p.positionSide,
+        positionAmt: p.positionAmt,
+        entryPrice: p.entryPrice,
+        unrealizedProfit: p.unrealizedProfit,
+        markPrice: p.markPrice,
+        updateTime: p.updateTime,
+      };
+    });
     return c.json(positions);
   }, ROUTE_DOCS.positions);
 

@@ -25,7 +25,7 @@ import { validate } from "./validation.ts";
  * const view: RiskView | undefined = router.preTrade;
  * ```
  */
-export type RiskView = Pick<PreTradeGuard, "health" | "usage" | "setLimits" | "refusalCounts">;
+export type RiskView = Pick<PreTradeGuard, "health" | "usage" | "setLimits" | "refusalCounts" | "freshMark">;
 
 /** `GET /risk`'s answer. */
 const riskAnswer = z.looseObject({

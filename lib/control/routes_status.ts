@@ -15,6 +15,7 @@ import type { RouteTable } from "./route_table.ts";
 import { ROUTE_DOCS } from "./route_docs.ts";
 import type { AccountView } from "./routes_live.ts";
 import type { RiskView } from "./routes_risk.ts";
+import { atMark } from "../account/positions.ts";
 import type { EventHub } from "./sse.ts";
 
 /**
@@ -212,7 +213,7 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
       clockOffsetMs: router.clockOffsetMs,
       uptimeS: deps.uptimeS(),
       orders: orderCounts(deps.tracker),
-      ...(deps.account === undefined ? {} : { account: liveMetrics(deps.account, deps.hub) }),
+      ...(deps.account === undefined ? {} : { account: liveMetrics(deps.account, deps.hub, deps.risk) }),
       userStream: stream === undefined ? undefined : {
         up: stream.state === "up",
         reconnects: stream.reconnects,
@@ -230,13 +231,18 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
   }, ROUTE_DOCS.metrics);
 }
 
-function liveMetrics(account: AccountView, hub: EventHub | undefined): LiveMetrics {
+function liveMetrics(
+  account: AccountView,
+  hub: EventHub | undefined,
+  risk: RiskView | undefined,
+): LiveMetrics {
   const events: Record<string, number> = {};
   for (const type of ACCOUNT_EVENT_TYPES) events[type] = account.events.count(type);
   return {
     events,
     fills: account.fills.total,
-    positions: account.book.positions(),
+    // Unrealized PnL at the fresh mark, as GET /positions answers it.
+    positions: account.book.positions().map((p) => atMark(p, risk?.freshMark(p.symbol))),
     gapReconciliations: hub?.gapReconciliations ?? 0,
     subscribers: hub?.subscribers ?? 0,
     subscribersDropped: hub?.dropped ?? 0,

@@ -103,8 +103,10 @@ export class AckFollowUp {
     }
     for (const [cid, due] of this.#inferred) {
       const o = tracker.get(cid);
-      if (o === undefined || o.status !== "NOT_FOUND") this.#inferred.delete(cid); // an event told already
-      else if (due.nextAt <= now) out.push(o);
+      // An event told already (a NOT_FOUND reopened or ended otherwise; a FINISHED algo order's own fills).
+      if (o === undefined || (o.status !== "NOT_FOUND" && o.status !== "FINISHED")) {
+        this.#inferred.delete(cid);
+      } else if (due.nextAt <= now) out.push(o);
     }
     for (const o of tracker.list("open")) {
       if (o.algo || o.updatedAt > cutoff || !finishesAtOnce(o)) continue;

@@ -186,7 +186,8 @@ export class OrderTracker implements OrderObserver {
 
   /**
    * The client ids of orders taken as finished (NOT_FOUND) from a refused cancel or modify since the last call,
-   * although the exchange had given them an id: how each really ended is for a query to tell.
+   * although the exchange had given them an id, and of triggered algo orders the algo service reports
+   * FINISHED with nothing known of their fills: how each really ended is for a query to tell.
    */
   takeInferred(): string[] {
     if (this.#inferred.size === 0) return [];
@@ -234,9 +235,14 @@ export class OrderTracker implements OrderObserver {
     if (o === undefined) return;
     const time = typeof r.updateTime === "number" ? r.updateTime : 0;
     const executed = typeof r.executedQty === "string" ? r.executedQty : undefined;
+    // An answer about the regular order a triggered algo order became (see below) tells what the algo
+    // service's FINISHED does not: its fills. Never stale against that FINISHED.
+    const childOfFinished = o.algo && o.status === "FINISHED" && r.algoId === undefined &&
+      typeof r.orderId === "number";
     if (
-      (time > 0 && time < o.updateTime) ||
-      (executed !== undefined && Number(executed) < Number(o.executedQty))
+      !childOfFinished &&
+      ((time > 0 && time < o.updateTime) ||
+        (executed !== undefined && Number(executed) < Number(o.executedQty)))
     ) {
       // A stale snapshot never undoes a newer event. Yet it was read after the outcome became unknown, and
       // shows nothing newer than that event: the order is as that event left it, no longer unknown.
@@ -283,7 +289,9 @@ export class OrderTracker implements OrderObserver {
       o.positionSide = u.positionSide;
       this.#setLive(o);
     }
-    if (u.time < o.updateTime) return undefined; // older than what this order reflects
+    // Older than what this order reflects; but the algo service's FINISHED carries no fills: the events of the
+    // order it became still tell them.
+    if (u.time < o.updateTime && !(o.algo && o.status === "FINISHED")) return undefined;
     const sameTime = u.time === o.updateTime;
     if (Number(u.executedQty) < Number(o.executedQty)) return undefined;
     if (sameTime && u.status === o.status && u.executedQty === o.executedQty && u.price === o.price) {
@@ -456,6 +464,13 @@ export class OrderTracker implements OrderObserver {
     o.updatedAt = this.#now();
     if (FINAL_STATUSES.has(status)) {
       if (o.state !== "finished" || visible(o) !== before) this.#finish(o);
+      // The algo service's FINISHED says the order it became ended, not how: that order is asked (the
+      // follow-up's order.status by the client algo id, which it carries), unless its own events told.
+      if (
+        status === "FINISHED" && o.algo && !(Number(o.executedQty) > 0) && this.#inferred.size < MAX_INFERRED
+      ) {
+        this.#inferred.add(o.clientOrderId);
+      }
     } else {
       if (inferred) this.#reopen(o);
       else if (o.state !== "finished") o.state = "open";

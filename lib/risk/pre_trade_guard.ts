@@ -218,6 +218,16 @@ export class PreTradeGuard {
     };
   }
 
+  /**
+   * The mark price of `symbol` if one arrived within the last 10 s (the mark stream ticks every second), else
+   * undefined: what live unrealized PnL is computed at (`GET /positions`, the metrics).
+   */
+  freshMark(symbol: string): number | undefined {
+    const s = this.check.state(symbol);
+    if (s === undefined || s.mark8 === 0n || this.#clock.now() - s.markAt > MARK_STALE_MS) return undefined;
+    return Number(s.mark8) / 1e8;
+  }
+
   /** For `GET /risk`: the limits, the breaker and, per symbol with limits or exposure, the usage. */
   usage(): Record<string, unknown> {
     const now = this.#clock.now();

@@ -317,18 +317,28 @@ export class Router {
   }
 
   /**
-   * `algoOrder.cancel` by algoId or clientAlgoId. Allowed while halted. An algo order the observer knows to
-   * have triggered is no longer the algo service's: the regular order it became is cancelled instead
-   * (`order.cancel` by its id; the answer is that order's).
+   * `algoOrder.cancel` by algoId or clientAlgoId. Allowed while halted. An algo order that has triggered is no
+   * longer the algo service's: the regular order it became is cancelled instead (`order.cancel`; the answer is
+   * that order's), by its id when the observer knows it, else after the algo service refuses (-2011/-2013) by
+   * the client algo id the order carries (its trigger not seen yet).
    */
   cancelAlgoOrder(params: AlgoOrderRef): Promise<Record<string, unknown>> {
-    const triggered = this.#triggered(params);
-    if (triggered !== undefined) {
-      const ref = { symbol: triggered.symbol, orderId: triggered.actualOrderId! };
-      return this.#session.send(CANCEL, ref, "", triggered.clientOrderId) as Promise<Record<string, unknown>>;
+    const held = this.#openAlgo(params);
+    if (held?.actualOrderId !== undefined) {
+      const ref = { symbol: held.symbol, orderId: held.actualOrderId };
+      return this.#session.send(CANCEL, ref, "", held.clientOrderId) as Promise<Record<string, unknown>>;
     }
-    const cid = params.clientAlgoId ?? "";
-    return this.#session.send(ALGO_CANCEL, params, "", cid) as Promise<Record<string, unknown>>;
+    const cid = params.clientAlgoId ?? held?.clientOrderId ?? "";
+    const sent = this.#session.send(ALGO_CANCEL, params, "", cid) as Promise<Record<string, unknown>>;
+    if (held === undefined) return sent;
+    return sent.catch((e: unknown) => {
+      if (!(e instanceof ExchangeError && (e.code === -2011 || e.code === -2013))) throw e;
+      const ref = { symbol: held.symbol, origClientOrderId: held.clientOrderId };
+      return (this.#session.send(CANCEL, ref, "", held.clientOrderId) as Promise<Record<string, unknown>>)
+        .catch(
+          () => Promise.reject(e), // no such order either: the algo service's answer stands
+        );
+    });
   }
 
   // ---- account and other methods ---------------------------------------------------------------------
@@ -621,12 +631,12 @@ export class Router {
     return this.#session.send(METHODS[method]!, params, "", "");
   }
 
-  /** The triggered algo order `ref` names, if the observer knows it as open with its regular order's id. */
-  #triggered(ref: AlgoOrderRef): OpenOrderRef | undefined {
+  /** The algo order `ref` names, if the observer holds it open (with its regular order's id once triggered). */
+  #openAlgo(ref: AlgoOrderRef): OpenOrderRef | undefined {
     const open = this.#observer?.openOrders?.();
     if (open === undefined) return undefined;
     for (const o of open) {
-      if (!o.algo || o.actualOrderId === undefined) continue;
+      if (!o.algo) continue;
       if (ref.clientAlgoId !== undefined ? o.clientOrderId === ref.clientAlgoId : o.orderId === ref.algoId) {
         return o;
       }

@@ -65,3 +65,31 @@ test("adoption: an order the exchange reported finished stays finished, whatever
   assert.deepEqual([tracker.get("lr-b")?.state, tracker.get("lr-b")?.status], ["finished", "CANCELED"]);
   assert.deepEqual(tracker.openOrders(), []);
 });
+
+test("adoption: a regular order listed under the client id of an algo order held here is that order triggered, not an external one", () => {
+  for (const refused of [false, true]) {
+    const tracker = new OrderTracker();
+    const stop = { symbol: "BTCUSDT", side: "BUY", type: "STOP", quantity: "0.002", price: "50000" };
+    tracker.intent("lr-s", "algoOrder.place", stop, "clientAlgoId");
+    tracker.ack(
+      "lr-s",
+      { clientAlgoId: "lr-s", algoId: 2000, algoStatus: "NEW", updateTime: 100 },
+      "algoOrder.place",
+    );
+    // The trigger's events were lost; with `refused`, an algoOrder.cancel was refused (-2011) meanwhile.
+    if (refused) tracker.rejected("lr-s", -2011, "Unknown order sent.", "algoOrder.cancel");
+    const adopter = new OrderAdopter({ tracker, client: noClient, own: ownClientOrderIds("lr") });
+    const report = adopter.apply("audit", [{ ...listed("lr-s", 8000), updateTime: 150 }], [], false);
+    assert.deepEqual(report.external, [], `refused: ${refused}`);
+    const o = tracker.get("lr-s")!;
+    assert.deepEqual([o.state, o.status, o.algo, o.external, o.orderId, o.actualOrderId], [
+      "open",
+      "TRIGGERED",
+      true,
+      false,
+      2000,
+      8000,
+    ], `refused: ${refused}`);
+    assert.deepEqual(tracker.openOrders().map((r) => [r.clientOrderId, r.actualOrderId]), [["lr-s", 8000]]);
+  }
+});

@@ -112,6 +112,7 @@ test("GET /positions: non-zero by default, ?all=true for all, by symbol, exact s
       positionAmt: "0.002",
       entryPrice: "50000",
       unrealizedProfit: "0.5",
+      markPrice: null, // no pre-trade checks here: no marks, the exchange's own figure
       updateTime: time,
     }]);
     const all = await s.call("GET", "/positions?all=true");

@@ -13,10 +13,11 @@ import { Gateway } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import { HMAC_KEY, HMAC_SECRET, simulator, waitFor } from "../router/_harness.ts";
 
-async function open(sim: Simulator): Promise<Gateway> {
+async function open(sim: Simulator, rest = false): Promise<Gateway> {
   const gateway = await Gateway.open({
     url: sim.url,
     streamUrl: sim.streamUrl,
+    ...(rest ? { restUrl: sim.httpUrl, auditIntervalMs: 0 } : {}),
     apiKey: HMAC_KEY,
     secretKey: HMAC_SECRET,
     dataDir: mkdtempSync(join(tmpdir(), "lr-triggered-")),
@@ -116,6 +117,73 @@ test("triggered algo order: fired while the stream lost its events, a halt still
     assert.deepEqual([report.canceled, report.alreadyFinished, report.failed], [[cid], [], []]);
     assert.deepEqual(restingOnExchange(sim, cid), []);
   } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("triggered algo order: fired while the stream lost its events, a single cancel by clientAlgoId still cancels it", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim);
+  try {
+    sim.setMarkPrice("BTCUSDT", "50000");
+    sim.setFaults({ streamPaused: true });
+    const cid = await triggeredStop(sim, gateway);
+    await waitFor(() => restingOnExchange(sim, cid).length === 1, "the order it became");
+    // The algo service refuses (-2011: triggered); the order it became is cancelled by the client algo id.
+    const answer = await gateway.router.cancelAlgoOrder({ clientAlgoId: cid });
+    assert.deepEqual([answer.clientOrderId, answer.status], [cid, "CANCELED"]);
+    assert.deepEqual(restingOnExchange(sim, cid), []);
+    assert.deepEqual([gateway.tracker.get(cid)?.state, gateway.tracker.get(cid)?.status], [
+      "finished",
+      "CANCELED",
+    ]);
+    assert.equal(gateway.tracker.get(cid)?.external, false);
+  } finally {
+    sim.setFaults({});
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("triggered algo order: fired and filled in a stream gap, the gap pass finds it FILLED, with its fills read back", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, true);
+  try {
+    sim.setMarkPrice("BTCUSDT", "50000");
+    const ack = await gateway.router.placeAlgoOrder({
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "STOP_MARKET",
+      quantity: "0.002",
+      triggerPrice: "49500",
+    });
+    const cid = String(ack.clientAlgoId);
+    sim.setFaults({ streamPaused: true }); // the trigger and the fill are lost
+    sim.setMarkPrice("BTCUSDT", "49400");
+    await waitFor(
+      () => sim.orders().some((o) => o.clientOrderId === cid && o.status === "FILLED"),
+      "the fill",
+    );
+    sim.setFaults({});
+    sim.dropStreams(); // a gap: the pass asks order.status by the client algo id
+    await waitFor(() => gateway.tracker.get(cid)?.status === "FILLED", "the gap pass");
+    const o = gateway.tracker.get(cid)!;
+    assert.deepEqual([o.state, o.executedQty, o.algo, o.external], ["finished", "0.002", true, false]);
+    assert.ok(Number(o.avgPrice) > 0);
+    await waitFor(
+      () => gateway.account.fills.list().some((f) => f.clientOrderId === cid),
+      "the fill read back",
+    );
+    assert.equal(
+      gateway.account.fills.list().filter((f) => f.clientOrderId === cid).reduce(
+        (n, f) => n + Number(f.qty),
+        0,
+      ),
+      0.002,
+    );
+  } finally {
+    sim.setFaults({});
     await gateway.close();
     await sim.close();
   }

@@ -437,3 +437,53 @@ test("OrderTracker: an ORDER_TRADE_UPDATE seen before the algo's own TRIGGERED e
     2000,
   ]);
 });
+
+test("OrderTracker: an algo order FINISHED with no fills known is queued for a query; the answer about its order gives them", () => {
+  const t = new OrderTracker();
+  const stop = {
+    symbol: "BTCUSDT",
+    side: "SELL",
+    type: "STOP_MARKET",
+    quantity: "0.002",
+    triggerPrice: "49500",
+  };
+  t.intent("s", "algoOrder.place", stop, "clientAlgoId");
+  t.ack("s", { clientAlgoId: "s", algoId: 2000, algoStatus: "NEW", updateTime: 100 }, "algoOrder.place");
+  // The audit's algo look-up: FINISHED, later than the order's own fill.
+  t.apply(
+    { clientAlgoId: "s", algoId: 2000, algoStatus: "FINISHED", updateTime: 300, actualOrderId: "" },
+    "s",
+  );
+  assert.deepEqual([t.get("s")!.state, t.get("s")!.status, t.get("s")!.executedQty], [
+    "finished",
+    "FINISHED",
+    "0",
+  ]);
+  assert.deepEqual(t.takeInferred(), ["s"]);
+  assert.deepEqual(t.takeInferred(), [], "read once");
+  // order.status by the client algo id (older than the FINISHED): applied all the same.
+  t.apply({
+    clientOrderId: "s",
+    orderId: 8000,
+    status: "FILLED",
+    executedQty: "0.002",
+    avgPrice: "49400.00",
+    updateTime: 250,
+  }, "s");
+  const o = t.get("s")!;
+  assert.deepEqual([o.status, o.executedQty, o.avgPrice, o.actualOrderId, o.orderId], [
+    "FILLED",
+    "0.002",
+    "49400.00",
+    8000,
+    2000,
+  ]);
+  // An algo order whose own events told its fills first is not queued.
+  t.intent("u", "algoOrder.place", stop, "clientAlgoId");
+  t.ack("u", { clientAlgoId: "u", algoId: 2001, algoStatus: "NEW", updateTime: 100 }, "algoOrder.place");
+  t.applyUpdate(
+    update({ clientOrderId: "u", orderId: 8001, status: "FILLED", executedQty: "0.002", time: 200 }),
+  );
+  t.apply({ clientAlgoId: "u", algoId: 2001, algoStatus: "FINISHED", updateTime: 201 });
+  assert.deepEqual([t.get("u")!.status, t.takeInferred()], ["FILLED", []]);
+});

@@ -298,3 +298,25 @@ test("control: order.modify meets the per-order and position limits (new quantit
     await s.close();
   }
 });
+
+test("GET /positions and /metrics: unrealized PnL follows the mark between fills (ACCOUNT_UPDATE does not)", async () => {
+  const s = await stack({});
+  try {
+    s.sim.setMarkPrice("BTCUSDT", "50000");
+    const placed = await s.call("POST", "/orders", { ...LIMIT, quantity: "0.004", price: "50000" });
+    assert.equal(placed.status, 200, JSON.stringify(placed.body));
+    s.sim.setMarkPrice("BTCUSDT", "49990"); // fills at 50000: a long of 0.004
+    await waitFor(() => s.gateway.account.book.positions()[0]?.positionAmt === "0.004", "the position");
+    // The mark moves with no fill: the exchange sends no ACCOUNT_UPDATE; the mark stream carries the move.
+    s.sim.setMarkPrice("BTCUSDT", "50250");
+    await waitFor(() => s.gateway.router.preTrade!.freshMark("BTCUSDT") === 50250, "the mark", 10_000);
+    const [p] = (await s.call("GET", "/positions")).body;
+    assert.deepEqual([p.positionAmt, p.markPrice, p.unrealizedProfit], ["0.004", "50250", "1.00000000"]);
+    assert.match(
+      (await s.call("GET", "/metrics")).body,
+      /^lightning_unrealized_pnl\{symbol="BTCUSDT",side="BOTH"\} 1$/m,
+    );
+  } finally {
+    await s.close();
+  }
+});
