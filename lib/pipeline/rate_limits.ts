@@ -25,7 +25,11 @@ export interface RateLimitTrackerOptions {
 }
 
 /** Why a request may not be sent now, or undefined when it may. */
-export type RateVerdict = undefined | { limit: RateLimit; retryAtMs: number };
+export type RateVerdict =
+  | undefined
+  | { limit: RateLimit; retryAtMs: number; blocked?: undefined }
+  /** Held back after the exchange's own 429/418: `blocked` says which (no counter of ours is over). */
+  | { limit: undefined; retryAtMs: number; blocked: string };
 
 /**
  * Tracks ORDERS and REQUEST_WEIGHT usage. Windows are fixed and clock-aligned (a 10 s window resets at :00,
@@ -47,6 +51,7 @@ export class RateLimitTracker {
   /** Each limit's window length in ms. */
   #windowMs: number[] = [];
   #blockedUntil = 0;
+  #blockedBy = "";
   #exempt = false;
   #deferredFrame: string | undefined;
   #deferredFrom = 0;
@@ -211,10 +216,7 @@ export class RateLimitTracker {
   check(countsAsOrder: boolean, isCancel: boolean, serverNow: number): RateVerdict {
     if (this.#exempt) return undefined;
     if (!isCancel && serverNow < this.#blockedUntil) {
-      return {
-        limit: { rateLimitType: "REQUEST_WEIGHT", interval: "MINUTE", intervalNum: 1, limit: 0, count: 0 },
-        retryAtMs: this.#blockedUntil,
-      };
+      return { limit: undefined, retryAtMs: this.#blockedUntil, blocked: this.#blockedBy };
     }
     for (let j = 0; j < this.#limits.length; j++) {
       const l = this.#limits[j]!;
@@ -281,10 +283,12 @@ export class RateLimitTracker {
 
   /**
    * Records a 429/418 from the exchange: refuse non-cancel requests until `untilMs` (server ms) — the ban time
-   * the exchange named, or the next window boundary.
+   * the exchange named, or the end of the window that is over. `why` names it in the refusals.
    */
-  block(untilMs: number): void {
-    if (untilMs > this.#blockedUntil) this.#blockedUntil = untilMs;
+  block(untilMs: number, why = "the exchange answered 429 (rate limit)"): void {
+    if (untilMs <= this.#blockedUntil) return;
+    this.#blockedUntil = untilMs;
+    this.#blockedBy = why;
   }
 
   #roll(j: number, serverNow: number): void {

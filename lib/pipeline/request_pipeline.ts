@@ -154,12 +154,13 @@ export class RequestPipeline {
     if (verdict !== undefined) {
       this.metrics.rateLimited++;
       const l = verdict.limit;
+      const why = l === undefined
+        ? `held back: ${verdict.blocked}`
+        : `would exceed ${l.rateLimitType} ${l.limit}/${l.intervalNum} ${l.interval}`;
       return Promise.reject(
         new NotSentError(
           "rate-limit",
-          `${spec.name} would exceed ${l.rateLimitType} ${l.limit}/${l.intervalNum} ${l.interval}; retry after ${
-            new Date(verdict.retryAtMs).toISOString()
-          }`,
+          `${spec.name} ${why}; retry after ${new Date(verdict.retryAtMs).toISOString()}`,
         ),
       );
     }
@@ -414,7 +415,7 @@ export class RequestPipeline {
       this.#fail(i, "exchange", code);
       return;
     }
-    if (status === 429 || status === 418) this.#rateLimited(status, msg);
+    if (status === 429 || status === 418) this.#rateLimited(status, code, msg);
     if (code === -1021) this.#notify({ type: "clock-rejected" });
     this.metrics.record(method, REJECTED);
     if (pending.mutating(i)) {
@@ -445,11 +446,14 @@ export class RequestPipeline {
     }
   }
 
-  #rateLimited(status: number, msg: string): void {
+  #rateLimited(status: number, code: number, msg: string): void {
     const banned = /until (\d{12,})/.exec(msg);
     const now = this.#clock.now();
-    const untilMs = banned ? Number(banned[1]) : Math.ceil((now + 1) / 10_000) * 10_000;
-    this.limits.block(untilMs);
+    // No ban time: the end of the window that is over. The request weight (-1003) and an order limit per
+    // minute count by the minute; the orders per 10 s by 10 s.
+    const windowMs = code === -1003 || /MINUTE/.test(msg) ? 60_000 : 10_000;
+    const untilMs = banned ? Number(banned[1]) : Math.ceil((now + 1) / windowMs) * windowMs;
+    this.limits.block(untilMs, `the exchange answered ${status} (${code} ${msg})`);
     this.#notify({ type: "rate-limited", status, untilMs });
   }
 }

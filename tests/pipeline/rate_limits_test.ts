@@ -14,7 +14,7 @@ test("RateLimitTracker: refuses an order that would exceed the limit minus headr
   assert.equal(t.check(true, false, now), undefined, "18th of 20 (2 reserved) is fine");
   t.onSent(true, 1, now);
   const verdict = t.check(true, false, now);
-  assert.equal(verdict?.limit.rateLimitType, "ORDERS");
+  assert.equal(verdict?.limit?.rateLimitType, "ORDERS");
   assert.equal(verdict?.retryAtMs, 1_700_000_010_000, "the 10 s window ends at :10");
   assert.equal(t.check(false, true, now), undefined, "a cancel does not count as an order");
 });
@@ -26,10 +26,14 @@ test("RateLimitTracker: a new clock-aligned window starts from zero", () => {
   assert.equal(t.check(true, false, 1_700_000_010_000), undefined);
 });
 
-test("RateLimitTracker: a block after 429 refuses everything but cancels until it ends", () => {
+test("RateLimitTracker: a block after 429 refuses everything but cancels until it ends, naming the 429", () => {
   const t = new RateLimitTracker();
-  t.block(2_000);
-  assert.notEqual(t.check(false, false, 1_000), undefined);
+  t.block(2_000, "the exchange answered 429 (-1015 Too many new orders)");
+  assert.deepEqual(t.check(false, false, 1_000), {
+    limit: undefined,
+    retryAtMs: 2_000,
+    blocked: "the exchange answered 429 (-1015 Too many new orders)",
+  });
   assert.equal(t.check(false, true, 1_000), undefined);
   assert.equal(t.check(false, false, 2_000), undefined);
   t.update("not an array", 0);
@@ -154,7 +158,7 @@ test("RateLimitTracker: take decides as check and counts as onSent; a refusal co
   // The weight limit (counted first) is given back when the ORDERS limit after it refuses.
   const t = new RateLimitTracker({ headroom: 0 });
   t.update(report(20), now);
-  assert.equal(t.take(true, false, now)?.limit.rateLimitType, "ORDERS");
+  assert.equal(t.take(true, false, now)?.limit?.rateLimitType, "ORDERS");
   assert.deepEqual(counts(t), [10, 20]);
 });
 
@@ -180,7 +184,7 @@ test("RateLimitTracker: an order weighs nothing of REQUEST_WEIGHT; other clients
   assert.equal(t.take(true, false, now), undefined, "order.place has IP weight 0 (ws-fapi.md §4)");
   assert.equal(t.check(true, false, now), undefined);
   assert.deepEqual(t.current.map((l) => l.count), [2390, 1]);
-  assert.equal(t.take(false, false, now)?.limit.rateLimitType, "REQUEST_WEIGHT", "a query weighs 1");
+  assert.equal(t.take(false, false, now)?.limit?.rateLimitType, "REQUEST_WEIGHT", "a query weighs 1");
   assert.equal(t.take(false, true, now), undefined, "a cancel may use the headroom");
   t.onSent(true, -1, now); // the order not sent after all: ORDERS given back, the weight untouched
   assert.deepEqual(t.current.map((l) => l.count), [2391, 0]);

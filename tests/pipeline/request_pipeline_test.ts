@@ -99,6 +99,35 @@ test("RequestPipeline: a 5xx is an unknown outcome, but for the failures Binance
   }
 });
 
+test("RequestPipeline: after the exchange's 429, requests are held back naming it, to the end of the window that is over", async () => {
+  for (
+    const [code, msg, windowMs] of [
+      [-1015, "Too many new orders; current limit is 300 orders per TEN_SECONDS.", 10_000],
+      [-1015, "Too many new orders; current limit is 1200 orders per MINUTE.", 60_000],
+      [-1003, "Too much request weight used; current limit is 2400 request weight per 1 MINUTE.", 60_000],
+    ] as const
+  ) {
+    const p = pipeline();
+    const s = sink();
+    const first = p.send(s, PLACE, order, "newClientOrderId", "a");
+    p.onFrame(`{"id":${s.frames[0]!.id},"status":429,"error":{"code":${code},"msg":"${msg}"}}`);
+    await assert.rejects(first, (e: unknown) => e instanceof ExchangeError && e.code === code);
+    await assert.rejects(p.send(s, PLACE, order, "newClientOrderId", "b"), (e: unknown) => {
+      assert.ok(e instanceof NotSentError);
+      const m =
+        /^not sent \(rate-limit\): order\.place held back: the exchange answered 429 \((-\d+) (.*)\); retry after (.*)$/
+          .exec(
+            e.message,
+          );
+      assert.ok(m !== null, e.message);
+      assert.deepEqual([Number(m[1]), m[2]], [code, msg]);
+      assert.equal(Date.parse(m[3]!) % windowMs, 0, `${m[3]} ends a ${windowMs} ms window`);
+      return true;
+    });
+    assert.equal(s.frames.length, 1, "nothing more sent");
+  }
+});
+
 test("RequestPipeline: garbage, late answers, notices and events never throw", () => {
   const notices: PipelineNotice[] = [];
   const p = pipeline(notices);
