@@ -161,6 +161,10 @@ export function failureForCode(code: number): Failure {
       return fail(-1001, "Internal error; unable to process your request. Please try again.", 503);
     case -2019:
       return E.marginInsufficient();
+    case -1003:
+      return E.tooManyWeight(2400); // 429, as the exchange answers it
+    case -1015:
+      return E.tooManyOrders(300, "TEN_SECONDS");
     default:
       return fail(code, "Order rejected by simulator fault injection.");
   }

@@ -82,7 +82,11 @@ export class FaultState {
     const f = this.#faults;
     // Bursts first: the next N orders, whatever the every-Nth counters say.
     if (f.rejectNextOrders !== undefined && f.rejectNextOrders > 0) {
-      if (--f.rejectNextOrders === 0) delete f.rejectNextOrders;
+      if (--f.rejectNextOrders === 0) {
+        delete f.rejectNextOrders;
+        // The burst's code goes with it, unless a standing rejectEveryNthOrder still uses it.
+        if (f.rejectEveryNthOrder === undefined) delete f.rejectCode;
+      }
       return "reject";
     }
     if (f.unknownNextOrders !== undefined && f.unknownNextOrders > 0) {

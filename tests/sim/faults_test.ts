@@ -103,9 +103,16 @@ test("faults: rejectEveryNthOrder rejects without executing (-1008, status 400)"
     assert.equal((await client.signed("order.place", limitOrder())).status, 200);
     sim.setFaults({ rejectEveryNthOrder: 1, rejectCode: -2019 });
     assert.equal((await client.signed("order.place", limitOrder())).error?.code, -2019);
+    // A rate-limit code is answered as the exchange answers it: 429.
+    sim.setFaults({ rejectEveryNthOrder: 1, rejectCode: -1003 });
+    const weight = await client.signed("order.place", limitOrder());
+    assert.deepEqual([weight.status, weight.error?.code], [429, -1003]);
+    sim.setFaults({ rejectEveryNthOrder: 1, rejectCode: -1015 });
+    const orders = await client.signed("order.place", limitOrder());
+    assert.deepEqual([orders.status, orders.error?.code], [429, -1015]);
     assert.deepEqual(
       [sim.stats().ordersPlaced, sim.stats().rejected],
-      [2, 2],
+      [2, 4],
     );
   } finally {
     await client.close();
