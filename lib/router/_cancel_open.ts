@@ -59,15 +59,15 @@ export interface CancelAllReport extends Pick<HaltReport, "canceled" | "alreadyF
 export interface Canceller {
   /** `order.cancel`. */
   cancelOrder(ref: OrderRef): Promise<unknown>;
-  /** `algoOrder.cancel`. */
+  /** `algoOrder.cancel` (the `Router`'s: a triggered algo order is cancelled as the regular order it became). */
   cancelAlgoOrder(ref: AlgoOrderRef): Promise<unknown>;
   /** `order.status`: what became of an order that was no longer open. */
   queryOrder(ref: OrderRef): Promise<{ status: string }>;
 }
 
 /**
- * Cancels each of `open` (LIMIT/MARKET orders by origClientOrderId, algo orders by clientAlgoId; a triggered
- * algo order, as the regular order it became).
+ * Cancels each of `open` (LIMIT/MARKET orders by origClientOrderId, algo orders by clientAlgoId: the canceller
+ * cancels a triggered one as the regular order it became).
  *
  * @example
  * ```ts
@@ -117,21 +117,15 @@ export function mergeHaltReports(first: HaltReport, second: HaltReport): HaltRep
 async function cancelOne(canceller: Canceller, o: OpenOrderRef, report: HaltReport): Promise<void> {
   const clientOrderId = o.clientOrderId;
   try {
-    if (o.algo && o.actualOrderId !== undefined) {
-      // Triggered: the algo service no longer holds it; the regular order it became is cancelled.
-      await canceller.cancelOrder({ symbol: o.symbol, orderId: o.actualOrderId });
-    } else if (o.algo) {
-      await canceller.cancelAlgoOrder({ clientAlgoId: clientOrderId });
-    } else {
-      await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: clientOrderId });
-    }
+    // An algo order that triggered is cancelled as the order it became (`Router.cancelAlgoOrder`).
+    if (o.algo) await canceller.cancelAlgoOrder({ clientAlgoId: clientOrderId });
+    else await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: clientOrderId });
     report.canceled.push(clientOrderId);
   } catch (e) {
     if (!isNotOpen(e)) {
       report.failed.push({ clientOrderId, error: (e as Error).message });
       return;
     }
-    if (o.algo && o.actualOrderId === undefined) return await cancelTriggered(canceller, o, report);
     const status = await finalStatus(canceller, o);
     // Live after all (a place the engine took after the cancel): cancel it once more.
     if (status !== "UNKNOWN" && !FINAL_STATUSES.has(status)) await cancelAgain(canceller, o, report);
@@ -142,20 +136,6 @@ async function cancelOne(canceller: Canceller, o: OpenOrderRef, report: HaltRepo
 /** The exchange no longer holds the order open (or never did): -2011 / -2013. */
 function isNotOpen(e: unknown): boolean {
   return e instanceof ExchangeError && (e.code === -2011 || e.code === -2013);
-}
-
-/**
- * An algo order the algo service no longer holds open may have triggered unseen (its stream event not yet
- * here): the regular order it became carries its client algo id, and is cancelled by that.
- */
-async function cancelTriggered(canceller: Canceller, o: OpenOrderRef, report: HaltReport): Promise<void> {
-  try {
-    await canceller.cancelOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
-    report.canceled.push(o.clientOrderId);
-  } catch (e) {
-    if (isNotOpen(e)) report.alreadyFinished.push({ clientOrderId: o.clientOrderId, status: "UNKNOWN" });
-    else report.failed.push({ clientOrderId: o.clientOrderId, error: (e as Error).message });
-  }
 }
 
 /** The second and last cancel of an order a query showed live after a first cancel's -2011. */
