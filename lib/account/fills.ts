@@ -58,6 +58,15 @@ export class FillBook {
     this.#capacity = options.capacity ?? 10_000;
   }
 
+  /**
+   * The oldest fill kept once the book is full (older ones were dropped to make room), else undefined: an
+   * order that changed before it may have had fills that are no longer here.
+   */
+  get oldestKeptWhenFull(): Fill | undefined {
+    if (this.#order.length < this.#capacity) return undefined;
+    return this.#fills.get(this.#order[this.#head % this.#order.length]!);
+  }
+
   /** Fills recorded since start (restored ones not counted). */
   get total(): number {
     return this.#total;

@@ -166,3 +166,53 @@ test("FillRecovery in a gateway: a fill lost with the stream is read from the ex
     await sim.close();
   }
 });
+
+test("FillRecovery: a periodic run leaves orders changed within settleMs to the next; a full fill book's dropped fills are not taken for missing ones", async () => {
+  const account = new AccountState({ historyCapacity: 2 });
+  const now = Date.now();
+  const asked: number[] = [];
+  const recovery = new FillRecovery({
+    account,
+    now: () => now,
+    settleMs: 5000,
+    source: { userTrades: (_s, orderId) => (asked.push(orderId), Promise.resolve([])) },
+  });
+  for (const [cid, id] of [["fresh", 1], ["settled", 2]] as const) {
+    account.orders.intent(cid, "order.place", PLACE, "newClientOrderId");
+    account.orders.ack(cid, { clientOrderId: cid, orderId: id, status: "NEW", updateTime: 1 }, "order.place");
+    account.orders.apply({
+      clientOrderId: cid,
+      orderId: id,
+      status: "FILLED",
+      executedQty: "0.002",
+      updateTime: 2,
+    });
+  }
+  account.orders.get("settled")!.updatedAt = now - 6000;
+  await recovery.run(true);
+  assert.deepEqual(asked, [2], "the order changed 1 s ago waits");
+  asked.length = 0;
+  await recovery.run();
+  assert.deepEqual(asked.sort(), [1, 2], "asked for after a gap: every order");
+  // Two fills fill the book (capacity 2); an order changed before the oldest kept fill is left alone.
+  const fillAt = (tradeId: number, time: number) =>
+    account.recordFill({
+      symbol: "BTCUSDT",
+      orderId: 99,
+      clientOrderId: "other",
+      tradeId,
+      side: "BUY",
+      price: "50000",
+      qty: "0.001",
+      commission: "0",
+      commissionAsset: "USDT",
+      realizedProfit: "0",
+      maker: true,
+      time,
+    });
+  fillAt(1, now - 3000);
+  fillAt(2, now - 1000);
+  asked.length = 0;
+  await recovery.run();
+  assert.deepEqual(asked, [1], "the order changed 6 s ago predates the oldest fill kept (3 s ago)");
+});
