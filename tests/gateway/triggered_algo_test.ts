@@ -104,19 +104,26 @@ test("triggered algo order: a cancel by clientAlgoId or algoId cancels the order
   }
 });
 
+/** A stop that fired while the stream lost its events: the order it became rests, the router has not seen it. */
+async function firedUnseen(sim: Simulator, gateway: Gateway): Promise<string> {
+  sim.setMarkPrice("BTCUSDT", "50000");
+  sim.setFaults({ streamPaused: true }); // the trigger's events are lost
+  const cid = await triggeredStop(sim, gateway);
+  await waitFor(() => restingOnExchange(sim, cid).length === 1, "the order it became");
+  assert.equal(gateway.tracker.get(cid)?.actualOrderId, undefined, "the router has not seen the trigger");
+  return cid;
+}
+
 test("triggered algo order: fired while the stream lost its events, a halt still cancels it (by the client algo id)", async () => {
   const sim = await simulator();
   const gateway = await open(sim);
   try {
-    sim.setMarkPrice("BTCUSDT", "50000");
-    sim.setFaults({ streamPaused: true }); // the trigger's events are lost
-    const cid = await triggeredStop(sim, gateway);
-    await waitFor(() => restingOnExchange(sim, cid).length === 1, "the order it became");
-    assert.equal(gateway.tracker.get(cid)?.actualOrderId, undefined, "the router has not seen the trigger");
+    const cid = await firedUnseen(sim, gateway);
     const report = await gateway.router.halt("test");
     assert.deepEqual([report.canceled, report.alreadyFinished, report.failed], [[cid], [], []]);
     assert.deepEqual(restingOnExchange(sim, cid), []);
   } finally {
+    sim.setFaults({});
     await gateway.close();
     await sim.close();
   }
@@ -126,10 +133,7 @@ test("triggered algo order: fired while the stream lost its events, a single can
   const sim = await simulator();
   const gateway = await open(sim);
   try {
-    sim.setMarkPrice("BTCUSDT", "50000");
-    sim.setFaults({ streamPaused: true });
-    const cid = await triggeredStop(sim, gateway);
-    await waitFor(() => restingOnExchange(sim, cid).length === 1, "the order it became");
+    const cid = await firedUnseen(sim, gateway);
     // The algo service refuses (-2011: triggered); the order it became is cancelled by the client algo id.
     const answer = await gateway.router.cancelAlgoOrder({ clientAlgoId: cid });
     assert.deepEqual([answer.clientOrderId, answer.status], [cid, "CANCELED"]);
