@@ -311,6 +311,10 @@ export class AccountAudit {
           // Algo orders are REST only; the answer applies with the tracker's precedence rules.
           const raw = await queryAlgo!(o.clientOrderId);
           if (raw !== undefined) account.orders.apply(raw, o.clientOrderId);
+          // FINISHED tells nothing of fills: the order it became, which carries the client algo id, does.
+          if (raw !== undefined && raw.algoStatus === "FINISHED") {
+            await router.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });
+          }
         } else {
           // The router hands the answer to the account's order observer (precedence applies there).
           await router.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId });

@@ -235,10 +235,20 @@ export class OrderTracker implements OrderObserver {
     if (o === undefined) return;
     const time = typeof r.updateTime === "number" ? r.updateTime : 0;
     const executed = typeof r.executedQty === "string" ? r.executedQty : undefined;
-    // An answer about the regular order a triggered algo order became (see below) tells what the algo
-    // service's FINISHED does not: its fills. Never stale against that FINISHED.
-    const childOfFinished = o.algo && o.status === "FINISHED" && r.algoId === undefined &&
-      typeof r.orderId === "number";
+    // A pending order's first answer always changes what a reader sees (its state): nothing to compare with,
+    // and two snapshots less on every ack (about 2 µs with the cold caches every ack has).
+    const before = o.state === "pending" ? UNSEEN : visible(o);
+    // An answer about the regular order a triggered algo order became (order.cancel, order.status by its id or
+    // the client algo id it carries): its id is the algo order's `actualOrderId`.
+    const child = o.algo && r.algoId === undefined && typeof r.orderId === "number";
+    // Ids are facts whatever the answer's age: indexed before the precedence check (a listing of the order an
+    // algo order became, newer than the algo listing, must not keep the algoId out).
+    const id = r.orderId ?? r.algoId;
+    if (child) this.#actual(o, id);
+    else if (typeof id === "number") this.#index(o, id);
+    if (o.algo && !child) this.#actual(o, r.actualOrderId);
+    // That order's answer tells what the algo service's FINISHED does not: its fills. Never stale against it.
+    const childOfFinished = child && o.status === "FINISHED";
     if (
       !childOfFinished &&
       ((time > 0 && time < o.updateTime) ||
@@ -250,21 +260,17 @@ export class OrderTracker implements OrderObserver {
       return;
     }
     this.#touch(o);
-    // A pending order's first answer always changes what a reader sees (its state): nothing to compare with,
-    // and two snapshots less on every ack (about 2 µs with the cold caches every ack has).
-    const before = o.state === "pending" ? UNSEEN : visible(o);
-    // An answer about the regular order a triggered algo order became (order.cancel, order.status by its id).
-    const child = o.algo && r.algoId === undefined && typeof r.orderId === "number";
-    const id = r.orderId ?? r.algoId;
-    if (child) this.#actual(o, id);
-    else if (typeof id === "number") this.#index(o, id);
-    if (o.algo && !child) this.#actual(o, r.actualOrderId);
     // An ack's strings are slices of its frame (lib/wire/lazy_result.ts). Kept here and in the event log for
     // 10,000 orders, a slice would keep its whole frame alive on JSC (Bun): store copies, only on change.
     if (typeof r.price === "string" && r.price !== o.price) o.price = copied(r.price);
     if (typeof r.origQty === "string" && r.origQty !== o.quantity) o.quantity = copied(r.origQty);
     if (executed !== undefined && executed !== o.executedQty) o.executedQty = copied(executed);
-    if (typeof r.avgPrice === "string" && r.avgPrice !== o.avgPrice) o.avgPrice = copied(r.avgPrice);
+    if (typeof r.avgPrice === "string") {
+      if (r.avgPrice !== o.avgPrice) o.avgPrice = copied(r.avgPrice);
+    } else if (typeof r.cumQuote === "string" && Number(executed) > 0) {
+      // order.cancel answers no avgPrice: from the quote executed (a partial fill the stream did not tell).
+      o.avgPrice = String(Number((Number(r.cumQuote) / Number(executed)).toFixed(8)));
+    }
     if (time > 0) o.updateTime = time;
     let status = String(r.status ?? r.algoStatus ?? o.status);
     if (child && status === "NEW") status = "TRIGGERED";
@@ -385,8 +391,9 @@ export class OrderTracker implements OrderObserver {
     } else if (!isPlace(method) && (code === -2011 || code === -2013) && o.state !== "pending") {
       o.status = "NOT_FOUND";
       this.#finish(o);
-      // An algo order cannot be asked about with order.status (REST only: the audit's look-up).
-      if (o.orderId !== undefined && !o.algo && this.#inferred.size < MAX_INFERRED) this.#inferred.add(cid);
+      // An algo order refused this way may have triggered (and filled) unseen: order.status by the client algo
+      // id, which the order it became carries, tells (an untriggered one answers -2013 and stays NOT_FOUND).
+      if (o.orderId !== undefined && this.#inferred.size < MAX_INFERRED) this.#inferred.add(cid);
     }
   }
 

@@ -29,9 +29,9 @@ export interface HaltReport {
   canceled: string[];
   /**
    * Orders the exchange no longer held open when the cancel arrived (-2011/-2013), with the state an
-   * `order.status` then showed (FILLED, CANCELED, EXPIRED…; UNKNOWN for algo orders or when that failed). One
-   * the query shows live (NEW, PARTIALLY_FILLED: its place reached the engine after the cancel) is cancelled
-   * once more and listed under `canceled` or `failed`.
+   * `order.status` then showed (FILLED, CANCELED, EXPIRED…; for an algo order, that of the order it became;
+   * UNKNOWN when there is none or the query failed). One the query shows live (NEW, PARTIALLY_FILLED: its place
+   * reached the engine after the cancel) is cancelled once more and listed under `canceled` or `failed`.
    */
   alreadyFinished: { clientOrderId: string; status: string }[];
   /** Client ids whose cancel failed, with the error message: still tracked, cancel again or reconcile. */
@@ -155,11 +155,11 @@ async function cancelAgain(canceller: Canceller, o: OpenOrderRef, report: HaltRe
 /** What an order the exchange no longer holds open ended as (the query also updates the observer). */
 async function finalStatus(canceller: Canceller, o: OpenOrderRef): Promise<string> {
   try {
-    // An algo order is asked about as the regular order it became (order.status cannot see algo orders).
+    // An algo order is asked about as the regular order it became (order.status cannot see algo orders): by
+    // its id, or by the client algo id it carries (one never triggered answers -2013: UNKNOWN).
     if (o.actualOrderId !== undefined) {
       return (await canceller.queryOrder({ symbol: o.symbol, orderId: o.actualOrderId })).status;
     }
-    if (o.algo) return "UNKNOWN";
     return (await canceller.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId })).status;
   } catch {
     return "UNKNOWN";

@@ -487,3 +487,65 @@ test("OrderTracker: an algo order FINISHED with no fills known is queued for a q
   t.apply({ clientAlgoId: "u", algoId: 2001, algoStatus: "FINISHED", updateTime: 201 });
   assert.deepEqual([t.get("u")!.status, t.takeInferred()], ["FILLED", []]);
 });
+
+test("OrderTracker: ids apply whatever an answer's age; a cancel's answer without avgPrice gives it from cumQuote; a refused algo cancel is asked about", () => {
+  const t = new OrderTracker();
+  // Restored from the journal without ids; the order it became is listed first (newer), then the algo listing.
+  t.restore("s", "algoOrder.place", {
+    symbol: "BTCUSDT",
+    side: "BUY",
+    type: "TAKE_PROFIT",
+    quantity: "0.002",
+  }, 1);
+  t.apply({
+    clientOrderId: "s",
+    orderId: 8000,
+    status: "PARTIALLY_FILLED",
+    executedQty: "0.001",
+    updateTime: 200,
+  });
+  t.apply({ clientAlgoId: "s", algoId: 2000, algoStatus: "TRIGGERED", updateTime: 150 }, "s");
+  let o = t.get("s")!;
+  assert.deepEqual(
+    [o.orderId, o.actualOrderId, o.status],
+    [2000, 8000, "PARTIALLY_FILLED"],
+    "the algoId all the same",
+  );
+  // order.cancel's answer has cumQuote, no avgPrice.
+  t.apply({
+    clientOrderId: "s",
+    orderId: 8000,
+    status: "CANCELED",
+    executedQty: "0.001",
+    cumQuote: "51.80000",
+    updateTime: 300,
+  });
+  o = t.get("s")!;
+  assert.deepEqual([o.state, o.status, Number(o.avgPrice)], ["finished", "CANCELED", 51800]);
+
+  // A stop whose algoOrder.cancel is refused (-2011: it triggered unseen) is taken as gone and asked about.
+  t.intent("u", "algoOrder.place", {
+    symbol: "BTCUSDT",
+    side: "SELL",
+    type: "STOP_MARKET",
+    quantity: "0.002",
+  }, "clientAlgoId");
+  t.ack("u", { clientAlgoId: "u", algoId: 2001, algoStatus: "NEW", updateTime: 100 }, "algoOrder.place");
+  t.rejected("u", -2011, "Unknown order sent.", "algoOrder.cancel");
+  assert.deepEqual([t.get("u")!.status, t.takeInferred()], ["NOT_FOUND", ["u"]]);
+  t.apply({
+    clientOrderId: "u",
+    orderId: 8001,
+    status: "FILLED",
+    executedQty: "0.002",
+    avgPrice: "49899.90",
+    updateTime: 150,
+  }, "u");
+  o = t.get("u")!;
+  assert.deepEqual([o.state, o.status, o.executedQty, o.actualOrderId], [
+    "finished",
+    "FILLED",
+    "0.002",
+    8001,
+  ]);
+});
