@@ -43,14 +43,16 @@ export const TIME_IN_FORCE = ["GTC", "IOC", "FOK", "GTX", "GTD", "RPI"] as const
 
 /**
  * Time in force the router lets a conditional order (`algoOrder.place`) carry: a subset of
- * {@linkcode TIME_IN_FORCE}, because the order placed on trigger cannot be post-only or GTD.
+ * {@linkcode TIME_IN_FORCE} (Binance's algo order pages list IOC, GTC, FOK and GTX; GTD and RPI are not for the
+ * order placed on trigger). GTE_GTC, which the exchange reports on orders placed with a position's TP/SL, is
+ * not taken as input here.
  *
  * @example
  * ```ts
- * ALGO_TIME_IN_FORCE.join(", "); // "GTC, IOC, FOK"
+ * ALGO_TIME_IN_FORCE.join(", "); // "GTC, IOC, FOK, GTX"
  * ```
  */
-export const ALGO_TIME_IN_FORCE = ["GTC", "IOC", "FOK"] as const;
+export const ALGO_TIME_IN_FORCE = ["GTC", "IOC", "FOK", "GTX"] as const;
 
 /**
  * Price-match modes: price a LIMIT order from the book (opponent or own side, best or n-th level) instead of

@@ -120,6 +120,20 @@ test("POST /orders routes STOP_MARKET to algoOrder.place (stopPrice → triggerP
     const c = await s.call("DELETE", `/orders?algoId=${r.body.algoId}`);
     assert.equal(c.status, 200, JSON.stringify(c.body));
     assert.equal(s.sim.algoOrders()[0]!.algoStatus, "CANCELED");
+    // A post-only (GTX) stop-limit: a time in force Binance's algo order pages list.
+    const gtx = await s.call("POST", "/orders", {
+      json: {
+        symbol: "BTCUSDT",
+        side: "SELL",
+        type: "STOP",
+        quantity: "0.002",
+        price: "45000",
+        stopPrice: "45000",
+        timeInForce: "GTX",
+      },
+    });
+    assert.equal(gtx.status, 200, JSON.stringify(gtx.body));
+    assert.deepEqual([gtx.body.algoStatus, gtx.body.timeInForce], ["NEW", "GTX"]);
   } finally {
     await s.close();
   }

@@ -105,9 +105,11 @@ test("schemas: conflicting fields are refused by name", () => {
     /^quantity: not allowed with closePosition/,
   );
   assert.match(
-    message(() => validate(placeSchema, { ...base, stopPrice: "1", timeInForce: "GTX" })),
-    /^timeInForce: conditional orders take GTC, IOC, FOK/,
+    message(() => validate(placeSchema, { ...base, stopPrice: "1", timeInForce: "RPI" })),
+    /^timeInForce: conditional orders take GTC, IOC, FOK, GTX$/,
   );
+  // GTX (post-only) is among the time in force Binance's algo order pages list for conditional orders.
+  assert.equal(validate(placeSchema, { ...base, stopPrice: "1", timeInForce: "GTX" }).kind, "algo");
   assert.match(
     message(() =>
       validate(modifySchema, {
