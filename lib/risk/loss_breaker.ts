@@ -184,9 +184,10 @@ export class LossBreaker {
     }
     const limits = this.#o.limits();
     return {
-      pnl: realized + unrealized,
-      realized,
-      unrealized,
+      // To the 1e-8 the exchange quotes in: sums of floats carry noise below it (-3.4343601899999996).
+      pnl: round8(realized + unrealized),
+      realized: round8(realized),
+      unrealized: round8(unrealized),
       maxDailyLoss: limits.maxDailyLoss ?? null,
       flattenOnDailyLoss: limits.flattenOnDailyLoss === true,
       tripped: this.#tripped,
@@ -203,4 +204,8 @@ export class LossBreaker {
     if (fill.symbol.endsWith(asset)) this.#realized -= commission;
     else this.#otherFees.set(asset, (this.#otherFees.get(asset) ?? 0) + commission);
   }
+}
+
+function round8(x: number): number {
+  return Math.round(x * 1e8) / 1e8;
 }

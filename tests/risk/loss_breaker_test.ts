@@ -139,3 +139,17 @@ test("loss: a new UTC day starts from zero; no limit, no trip", () => {
     breaker.close();
   }
 });
+
+test("loss: the usage is to 1e-8, without the noise of float sums", () => {
+  const { breaker } = setup({ maxDailyLoss: 100 }, [
+    fill(NOON - 2000, "-0.1", "0"),
+    fill(NOON - 1000, "-0.2", "0"),
+  ]);
+  try {
+    breaker.evaluate();
+    assert.equal(-0.1 + -0.2, -0.30000000000000004, "what a plain sum gives");
+    assert.deepEqual([breaker.usage().realized, breaker.usage().pnl], [-0.3, -0.3]);
+  } finally {
+    breaker.close();
+  }
+});
