@@ -350,6 +350,8 @@ export class Gateway {
       ...(options.reconcileWeightShare === undefined ? {} : { weightShare: options.reconcileWeightShare }),
       ...(options.ackFollowUpMs === undefined ? {} : { ackFollowUpMs: options.ackFollowUpMs }),
       onWait: (wait) => emit({ type: "reconcile-waiting", ...wait }),
+      // How a cancelled-as-gone order really ended is known: its fills, if any, are read back now.
+      onInferredResolved: () => void late.fills?.run(),
     });
     // The exchange is the truth for resting orders: adopt those the journal does not know (this also settles
     // restored orders still open, without a query each). A failed listing is reported, not fatal.

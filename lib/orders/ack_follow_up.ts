@@ -42,6 +42,11 @@ export interface AckFollowUpOptions {
   notFoundAfterMs: number;
   /** Told when "not found" ended an order (no observer hears a failed query): e.g. the journal. */
   onNotFound?: (clientOrderId: string) => void;
+  /**
+   * Told when an order taken as finished without knowing how (a refused cancel, an algo order's FINISHED) has
+   * its real end applied: e.g. to read back the fills the stream never told.
+   */
+  onInferredResolved?: (clientOrderId: string) => void;
 }
 
 /**
@@ -150,6 +155,7 @@ export class AckFollowUp {
       const result = await this.#o.queryOrder({ symbol: o.symbol, origClientOrderId: cid });
       this.#o.tracker.apply(result, cid); // FILLED, CANCELED or EXPIRED, with what was executed
       this.#inferred.delete(cid);
+      this.#o.onInferredResolved?.(cid);
     } catch {
       const due = this.#inferred.get(cid);
       if (due === undefined) return;

@@ -50,6 +50,8 @@ export interface ReconcilerOptions {
   tracker: OrderTracker;
   /** Where resolutions are recorded (e.g. the file journal). */
   sink?: ResolutionSink;
+  /** Told when an order taken as finished without knowing how has its real end applied (`AckFollowUp`). */
+  onInferredResolved?: (clientOrderId: string) => void;
   /** The recvWindow orders are sent with (exchange default 5000). */
   recvWindowMs?: number;
   /** How often to retry while unknown orders remain. Default 500 ms. */
@@ -127,6 +129,7 @@ export class Reconciler {
       ...(options.ackFollowUpMs === undefined ? {} : { afterMs: options.ackFollowUpMs }),
       ...(options.ackRetryMaxMs === undefined ? {} : { retryMaxMs: options.ackRetryMaxMs }),
       ...(sink === undefined ? {} : { onNotFound: (cid) => sink.resolved(cid, "NOT_FOUND", undefined) }),
+      ...(options.onInferredResolved === undefined ? {} : { onInferredResolved: options.onInferredResolved }),
     });
   }
 

@@ -231,6 +231,29 @@ test("triggered algo order: filled unseen, then a halt: reported as FILLED and e
   }
 });
 
+test("triggered algo order: filled unseen, then a cancel refused: asked how it ended, and its fill read back at once", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, true, { ackFollowUpMs: 50 });
+  try {
+    const cid = await filledUnseen(sim, gateway);
+    await assert.rejects(
+      gateway.router.cancelAlgoOrder({ clientAlgoId: cid }),
+      (e: unknown) => (e as { code?: number }).code === -2011,
+    );
+    assert.equal(gateway.tracker.get(cid)?.status, "NOT_FOUND", "taken as gone at first");
+    await waitFor(() => gateway.tracker.get(cid)?.status === "FILLED", "the follow-up");
+    // The follow-up's answer prompts the read-back (not the next 30 s look): the daily loss counts the fill.
+    await waitFor(
+      () => gateway.account.fills.list().some((f) => f.clientOrderId === cid),
+      "the fill read back",
+    );
+  } finally {
+    sim.setFaults({});
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("triggered algo order: filled unseen, the audit's algo look-up (FINISHED) is followed by the order it became", async () => {
   const sim = await simulator();
   const gateway = await open(sim, true, { auditIntervalMs: 3_600_000, auditSettleMs: 0 });
