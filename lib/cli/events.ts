@@ -118,7 +118,7 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
           fills: event.fills,
           orders: event.orders.join(","),
         })
-        : log.warn("missed fills could not all be read; tried again after the next gap or audit", {
+        : log.warn("missed fills could not all be read; tried again at the next look", {
           fills: event.fills,
           error: event.error,
         });
