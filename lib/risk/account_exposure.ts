@@ -39,6 +39,18 @@ export interface ExposureSource {
 export const AT_ONCE_EXPOSURE_MS = 5_000;
 
 /**
+ * How long (ms from when it was seen) a fill no position line has shown counts toward the position while no line
+ * of its symbol arrives at all: past the audit's interval (60 s), whose snapshot brings the line of any open
+ * position, so what is left is a position already closed again.
+ *
+ * @example
+ * ```ts
+ * UNCONFIRMED_MAX_MS; // 90000
+ * ```
+ */
+export const UNCONFIRMED_MAX_MS = 90_000;
+
+/**
  * Options of {@linkcode AccountExposure}.
  *
  * @example
@@ -80,6 +92,8 @@ interface Line {
   amount: string;
   /** Exchange ms of the newest line. */
   at: number;
+  /** Local ms the newest line arrived (-Infinity before any). */
+  seenAt: number;
   /** Fills not yet in a line: counted into the checked position. */
   unconfirmed: UnconfirmedFill[];
 }
@@ -315,7 +329,14 @@ export class AccountExposure implements OpenOrderLookup {
     const key = lineKey(symbol, side);
     let line = this.#lines.get(key);
     if (line === undefined) {
-      line = { symbol, side: side === "" ? "BOTH" : side, amount: "0", at: 0, unconfirmed: [] };
+      line = {
+        symbol,
+        side: side === "" ? "BOTH" : side,
+        amount: "0",
+        at: 0,
+        seenAt: Number.NEGATIVE_INFINITY,
+        unconfirmed: [],
+      };
       this.#lines.set(key, line);
     }
     return line;
@@ -336,10 +357,15 @@ export class AccountExposure implements OpenOrderLookup {
       c.qtyCounted = false;
       this.#young.delete(cid);
     }
-    // Fills no position line showed: dropped only while position lines arrive (one would have by now).
+    // Fills no position line showed by its time: dropped only while position lines arrive, and only once one of
+    // this line arrived after the fill was seen (its time may read older than the fill's, yet include it). With
+    // none since, the stream may have lost it with its socket up: the fill counts until a line or an audit's
+    // snapshot comes, or at most UNCONFIRMED_MAX_MS (a flat position is in no snapshot).
     if (this.#unconfirmed.size > 0 && this.#positionsLive()) {
       for (const line of this.#unconfirmed) {
-        const kept = line.unconfirmed.filter((f) => f.seenAt + this.#youngMs > now);
+        const kept = line.unconfirmed.filter((f) =>
+          f.seenAt + (line.seenAt > f.seenAt ? this.#youngMs : UNCONFIRMED_MAX_MS) > now
+        );
         if (kept.length === line.unconfirmed.length) continue;
         line.unconfirmed = kept;
         if (kept.length === 0) this.#unconfirmed.delete(line);
@@ -377,6 +403,7 @@ export class AccountExposure implements OpenOrderLookup {
     const line = this.#line(p.symbol, p.positionSide);
     line.amount = p.positionAmt;
     line.at = Math.max(p.updateTime, line.at);
+    line.seenAt = this.#clock.now();
     // The line includes every fill up to its time.
     if (line.unconfirmed.length > 0) {
       line.unconfirmed = line.unconfirmed.filter((f) => f.time > line.at);

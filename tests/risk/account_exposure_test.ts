@@ -9,7 +9,7 @@ import { ManualClock } from "../_manual_clock.ts";
 import type { AccountEvent } from "../../lib/account/event_log.ts";
 import { RiskLimitError } from "../../lib/errors.ts";
 import { newOrder, type TrackedOrder } from "../../lib/orders/tracked_order.ts";
-import { AccountExposure, AT_ONCE_EXPOSURE_MS } from "../../lib/risk/account_exposure.ts";
+import { AccountExposure, AT_ONCE_EXPOSURE_MS, UNCONFIRMED_MAX_MS } from "../../lib/risk/account_exposure.ts";
 import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
 import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
 import type { PlaceOrderParams } from "../../lib/types.ts";
@@ -281,11 +281,21 @@ test("exposure: unconfirmed fills age out only while position lines arrive", () 
     assert.equal(state.position, 4);
     clock.advance(AT_ONCE_EXPOSURE_MS * 3); // the stream is down: the fill keeps counting
     assert.equal(state.position, 4);
-    live = true; // back, and reconciled: a line with this fill would have come
+    live = true; // back: but no line has come since the fill was seen (the stream may have lost it)
     clock.advance(AT_ONCE_EXPOSURE_MS);
+    assert.equal(state.position, 4, "kept: a stream that loses events with its socket up counts as live");
+    clock.advance(UNCONFIRMED_MAX_MS); // no line of its symbol at all (a position closed again): dropped
     assert.equal(state.position, 0);
     position("0.004", 100);
     assert.equal(state.position, 4, "the line itself, once");
+    // A line that arrives after a fill was seen, yet reads older than it, ages the fill out as before.
+    emit(order("m2", { ...filled, updateTime: 300 }));
+    assert.equal(state.position, 8);
+    clock.advance(1);
+    position("0.008", 250);
+    assert.equal(state.position, 12, "the line reads older than the fill: both, for now");
+    clock.advance(AT_ONCE_EXPOSURE_MS);
+    assert.equal(state.position, 8);
   } finally {
     exposure.close();
   }
