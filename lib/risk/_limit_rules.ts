@@ -74,7 +74,10 @@ export function checkLimits(
   const pos = k[33 /* POSITION */]!;
   const shrinks = buy ? pos < 0 : pos > 0;
   if (k[40 /* L_REDUCE_ONLY_MODE */] === 1 && hedge !== HEDGE_CLOSES) {
-    const fits = closePosition || reduceOnly || qty <= (buy ? -pos : pos);
+    // With the orders already open on the same side: each alone reducing, together they could open the other
+    // way (three SELLs of 0.5 against a long of 0.5 end short 1.0).
+    const fits = closePosition || reduceOnly ||
+      qty + (buy ? k[34 /* OPEN_BUY_QTY */]! : k[35 /* OPEN_SELL_QTY */]!) <= (buy ? -pos : pos);
     if (hedge === HEDGE_OPENS || !(shrinks && fits)) {
       return limit(v, s, "reduceOnlyMode", qty, Math.abs(pos), k[18 /* QTY_SCALE */]!);
     }

@@ -262,6 +262,11 @@ test("check: reduce-only mode passes only orders that reduce the position", () =
     check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "3.6", reduceOnly: true })),
     0,
   );
+  // With SELLs already open: each alone would reduce; together they would open a short.
+  state.openSellQty = 25; // 2.5 on the book
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "0.6" })), 0); // 3.1 in all
+  assert.equal(check.checkPlace(order({ side: "SELL", price: "9.0000", quantity: "1.1" })), -20); // 3.6
+  assert.equal(check.verdict.name, "reduceOnlyMode");
 });
 
 test("check: hedge mode: an order adding to a side meets that side's worst case; a close always passes", () => {
