@@ -190,7 +190,13 @@ export const ROUTE_DOCS = {
     tag: "Control",
     body: emptySchema,
     bodyOptional: true,
-    answers: { 200: { description: "not halted any more", schema: z.object({ halted: z.literal(false) }) } },
+    answers: {
+      200: {
+        description:
+          "not halted any more, or still held by a hold that lifts itself (reconciling, shutting down)",
+        schema: z.object({ halted: z.boolean(), reason: z.string().optional() }),
+      },
+    },
   },
   fills: {
     summary: "Recent fills from the user data stream (from memory)",

@@ -102,7 +102,9 @@ export function addControlRoutes(routes: RouteTable, deps: ControlRouteDeps): vo
   routes.add("POST", "/resume", async (c) => {
     validate(emptySchema, await body(c.req.raw, true));
     router.resume(); // the router reports it (one "orders resumed" log line via its onEvent)
-    return c.json({ halted: false });
+    // A hold that lifts itself (reconciling a crashed run's orders, shutting down) stays: said so.
+    const left = router.halted;
+    return c.json(left === undefined ? { halted: false } : { halted: true, reason: left });
   }, ROUTE_DOCS.resume);
 }
 

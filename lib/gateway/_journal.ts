@@ -260,7 +260,7 @@ export function reconcileRestored(
 ): Promise<number> {
   if (restored === 0) return Promise.resolve(0);
   const reason = `reconciling ${restored} orders from the journal`;
-  router.holdNewOrders(reason);
+  router.holdNewOrders(reason, { liftsItself: true }); // not by POST /resume: the picture is incomplete
   emit({ type: "reconciling", orders: restored });
   return reconciler.settle(options.reconcileTimeoutMs ?? 60_000).then((left) => {
     if (left > 0) {

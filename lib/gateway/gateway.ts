@@ -471,7 +471,7 @@ export class Gateway {
    * fails the rest), disarm the dead-man's switch, close the socket and the journal, release the lock.
    */
   close(): Promise<void> {
-    this.router.holdNewOrders("shutting down");
+    this.router.holdNewOrders("shutting down", { liftsItself: true });
     return this.#closing ??= this.#close();
   }
 

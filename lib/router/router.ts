@@ -86,6 +86,8 @@ export class Router {
   #closed = false;
   /** Why new orders are stopped; empty while they flow. */
   readonly #haltReasons = new Set<string>();
+  /** Hold reasons only their owner removes (`holdNewOrders(reason, { liftsItself: true })`). */
+  readonly #liftsItself = new Set<string>();
   /** The reasons joined, cached for the refusal message; undefined while orders flow. */
   #halted: string | undefined;
   /** Pre-trade checks; undefined with `preTrade: false`. */
@@ -504,21 +506,32 @@ export class Router {
   /**
    * Stops new orders for `reason` without cancelling anything: for conditions such as reconciling after a
    * restart, shutting down or an IP ban (418; lifted by `resume`, not by itself). Removed again with
-   * `resume(reason)`.
+   * `resume(reason)`. `liftsItself`: a hold whose owner removes it when its condition ends (reconciling the
+   * orders of a crashed run, shutting down); `resume()` without a reason leaves it, so an operator's resume
+   * cannot let orders out on an incomplete picture.
    */
-  holdNewOrders(reason: string): void {
+  holdNewOrders(reason: string, options: { liftsItself?: boolean } = {}): void {
+    if (options.liftsItself === true) this.#liftsItself.add(reason);
     if (this.#haltReasons.has(reason)) return;
     this.#haltReasons.add(reason);
     this.#halted = [...this.#haltReasons].join("; ");
     this.#session.emit({ type: "halted", reason, reasons: [...this.#haltReasons] });
   }
 
-  /** Removes one halt reason, or every one when `reason` is omitted; orders flow once none is left. */
+  /**
+   * Removes one halt reason, or every one when `reason` is omitted but those that lift themselves (see
+   * `holdNewOrders`); orders flow once none is left.
+   */
   resume(reason?: string): void {
     if (this.#haltReasons.size === 0) return;
-    const removed = reason === undefined ? [...this.#haltReasons] : [reason];
-    if (reason === undefined) this.#haltReasons.clear();
-    else if (!this.#haltReasons.delete(reason)) return;
+    const removed = reason === undefined
+      ? [...this.#haltReasons].filter((r) => !this.#liftsItself.has(r))
+      : [reason];
+    if (reason === undefined) {
+      if (removed.length === 0) return;
+      for (const r of removed) this.#haltReasons.delete(r);
+    } else if (!this.#haltReasons.delete(reason)) return;
+    else this.#liftsItself.delete(reason);
     this.#halted = this.#haltReasons.size === 0 ? undefined : [...this.#haltReasons].join("; ");
     this.#session.emit({ type: "resumed", removed, reasons: [...this.#haltReasons] });
   }

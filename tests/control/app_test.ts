@@ -76,9 +76,11 @@ class StubRouter implements RouterApi {
       alreadyFinished: [],
       failed: [],
     });
+  /** A hold `resume()` leaves (one that lifts itself: reconciling, shutting down). */
+  keeps: string | undefined;
   resume: RouterApi["resume"] = (reason) => {
     this.calls.push(["resume", reason]);
-    this.halted = undefined;
+    this.halted = this.keeps;
   };
 }
 
@@ -407,4 +409,10 @@ test("app: resume lifts every halt reason (the router reports it, the app logs n
   assert.deepEqual(notices, []);
   assert.equal((await call("POST", "/resume", { json: { force: true } })).status, 400);
   assert.deepEqual(router.calls.map((c) => c[0]), ["resume", "resume"]);
+  // A hold that lifts itself stays, and the answer says so.
+  router.halted = router.keeps = "reconciling 3 orders from the journal";
+  assert.deepEqual((await call("POST", "/resume")).body, {
+    halted: true,
+    reason: "reconciling 3 orders from the journal",
+  });
 });
