@@ -30,7 +30,14 @@ export function journalObserver(journal: OrderJournal): OrderObserver {
       // A cancel/modify by orderId of an order this router does not know has no id to reconcile by.
       if (cid === "") return;
       // A generated client id is not in `params` (the encoder adds it): the journal records it under cidKey.
-      journal.appendIntent(cid, method, params, cidKey);
+      try {
+        journal.appendIntent(cid, method, params, cidKey);
+      } catch (e) {
+        // An order that can only reduce a position (a flatten's, a halt's with flatten) goes out unrecorded:
+        // the panic button must work on a full disk. The journal has reported its failure already; the
+        // exchange's listing finds such an order at the next start if it rests.
+        if (!onlyReduces(params)) throw e;
+      }
     },
     ack(cid, result, method) {
       if (cid === "") return;
@@ -64,4 +71,15 @@ export function journalObserver(journal: OrderJournal): OrderObserver {
       }
     },
   };
+}
+
+/**
+ * Whether an order can only reduce a position: reduce-only or closePosition (one-way), or a close of a hedge
+ * side (SELL on LONG, BUY on SHORT).
+ */
+function onlyReduces(params: Readonly<Record<string, unknown>>): boolean {
+  const yes = (v: unknown) => v === true || v === "true";
+  if (yes(params.reduceOnly) || yes(params.closePosition)) return true;
+  const side = params.positionSide;
+  return (side === "LONG" && params.side === "SELL") || (side === "SHORT" && params.side === "BUY");
 }

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import { join } from "node:path";
-import { type JournalProblem, OrderJournal } from "../../lib/journal/mod.ts";
+import { journalObserver, type JournalProblem, OrderJournal } from "../../lib/journal/mod.ts";
 import type { WriteFn } from "../../lib/journal/_append_io.ts";
 import { ManualClock } from "../_manual_clock.ts";
 import { journalFiles, journalLines, PLACE, withDir } from "./_helpers.ts";
@@ -330,6 +330,43 @@ test("runtime: a listener added late hears of the problems already seen; a throw
     const stop = journal.watch((p) => void heard.push(p.reason));
     assert.deepEqual(heard, ["journal write failed (ENOSPC) on journal-000001.log"]);
     stop();
+    journal.close();
+  });
+});
+
+test("runtime: a full disk refuses an order's intent, but not one that can only reduce a position (the panic button)", async () => {
+  await withDir((dir) => {
+    const { state, write } = disk();
+    const { journal } = openWatched(dir, { write });
+    const observer = journalObserver(journal);
+    state.full = true;
+    const open = { ...PLACE, side: "BUY" };
+    assert.throws(
+      () => observer.intent("a", "order.place", open, "newClientOrderId"),
+      /cannot write intent a/,
+    );
+    for (
+      const [cid, params] of [
+        ["r1", { ...PLACE, side: "SELL", type: "MARKET", reduceOnly: true }],
+        ["r2", { ...PLACE, side: "SELL", type: "MARKET", reduceOnly: "true" }],
+        ["r3", { ...PLACE, side: "SELL", type: "MARKET", positionSide: "LONG" }],
+        ["r4", { ...PLACE, side: "BUY", type: "MARKET", positionSide: "SHORT" }],
+      ] as const
+    ) {
+      observer.intent(cid, "order.place", params, "newClientOrderId"); // goes out unrecorded
+    }
+    assert.throws(
+      () =>
+        observer.intent(
+          "o",
+          "order.place",
+          { ...PLACE, side: "BUY", positionSide: "LONG" },
+          "newClientOrderId",
+        ),
+      /cannot write intent o/,
+      "a BUY on LONG opens",
+    );
+    assert.equal(journal.health().ok, false, "the failure is reported all the same");
     journal.close();
   });
 });
