@@ -201,5 +201,6 @@ function tracked(raw: ExchangeOrder, algo: boolean): TrackedOrder | undefined {
   o.executedQty = str("executedQty") || "0";
   o.avgPrice = str("avgPrice") || "0";
   o.updateTime = typeof raw.updateTime === "number" ? raw.updateTime : 0;
+  if (raw.reduceOnly === true || raw.closePosition === true) o.reduceOnly = true;
   return o;
 }

@@ -91,6 +91,10 @@ export const trackedOrderAnswer = z.looseObject({
   executedQty: decimalText(),
   avgPrice: decimalText(),
   algo: z.boolean(),
+  reduceOnly: z.boolean().optional().meta({
+    description:
+      "can only reduce a position (reduceOnly or closePosition): no exposure in the pre-trade limits",
+  }),
   actualOrderId: z.int().optional().meta({
     description:
       "a triggered conditional order: the id of the regular order it became (halt and DELETE cancel that)",

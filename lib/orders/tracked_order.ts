@@ -67,6 +67,11 @@ export interface TrackedOrder {
   updatedAt: number;
   /** Exchange ms of the newest change applied (event `T` or answer `updateTime`); 0 before any. */
   updateTime: number;
+  /**
+   * The order can only reduce a position (`reduceOnly` or `closePosition`): it adds nothing to the worst-case
+   * position the pre-trade limits count. Unset when not known to be (an order seen first on the stream).
+   */
+  reduceOnly?: boolean;
 }
 
 /**
@@ -94,6 +99,8 @@ export function fromParams(cid: string, method: string, params: Params, intentAt
   );
   o.timeInForce = str(params.timeInForce);
   if (params.positionSide !== undefined) o.positionSide = str(params.positionSide);
+  const yes = (v: unknown) => v === true || v === "true";
+  if (yes(params.reduceOnly) || yes(params.closePosition)) o.reduceOnly = true;
   return o;
 }
 

@@ -109,6 +109,8 @@ interface Contribution {
   readonly positionSide: string;
   readonly buy: boolean;
   readonly algo: boolean;
+  /** Can only reduce a position (reduceOnly, closePosition): counted as an open order, not as exposure. */
+  readonly reduces: boolean;
   /** Counts toward open-order counts (false for orders that cannot rest). */
   readonly rests: boolean;
   /**
@@ -282,6 +284,7 @@ export class AccountExposure implements OpenOrderLookup {
       positionSide: o.positionSide,
       buy: o.side === "BUY",
       algo: o.algo,
+      reduces: o.reduceOnly === true,
       rests,
       remainingQty,
       quantity: o.quantity,
@@ -385,7 +388,8 @@ export class AccountExposure implements OpenOrderLookup {
       if (c.algo) state.openAlgoOrders += sign;
       else state.openOrders += sign;
     }
-    if (!c.qtyCounted) return;
+    // A reduce-only order cannot grow a position, nor take it past flat: no exposure (the exchange caps it).
+    if (!c.qtyCounted || c.reduces) return;
     const qty = c.remainingQty;
     if (qty <= 0) return;
     const side = c.positionSide;

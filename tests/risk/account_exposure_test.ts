@@ -399,3 +399,23 @@ test("exposure: hedge mode keeps each side apart: its line, its unconfirmed fill
     exposure.close();
   }
 });
+
+test("exposure: a resting reduce-only order counts as an open order but adds nothing to the worst-case position", () => {
+  const { check, exposure, emit, position, order, state } = setup({ maxPositionQty: 0.005 });
+  try {
+    position("0.007", 100); // long 0.007
+    // A reduce-only take-profit closing the long: it cannot take the position past flat.
+    const tp = { side: "SELL", quantity: "0.007", price: "11", reduceOnly: true } as const;
+    emit(order("tp", tp));
+    assert.deepEqual([state.openSellQty, state.openOrders], [0, 1]);
+    // A plain SELL of 0.007 closes the long too: the worst case is flat (it was refused: short 0.007 counted).
+    assert.equal(check.checkPlace(place({ side: "SELL", quantity: "0.007" })), 0);
+    // One of 0.013 would end short 0.006: refused.
+    assert.equal(check.checkPlace(place({ side: "SELL", quantity: "0.013" })), -20);
+    assert.equal(check.verdict.name, "maxPositionQty");
+    emit(order("tp", { ...tp, state: "finished", status: "CANCELED" }));
+    assert.deepEqual([state.openSellQty, state.openOrders], [0, 0]);
+  } finally {
+    exposure.close();
+  }
+});
