@@ -39,6 +39,17 @@ export interface ExposureSource {
 export const AT_ONCE_EXPOSURE_MS = 5_000;
 
 /**
+ * How long an order taken as gone on a refused cancel (NOT_FOUND) keeps its exposure if its follow-up query never
+ * tells how it ended: past the audit's interval, whose snapshot shows any fill in the position.
+ *
+ * @example
+ * ```ts
+ * GONE_MAX_MS; // 90000
+ * ```
+ */
+export const GONE_MAX_MS = 90_000;
+
+/**
  * How long (ms from when it was seen) a fill no position line has shown counts toward the position while no line
  * of its symbol arrives at all: past the audit's interval (60 s), whose snapshot brings the line of any open
  * position, so what is left is a position already closed again.
@@ -129,6 +140,11 @@ interface Contribution {
   readonly replacedQty: number;
   /** Local ms after which an order that cannot rest stops counting toward exposure. */
   readonly until: number;
+  /**
+   * Local ms until which an order taken as gone on a refused cancel (NOT_FOUND: it may have filled unseen)
+   * keeps its exposure while its follow-up query asks how it ended; undefined otherwise.
+   */
+  goneUntil?: number | undefined;
 }
 
 /**
@@ -161,6 +177,8 @@ export class AccountExposure implements OpenOrderLookup {
   readonly #positionsLive: () => boolean;
   /** Orders that cannot rest whose quantity still counts, by client id. */
   readonly #young = new Map<string, Contribution>();
+  /** Orders taken as gone (NOT_FOUND) whose exposure stays until their real end is known (`goneUntil`). */
+  readonly #gone = new Map<string, Contribution>();
   readonly #clock: Clock;
   readonly #youngMs: number;
   #sweeper: ClockHandle | undefined;
@@ -243,6 +261,21 @@ export class AccountExposure implements OpenOrderLookup {
   /** An order's new state; `live`: a change as it happens (not a rebuild), so a fill in it is new. */
   #order(o: TrackedOrder, live: boolean): void {
     const old = this.#open.get(o.clientOrderId);
+    if (
+      old !== undefined && o.state === "finished" && o.status === "NOT_FOUND" &&
+      old.executed === o.executedQty
+    ) {
+      // Taken as gone on a refused cancel: it may have filled unseen (the stream lost it). Its exposure stays
+      // until the follow-up's answer (FILLED moves it into the position) or GONE_MAX_MS, a miss otherwise.
+      old.goneUntil ??= this.#clock.now() + GONE_MAX_MS;
+      this.#gone.set(o.clientOrderId, old);
+      this.#startSweeper();
+      return;
+    }
+    if (old?.goneUntil !== undefined) {
+      old.goneUntil = undefined; // its end, or live after all: handled below as any change
+      this.#gone.delete(o.clientOrderId);
+    }
     if (
       old !== undefined && o.state !== "finished" && o.quantity === old.quantity &&
       o.executedQty === old.executed
@@ -354,6 +387,14 @@ export class AccountExposure implements OpenOrderLookup {
   /** Drops the exposure of orders that cannot rest once they are no longer young. */
   #sweep(): void {
     const now = this.#clock.now();
+    for (const [cid, c] of this.#gone) {
+      if (c.goneUntil! > now) continue;
+      this.#gone.delete(cid);
+      this.#apply(c, -1);
+      this.#open.delete(cid);
+      if (c.orderId !== undefined && this.#byOrderId.get(c.orderId) === c) this.#byOrderId.delete(c.orderId);
+      this.#young.delete(cid);
+    }
     for (const [cid, c] of this.#young) {
       if (c.until > now) continue;
       this.#apply(c, -1);
@@ -375,7 +416,7 @@ export class AccountExposure implements OpenOrderLookup {
         this.#setPosition(line);
       }
     }
-    if (this.#young.size === 0 && this.#unconfirmed.size === 0) {
+    if (this.#young.size === 0 && this.#unconfirmed.size === 0 && this.#gone.size === 0) {
       this.#clock.clearInterval(this.#sweeper);
       this.#sweeper = undefined;
     }

@@ -9,7 +9,12 @@ import { ManualClock } from "../_manual_clock.ts";
 import type { AccountEvent } from "../../lib/account/event_log.ts";
 import { RiskLimitError } from "../../lib/errors.ts";
 import { newOrder, type TrackedOrder } from "../../lib/orders/tracked_order.ts";
-import { AccountExposure, AT_ONCE_EXPOSURE_MS, UNCONFIRMED_MAX_MS } from "../../lib/risk/account_exposure.ts";
+import {
+  AccountExposure,
+  AT_ONCE_EXPOSURE_MS,
+  GONE_MAX_MS,
+  UNCONFIRMED_MAX_MS,
+} from "../../lib/risk/account_exposure.ts";
 import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
 import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
 import type { PlaceOrderParams } from "../../lib/types.ts";
@@ -415,6 +420,31 @@ test("exposure: a resting reduce-only order counts as an open order but adds not
     assert.equal(check.verdict.name, "maxPositionQty");
     emit(order("tp", { ...tp, state: "finished", status: "CANCELED" }));
     assert.deepEqual([state.openSellQty, state.openOrders], [0, 0]);
+  } finally {
+    exposure.close();
+  }
+});
+
+test("exposure: an order taken as gone on a refused cancel keeps its exposure until its end is known (or GONE_MAX_MS)", () => {
+  const { clock, check, exposure, emit, order, state } = setup({ maxPositionQty: 0.005 });
+  try {
+    emit(order("g1", { orderId: 7 }));
+    assert.equal(state.openBuyQty, 4);
+    // The cancel's -2011: NOT_FOUND. It may have filled while the stream lost the fill.
+    emit(order("g1", { orderId: 7, state: "finished", status: "NOT_FOUND" }));
+    assert.equal(state.openBuyQty, 4, "still counted");
+    assert.equal(check.checkPlace(place()), -20, "0.004 + 0.002 > 0.005");
+    // The follow-up's answer: FILLED. The quantity moves from the open orders into the position.
+    emit(
+      order("g1", { orderId: 7, state: "finished", status: "FILLED", executedQty: "0.004", updateTime: 100 }),
+    );
+    assert.deepEqual([state.openBuyQty, state.position], [0, 4]);
+    // Another, whose follow-up never answers: dropped after GONE_MAX_MS.
+    emit(order("g2", { orderId: 8 }));
+    emit(order("g2", { orderId: 8, state: "finished", status: "NOT_FOUND" }));
+    assert.deepEqual([state.openBuyQty, state.openOrders], [4, 1]);
+    clock.advance(GONE_MAX_MS + 1000);
+    assert.deepEqual([state.openBuyQty, state.openOrders], [0, 0]);
   } finally {
     exposure.close();
   }
