@@ -39,6 +39,17 @@ export interface ExposureSource {
 export const AT_ONCE_EXPOSURE_MS = 5_000;
 
 /**
+ * How long a modify's increase counts as open if no answer about its order arrives (a refused modify leaves
+ * the order as it was, with no event): past the request timeout.
+ *
+ * @example
+ * ```ts
+ * MODIFY_RESERVATION_MS; // 10000
+ * ```
+ */
+export const MODIFY_RESERVATION_MS = 10_000;
+
+/**
  * How long an order taken as gone on a refused cancel (NOT_FOUND) keeps its exposure if its follow-up query never
  * tells how it ended: past the audit's interval, whose snapshot shows any fill in the position.
  *
@@ -134,6 +145,10 @@ interface Contribution {
   readonly executed: string;
   /** Its quantity is in the open exposure (cleared when an order that cannot rest ages out). */
   qtyCounted: boolean;
+  /** Open quantity a modify in flight adds (at qtyScale), until its answer or `reservedUntil`. */
+  reserved: number;
+  /** Local ms the reservation ends if no answer replaces this contribution first. */
+  reservedUntil: number;
   /** Exchange order id once known. */
   orderId: number | undefined;
   /** What a modify replaces, at the symbol's qtyScale: counted remaining + executed (0: unreadable). */
@@ -179,6 +194,8 @@ export class AccountExposure implements OpenOrderLookup {
   readonly #young = new Map<string, Contribution>();
   /** Orders taken as gone (NOT_FOUND) whose exposure stays until their real end is known (`goneUntil`). */
   readonly #gone = new Map<string, Contribution>();
+  /** Contributions with a modify's increase reserved. */
+  readonly #reserved = new Set<Contribution>();
   readonly #clock: Clock;
   readonly #youngMs: number;
   #sweeper: ClockHandle | undefined;
@@ -207,7 +224,26 @@ export class AccountExposure implements OpenOrderLookup {
   ): number {
     const c = this.#named(symbol, orderId, clientOrderId);
     if (c === undefined || c.buy !== buy || c.algo || !c.qtyCounted) return 0;
-    return c.replacedQty;
+    return c.replacedQty + c.reserved;
+  }
+
+  /** {@linkcode OpenOrderLookup}: counts a modify's increase as open until its answer (or 10 s). */
+  reserveModify(
+    symbol: string,
+    orderId: number | undefined,
+    clientOrderId: string | undefined,
+    qty: number,
+  ): void {
+    const c = this.#named(symbol, orderId, clientOrderId);
+    if (c === undefined || c.algo || !c.qtyCounted || !(qty > 0)) return;
+    const extra = qty - c.replacedQty;
+    if (!(extra > c.reserved)) return; // a decrease (or no more than reserved already): nothing to add
+    this.#apply(c, -1);
+    c.reserved = extra;
+    c.reservedUntil = this.#clock.now() + MODIFY_RESERVATION_MS;
+    this.#apply(c, 1);
+    this.#reserved.add(c);
+    this.#startSweeper();
   }
 
   /** {@linkcode OpenOrderLookup}: the named open order's positionSide (BOTH when it is not known here). */
@@ -290,6 +326,7 @@ export class AccountExposure implements OpenOrderLookup {
     if (live && o.executedQty !== (old?.executed ?? "0")) this.#filled(o, old?.executed ?? "0");
     if (old !== undefined) {
       this.#apply(old, -1);
+      this.#reserved.delete(old);
       this.#open.delete(o.clientOrderId);
       if (old.orderId !== undefined && this.#byOrderId.get(old.orderId) === old) {
         this.#byOrderId.delete(old.orderId);
@@ -323,6 +360,8 @@ export class AccountExposure implements OpenOrderLookup {
       quantity: o.quantity,
       executed,
       qtyCounted: young,
+      reserved: 0,
+      reservedUntil: 0,
       until,
       orderId: o.algo ? undefined : o.orderId,
       // What a modify replaces: the remaining quantity counted as open plus what has executed.
@@ -387,6 +426,14 @@ export class AccountExposure implements OpenOrderLookup {
   /** Drops the exposure of orders that cannot rest once they are no longer young. */
   #sweep(): void {
     const now = this.#clock.now();
+    for (const c of this.#reserved) {
+      if (c.reservedUntil > now) continue;
+      // No answer replaced it in time (a refused modify leaves the order as it was): the order's own quantity.
+      this.#reserved.delete(c);
+      this.#apply(c, -1);
+      c.reserved = 0;
+      this.#apply(c, 1);
+    }
     for (const [cid, c] of this.#gone) {
       if (c.goneUntil! > now) continue;
       this.#gone.delete(cid);
@@ -416,7 +463,10 @@ export class AccountExposure implements OpenOrderLookup {
         this.#setPosition(line);
       }
     }
-    if (this.#young.size === 0 && this.#unconfirmed.size === 0 && this.#gone.size === 0) {
+    if (
+      this.#young.size === 0 && this.#unconfirmed.size === 0 && this.#gone.size === 0 &&
+      this.#reserved.size === 0
+    ) {
       this.#clock.clearInterval(this.#sweeper);
       this.#sweeper = undefined;
     }
@@ -431,7 +481,7 @@ export class AccountExposure implements OpenOrderLookup {
     }
     // A reduce-only order cannot grow a position, nor take it past flat: no exposure (the exchange caps it).
     if (!c.qtyCounted || c.reduces) return;
-    const qty = c.remainingQty;
+    const qty = c.remainingQty + c.reserved;
     if (qty <= 0) return;
     const side = c.positionSide;
     if (side === "BOTH" || side === "") {

@@ -63,6 +63,16 @@ export interface OpenOrderLookup {
   ): number;
   /** The named open order's positionSide: BOTH (one-way mode, or not known), LONG or SHORT. */
   positionSideOf?(symbol: string, orderId: number | undefined, clientOrderId: string | undefined): string;
+  /**
+   * A modify of the named order to `qty` (at qtyScale) passed the check and is being sent: until its answer
+   * shows, its increase counts as open, so modifies sent together cannot pass a limit each fits alone.
+   */
+  reserveModify?(
+    symbol: string,
+    orderId: number | undefined,
+    clientOrderId: string | undefined,
+    qty: number,
+  ): void;
 }
 
 /**
@@ -525,7 +535,10 @@ export class PreTradeCheck {
       replaced,
       hedgeSide(side, buy),
     );
-    if (code === 0) s.recordOrder(now);
+    if (code === 0) {
+      s.recordOrder(now);
+      this.openOrders?.reserveModify?.(p.symbol, p.orderId, p.origClientOrderId, qty);
+    }
     return code;
   }
 

@@ -13,6 +13,7 @@ import {
   AccountExposure,
   AT_ONCE_EXPOSURE_MS,
   GONE_MAX_MS,
+  MODIFY_RESERVATION_MS,
   UNCONFIRMED_MAX_MS,
 } from "../../lib/risk/account_exposure.ts";
 import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
@@ -445,6 +446,38 @@ test("exposure: an order taken as gone on a refused cancel keeps its exposure un
     assert.deepEqual([state.openBuyQty, state.openOrders], [4, 1]);
     clock.advance(GONE_MAX_MS + 1000);
     assert.deepEqual([state.openBuyQty, state.openOrders], [0, 0]);
+  } finally {
+    exposure.close();
+  }
+});
+
+test("exposure: a modify that passed counts its increase until its answer, so modifies sent together cannot pass a limit", () => {
+  const { clock, check, exposure, emit, order, state } = setup({ maxPositionQty: 0.005 });
+  try {
+    for (const cid of ["a", "b", "c", "d"]) emit(order(cid, { quantity: "0.001" }));
+    assert.equal(state.openBuyQty, 4);
+    const raise = (cid: string) =>
+      check.checkModify({
+        symbol: "AAAUSDT",
+        origClientOrderId: cid,
+        side: "BUY",
+        quantity: "0.002",
+        price: "10",
+      });
+    assert.equal(raise("a"), 0, "0.004 − 0.001 + 0.002 = 0.005");
+    assert.equal(state.openBuyQty, 5, "its increase counts while it is out");
+    assert.equal(raise("b"), -20, "together with a's, 0.006: refused");
+    assert.equal(raise("a"), 0, "a again, to the same quantity: nothing more");
+    // a's answer: the order's new quantity replaces the reservation.
+    emit(order("a", { quantity: "0.002", updateTime: 100 }));
+    assert.equal(state.openBuyQty, 5);
+    assert.equal(raise("b"), -20);
+    // A modify refused by the exchange leaves no event: its reservation ends after MODIFY_RESERVATION_MS.
+    emit(order("a", { quantity: "0.001", updateTime: 200 }));
+    assert.equal(raise("b"), 0);
+    assert.equal(state.openBuyQty, 5);
+    clock.advance(MODIFY_RESERVATION_MS + 1000);
+    assert.equal(state.openBuyQty, 4);
   } finally {
     exposure.close();
   }
