@@ -4,8 +4,9 @@
  * FILLED by `order.status` leaves its fills, their prices, commissions and realized PnL, unknown. That is the
  * trader's record of executions, and the daily loss limit counts realized PnL from it.
  *
- * After each gap pass and audit that found drift, and every 30 s (orders changed in the last 5 s left to the
- * next run), an order changed lately whose executed quantity is more than its recorded
+ * After each gap pass, audit that found drift, restart's reconciliation and follow-up that learns how an order
+ * taken as gone ended (not on a timer: a run reads every tracked order and fill, a few ms on the event loop), an
+ * order changed lately whose executed quantity is more than its recorded
  * fills add up to is asked for its trades (`GET /fapi/v1/userTrades?symbol=&orderId=`, REST, weight 5), and
  * the missing ones are recorded as the stream's would have been (journaled, told on `/events`, counted by the
  * loss limit). A fill is keyed by symbol and trade id, so one that also arrives on the stream counts once.
@@ -13,8 +14,6 @@
  * @module
  */
 
-import type { Timers } from "../_clock.ts";
-import { unrefTimer } from "../_timers.ts";
 import type { TrackedOrder } from "../orders/tracked_order.ts";
 import type { AccountState } from "./account_state.ts";
 import type { Fill } from "./fills.ts";
@@ -33,11 +32,6 @@ export interface FillRecoveryOptions {
   maxQueries?: number;
   /** Only orders changed within this many ms are looked at. Default 1 hour. */
   windowMs?: number;
-  /**
-   * A periodic run (`start`) leaves alone orders changed within this many ms: their trades' events may still
-   * be on the way. Default 5000. A run asked for after a gap or drift looks at every order.
-   */
-  settleMs?: number;
   /** Local epoch ms, on the tracker's time base (`updatedAt`). Default `Date.now`. */
   now?: () => number;
   /** Called after a run that recorded fills or met an error. */
@@ -78,7 +72,6 @@ export class FillRecovery {
   #running: Promise<RecoveryRun> | undefined;
   #again = false;
   #recovered = 0;
-  #settleMs = 0;
 
   constructor(options: FillRecoveryOptions) {
     this.#o = options;
@@ -89,13 +82,8 @@ export class FillRecovery {
     return this.#recovered;
   }
 
-  /**
-   * Runs now, or once more after the run in progress (whose promise is returned). `settled`: leave alone
-   * orders changed within `settleMs` (a periodic run's choice).
-   */
-  run(settled = false): Promise<RecoveryRun> {
-    if (!settled) this.#settleMs = 0;
-    else if (this.#running === undefined) this.#settleMs = this.#o.settleMs ?? 5000;
+  /** Runs now, or once more after the run in progress (whose promise is returned). */
+  run(): Promise<RecoveryRun> {
     if (this.#running !== undefined) {
       this.#again = true;
       return this.#running;
@@ -111,15 +99,6 @@ export class FillRecovery {
       last = await this.#run();
     } while (this.#again);
     return last;
-  }
-
-  /**
-   * Runs every `everyMs` on `timers` (settled: see `settleMs`), so an order whose executed quantity was learnt
-   * otherwise (a follow-up query, an audit) gets its fills too. Returns the stop.
-   */
-  start(timers: Timers, everyMs: number): () => void {
-    const handle = unrefTimer(timers.setInterval(() => void this.run(true), everyMs));
-    return () => timers.clearInterval(handle);
   }
 
   async #run(): Promise<RecoveryRun> {
@@ -159,7 +138,6 @@ export class FillRecovery {
     // A full book has dropped its oldest fills: an order changed before the oldest kept one would look short.
     const oldest = account.fills.oldestKeptWhenFull?.time ?? Number.NEGATIVE_INFINITY;
     const since = Math.max(now - (this.#o.windowMs ?? 3_600_000), oldest);
-    const until = now - this.#settleMs;
     const recorded = new Map<string, number>();
     for (const f of account.fills.list()) {
       const key = `${f.symbol}:${f.orderId}`;
@@ -168,7 +146,7 @@ export class FillRecovery {
     const short = account.orders.listAll().filter((o) => {
       const id = exchangeOrderId(o);
       const executed = Number(o.executedQty);
-      if (id === undefined || !(executed > 0) || o.updatedAt < since || o.updatedAt > until) return false;
+      if (id === undefined || !(executed > 0) || o.updatedAt < since) return false;
       // Quantities are decimal strings; their float sum is off by far less than any step size.
       return (recorded.get(`${o.symbol}:${id}`) ?? 0) < executed * (1 - 1e-9);
     });

@@ -44,8 +44,6 @@ export type { GatewayEvent } from "./gateway_events.ts";
 
 /** How often the data directory's lock is checked while running (a read of the lock file). */
 const LOCK_CHECK_MS = 1000;
-/** How often fills the stream missed are looked for without a gap or drift to prompt it. */
-const FILL_RECOVERY_MS = 30_000;
 export type { AdoptionReport } from "../account/adoption.ts";
 
 /**
@@ -380,10 +378,6 @@ export class Gateway {
     );
     if (audit !== undefined) stack.defer(() => audit.stop());
     late.fills = startup.fillRecovery(options, router, account, emit);
-    // Periodically too: an executed quantity learnt by a follow-up query or an audit, not after a gap.
-    if (late.fills !== undefined) {
-      stack.defer(late.fills.start(options.clock ?? systemClock, FILL_RECOVERY_MS));
-    }
     // The hold ends when every restored order is known, however long that takes; slowness is reported.
     const hold = { ...options, reconcileTimeoutMs: Number.POSITIVE_INFINITY };
     const reconciled = reconcileRestored(router, reconciler, restored, hold, emit);
