@@ -30,6 +30,23 @@ async function open(sim: Simulator, rest = false, extra: Partial<GatewayOptions>
   return gateway;
 }
 
+/** Runs `body` with a simulator and a gateway on it (see `open`), both closed afterwards, faults cleared. */
+async function withGateway(
+  rest: boolean,
+  extra: Partial<GatewayOptions>,
+  body: (sim: Simulator, gateway: Gateway) => Promise<void>,
+): Promise<void> {
+  const sim = await simulator();
+  const gateway = await open(sim, rest, extra);
+  try {
+    await body(sim, gateway);
+  } finally {
+    sim.setFaults({});
+    await gateway.close();
+    await sim.close();
+  }
+}
+
 /** A BUY STOP (limit 50400, trigger 50500) placed at mark 50000, then the mark moved to 50600: it fires and rests. */
 async function triggeredStop(sim: Simulator, gateway: Gateway): Promise<string> {
   sim.setMarkPrice("BTCUSDT", "50000");
@@ -52,9 +69,7 @@ const restingOnExchange = (sim: Simulator, cid: string) =>
   );
 
 test("triggered algo order: the view follows the order it became; a halt cancels that order", async () => {
-  const sim = await simulator();
-  const gateway = await open(sim);
-  try {
+  await withGateway(false, {}, async (sim, gateway) => {
     const cid = await triggeredStop(sim, gateway);
     await waitFor(() => gateway.tracker.get(cid)?.actualOrderId !== undefined, "the trigger's events");
     const [resting] = restingOnExchange(sim, cid);
@@ -78,16 +93,11 @@ test("triggered algo order: the view follows the order it became; a halt cancels
       "CANCELED",
       "the order's own status, not the algo's FINISHED",
     );
-  } finally {
-    await gateway.close();
-    await sim.close();
-  }
+  });
 });
 
 test("triggered algo order: a cancel by clientAlgoId or algoId cancels the order it became", async () => {
-  const sim = await simulator();
-  const gateway = await open(sim);
-  try {
+  await withGateway(false, {}, async (sim, gateway) => {
     for (const by of ["clientAlgoId", "algoId"] as const) {
       const cid = await triggeredStop(sim, gateway);
       await waitFor(() => gateway.tracker.get(cid)?.actualOrderId !== undefined, "the trigger's events");
@@ -99,10 +109,7 @@ test("triggered algo order: a cancel by clientAlgoId or algoId cancels the order
       assert.deepEqual(restingOnExchange(sim, cid), [], by);
       await waitFor(() => gateway.tracker.get(cid)?.status === "CANCELED", "the cancel in the view");
     }
-  } finally {
-    await gateway.close();
-    await sim.close();
-  }
+  });
 });
 
 /** A stop that fired while the stream lost its events: the order it became rests, the router has not seen it. */
@@ -116,24 +123,16 @@ async function firedUnseen(sim: Simulator, gateway: Gateway): Promise<string> {
 }
 
 test("triggered algo order: fired while the stream lost its events, a halt still cancels it (by the client algo id)", async () => {
-  const sim = await simulator();
-  const gateway = await open(sim);
-  try {
+  await withGateway(false, {}, async (sim, gateway) => {
     const cid = await firedUnseen(sim, gateway);
     const report = await gateway.router.halt("test");
     assert.deepEqual([report.canceled, report.alreadyFinished, report.failed], [[cid], [], []]);
     assert.deepEqual(restingOnExchange(sim, cid), []);
-  } finally {
-    sim.setFaults({});
-    await gateway.close();
-    await sim.close();
-  }
+  });
 });
 
 test("triggered algo order: fired while the stream lost its events, a single cancel by clientAlgoId still cancels it", async () => {
-  const sim = await simulator();
-  const gateway = await open(sim);
-  try {
+  await withGateway(false, {}, async (sim, gateway) => {
     const cid = await firedUnseen(sim, gateway);
     // The algo service refuses (-2011: triggered); the order it became is cancelled by the client algo id.
     const answer = await gateway.router.cancelAlgoOrder({ clientAlgoId: cid });
@@ -144,17 +143,11 @@ test("triggered algo order: fired while the stream lost its events, a single can
       "CANCELED",
     ]);
     assert.equal(gateway.tracker.get(cid)?.external, false);
-  } finally {
-    sim.setFaults({});
-    await gateway.close();
-    await sim.close();
-  }
+  });
 });
 
 test("triggered algo order: fired and filled in a stream gap, the gap pass finds it FILLED, with its fills read back", async () => {
-  const sim = await simulator();
-  const gateway = await open(sim, true);
-  try {
+  await withGateway(true, {}, async (sim, gateway) => {
     sim.setMarkPrice("BTCUSDT", "50000");
     const ack = await gateway.router.placeAlgoOrder({
       symbol: "BTCUSDT",
@@ -187,11 +180,7 @@ test("triggered algo order: fired and filled in a stream gap, the gap pass finds
       ),
       0.002,
     );
-  } finally {
-    sim.setFaults({});
-    await gateway.close();
-    await sim.close();
-  }
+  });
 });
 
 /** A SELL STOP_MARKET (trigger 49500) that fires and fills while the stream loses its events; its client id. */
@@ -212,9 +201,7 @@ async function filledUnseen(sim: Simulator, gateway: Gateway): Promise<string> {
 }
 
 test("triggered algo order: filled unseen, then a halt: reported as FILLED and ends FILLED, not NOT_FOUND", async () => {
-  const sim = await simulator();
-  const gateway = await open(sim, true, { ackFollowUpMs: 50 });
-  try {
+  await withGateway(true, { ackFollowUpMs: 50 }, async (sim, gateway) => {
     const cid = await filledUnseen(sim, gateway);
     const report = await gateway.router.halt("test");
     assert.deepEqual([report.canceled, report.alreadyFinished, report.failed], [[], [{
@@ -224,17 +211,11 @@ test("triggered algo order: filled unseen, then a halt: reported as FILLED and e
     // Taken as gone on the refused cancel; asked once how it ended: FILLED, with its fill read back.
     await waitFor(() => gateway.tracker.get(cid)?.status === "FILLED", "the follow-up");
     assert.equal(gateway.tracker.get(cid)!.executedQty, "0.002");
-  } finally {
-    sim.setFaults({});
-    await gateway.close();
-    await sim.close();
-  }
+  });
 });
 
 test("triggered algo order: filled unseen, then a cancel refused: asked how it ended, and its fill read back at once", async () => {
-  const sim = await simulator();
-  const gateway = await open(sim, true, { ackFollowUpMs: 50 });
-  try {
+  await withGateway(true, { ackFollowUpMs: 50 }, async (sim, gateway) => {
     const cid = await filledUnseen(sim, gateway);
     await assert.rejects(
       gateway.router.cancelAlgoOrder({ clientAlgoId: cid }),
@@ -247,17 +228,11 @@ test("triggered algo order: filled unseen, then a cancel refused: asked how it e
       () => gateway.account.fills.list().some((f) => f.clientOrderId === cid),
       "the fill read back",
     );
-  } finally {
-    sim.setFaults({});
-    await gateway.close();
-    await sim.close();
-  }
+  });
 });
 
 test("triggered algo order: filled unseen, the audit's algo look-up (FINISHED) is followed by the order it became", async () => {
-  const sim = await simulator();
-  const gateway = await open(sim, true, { auditIntervalMs: 3_600_000, auditSettleMs: 0 });
-  try {
+  await withGateway(true, { auditIntervalMs: 3_600_000, auditSettleMs: 0 }, async (sim, gateway) => {
     const cid = await filledUnseen(sim, gateway);
     // With auditSettleMs 0 a change counts as drift once the exchange's time, as the router estimates it, is past
     // it: not within the fill's own millisecond (or with an offset estimated a millisecond short).
@@ -283,9 +258,5 @@ test("triggered algo order: filled unseen, the audit's algo look-up (FINISHED) i
       () => gateway.account.fills.list().some((f) => f.clientOrderId === cid),
       "the fill read back",
     );
-  } finally {
-    sim.setFaults({});
-    await gateway.close();
-    await sim.close();
-  }
+  });
 });
