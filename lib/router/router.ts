@@ -279,10 +279,7 @@ export class Router {
     } catch (e) {
       if (!(e instanceof ExchangeError && (e.code === -2011 || e.code === -2013))) throw e;
       const observer = this.#observer!;
-      const deadline = Date.now() + this.#requestTimeoutMs + 1000;
-      while (observer.placing?.(cid) === true && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await this.#placesAnswered(() => observer.placing?.(cid) === true);
       if (observer.placing?.(cid) === true || observer.holdsClientOrderId?.(cid) !== true) throw e;
       return await again();
     }
@@ -495,9 +492,9 @@ export class Router {
     const unanswered = new Set(open.filter((o) => o.state === "pending").map((o) => o.clientOrderId));
     const report = await cancelOpenOrders(this, reason, open);
     if (unanswered.size === 0) return report;
-    const deadline = Date.now() + this.#requestTimeoutMs + 1000;
-    const waiting = () => known().some((o) => o.state === "pending" && unanswered.has(o.clientOrderId));
-    while (waiting() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await this.#placesAnswered(() =>
+      known().some((o) => o.state === "pending" && unanswered.has(o.clientOrderId))
+    );
     const still = known().filter((o) => unanswered.has(o.clientOrderId));
     if (still.length === 0) return report;
     return mergeHaltReports(report, await cancelOpenOrders(this, reason, still));
@@ -583,9 +580,13 @@ export class Router {
    * await router.settled(6000);
    * ```
    */
-  async settled(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  settled(timeoutMs: number): Promise<void> {
+    return waitWhile(() => this.inFlight > 0, timeoutMs);
+  }
+
+  /** Waits while `unanswered` holds: places still out, bounded by the request timeout (+1 s). */
+  #placesAnswered(unanswered: () => boolean): Promise<void> {
+    return waitWhile(unanswered, this.#requestTimeoutMs + 1000);
   }
 
   /** Counters for metrics. */
@@ -663,4 +664,10 @@ export class Router {
     if (ref.orderId === undefined) return "";
     return this.#observer?.clientOrderIdOf?.(ref.symbol, ref.orderId) ?? "";
   }
+}
+
+/** Polls `condition` every 5 ms while it holds, for at most `timeoutMs`. */
+async function waitWhile(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
 }
