@@ -26,7 +26,7 @@ export const ROUTE_LINES: readonly string[] = [
   "  POST   /sim/mark              Move the simulator's mark price; resting orders it crosses fill (simulator mode only)",
   "  GET    /risk                  Risk limits and their current usage (unless pre-trade checks are off)",
   "  PUT    /risk                  Replace the risk limits (the --risk file's schema); logged; swapped at once (unless pre-trade checks are off)",
-  "  POST   /halt                  Kill switch: refuse new orders and cancel every open order",
+  "  POST   /halt                  Kill switch: refuse new orders (kept across a restart) and cancel every open order",
   "  POST   /flatten               Close a symbol's position: cancel this router's orders, then MARKET orders that only reduce (even halted)",
   "  POST   /audit                 Audit the live view against the exchange now (open orders, missing ones queried, positions)",
   "  POST   /resume                Accept new orders again after a halt",

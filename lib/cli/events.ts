@@ -79,6 +79,14 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
         removed: event.removed.join("; "),
         ...(event.reasons.length === 0 ? {} : { stillHalted: event.reasons.join("; ") }),
       });
+    case "halt-restored":
+      return log.error("halted when the last run stopped; new orders held until POST /resume", {
+        reasons: event.reasons.join("; "),
+      });
+    case "halt-not-kept":
+      return log.error("halt not written to the data directory; a restart would not be halted", {
+        error: event.error,
+      });
     case "journal-corrupt":
       return log.warn("journal: unreadable records skipped", { count: event.count, first: event.first });
     case "reconciling":

@@ -152,7 +152,7 @@ export const ROUTE_DOCS = {
     exchange: true,
   },
   halt: {
-    summary: "Kill switch: refuse new orders and cancel every open order",
+    summary: "Kill switch: refuse new orders (kept across a restart) and cancel every open order",
     tag: "Control",
     body: haltSchema,
     bodyOptional: true,

@@ -54,6 +54,13 @@ export type GatewayEvent =
    * recorded (`orders`: their client ids); or the first error of a query that failed (tried again next time).
    */
   | { type: "fills-recovered"; orders: string[]; fills: number; error?: string }
+  /**
+   * The last run stopped (or crashed) halted: new orders are held again for the same `reasons` (kept in the data
+   * directory's `halt.json`) until an operator resumes.
+   */
+  | { type: "halt-restored"; reasons: string[] }
+  /** The halt reasons could not be written to the data directory: a restart would not find them. */
+  | { type: "halt-not-kept"; error: string }
   /** A dead-man's switch refresh failed (the next tick tries again). */
   | { type: "dead-man-error"; symbol: string; error: string }
   /** Restored orders are still being reconciled after `elapsedMs` (repeats; new orders stay held until done). */

@@ -88,6 +88,8 @@ export class Router {
   readonly #haltReasons = new Set<string>();
   /** Hold reasons only their owner removes (`holdNewOrders(reason, { liftsItself: true })`). */
   readonly #liftsItself = new Set<string>();
+  /** Halt reasons a gateway keeps across a restart (`halt`, or `holdNewOrders(reason, { lasting: true })`). */
+  readonly #lasting = new Set<string>();
   /** The reasons joined, cached for the refusal message; undefined while orders flow. */
   #halted: string | undefined;
   /** Pre-trade checks; undefined with `preTrade: false`. */
@@ -413,7 +415,7 @@ export class Router {
    * exchange is then flattened (see `flatten`): the report's `flattened` says how each ended.
    */
   async halt(reason = "halted by operator", options: { flatten?: boolean } = {}): Promise<HaltReport> {
-    this.holdNewOrders(reason);
+    this.holdNewOrders(reason, { lasting: true });
     const report = await this.#cancelOpen(reason, undefined);
     if (options.flatten !== true) return report;
     // Every symbol with a position, as the exchange shows it now; each closed by MARKET orders that only reduce.
@@ -505,10 +507,12 @@ export class Router {
    * restart, shutting down or an IP ban (418; lifted by `resume`, not by itself). Removed again with
    * `resume(reason)`. `liftsItself`: a hold whose owner removes it when its condition ends (reconciling the
    * orders of a crashed run, shutting down); `resume()` without a reason leaves it, so an operator's resume
-   * cannot let orders out on an incomplete picture.
+   * cannot let orders out on an incomplete picture. `lasting`: a halt as `halt` sets it, which a gateway keeps
+   * across a restart (see `lastingHalts`).
    */
-  holdNewOrders(reason: string, options: { liftsItself?: boolean } = {}): void {
+  holdNewOrders(reason: string, options: { liftsItself?: boolean; lasting?: boolean } = {}): void {
     if (options.liftsItself === true) this.#liftsItself.add(reason);
+    if (options.lasting === true) this.#lasting.add(reason);
     if (this.#haltReasons.has(reason)) return;
     this.#haltReasons.add(reason);
     this.#halted = [...this.#haltReasons].join("; ");
@@ -526,9 +530,15 @@ export class Router {
       : [reason];
     if (reason === undefined) {
       if (removed.length === 0) return;
-      for (const r of removed) this.#haltReasons.delete(r);
+      for (const r of removed) {
+        this.#haltReasons.delete(r);
+        this.#lasting.delete(r);
+      }
     } else if (!this.#haltReasons.delete(reason)) return;
-    else this.#liftsItself.delete(reason);
+    else {
+      this.#liftsItself.delete(reason);
+      this.#lasting.delete(reason);
+    }
     this.#halted = this.#haltReasons.size === 0 ? undefined : [...this.#haltReasons].join("; ");
     this.#session.emit({ type: "resumed", removed, reasons: [...this.#haltReasons] });
   }
@@ -541,6 +551,15 @@ export class Router {
   /** Every reason new orders are stopped for (empty while they flow). */
   get haltReasons(): readonly string[] {
     return [...this.#haltReasons];
+  }
+
+  /**
+   * The halt reasons set by the kill switch (`halt`: an operator, a risk breaker) or held as `lasting`, still
+   * in force: what a gateway keeps across a restart, so a halted router does not come back trading. Holds
+   * for a condition (a journal failure, an IP ban, reconciling) are found again by the next start, or not.
+   */
+  get lastingHalts(): readonly string[] {
+    return [...this.#haltReasons].filter((r) => this.#lasting.has(r));
   }
 
   // ---- state ---------------------------------------------------------------------------------------------

@@ -1,0 +1,70 @@
+/**
+ * The router (the compiled binary in CI, else main.ts) against `simulate` in its own process: a halt survives
+ * kill -9 and a restart, and only `POST /resume` lifts it.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Child, REPO, routerCommand, spawnProcess } from "./_child.ts";
+import { RESTING_ORDER, startSimulateChild } from "./_simulate.ts";
+
+const post = (url: string, body?: unknown) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+
+test(
+  "halt across a restart: halted for news, kill -9, restarted → still halted for news; resumed, restarted → trading",
+  {
+    timeout: 120_000,
+  },
+  async () => {
+    const sim = await startSimulateChild();
+    const dataDir = mkdtempSync(join(tmpdir(), "lr-halt-restart-"));
+    const { wsUrl, restUrl, streamUrl, apiKey, secretKey } = sim.access;
+    const env = { BINANCE_API_KEY: apiKey, BINANCE_SECRET_KEY: secretKey };
+    const args = ["--ws-url", wsUrl, "--rest-url", restUrl, "--stream-url", streamUrl, "--port", "0"];
+    const children: Child[] = [];
+    const start = async () => {
+      const command = routerCommand([...args, "--data-dir", dataDir]);
+      const child = spawnProcess(command.command, command.args, REPO, env);
+      children.push(child);
+      const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+      return { child, url: url! };
+    };
+    try {
+      const first = await start();
+      assert.equal((await post(`${first.url}/orders`, RESTING_ORDER)).status, 200);
+      const halted = await (await post(`${first.url}/halt`, { reason: "news at 14:30" })).json();
+      assert.equal(halted.canceled.length, 1);
+      first.child.kill("SIGKILL");
+      await first.child.exited(30_000);
+
+      const second = await start();
+      const health = await (await fetch(`${second.url}/health`)).json();
+      assert.deepEqual([health.halted, health.haltReason], [true, "news at 14:30"]);
+      assert.match(second.child.stderr(), /halted when the last run stopped.*news at 14:30/);
+      const refused = await post(`${second.url}/orders`, RESTING_ORDER);
+      assert.equal(refused.status, 503);
+      assert.equal((await refused.json()).code, -10);
+      assert.deepEqual(await (await post(`${second.url}/resume`)).json(), { halted: false });
+      assert.equal((await post(`${second.url}/orders`, RESTING_ORDER)).status, 200);
+      second.child.kill("SIGTERM");
+      assert.equal(await second.child.exited(30_000), 0);
+
+      const third = await start();
+      assert.equal((await (await fetch(`${third.url}/health`)).json()).halted, false);
+      assert.doesNotMatch(third.child.stderr(), /halted when the last run stopped/);
+      third.child.kill("SIGTERM");
+      assert.equal(await third.child.exited(30_000), 0);
+    } finally {
+      for (const child of children) child.kill("SIGKILL");
+      await sim.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);

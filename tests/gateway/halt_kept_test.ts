@@ -1,0 +1,95 @@
+/**
+ * A halt survives a restart: the reasons only a resume lifts are kept in the data directory, so a router halted
+ * for news that is restarted (or crashes) comes back halted until an operator resumes.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Gateway, type GatewayEvent } from "../../lib/gateway/gateway.ts";
+import type { Simulator } from "../../lib/sim/mod.ts";
+import { HMAC_KEY, HMAC_SECRET, restingBuy, simulator } from "../router/_harness.ts";
+
+function open(sim: Simulator, dataDir: string, events: GatewayEvent[] = []): Promise<Gateway> {
+  return Gateway.open({
+    url: sim.url,
+    restUrl: sim.httpUrl,
+    apiKey: HMAC_KEY,
+    secretKey: HMAC_SECRET,
+    dataDir,
+    requestTimeoutMs: 2000,
+    onEvent: (e) => void events.push(e),
+  });
+}
+
+test("halt kept: halted for news, restarted → still halted for news until resumed; resumed, restarted → trading", async () => {
+  const sim = await simulator();
+  const dir = mkdtempSync(join(tmpdir(), "lr-halt-kept-"));
+  try {
+    const first = await open(sim, dir);
+    await first.router.placeOrder(restingBuy());
+    const report = await first.halt("news at 14:30");
+    assert.equal(report.canceled.length, 1);
+    first.router.holdNewOrders("a hold that lifts itself", { liftsItself: true });
+    first.router.holdNewOrders("a condition's hold (an IP ban)");
+    await first.close();
+    const kept = JSON.parse(readFileSync(join(dir, "halt.json"), "utf8"));
+    assert.deepEqual(kept.reasons, ["news at 14:30"]); // the kill switch's only: not "shutting down", no hold
+    assert.equal(statSync(join(dir, "halt.json")).mode & 0o777, 0o600);
+
+    const events: GatewayEvent[] = [];
+    const second = await open(sim, dir, events);
+    assert.equal(second.router.halted, "news at 14:30");
+    assert.deepEqual(events.find((e) => e.type === "halt-restored"), {
+      type: "halt-restored",
+      reasons: ["news at 14:30"],
+    });
+    await assert.rejects(second.router.placeOrder(restingBuy()), { reason: "halted" });
+    assert.equal(sim.orders().length, 1, "nothing reached the exchange while halted");
+    second.resume();
+    assert.equal(existsSync(join(dir, "halt.json")), false);
+    await second.close();
+
+    const third = await open(sim, dir);
+    try {
+      assert.equal(third.router.halted, undefined);
+      assert.equal((await third.router.placeOrder(restingBuy())).status, "NEW");
+    } finally {
+      await third.close();
+    }
+  } finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("halt kept: a resume of one reason keeps the others; a damaged halt file holds new orders, naming it", async () => {
+  const sim = await simulator();
+  const dir = mkdtempSync(join(tmpdir(), "lr-halt-kept-"));
+  try {
+    const first = await open(sim, dir);
+    await first.halt("news");
+    await first.halt("risk review");
+    first.resume("news");
+    await first.close();
+    const second = await open(sim, dir);
+    assert.equal(second.router.halted, "risk review");
+    await second.close();
+
+    writeFileSync(join(dir, "halt.json"), '{"reasons":["risk rev');
+    const third = await open(sim, dir);
+    try {
+      assert.match(third.router.halted ?? "", /halt\.json damaged.*POST \/resume once checked/);
+      await assert.rejects(third.router.placeOrder(restingBuy()), { reason: "halted" });
+      third.resume();
+      assert.equal(existsSync(join(dir, "halt.json")), false);
+      assert.equal((await third.router.placeOrder(restingBuy())).status, "NEW");
+    } finally {
+      await third.close();
+    }
+  } finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
