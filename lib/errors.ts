@@ -112,7 +112,7 @@ export class RiskLimitError extends RouterError {
   readonly limit: string;
   /** The order's value (see the class text). */
   readonly value: number;
-  /** The limit's value. */
+  /** The limit's value; for `priceBandPct`, the edge of the band the price is past (lower or upper). */
   readonly max: number;
   /** Builds the error; `msg` names the limit. */
   constructor(options: { method: string; limit: string; value: number; max: number; msg: string }) {

@@ -144,8 +144,14 @@ export class Verdict {
     if (this.value < 0) {
       return `risk limit ${this.name}: no fresh ${symbol} mark price (none within 10 s); refused until one arrives`;
     }
-    return `risk limit ${this.name} (${symbol}): ${formatScaled(this.value, this.scale)} exceeds ${
-      formatScaled(this.max, this.scale)
-    }`;
+    const value = formatScaled(this.value, this.scale);
+    const bound = formatScaled(this.max, this.scale);
+    if (this.name === "priceBandPct") {
+      // Either edge of the band around the mark: the one the price is past.
+      return this.value < this.max
+        ? `risk limit priceBandPct (${symbol}): price ${value} is below the band's lower edge ${bound}`
+        : `risk limit priceBandPct (${symbol}): price ${value} is above the band's upper edge ${bound}`;
+    }
+    return `risk limit ${this.name} (${symbol}): ${value} exceeds ${bound}`;
   }
 }

@@ -244,7 +244,7 @@ test("control: order.modify meets the per-order and position limits (new quantit
   const s = await stack({ symbols: { "*": { maxOrderQty: 0.01 } } });
   const state = s.gateway.router.preTrade!.check.state("BTCUSDT")!;
   const openBuy = (qty: number) => waitFor(() => state.openBuyQty === qty, `open BUY ${qty} (qty units)`);
-  const refused = (body: Record<string, unknown>, limit: string, value: number, max: number) =>
+  const refused = (body: Record<string, unknown>, limit: string, value: number, max: number, msg?: RegExp) =>
     sentNothing(s.sim, async () => {
       const r = await s.call("PATCH", "/orders", body);
       assert.equal(r.status, 422, JSON.stringify(r.body));
@@ -253,6 +253,7 @@ test("control: order.modify meets the per-order and position limits (new quantit
       assert.equal(r.body.limit, limit);
       assert.equal(r.body.value, value);
       assert.equal(r.body.max, max);
+      if (msg !== undefined) assert.match(r.body.msg, msg);
     });
   const modified = async (body: Record<string, unknown>) => {
     const r = await s.call("PATCH", "/orders", body);
@@ -275,7 +276,20 @@ test("control: order.modify meets the per-order and position limits (new quantit
     // priceBandPct 2 around the mark 51000: 49980 inside, 49979.9 outside.
     assert.equal((await s.call("PUT", "/risk", { symbols: { "*": { priceBandPct: 2 } } })).status, 200);
     await modified({ ...a, quantity: "0.010", price: "49980.0" });
-    await refused({ ...a, quantity: "0.010", price: "49979.9" }, "priceBandPct", 49979.9, 49980);
+    await refused(
+      { ...a, quantity: "0.010", price: "49979.9" },
+      "priceBandPct",
+      49979.9,
+      49980,
+      /price 49979\.90 is below the band's lower edge 49980\.00$/,
+    );
+    await refused(
+      { ...a, quantity: "0.001", price: "52020.1" },
+      "priceBandPct",
+      52020.1,
+      52020,
+      /price 52020\.10 is above the band's upper edge 52020\.00$/,
+    );
 
     // maxPositionQty 0.012 with another BUY 0.002 open (0.012 open in all): the modify's quantity replaces
     // the order's own 0.010, so keeping 0.010 fits (worst 0.012) and 0.011 does not (worst 0.013).
