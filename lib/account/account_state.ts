@@ -26,6 +26,11 @@ export interface AccountStateOptions {
    * account.
    */
   onOrder?: (order: Readonly<TrackedOrder>) => void;
+  /**
+   * Told when a `subscribe` reader throws (its 1st, 10th, 100th… error; it is still called). Default: a
+   * `console.error` line.
+   */
+  onReaderError?: (error: unknown, count: number) => void;
 }
 
 /**
@@ -53,7 +58,10 @@ export class AccountState {
   readonly #onFill: ((fill: Fill) => void) | undefined;
 
   constructor(options: AccountStateOptions = {}) {
-    this.events = new EventLog({ capacity: options.eventCapacity ?? 10_000 });
+    this.events = new EventLog({
+      capacity: options.eventCapacity ?? 10_000,
+      ...(options.onReaderError === undefined ? {} : { onReaderError: options.onReaderError }),
+    });
     const history = options.historyCapacity ?? 10_000;
     const onOrder = options.onOrder;
     this.orders = new OrderTracker({
@@ -71,7 +79,8 @@ export class AccountState {
 
   /**
    * Calls `listener` with every event from now on, or only those of `types`; returns the function that stops
-   * it. The listener runs synchronously when the change happens: keep it short, never throw.
+   * it. The listener runs synchronously when the change happens: keep it short. One that throws is still
+   * called with every later event; its errors go to `onReaderError` (a gateway's `account-reader-error`).
    */
   subscribe(listener: (event: AccountEvent) => void, types?: readonly AccountEventType[]): () => void {
     return this.events.subscribe(listener, types);

@@ -41,7 +41,10 @@ export interface AccountEvent {
   readonly data: unknown;
 }
 
-/** A live reader; must not throw (a throwing reader is removed). */
+/**
+ * A live reader. It should not throw: one that does is still called with every later event (a strategy's
+ * bug must not make it deaf to fills), and its errors are reported (see the log's `onReaderError`).
+ */
 export type AccountEventListener = (event: AccountEvent) => void;
 
 /**
@@ -76,12 +79,27 @@ export class EventLog {
   readonly #byType = new Map<AccountEventType, Set<AccountEventListener>>();
   readonly #counts = new Map<AccountEventType, number>();
   readonly #now: () => number;
+  readonly #onReaderError: (error: unknown, count: number) => void;
+  /** Throws so far, by reader (only readers that threw are in it). */
+  readonly #throws = new Map<AccountEventListener, number>();
   #lastId = 0;
 
-  /** `capacity` events are kept (default 10,000); `now` stamps them (default `Date.now`). */
-  constructor(options: { capacity?: number; now?: () => number } = {}) {
+  /**
+   * `capacity` events are kept (default 10,000); `now` stamps them (default `Date.now`). `onReaderError` is
+   * told when a reader throws: its 1st, 10th, 100th… error, with how many it has thrown (default: one
+   * `console.error` line each); the reader is still called.
+   */
+  constructor(
+    options: {
+      capacity?: number;
+      now?: () => number;
+      onReaderError?: (error: unknown, count: number) => void;
+    } = {},
+  ) {
     this.#ring = new Array(Math.max(1, options.capacity ?? 10_000));
     this.#now = options.now ?? Date.now;
+    this.#onReaderError = options.onReaderError ??
+      ((error, count) => console.error(`account event reader threw (${count} so far; still called):`, error));
   }
 
   /** The id of the newest event (0 before the first). */
@@ -111,9 +129,26 @@ export class EventLog {
   #record(event: AccountEvent): void {
     this.#ring[event.id % this.#ring.length] = event;
     this.#counts.set(event.type, (this.#counts.get(event.type) ?? 0) + 1);
-    call(this.#listeners, event);
+    this.#call(this.#listeners, event);
     const some = this.#byType.get(event.type);
-    if (some !== undefined) call(some, event);
+    if (some !== undefined) this.#call(some, event);
+  }
+
+  /** Calls each reader of `set` with `event`; one that throws breaks neither the account nor the others. */
+  #call(set: Set<AccountEventListener>, event: AccountEvent): void {
+    for (const listener of set) {
+      try {
+        listener(event);
+      } catch (e) {
+        const count = (this.#throws.get(listener) ?? 0) + 1;
+        this.#throws.set(listener, count);
+        if (/^10*$/.test(String(count))) {
+          try {
+            this.#onReaderError(e, count);
+          } catch { /* the report's own failure changes nothing */ }
+        }
+      }
+    }
   }
 
   /**
@@ -135,7 +170,10 @@ export class EventLog {
   subscribe(listener: AccountEventListener, types?: readonly AccountEventType[]): () => void {
     if (types === undefined) {
       this.#listeners.add(listener);
-      return () => void this.#listeners.delete(listener);
+      return () => {
+        this.#listeners.delete(listener);
+        this.#throws.delete(listener);
+      };
     }
     for (const type of types) {
       let set = this.#byType.get(type);
@@ -144,6 +182,7 @@ export class EventLog {
     }
     return () => {
       for (const type of types) this.#byType.get(type)?.delete(listener);
+      this.#throws.delete(listener);
     };
   }
 
@@ -155,16 +194,5 @@ export class EventLog {
     for (let id = from; id <= this.#lastId; id++) events.push(this.#ring[id % this.#ring.length]!);
     if (lastSeen + 1 >= oldest || lastSeen >= this.#lastId) return { gap: false, events };
     return { gap: true, missedFrom: lastSeen + 1, missedTo: oldest - 1, events };
-  }
-}
-
-/** Calls each reader of `set` with `event`; a reader that throws is dropped (it must not break the account). */
-function call(set: Set<AccountEventListener>, event: AccountEvent): void {
-  for (const listener of set) {
-    try {
-      listener(event);
-    } catch {
-      set.delete(listener);
-    }
   }
 }

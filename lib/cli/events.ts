@@ -79,6 +79,11 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
         removed: event.removed.join("; "),
         ...(event.reasons.length === 0 ? {} : { stillHalted: event.reasons.join("; ") }),
       });
+    case "account-reader-error":
+      return log.error("an account event reader threw; it is still called", {
+        error: event.error,
+        count: event.count,
+      });
     case "halt-restored":
       return log.error("halted when the last run stopped; new orders held until POST /resume", {
         reasons: event.reasons.join("; "),

@@ -240,6 +240,12 @@ export class Gateway {
         : { eventCapacity: options.history, historyCapacity: options.history }),
       onFill: (fill) => void journal.journal.appendFill(fill),
       onOrder: (order) => finishInJournal(journal.journal, order),
+      onReaderError: (error, count) =>
+        emit({
+          type: "account-reader-error",
+          error: error instanceof Error ? error.message : String(error),
+          count,
+        }),
     });
     account.fills.restore(journal.recovery.fills);
     const tracker = account.orders;

@@ -61,6 +61,11 @@ export type GatewayEvent =
   | { type: "halt-restored"; reasons: string[] }
   /** The halt reasons could not be written to the data directory: a restart would not find them. */
   | { type: "halt-not-kept"; error: string }
+  /**
+   * A reader of the account's events (`account.subscribe`) threw: its 1st, 10th, 100th… error (`count` so far).
+   * It is still called with every later event.
+   */
+  | { type: "account-reader-error"; error: string; count: number }
   /** A dead-man's switch refresh failed (the next tick tries again). */
   | { type: "dead-man-error"; symbol: string; error: string }
   /** Restored orders are still being reconciled after `elapsedMs` (repeats; new orders stay held until done). */

@@ -29,17 +29,23 @@ test("EventLog: since() returns what a reader missed, or a gap once the ring no 
   assert.equal(log.since(2).gap, false, "3..6 are all still kept");
 });
 
-test("EventLog: a reader that throws is removed and does not stop the others", () => {
-  const log = new EventLog();
-  const seen: number[] = [];
-  log.subscribe(() => {
-    throw new Error("bug");
+test("EventLog: a reader that throws is still called, stops no other, and its 1st, 10th… error is reported", () => {
+  const reported: [string, number][] = [];
+  const log = new EventLog({
+    onReaderError: (e, count) => void reported.push([(e as Error).message, count]),
   });
+  const seen: number[] = [];
+  const thrower: number[] = [];
+  log.subscribe((e) => {
+    thrower.push(e.id);
+    throw new Error(`bug at ${e.id}`);
+  }, ["fill"]);
   log.subscribe((e) => void seen.push(e.id));
-  log.append("fill", {});
-  log.append("fill", {});
-  assert.deepEqual(seen, [1, 2]);
-  assert.equal(log.listeners, 1);
+  for (let i = 0; i < 12; i++) log.append("fill", {});
+  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  assert.deepEqual(thrower, seen);
+  assert.deepEqual(reported, [["bug at 1", 1], ["bug at 10", 10]]);
+  assert.equal(log.listeners, 2);
 });
 
 test("EventLog: a reader of some types is called for those only, and stops for all of them at once", () => {

@@ -317,3 +317,30 @@ test("live state: an order that filled while the stream was away, then refused a
     await sim.close();
   }
 });
+
+test("live state: a strategy's fill reader that throws still hears every later fill; the error is reported", async () => {
+  const sim = await simulator();
+  const reported: unknown[] = [];
+  const gateway = await open(sim, {
+    onEvent: (e) => void (e.type === "account-reader-error" && reported.push(e)),
+  });
+  try {
+    const heard: string[] = [];
+    gateway.account.subscribe((e) => {
+      heard.push((e.data as { qty: string }).qty);
+      throw new Error("a bug in the strategy");
+    }, ["fill"]);
+    const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.004", price: "50000" }));
+    for (const fillQty of ["0.001", "0.001", "0.002"]) {
+      const before = heard.length;
+      sim.setMarkPrice("BTCUSDT", "49990", { fillQty });
+      await waitFor(() => heard.length === before + 1, `the fill of ${fillQty}`);
+    }
+    assert.deepEqual(heard, ["0.001", "0.001", "0.002"]);
+    assert.equal(gateway.tracker.get(ack.clientOrderId)?.status, "FILLED");
+    assert.deepEqual(reported, [{ type: "account-reader-error", error: "a bug in the strategy", count: 1 }]);
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
