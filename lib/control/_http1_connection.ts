@@ -74,7 +74,7 @@ export class Http1Connection {
    * its head) is closed at once, a request in progress is answered, then the connection closed.
    */
   shutdown(): void {
-    if (this.#socket !== undefined) this.#socket.close(1001, "server closing");
+    if (this.#socket !== undefined) this.#socket.serverClosing();
     else if (!this.#busy) this.#io.destroy();
   }
 

@@ -163,7 +163,7 @@ export function serveNode(options: ServeOptions): Promise<ControlServer> {
             timeouts.close();
             server.close(() => done());
             server.closeIdleConnections();
-            for (const ws of sockets) ws.close(1001, "server closing");
+            for (const ws of sockets) ws.serverClosing();
             for (const [socket, requests] of busy) if (requests === 0) socket.destroy();
           }),
       });

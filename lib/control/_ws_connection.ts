@@ -45,6 +45,12 @@ export interface WsConnectionOptions {
   onText: (text: string) => void;
   /** Once, when the connection is gone (closed by either side or broken); `code` as received or sent. */
   onClose: (code: number) => void;
+  /**
+   * The server is stopping ({@linkcode WsConnection.serverClosing}): called instead of closing at once, with
+   * the function that closes (1001) once the connection's work is done, e.g. its answers sent. Without it the
+   * connection is closed at once.
+   */
+  onServerClosing?: (close: () => void) => void;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -139,6 +145,13 @@ export class WsConnection {
     frame.set(long ? bytes : bytes.subarray(0, size), headSize);
     this.#socket.write(frame);
     return true;
+  }
+
+  /** The server is stopping: closes with 1001, at once or when the owner says (`onServerClosing`). */
+  serverClosing(): void {
+    const close = () => this.close(1001, "server closing");
+    if (this.#options.onServerClosing === undefined) return close();
+    this.#options.onServerClosing(close);
   }
 
   /** Starts the close handshake (or just closes when the socket is unusable); the peer's close ends it. */

@@ -10,7 +10,8 @@
  * {"code": -1, "msg": "…"}}`: the status and error of the HTTP route, from the same validation and error
  * mapping. Any number of requests may be in flight; each is answered as soon as the exchange answers (so
  * not necessarily in order). A message that cannot be read as a request is answered with `"id": null` when no
- * usable id was found. Closing the socket does not cancel what was sent.
+ * usable id was found. Closing the socket does not cancel what was sent. A stopping router answers every
+ * request in flight before it closes the socket (1001).
  *
  * @module
  */
@@ -62,6 +63,8 @@ export class LocalSocketSession {
   readonly #send: (text: string) => boolean;
   readonly #onInternal: ((error: unknown) => void) | undefined;
   #inFlight = 0;
+  /** Called once every request is answered (`drained`). */
+  #onDrained: (() => void) | undefined;
 
   constructor(options: LocalSocketSessionOptions) {
     this.#ops = options.ops;
@@ -72,6 +75,15 @@ export class LocalSocketSession {
   /** Requests of this connection not yet answered. */
   get inFlight(): number {
     return this.#inFlight;
+  }
+
+  /**
+   * Calls `done` once no request is in flight: at once, or after the last answer is sent. A stopping server
+   * closes the socket then, so that no order the exchange took goes unanswered.
+   */
+  drained(done: () => void): void {
+    if (this.#inFlight === 0) return done();
+    this.#onDrained = done;
   }
 
   /** Handles one text message. Never throws: every failure becomes an answer. */
@@ -154,6 +166,11 @@ export class LocalSocketSession {
         text = JSON.stringify({ id, status, error: body });
       }
       this.#send(text);
+      if (this.#inFlight === 0 && this.#onDrained !== undefined) {
+        const done = this.#onDrained;
+        this.#onDrained = undefined;
+        done();
+      }
     };
     this.#ops.answerPromptly(pending, { answered: (result) => answer(result, undefined, false) });
     pending.then((result) => answer(result, undefined, false), (error) => answer(undefined, error, true));
@@ -241,6 +258,9 @@ export function localSocketRoute(options: LocalSocketRouteOptions): RouteHandler
       maxMessageBytes: options.maxMessageBytes,
       onText: (text) => session.receive(text),
       onClose: () => {},
+      // A stopping router answers what is in flight (the exchange's answer, or its failure once the request
+      // timeout passes) before it closes the socket.
+      onServerClosing: (close) => session.drained(close),
     });
     // Never written: the server leaves an accepted upgrade's socket to the WebSocket.
     return new Response(null, { status: 204 });

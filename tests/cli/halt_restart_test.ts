@@ -1,6 +1,7 @@
 /**
- * The router (the compiled binary in CI, else main.ts) against `simulate` in its own process: a halt survives
- * kill -9 and a restart, and only `POST /resume` lifts it.
+ * The router (the compiled binary in CI, else main.ts) against `simulate` in its own process, stopped and
+ * started: a halt survives kill -9 and a restart, and only `POST /resume` lifts it; SIGTERM answers the local
+ * socket's orders in flight before it closes the socket.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -68,3 +69,56 @@ test(
     }
   },
 );
+
+test("SIGTERM with orders in flight on the local socket: every one answered before the socket closes", {
+  timeout: 120_000,
+}, async () => {
+  const sim = await startSimulateChild();
+  const dataDir = mkdtempSync(join(tmpdir(), "lr-sigterm-"));
+  const { wsUrl, restUrl, streamUrl, apiKey, secretKey } = sim.access;
+  const env = { BINANCE_API_KEY: apiKey, BINANCE_SECRET_KEY: secretKey };
+  const command = routerCommand([
+    ...["--ws-url", wsUrl, "--rest-url", restUrl, "--stream-url", streamUrl, "--port", "0"],
+    ...["--data-dir", dataDir],
+  ]);
+  const child = spawnProcess(command.command, command.args, REPO, env);
+  try {
+    const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+    // The exchange executes each order at once and answers it 400 ms later.
+    assert.equal((await post(`${restUrl}/sim/fault`, { kind: "delay", ms: 400 })).status, 200);
+    const ws = new WebSocket(url!.replace("http", "ws") + "/ws");
+    const answers: { id: number; status: number; result?: { status: string } }[] = [];
+    ws.onmessage = (e) => void answers.push(JSON.parse(String(e.data)));
+    const closed = new Promise<number>((resolve) => ws.onclose = (e) => resolve(e.code));
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = () => reject(new Error("the local socket did not open"));
+    });
+    for (let id = 0; id < 10; id++) {
+      ws.send(
+        JSON.stringify({ id, op: "place", params: { ...RESTING_ORDER, newClientOrderId: `term-${id}` } }),
+      );
+    }
+    // The router has sent all ten (its tracker lists them: pending, or open once the user stream says so);
+    // their answers are 400 ms away.
+    let sent = 0;
+    for (let i = 0; i < 200 && sent < 10; i++) {
+      const listed = await (await fetch(`${url}/orders`)).json() as { clientOrderId: string }[];
+      sent = listed.filter((o) => o.clientOrderId.startsWith("term-")).length;
+      if (sent < 10) await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(sent, 10);
+    assert.equal(answers.length, 0);
+    child.kill("SIGTERM");
+    assert.equal(await closed, 1001);
+    assert.deepEqual(
+      answers.map((a) => [a.id, a.status, a.result?.status]).sort((x, y) => Number(x[0]) - Number(y[0])),
+      [...Array(10).keys()].map((id) => [id, 200, "NEW"]),
+    );
+    assert.equal(await child.exited(30_000), 0);
+  } finally {
+    child.kill("SIGKILL");
+    await sim.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -11,7 +11,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LOCAL_CODES } from "../../lib/control/errors.ts";
-import { LIMIT_ORDER, type Stack, startStack } from "./_stack.ts";
+import { LIMIT_ORDER, type Stack, startStack, waitFor } from "./_stack.ts";
 
 const TOKEN = "local-socket-token-0123456789";
 
@@ -323,6 +323,30 @@ test("close: a client's close is answered; closing the server closes open socket
     assert.equal((await b.call({ id: 1, op: "query", params: {} })).status, 200);
     await s.server.close(); // resolves only once b's socket is closed too
     assert.equal(await b.closed, 1001);
+  } finally {
+    await s.close();
+  }
+});
+
+test("close: a stopping server answers every request in flight before it closes the socket (1001)", async () => {
+  const s = await startStack({ faults: { responseDelayMs: 300 } });
+  try {
+    const c = new Client(wsUrl(s));
+    await c.opened();
+    for (let i = 0; i < 20; i++) {
+      c.send({ id: i, op: "place", params: { ...LIMIT_ORDER, newClientOrderId: `drain-${i}` } });
+    }
+    await waitFor(() => s.sim.orders().length === 20, 5000, "the 20 orders on the exchange");
+    const closing = s.server.close(); // the exchange has not answered yet: the answers are 300 ms away
+    assert.equal(await c.closed, 1001);
+    await closing;
+    const answers = c.answers.map((
+      a,
+    ) => [a.id, a.status, (a.result as { status?: string } | undefined)?.status]);
+    assert.deepEqual(
+      answers.sort((x, y) => Number(x[0]) - Number(y[0])),
+      [...Array(20).keys()].map((i) => [i, 200, "NEW"]),
+    );
   } finally {
     await s.close();
   }
