@@ -10,6 +10,7 @@
 
 import type { Context, Hono } from "hono";
 import type { z } from "zod";
+import { ControlError, LOCAL_CODES } from "./errors.ts";
 
 /** The HTTP methods the control plane serves. */
 export type RouteMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -106,6 +107,24 @@ export interface RouteEntry {
   readonly doc: RouteDoc;
 }
 
+/** `handler`, behind a refusal of any query string (see `RouteTable.add`). */
+function noQuery(method: RouteMethod, path: string, handler: RouteHandler): RouteHandler {
+  return (c) => {
+    const url = c.req.url;
+    const start = url.indexOf("?");
+    if (start < 0 || start === url.length - 1) return handler(c);
+    const names = [...new Set(new URLSearchParams(url.slice(start + 1)).keys())];
+    const shown = names.slice(0, 5).map((n) => JSON.stringify(n.slice(0, 40))).join(", ");
+    throw new ControlError({
+      status: 400,
+      code: LOCAL_CODES.INVALID_REQUEST,
+      msg: `${method} ${path} takes no query parameters (got ${shown || "an empty one"}${
+        names.length > 5 ? ", …" : ""
+      }): send them in the JSON body`,
+    });
+  };
+}
+
 /** Canonical order of methods in an `Allow` header. */
 const ORDER: readonly RouteMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
@@ -132,9 +151,17 @@ export class RouteTable {
     this.#app = app;
   }
 
-  /** Serves `method path` with `handler`, documented by `doc`. */
+  /**
+   * Serves `method path` with `handler`, documented by `doc`. A route that changes something and documents no
+   * query refuses a query string, naming its parameters: `POST /orders?quantity=5` with the quantity meant
+   * there, or `PUT /risk?maxDailyLoss=1` with an empty body, must not act on the body alone.
+   */
   add(method: RouteMethod, path: string, handler: RouteHandler, doc: RouteDoc): void {
-    this.#app.on(method, path, handler);
+    this.#app.on(
+      method,
+      path,
+      method !== "GET" && doc.query === undefined ? noQuery(method, path, handler) : handler,
+    );
     const methods = this.#methods.get(path) ?? new Set();
     methods.add(method);
     this.#methods.set(path, methods);

@@ -215,3 +215,39 @@ test("hostile input: an unknown or lower-case method is 501 and serves nothing (
     await s.close();
   }
 });
+
+test("hostile input: a query string on a route that takes a body is refused by name; nothing acts on the body alone", async () => {
+  const s = await startStack();
+  try {
+    const before = s.sim.stats().ordersPlaced;
+    const cases: [string, string, unknown, RegExp][] = [
+      [
+        "POST",
+        "/orders?symbol=ETHUSDT&quantity=5&side=SELL&side=BUY",
+        LIMIT_ORDER,
+        /^POST \/orders takes no query parameters \(got "symbol", "quantity", "side"\): send them in the JSON body$/,
+      ],
+      ["PATCH", "/orders?price=1", {
+        symbol: "BTCUSDT",
+        orderId: 1,
+        side: "BUY",
+        quantity: "0.002",
+        price: "2",
+      }, /"price"/],
+      ["POST", "/halt?reason=news", undefined, /^POST \/halt takes no query/],
+      ["POST", "/orders?=", LIMIT_ORDER, /got ""/],
+    ];
+    for (const [method, path, json, msg] of cases) {
+      const r = await s.call(method, path, json === undefined ? {} : { json });
+      assert.equal(r.status, 400, path);
+      assert.equal(r.body.code, LOCAL_CODES.INVALID_REQUEST, path);
+      assert.match(r.body.msg, msg, path);
+    }
+    assert.equal(s.sim.stats().ordersPlaced, before, "nothing reached the exchange");
+    assert.equal((await s.call("GET", "/health")).body.halted, false, "nothing halted");
+    // A bare "?" carries no parameter: served.
+    assert.equal((await s.call("POST", "/orders?", { json: LIMIT_ORDER })).status, 200);
+  } finally {
+    await s.close();
+  }
+});

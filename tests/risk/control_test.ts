@@ -135,6 +135,14 @@ test("control: GET /risk shows usage from the account; PUT /risk swaps the limit
     assert.equal(bad.body.code, -1);
     assert.match(bad.body.msg, /^symbols\.BTCUSDT\.maxOrderQty: /);
     assert.equal((await s.call("PUT", "/risk", { maxRejectPerMinute: 3 })).status, 400); // unknown field
+    // The limit meant in the query: the body alone (no limits at all) must not replace the limits in force.
+    const queried = await fetch(`${s.url}/risk?maxDailyLoss=1`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    assert.equal(queried.status, 400);
+    assert.match((await queried.json()).msg, /^PUT \/risk takes no query parameters \(got "maxDailyLoss"\)/);
     // A `__proto__` symbol (zod drops it without a word, which would leave `symbols` empty) is refused by name.
     const proto = await fetch(`${s.url}/risk`, {
       method: "PUT",
