@@ -11,9 +11,16 @@
  * the missing ones are recorded as the stream's would have been (journaled, told on `/events`, counted by the
  * loss limit). A fill is keyed by symbol and trade id, so one that also arrives on the stream counts once.
  *
+ * A run asks about at most `maxQueries` orders. When more were short (a restart after many fills while the
+ * router was down), or a query failed, the next run follows by itself after `pauseMs` (doubled while runs make
+ * no progress, up to a minute), until none is short. An order whose trades were read `maxTries` times and
+ * still do not add up (the exchange no longer lists them all) is left alone and named in the report.
+ *
  * @module
  */
 
+import type { ClockHandle, Timers } from "../_clock.ts";
+import { unrefTimer } from "../_timers.ts";
 import type { TrackedOrder } from "../orders/tracked_order.ts";
 import type { AccountState } from "./account_state.ts";
 import type { Fill } from "./fills.ts";
@@ -34,9 +41,25 @@ export interface FillRecoveryOptions {
   windowMs?: number;
   /** Local epoch ms, on the tracker's time base (`updatedAt`). Default `Date.now`. */
   now?: () => number;
-  /** Called after a run that recorded fills or met an error. */
+  /** Called after a run that recorded fills, met an error or gave up on an order. */
   onRecovered?: (run: RecoveryRun) => void;
+  /** Pause before a run that follows by itself (orders left short). Default 5 s: 50 weight per 5 s at most. */
+  pauseMs?: number;
+  /** Reads of one order's trades that may come back short before it is left alone. Default 3. */
+  maxTries?: number;
+  /** The follow-up's timer. Default: the runtime's, unref'd (it never keeps a process alive). */
+  timers?: Timers;
 }
+
+/** The longest pause between follow-up runs that make no progress. */
+const MAX_PAUSE_MS = 60_000;
+
+const RUNTIME_TIMERS: Timers = {
+  setTimeout: (fn, ms) => unrefTimer(setTimeout(fn, ms)) as ClockHandle,
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  setInterval: (fn, ms) => setInterval(fn, ms) as ClockHandle,
+  clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+};
 
 /**
  * What one run did.
@@ -53,6 +76,10 @@ export interface RecoveryRun {
   fills: number;
   /** The first error, if a query failed (the order is looked at again next run). */
   error?: string;
+  /** Orders still short after their trades were read `maxTries` times: left alone from now on. */
+  gaveUp?: string[];
+  /** Orders still short and not asked about yet (or failed): a run follows by itself. */
+  left?: number;
 }
 
 /**
@@ -72,9 +99,27 @@ export class FillRecovery {
   #running: Promise<RecoveryRun> | undefined;
   #again = false;
   #recovered = 0;
+  readonly #timers: Timers;
+  /** The follow-up run's timer, while one is due. */
+  #next: ClockHandle | undefined;
+  #pauseMs: number;
+  #stopped = false;
+  /** Reads of each order's trades that came back short, by client id. */
+  readonly #tries = new Map<string, number>();
+  /** Orders left alone (see `maxTries`). */
+  readonly #gaveUp = new Set<string>();
 
   constructor(options: FillRecoveryOptions) {
     this.#o = options;
+    this.#timers = options.timers ?? RUNTIME_TIMERS;
+    this.#pauseMs = options.pauseMs ?? 5000;
+  }
+
+  /** Cancels the follow-up run, and any later one. */
+  stop(): void {
+    this.#stopped = true;
+    this.#timers.clearTimeout(this.#next);
+    this.#next = undefined;
   }
 
   /** Fills recovered since start. */
@@ -93,24 +138,39 @@ export class FillRecovery {
   }
 
   async #loop(): Promise<RecoveryRun> {
+    this.#timers.clearTimeout(this.#next);
+    this.#next = undefined;
     let last: RecoveryRun;
     do {
       this.#again = false;
       last = await this.#run();
     } while (this.#again);
+    if (last.left !== undefined && last.left > 0 && !this.#stopped) {
+      // Progress keeps the pause at its base; a run that recorded nothing (the REST failing) doubles it.
+      const base = this.#o.pauseMs ?? 5000;
+      this.#pauseMs = last.fills > 0 ? base : Math.min(this.#pauseMs * 2, Math.max(base, MAX_PAUSE_MS));
+      this.#next = this.#timers.setTimeout(() => {
+        this.#next = undefined;
+        void this.run();
+      }, this.#pauseMs);
+    }
     return last;
   }
 
   async #run(): Promise<RecoveryRun> {
     const { account, source } = this.#o;
     const report: RecoveryRun = { orders: [], fills: 0 };
-    for (const o of this.#short()) {
+    const short = this.#short();
+    const asked = short.slice(0, this.#o.maxQueries ?? 10);
+    let left = short.length - asked.length;
+    for (const o of asked) {
       const orderId = exchangeOrderId(o)!;
       let trades: readonly Readonly<Record<string, unknown>>[];
       try {
         trades = await source.userTrades(o.symbol, orderId);
       } catch (e) {
         report.error ??= (e as Error).message;
+        left++;
         continue;
       }
       let n = 0;
@@ -118,12 +178,28 @@ export class FillRecovery {
         const fill = fillOf(t, o);
         if (fill !== undefined && account.recordFill(fill)) n++;
       }
-      if (n === 0) continue;
-      report.orders.push(o.clientOrderId);
-      report.fills += n;
+      if (n > 0) {
+        report.orders.push(o.clientOrderId);
+        report.fills += n;
+      }
+      if (!this.#isShort(o)) {
+        this.#tries.delete(o.clientOrderId);
+        continue;
+      }
+      // Read, and still short: the exchange's list lacks some trades (or they are on their way).
+      const tries = (this.#tries.get(o.clientOrderId) ?? 0) + 1;
+      if (tries < (this.#o.maxTries ?? 3)) {
+        this.#tries.set(o.clientOrderId, tries);
+        left++;
+      } else {
+        this.#tries.delete(o.clientOrderId);
+        this.#gaveUp.add(o.clientOrderId);
+        (report.gaveUp ??= []).push(o.clientOrderId);
+      }
     }
+    if (left > 0) report.left = left;
     this.#recovered += report.fills;
-    if (report.fills > 0 || report.error !== undefined) {
+    if (report.fills > 0 || report.error !== undefined || report.gaveUp !== undefined) {
       try {
         this.#o.onRecovered?.(report);
       } catch { /* an observer's bug must not stop the recovery */ }
@@ -131,7 +207,18 @@ export class FillRecovery {
     return report;
   }
 
-  /** Orders changed lately whose fills add up to less than they executed, newest change first, bounded. */
+  /** Whether `o`'s recorded fills add up to less than it executed. */
+  #isShort(o: TrackedOrder): boolean {
+    const id = exchangeOrderId(o);
+    if (id === undefined) return false;
+    let sum = 0;
+    for (const f of this.#o.account.fills.list()) {
+      if (f.orderId === id && f.symbol === o.symbol) sum += Number(f.qty);
+    }
+    return sum < Number(o.executedQty) * (1 - 1e-9);
+  }
+
+  /** Orders changed lately whose fills add up to less than they executed, newest change first. */
   #short(): TrackedOrder[] {
     const { account } = this.#o;
     const now = (this.#o.now ?? Date.now)();
@@ -147,11 +234,12 @@ export class FillRecovery {
       const id = exchangeOrderId(o);
       const executed = Number(o.executedQty);
       if (id === undefined || !(executed > 0) || o.updatedAt < since) return false;
+      if (this.#gaveUp.has(o.clientOrderId)) return false;
       // Quantities are decimal strings; their float sum is off by far less than any step size.
       return (recorded.get(`${o.symbol}:${id}`) ?? 0) < executed * (1 - 1e-9);
     });
     short.sort((a, b) => b.updatedAt - a.updatedAt);
-    return short.slice(0, this.#o.maxQueries ?? 10);
+    return short;
   }
 }
 

@@ -126,14 +126,22 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
     case "journal-problem":
       return log.error("journal failed; new orders held", { problem: event.problem });
     case "fills-recovered":
+      if (event.gaveUp !== undefined) {
+        log.error("the exchange's trades do not add up to what these orders executed; /fills lacks some", {
+          orders: event.gaveUp.join(","),
+        });
+      }
+      if (event.fills === 0 && event.error === undefined) return;
       return event.error === undefined
         ? log.warn("fills the user stream missed, read from the exchange", {
           fills: event.fills,
           orders: event.orders.join(","),
+          ...(event.left === undefined ? {} : { left: event.left }),
         })
-        : log.warn("missed fills could not all be read; tried again at the next look", {
+        : log.warn("missed fills could not all be read; tried again shortly", {
           fills: event.fills,
           error: event.error,
+          ...(event.left === undefined ? {} : { left: event.left }),
         });
     case "data-dir-lock":
       return event.held

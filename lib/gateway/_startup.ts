@@ -137,6 +137,7 @@ export function fillRecovery(
     account,
     source,
     onRecovered: (run) => emit({ type: "fills-recovered", ...run }),
+    ...(options.fillReadBackPauseMs === undefined ? {} : { pauseMs: options.fillReadBackPauseMs }),
   });
 }
 

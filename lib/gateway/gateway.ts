@@ -116,6 +116,11 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
    */
   ackFollowUpMs?: number;
   /**
+   * Pause between the fill read-back's runs that follow by themselves while orders are left short of fills
+   * (`FillRecoveryOptions.pauseMs`; each run asks about at most 10 orders, weight 5 each). Default 5000 ms.
+   */
+  fillReadBackPauseMs?: number;
+  /**
    * Time and timers of reconciliation (passes, pacing waits, the slow warning); its `now()` is read as the
    * exchange's time (a test shares one clock with the simulator). Default: real time plus the measured offset.
    */
@@ -409,6 +414,7 @@ export class Gateway {
     );
     if (audit !== undefined) stack.defer(() => audit.stop());
     late.fills = startup.fillRecovery(options, router, account, emit);
+    stack.defer(() => late.fills?.stop());
     // The hold ends when every restored order is known, however long that takes; slowness is reported.
     const hold = { ...options, reconcileTimeoutMs: Number.POSITIVE_INFINITY };
     const reconciled = reconcileRestored(router, reconciler, restored, hold, emit);

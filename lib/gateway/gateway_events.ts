@@ -52,8 +52,17 @@ export type GatewayEvent =
   /**
    * Fills the user stream missed, read from the exchange's trade list after a gap, drift or a restart, and
    * recorded (`orders`: their client ids); or the first error of a query that failed (tried again next time).
+   * `left`: orders still short, read by the run that follows by itself; `gaveUp`: orders whose trades, read
+   * three times, still do not add up to what they executed (left alone).
    */
-  | { type: "fills-recovered"; orders: string[]; fills: number; error?: string }
+  | {
+    type: "fills-recovered";
+    orders: string[];
+    fills: number;
+    error?: string;
+    left?: number;
+    gaveUp?: string[];
+  }
   /**
    * The last run stopped (or crashed) halted: new orders are held again for the same `reasons` (kept in the data
    * directory's `halt.json`) until an operator resumes.

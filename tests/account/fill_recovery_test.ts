@@ -10,6 +10,7 @@ import { FillRecovery, type RecoveryRun } from "../../lib/account/fill_recovery.
 import type { AccountEvent } from "../../lib/account/event_log.ts";
 import type { Fill } from "../../lib/account/fills.ts";
 import { orderUpdate } from "../orders/_order_update.ts";
+import { ManualClock } from "../_manual_clock.ts";
 import { restingBuy, simulator, waitFor } from "../router/_harness.ts";
 import { openGateway, tempDir } from "../gateway/_gateway.ts";
 import type { GatewayEvent } from "../../lib/gateway/gateway_events.ts";
@@ -128,9 +129,74 @@ test("FillRecovery: orders changed long ago are left alone; queries are bounded 
     onRecovered: (run) => void runs.push(run),
   });
   const run = await recovery.run();
+  recovery.stop(); // the follow-up run is the next test's
   assert.deepEqual(asked, [102, 101], "the newest two; the hour-old order is not asked");
-  assert.deepEqual(run, { orders: [], fills: 0, error: "-1003 too many requests" });
+  // n0 not asked, n1 failed, n2 read and still short: three for the run that follows.
+  assert.deepEqual(run, { orders: [], fills: 0, error: "-1003 too many requests", left: 3 });
   assert.deepEqual(runs, [run]);
+});
+
+test("FillRecovery: more orders short than one run asks about → runs follow by themselves until none is; one whose trades never add up is given up after 3 reads", async () => {
+  const ids = Array.from({ length: 24 }, (_, i) => 200 + i);
+  const account = accountWith(ids.map((id) => ({ cid: `c${id}`, id, executed: "0.002" })));
+  const clock = new ManualClock(Date.now());
+  // Newest change first: 223 … 200.
+  for (const [i, id] of ids.entries()) account.orders.get(`c${id}`)!.updatedAt = clock.now() - 100 + i;
+  const asked: number[] = [];
+  const runs: RecoveryRun[] = [];
+  const recovery = new FillRecovery({
+    account,
+    now: () => clock.now(),
+    timers: clock,
+    pauseMs: 1000,
+    source: {
+      // Order 200's list lacks a trade: read, it stays short.
+      userTrades: (_s, orderId) => {
+        asked.push(orderId);
+        return Promise.resolve(
+          orderId === 200 ? [trade(orderId * 10, orderId, "0.001")] : [
+            trade(orderId * 10, orderId, "0.002"),
+          ],
+        );
+      },
+    },
+    onRecovered: (run) => void runs.push(run),
+  });
+  // A run reports, then schedules the next: wait for both.
+  const settled = async (count: number) => {
+    for (let i = 0; i < 1000 && runs.length < count; i++) await Promise.resolve();
+    assert.equal(runs.length, count, `run ${count} reported`);
+  };
+  const scheduled = async () => {
+    for (let i = 0; i < 1000 && clock.pending === 0; i++) await Promise.resolve();
+    assert.equal(clock.pending, 1, "the next run is scheduled");
+  };
+  try {
+    await recovery.run();
+    assert.deepEqual([runs[0]!.fills, runs[0]!.left, clock.timeouts], [10, 14, [clock.now() + 1000]]);
+    clock.advance(1000);
+    await settled(2);
+    assert.deepEqual([runs[1]!.fills, runs[1]!.left], [10, 4]);
+    await scheduled();
+    clock.advance(1000);
+    await settled(3);
+    // The last four, 200 among them (its one trade recorded; still short): read again twice more, then left.
+    assert.deepEqual([runs[2]!.fills, runs[2]!.left], [4, 1]);
+    await scheduled();
+    clock.advance(1000);
+    for (let i = 0; i < 1000 && asked.filter((id) => id === 200).length < 2; i++) await Promise.resolve();
+    await scheduled();
+    assert.deepEqual(clock.timeouts, [clock.now() + 2000], "no fill recorded by that run: the pause doubled");
+    clock.advance(2000);
+    await settled(4);
+    assert.deepEqual(runs[3], { orders: [], fills: 0, gaveUp: ["c200"] });
+    assert.deepEqual(asked.filter((id) => id === 200).length, 3);
+    assert.equal(asked.length, 26, "24 orders, 200 read three times");
+    assert.equal(clock.pending, 0, "nothing short is left: no run follows");
+    assert.equal(account.fills.list().length, 24);
+  } finally {
+    recovery.stop();
+  }
 });
 
 test("FillRecovery in a gateway: a fill lost with the stream is read from the exchange's trades once the gap is healed", async () => {
@@ -211,4 +277,34 @@ test("FillRecovery: a full fill book's dropped fills are not taken for missing o
   asked.length = 0;
   await recovery.run();
   assert.deepEqual(asked, [1], "the order changed 6 s ago predates the oldest fill kept (3 s ago)");
+});
+
+test("FillRecovery in a gateway: 25 orders filled while the router was stopped → every fill read back after the restart", async () => {
+  const sim = await simulator();
+  const dir = tempDir();
+  const options = { streamUrl: sim.streamUrl, restUrl: sim.httpUrl, fillReadBackPauseMs: 20 };
+  const first = await openGateway(sim, dir, options);
+  const cids: string[] = [];
+  try {
+    for (let i = 0; i < 25; i++) {
+      cids.push(
+        (await first.router.placeOrder(restingBuy({ quantity: "0.003", price: String(50000 - i) })))
+          .clientOrderId,
+      );
+    }
+  } finally {
+    await first.close();
+  }
+  sim.setMarkPrice("BTCUSDT", "49900"); // every one fills with nobody listening
+  const events: GatewayEvent[] = [];
+  const second = await openGateway(sim, dir, { ...options, onEvent: (e) => void events.push(e) });
+  try {
+    await waitFor(() => second.account.fills.list().length === 25, "25 fills read back", 10_000);
+    assert.deepEqual(new Set(second.account.fills.list().map((f) => f.clientOrderId)), new Set(cids));
+    const runs = events.filter((e) => e.type === "fills-recovered");
+    assert.ok(runs.length >= 3, `${runs.length} runs of at most 10 orders`);
+  } finally {
+    await second.close();
+    await sim.close();
+  }
 });
