@@ -16,6 +16,7 @@ import { hiddenKey } from "../control/json_keys.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
+import { Ed25519Signer } from "../signing/ed25519_signer.ts";
 import { type Monitor, startMonitor } from "../monitor/monitor.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
 import type { Router } from "../router/router.ts";
@@ -346,6 +347,13 @@ async function readPrivateKey(path: string, read: (path: string) => Promise<stri
   }
   if (!pem.includes("-----BEGIN PRIVATE KEY-----")) {
     throw fault(" is not a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)");
+  }
+  // Imported once here: a P-256 or RSA key, or a damaged body, is the file's fault (exit 2, no restart loop),
+  // not a failed connection.
+  try {
+    await Ed25519Signer.fromPem(pem);
+  } catch (e) {
+    throw fault(`: ${(e as Error).message.replace(/^Ed25519 key: /, "")}`);
   }
   return pem;
 }

@@ -171,6 +171,21 @@ test("gateway: Ed25519 credentials read the key file and log on (custom endpoint
     readTextFile: () => Promise.resolve("ssh-ed25519 AAAA"),
   });
   await assert.rejects(notPem, /BINANCE_PRIVATE_KEY_PATH: "\/keys\/ed.pem" is not a PKCS#8 PEM private key/);
+  // A well-formed PKCS#8 PEM of another key type is the file's fault too (exit 2), not a failed connection.
+  const p256 = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign"]);
+  const p256Pem = `-----BEGIN PRIVATE KEY-----\n${
+    btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.exportKey("pkcs8", p256.privateKey))))
+  }\n-----END PRIVATE KEY-----\n`;
+  const wrongType = startService({
+    config: c,
+    log: createLogger({ format: "text", write: () => {} }),
+    readTextFile: () => Promise.resolve(p256Pem),
+  });
+  await assert.rejects(wrongType, (e: unknown) => {
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.match(e.message, /BINANCE_PRIVATE_KEY_PATH: "\/keys\/ed.pem": not a PKCS#8 Ed25519 private key$/);
+    return true;
+  });
 });
 
 test("gateway: a second router on the same data directory is refused; a stale lock is taken over", async () => {
