@@ -123,7 +123,8 @@ export function toHttpError(error: unknown, onInternal?: (error: unknown) => voi
     return error.headers === undefined ? base : { ...base, headers: error.headers };
   }
   if (error instanceof FilterRefusedError) {
-    return { status: 400, body: { code: error.code, msg: error.msg, local: true } };
+    // The exchange's code and words, and which of its filters (so which field: -1111 alone does not say).
+    return { status: 400, body: { code: error.code, msg: error.msg, local: true, filter: error.filter } };
   }
   if (error instanceof RiskLimitError) {
     return {

@@ -582,7 +582,7 @@ export class PreTradeCheck {
     if (type !== "TRAILING_STOP_MARKET" && typeof p.triggerPrice === "string") {
       const trigger = parseScaled(p.triggerPrice, f.priceScale);
       if (trigger === TOO_PRECISE || pricePrecisionOver(s.k, trigger)) {
-        return v.filter(-1111, "pricePrecision", s);
+        return v.filter(-1111, "triggerPricePrecision", s);
       }
       if (trigger === MALFORMED) return v.pass();
       const bad = priceFilter(s.k, trigger);

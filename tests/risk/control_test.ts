@@ -78,7 +78,12 @@ test("control: 400 local filter refusals, 422 limit refusals, metrics, health an
     await sentNothing(s.sim, async () => {
       const r = await s.call("POST", "/orders", { ...LIMIT, price: "50000.15" });
       assert.equal(r.status, 400);
-      assert.deepEqual(r.body, { code: -4014, msg: "Price not increased by tick size.", local: true });
+      assert.deepEqual(r.body, {
+        code: -4014,
+        msg: "Price not increased by tick size.",
+        local: true,
+        filter: "PRICE_FILTER",
+      });
     });
     await sentNothing(s.sim, async () => {
       const r = await s.call("POST", "/orders", { ...LIMIT, quantity: "0.011" });
@@ -108,6 +113,20 @@ test("control: 400 local filter refusals, 422 limit refusals, metrics, health an
       [["filter", "PRICE_FILTER", -4014], ["limit", "maxOrderQty", -20]],
     );
     events.close();
+    await sentNothing(s.sim, async () => {
+      // -1111 is the same words for every field: `filter` says which.
+      for (
+        const [body, filter] of [
+          [{ ...LIMIT, quantity: "0.0021" }, "quantityPrecision"],
+          [{ ...LIMIT, price: "50000.001" }, "pricePrecision"],
+          [{ ...LIMIT, type: "STOP", stopPrice: "49000.001" }, "triggerPricePrecision"],
+        ] as const
+      ) {
+        const refused = await s.call("POST", "/orders", body);
+        assert.equal(refused.status, 400, JSON.stringify(refused.body));
+        assert.deepEqual([refused.body.code, refused.body.filter], [-1111, filter]);
+      }
+    });
   } finally {
     await s.close();
   }
