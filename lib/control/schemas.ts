@@ -317,7 +317,11 @@ export const emptySchema = z.strictObject({});
  * ```
  */
 export const haltSchema = z.strictObject({
-  reason: text(/^\P{Cc}{1,200}$/u, "1-200 printable characters").optional(),
+  // Logged and shown as given: no control, format (bidi overrides, zero-width) or line-separator characters.
+  reason: text(
+    /^(?=[^]*\S)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{1,200}$/u,
+    "1-200 printable characters, not blank (no control, bidi or zero-width characters)",
+  ).optional(),
   flatten: z.boolean().optional().meta({
     description: "also close every position with reduce-only MARKET orders once the cancels are done",
   }),

@@ -251,3 +251,20 @@ test("hostile input: a query string on a route that takes a body is refused by n
     await s.close();
   }
 });
+
+test("hostile input: a halt reason with a bidi override, a zero-width or control character, or only blanks is refused", async () => {
+  const s = await startStack();
+  try {
+    for (const reason of ["x\u202eevil", "a\u200bb", "line\u2028two", "tab\there", "   ", ""]) {
+      const r = await s.call("POST", "/halt", { json: { reason } });
+      assert.equal(r.status, 400, JSON.stringify(reason));
+      assert.match(r.body.msg, /^reason: .*1-200 printable characters, not blank/, JSON.stringify(reason));
+    }
+    assert.equal((await s.call("GET", "/health")).body.halted, false);
+    const ok = await s.call("POST", "/halt", { json: { reason: "news: CPI 08:30 — ½ size, 日本" } });
+    assert.equal(ok.status, 200);
+    assert.equal((await s.call("GET", "/health")).body.haltReason, "news: CPI 08:30 — ½ size, 日本");
+  } finally {
+    await s.close();
+  }
+});
