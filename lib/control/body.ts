@@ -82,14 +82,15 @@ export async function readJsonObject(
   checkDeclaredLength(request.headers.get("content-length"), limit);
   const type = request.headers.get("content-type");
   const bytes = await readCapped(request, limit).catch(cutOff);
-  return parseJsonObject(bytes, type, options.optional ?? false);
+  return parseJsonObject(bytes, type, options.optional ?? false, request.headers.get("content-encoding"));
 }
 
 /**
  * A body read in full (`bytes`, sent with Content-Type `type`) as a JSON object: the rules of
  * {@linkcode readJsonObject} after reading — empty (400 -3, or `{}` when `optional`), then the content type
- * (415), then UTF-8 JSON (400 -3), then an object (400 -3). The raw order lane (`order_lane.ts`) runs the
- * same function.
+ * (415), then its Content-Encoding, `encoding` (415 unless absent or identity: a gzip body is not read as
+ * JSON, nor a body labelled gzip as plain), then UTF-8 JSON (400 -3), then an object (400 -3). The raw order
+ * lane (`order_lane.ts`) runs the same function.
  *
  * @example
  * ```ts
@@ -100,6 +101,7 @@ export function parseJsonObject(
   bytes: Uint8Array,
   type: string | null,
   optional: boolean,
+  encoding: string | null = null,
 ): Record<string, unknown> {
   if (bytes.length === 0) {
     if (optional) return {};
@@ -114,6 +116,15 @@ export function parseJsonObject(
       status: 415,
       code: LOCAL_CODES.UNSUPPORTED_MEDIA_TYPE,
       msg: "body: Content-Type must be application/json",
+    });
+  }
+  if (encoding !== null && !/^\s*identity\s*$/i.test(encoding)) {
+    throw new ControlError({
+      status: 415,
+      code: LOCAL_CODES.UNSUPPORTED_MEDIA_TYPE,
+      msg: `body: Content-Encoding ${
+        JSON.stringify(encoding.slice(0, 40))
+      } is not supported: send the JSON as is`,
     });
   }
   let text: string;

@@ -33,7 +33,10 @@ const WHEN: Readonly<Record<keyof typeof LOCAL_CODES, { statuses: readonly numbe
       "validation: bad, missing, unknown or repeated field (the message names it); malformed HTTP (431: " +
       "headers too large; 501: an unknown method, methods being case-sensitive)",
   },
-  UNSUPPORTED_MEDIA_TYPE: { statuses: [415], when: "body is not `application/json`" },
+  UNSUPPORTED_MEDIA_TYPE: {
+    statuses: [415],
+    when: "body is not `application/json`, or is sent with a Content-Encoding (gzip, br…)",
+  },
   MALFORMED_JSON: { statuses: [400], when: "body is not valid JSON / not a JSON object" },
   BODY_TOO_LARGE: { statuses: [413], when: "body larger than the limit (16 KiB)" },
   UNAUTHORIZED: { statuses: [401], when: "missing or wrong bearer token" },

@@ -159,7 +159,12 @@ export class OrderLane implements RawLane {
       checkDeclaredLength(view.headers.get("content-length"), this.#maxBytes);
       if (bytes === CUT_OFF) throw bodyCutOff();
       if (bytes.length > this.#maxBytes) throw bodyTooLarge(this.#maxBytes);
-      const body = parseJsonObject(bytes, view.headers.get("content-type"), false);
+      const body = parseJsonObject(
+        bytes,
+        view.headers.get("content-type"),
+        false,
+        view.headers.get("content-encoding"),
+      );
       pending = method === "POST" ? this.#ops.place(body) : this.#ops.modify(body);
     } catch (error) {
       reply(this.#errorAnswer(error));

@@ -268,3 +268,28 @@ test("hostile input: a halt reason with a bidi override, a zero-width or control
     await s.close();
   }
 });
+
+test("hostile input: a body sent with a Content-Encoding is refused (415), through the order lane and the app alike", async () => {
+  const s = await startStack();
+  try {
+    const before = s.sim.stats().ordersPlaced;
+    for (const [path, encoding] of [["/orders", "gzip"], ["/orders", "br"], ["/halt", "x-bogus"]]) {
+      const r = await s.call("POST", path!, {
+        json: path === "/halt" ? { reason: "encoded" } : LIMIT_ORDER,
+        headers: { "content-encoding": encoding! },
+      });
+      assert.equal(r.status, 415, `${path} ${encoding}`);
+      assert.equal(r.body.code, LOCAL_CODES.UNSUPPORTED_MEDIA_TYPE);
+      assert.match(r.body.msg, new RegExp(`^body: Content-Encoding "${encoding}" is not supported`));
+    }
+    assert.equal(s.sim.stats().ordersPlaced, before, "nothing reached the exchange");
+    assert.equal((await s.call("GET", "/health")).body.halted, false);
+    const plain = await s.call("POST", "/orders", {
+      json: LIMIT_ORDER,
+      headers: { "content-encoding": "identity" },
+    });
+    assert.equal(plain.status, 200);
+  } finally {
+    await s.close();
+  }
+});
