@@ -17,6 +17,7 @@
 
 import type { Simulator, SimulatorFaults, WalkOptions } from "./types.ts";
 import type { HttpRequest, HttpResponse } from "./_ws_server.ts";
+import { hiddenKey } from "../control/json_keys.ts";
 
 /** Defaults of `POST /sim/walk`: steps of 5 bp (one standard deviation) once a second. */
 const WALK_DEFAULTS = { volatility: 0.0005, intervalMs: 1_000 } as const;
@@ -261,6 +262,9 @@ function parseBody(raw: string): Body {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw new BadBody("the body must be a JSON object");
   }
+  // A key given twice ("price" twice): the parse kept the last without a word.
+  const hidden = hiddenKey(raw, body);
+  if (hidden !== undefined) throw new BadBody(hidden);
   return body as Body;
 }
 

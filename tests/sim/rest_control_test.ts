@@ -58,6 +58,7 @@ test("sim control: bad bodies are 400s that name the problem; other paths 404, w
       [{ symbol: "BTCUSDT", price: "-1" }, /"price" must be a positive decimal/],
       [{ symbol: "DOGEUSDT", price: "1" }, /unknown symbol DOGEUSDT/],
       [{ symbol: "BTCUSDT", price: "1", colour: "red" }, /unknown field colour/],
+      ['{"symbol":"BTCUSDT","price":"50000","price":"1"}', /^price: given more than once$/],
     ];
     for (const [body, message] of cases) {
       const answer = await call(sim, "POST", "/sim/mark", body);
@@ -65,6 +66,9 @@ test("sim control: bad bodies are 400s that name the problem; other paths 404, w
       assert.equal(answer.json.code, -1);
       assert.match(String(answer.json.msg), message);
     }
+    const twice = await call(sim, "POST", "/sim/fault", '{"kind":"-1008","count":1,"count":5}');
+    assert.deepEqual([twice.status, twice.json.msg], [400, "count: given more than once"]);
+    assert.deepEqual((await call(sim, "GET", "/sim/fault")).json, { faults: {} });
     const badKind = await call(sim, "POST", "/sim/fault", { kind: "meteor" });
     assert.equal(badKind.status, 400);
     assert.match(String(badKind.json.msg), /"kind" must be one of drop, silent, delay/);
