@@ -31,6 +31,8 @@ export interface AccountStateOptions {
    * `console.error` line.
    */
   onReaderError?: (error: unknown, count: number) => void;
+  /** The first event's id (default 1; a gateway starts above any earlier run's: see `EventLog`). */
+  firstEventId?: number;
 }
 
 /**
@@ -61,6 +63,7 @@ export class AccountState {
     this.events = new EventLog({
       capacity: options.eventCapacity ?? 10_000,
       ...(options.onReaderError === undefined ? {} : { onReaderError: options.onReaderError }),
+      ...(options.firstEventId === undefined ? {} : { firstId: options.firstEventId }),
     });
     const history = options.historyCapacity ?? 10_000;
     const onOrder = options.onOrder;

@@ -82,29 +82,44 @@ export class EventLog {
   readonly #onReaderError: (error: unknown, count: number) => void;
   /** Throws so far, by reader (only readers that threw are in it). */
   readonly #throws = new Map<AccountEventListener, number>();
-  #lastId = 0;
+  /** The first id this log gives out (see `firstId`). */
+  readonly #firstId: number;
+  #lastId: number;
+  /** The oldest id the ring may hold: `firstId`, or the first id a copy replayed. */
+  #base: number;
+  #replayed = false;
 
   /**
    * `capacity` events are kept (default 10,000); `now` stamps them (default `Date.now`). `onReaderError` is
    * told when a reader throws: its 1st, 10th, 100th… error, with how many it has thrown (default: one
-   * `console.error` line each); the reader is still called.
+   * `console.error` line each); the reader is still called. `firstId` is the first event's id (default 1): a
+   * gateway starts above any id an earlier run gave out, so a reader resuming across a restart is told.
    */
   constructor(
     options: {
       capacity?: number;
       now?: () => number;
       onReaderError?: (error: unknown, count: number) => void;
+      firstId?: number;
     } = {},
   ) {
+    this.#firstId = Math.max(1, Math.trunc(options.firstId ?? 1));
+    this.#lastId = this.#firstId - 1;
+    this.#base = this.#firstId;
     this.#ring = new Array(Math.max(1, options.capacity ?? 10_000));
     this.#now = options.now ?? Date.now;
     this.#onReaderError = options.onReaderError ??
       ((error, count) => console.error(`account event reader threw (${count} so far; still called):`, error));
   }
 
-  /** The id of the newest event (0 before the first). */
+  /** The id of the newest event (`firstId` − 1 before the first). */
   get lastId(): number {
     return this.#lastId;
+  }
+
+  /** The first id this log gives out: an id below it is another run's. */
+  get firstId(): number {
+    return this.#firstId;
   }
 
   /** Live readers now. */
@@ -156,9 +171,11 @@ export class EventLog {
    * thread, `lib/monitor/`). The first event replayed may have any id; each one after it the next id.
    */
   replay(event: AccountEvent): void {
-    if (this.#lastId !== 0 && event.id !== this.#lastId + 1) {
+    if (this.#replayed && event.id !== this.#lastId + 1) {
       throw new RangeError(`event ${event.id} replayed after ${this.#lastId}`);
     }
+    if (!this.#replayed) this.#base = event.id;
+    this.#replayed = true;
     this.#lastId = event.id;
     this.#record(event);
   }
@@ -188,7 +205,7 @@ export class EventLog {
 
   /** Events with an id above `lastSeen`, oldest first; a gap when some of them are no longer kept. */
   since(lastSeen: number): SinceResult {
-    const oldest = Math.max(1, this.#lastId - this.#ring.length + 1);
+    const oldest = Math.max(this.#base, this.#lastId - this.#ring.length + 1);
     const from = Math.max(lastSeen + 1, oldest);
     const events: AccountEvent[] = [];
     for (let id = from; id <= this.#lastId; id++) events.push(this.#ring[id % this.#ring.length]!);

@@ -113,7 +113,7 @@ export const eventsSchema = z.strictObject({
  */
 export const lastEventIdSchema = z.strictObject({
   "Last-Event-ID": field("a non-negative integer (the id of the last event received)", (v) => {
-    const n = typeof v === "string" && /^\s*\d{1,15}\s*$/.test(v) ? Number(v) : NaN;
+    const n = typeof v === "string" && /^\s*\d{1,16}\s*$/.test(v) ? Number(v) : NaN;
     return Number.isSafeInteger(n) ? n : undefined;
   }).optional(),
 });

@@ -64,7 +64,7 @@ export interface EventStreamOptions {
  * const source: EventLogView = new AccountState().events;
  * ```
  */
-export type EventLogView = Pick<EventLog, "subscribe" | "since" | "lastId">;
+export type EventLogView = Pick<EventLog, "subscribe" | "since" | "lastId" | "firstId">;
 
 /**
  * How a new reader starts.
@@ -192,10 +192,12 @@ export class EventHub {
     const last = options.lastEventId;
     if (last !== undefined) {
       let from = last;
-      if (last > this.#log.lastId) {
-        // An id this log never gave out: the gateway restarted (ids start again at 1). Replay all it kept.
+      if (last === 0) from = this.#log.firstId - 1; // "from the start": every event still kept
+      else if (last > this.#log.lastId || last < this.#log.firstId - 1) {
+        // An id this log never gave out: another run's (a gateway's ids start above any earlier run's; a
+        // bare log's start again at 1). Replay all it kept.
         head.push(gapMessage({ reason: "restarted", lastEventId: last }));
-        from = 0;
+        from = this.#log.firstId - 1;
       }
       const missed = this.#log.since(from);
       if (missed.gap) {

@@ -121,6 +121,11 @@ export interface GatewayOptions extends Omit<RouterOptions, "onEvent"> {
    */
   fillReadBackPauseMs?: number;
   /**
+   * The id of the account's first event (`/events` ids). Default: the start time in ms × 1000 + 1, above any
+   * id an earlier run gave out, so `Last-Event-ID` from before a restart is answered with a `restarted` gap.
+   */
+  firstEventId?: number;
+  /**
    * Time and timers of reconciliation (passes, pacing waits, the slow warning); its `now()` is read as the
    * exchange's time (a test shares one clock with the simulator). Default: real time plus the measured offset.
    */
@@ -245,6 +250,10 @@ export class Gateway {
         : { eventCapacity: options.history, historyCapacity: options.history }),
       onFill: (fill) => void journal.journal.appendFill(fill),
       onOrder: (order) => finishInJournal(journal.journal, order),
+      // Above every id an earlier run gave out (at most a million events a second of its life): a reader
+      // resuming with an id of the last run is told "restarted" rather than given this run's ids as if
+      // nothing was missed.
+      firstEventId: options.firstEventId ?? Date.now() * 1000 + 1,
       onReaderError: (error, count) =>
         emit({
           type: "account-reader-error",

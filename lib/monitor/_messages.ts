@@ -20,6 +20,8 @@ export interface MonitorInit {
   allowedHosts: string[];
   /** Events the copy of the event log keeps: the gateway's log capacity, so resuming reads the same. */
   eventCapacity: number;
+  /** The gateway's log's first id: an id below it is another run's (a `restarted` gap). */
+  firstEventId: number;
   /** `/events` tuning, as the control plane has it (no timers: they do not cross threads). */
   events: Omit<EventStreamOptions, "timers">;
   /** The thread's `nice` (0–19, Linux): set before it listens, so the gateway's thread comes first. */

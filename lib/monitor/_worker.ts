@@ -60,7 +60,7 @@ scope.onmessage = (event) => {
 
 async function start(init: MonitorInit): Promise<void> {
   const priority = lowerThreadPriority(init.nice);
-  events = new EventLog({ capacity: init.eventCapacity });
+  events = new EventLog({ capacity: init.eventCapacity, firstId: init.firstEventId });
   const bound = { port: init.port };
   app = monitorApp({
     guard: new RequestGuard({

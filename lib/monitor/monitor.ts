@@ -155,6 +155,7 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     token: options.token,
     allowedHosts: [...(options.allowedHosts ?? [])],
     eventCapacity: options.eventCapacity,
+    firstEventId: options.events.firstId,
     events: options.eventOptions ?? {},
     nice: options.nice,
   });

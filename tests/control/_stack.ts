@@ -73,6 +73,8 @@ export interface StackOptions {
   events?: EventStreamOptions;
   /** Events the account's log keeps (default 10,000). */
   eventCapacity?: number;
+  /** The account log's first event id (default 1), as a gateway sets it above an earlier run's. */
+  firstEventId?: number;
   /** The app's clock (uptime, notice rate limit). */
   now?: () => number;
   /** A user data stream for /health and /metrics (default none: reported off). */
@@ -111,9 +113,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     hmacKeys: [{ apiKey: API_KEY, secretKey: SECRET_KEY }],
     ...(options.faults ? { faults: options.faults } : {}),
   });
-  const account = new AccountState(
-    options.eventCapacity === undefined ? {} : { eventCapacity: options.eventCapacity },
-  );
+  const account = new AccountState({
+    ...(options.eventCapacity === undefined ? {} : { eventCapacity: options.eventCapacity }),
+    ...(options.firstEventId === undefined ? {} : { firstEventId: options.firstEventId }),
+  });
   const tracker = account.orders;
   const router = await Router.connect({
     observer: tracker,

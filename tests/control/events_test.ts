@@ -91,7 +91,7 @@ test("/events: an id the ring no longer holds gets an explicit gap first, then t
     assert.deepEqual(gap!.data, { reason: "evicted", lastEventId: 1, missedFrom: 2, missedTo: 6 });
     assert.deepEqual(rest.map((m) => m.id), [7, 8, 9, 10]);
     r.close();
-    // An id beyond this gateway's log (it restarted and counts from 1 again): say so, replay what is kept.
+    // An id beyond this log (a bare log, restarted, counts from 1 again): say so, replay what is kept.
     const ahead = await SseClient.open(s.url + "/events", { "Last-Event-ID": "500" });
     await ahead.waitForMessages(6);
     const msgs = ahead.parsed();
@@ -101,6 +101,29 @@ test("/events: an id the ring no longer holds gets an explicit gap first, then t
     ]);
     assert.deepEqual(msgs.slice(2).map((m) => m.id), [7, 8, 9, 10]);
     ahead.close();
+  } finally {
+    await s.close();
+  }
+});
+
+test("/events: an id of an earlier run (below this log's first) is a restarted gap, even when this run has given out more events", async () => {
+  // This run's ids start at 20,001 (a gateway's start above every earlier run's); the reader last saw 19,004.
+  const s = await startStack({ firstEventId: 20_001 });
+  try {
+    for (let i = 1; i <= 3; i++) s.account.events.append("balance", { n: i });
+    const earlier = await SseClient.open(s.url + "/events", { "Last-Event-ID": "19004" });
+    await earlier.waitForMessages(4);
+    const msgs = earlier.parsed();
+    assert.deepEqual(msgs[0]!.data, { reason: "restarted", lastEventId: 19004 });
+    assert.deepEqual(msgs.slice(1).map((m) => m.id), [20001, 20002, 20003]);
+    earlier.close();
+    // 0: from the start, no gap; this run's own id: what followed it.
+    for (const [last, ids] of [["0", [20001, 20002, 20003]], ["20001", [20002, 20003]]] as const) {
+      const r = await SseClient.open(s.url + "/events", { "Last-Event-ID": last });
+      await r.waitForMessages(ids.length);
+      assert.deepEqual(r.parsed().map((m) => [m.event, m.id]), ids.map((id) => ["balance", id]), last);
+      r.close();
+    }
   } finally {
     await s.close();
   }

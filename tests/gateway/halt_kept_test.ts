@@ -33,6 +33,7 @@ test("halt kept: halted for news, restarted → still halted for news until resu
     assert.equal(report.canceled.length, 1);
     first.router.holdNewOrders("a hold that lifts itself", { liftsItself: true });
     first.router.holdNewOrders("a condition's hold (an IP ban)");
+    const firstRunLastId = first.account.events.lastId;
     await first.close();
     const kept = JSON.parse(readFileSync(join(dir, "halt.json"), "utf8"));
     assert.deepEqual(kept.reasons, ["news at 14:30"]); // the kill switch's only: not "shutting down", no hold
@@ -41,6 +42,9 @@ test("halt kept: halted for news, restarted → still halted for news until resu
     const events: GatewayEvent[] = [];
     const second = await open(sim, dir, events);
     assert.equal(second.router.halted, "news at 14:30");
+    // Event ids go on above the last run's: an /events reader resuming with one of those is told "restarted".
+    assert.ok(second.account.events.firstId > firstRunLastId, `${second.account.events.firstId}`);
+    assert.ok(second.account.events.lastId >= second.account.events.firstId, "the halt was an event");
     assert.deepEqual(events.find((e) => e.type === "halt-restored"), {
       type: "halt-restored",
       reasons: ["news at 14:30"],

@@ -251,7 +251,7 @@ test("monitor: a failure of its thread is reported and stops the monitor only", 
   // A log whose events skip an id: the thread's copy refuses it (EventLog.replay) and the thread fails.
   const log = new EventLog();
   log.append("halt", { reason: "a" });
-  const broken = Object.assign(Object.create(log) as EventLog, {
+  const broken = Object.assign(Object.create(log, { firstId: { value: 1 } }) as EventLog, {
     since: () => ({
       gap: false as const,
       events: [...log.since(0).events, { id: 3, type: "halt", time: 1, data: {} }],
