@@ -48,6 +48,7 @@ const router: RouterApi = {
   connected: true,
   auth: "hmac",
   rateLimits: [],
+  lastCredentialsRefusal: undefined,
   clockOffsetMs: 0,
   inFlight: 0,
   metrics: new PipelineMetrics(),

@@ -49,6 +49,33 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
         status: event.status,
         until: new Date(event.untilMs).toISOString(),
       });
+    case "credentials-refused":
+      return log.error("the exchange refuses the API key: check the key, its IP allow-list and permissions", {
+        code: event.code,
+        msg: event.msg,
+        method: event.method,
+      });
+    case "stream-up":
+      return log.info("user stream up", { reconnects: event.reconnects });
+    case "stream-down":
+      return log.warn("user stream down; reconnecting (the gap is reconciled once it is back)", {
+        reason: event.reason,
+      });
+    case "listen-key-renewed":
+      return log.warn("user stream listenKey renewed", { reason: event.reason });
+    case "listen-key-ping-failed":
+      return log.warn("user stream listenKey keep-alive failed", { error: event.error });
+    case "gap-reconciled":
+      return event.error === undefined
+        ? log.info("gap reconciled: orders and positions asked from the exchange", {
+          reason: event.reason,
+          orders: event.orders,
+        })
+        : log.warn("gap reconciled in part: some queries failed (tried again at the next gap or audit)", {
+          reason: event.reason,
+          orders: event.orders,
+          error: event.error,
+        });
     case "clock":
       return log.info("clock synced", { offsetMs: event.offsetMs });
     case "risk-filters":

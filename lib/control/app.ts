@@ -71,6 +71,7 @@ export type RouterApi = Pick<
   | "connected"
   | "auth"
   | "rateLimits"
+  | "lastCredentialsRefusal"
   | "clockOffsetMs"
   | "inFlight"
   | "metrics"

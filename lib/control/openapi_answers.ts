@@ -179,6 +179,12 @@ export const healthAnswer = z.looseObject({
   endpoint: z.string(),
   connected: z.boolean(),
   auth: z.enum(["hmac", "ed25519"]),
+  credentialsRefused: z.object({ code: z.int(), msg: z.string(), method: z.string(), at: z.int() }).optional()
+    .meta({
+      description:
+        "the exchange refused the key or signature (-2015, -2014, -1022) within the last minute: " +
+        "status is degraded",
+    }),
   uptimeS: z.int(),
   halted: z.boolean(),
   haltReason: z.string().nullable(),

@@ -137,6 +137,9 @@ export interface DeadManView {
   health(): { countdownMs: number; armed: string[]; refreshes: number; failures: number };
 }
 
+/** How long `/health` shows the exchange's refusal of the key (and reads "degraded") after the last one. */
+const CREDENTIALS_REFUSAL_SHOWN_MS = 60_000;
+
 /**
  * Adds `GET /health` and `GET /metrics`.
  *
@@ -159,10 +162,15 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
     const connected = router.connected;
     const halted = router.halted;
     const journal = journalStatus(deps.journalHealth);
+    // The exchange refusing the key (revoked, IP not allowed) within the last minute: nothing signed works.
+    const refusal = router.lastCredentialsRefusal;
+    const refused = refusal !== undefined && Date.now() - refusal.at < CREDENTIALS_REFUSAL_SHOWN_MS
+      ? refusal
+      : undefined;
     // A broken journal outranks a halt (it usually caused it, and resuming will not fix it).
     const status = !connected
       ? "disconnected"
-      : journal?.ok === false
+      : journal?.ok === false || refused !== undefined
       ? "degraded"
       : halted !== undefined
       ? "halted"
@@ -173,6 +181,9 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
       endpoint: deps.endpoint,
       connected,
       auth: router.auth,
+      ...(refused === undefined ? {} : {
+        credentialsRefused: { code: refused.code, msg: refused.msg, method: refused.method, at: refused.at },
+      }),
       uptimeS: deps.uptimeS(),
       halted: halted !== undefined,
       haltReason: halted ?? null,

@@ -36,7 +36,9 @@ export type PipelineNotice =
   | { type: "exchange-notice"; status: number; code: number; msg: string }
   | { type: "server-shutdown" }
   | { type: "rate-limited"; status: number; untilMs: number }
-  | { type: "clock-rejected" };
+  | { type: "clock-rejected" }
+  /** The exchange refused the request's key or signature (-2015, -2014, -1022): a key revoked, an IP not allowed. */
+  | { type: "credentials-refused"; code: number; msg: string; method: string };
 
 /** Options for {@linkcode RequestPipeline}. */
 export interface RequestPipelineOptions {
@@ -417,6 +419,9 @@ export class RequestPipeline {
     }
     if (status === 429 || status === 418) this.#rateLimited(status, code, msg);
     if (code === -1021) this.#notify({ type: "clock-rejected" });
+    if (code === -2015 || code === -2014 || code === -1022) {
+      this.#notify({ type: "credentials-refused", code, msg, method: methodName(method) });
+    }
     this.metrics.record(method, REJECTED);
     if (pending.mutating(i)) {
       this.#observer?.rejected(pending.clientOrderId(i), code, msg, methodName(method));

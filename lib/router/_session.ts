@@ -17,7 +17,7 @@ import type { Params } from "../types.ts";
 import { METHODS, type MethodSpec, respec } from "../wire/methods.ts";
 import { unrefTimer } from "../_timers.ts";
 import type { PreparedCredentials } from "./_credentials.ts";
-import type { RouterEvent, RouterOptions } from "./router_options.ts";
+import type { CredentialsRefusal, RouterEvent, RouterOptions } from "./router_options.ts";
 
 const SESSION_STATUS = METHODS["session.status"]!;
 const NO_PARAMS: Params = Object.freeze({});
@@ -49,6 +49,9 @@ export class RouterSession implements LinkOwner {
   readonly pipeline: RequestPipeline;
   /** Server − local clock offset. */
   readonly clock: ServerClock = new ServerClock();
+  /** The exchange's latest refusal of the key or signature (-2015, -2014, -1022), local ms; none yet. */
+  lastCredentialsRefusal: CredentialsRefusal | undefined;
+  #refusalToldAt = Number.NEGATIVE_INFINITY;
   readonly #link: Link;
   readonly #apiKey: string;
   readonly #ed25519: Ed25519Signer | undefined;
@@ -197,6 +200,13 @@ export class RouterSession implements LinkOwner {
       return;
     }
     if (notice.type === "server-shutdown") void this.#link.rotate("server shutdown notice");
+    if (notice.type === "credentials-refused") {
+      const at = Date.now();
+      this.lastCredentialsRefusal = { code: notice.code, msg: notice.msg, method: notice.method, at };
+      // Every request fails alike: told once per 10 s, not once per order.
+      if (at - this.#refusalToldAt < 10_000) return;
+      this.#refusalToldAt = at;
+    }
     if (notice.type === "rate-limited" && notice.status === 418) {
       this.#holdNewOrders(`IP banned by the exchange until ${new Date(notice.untilMs).toISOString()}`);
     }

@@ -33,9 +33,9 @@ import { prepareCredentials, type PreparedCredentials } from "./_credentials.ts"
 import { type CancelAllReport, cancelOpenOrders, type HaltReport, mergeHaltReports } from "./_cancel_open.ts";
 import { type Flattener, type FlattenReport, flattenSymbol } from "./_flatten.ts";
 import { RouterSession } from "./_session.ts";
-import type { RouterOptions } from "./router_options.ts";
+import type { CredentialsRefusal, RouterOptions } from "./router_options.ts";
 
-export type { RouterEvent, RouterOptions } from "./router_options.ts";
+export type { CredentialsRefusal, RouterEvent, RouterOptions } from "./router_options.ts";
 export type { CancelAllReport, HaltReport } from "./_cancel_open.ts";
 export type { FlattenReport } from "./_flatten.ts";
 
@@ -572,6 +572,14 @@ export class Router {
   /** "hmac" (signed requests) or "ed25519" (session logon). */
   get auth(): "hmac" | "ed25519" {
     return this.#session.auth;
+  }
+
+  /**
+   * The exchange's latest refusal of the key or signature (-2015, -2014, -1022) while running, or undefined:
+   * `/health` reports one younger than a minute.
+   */
+  get lastCredentialsRefusal(): CredentialsRefusal | undefined {
+    return this.#session.lastCredentialsRefusal;
   }
 
   /** The latest rate-limit counters from the exchange. */

@@ -68,6 +68,25 @@ export interface RouterOptions {
 }
 
 /**
+ * The exchange's refusal of the key or signature (-2015 "Invalid API-key, IP, or permissions for action.",
+ * -2014, -1022) on a request of the running router: a key revoked, an IP no longer allowed, a permission taken.
+ *
+ * @example
+ * ```ts
+ * const refused: CredentialsRefusal = { code: -2015, msg: "Invalid API-key, IP, or permissions for action.",
+ *   method: "order.place", at: Date.now() };
+ * ```
+ */
+export interface CredentialsRefusal {
+  code: number;
+  msg: string;
+  /** The request refused, e.g. order.place. */
+  method: string;
+  /** When (local ms). */
+  at: number;
+}
+
+/**
  * Something the router wants its operator to know (never one per order).
  *
  * @example

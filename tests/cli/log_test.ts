@@ -64,6 +64,19 @@ test("log: one line per router event, with the fields that matter", () => {
   logGatewayEvent(log, { type: "malformed-frame", sample: "not json" });
   logGatewayEvent(log, { type: "rate-limited", status: 429, untilMs: Date.UTC(2026, 0, 1) });
   logGatewayEvent(log, { type: "clock", offsetMs: -3 });
+  logGatewayEvent(log, { type: "stream-down", reason: "closed 1006" });
+  logGatewayEvent(log, {
+    type: "gap-reconciled",
+    reason: "user stream reconnected",
+    orders: 3,
+    error: "-2015 x",
+  });
+  logGatewayEvent(log, {
+    type: "credentials-refused",
+    code: -2015,
+    msg: "Invalid API-key, IP, or permissions for action.",
+    method: "order.place",
+  });
   const records = lines.map((l) => JSON.parse(l));
   assert.deepEqual(records.map((r) => [r.level, r.msg]), [
     ["info", "exchange connected"],
@@ -73,9 +86,32 @@ test("log: one line per router event, with the fields that matter", () => {
     ["warn", "malformed frame from exchange"],
     ["warn", "rate-limited by the exchange"],
     ["info", "clock synced"],
+    ["warn", "user stream down; reconnecting (the gap is reconciled once it is back)"],
+    ["warn", "gap reconciled in part: some queries failed (tried again at the next gap or audit)"],
+    ["error", "the exchange refuses the API key: check the key, its IP allow-list and permissions"],
   ]);
   assert.equal(records[2].delayMs, 151);
   assert.equal(records[5].until, "2026-01-01T00:00:00.000Z");
+  assert.deepEqual([records[7].reason, records[8].error, records[9].code], ["closed 1006", "-2015 x", -2015]);
+});
+
+test("log: every gateway event type has its own line (none falls to the generic one)", async () => {
+  // The event union's names, read from its sources: a new event without a line of its own fails here.
+  const { readFileSync } = await import("node:fs");
+  const source = [
+    "lib/gateway/gateway_events.ts",
+    "lib/router/router_options.ts",
+    "lib/stream/user_stream.ts",
+    "lib/pipeline/request_pipeline.ts",
+    "lib/risk/pre_trade_guard.ts",
+    "lib/connection/link.ts",
+  ]
+    .map((f) => readFileSync(new URL(`../../${f}`, import.meta.url), "utf8")).join("\n");
+  const types = new Set([...source.matchAll(/type: "([a-z-]+)"/g)].map((m) => m[1]!));
+  types.delete("clock-rejected"); // the router resyncs its clock on it; never an event
+  const cases = readFileSync(new URL("../../lib/cli/events.ts", import.meta.url), "utf8");
+  const missing = [...types].filter((t) => !cases.includes(`case "${t}":`));
+  assert.deepEqual(missing, []);
 });
 
 test("banner: names the simulator and the control URL; JSON variant is one line", () => {

@@ -158,6 +158,25 @@ test("an exchange reject is a 400 carrying the exchange's code and message", asy
   }
 });
 
+test("the exchange refusing the key while running (-2015): /health says degraded and names the refusal", async () => {
+  const s = await startStack();
+  try {
+    const before = await s.call("GET", "/health");
+    assert.deepEqual([before.body.status, before.body.credentialsRefused], ["ok", undefined]);
+    s.sim.setFaults({ rejectEveryNthOrder: 1, rejectCode: -2015 });
+    const place = await s.call("POST", "/orders", { json: LIMIT_ORDER });
+    assert.deepEqual([place.status, place.body.code], [400, -2015]);
+    const health = (await s.call("GET", "/health")).body;
+    assert.equal(health.status, "degraded");
+    assert.deepEqual(
+      [health.credentialsRefused.code, health.credentialsRefused.method, typeof health.credentialsRefused.at],
+      [-2015, "order.place", "number"],
+    );
+  } finally {
+    await s.close();
+  }
+});
+
 test("an order whose outcome is unknown is a 504 with the clientOrderId to look up", async () => {
   const s = await startStack({ faults: { unknownEveryNthOrder: 1 } });
   try {
