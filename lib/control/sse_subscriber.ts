@@ -117,13 +117,17 @@ export class SseSubscriber {
 
   /**
    * Queues a chunk of `messages` messages without writing it yet (see `deliver`); ends the stream when the
-   * queue is over its limits.
+   * queue is over its limits. A reader that has taken everything and waits for more is never behind, however
+   * large the chunk (a batch the producer held back, e.g. the monitor's copy after its thread waited for a
+   * core): only what piles up while it does not take counts.
    */
   hold(bytes: Uint8Array, messages: number): void {
     if (this.#ended) return;
+    const caughtUp = this.#waiting && this.#queue.length === 0;
     this.#queue.push(bytes);
     this.#queued += bytes.byteLength;
     this.#queuedMessages += messages;
+    if (caughtUp) return;
     if (this.#queuedMessages > this.#limits.messages || this.#queued > this.#limits.bytes) {
       this.end(new Error("slow consumer: dropped"), "slow");
     }

@@ -112,3 +112,23 @@ test("EventHub: an event that cannot be serialised is skipped and reported; the 
   assert.deepEqual(notices, ["events: cannot serve an event 2"]);
   h.close();
 });
+
+test("EventHub: a reader that has taken everything gets a batch larger than its queue limit whole; one that has not taken is dropped", async () => {
+  // As the monitor's copy after its thread waited for a core: 1,500 events arrive in one turn.
+  const log = new EventLog();
+  const h = hub(log, { maxBufferedMessages: 1000 });
+  const taking = h.open().getReader();
+  const stalled = h.open().getReader();
+  assert.match(decoder.decode((await taking.read()).value), /^: connected/);
+  const dropped: string[] = [];
+  stalled.closed.catch((e: Error) => dropped.push(e.message));
+  const next = taking.read(); // this reader has taken everything and waits for more
+  for (let i = 0; i < 1500; i++) log.append("balance", { n: i });
+  const chunk = await next;
+  assert.equal(ids(chunk.value).length, 1500);
+  assert.deepEqual(ids(chunk.value).slice(0, 2), [1, 2]);
+  await turn();
+  assert.deepEqual(dropped, ["slow consumer: dropped"], "the reader that never took its head is behind");
+  assert.equal(h.subscribers, 1);
+  h.close();
+});
