@@ -11,11 +11,14 @@
  *
  * @example
  * ```ts
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { Gateway, UnknownOrderStateError } from "./mod.ts";
  * import { startSimulator } from "./sim/mod.ts";
  * const sim = await startSimulator({ hmacKeys: [{ apiKey: "key", secretKey: "secret" }] });
  * const gateway = await Gateway.open({ url: sim.url, apiKey: "key", secretKey: "secret",
- *   dataDir: await Deno.makeTempDir(), restUrl: sim.httpUrl, streamUrl: sim.streamUrl, deadManMs: 60_000 });
+ *   dataDir: mkdtempSync(join(tmpdir(), "lr-")), restUrl: sim.httpUrl, streamUrl: sim.streamUrl, deadManMs: 60_000 });
  * await gateway.reconciled;
  * const { router } = gateway;
  * const ack = await router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "LIMIT",

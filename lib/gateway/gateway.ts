@@ -152,10 +152,13 @@ export const DEFAULT_WARM_MS = 2;
  *
  * @example
  * ```ts
+ * import { mkdtempSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { startSimulator } from "../sim/mod.ts";
  * const sim = await startSimulator({ hmacKeys: [{ apiKey: "key", secretKey: "secret" }] });
  * const gateway = await Gateway.open({ url: sim.url, apiKey: "key", secretKey: "secret",
- *   dataDir: await Deno.makeTempDir(), restUrl: sim.httpUrl, deadManMs: 60_000 });
+ *   dataDir: mkdtempSync(join(tmpdir(), "lr-")), restUrl: sim.httpUrl, deadManMs: 60_000 });
  * await gateway.reconciled; // orders a crashed run left behind are known before trading
  * await gateway.router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "LIMIT", quantity: "0.002",
  *   price: "50000", timeInForce: "GTC" });

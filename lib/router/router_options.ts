@@ -16,7 +16,8 @@ import type { RiskLimitsConfig } from "../risk/risk_limits.ts";
  *
  * @example
  * ```ts
- * const privateKeyPem = await Deno.readTextFile("./ed25519-private.pem");
+ * import { readFileSync } from "node:fs";
+ * const privateKeyPem = readFileSync("./ed25519-private.pem", "utf8");
  * const options: RouterOptions = { url: "wss://ws-fapi.binance.com/ws-fapi/v1", apiKey: "key", privateKeyPem,
  *   requestTimeoutMs: 5000 };
  * ```

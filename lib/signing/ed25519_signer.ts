@@ -10,7 +10,8 @@
  *
  * @example
  * ```ts
- * const signer = await Ed25519Signer.fromPem(await Deno.readTextFile("key.pem"));
+ * import { readFileSync } from "node:fs";
+ * const signer = await Ed25519Signer.fromPem(readFileSync("key.pem", "utf8"));
  * const signature = await signer.sign("apiKey=k&timestamp=1");
  * ```
  */

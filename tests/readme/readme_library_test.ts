@@ -53,3 +53,32 @@ test("README: the library example runs against the simulator", { timeout: 30_000
     await sim.close();
   }
 });
+
+test("README: a strategy in a project of its own imports lib/mod.ts (Deno with the router's import map)", {
+  timeout: 60_000,
+}, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "lr-strategy-"));
+  const file = join(dir, "strategy.ts");
+  writeFileSync(
+    file,
+    `import { Router } from ${JSON.stringify(join(REPO, "lib/mod.ts"))};
+import { startSimulator } from ${JSON.stringify(join(REPO, "lib/sim/mod.ts"))};
+const sim = await startSimulator({ hmacKeys: [{ apiKey: "k", secretKey: "s" }] });
+const router = await Router.connect({ url: sim.url, apiKey: "k", secretKey: "s" });
+const ack = await router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "LIMIT", timeInForce: "GTC",
+  quantity: "0.002", price: "50000" });
+console.log(ack.status);
+await router.close();
+await sim.close();
+`,
+  );
+  try {
+    const isDeno = "Deno" in globalThis;
+    const args = isDeno ? ["run", "-A", `--import-map=${join(REPO, "start.imports.json")}`, file] : [file];
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync(process.execPath, args, { cwd: dir, encoding: "utf8", timeout: 50_000 });
+    assert.equal(out.trim(), "NEW");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
