@@ -271,6 +271,7 @@ export function createControlApp(options: ControlAppOptions): Hono {
     localSocketRoute({
       ops,
       maxMessageBytes: maxBytes + 1024,
+      maxParamsBytes: maxBytes,
       onInternal: (e) => notice("error", "control plane internal error", { path: "/ws", error: describe(e) }),
     }),
     LOCAL_SOCKET_DOC,

@@ -18,6 +18,7 @@
 
 import type { RouteDoc, RouteHandler } from "./route_table.ts";
 import { ControlError, LOCAL_CODES, toHttpError } from "./errors.ts";
+import { bodyTooLarge } from "./body.ts";
 import type { OrderOps } from "./order_ops.ts";
 import { takeUpgrade } from "./_upgrade.ts";
 import { DiscardTransport, transportByteSocket } from "./_http1_byte_socket.ts";
@@ -41,7 +42,13 @@ export interface LocalSocketSessionOptions {
   send: (text: string) => boolean;
   /** Gateway bugs (answered as a bare 500, like over HTTP). */
   onInternal?: (error: unknown) => void;
+  /** The HTTP routes' body limit: `params` over it are a 413, as the same body over HTTP (default none). */
+  maxParamsBytes?: number;
 }
+
+const utf8 = new TextEncoder();
+/** UTF-8 length of `text` (only for a message long enough to be over the limit). */
+const byteLength = (text: string) => utf8.encode(text).byteLength;
 
 const ID_RE = /^[\x20-\x7e]{1,64}$/;
 const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(["id", "op", "params"]);
@@ -62,6 +69,7 @@ export class LocalSocketSession {
   readonly #ops: OrderOps;
   readonly #send: (text: string) => boolean;
   readonly #onInternal: ((error: unknown) => void) | undefined;
+  readonly #maxParamsBytes: number;
   #inFlight = 0;
   /** Called once every request is answered (`drained`). */
   #onDrained: (() => void) | undefined;
@@ -70,6 +78,7 @@ export class LocalSocketSession {
     this.#ops = options.ops;
     this.#send = options.send;
     this.#onInternal = options.onInternal;
+    this.#maxParamsBytes = options.maxParamsBytes ?? Number.POSITIVE_INFINITY;
   }
 
   /** Requests of this connection not yet answered. */
@@ -131,6 +140,12 @@ export class LocalSocketSession {
     }
     if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
       this.#error(requestId, 400, LOCAL_CODES.INVALID_REQUEST, "params: expected a JSON object");
+      return;
+    }
+    // The message may be this much longer than params (its envelope): only then is params measured.
+    if (text.length > this.#maxParamsBytes && byteLength(JSON.stringify(params)) > this.#maxParamsBytes) {
+      const { status, body } = toHttpError(bodyTooLarge(this.#maxParamsBytes), this.#onInternal);
+      this.#send(JSON.stringify({ id: requestId, status, error: body }));
       return;
     }
     void this.#run(
@@ -198,6 +213,8 @@ export interface LocalSocketRouteOptions {
   ops: OrderOps;
   /** Largest message accepted (a larger one closes the socket with 1009). */
   maxMessageBytes: number;
+  /** The HTTP routes' body limit, applied to `params` (413, as over HTTP). */
+  maxParamsBytes?: number;
   /** Gateway bugs behind a 500 answer. */
   onInternal?: (error: unknown) => void;
 }
@@ -253,6 +270,7 @@ export function localSocketRoute(options: LocalSocketRouteOptions): RouteHandler
         return ws.send(text);
       },
       ...(options.onInternal === undefined ? {} : { onInternal: options.onInternal }),
+      ...(options.maxParamsBytes === undefined ? {} : { maxParamsBytes: options.maxParamsBytes }),
     });
     const ws = offer.accept({
       maxMessageBytes: options.maxMessageBytes,

@@ -200,6 +200,12 @@ test("validation errors: the same status, code and message as the HTTP route", a
       assert.equal(ws.status, http.status);
       assert.deepEqual(ws.error, http.body);
     }
+    // Params over the HTTP body limit (16 KiB) but within the socket's message limit: 413, as over HTTP.
+    const big = { ...LIMIT_ORDER, note: "x".repeat(16_500) };
+    const http = await s.call("POST", "/orders", { json: big });
+    const ws = await c.call({ id: "big", op: "place", params: big });
+    assert.deepEqual([http.status, ws.status], [413, 413]);
+    assert.deepEqual(ws.error, http.body);
     const modify = await c.call({ id: "m", op: "modify", params: { symbol: "BTCUSDT" } });
     assert.equal(modify.status, 400);
     assert.match(modify.error!.msg, /side: required/);
