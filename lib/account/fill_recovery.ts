@@ -51,6 +51,9 @@ export interface FillRecoveryOptions {
   timers?: Timers;
 }
 
+/** The wait of `runSoon`: the stream's own trades usually arrive within it. */
+const SOON_MS = 1000;
+
 /** The longest pause between follow-up runs that make no progress. */
 const MAX_PAUSE_MS = 60_000;
 
@@ -209,13 +212,20 @@ export class FillRecovery {
 
   /** Whether `o`'s recorded fills add up to less than it executed. */
   #isShort(o: TrackedOrder): boolean {
-    const id = exchangeOrderId(o);
-    if (id === undefined) return false;
-    let sum = 0;
-    for (const f of this.#o.account.fills.list()) {
-      if (f.orderId === id && f.symbol === o.symbol) sum += Number(f.qty);
-    }
-    return sum < Number(o.executedQty) * (1 - 1e-9);
+    return isShortOfFills(this.#o.account, o);
+  }
+
+  /**
+   * Runs about a second from now unless a run is due or going on: an order was seen executed beyond its
+   * recorded fills (a query's answer, a RESULT ack ahead of its trades on the stream). The wait lets the
+   * stream's own trades arrive; the run asks only about orders still short then.
+   */
+  runSoon(): void {
+    if (this.#stopped || this.#next !== undefined || this.#running !== undefined) return;
+    this.#next = this.#timers.setTimeout(() => {
+      this.#next = undefined;
+      void this.run();
+    }, SOON_MS);
   }
 
   /** Orders changed lately whose fills add up to less than they executed, newest change first. */
@@ -225,26 +235,34 @@ export class FillRecovery {
     // A full book has dropped its oldest fills: an order changed before the oldest kept one would look short.
     const oldest = account.fills.oldestKeptWhenFull?.time ?? Number.NEGATIVE_INFINITY;
     const since = Math.max(now - (this.#o.windowMs ?? 3_600_000), oldest);
-    const recorded = new Map<string, number>();
-    for (const f of account.fills.list()) {
-      const key = `${f.symbol}:${f.orderId}`;
-      recorded.set(key, (recorded.get(key) ?? 0) + Number(f.qty));
-    }
-    const short = account.orders.listAll().filter((o) => {
-      const id = exchangeOrderId(o);
-      const executed = Number(o.executedQty);
-      if (id === undefined || !(executed > 0) || o.updatedAt < since) return false;
-      if (this.#gaveUp.has(o.clientOrderId)) return false;
-      // Quantities are decimal strings; their float sum is off by far less than any step size.
-      return (recorded.get(`${o.symbol}:${id}`) ?? 0) < executed * (1 - 1e-9);
-    });
+    const short = account.orders.listAll().filter((o) =>
+      o.updatedAt >= since && !this.#gaveUp.has(o.clientOrderId) && isShortOfFills(account, o)
+    );
     short.sort((a, b) => b.updatedAt - a.updatedAt);
     return short;
   }
 }
 
+/**
+ * Whether order `o` executed more than `account`'s recorded fills of it add up to (a fill the stream missed).
+ *
+ * @example
+ * ```ts
+ * import { AccountState } from "./account_state.ts";
+ * const account = new AccountState();
+ * const short = account.orders.list().filter((o) => isShortOfFills(account, o));
+ * ```
+ */
+export function isShortOfFills(account: AccountState, o: Readonly<TrackedOrder>): boolean {
+  const executed = Number(o.executedQty);
+  if (!(executed > 0)) return false;
+  const id = exchangeOrderId(o);
+  // Quantities are decimal strings; their float sum is off by far less than any step size.
+  return id !== undefined && account.fills.filledQty(o.symbol, id) < executed * (1 - 1e-9);
+}
+
 /** The id the exchange's trades name the order by: a triggered algo order's regular order, else its own. */
-function exchangeOrderId(o: TrackedOrder): number | undefined {
+function exchangeOrderId(o: Readonly<TrackedOrder>): number | undefined {
   return o.algo ? o.actualOrderId : o.orderId;
 }
 

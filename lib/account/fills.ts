@@ -47,6 +47,8 @@ export interface Fill {
 export class FillBook {
   /** Fills by `symbol:tradeId`. */
   readonly #fills = new Map<string, Fill>();
+  /** Quantity of the kept fills by `symbol:orderId`. */
+  readonly #qtyByOrder = new Map<string, number>();
   /** Their keys in arrival order, as a ring: the oldest is evicted in O(1). */
   readonly #order: string[] = [];
   #head = 0;
@@ -117,18 +119,38 @@ export class FillBook {
     return out;
   }
 
+  /**
+   * The quantity of the kept fills of order `orderId` on `symbol` (0 for none): what they add up to, to compare
+   * with the order's executed quantity (a fill the stream missed).
+   */
+  filledQty(symbol: string, orderId: number): number {
+    return this.#qtyByOrder.get(`${symbol}:${orderId}`) ?? 0;
+  }
+
   #add(fill: Fill): boolean {
     const key = `${fill.symbol}:${fill.tradeId}`;
     if (this.#fills.has(key)) return false;
     this.#fills.set(key, fill);
+    this.#count(fill, 1);
     if (this.#order.length < this.#capacity) {
       this.#order.push(key);
       this.#head = this.#order.length % this.#capacity;
     } else {
-      this.#fills.delete(this.#order[this.#head]!);
+      const evicted = this.#order[this.#head]!;
+      this.#count(this.#fills.get(evicted)!, -1);
+      this.#fills.delete(evicted);
       this.#order[this.#head] = key;
       this.#head = (this.#head + 1) % this.#capacity;
     }
     return true;
+  }
+
+  /** Adds (`sign` 1) or takes away (-1) `fill`'s quantity from its order's sum. */
+  #count(fill: Fill, sign: 1 | -1): void {
+    const key = `${fill.symbol}:${fill.orderId}`;
+    const sum = (this.#qtyByOrder.get(key) ?? 0) + sign * Number(fill.qty);
+    // Quantities are decimal strings: a float sum back to zero may be off by far less than any step.
+    if (sign < 0 && sum < 1e-12) this.#qtyByOrder.delete(key);
+    else this.#qtyByOrder.set(key, sum);
   }
 }

@@ -10,7 +10,7 @@
 
 import { journalObserver } from "../journal/mod.ts";
 import { AccountState } from "../account/account_state.ts";
-import type { FillRecovery } from "../account/fill_recovery.ts";
+import { type FillRecovery, isShortOfFills } from "../account/fill_recovery.ts";
 import type { AdoptionReport, OrderAdopter } from "../account/adoption.ts";
 import type { GapReconciler } from "../account/gap_reconciler.ts";
 import type { OrderTracker, TrackedOrder } from "../orders/order_tracker.ts";
@@ -245,6 +245,15 @@ export class Gateway {
     stack: DisposalStack,
   ): Promise<Gateway> {
     const journal = openJournal(options, stack, emit);
+    // Parts made later that earlier callbacks reach.
+    const late: {
+      gaps?: GapReconciler;
+      stream?: UserStream | undefined;
+      fills?: FillRecovery | undefined;
+      router?: Router;
+      /** The halt reasons in the data directory's halt file, as written last ("" for none). */
+      kept?: string;
+    } = {};
     // Fills are journaled, and those of earlier runs restored before the stream can replay them: a restart
     // neither loses a fill nor counts it twice.
     const account = new AccountState({
@@ -252,7 +261,12 @@ export class Gateway {
         ? {}
         : { eventCapacity: options.history, historyCapacity: options.history }),
       onFill: (fill) => void journal.journal.appendFill(fill),
-      onOrder: (order) => finishInJournal(journal.journal, order),
+      onOrder: (order) => {
+        finishInJournal(journal.journal, order);
+        // Executed beyond its recorded fills (a query's answer, a RESULT ack ahead of the stream): read its
+        // trades back soon, so /fills and the daily loss do not wait for the next gap or audit.
+        if (isShortOfFills(account, order)) late.fills?.runSoon();
+      },
       // Above every id an earlier run gave out (at most a million events a second of its life): a reader
       // resuming with an id of the last run is told "restarted" rather than given this run's ids as if
       // nothing was missed.
@@ -275,14 +289,6 @@ export class Gateway {
       ? own
       : combineObservers(own, options.observer);
     // Router events also become account events; a ws-fapi reconnect is a gap like a stream reconnect.
-    const late: {
-      gaps?: GapReconciler;
-      stream?: UserStream | undefined;
-      fills?: FillRecovery | undefined;
-      router?: Router;
-      /** The halt reasons in the data directory's halt file, as written last ("" for none). */
-      kept?: string;
-    } = {};
     const onEvent = (event: GatewayEvent) => {
       recordAccountEvent(account, event);
       // The kill switch survives a restart: its reasons are kept in the data directory (written when they

@@ -308,3 +308,37 @@ test("FillRecovery in a gateway: 25 orders filled while the router was stopped â
     await sim.close();
   }
 });
+
+test("FillRecovery in a gateway: a fill the stream lost, learnt from the halt's look at its order, reaches /fills without a gap", async () => {
+  const sim = await simulator();
+  const events: GatewayEvent[] = [];
+  const gateway = await openGateway(sim, tempDir(), {
+    streamUrl: sim.streamUrl,
+    restUrl: sim.httpUrl,
+    auditIntervalMs: 0,
+    onEvent: (e) => void events.push(e),
+  });
+  try {
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.004", price: "50000" }));
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "NEW", "the ack");
+    sim.setFaults({ streamPaused: true }); // the trade's events are lost; the socket stays up: no gap pass
+    sim.setMarkPrice("BTCUSDT", "49980", { fillQty: "0.004" });
+    const before = events.length;
+    const report = await gateway.halt("news");
+    assert.deepEqual(report.canceled, []);
+    await waitFor(
+      () => gateway.tracker.get(ack.clientOrderId)?.status === "FILLED",
+      "the order's end, asked",
+    );
+    await waitFor(() => gateway.account.fills.list().length === 1, "the fill, read back", 5000);
+    assert.deepEqual(
+      gateway.account.fills.list().map((f) => [f.clientOrderId, f.qty]),
+      [[ack.clientOrderId, "0.004"]],
+    );
+    assert.deepEqual(events.slice(before).filter((e) => e.type === "gap-reconciled"), [], "no gap pass");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
