@@ -65,7 +65,10 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   const parts: string[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
-      parts.push(`unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.slice(0, 10).join(", ")}`);
+      // Named with its place (`symbols.BTCUSDT.foo`), as the risk file's check names it.
+      const at = issue.path.map(String).join(".");
+      const keys = issue.keys.slice(0, 10).map((k) => (at === "" ? k : `${at}.${k}`)).join(", ");
+      parts.push(`unknown field${issue.keys.length > 1 ? "s" : ""}: ${keys}`);
     } else {
       const at = issue.path.map(String).join(".");
       parts.push(at === "" ? issue.message : `${at}: ${issue.message}`);

@@ -154,6 +154,8 @@ test("control: GET /risk shows usage from the account; PUT /risk swaps the limit
     assert.equal(bad.body.code, -1);
     assert.match(bad.body.msg, /^symbols\.BTCUSDT\.maxOrderQty: /);
     assert.equal((await s.call("PUT", "/risk", { maxRejectPerMinute: 3 })).status, 400); // unknown field
+    const nested = await s.call("PUT", "/risk", { symbols: { BTCUSDT: { maxOrderQty: 1, foo: 2 } } });
+    assert.deepEqual([nested.status, nested.body.msg], [400, "unknown field: symbols.BTCUSDT.foo"]);
     // The limit meant in the query: the body alone (no limits at all) must not replace the limits in force.
     const queried = await fetch(`${s.url}/risk?maxDailyLoss=1`, {
       method: "PUT",
