@@ -79,3 +79,55 @@ export function writeHeldReasons(dir: string, reasons: readonly string[]): strin
     return (e as Error).message;
   }
 }
+
+/** What {@linkcode HaltKeeper} needs of a router. */
+export interface KeptRouter {
+  readonly lastingHalts: readonly string[];
+  holdNewOrders(reason: string, options: { lasting: true }): void;
+}
+
+/**
+ * A gateway's halt file: restores the halts a run left at start, then writes the lasting halt reasons each
+ * time a halt or resume changes them.
+ *
+ * @example
+ * ```ts
+ * import type { Router } from "../router/router.ts";
+ * declare const router: Router;
+ * const keeper = new HaltKeeper("./lightning-data/production", (e) => console.error(e));
+ * const carried = keeper.restore(router); // the reasons held again, e.g. ["news"]
+ * // on every "halted" or "resumed" router event:
+ * keeper.changed(router);
+ * ```
+ */
+export class HaltKeeper {
+  readonly #dir: string;
+  readonly #failed: (error: string) => void;
+  /** The reasons in the file, as written last (joined by newlines; "" for none). */
+  #kept: string | undefined;
+
+  /** `failed` is told when the file cannot be written (a restart would not find the halt). */
+  constructor(dir: string, failed: (error: string) => void) {
+    this.#dir = dir;
+    this.#failed = failed;
+  }
+
+  /** Holds new orders again for every reason the last run left; returns them. */
+  restore(router: KeptRouter): string[] {
+    const carried = readHeldReasons(this.#dir);
+    for (const reason of carried) router.holdNewOrders(reason, { lasting: true }); // not written back meanwhile
+    this.#kept = carried.join("\n");
+    return carried;
+  }
+
+  /** Writes `router`'s lasting halts if they changed since the last write (nothing before `restore`). */
+  changed(router: KeptRouter): void {
+    if (this.#kept === undefined) return;
+    const held = router.lastingHalts;
+    const text = held.join("\n");
+    if (text === this.#kept) return;
+    const error = writeHeldReasons(this.#dir, held);
+    if (error === undefined) this.#kept = text;
+    else this.#failed(error);
+  }
+}

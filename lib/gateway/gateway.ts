@@ -23,7 +23,7 @@ import { type HaltReport, Router, type RouterOptions } from "../router/router.ts
 import { type Clock, systemClock } from "../_clock.ts";
 import { DeadManSwitch } from "./dead_man_switch.ts";
 import { DisposalStack } from "./_disposal_stack.ts";
-import { readHeldReasons, writeHeldReasons } from "./_halt_file.ts";
+import { HaltKeeper } from "./_halt_file.ts";
 import { OrderPathWarmer } from "./order_path_warmer.ts";
 import {
   finishInJournal,
@@ -251,9 +251,10 @@ export class Gateway {
       stream?: UserStream | undefined;
       fills?: FillRecovery | undefined;
       router?: Router;
-      /** The halt reasons in the data directory's halt file, as written last ("" for none). */
-      kept?: string;
     } = {};
+    // The kill switch survives a restart: its reasons in force are kept in the data directory. Holds for a
+    // condition (journal failure, IP ban, reconciling…) are for the next start to find again.
+    const halts = new HaltKeeper(options.dataDir, (error) => emit({ type: "halt-not-kept", error }));
     // Fills are journaled, and those of earlier runs restored before the stream can replay them: a restart
     // neither loses a fill nor counts it twice.
     const account = new AccountState({
@@ -291,15 +292,8 @@ export class Gateway {
     // Router events also become account events; a ws-fapi reconnect is a gap like a stream reconnect.
     const onEvent = (event: GatewayEvent) => {
       recordAccountEvent(account, event);
-      // The kill switch survives a restart: its reasons are kept in the data directory (written when they
-      // change). Holds for a condition (journal failure, IP ban, reconciling…) are for the next start to find.
       if ((event.type === "halted" || event.type === "resumed") && late.router !== undefined) {
-        const held = late.router.lastingHalts;
-        if (held.join("\n") !== late.kept) {
-          const error = writeHeldReasons(options.dataDir, held);
-          if (error === undefined) late.kept = held.join("\n");
-          else emit({ type: "halt-not-kept", error });
-        }
+        halts.changed(late.router);
       }
       if (event.type === "connected" && event.generation > 1) {
         void late.gaps?.reconcile("ws-fapi reconnected");
@@ -331,12 +325,8 @@ export class Gateway {
     stack.defer(() => router.close());
     late.router = router;
     // Halted when the last run stopped (or crashed): still halted, for the same reasons, until a resume.
-    const carried = readHeldReasons(options.dataDir);
-    late.kept = carried.join("\n");
-    if (carried.length > 0) {
-      for (const reason of carried) router.holdNewOrders(reason, { lasting: true });
-      emit({ type: "halt-restored", reasons: carried });
-    }
+    const carried = halts.restore(router);
+    if (carried.length > 0) emit({ type: "halt-restored", reasons: carried });
     // While no order flows, the order path's own code runs on a canned order, so the next one finds it warm.
     const warmMs = options.warmMs ?? DEFAULT_WARM_MS;
     const warmer = warmMs > 0
