@@ -81,6 +81,8 @@ export class Link implements ConnectionHandler {
   readonly #drainTimeoutMs: number;
   readonly #backoff: Backoff;
   readonly #clock: Clock;
+  /** A request went unanswered on `conn` at `at` with no frame since: dead after `limitMs` of silence. */
+  #suspected: { at: number; limitMs: number; conn: Connection } | undefined;
   #state: State = "idle";
   #active: Connection | undefined;
   #generation = 0;
@@ -270,13 +272,37 @@ export class Link implements ConnectionHandler {
     unref(poll);
   }
 
+  /**
+   * A request went unanswered on the active socket: if nothing at all comes on it within `limitMs` of its
+   * last frame (a probe is sent now), it is dead — a socket can stay open and say nothing — and is abandoned
+   * then, rather than at the dead-link time. Any frame clears the suspicion (a slow exchange still talks).
+   */
+  suspectSilence(limitMs: number): void {
+    const conn = this.#active;
+    if (!conn || this.#state !== "ready" || this.#suspected !== undefined) return;
+    const now = this.#clock.now();
+    this.#suspected = { at: now, limitMs, conn };
+    this.#lastProbeAt = now;
+    this.#owner.probe(conn);
+  }
+
   #check(): void {
     const conn = this.#active;
     if (!conn || this.#state !== "ready") return;
     const now = this.#clock.now();
     const idle = now - conn.lastFrameAt;
-    if (idle >= this.#deadLinkMs) {
-      conn.abandon(`no frame for ${Math.round(idle)} ms`);
+    const suspected = this.#suspected;
+    if (suspected !== undefined && (suspected.conn !== conn || conn.lastFrameAt > suspected.at)) {
+      this.#suspected = undefined; // it spoke (or was replaced) since
+    }
+    const limit = this.#suspected === undefined
+      ? this.#deadLinkMs
+      : Math.min(this.#deadLinkMs, this.#suspected.limitMs);
+    if (idle >= limit) {
+      this.#suspected = undefined;
+      conn.abandon(
+        `no frame for ${Math.round(idle)} ms${limit < this.#deadLinkMs ? " with a request unanswered" : ""}`,
+      );
       return;
     }
     if (idle >= this.#deadLinkMs / 3 && now - this.#lastProbeAt >= this.#deadLinkMs / 3) {

@@ -321,12 +321,15 @@ export class RequestPipeline {
     this.failSink(-1);
   }
 
-  /** Times out requests past their deadline. Call periodically. */
-  sweep(): void {
+  /** Times out requests past their deadline; returns how many. Call periodically. */
+  sweep(): number {
     const now = performance.now();
+    let n = 0;
     for (let i = this.#pending.oldestExpired(now); i >= 0; i = this.#pending.oldestExpired(now)) {
       this.#fail(i, "timeout", 0);
+      n++;
     }
+    return n;
   }
 
   /**

@@ -95,7 +95,13 @@ export class RouterSession implements LinkOwner {
     if (options.backoffBaseMs !== undefined) linkOptions.backoffBaseMs = options.backoffBaseMs;
     if (options.backoffMaxMs !== undefined) linkOptions.backoffMaxMs = options.backoffMaxMs;
     this.#link = new Link(linkOptions);
-    this.#sweeper = setInterval(() => this.pipeline.sweep(), Math.max(5, Math.min(100, timeoutMs / 10)));
+    // A request timed out: if the socket then stays silent (a probe unanswered) for twice the request timeout
+    // (5 s at least) since its last frame, it is dead, whatever its state says: dropped, not at the 30 s
+    // dead-link time. A slow exchange still sends something in that time.
+    const silentMs = Math.max(2 * timeoutMs, 5000);
+    this.#sweeper = setInterval(() => {
+      if (this.pipeline.sweep() > 0) this.#link.suspectSilence(silentMs);
+    }, Math.max(5, Math.min(100, timeoutMs / 10)));
     unrefTimer(this.#sweeper);
   }
 

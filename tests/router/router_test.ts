@@ -256,6 +256,52 @@ test("Router: a silent exchange is detected as a dead link and the router reconn
   }
 });
 
+test(
+  "Router: a request timed out on a socket that then stays silent drops it in 5 s, not at the dead-link time",
+  {
+    timeout: 20_000,
+  },
+  async () => {
+    const sim = await simulator();
+    // The dead-link time is the default 30 s; the silence after a timeout is cut at 5 s.
+    const router = await connect(sim, "hmac", { requestTimeoutMs: 300 });
+    try {
+      sim.setFaults({ silentAfterRequests: 1 });
+      await router.sessionStatus(); // the last answer before the socket goes silent (it stays open)
+      await assert.rejects(
+        router.placeOrder(restingBuy({ newClientOrderId: "quiet-1" })),
+        UnknownOrderStateError,
+      );
+      await waitFor(
+        () => router.metrics.reconnects >= 1 && router.connected,
+        "reconnect after the silence",
+        15_000,
+      );
+      assert.equal((await router.placeOrder(restingBuy())).status, "NEW");
+    } finally {
+      await router.close();
+      await sim.close();
+    }
+  },
+);
+
+test("Router: a slow answer on a socket that keeps talking does not drop it", async () => {
+  const sim = await simulator();
+  const router = await connect(sim, "hmac", { requestTimeoutMs: 300 });
+  try {
+    sim.setFaults({ placeDelayMs: 600 }); // the place is late; the query behind it is answered meanwhile
+    const late = router.placeOrder(restingBuy({ newClientOrderId: "slow-1" }));
+    const queried = router.queryOrder({ symbol: "BTCUSDT", orderId: 1 }).catch((e) => e);
+    await assert.rejects(late, UnknownOrderStateError);
+    await queried;
+    assert.equal(router.metrics.reconnects, 0);
+    assert.ok(router.connected);
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});
+
 test("Router: malformed frames are counted and the connection survives", async () => {
   const sim = await simulator();
   const router = await connect(sim);
