@@ -1,6 +1,7 @@
 /**
  * `deno task docs`: rewrites the generated parts of README.md (the route table and the error table, from the
- * control plane's OpenAPI document; the systemd unit, verbatim from `deploy/`) and `lib/cli/_routes_help.ts`
+ * control plane's OpenAPI document; the systemd unit, verbatim from `deploy/`; the metrics, from what
+ * `/metrics` writes) and `lib/cli/_routes_help.ts`
  * (the route list of `--help`). `tests/readme/readme_docs_test.ts` fails when either differs from what this
  * would write.
  *
@@ -10,6 +11,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { docsOpenApi } from "./_docs_app.ts";
+import { prometheusText } from "../lib/control/metrics.ts";
+import { PipelineMetrics } from "../lib/pipeline/pipeline_metrics.ts";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -142,6 +145,65 @@ export function helpModule(doc: Json): string {
   ].join("\n");
 }
 
+/**
+ * Every `/metrics` family, from `prometheusText` itself (each optional part present): name, type, labels and
+ * its HELP text, as a Markdown table.
+ *
+ * @example
+ * ```ts
+ * const rows = metricsTable().split("\n").length; // the header, its rule and a row per family
+ * ```
+ */
+export function metricsTable(): string {
+  const text = prometheusText({
+    metrics: new PipelineMetrics(),
+    rateLimits: [{ rateLimitType: "ORDERS", interval: "SECOND", intervalNum: 10, limit: 300, count: 1 }],
+    connected: true,
+    halted: false,
+    inFlight: 0,
+    clockOffsetMs: 0,
+    uptimeS: 1,
+    orders: { open: 0, pending: 0, unknown: 0, reconciled: 0 },
+    account: {
+      events: { order: 1 },
+      fills: 0,
+      positions: [{ symbol: "BTCUSDT", positionSide: "BOTH", positionAmt: "0.002", unrealizedProfit: "0" }],
+      gapReconciliations: 0,
+      subscribers: 0,
+      subscribersDropped: 0,
+    },
+    userStream: { up: true, reconnects: 0, listenKeyRenewals: 0, lastEventAgeMs: 1 },
+    deadMan: { armed: ["BTCUSDT"], failures: 0 },
+    journalOk: true,
+    risk: { refusals: new Map([["filter:PRICE_FILTER", 1]]), filtersOk: true },
+    audit: { audits: 0, drift: 0 },
+  });
+  const families = new Map<string, { type: string; help: string; labels: Set<string> }>();
+  for (const line of text.split("\n")) {
+    const meta = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
+    if (meta !== null) {
+      const f = families.get(meta[2]!) ?? { type: "", help: "", labels: new Set<string>() };
+      if (meta[1] === "HELP") f.help = meta[3]!;
+      else f.type = meta[3]!;
+      families.set(meta[2]!, f);
+      continue;
+    }
+    const sample = /^([a-z_]+?)(?:_bucket|_sum|_count)?\{([^}]*)\}/.exec(line);
+    const family = sample === null
+      ? undefined
+      : families.get(sample[1]!) ?? families.get(line.split("{")[0]!);
+    if (sample === null || family === undefined) continue;
+    for (const m of sample[2]!.matchAll(/([a-z_]+)="/g)) if (m[1] !== "le") family.labels.add(m[1]!);
+  }
+  const rows = [...families].map(([name, f]) => [
+    `\`${name}\``,
+    f.type,
+    [...f.labels].join(", "),
+    f.help,
+  ]);
+  return table(["metric", "type", "labels", "meaning"], rows);
+}
+
 /** `text` with the part between the markers of `name` replaced by `content`. */
 function replaceSection(text: string, name: string, content: string): string {
   const begin = `<!-- generated: ${name} (deno task docs) -->`;
@@ -166,6 +228,7 @@ export function renderReadme(readme: string, doc: Json, unit: string): string {
   let out = replaceSection(readme, "routes", routeTable(doc));
   out = replaceSection(out, "errors", errorTable(doc));
   out = replaceSection(out, "systemd unit", "```ini\n" + unit.trimEnd() + "\n```");
+  out = replaceSection(out, "metrics", metricsTable());
   return out;
 }
 

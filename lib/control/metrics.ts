@@ -27,7 +27,7 @@ export interface MetricsSnapshot {
   readonly orders?: { open: number; pending: number; unknown: number; reconciled: number };
   /** The live account: events by type, fills, gap reconciliations and `/events` readers. */
   readonly account?: LiveMetrics;
-  /** The user data stream's counters; undefined when there is none (reported as down). */
+  /** The user data stream's counters; undefined when there is none (no user stream series then). */
   readonly userStream?: {
     up: boolean;
     reconnects: number;
@@ -177,7 +177,7 @@ export function prometheusText(s: MetricsSnapshot): string {
   if (s.journalOk !== undefined) {
     gauge(
       "lightning_journal_ok",
-      "1 while the order journal can be written (0: orders are refused).",
+      "1 while the order journal can be written (0: new orders are held; POST /resume once it is fixed).",
       s.journalOk ? 1 : 0,
     );
   }
@@ -266,7 +266,8 @@ function liveMetrics(
       family(
         "lightning_unrealized_pnl",
         "gauge",
-        "Unrealized PnL of each live position, in its margin asset, as its last position line reported it.",
+        "Unrealized PnL of each live position, in its margin asset, at the fresh mark price (else as its last " +
+          "position line reported it).",
       );
       for (const p of a.positions) {
         out.push(
@@ -288,14 +289,18 @@ function liveMetrics(
       a.subscribersDropped,
     );
   }
+  // Without a user stream (a custom endpoint with no --stream-url) there is none to be down: no series, so an
+  // alert on `lightning_user_stream_up == 0` stays quiet.
   const u = s.userStream;
-  gauge("lightning_user_stream_up", "1 when the user data stream is connected.", u?.up ? 1 : 0);
-  counter("lightning_user_stream_reconnects_total", "User data stream reconnects.", u?.reconnects ?? 0);
-  counter("lightning_listen_key_renewals_total", "New listenKeys after expiry.", u?.listenKeyRenewals ?? 0);
-  if (u?.lastEventAgeMs !== undefined && u.lastEventAgeMs !== null) {
+  if (u === undefined) return;
+  gauge("lightning_user_stream_up", "1 when the user data stream is connected.", u.up ? 1 : 0);
+  counter("lightning_user_stream_reconnects_total", "User data stream reconnects.", u.reconnects);
+  counter("lightning_listen_key_renewals_total", "New listenKeys after expiry.", u.listenKeyRenewals);
+  if (u.lastEventAgeMs !== undefined && u.lastEventAgeMs !== null) {
     gauge(
       "lightning_user_stream_last_event_age_seconds",
-      "Since the user data stream's last event (quiet accounts have few; alert on it with the stream up).",
+      "Since the user data stream's last event. A quiet account has none for long stretches: no fault by " +
+        "itself; events lost with the socket up are found by the audit (lightning_audit_drift_total).",
       u.lastEventAgeMs / 1000,
     );
   }

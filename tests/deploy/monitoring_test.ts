@@ -70,6 +70,16 @@ before(async () => {
       run: () => Promise.resolve(undefined),
     },
     deadMan: { health: () => ({ countdownMs: 60_000, armed: [], refreshes: 0, failures: 0 }) },
+    // A user stream, as a gateway with one has (without one there are no user stream series at all).
+    userStream: {
+      health: () => ({
+        state: "up" as const,
+        lastEventAgeMs: 5,
+        reconnects: 0,
+        listenKeyRenewals: 0,
+        listenKeyPingOk: true,
+      }),
+    },
   });
   // One order, so the exchange has reported its rate limits and the RTT histogram has a sample.
   const placed = await stack.call("POST", "/orders", { json: LIMIT_ORDER });
