@@ -359,7 +359,8 @@ export class Gateway {
     // hold new orders too; cancels keep going out, resting orders stay (the dead-man's switch covers them).
     if (journal.damage !== undefined) {
       const reason = `${journal.damage}; reconciling against the exchange; POST /resume once checked`;
-      router.holdNewOrders(reason);
+      // Kept across a restart like a halt: the damaged file is set aside, so the next start would not find it.
+      router.holdNewOrders(reason, { lasting: true });
       emit({ type: "journal-damaged", reason });
     }
     stack.defer(watchJournal(journal.journal, (problem) => {
@@ -406,7 +407,7 @@ export class Gateway {
     // but what else it lost is unknown: new orders are held loudly, as for damage, until the operator resumes.
     const lost = startup.lostOrdersReason(adopted);
     if (lost !== undefined) {
-      router.holdNewOrders(lost);
+      router.holdNewOrders(lost, { lasting: true }); // the records are in the journal now: kept, as damage
       emit({ type: "journal-damaged", reason: lost });
     }
     reconciler.start();

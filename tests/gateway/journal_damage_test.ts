@@ -57,6 +57,15 @@ test("journal damage: a flipped intent line is found, kept, and every live order
     assert.deepEqual(sim.orders().map((o) => o.status), ["CANCELED", "CANCELED"]);
   } finally {
     await second.close();
+  }
+  // Restarted before anyone resumed: the damaged file is set aside, but the hold (an operator's to lift) stays.
+  const third = await open(sim, dir);
+  try {
+    assert.match(third.router.halted ?? "", /journal damaged.*; after damage$/);
+    third.resume();
+    assert.equal(third.router.halted, undefined);
+  } finally {
+    await third.close();
     await sim.close();
   }
 });
