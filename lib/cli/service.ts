@@ -14,6 +14,7 @@ import { DeferredLane, orderLaneOf, warmOrderLane } from "../control/order_lane.
 import { warmLocalSocket } from "../control/local_socket.ts";
 import { hiddenKey } from "../control/json_keys.ts";
 import { type ControlServer, serve } from "../control/server.ts";
+import { StartingPlane } from "../control/starting.ts";
 import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
 import { Ed25519Signer } from "../signing/ed25519_signer.ts";
@@ -126,8 +127,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     : undefined;
 
   // Bind first: a busy port must fail before anything connects to the exchange (or starts a simulator).
-  // Until the gateway is up, every request is answered 503 "starting".
-  let handle: (request: Request) => Response | Promise<Response> = starting;
+  // Until the gateway is up, every request is answered 503 "starting", but a halt: taken, applied at open.
+  const listening: { port?: number } = {};
+  const startingPlane = new StartingPlane({
+    port: () => listening.port,
+    allowedHosts: exposedNames(config.host),
+    ...(config.token === undefined ? {} : { token: config.token.reveal() }),
+  });
+  let handle: (request: Request) => Response | Promise<Response> = startingPlane.fetch;
   // The app's raw order lane, once there is an app (until then the order routes answer "starting" too).
   const lane = new DeferredLane();
   let server: ControlServer;
@@ -144,6 +151,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       `--host/--port: cannot listen on ${config.host}:${config.port}: ${(e as Error).message}`,
     );
   }
+  listening.port = server.port;
 
   let simulator: Simulator | undefined;
   let simulatorKeys: { apiKey: string; secretKey: string } | undefined;
@@ -195,6 +203,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     throw e;
   }
   const { router, tracker } = gateway;
+  // Halts asked for while starting: applied before the order routes open (nothing could go out meanwhile).
+  for (const halt of startingPlane.halts) {
+    const report = await gateway.halt(halt.reason, { flatten: halt.flatten });
+    log.warn("halt asked for while starting, applied", {
+      reason: halt.reason,
+      canceled: report.canceled.length,
+      failed: report.failed.length,
+    });
+  }
 
   // Started once the app exists (it answers the monitor's other reads); `/health` reads its state.
   let monitor: Monitor | undefined;
@@ -373,13 +390,6 @@ function exposedNames(host: string): string[] {
 }
 
 /** The answer while the gateway is still opening (the port is bound before it connects). */
-function starting(): Response {
-  return new Response(JSON.stringify({ code: -11, msg: "starting: not connected to the exchange yet" }), {
-    status: 503,
-    headers: { "content-type": "application/json", "cache-control": "no-store", "retry-after": "1" },
-  });
-}
-
 function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
     .join("");

@@ -156,7 +156,14 @@ export const ROUTE_DOCS = {
     tag: "Control",
     body: haltSchema,
     bodyOptional: true,
-    answers: { 200: { description: "what the halt cancelled", schema: haltAnswer } },
+    answers: {
+      200: { description: "what the halt cancelled", schema: haltAnswer },
+      202: {
+        description: "taken while the router is still starting: applied the moment it has started, before " +
+          "any order can go out",
+        schema: z.object({ halted: z.literal(true), reason: z.string(), applied: z.string() }),
+      },
+    },
   },
   cancelAll: {
     summary: "Cancel every open order of this router on a symbol, without halting (order.cancel each)",

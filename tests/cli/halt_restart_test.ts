@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { type Child, REPO, routerCommand, spawnProcess } from "./_child.ts";
 import { RESTING_ORDER, startSimulateChild } from "./_simulate.ts";
 
@@ -115,6 +117,53 @@ test("SIGTERM with orders in flight on the local socket: every one answered befo
       answers.map((a) => [a.id, a.status, a.result?.status]).sort((x, y) => Number(x[0]) - Number(y[0])),
       [...Array(10).keys()].map((id) => [id, 200, "NEW"]),
     );
+    assert.equal(await child.exited(30_000), 0);
+  } finally {
+    child.kill("SIGKILL");
+    await sim.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("POST /halt while the router is still starting is taken (202) and in force once it has started", {
+  timeout: 120_000,
+}, async () => {
+  const sim = await startSimulateChild();
+  const dataDir = mkdtempSync(join(tmpdir(), "lr-halt-starting-"));
+  const { wsUrl, restUrl, streamUrl, apiKey, secretKey } = sim.access;
+  // A port of our own choosing: the banner that names it comes only once started.
+  const free = createServer();
+  await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+  const port = (free.address() as AddressInfo).port;
+  await new Promise((resolve) => free.close(resolve));
+  // The exchange answers every request 1.5 s late: the start (clock, logon, listings) takes seconds.
+  assert.equal((await post(`${restUrl}/sim/fault`, { kind: "delay", ms: 1500 })).status, 200);
+  const command = routerCommand([
+    ...["--ws-url", wsUrl, "--rest-url", restUrl, "--stream-url", streamUrl, "--port", String(port)],
+    ...["--data-dir", dataDir],
+  ]);
+  const child = spawnProcess(command.command, command.args, REPO, {
+    BINANCE_API_KEY: apiKey,
+    BINANCE_SECRET_KEY: secretKey,
+  });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    let taken: Response | undefined;
+    for (let i = 0; i < 500 && taken === undefined; i++) {
+      taken = await post(`${url}/halt`, { reason: "restarted into trouble" }).catch(() => undefined);
+      if (taken === undefined) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(taken?.status, 202, "taken while starting");
+    assert.deepEqual((await taken!.json()).reason, "restarted into trouble");
+    assert.doesNotMatch(child.stderr(), /control\s+http/, "the router had not started yet");
+    const order = await post(`${url}/orders`, RESTING_ORDER);
+    assert.equal(order.status, 503);
+    assert.equal((await order.json()).code, -11);
+    await child.waitForStderr(/control\s+http/, 60_000);
+    const health = await (await fetch(`${url}/health`)).json();
+    assert.deepEqual([health.halted, health.haltReason], [true, "restarted into trouble"]);
+    assert.match(child.stderr(), /halt asked for while starting, applied/);
+    child.kill("SIGTERM");
     assert.equal(await child.exited(30_000), 0);
   } finally {
     child.kill("SIGKILL");
