@@ -20,7 +20,8 @@ import type {
   PlaceOrderParams,
 } from "../types.ts";
 import { compact, type Ctx, fail } from "./validation.ts";
-import { clientId, decimal, flag, oneOf, positiveInteger, symbol, text } from "./fields.ts";
+import { clientId, decimal, field, flag, oneOf, positiveInteger, symbol } from "./fields.ts";
+import { HALT_REASON_RULE, isHaltReason } from "../router/halt_reason.ts";
 
 export { trackedOrdersSchema } from "./schemas_live.ts";
 import {
@@ -317,11 +318,12 @@ export const emptySchema = z.strictObject({});
  * ```
  */
 export const haltSchema = z.strictObject({
-  // Logged and shown as given: no control, format (bidi overrides, zero-width) or line-separator characters.
-  reason: text(
-    /^(?=[^]*\S)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]{1,200}$/u,
-    "1-200 printable characters, not blank (no control, bidi or zero-width characters)",
-  ).optional(),
+  // Logged, shown and kept as given: see `isHaltReason`.
+  reason: field(HALT_REASON_RULE, (v) => typeof v === "string" && isHaltReason(v) ? v : undefined, {
+    type: "string",
+    minLength: 1,
+    maxLength: 200,
+  }).optional(),
   flatten: z.boolean().optional().meta({
     description: "also close every position with reduce-only MARKET orders once the cancels are done",
   }),

@@ -13,54 +13,88 @@
 
 import * as fs from "node:fs";
 import { join } from "node:path";
+import { isHaltReason } from "../router/halt_reason.ts";
 
 /** The file's name in the data directory. */
 export const HALT_FILE = "halt.json";
 
 /**
- * The reasons a run left in `dir`'s halt file: none when there is no file. A file that is not what this module
- * writes is one reason naming it (orders stay held until an operator has looked and resumes).
+ * What the halt file holds: the lasting halt reasons, and the daily loss breaker's trip (`LossBreaker`'s key:
+ * the UTC day and the limits it tripped for), so a breaker an operator resumed from does not trip again at a
+ * restart on the same crossing.
  *
  * @example
  * ```ts
- * const reasons = readHeldReasons("./lightning-data/production"); // e.g. ["news"]
+ * const kept: KeptHalt = { reasons: ["news"], dailyLossTripped: "2026-12-07|500|false" };
  * ```
  */
-export function readHeldReasons(dir: string): string[] {
+export interface KeptHalt {
+  reasons: string[];
+  dailyLossTripped?: string;
+}
+
+/**
+ * What a run left in `dir`'s halt file: nothing when there is no file. A file that is not what this module
+ * writes (or holds a reason `POST /halt` would refuse) is one reason naming it: orders stay held until an
+ * operator has looked and resumes.
+ *
+ * @example
+ * ```ts
+ * const { reasons } = readKeptHalt("./lightning-data/production"); // e.g. ["news"]
+ * ```
+ */
+export function readKeptHalt(dir: string): KeptHalt {
   const path = join(dir, HALT_FILE);
   let text: string;
   try {
     text = fs.readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === "ENOENT") return [];
-    return [`${HALT_FILE} unreadable (${code ?? "error"}); POST /resume once checked`];
+    // Nothing there: not halted. A link to nothing is something there, and unreadable.
+    if (code === "ENOENT" && !exists(path)) return { reasons: [] };
+    return { reasons: [`${HALT_FILE} unreadable (${code ?? "error"}); POST /resume once checked`] };
   }
   try {
-    const parsed: unknown = JSON.parse(text);
-    const reasons = (parsed as { reasons?: unknown } | null)?.reasons;
-    if (Array.isArray(reasons) && reasons.every((r) => typeof r === "string" && r.length > 0)) {
-      return reasons as string[];
+    const parsed = JSON.parse(text) as { reasons?: unknown; dailyLossTripped?: unknown } | null;
+    const reasons = parsed?.reasons;
+    const tripped = parsed?.dailyLossTripped;
+    if (
+      Array.isArray(reasons) && reasons.every((r) => typeof r === "string" && isHaltReason(r, 2000)) &&
+      (tripped === undefined || typeof tripped === "string")
+    ) {
+      return tripped === undefined ? { reasons } : { reasons, dailyLossTripped: tripped };
     }
   } catch { /* reported below */ }
-  return [`${HALT_FILE} damaged (not the halt list this router writes); POST /resume once checked`];
+  return {
+    reasons: [`${HALT_FILE} damaged (not the halt list this router writes); POST /resume once checked`],
+  };
+}
+
+/** Whether anything is at `path` (a dangling link included). */
+function exists(path: string): boolean {
+  try {
+    fs.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Writes `reasons` as `dir`'s halt file (0600), or removes the file when there are none. Returns the error's
+ * Writes `kept` as `dir`'s halt file (0600), or removes the file when it holds nothing. Returns the error's
  * message when the directory cannot be written (the journal reports that directory's failure too), else
  * undefined.
  *
  * @example
  * ```ts
- * const failed = writeHeldReasons("./lightning-data/production", ["news"]);
+ * const failed = writeKeptHalt("./lightning-data/production", { reasons: ["news"] });
  * if (failed !== undefined) console.error(failed);
  * ```
  */
-export function writeHeldReasons(dir: string, reasons: readonly string[]): string | undefined {
+export function writeKeptHalt(dir: string, kept: KeptHalt): string | undefined {
   const path = join(dir, HALT_FILE);
   try {
-    if (reasons.length === 0) {
+    if (kept.reasons.length === 0 && kept.dailyLossTripped === undefined) {
       fs.rmSync(path, { force: true });
       return undefined;
     }
@@ -68,7 +102,7 @@ export function writeHeldReasons(dir: string, reasons: readonly string[]): strin
     const fd = fs.openSync(temporary, "w", 0o600);
     try {
       fs.fchmodSync(fd, 0o600); // whatever the umask, and a file an older run left
-      fs.writeSync(fd, JSON.stringify({ reasons, at: new Date().toISOString() }) + "\n");
+      fs.writeSync(fd, JSON.stringify({ ...kept, at: new Date().toISOString() }) + "\n");
       fs.fsyncSync(fd); // a halt is rare: durable before it counts
     } finally {
       fs.closeSync(fd);
@@ -103,8 +137,10 @@ export interface KeptRouter {
 export class HaltKeeper {
   readonly #dir: string;
   readonly #failed: (error: string) => void;
-  /** The reasons in the file, as written last (joined by newlines; "" for none). */
-  #kept: string | undefined;
+  /** What is in the file, as written last (JSON; undefined before `restore`). */
+  #written: string | undefined;
+  #reasons: readonly string[] = [];
+  #dailyLossTripped: string | undefined;
 
   /** `failed` is told when the file cannot be written (a restart would not find the halt). */
   constructor(dir: string, failed: (error: string) => void) {
@@ -114,20 +150,43 @@ export class HaltKeeper {
 
   /** Holds new orders again for every reason the last run left; returns them. */
   restore(router: KeptRouter): string[] {
-    const carried = readHeldReasons(this.#dir);
-    for (const reason of carried) router.holdNewOrders(reason, { lasting: true }); // not written back meanwhile
-    this.#kept = carried.join("\n");
-    return carried;
+    const kept = readKeptHalt(this.#dir);
+    for (const reason of kept.reasons) router.holdNewOrders(reason, { lasting: true }); // not written meanwhile
+    this.#reasons = kept.reasons;
+    this.#dailyLossTripped = kept.dailyLossTripped;
+    this.#written = this.#text();
+    return kept.reasons;
+  }
+
+  /** The daily loss breaker's trip (its key: the last run's, then this run's), if any. */
+  get dailyLossTripped(): string | undefined {
+    return this.#dailyLossTripped;
+  }
+
+  /** Records the daily loss breaker's trip (its key), or its re-arming (undefined). */
+  set dailyLossTripped(key: string | undefined) {
+    this.#dailyLossTripped = key;
+    this.#write();
   }
 
   /** Writes `router`'s lasting halts if they changed since the last write (nothing before `restore`). */
   changed(router: KeptRouter): void {
-    if (this.#kept === undefined) return;
-    const held = router.lastingHalts;
-    const text = held.join("\n");
-    if (text === this.#kept) return;
-    const error = writeHeldReasons(this.#dir, held);
-    if (error === undefined) this.#kept = text;
+    this.#reasons = router.lastingHalts;
+    this.#write();
+  }
+
+  #text(): string {
+    return JSON.stringify([this.#reasons, this.#dailyLossTripped ?? null]);
+  }
+
+  #write(): void {
+    if (this.#written === undefined) return;
+    const text = this.#text();
+    if (text === this.#written) return;
+    const kept: KeptHalt = { reasons: [...this.#reasons] };
+    if (this.#dailyLossTripped !== undefined) kept.dailyLossTripped = this.#dailyLossTripped;
+    const error = writeKeptHalt(this.#dir, kept);
+    if (error === undefined) this.#written = text;
     else this.#failed(error);
   }
 }

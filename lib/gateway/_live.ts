@@ -13,6 +13,7 @@ import { GapReconciler } from "../account/gap_reconciler.ts";
 import { LossBreaker } from "../risk/loss_breaker.ts";
 import type { PreTradeGuard } from "../risk/pre_trade_guard.ts";
 import type { Router } from "../router/router.ts";
+import type { HaltKeeper } from "./_halt_file.ts";
 import { UserStream } from "../stream/user_stream.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
 import type { GatewayOptions } from "./gateway.ts";
@@ -109,6 +110,7 @@ export function startAccountAudit(
 /**
  * Starts the daily loss limit on the live account (`maxDailyLoss` in the guard's limits, read at every look):
  * a trip is a `risk-breaker` event and a halt, with flatten when `flattenOnDailyLoss`. `GET /risk` shows it.
+ * With `kept` (the gateway's halt file), a trip is kept across a restart.
  *
  * @example
  * ```ts
@@ -123,6 +125,7 @@ export function watchDailyLoss(
   guard: PreTradeGuard,
   account: AccountState,
   emit: (event: GatewayEvent) => void,
+  kept?: Pick<HaltKeeper, "dailyLossTripped">,
 ): LossBreaker {
   const loss = new LossBreaker({
     account,
@@ -136,6 +139,8 @@ export function watchDailyLoss(
       void router.halt(reason, { flatten }).catch(() => {});
     },
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(kept?.dailyLossTripped === undefined ? {} : { trippedFor: kept.dailyLossTripped }),
+    ...(kept === undefined ? {} : { onTripChange: (key: string | undefined) => kept.dailyLossTripped = key }),
   });
   guard.dailyLoss = loss;
   return loss;

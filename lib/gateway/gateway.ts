@@ -350,7 +350,7 @@ export class Gateway {
       guard.afterFilters(() => exposure.rebuild());
       stack.defer(() => exposure.close());
       // The daily loss limit halts (and with flattenOnDailyLoss flattens) on the live PnL.
-      const loss = watchDailyLoss(options, router, guard, account, emit);
+      const loss = watchDailyLoss(options, router, guard, account, emit, halts);
       stack.defer(() => loss.close());
     }
     await startup.checkCredentials(router, account); // before anything counts as started: a refused key stops here

@@ -15,7 +15,8 @@
  *
  * The breaker trips once, then re-arms only when the PnL is back above the limit, a new day starts, or the
  * limit changes (`PUT /risk`): after a trip the operator may resume on purpose (to close by hand, say) without
- * being halted again every second; a further trip needs the PnL to recover and fall again.
+ * being halted again every second; a further trip needs the PnL to recover and fall again. A gateway keeps the
+ * trip across a restart (`trippedFor`, `onTripChange`), so a restart does not trip (and flatten) again either.
  *
  * @module
  */
@@ -75,6 +76,13 @@ export interface LossBreakerOptions {
   trip: (reason: string, flatten: boolean) => void;
   /** The evaluation timer and the time (epoch ms). Default real time. */
   clock?: Clock;
+  /**
+   * A trip an earlier run made and kept (the key `onTripChange` was told): still tripped for the same day and
+   * limits until the PnL recovers, so a restart after an operator's resume does not halt (and flatten) again.
+   */
+  trippedFor?: string;
+  /** Told the key of a trip (UTC day and limits), and undefined once re-armed: to keep across a restart. */
+  onTripChange?: (trippedFor: string | undefined) => void;
 }
 
 /**
@@ -111,6 +119,10 @@ export class LossBreaker {
   constructor(options: LossBreakerOptions) {
     this.#o = options;
     this.#clock = options.clock ?? systemClock;
+    if (options.trippedFor !== undefined) {
+      this.#armedFor = options.trippedFor;
+      this.#tripped = true;
+    }
     this.#last = this.#compute();
     this.#off = options.account.subscribe((e) => {
       if (e.type === "fill") this.#fill(e.data as Fill);
@@ -138,15 +150,15 @@ export class LossBreaker {
     const key = `${u.day}|${max}|${u.flattenOnDailyLoss}`;
     if (key !== this.#armedFor) {
       this.#armedFor = key; // a new day or new limits: armed again
-      this.#tripped = false;
+      this.#setTripped(false);
     }
     if (max === null) return;
     if (u.pnl > -max) {
-      this.#tripped = false; // recovered: armed again
+      this.#setTripped(false); // recovered: armed again
       return;
     }
     if (this.#tripped) return;
-    this.#tripped = true;
+    this.#setTripped(true);
     this.#last.tripped = true;
     const f = (n: number) => n.toFixed(2);
     this.#o.trip(
@@ -155,6 +167,14 @@ export class LossBreaker {
       })`,
       u.flattenOnDailyLoss,
     );
+  }
+
+  #setTripped(tripped: boolean): void {
+    if (tripped === this.#tripped) return;
+    this.#tripped = tripped;
+    try {
+      this.#o.onTripChange?.(tripped ? this.#armedFor : undefined);
+    } catch { /* keeping it is the owner's; the breaker works on */ }
   }
 
   #compute(): DailyLossUsage {

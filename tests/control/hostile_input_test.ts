@@ -255,7 +255,8 @@ test("hostile input: a query string on a route that takes a body is refused by n
 test("hostile input: a halt reason with a bidi override, a zero-width or control character, or only blanks is refused", async () => {
   const s = await startStack();
   try {
-    for (const reason of ["x\u202eevil", "a\u200bb", "line\u2028two", "tab\there", "   ", ""]) {
+    const invisible = ["\u3164", "\u2800", "\u0301\u0301", "\uFE0F", "\uE000 x", "\uFFFF", "\ud800 x"];
+    for (const reason of ["x\u202eevil", "a\u200bb", "line\u2028two", "tab\there", "   ", "", ...invisible]) {
       const r = await s.call("POST", "/halt", { json: { reason } });
       assert.equal(r.status, 400, JSON.stringify(reason));
       assert.match(r.body.msg, /^reason: .*1-200 printable characters, not blank/, JSON.stringify(reason));

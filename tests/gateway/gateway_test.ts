@@ -444,6 +444,36 @@ test("Gateway: maxDailyLoss halts and flattens once the mark takes today's PnL p
   }
 });
 
+test("Gateway: a daily loss trip the operator resumed from does not trip again at a restart on the same crossing", async () => {
+  const sim = await simulator();
+  const dir = tempDir();
+  const options = { streamUrl: sim.streamUrl, restUrl: sim.httpUrl, risk: { maxDailyLoss: 5 } };
+  const first = await open(sim, dir, options);
+  try {
+    await waitFor(() => first.userStream?.state === "up", "the user stream");
+    await first.router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.003" });
+    await waitFor(() => first.account.book.positions().length === 1, "the position line");
+    sim.setMarkPrice("BTCUSDT", "49000"); // about -6 USDT: past the limit, and it stays there
+    await waitFor(() => first.router.halted !== undefined, "the daily loss halt");
+    first.resume(); // on purpose: to close by hand
+    assert.equal(first.router.halted, undefined);
+  } finally {
+    await first.close();
+  }
+  const second = await open(sim, dir, options);
+  try {
+    await waitFor(() => second.account.book.positions().length === 1, "the position, as the stream shows it");
+    // Evaluated every second and on every position change: two rounds pass without a trip.
+    const usage = () => second.router.preTrade!.usage().dailyLoss as { tripped: boolean; pnl: number };
+    await waitFor(() => usage().pnl < -5, "today's PnL past the limit again");
+    assert.equal(second.router.halted, undefined, "not halted again");
+    assert.equal(usage().tripped, true, "still tripped for this crossing");
+  } finally {
+    await second.close();
+    await sim.close();
+  }
+});
+
 test("Gateway: halt with flatten closes every symbol's position after cancelling", async () => {
   const sim = await simulator();
   const gateway = await open(sim, tempDir());

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Gateway, type GatewayEvent } from "../../lib/gateway/gateway.ts";
@@ -81,6 +81,20 @@ test("halt kept: a resume of one reason keeps the others; a damaged halt file ho
     assert.equal(second.router.halted, "risk review");
     await second.close();
 
+    // A reason POST /halt would refuse (a bidi override, a blank one) is no halt list of this router's either,
+    // and nor is a link to nothing.
+    for (const reasons of [["a\u202eb"], ["   "]]) {
+      writeFileSync(join(dir, "halt.json"), JSON.stringify({ reasons }));
+      const g = await open(sim, dir);
+      assert.match(g.router.halted ?? "", /^halt\.json damaged/, JSON.stringify(reasons));
+      await g.close();
+    }
+    rmSync(join(dir, "halt.json"));
+    symlinkSync(join(dir, "nowhere.json"), join(dir, "halt.json"));
+    const dangling = await open(sim, dir);
+    assert.match(dangling.router.halted ?? "", /^halt\.json unreadable \(ENOENT\)/);
+    await dangling.close();
+    rmSync(join(dir, "halt.json"));
     writeFileSync(join(dir, "halt.json"), '{"reasons":["risk rev');
     const third = await open(sim, dir);
     try {

@@ -125,6 +125,41 @@ test("loss: trips once at the limit, with flatten when asked; re-armed by a reco
   }
 });
 
+test("loss: a trip kept from an earlier run (trippedFor) holds for that day and limits; told on trip and re-arm", () => {
+  const clock = new ManualClock(NOON);
+  const positions: Position[] = [long("0.010", "50000", "-60")]; // -60 unrealized: past 50
+  const trips: string[] = [];
+  const told: (string | undefined)[] = [];
+  const make = (trippedFor?: string) =>
+    new LossBreaker({
+      account: { subscribe: () => () => {}, fills: { list: () => [] }, book: { positions: () => positions } },
+      limits: () => ({ maxDailyLoss: 50 }),
+      mark: () => undefined,
+      trip: (reason) => trips.push(reason),
+      clock,
+      ...(trippedFor === undefined ? {} : { trippedFor }),
+      onTripChange: (key) => told.push(key),
+    });
+  const first = make();
+  first.evaluate();
+  first.close();
+  assert.equal(trips.length, 1);
+  assert.deepEqual(told, ["2024-10-04|50|false"]);
+  const again = make(told[0]); // a restart, the trip kept: no second halt on the same crossing
+  again.evaluate();
+  assert.equal(trips.length, 1);
+  assert.equal(again.usage().tripped, true);
+  positions[0] = long("0.010", "50000", "-10"); // recovered: re-armed, and told so
+  again.evaluate();
+  assert.deepEqual(told, ["2024-10-04|50|false", undefined]);
+  again.close();
+  const otherDay = make("2024-10-03|50|false"); // yesterday's trip does not hold today
+  positions[0] = long("0.010", "50000", "-60");
+  otherDay.evaluate();
+  assert.equal(trips.length, 2);
+  otherDay.close();
+});
+
 test("loss: a new UTC day starts from zero; no limit, no trip", () => {
   const { clock, breaker, newFill, trips, setLimits } = setup({});
   try {
