@@ -2,7 +2,7 @@
  * The head of an HTTP/1.1 request (request line and header fields), parsed from the bytes received so far:
  * complete, not yet complete, too large (431) or malformed (400). Strict where leniency lets two parsers
  * disagree about where a request ends (request smuggling): CRLF line ends only, no folded lines, no
- * Content-Length next to Transfer-Encoding, a Transfer-Encoding that ends in `chunked` or none.
+ * Content-Length next to Transfer-Encoding, a Transfer-Encoding that is `chunked` alone or none.
  *
  * @module
  */
@@ -146,7 +146,8 @@ export function parseHead(buf: Uint8Array, maxBytes: number, from = 0): RequestH
   }
   let chunked = false;
   if (transferEncoding !== undefined) {
-    if (contentLength >= 0 || !/(^|,)[ \t]*chunked[ \t]*$/i.test(transferEncoding)) return "malformed";
+    // `chunked` alone: a coding before it (gzip, chunked) would leave the body encoded, and none is decoded.
+    if (contentLength >= 0 || !/^[ \t]*chunked[ \t]*$/i.test(transferEncoding)) return "malformed";
     chunked = true;
   }
   const tokens = connection === "" ? [] : connection.split(",").map((t) => t.trim());

@@ -76,7 +76,8 @@ export function referenceParseHead(
   }
   let chunked = false;
   if (transferEncoding !== undefined) {
-    if (contentLength >= 0 || !/(^|,)[ \t]*chunked[ \t]*$/i.test(transferEncoding)) return "malformed";
+    // `chunked` alone: no other transfer coding is decoded, so a body under one is refused, not read as plain.
+    if (contentLength >= 0 || !/^[ \t]*chunked[ \t]*$/i.test(transferEncoding)) return "malformed";
     chunked = true;
   }
   const tokens = connection === "" ? [] : connection.split(",").map((t) => t.trim());

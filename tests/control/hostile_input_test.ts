@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { LOCAL_CODES } from "../../lib/control/errors.ts";
+import { connect } from "node:net";
 import { LIMIT_ORDER, rawRequest, startStack } from "./_stack.ts";
 
 /** Deterministic pseudo-random numbers (xorshift), so a failure can be replayed. */
@@ -290,6 +291,46 @@ test("hostile input: a body sent with a Content-Encoding is refused (415), throu
       headers: { "content-encoding": "identity" },
     });
     assert.equal(plain.status, 200);
+  } finally {
+    await s.close();
+  }
+});
+
+/** Writes `text` as is on a fresh connection; the answer's status (0: none before the close). */
+function rawExchange(port: number, text: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    let data = "";
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error("raw exchange timed out"));
+    }, 5000);
+    socket.setEncoding("utf8");
+    socket.on("data", (chunk: string) => data += chunk);
+    socket.on("error", () => {}); // a reset after the answer
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(data)?.[1] ?? 0));
+    });
+    socket.on("connect", () => socket.write(text));
+  });
+}
+
+test("hostile input: a body under a transfer coding besides chunked (gzip, chunked) is refused, not read as plain", async () => {
+  const s = await startStack();
+  try {
+    const before = s.sim.stats().ordersPlaced;
+    const body = JSON.stringify(LIMIT_ORDER);
+    const request = (coding: string) =>
+      `POST /orders HTTP/1.1\r\nHost: 127.0.0.1:${s.server.port}\r\ncontent-type: application/json\r\n` +
+      `transfer-encoding: ${coding}\r\nconnection: close\r\n\r\n${
+        body.length.toString(16)
+      }\r\n${body}\r\n0\r\n\r\n`;
+    for (const coding of ["gzip, chunked", "identity, chunked"]) {
+      assert.equal(await rawExchange(s.server.port, request(coding)), 400, coding);
+    }
+    assert.equal(s.sim.stats().ordersPlaced, before, "nothing reached the exchange");
+    assert.equal(await rawExchange(s.server.port, request("chunked")), 200);
   } finally {
     await s.close();
   }
