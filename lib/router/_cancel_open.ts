@@ -30,8 +30,9 @@ export interface HaltReport {
   /**
    * Orders the exchange no longer held open when the cancel arrived (-2011/-2013), with the state an
    * `order.status` then showed (FILLED, CANCELED, EXPIRED…; for an algo order, that of the order it became;
-   * UNKNOWN when there is none or the query failed). One the query shows live (NEW, PARTIALLY_FILLED: its place
-   * reached the engine after the cancel) is cancelled once more and listed under `canceled` or `failed`.
+   * NOT_FOUND when the exchange does not know it: never placed, or too old to ask). One the query shows live
+   * (NEW, PARTIALLY_FILLED: its place reached the engine after the cancel) is cancelled once more and listed
+   * under `canceled` or `failed`; one whose query failed is under `failed` (it may still rest).
    */
   alreadyFinished: { clientOrderId: string; status: string }[];
   /** Client ids whose cancel failed, with the error message: still tracked, cancel again or reconcile. */
@@ -93,7 +94,7 @@ export async function cancelOpenOrders(
  * @example
  * ```ts
  * const first: HaltReport = { halted: true, reason: "r", canceled: [], alreadyFinished: [{ clientOrderId: "a",
- *   status: "UNKNOWN" }], failed: [] };
+ *   status: "NOT_FOUND" }], failed: [] };
  * const second: HaltReport = { ...first, canceled: ["a"], alreadyFinished: [] };
  * mergeHaltReports(first, second).canceled; // ["a"]
  * ```
@@ -127,11 +128,25 @@ async function cancelOne(canceller: Canceller, o: OpenOrderRef, report: HaltRepo
       return;
     }
     const status = await finalStatus(canceller, o);
+    if (typeof status !== "string") {
+      // Refused as not open, and what it is could not be asked: it may still rest. Not finished: failed.
+      report.failed.push({
+        clientOrderId,
+        error: `cancel refused as not open, and its status could not be asked: ${status.error}`,
+      });
+      return;
+    }
     // Live after all (a place the engine took after the cancel): cancel it once more.
-    if (status !== "UNKNOWN" && !FINAL_STATUSES.has(status)) await cancelAgain(canceller, o, report);
+    if (status !== NOT_FOUND && !FINAL_STATUSES.has(status)) await cancelAgain(canceller, o, report);
     else report.alreadyFinished.push({ clientOrderId, status });
   }
 }
+
+/**
+ * The status reported for an order the exchange does not know (-2013 to its query): never placed (its place
+ * was refused or never arrived), or too old to ask about; either way not resting.
+ */
+const NOT_FOUND = "NOT_FOUND";
 
 /** The exchange no longer holds the order open (or never did): -2011 / -2013. */
 function isNotOpen(e: unknown): boolean {
@@ -152,16 +167,20 @@ async function cancelAgain(canceller: Canceller, o: OpenOrderRef, report: HaltRe
   }
 }
 
-/** What an order the exchange no longer holds open ended as (the query also updates the observer). */
-async function finalStatus(canceller: Canceller, o: OpenOrderRef): Promise<string> {
+/**
+ * What an order the exchange no longer holds open ended as (the query also updates the observer): its status,
+ * NOT_FOUND when the exchange does not know it, or the query's error.
+ */
+async function finalStatus(canceller: Canceller, o: OpenOrderRef): Promise<string | { error: string }> {
   try {
     // An algo order is asked about as the regular order it became (order.status cannot see algo orders): by
-    // its id, or by the client algo id it carries (one never triggered answers -2013: UNKNOWN).
+    // its id, or by the client algo id it carries (one never triggered answers -2013: NOT_FOUND, its algo
+    // order ended otherwise, as the algo service's refusal said).
     if (o.actualOrderId !== undefined) {
       return (await canceller.queryOrder({ symbol: o.symbol, orderId: o.actualOrderId })).status;
     }
     return (await canceller.queryOrder({ symbol: o.symbol, origClientOrderId: o.clientOrderId })).status;
-  } catch {
-    return "UNKNOWN";
+  } catch (e) {
+    return e instanceof ExchangeError && e.code === -2013 ? NOT_FOUND : { error: (e as Error).message };
   }
 }

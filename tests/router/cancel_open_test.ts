@@ -30,7 +30,19 @@ function scripted(cancels: Record<string, ("ok" | "unknown" | "fail")[]>, status
     },
     queryOrder(ref: OrderRef): Promise<{ status: string }> {
       calls.push(`query ${ref.origClientOrderId}`);
-      return Promise.resolve({ status: statuses[ref.origClientOrderId!]! });
+      const status = statuses[ref.origClientOrderId!]!;
+      if (status === "-2013") {
+        return Promise.reject(
+          new ExchangeError({
+            status: 400,
+            code: -2013,
+            msg: "Order does not exist.",
+            method: "order.status",
+          }),
+        );
+      }
+      if (status === "timeout") return Promise.reject(new Error("order.status timed out"));
+      return Promise.resolve({ status });
     },
   };
 }
@@ -59,4 +71,15 @@ test("halt: the second cancel is the last; its failure is reported, not retried"
   assert.equal(report.failed.length, 1);
   assert.match(report.failed[0]!.error, /-2011/);
   assert.deepEqual(c.calls, ["cancel late", "query late", "cancel late"]);
+});
+
+test("halt: a -2011 cancel then a -2013 query is NOT_FOUND (never placed); a query that failed is a failure", async () => {
+  const c = scripted({ never: ["unknown"], dark: ["unknown"] }, { never: "-2013", dark: "timeout" });
+  const report = await cancelOpenOrders(c, "kill", open("never", "dark"));
+  assert.deepEqual(report.canceled, []);
+  assert.deepEqual(report.alreadyFinished, [{ clientOrderId: "never", status: "NOT_FOUND" }]);
+  assert.deepEqual(report.failed, [{
+    clientOrderId: "dark",
+    error: "cancel refused as not open, and its status could not be asked: order.status timed out",
+  }]);
 });
