@@ -123,7 +123,8 @@ export const EXCHANGE_ERROR_DOC = Object.freeze({
   when: "the exchange refused: Binance's own `code` (≤ -1000) and `msg`; 429/418 mirrored, 502 for an " +
     "exchange-side 5xx on a read-only request, 400 otherwise; with `local: true` the pre-trade check " +
     "refused it with the exchange's code before sending (exchange filters; `filter` names the one, e.g. " +
-    "`quantityPrecision`, `pricePrecision`, `triggerPricePrecision`, `PRICE_FILTER`, `LOT_SIZE`, `MIN_NOTIONAL`)",
+    "`quantityPrecision`, `pricePrecision`, `triggerPricePrecision`, `activatePricePrecision`, `PRICE_FILTER`, " +
+    "`LOT_SIZE`, `MIN_NOTIONAL`)",
 });
 
 /**

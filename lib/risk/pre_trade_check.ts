@@ -579,6 +579,13 @@ export class PreTradeCheck {
       const bad = priceFilter(s.k, price);
       if (bad !== 0) return v.filter(bad, "PRICE_FILTER", s);
     }
+    if (type === "TRAILING_STOP_MARKET" && typeof p.activatePrice === "string") {
+      // A price like any other: at most the symbol's price precision (the exchange answers -1111).
+      const activate = parseScaled(p.activatePrice, f.priceScale);
+      if (activate === TOO_PRECISE || pricePrecisionOver(s.k, activate)) {
+        return v.filter(-1111, "activatePricePrecision", s);
+      }
+    }
     if (type !== "TRAILING_STOP_MARKET" && typeof p.triggerPrice === "string") {
       const trigger = parseScaled(p.triggerPrice, f.priceScale);
       if (trigger === TOO_PRECISE || pricePrecisionOver(s.k, trigger)) {

@@ -120,6 +120,14 @@ test("control: 400 local filter refusals, 422 limit refusals, metrics, health an
           [{ ...LIMIT, quantity: "0.0021" }, "quantityPrecision"],
           [{ ...LIMIT, price: "50000.001" }, "pricePrecision"],
           [{ ...LIMIT, type: "STOP", stopPrice: "49000.001" }, "triggerPricePrecision"],
+          [{
+            symbol: "BTCUSDT",
+            side: "SELL",
+            type: "TRAILING_STOP_MARKET",
+            quantity: "0.002",
+            callbackRate: "1",
+            activationPrice: "52000.001",
+          }, "activatePricePrecision"],
         ] as const
       ) {
         const refused = await s.call("POST", "/orders", body);
