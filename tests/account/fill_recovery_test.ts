@@ -199,7 +199,11 @@ test("FillRecovery: more orders short than one run asks about â†’ runs follow by
   }
 });
 
-test("FillRecovery in a gateway: a fill lost with the stream is read from the exchange's trades once the gap is healed", async () => {
+/**
+ * A gateway with the user stream, without audits, and one BUY 0.004 @ 50000 resting on its simulator (acked):
+ * the set-up of the gateway tests below.
+ */
+async function restingOnGateway() {
   const sim = await simulator();
   const events: GatewayEvent[] = [];
   const gateway = await openGateway(sim, tempDir(), {
@@ -208,10 +212,15 @@ test("FillRecovery in a gateway: a fill lost with the stream is read from the ex
     auditIntervalMs: 0,
     onEvent: (e) => void events.push(e),
   });
+  await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+  const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.004", price: "50000" }));
+  await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "NEW", "the ack");
+  return { sim, gateway, events, ack };
+}
+
+test("FillRecovery in a gateway: a fill lost with the stream is read from the exchange's trades once the gap is healed", async () => {
+  const { sim, gateway, events, ack } = await restingOnGateway();
   try {
-    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
-    const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.004", price: "50000" }));
-    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "NEW", "the ack");
     sim.setFaults({ streamPaused: true }); // the trades' events are lost
     sim.setMarkPrice("BTCUSDT", "49990", { fillQty: "0.001" });
     sim.setMarkPrice("BTCUSDT", "49980", { fillQty: "0.003" });
@@ -310,18 +319,8 @@ test("FillRecovery in a gateway: 25 orders filled while the router was stopped â
 });
 
 test("FillRecovery in a gateway: a fill the stream lost, learnt from the halt's look at its order, reaches /fills without a gap", async () => {
-  const sim = await simulator();
-  const events: GatewayEvent[] = [];
-  const gateway = await openGateway(sim, tempDir(), {
-    streamUrl: sim.streamUrl,
-    restUrl: sim.httpUrl,
-    auditIntervalMs: 0,
-    onEvent: (e) => void events.push(e),
-  });
+  const { sim, gateway, events, ack } = await restingOnGateway();
   try {
-    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
-    const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.004", price: "50000" }));
-    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "NEW", "the ack");
     sim.setFaults({ streamPaused: true }); // the trade's events are lost; the socket stays up: no gap pass
     sim.setMarkPrice("BTCUSDT", "49980", { fillQty: "0.004" });
     const before = events.length;

@@ -1,7 +1,7 @@
 /**
  * The router (the compiled binary in CI, else main.ts) against `simulate` in its own process, stopped and
- * started: a halt survives kill -9 and a restart, and only `POST /resume` lifts it; SIGTERM answers the local
- * socket's orders in flight before it closes the socket.
+ * started: a halt survives kill -9 and a restart, and only `POST /resume` lifts it; a halt asked for while it
+ * starts is taken; SIGTERM answers the local socket's orders in flight before it closes the socket.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { type Child, REPO, routerCommand, spawnProcess } from "./_child.ts";
-import { RESTING_ORDER, startSimulateChild } from "./_simulate.ts";
+import { RESTING_ORDER, type SimulateChild, startSimulateChild } from "./_simulate.ts";
 
 const post = (url: string, body?: unknown) =>
   fetch(url, {
@@ -20,26 +20,49 @@ const post = (url: string, body?: unknown) =>
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
+/** What a test gets: the simulator, and routers started on one data directory against it. */
+interface Rig {
+  sim: SimulateChild;
+  /** Starts a router with `args` (its keys in the environment); `waitForUrl` false: returns before its banner. */
+  start(args?: string[], waitForUrl?: boolean): Promise<{ child: Child; url: string }>;
+}
+
+/** Runs `fn` with a `simulate` child and a fresh data directory; stops every process and removes it after. */
+async function withRig(fn: (rig: Rig) => Promise<void>): Promise<void> {
+  const sim = await startSimulateChild();
+  const dataDir = mkdtempSync(join(tmpdir(), "lr-restart-"));
+  const { wsUrl, restUrl, streamUrl, apiKey, secretKey } = sim.access;
+  const children: Child[] = [];
+  const start: Rig["start"] = async (args = ["--port", "0"], waitForUrl = true) => {
+    const command = routerCommand([
+      ...["--ws-url", wsUrl, "--rest-url", restUrl, "--stream-url", streamUrl, "--data-dir", dataDir],
+      ...args,
+    ]);
+    const child = spawnProcess(command.command, command.args, REPO, {
+      BINANCE_API_KEY: apiKey,
+      BINANCE_SECRET_KEY: secretKey,
+    });
+    children.push(child);
+    if (!waitForUrl) return { child, url: "" };
+    const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+    return { child, url: url! };
+  };
+  try {
+    await fn({ sim, start });
+  } finally {
+    for (const child of children) child.kill("SIGKILL");
+    await sim.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 test(
   "halt across a restart: halted for news, kill -9, restarted → still halted for news; resumed, restarted → trading",
   {
     timeout: 120_000,
   },
-  async () => {
-    const sim = await startSimulateChild();
-    const dataDir = mkdtempSync(join(tmpdir(), "lr-halt-restart-"));
-    const { wsUrl, restUrl, streamUrl, apiKey, secretKey } = sim.access;
-    const env = { BINANCE_API_KEY: apiKey, BINANCE_SECRET_KEY: secretKey };
-    const args = ["--ws-url", wsUrl, "--rest-url", restUrl, "--stream-url", streamUrl, "--port", "0"];
-    const children: Child[] = [];
-    const start = async () => {
-      const command = routerCommand([...args, "--data-dir", dataDir]);
-      const child = spawnProcess(command.command, command.args, REPO, env);
-      children.push(child);
-      const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 60_000);
-      return { child, url: url! };
-    };
-    try {
+  () =>
+    withRig(async ({ start }) => {
       const first = await start();
       assert.equal((await post(`${first.url}/orders`, RESTING_ORDER)).status, 200);
       const halted = await (await post(`${first.url}/halt`, { reason: "news at 14:30" })).json();
@@ -64,31 +87,17 @@ test(
       assert.doesNotMatch(third.child.stderr(), /halted when the last run stopped/);
       third.child.kill("SIGTERM");
       assert.equal(await third.child.exited(30_000), 0);
-    } finally {
-      for (const child of children) child.kill("SIGKILL");
-      await sim.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  },
+    }),
 );
 
 test("SIGTERM with orders in flight on the local socket: every one answered before the socket closes", {
   timeout: 120_000,
 }, async () => {
-  const sim = await startSimulateChild();
-  const dataDir = mkdtempSync(join(tmpdir(), "lr-sigterm-"));
-  const { wsUrl, restUrl, streamUrl, apiKey, secretKey } = sim.access;
-  const env = { BINANCE_API_KEY: apiKey, BINANCE_SECRET_KEY: secretKey };
-  const command = routerCommand([
-    ...["--ws-url", wsUrl, "--rest-url", restUrl, "--stream-url", streamUrl, "--port", "0"],
-    ...["--data-dir", dataDir],
-  ]);
-  const child = spawnProcess(command.command, command.args, REPO, env);
-  try {
-    const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/, 60_000);
+  await withRig(async ({ sim, start }) => {
+    const { child, url } = await start();
     // The exchange executes each order at once and answers it 400 ms later.
-    assert.equal((await post(`${restUrl}/sim/fault`, { kind: "delay", ms: 400 })).status, 200);
-    const ws = new WebSocket(url!.replace("http", "ws") + "/ws");
+    assert.equal((await post(`${sim.access.restUrl}/sim/fault`, { kind: "delay", ms: 400 })).status, 200);
+    const ws = new WebSocket(url.replace("http", "ws") + "/ws");
     const answers: { id: number; status: number; result?: { status: string } }[] = [];
     ws.onmessage = (e) => void answers.push(JSON.parse(String(e.data)));
     const closed = new Promise<number>((resolve) => ws.onclose = (e) => resolve(e.code));
@@ -118,35 +127,21 @@ test("SIGTERM with orders in flight on the local socket: every one answered befo
       [...Array(10).keys()].map((id) => [id, 200, "NEW"]),
     );
     assert.equal(await child.exited(30_000), 0);
-  } finally {
-    child.kill("SIGKILL");
-    await sim.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 });
 
 test("POST /halt while the router is still starting is taken (202) and in force once it has started", {
   timeout: 120_000,
 }, async () => {
-  const sim = await startSimulateChild();
-  const dataDir = mkdtempSync(join(tmpdir(), "lr-halt-starting-"));
-  const { wsUrl, restUrl, streamUrl, apiKey, secretKey } = sim.access;
-  // A port of our own choosing: the banner that names it comes only once started.
-  const free = createServer();
-  await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
-  const port = (free.address() as AddressInfo).port;
-  await new Promise((resolve) => free.close(resolve));
-  // The exchange answers every request 1.5 s late: the start (clock, logon, listings) takes seconds.
-  assert.equal((await post(`${restUrl}/sim/fault`, { kind: "delay", ms: 1500 })).status, 200);
-  const command = routerCommand([
-    ...["--ws-url", wsUrl, "--rest-url", restUrl, "--stream-url", streamUrl, "--port", String(port)],
-    ...["--data-dir", dataDir],
-  ]);
-  const child = spawnProcess(command.command, command.args, REPO, {
-    BINANCE_API_KEY: apiKey,
-    BINANCE_SECRET_KEY: secretKey,
-  });
-  try {
+  await withRig(async ({ sim, start }) => {
+    // A port of our own choosing: the banner that names it comes only once started.
+    const free = createServer();
+    await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((resolve) => free.close(resolve));
+    // The exchange answers every request 1.5 s late: the start (clock, logon, listings) takes seconds.
+    assert.equal((await post(`${sim.access.restUrl}/sim/fault`, { kind: "delay", ms: 1500 })).status, 200);
+    const { child } = await start(["--port", String(port)], false);
     const url = `http://127.0.0.1:${port}`;
     let taken: Response | undefined;
     for (let i = 0; i < 500 && taken === undefined; i++) {
@@ -165,9 +160,5 @@ test("POST /halt while the router is still starting is taken (202) and in force 
     assert.match(child.stderr(), /halt asked for while starting, applied/);
     child.kill("SIGTERM");
     assert.equal(await child.exited(30_000), 0);
-  } finally {
-    child.kill("SIGKILL");
-    await sim.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 });

@@ -7,21 +7,13 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Gateway, type GatewayEvent } from "../../lib/gateway/gateway.ts";
+import type { Gateway, GatewayEvent } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
-import { HMAC_KEY, HMAC_SECRET, restingBuy, simulator } from "../router/_harness.ts";
+import { restingBuy, simulator } from "../router/_harness.ts";
+import { openGateway } from "./_gateway.ts";
 
-function open(sim: Simulator, dataDir: string, events: GatewayEvent[] = []): Promise<Gateway> {
-  return Gateway.open({
-    url: sim.url,
-    restUrl: sim.httpUrl,
-    apiKey: HMAC_KEY,
-    secretKey: HMAC_SECRET,
-    dataDir,
-    requestTimeoutMs: 2000,
-    onEvent: (e) => void events.push(e),
-  });
-}
+const open = (sim: Simulator, dataDir: string, events: GatewayEvent[] = []): Promise<Gateway> =>
+  openGateway(sim, dataDir, { restUrl: sim.httpUrl, onEvent: (e) => void events.push(e) });
 
 test("halt kept: halted for news, restarted → still halted for news until resumed; resumed, restarted → trading", async () => {
   const sim = await simulator();
