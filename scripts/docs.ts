@@ -177,6 +177,7 @@ export function metricsTable(): string {
     journalOk: true,
     risk: { refusals: new Map([["filter:PRICE_FILTER", 1]]), filtersOk: true },
     audit: { audits: 0, drift: 0 },
+    monitorEvents: { subscribers: 0, subscribersDropped: 0 },
   });
   const families = new Map<string, { type: string; help: string; labels: Set<string> }>();
   for (const line of text.split("\n")) {

@@ -43,6 +43,8 @@ export interface MetricsSnapshot {
   readonly risk?: { refusals: ReadonlyMap<string, number>; filtersOk: boolean } | undefined;
   /** Audits of the live view against the exchange, and the orders and position lines they corrected. */
   readonly audit?: { audits: number; drift: number } | undefined;
+  /** The monitor port's `/events` readers (`--monitor-port`); undefined without one. */
+  readonly monitorEvents?: { subscribers: number; subscribersDropped: number } | undefined;
 }
 
 /**
@@ -211,6 +213,18 @@ export function prometheusText(s: MetricsSnapshot): string {
       "lightning_audit_drift_total",
       "Orders and position lines an audit corrected or adopted: changes the user data stream missed.",
       s.audit.drift,
+    );
+  }
+  if (s.monitorEvents !== undefined) {
+    gauge(
+      "lightning_monitor_event_subscribers",
+      "Readers connected to the monitor port's /events.",
+      s.monitorEvents.subscribers,
+    );
+    counter(
+      "lightning_monitor_event_subscribers_dropped_total",
+      "Readers of the monitor port's /events dropped for not keeping up.",
+      s.monitorEvents.subscribersDropped,
     );
   }
   if (s.risk !== undefined) {

@@ -238,6 +238,9 @@ export const healthAnswer = z.looseObject({
       description: "the monitor thread's CPU priority (Linux; 0: the gateway's)",
     }),
     error: z.string().optional().meta({ description: "why the monitor's thread stopped (trading goes on)" }),
+    events: z.object({ subscribers: z.int(), subscribersDropped: z.int() }).optional().meta({
+      description: "the monitor port's /events readers now, and dropped for not keeping up since start",
+    }),
   }).optional(),
 }).meta({ id: "Health" });
 

@@ -98,8 +98,16 @@ export interface StatusDeps {
  * ```
  */
 export type MonitorHealth =
-  /** `nice`: the thread's CPU priority (Linux; 0 = the gateway's own). */
-  | { state: "up"; url: string; nice: number }
+  /**
+   * `nice`: the thread's CPU priority (Linux; 0 = the gateway's own); `events`: its `/events` readers now and
+   * dropped (for not keeping up) since start.
+   */
+  | {
+    state: "up";
+    url: string;
+    nice: number;
+    events?: { subscribers: number; subscribersDropped: number };
+  }
   | { state: "failed"; url: string; error: string }
   | { state: "off" };
 
@@ -215,6 +223,8 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
   routes.add("GET", "/metrics", (c) => {
     const stream = deps.userStream?.health();
     const audit = deps.audit?.health();
+    const monitor = deps.monitor?.();
+    const monitorEvents = monitor?.state === "up" ? monitor.events : undefined;
     const text = prometheusText({
       metrics: router.metrics,
       rateLimits: router.rateLimits,
@@ -237,6 +247,7 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
         risk: { refusals: deps.risk.refusalCounts(), filtersOk: deps.risk.health().filters === "ok" },
       }),
       ...(audit === undefined ? {} : { audit: { audits: audit.audits, drift: audit.drift } }),
+      ...(monitorEvents === undefined ? {} : { monitorEvents }),
     });
     return c.body(text, 200, { "content-type": PROMETHEUS_CONTENT_TYPE });
   }, ROUTE_DOCS.metrics);

@@ -74,4 +74,6 @@ export type FromMonitor =
   /** Feed what changed now, then answer `synced`: a read is then as fresh as the control plane's. */
   | { t: "sync"; id: number }
   | { t: "notice"; level: "info" | "warn" | "error"; msg: string; fields: Record<string, string> }
+  /** The monitor's `/events` readers now and dropped since start (sent when they change, at most once a second). */
+  | { t: "readers"; subscribers: number; dropped: number }
   | { t: "closed" };

@@ -29,6 +29,7 @@ const orders = new OrderListReplica();
 let events: EventLog | undefined;
 let app: MonitorApp | undefined;
 let server: ControlServer | undefined;
+let readersTimer: ReturnType<typeof setInterval> | undefined;
 let nextId = 0;
 const waiting = new Map<number, (response: Response) => void>();
 const syncing = new Map<number, (value: undefined) => void>();
@@ -86,6 +87,16 @@ async function start(init: MonitorInit): Promise<void> {
   }
   bound.port = server.port;
   post({ t: "listening", port: server.port, priority });
+  // The readers' counts for the gateway's /health and /metrics: told when they change.
+  let told = "";
+  readersTimer = setInterval(() => {
+    const hub = app?.hub;
+    if (hub === undefined) return;
+    const now = `${hub.subscribers}/${hub.dropped}`;
+    if (now === told) return;
+    told = now;
+    post({ t: "readers", subscribers: hub.subscribers, dropped: hub.dropped });
+  }, 1000);
 }
 
 /** Passes a read on to the gateway's thread and waits for its answer. */
@@ -139,6 +150,7 @@ function settle<T>(replies: Map<number, (value: T) => void>, id: number, value: 
 }
 
 async function stop(): Promise<void> {
+  clearInterval(readersTimer);
   app?.hub.close();
   await server?.close();
   post({ t: "closed" });

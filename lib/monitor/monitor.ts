@@ -104,6 +104,8 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
   let started: { resolve: (port: number) => void; reject: (e: Error) => void } | undefined;
   const listening = new Promise<number>((resolve, reject) => started = { resolve, reject });
   let nice = 0;
+  /** The thread's `/events` readers, as it last told them. */
+  let readers = { subscribers: 0, subscribersDropped: 0 };
   const fail = (error: string): void => {
     failure ??= error;
     stopFeed();
@@ -138,6 +140,9 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
       case "notice":
         options.onNotice(m.level, m.msg, m.fields);
         break;
+      case "readers":
+        readers = { subscribers: m.subscribers, subscribersDropped: m.dropped };
+        break;
       case "closed":
         worker.terminate();
         closed?.();
@@ -169,7 +174,9 @@ export async function startMonitor(options: MonitorOptions): Promise<Monitor> {
     url,
     port,
     health: () =>
-      failure === undefined ? { state: "up", url, nice } : { state: "failed", url, error: failure },
+      failure === undefined
+        ? { state: "up", url, nice, events: readers }
+        : { state: "failed", url, error: failure },
     close() {
       return closing ??= new Promise<void>((resolve) => {
         stopFeed();

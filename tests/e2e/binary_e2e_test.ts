@@ -233,6 +233,7 @@ test(
         state: "up",
         url: monitor,
         nice: 10,
+        events: { subscribers: 0, subscribersDropped: 0 }, // none has connected to the monitor's /events yet
       });
       const niceOf = (stat: string) => Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
       const nices = readdirSync(`/proc/${child.pid}/task`).map((tid) =>

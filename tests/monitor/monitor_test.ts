@@ -140,9 +140,24 @@ test("monitor: the order lists and events of the control plane, served from the 
     assert.equal(metrics.status, 200);
     assert.match(metrics.headers.get("content-type") ?? "", /^text\/plain/);
     assert.match(await metrics.text(), /^lightning_requests_total\{method="order\.place",outcome="ok"\} 4$/m);
-    const health = JSON.parse((await text(`${monitor}/health`)).body);
+    // The thread tells its readers' counts once a second when they change: one reader kept open meanwhile.
+    const kept = new AbortController();
+    const keptReader = await fetch(`${monitor}/events`, { signal: kept.signal });
+    assert.equal(keptReader.status, 200);
+    let health = JSON.parse((await text(`${monitor}/health`)).body);
+    for (let i = 0; i < 300 && !(health.monitor.events?.subscribers >= 1); i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      health = JSON.parse((await text(`${monitor}/health`)).body);
+    }
     assert.equal(health.mode, "simulator");
-    assert.deepEqual(health.monitor, { state: "up", url: monitor, nice: 10 }, "/health reports the monitor");
+    const { events: readers, ...up } = health.monitor;
+    assert.deepEqual(up, { state: "up", url: monitor, nice: 10 }, "/health reports the monitor");
+    assert.ok(readers.subscribers >= 1 && readers.subscribersDropped === 0, JSON.stringify(readers));
+    const exposed = await text(`${control}/metrics`);
+    assert.match(exposed.body, /^lightning_monitor_event_subscribers [1-9]\d*$/m);
+    assert.match(exposed.body, /^lightning_monitor_event_subscribers_dropped_total 0$/m);
+    kept.abort();
+    await keptReader.body?.cancel().catch(() => {});
     // The kernel's account: a thread of this process at nice 10 (the monitor's), this one's untouched.
     assert.equal(niceOf("/proc/thread-self/stat"), ownNice, "the gateway's thread keeps its priority");
     const threads = readdirSync("/proc/self/task").map((tid) => niceOf(`/proc/self/task/${tid}/stat`));
@@ -192,7 +207,8 @@ test("monitor: the control plane's token is needed on the monitor too (but not f
     assert.equal((await text(`${url}/orders?state=all`, { headers: auth })).body, "[]");
     const health = await text(`${url}/health`);
     assert.equal(health.status, 200);
-    assert.deepEqual(JSON.parse(health.body).monitor, { state: "up", url, nice: 0 });
+    const { events: _readers, ...up } = JSON.parse(health.body).monitor;
+    assert.deepEqual(up, { state: "up", url, nice: 0 });
     // The dashboard opens here as on the control port: a browser sends no bearer header for a page.
     const page = await text(`${url}/`, {
       headers: { "sec-fetch-site": "none", "sec-fetch-mode": "navigate" },
