@@ -21,7 +21,7 @@
  * @module
  */
 
-import { type Clock, systemClock } from "../_clock.ts";
+import { type Clock, type ClockHandle, systemClock } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
 import type { AccountEvent } from "../account/event_log.ts";
 import type { Fill } from "../account/fills.ts";
@@ -30,6 +30,12 @@ import type { RiskLimitsConfig } from "./risk_limits.ts";
 
 /** A mark older than this is not used for unrealized PnL (the position line's own figure is). */
 const MARK_FRESH_MS = 10_000;
+/**
+ * How long after a fill the breaker waits before it trips: a closing fill's realized PnL arrives before (or
+ * after) the position line that takes the position's unrealized PnL away, and in between the same loss counts
+ * twice (realized and unrealized). The position line follows within milliseconds.
+ */
+const FILL_SETTLE_MS = 250;
 const DAY_MS = 86_400_000;
 
 /** What the breaker reads from the account. */
@@ -113,6 +119,9 @@ export class LossBreaker {
   readonly #otherFees = new Map<string, number>();
   #tripped = false;
   #armedFor: string | undefined;
+  /** When the last fill was counted (clock ms), and the look due once it has settled. */
+  #lastFillAt = Number.NEGATIVE_INFINITY;
+  #settle: ClockHandle | undefined;
   #last: DailyLossUsage;
 
   /** Starts watching: counts today's fills already in the account, then every new one. */
@@ -125,7 +134,10 @@ export class LossBreaker {
     }
     this.#last = this.#compute();
     this.#off = options.account.subscribe((e) => {
-      if (e.type === "fill") this.#fill(e.data as Fill);
+      if (e.type === "fill") {
+        this.#lastFillAt = this.#clock.now();
+        this.#fill(e.data as Fill);
+      }
       this.evaluate();
     }, ["fill", "position"]);
     this.#timer = unrefTimer(this.#clock.setInterval(() => this.evaluate(), 1000));
@@ -135,6 +147,7 @@ export class LossBreaker {
   close(): void {
     this.#off();
     this.#clock.clearInterval(this.#timer);
+    this.#clock.clearTimeout(this.#settle);
   }
 
   /** Today's PnL as last evaluated. */
@@ -158,6 +171,17 @@ export class LossBreaker {
       return;
     }
     if (this.#tripped) return;
+    const sinceFill = this.#clock.now() - this.#lastFillAt;
+    if (sinceFill < FILL_SETTLE_MS) {
+      // Looked at again once the fill's position line has had time to arrive.
+      if (this.#settle === undefined) {
+        this.#settle = this.#clock.setTimeout(() => {
+          this.#settle = undefined;
+          this.evaluate();
+        }, FILL_SETTLE_MS - sinceFill);
+      }
+      return;
+    }
     this.#setTripped(true);
     this.#last.tripped = true;
     const f = (n: number) => n.toFixed(2);

@@ -444,6 +444,39 @@ test("Gateway: maxDailyLoss halts and flattens once the mark takes today's PnL p
   }
 });
 
+test("Gateway: closing a losing position does not count its loss twice (realized and unrealized) toward maxDailyLoss", async () => {
+  const sim = await simulator();
+  const gateway = await open(sim, tempDir(), {
+    streamUrl: sim.streamUrl,
+    restUrl: sim.httpUrl,
+    risk: { maxDailyLoss: 15 },
+  });
+  try {
+    const router = gateway.router;
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    await router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.010" });
+    await waitFor(() => gateway.account.book.positions().length === 1, "the position line");
+    sim.setMarkPrice("BTCUSDT", "50000"); // about -10 on 0.010 bought near 51,000: inside 15
+    const loss = () => router.preTrade!.usage().dailyLoss as { pnl: number; tripped: boolean };
+    await waitFor(() => loss().pnl < -9, "the unrealized loss");
+    await router.placeOrder({
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "MARKET",
+      quantity: "0.010",
+      reduceOnly: true,
+    });
+    await waitFor(() => gateway.account.book.positions().length === 0, "flat");
+    await waitFor(() => loss().pnl < -10 && loss().pnl > -11, "the realized loss, with fees, alone");
+    // Counted twice, the loss would have tripped at the closing fill, before the line that made it flat.
+    assert.equal(router.halted, undefined, `halted: ${router.halted}`);
+    assert.equal(loss().tripped, false);
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("Gateway: a daily loss trip the operator resumed from does not trip again at a restart on the same crossing", async () => {
   const sim = await simulator();
   const dir = tempDir();

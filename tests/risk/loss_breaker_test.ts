@@ -102,6 +102,10 @@ test("loss: trips once at the limit, with flatten when asked; re-armed by a reco
     breaker.evaluate();
     assert.deepEqual(trips, []);
     newFill(fill(NOON, "-10", "0.01")); // -10.01 realized: -50.01 in all
+    assert.equal(trips.length, 0, "a fill's position line may still come: not yet");
+    clock.advance(249);
+    assert.equal(trips.length, 0);
+    clock.advance(1); // 250 ms after the fill, still past the limit
     assert.equal(trips.length, 1);
     assert.match(
       trips[0]![0],
@@ -158,6 +162,25 @@ test("loss: a trip kept from an earlier run (trippedFor) holds for that day and 
   otherDay.evaluate();
   assert.equal(trips.length, 2);
   otherDay.close();
+});
+
+test("loss: a closing fill's realized loss is not counted twice with the position line it closes", () => {
+  const { clock, breaker, positions, trips, newFill } = setup({ maxDailyLoss: 15 });
+  try {
+    positions.push(long("0.010", "51000", "-10")); // -10 unrealized at the line's own figure
+    breaker.evaluate();
+    // The close: its fill says realized -10.51 (with fees); the line taking the -10 away comes a moment later.
+    newFill(fill(NOON, "-10", "0.51"));
+    assert.equal(breaker.usage().pnl, -20.51, "for that moment the loss is in both");
+    clock.advance(5);
+    positions.length = 0; // the position line: flat
+    breaker.evaluate();
+    clock.advance(1000);
+    assert.deepEqual(trips, [], "-10.51 is inside 15");
+    assert.equal(breaker.usage().pnl, -10.51);
+  } finally {
+    breaker.close();
+  }
 });
 
 test("loss: a new UTC day starts from zero; no limit, no trip", () => {
