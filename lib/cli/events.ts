@@ -76,6 +76,11 @@ export function logGatewayEvent(log: Logger, event: GatewayEvent): void {
           orders: event.orders,
           error: event.error,
         });
+    case "clock-stepped":
+      return log.warn("the host's clock stepped; the exchange clock offset followed it", {
+        stepMs: event.stepMs,
+        offsetMs: event.offsetMs,
+      });
     case "clock":
       return log.info("clock synced", { offsetMs: event.offsetMs });
     case "risk-filters":

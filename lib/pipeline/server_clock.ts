@@ -23,6 +23,8 @@ export class ServerClock {
   #offset = 0;
   #bestRtt = Infinity;
   #samples = 0;
+  /** `Date.now() − performance.now()` when the offset was last set: a step of the host's clock moves it. */
+  #wallMinusMono = Date.now() - performance.now();
 
   /** Current offset in ms (server − local). */
   get offsetMs(): number {
@@ -52,6 +54,22 @@ export class ServerClock {
     if (rtt <= this.#bestRtt * 2 || this.#samples % 8 === 0) {
       this.#bestRtt = Math.min(this.#bestRtt, rtt);
       this.#offset = offset;
+      this.#wallMinusMono = Date.now() - performance.now();
     }
+  }
+
+  /**
+   * Follows a step of the host's wall clock (an NTP step, a hand-set date) at once, without a round trip: the
+   * monotonic clock does not step, so the wall clock's move against it since the offset was set is the step,
+   * taken off the offset. Returns the step in ms (0: none above `thresholdMs`, 50 by default; the two clocks'
+   * reading jitter is far below it). Called periodically, off the order path; the owner resyncs after a step.
+   */
+  followStep(thresholdMs = 50): number {
+    const now = Date.now() - performance.now();
+    const step = Math.round(now - this.#wallMinusMono);
+    if (Math.abs(step) < thresholdMs) return 0;
+    this.#offset -= step;
+    this.#wallMinusMono = now;
+    return step;
   }
 }

@@ -101,6 +101,13 @@ export class RouterSession implements LinkOwner {
     const silentMs = Math.max(2 * timeoutMs, 5000);
     this.#sweeper = setInterval(() => {
       if (this.pipeline.sweep() > 0) this.#link.suspectSilence(silentMs);
+      // The host's clock stepped: the offset follows at once (the next order's timestamp is right), then a
+      // resync measures it afresh.
+      const step = this.clock.followStep();
+      if (step !== 0) {
+        this.emit({ type: "clock-stepped", stepMs: step, offsetMs: this.clock.offsetMs });
+        void this.#resync();
+      }
     }, Math.max(5, Math.min(100, timeoutMs / 10)));
     unrefTimer(this.#sweeper);
   }

@@ -99,6 +99,8 @@ export type RouterEvent =
   | LinkEvent
   | Exclude<PipelineNotice, { type: "clock-rejected" }>
   | { type: "clock"; offsetMs: number }
+  /** The host's clock stepped by `stepMs` (an NTP step, a hand-set date): the offset followed it at once. */
+  | { type: "clock-stepped"; stepMs: number; offsetMs: number }
   /** Pre-trade checks: filters loaded or unavailable, mark stream state, limits changed, breaker tripped. */
   | RiskNotice
   /** A halt reason was added (`reasons`: all of them now). */

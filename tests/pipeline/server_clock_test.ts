@@ -19,3 +19,25 @@ test("ServerClock: ignores nonsense and prefers precise samples", () => {
   c.observe(3_000, 1_000, 2_000); // rtt 1000: imprecise, ignored
   assert.equal(c.offsetMs, 0);
 });
+
+test("ServerClock: a step of the host's clock is followed at once (the monotonic clock does not step)", () => {
+  const clock = new ServerClock();
+  const realNow = Date.now;
+  const sent = realNow();
+  clock.observe(sent + 1000, sent, sent); // the exchange is 1 s ahead of this host
+  assert.equal(clock.followStep(), 0, "no step yet");
+  try {
+    Date.now = () => realNow() - 20_000; // the host's clock steps 20 s back (an NTP step)
+    const before = clock.now();
+    assert.ok(Math.abs(before - (realNow() - 19_000)) < 5, "until followed, the exchange time is 20 s off");
+    const step = clock.followStep();
+    assert.ok(Math.abs(step + 20_000) <= 2, `step ${step}`);
+    assert.ok(Math.abs(clock.now() - (realNow() + 1000)) <= 5, "the exchange's time is right again");
+    assert.equal(clock.followStep(), 0, "followed once");
+  } finally {
+    Date.now = realNow;
+  }
+  // Back to the real clock: a step of +20 s, followed too.
+  assert.ok(Math.abs(clock.followStep() - 20_000) <= 2);
+  assert.ok(Math.abs(clock.offsetMs - 1000) <= 5, `offset ${clock.offsetMs}`);
+});
