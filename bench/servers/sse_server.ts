@@ -48,6 +48,7 @@ const router: RouterApi = {
   connected: true,
   auth: "hmac",
   rateLimits: [],
+  rateLimitBlock: undefined,
   lastCredentialsRefusal: undefined,
   clockOffsetMs: 0,
   inFlight: 0,

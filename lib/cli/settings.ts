@@ -198,7 +198,8 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       group: "Exchange",
       help: 'JSON file of the trader\'s risk limits (per symbol with a "*" default: maxOrderQty, ' +
         "maxOrderNotional, maxPositionQty, maxPositionNotional, maxOpenOrders, priceBandPct, maxOrdersPerSecond; " +
-        "allowedSymbols, reduceOnlyMode, maxRejectsPerMinute). Checked before every order with the exchange's " +
+        "allowedSymbols, reduceOnlyMode, maxRejectsPerMinute, maxDailyLoss, flattenOnDailyLoss). Checked before " +
+        "every order with the exchange's " +
         "filters; changeable with PUT /risk. A bad file stops the start and names the bad field.",
     },
     {

@@ -71,6 +71,7 @@ export type RouterApi = Pick<
   | "connected"
   | "auth"
   | "rateLimits"
+  | "rateLimitBlock"
   | "lastCredentialsRefusal"
   | "clockOffsetMs"
   | "inFlight"

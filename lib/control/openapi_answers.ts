@@ -200,6 +200,10 @@ export const healthAnswer = z.looseObject({
     listenKeyPingOk: z.boolean().optional(),
   }),
   rateLimits: z.array(rateLimit),
+  rateLimitBlock: z.object({ until: z.string(), reason: z.string() }).optional().meta({
+    description:
+      "after an exchange 429/418: new requests are refused locally (-13) until then; cancels go out",
+  }),
   events: z.object({ lastId: z.int(), subscribers: z.int(), subscribersDropped: z.int() }).optional(),
   fills: z.object({ total: z.int() }).optional(),
   journal: z.object({ ok: z.boolean(), problem: z.string().optional() }).optional(),

@@ -171,6 +171,7 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
     const halted = router.halted;
     const journal = journalStatus(deps.journalHealth);
     // The exchange refusing the key (revoked, IP not allowed) within the last minute: nothing signed works.
+    const block = router.rateLimitBlock;
     const refusal = router.lastCredentialsRefusal;
     const refused = refusal !== undefined && Date.now() - refusal.at < CREDENTIALS_REFUSAL_SHOWN_MS
       ? refusal
@@ -200,6 +201,10 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
       orders: orderCounts(deps.tracker),
       userStream: deps.userStream?.health() ?? USER_STREAM_OFF,
       rateLimits: router.rateLimits,
+      // After an exchange 429/418: new requests refused locally (-13) until then; cancels still go out.
+      ...(block === undefined
+        ? {}
+        : { rateLimitBlock: { until: new Date(block.until).toISOString(), reason: block.reason } }),
     };
     if (deps.account !== undefined) {
       health.events = {

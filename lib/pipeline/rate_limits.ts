@@ -151,6 +151,11 @@ export class RateLimitTracker {
     return this.#blockedUntil;
   }
 
+  /** Why requests are refused until `blockedUntil` (the exchange's answer), when they are. */
+  get blockedBy(): string {
+    return this.#blockedBy;
+  }
+
   /** Takes the exchange's report (ignored unless it is an array). Runs on every answer: updates in place. */
   update(rateLimits: unknown, serverNow: number): void {
     this.applyDeferred();

@@ -587,6 +587,17 @@ export class Router {
     return this.#session.pipeline.limits.current;
   }
 
+  /**
+   * After the exchange answered 429 or 418: until when (exchange ms) new requests are refused locally, and
+   * why (the exchange's answer); undefined when none is. Cancels still go out.
+   */
+  get rateLimitBlock(): { until: number; reason: string } | undefined {
+    const limits = this.#session.pipeline.limits;
+    return limits.blockedUntil > this.#session.clock.now()
+      ? { until: limits.blockedUntil, reason: limits.blockedBy }
+      : undefined;
+  }
+
   /** Server clock offset (ms, server − local). */
   get clockOffsetMs(): number {
     return this.#session.clock.offsetMs;

@@ -22,6 +22,7 @@ class StubRouter implements RouterApi {
   auth: "hmac" | "ed25519" = "hmac";
   halted: string | undefined;
   rateLimits: readonly RateLimit[] = [];
+  rateLimitBlock = undefined;
   lastCredentialsRefusal = undefined;
   clockOffsetMs = 12;
   inFlight = 3;

@@ -177,6 +177,28 @@ test("the exchange refusing the key while running (-2015): /health says degraded
   }
 });
 
+test("after the exchange's 429: /health names the block and when it ends; new orders refused locally, cancels go out", async () => {
+  const s = await startStack();
+  try {
+    const resting = await s.call("POST", "/orders", { json: LIMIT_ORDER });
+    assert.equal(resting.status, 200);
+    assert.equal((await s.call("GET", "/health")).body.rateLimitBlock, undefined);
+    s.sim.setFaults({ rejectEveryNthOrder: 1, rejectCode: -1015 }); // "Too many new orders" (429)
+    const refused = await s.call("POST", "/orders", { json: LIMIT_ORDER });
+    assert.equal(refused.status, 429);
+    s.sim.setFaults({});
+    const block = (await s.call("GET", "/health")).body.rateLimitBlock;
+    assert.match(block.reason, /429/);
+    assert.ok(Date.parse(block.until) > Date.now() - 1000, block.until);
+    const held = await s.call("POST", "/orders", { json: LIMIT_ORDER });
+    assert.deepEqual([held.status, held.body.code], [429, -13]);
+    const canceled = await s.call("DELETE", `/orders?symbol=BTCUSDT&orderId=${resting.body.orderId}`);
+    assert.equal(canceled.status, 200, JSON.stringify(canceled.body));
+  } finally {
+    await s.close();
+  }
+});
+
 test("an order whose outcome is unknown is a 504 with the clientOrderId to look up", async () => {
   const s = await startStack({ faults: { unknownEveryNthOrder: 1 } });
   try {
