@@ -55,6 +55,8 @@ export interface ServiceOptions {
   log: Logger;
   /** Reads the Ed25519 key file. */
   readTextFile: (path: string) => Promise<string>;
+  /** Waits `ms` (default a timer): the wait for an IP ban's end at start. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** A running service. */
@@ -186,7 +188,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   let gateway: Gateway;
   try {
-    gateway = await Gateway.open(gatewayOptions);
+    gateway = await openPastBans(gatewayOptions, log, options.sleep ?? delay);
   } catch (e) {
     await server.close();
     await simulator?.close();
@@ -393,6 +395,40 @@ function exposedNames(host: string): string[] {
 function randomHex(bytes: number): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
     .join("");
+}
+
+/**
+ * Opens the gateway; when the exchange has banned this IP (418, "banned until T"), waits until T and tries
+ * again, instead of failing the start: a service manager restarting into the ban every few seconds would
+ * send more requests into it, and Binance lengthens the bans of an IP that keeps asking. A stop signal
+ * meanwhile exits as usual.
+ */
+async function openPastBans(
+  options: GatewayOptions,
+  log: Logger,
+  sleep: (ms: number) => Promise<void>,
+): Promise<Gateway> {
+  for (;;) {
+    try {
+      return await Gateway.open(options);
+    } catch (e) {
+      const until = bannedUntil(e);
+      if (until === undefined) throw e;
+      log.warn("the exchange has banned this IP (418); waiting for the ban to end before connecting again", {
+        until: new Date(until).toISOString(),
+      });
+      await sleep(Math.max(1000, until - Date.now() + 1000)); // a second past it: the clocks differ a little
+    }
+  }
+}
+
+/** The end (exchange ms) of an IP ban `error` (or its causes) names, if it names one. */
+function bannedUntil(error: unknown): number | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const until = /banned until (\d{12,})/.exec(e.message);
+    if (until !== null) return Number(until[1]);
+  }
+  return undefined;
 }
 
 function delay(ms: number): Promise<void> {

@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LIMIT_ORDER } from "../control/_stack.ts";
+import { ManualClock } from "../_manual_clock.ts";
 
 /** A config with a fresh data directory (the journal), unless the test names one. */
 function config(args: string[], env: Record<string, string> = {}): Config {
@@ -210,4 +211,50 @@ test("gateway: a second router on the same data directory is refused; a stale lo
   const again = await start(c);
   await again.shutdown();
   await sim.close();
+});
+
+test("start: an IP the exchange has banned (418) waits for the ban's end, then connects (no restart loop)", async () => {
+  const clock = new ManualClock(Date.now());
+  const keys = { apiKey: "ban-key-0123456789", secretKey: "ban-secret-0123456789" };
+  const sim = await startSimulator({ hmacKeys: [keys], clock });
+  try {
+    // Past twice the request weight: the simulator bans the IP for two minutes, as Binance does.
+    let banned = false;
+    for (let i = 0; i < 300 && !banned; i++) {
+      const r = await fetch(`${sim.httpUrl}/fapi/v1/openOrders`);
+      await r.body?.cancel();
+      banned = r.status === 418;
+    }
+    assert.ok(banned, "the simulator banned the IP");
+    const env = { BINANCE_API_KEY: keys.apiKey, BINANCE_SECRET_KEY: keys.secretKey };
+    const c = config(["--ws-url", sim.url, "--rest-url", sim.httpUrl, "--port", "0"], env);
+    const lines: string[] = [];
+    const waits: number[] = [];
+    const g = await startService({
+      config: c,
+      log: createLogger({ format: "text", write: (l) => lines.push(l) }),
+      readTextFile: () => Promise.reject(new Error("no such file")),
+      // The wait, on the simulator's clock: the ban ends when the test moves it.
+      sleep: (ms) => {
+        waits.push(ms);
+        clock.advance(ms);
+        return Promise.resolve();
+      },
+    });
+    try {
+      assert.equal(waits.length, 1, "one wait, not a retry loop");
+      assert.ok(waits[0]! > 100_000 && waits[0]! <= 121_000 + 5_000, `waited ${waits[0]} ms`);
+      assert.ok(lines.some((l) => /banned this IP \(418\); waiting for the ban to end/.test(l)));
+      const placed = await fetch(`${g.server.url}/orders`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(LIMIT_ORDER),
+      });
+      assert.equal(placed.status, 200, await placed.clone().text());
+    } finally {
+      await g.shutdown();
+    }
+  } finally {
+    await sim.close();
+  }
 });
