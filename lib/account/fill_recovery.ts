@@ -49,6 +49,8 @@ export interface FillRecoveryOptions {
   maxTries?: number;
   /** The follow-up's timer. Default: the runtime's, unref'd (it never keeps a process alive). */
   timers?: Timers;
+  /** While true, runs wait (an IP ban: asking lengthens it); one is tried again after the pause. */
+  paused?: () => boolean;
 }
 
 /** The wait of `runSoon`: the stream's own trades usually arrive within it. */
@@ -132,6 +134,16 @@ export class FillRecovery {
 
   /** Runs now, or once more after the run in progress (whose promise is returned). */
   run(): Promise<RecoveryRun> {
+    if (this.#o.paused?.() === true) {
+      // Not now: tried again after the pause (the orders short stay short until then).
+      if (!this.#stopped && this.#next === undefined) {
+        this.#next = this.#timers.setTimeout(() => {
+          this.#next = undefined;
+          void this.run();
+        }, this.#o.pauseMs ?? 5000);
+      }
+      return Promise.resolve({ orders: [], fills: 0 });
+    }
     if (this.#running !== undefined) {
       this.#again = true;
       return this.#running;

@@ -36,7 +36,15 @@ export interface LinkOwner {
   inFlightOn(connection: Connection): number;
   /** Lifecycle notices. */
   onLinkEvent(event: LinkEvent): void;
+  /**
+   * Whether the link must ask the exchange nothing of its own now (an IP ban: asking lengthens it): no probes,
+   * and silence is read against the exchange's own pings (every 3 minutes), not the dead-link time.
+   */
+  quiet?(): boolean;
 }
+
+/** Silence that means a dead socket while quiet: past the exchange's 3-minute server pings. */
+const QUIET_DEAD_LINK_MS = 200_000;
 
 /** Options for {@linkcode Link}. */
 export interface LinkOptions {
@@ -280,6 +288,7 @@ export class Link implements ConnectionHandler {
   suspectSilence(limitMs: number): void {
     const conn = this.#active;
     if (!conn || this.#state !== "ready" || this.#suspected !== undefined) return;
+    if (this.#owner.quiet?.() === true) return; // a ban's refusals are no silence, and no probe may go out
     const now = this.#clock.now();
     this.#suspected = { at: now, limitMs, conn };
     this.#lastProbeAt = now;
@@ -295,7 +304,10 @@ export class Link implements ConnectionHandler {
     if (suspected !== undefined && (suspected.conn !== conn || conn.lastFrameAt > suspected.at)) {
       this.#suspected = undefined; // it spoke (or was replaced) since
     }
-    const limit = this.#suspected === undefined
+    const quiet = this.#owner.quiet?.() === true;
+    const limit = quiet
+      ? Math.max(this.#deadLinkMs, QUIET_DEAD_LINK_MS)
+      : this.#suspected === undefined
       ? this.#deadLinkMs
       : Math.min(this.#deadLinkMs, this.#suspected.limitMs);
     if (idle >= limit) {
@@ -305,7 +317,7 @@ export class Link implements ConnectionHandler {
       );
       return;
     }
-    if (idle >= this.#deadLinkMs / 3 && now - this.#lastProbeAt >= this.#deadLinkMs / 3) {
+    if (!quiet && idle >= this.#deadLinkMs / 3 && now - this.#lastProbeAt >= this.#deadLinkMs / 3) {
       this.#lastProbeAt = now;
       this.#owner.probe(conn);
     }

@@ -32,6 +32,11 @@ export interface DeadManSwitchOptions {
   fetch?: typeof fetch;
   /** Schedules the refreshes (the timestamp still comes from `now`). Default: the runtime's timers. */
   timers?: Timers;
+  /**
+   * While true, nothing is sent (an IP ban: asking lengthens it). The countdown then runs out and the exchange
+   * cancels the orders it covers, as it would for a router that died: none of them can be managed meanwhile.
+   */
+  paused?: () => boolean;
 }
 
 /**
@@ -107,6 +112,7 @@ export class DeadManSwitch {
    */
   ensure(symbol: string): void {
     if (this.#timer === undefined || this.#armed.has(symbol) || this.#arming.has(symbol)) return;
+    if (this.#o.paused?.() === true) return;
     this.#arming.add(symbol);
     void this.#call(symbol, this.#o.countdownMs).finally(() => this.#arming.delete(symbol));
   }
@@ -123,6 +129,7 @@ export class DeadManSwitch {
 
   /** One refresh: arm every symbol with orders, disarm the rest that were armed. */
   async tick(): Promise<void> {
+    if (this.#o.paused?.() === true) return;
     const want = new Set(this.#o.symbols());
     const calls: Promise<void>[] = [];
     for (const s of want) calls.push(this.#call(s, this.#o.countdownMs));

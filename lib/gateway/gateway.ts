@@ -418,7 +418,8 @@ export class Gateway {
       router,
       account,
       adopter,
-      () => late.gaps?.busy === true,
+      // A gap pass is going on, or the IP is banned (asking lengthens a ban): this turn is skipped.
+      () => late.gaps?.busy === true || router.ipBanned,
       onEvent,
     );
     if (audit !== undefined) stack.defer(() => audit.stop());
@@ -461,6 +462,7 @@ export class Gateway {
         symbols: () => tracker.symbols(),
         now: () => Date.now() + router.clockOffsetMs,
         onError: (symbol, error) => emit({ type: "dead-man-error", symbol, error }),
+        paused: () => router.ipBanned,
       });
       deadMan.start();
       // A clean stop disarms the countdown: orders left open are the operator's choice, not a crash.

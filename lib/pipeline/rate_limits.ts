@@ -52,6 +52,7 @@ export class RateLimitTracker {
   #windowMs: number[] = [];
   #blockedUntil = 0;
   #blockedBy = "";
+  #bannedUntil = 0;
   #exempt = false;
   #deferredFrame: string | undefined;
   #deferredFrom = 0;
@@ -154,6 +155,11 @@ export class RateLimitTracker {
   /** Why requests are refused until `blockedUntil` (the exchange's answer), when they are. */
   get blockedBy(): string {
     return this.#blockedBy;
+  }
+
+  /** Until when (server ms) the exchange has banned this IP (418); 0 if it has not. */
+  get bannedUntil(): number {
+    return this.#bannedUntil;
   }
 
   /** Takes the exchange's report (ignored unless it is an array). Runs on every answer: updates in place. */
@@ -290,7 +296,8 @@ export class RateLimitTracker {
    * Records a 429/418 from the exchange: refuse non-cancel requests until `untilMs` (server ms) — the ban time
    * the exchange named, or the end of the window that is over. `why` names it in the refusals.
    */
-  block(untilMs: number, why = "the exchange answered 429 (rate limit)"): void {
+  block(untilMs: number, why = "the exchange answered 429 (rate limit)", ban = false): void {
+    if (ban && untilMs > this.#bannedUntil) this.#bannedUntil = untilMs;
     if (untilMs <= this.#blockedUntil) return;
     this.#blockedUntil = untilMs;
     this.#blockedBy = why;

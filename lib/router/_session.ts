@@ -169,6 +169,11 @@ export class RouterSession implements LinkOwner {
     if (typeof r?.serverTime === "number") this.clock.observe(r.serverTime, sentAt, Date.now());
   }
 
+  /** Whether the exchange has banned this IP (418) for now: nothing of the session's own goes out. */
+  quiet(): boolean {
+    return this.pipeline.limits.bannedUntil > this.clock.now();
+  }
+
   /** Keep-alive probe on a quiet socket. */
   probe(conn: Connection): void {
     this.#upkeep(conn, SESSION_STATUS, NO_PARAMS).catch(() => {});

@@ -598,6 +598,14 @@ export class Router {
       : undefined;
   }
 
+  /**
+   * Whether the exchange has banned this IP (418) for now: the gateway's own requests (audits, the fill
+   * read-back, the dead-man's refreshes, the link's probes) wait, since asking lengthens a ban.
+   */
+  get ipBanned(): boolean {
+    return this.#session.quiet();
+  }
+
   /** Server clock offset (ms, server − local). */
   get clockOffsetMs(): number {
     return this.#session.clock.offsetMs;

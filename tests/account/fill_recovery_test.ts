@@ -341,3 +341,35 @@ test("FillRecovery in a gateway: a fill the stream lost, learnt from the halt's 
     await sim.close();
   }
 });
+
+test("FillRecovery: while paused (an IP ban) a run asks nothing and is tried again after the pause", async () => {
+  const account = accountWith([{ cid: "p", id: 300, executed: "0.002" }]);
+  const clock = new ManualClock(Date.now());
+  let banned = true;
+  const asked: number[] = [];
+  const recovery = new FillRecovery({
+    account,
+    now: () => clock.now(),
+    timers: clock,
+    pauseMs: 1000,
+    paused: () => banned,
+    source: {
+      userTrades: (_s, orderId) => {
+        asked.push(orderId);
+        return Promise.resolve([trade(3000, orderId, "0.002")]);
+      },
+    },
+  });
+  try {
+    assert.deepEqual(await recovery.run(), { orders: [], fills: 0 });
+    assert.deepEqual([asked, clock.timeouts], [[], [clock.now() + 1000]]);
+    clock.advance(1000); // still banned: nothing asked, tried again later
+    assert.deepEqual(asked, []);
+    banned = false;
+    clock.advance(1000);
+    for (let i = 0; i < 1000 && recovery.recovered === 0; i++) await Promise.resolve();
+    assert.deepEqual([asked, recovery.recovered], [[300], 1]);
+  } finally {
+    recovery.stop();
+  }
+});

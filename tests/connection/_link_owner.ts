@@ -40,6 +40,13 @@ export class RecordingOwner implements LinkOwner {
     this.probes.push(connection);
   }
 
+  /** What `quiet` answers (an IP ban: nothing of the link's own may go out). */
+  banned = false;
+
+  quiet(): boolean {
+    return this.banned;
+  }
+
   onFrame(text: string): void {
     this.frames.push(text);
     this.#changed();

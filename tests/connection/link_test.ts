@@ -54,6 +54,22 @@ test("Link: a quiet socket is probed every third of deadLinkMs and dropped at de
   }
 });
 
+test("Link: while quiet (an IP ban) nothing is probed, and only silence past the exchange's 3-minute pings is death", async () => {
+  const f = await linkFixture({ deadLinkMs: 3000 });
+  try {
+    const first = activeOf(f.link);
+    f.owner.banned = true;
+    f.link.suspectSilence(1000); // a request's refusal is no silence, and no probe may go out for it
+    f.clock.advance(10_000);
+    assert.deepEqual([f.owner.probes.length, f.owner.lost.length], [0, 0], "no probe, not dropped at 3 s");
+    f.clock.advance(190_000);
+    assert.deepEqual(f.owner.lost.map((l) => l.reason), ["no frame for 200000 ms"]);
+    assert.equal(first.isOpen, false);
+  } finally {
+    await f.close();
+  }
+});
+
 test("Link: a frame from the exchange restarts the silence count", async () => {
   const f = await linkFixture({ deadLinkMs: 3000 });
   try {

@@ -183,3 +183,62 @@ test("gateway: the first order on a symbol arms its dead-man's countdown at once
     await sim.close();
   }
 });
+
+test("DeadManSwitch: while paused (an IP ban) it sends nothing; refreshes go on once the pause ends", async () => {
+  const sim = await simulator();
+  const tracker = new OrderTracker();
+  const router = await connect(sim, "hmac", { observer: tracker });
+  const clock = new ManualClock();
+  const rest = recordingFetch();
+  let banned = true;
+  const dms = new DeadManSwitch({
+    restUrl: sim.httpUrl,
+    apiKey: HMAC_KEY,
+    sign,
+    countdownMs: 60_000,
+    symbols: () => tracker.symbols(),
+    now: () => Date.now() + router.clockOffsetMs,
+    fetch: rest.fetch,
+    timers: clock,
+    paused: () => banned,
+  });
+  try {
+    await router.placeOrder(restingBuy());
+    dms.start();
+    dms.ensure("BTCUSDT");
+    clock.advance(20_000);
+    await dms.tick();
+    assert.deepEqual(rest.calls, [], "nothing sent while banned");
+    banned = false;
+    clock.advance(20_000);
+    await waitFor(() => dms.refreshes === 1, "the refresh after the ban");
+    assert.deepEqual(rest.calls, [{ symbol: "BTCUSDT", countdownTime: "60000", status: 200 }]);
+  } finally {
+    banned = false;
+    await dms.stop();
+    await router.close();
+    await sim.close();
+  }
+});
+
+test("Router: an exchange 418 (IP banned until T) is known as a ban until T (ipBanned), not a 429's window", async () => {
+  const sim = await simulator();
+  const router = await connect(sim);
+  try {
+    assert.equal(router.ipBanned, false);
+    // Past twice the request weight: the simulator bans the IP, as Binance does.
+    let banned = false;
+    for (let i = 0; i < 300 && !banned; i++) {
+      const r = await fetch(`${sim.httpUrl}/fapi/v1/openOrders`);
+      await r.body?.cancel();
+      banned = r.status === 418;
+    }
+    assert.ok(banned);
+    await assert.rejects(router.placeOrder(restingBuy()), { status: 418 });
+    assert.equal(router.ipBanned, true);
+    assert.match(router.rateLimitBlock?.reason ?? "", /418/);
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});
