@@ -41,6 +41,8 @@ export interface OpenOrdersClientOptions {
   timeoutMs?: number;
   /** fetch implementation; default the global `fetch`. */
   fetch?: typeof fetch;
+  /** Told every 429/418 answer's message (the router's rate-limit state learns a ban from it). */
+  onRateLimited?: (status: number, msg: string) => void;
 }
 
 /**
@@ -114,10 +116,12 @@ export class OpenOrdersClient {
         code?: unknown;
         msg?: unknown;
       };
+      const msg = typeof error.msg === "string" ? error.msg : `unexpected answer: ${text.slice(0, 200)}`;
+      if (res.status === 429 || res.status === 418) o.onRateLimited?.(res.status, msg);
       throw new ExchangeError({
         status: res.status,
         code: typeof error.code === "number" ? error.code : 0,
-        msg: typeof error.msg === "string" ? error.msg : `unexpected answer: ${text.slice(0, 200)}`,
+        msg,
         method,
       });
     }

@@ -91,6 +91,9 @@ export class Link implements ConnectionHandler {
   readonly #clock: Clock;
   /** A request went unanswered on `conn` at `at` with no frame since: dead after `limitMs` of silence. */
   #suspected: { at: number; limitMs: number; conn: Connection } | undefined;
+  /** Whether the owner was quiet at the last look, and when it last stopped being so. */
+  #wasQuiet = false;
+  #awakeAt = Number.NEGATIVE_INFINITY;
   #state: State = "idle";
   #active: Connection | undefined;
   #generation = 0;
@@ -299,12 +302,21 @@ export class Link implements ConnectionHandler {
     const conn = this.#active;
     if (!conn || this.#state !== "ready") return;
     const now = this.#clock.now();
-    const idle = now - conn.lastFrameAt;
+    const quiet = this.#owner.quiet?.() === true;
+    // The end of a quiet time starts the silence count afresh (the socket said nothing because nothing was
+    // asked), with a probe at once: silence from then on is the socket's.
+    if (quiet) this.#wasQuiet = true;
+    else if (this.#wasQuiet) {
+      this.#wasQuiet = false;
+      this.#awakeAt = now;
+      this.#lastProbeAt = now;
+      this.#owner.probe(conn);
+    }
+    const idle = now - Math.max(conn.lastFrameAt, this.#awakeAt);
     const suspected = this.#suspected;
     if (suspected !== undefined && (suspected.conn !== conn || conn.lastFrameAt > suspected.at)) {
       this.#suspected = undefined; // it spoke (or was replaced) since
     }
-    const quiet = this.#owner.quiet?.() === true;
     const limit = quiet
       ? Math.max(this.#deadLinkMs, QUIET_DEAD_LINK_MS)
       : this.#suspected === undefined

@@ -461,7 +461,10 @@ export class Gateway {
         countdownMs: deadManMs,
         symbols: () => tracker.symbols(),
         now: () => Date.now() + router.clockOffsetMs,
-        onError: (symbol, error) => emit({ type: "dead-man-error", symbol, error }),
+        onError: (symbol, error) => {
+          router.noteBan(error); // a 418 here is the IP's ban too: orders and upkeep stop asking
+          emit({ type: "dead-man-error", symbol, error });
+        },
         paused: () => router.ipBanned,
       });
       deadMan.start();

@@ -599,6 +599,18 @@ export class Router {
   }
 
   /**
+   * Learns an IP ban from an answer the router did not get itself (a REST call of the gateway's answered 418
+   * "… banned until T"): new requests are refused locally and the gateway goes quiet until T, as for a ban
+   * the router met. Returns whether `msg` named one.
+   */
+  noteBan(msg: string): boolean {
+    const until = /banned until (\d{12,})/.exec(msg);
+    if (until === null) return false;
+    this.#session.pipeline.limits.block(Number(until[1]), `the exchange answered 418 (${msg})`, true);
+    return true;
+  }
+
+  /**
    * Whether the exchange has banned this IP (418) for now: the gateway's own requests (audits, the fill
    * read-back, the dead-man's refreshes, the link's probes) wait, since asking lengthens a ban.
    */

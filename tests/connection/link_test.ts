@@ -70,6 +70,25 @@ test("Link: while quiet (an IP ban) nothing is probed, and only silence past the
   }
 });
 
+test("Link: the end of a quiet time starts the silence count afresh, with a probe at once", async () => {
+  const f = await linkFixture({ deadLinkMs: 3000 });
+  try {
+    const first = activeOf(f.link);
+    f.owner.banned = true;
+    f.clock.advance(120_000); // a two-minute ban: nothing asked, nothing heard
+    f.owner.banned = false;
+    f.clock.advance(500); // the next look: awake, a probe goes out, and the socket is not taken as dead
+    assert.deepEqual(f.owner.probes, [first]);
+    assert.equal(f.owner.lost.length, 0);
+    f.clock.advance(2400);
+    assert.equal(f.owner.lost.length, 0, "3 s of its own silence not reached yet");
+    f.clock.advance(600);
+    assert.deepEqual(f.owner.lost.map((l) => l.reason), ["no frame for 3000 ms"]);
+  } finally {
+    await f.close();
+  }
+});
+
 test("Link: a frame from the exchange restarts the silence count", async () => {
   const f = await linkFixture({ deadLinkMs: 3000 });
   try {

@@ -242,3 +242,25 @@ test("Router: an exchange 418 (IP banned until T) is known as a ban until T (ipB
     await sim.close();
   }
 });
+
+test("Router: a ban met by a REST call of the gateway's (noteBan) is the router's too: new orders refused locally", async () => {
+  const sim = await simulator();
+  const router = await connect(sim);
+  try {
+    assert.equal(router.noteBan("HTTP 400 Bad Request"), false);
+    assert.equal(router.ipBanned, false);
+    const until = Date.now() + router.clockOffsetMs + 60_000;
+    assert.equal(
+      router.noteBan(`HTTP 418 {"code":-1003,"msg":"Way too many requests; IP banned until ${until}."}`),
+      true,
+    );
+    assert.equal(router.ipBanned, true);
+    assert.equal(router.rateLimitBlock?.until, until);
+    const before = sim.stats().ordersPlaced;
+    await assert.rejects(router.placeOrder(restingBuy()), { reason: "rate-limit" });
+    assert.equal(sim.stats().ordersPlaced, before, "nothing reached the exchange");
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});

@@ -264,15 +264,17 @@ test("monitor: a monitor port that cannot be bound stops the start, naming the s
 });
 
 test("monitor: a failure of its thread is reported and stops the monitor only", async () => {
-  // A log whose events skip an id: the thread's copy refuses it (EventLog.replay) and the thread fails.
+  // A log whose events skip an id once the monitor is up: the thread's copy refuses it (EventLog.replay) and
+  // the thread fails.
   const log = new EventLog();
   log.append("halt", { reason: "a" });
+  let tell: (e: AccountEvent) => void = () => {};
   const broken = Object.assign(Object.create(log, { firstId: { value: 1 } }) as EventLog, {
-    since: () => ({
-      gap: false as const,
-      events: [...log.since(0).events, { id: 3, type: "halt", time: 1, data: {} }],
-    }),
-    subscribe: (listener: (e: AccountEvent) => void) => log.subscribe(listener),
+    since: (lastSeen: number) => log.since(lastSeen),
+    subscribe: (listener: (e: AccountEvent) => void) => {
+      tell = listener;
+      return log.subscribe(listener);
+    },
   }) as EventLog;
   const notices: string[] = [];
   let failed!: () => void;
@@ -291,6 +293,7 @@ test("monitor: a failure of its thread is reported and stops the monitor only", 
     },
   });
   assert.equal(monitor.health().state, "up");
+  tell({ id: 3, type: "halt", time: 1, data: {} }); // id 2 never came
   await stopped;
   const health = monitor.health();
   assert.equal(health.state, "failed");
