@@ -24,7 +24,7 @@ export class ServerClock {
   #bestRtt = Infinity;
   #samples = 0;
   /** `Date.now() − performance.now()` when the offset was last set: a step of the host's clock moves it. */
-  #wallMinusMono = Date.now() - performance.now();
+  #wallMinusMono = wallMinusMono() ?? Date.now() - performance.now();
 
   /** Current offset in ms (server − local). */
   get offsetMs(): number {
@@ -54,7 +54,7 @@ export class ServerClock {
     if (rtt <= this.#bestRtt * 2 || this.#samples % 8 === 0) {
       this.#bestRtt = Math.min(this.#bestRtt, rtt);
       this.#offset = offset;
-      this.#wallMinusMono = Date.now() - performance.now();
+      this.#wallMinusMono = wallMinusMono() ?? this.#wallMinusMono;
     }
   }
 
@@ -65,11 +65,24 @@ export class ServerClock {
    * reading jitter is far below it). Called periodically, off the order path; the owner resyncs after a step.
    */
   followStep(thresholdMs = 50): number {
-    const now = Date.now() - performance.now();
+    const now = wallMinusMono();
+    if (now === undefined) return 0; // the thread was held up between the readings: looked at next time
     const step = Math.round(now - this.#wallMinusMono);
     if (Math.abs(step) < thresholdMs) return 0;
     this.#offset -= step;
     this.#wallMinusMono = now;
     return step;
   }
+}
+
+/**
+ * `Date.now() − performance.now()`, read between two monotonic readings; undefined when they are more than a
+ * millisecond apart (the thread was descheduled between them, on a busy machine for tens of ms: the difference
+ * would look like a step of the wall clock).
+ */
+function wallMinusMono(): number | undefined {
+  const before = performance.now();
+  const wall = Date.now();
+  const after = performance.now();
+  return after - before > 1 ? undefined : wall - (before + after) / 2;
 }

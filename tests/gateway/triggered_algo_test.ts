@@ -247,7 +247,11 @@ test("triggered algo order: filled unseen, the audit's algo look-up (FINISHED) i
       await new Promise((r) => setTimeout(r, 20));
       report = await gateway.audit!.run();
     }
-    assert.deepEqual(report?.corrected, [cid]);
+    assert.deepEqual(
+      report?.corrected,
+      [cid],
+      JSON.stringify({ report, offset: gateway.router.clockOffsetMs }),
+    );
     const o = gateway.tracker.get(cid)!;
     assert.deepEqual(
       [o.state, o.status, o.executedQty],
