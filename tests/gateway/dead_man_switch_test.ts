@@ -26,6 +26,28 @@ function recordingFetch() {
   return { calls, fetch: record };
 }
 
+/** A switch on `sim`'s REST for the symbols `tracker` holds, in `router`'s exchange time, on the `clock`. */
+function switchOn(
+  sim: Awaited<ReturnType<typeof simulator>>,
+  router: Awaited<ReturnType<typeof connect>>,
+  tracker: OrderTracker,
+  clock: ManualClock,
+  rest: ReturnType<typeof recordingFetch>,
+  extra: Partial<ConstructorParameters<typeof DeadManSwitch>[0]> = {},
+): DeadManSwitch {
+  return new DeadManSwitch({
+    restUrl: sim.httpUrl,
+    apiKey: HMAC_KEY,
+    sign,
+    countdownMs: 60_000,
+    symbols: () => tracker.symbols(),
+    now: () => Date.now() + router.clockOffsetMs,
+    fetch: rest.fetch,
+    timers: clock,
+    ...extra,
+  });
+}
+
 test("DeadManSwitch: start arms at once, re-arms every third of the countdown, stop disarms", async () => {
   const sim = await simulator();
   const tracker = new OrderTracker();
@@ -33,17 +55,7 @@ test("DeadManSwitch: start arms at once, re-arms every third of the countdown, s
   const clock = new ManualClock();
   const rest = recordingFetch();
   const errors: string[] = [];
-  const dms = new DeadManSwitch({
-    restUrl: sim.httpUrl,
-    apiKey: HMAC_KEY,
-    sign,
-    countdownMs: 60_000,
-    symbols: () => tracker.symbols(),
-    now: () => Date.now() + router.clockOffsetMs,
-    onError: (s, m) => errors.push(`${s}: ${m}`),
-    fetch: rest.fetch,
-    timers: clock,
-  });
+  const dms = switchOn(sim, router, tracker, clock, rest, { onError: (s, m) => errors.push(`${s}: ${m}`) });
   try {
     await router.placeOrder(restingBuy());
     dms.start();
@@ -191,17 +203,7 @@ test("DeadManSwitch: while paused (an IP ban) it sends nothing; refreshes go on 
   const clock = new ManualClock();
   const rest = recordingFetch();
   let banned = true;
-  const dms = new DeadManSwitch({
-    restUrl: sim.httpUrl,
-    apiKey: HMAC_KEY,
-    sign,
-    countdownMs: 60_000,
-    symbols: () => tracker.symbols(),
-    now: () => Date.now() + router.clockOffsetMs,
-    fetch: rest.fetch,
-    timers: clock,
-    paused: () => banned,
-  });
+  const dms = switchOn(sim, router, tracker, clock, rest, { paused: () => banned });
   try {
     await router.placeOrder(restingBuy());
     dms.start();
