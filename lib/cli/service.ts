@@ -188,7 +188,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 
   let gateway: Gateway;
   try {
-    gateway = await openPastBans(gatewayOptions, log, options.sleep ?? delay);
+    gateway = await openPastBans(gatewayOptions, log, options.sleep ?? delay, (until) => {
+      startingPlane.waitForBan(until);
+    });
   } catch (e) {
     await server.close();
     await simulator?.close();
@@ -407,6 +409,7 @@ async function openPastBans(
   options: GatewayOptions,
   log: Logger,
   sleep: (ms: number) => Promise<void>,
+  onWait: (until: number) => void,
 ): Promise<Gateway> {
   for (;;) {
     try {
@@ -414,6 +417,7 @@ async function openPastBans(
     } catch (e) {
       const until = bannedUntil(e);
       if (until === undefined) throw e;
+      onWait(until);
       log.warn("the exchange has banned this IP (418); waiting for the ban to end before connecting again", {
         until: new Date(until).toISOString(),
       });

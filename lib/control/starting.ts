@@ -41,6 +41,7 @@ const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-
 export class StartingPlane {
   readonly #guard: RequestGuard;
   readonly #halts: StartingHalt[] = [];
+  #bannedUntil = 0;
 
   /** `guard`: the control plane's own rules (Host, Origin, token). */
   constructor(guard: GuardOptions) {
@@ -52,13 +53,27 @@ export class StartingPlane {
     return this.#halts;
   }
 
+  /**
+   * The start waits for the end (epoch ms) of an IP ban (418) before it connects: the other routes' 503 says
+   * so, with a `Retry-After` of the time left, so an operator polling `/health` knows why it is still starting.
+   */
+  waitForBan(until: number): void {
+    this.#bannedUntil = until;
+  }
+
   /** Answers one request. Never rejects. */
   readonly fetch = async (request: Request): Promise<Response> => {
     const url = new URL(request.url);
     if (request.method !== "POST" || url.pathname !== "/halt") {
-      return new Response(JSON.stringify({ code: -11, msg: "starting: not connected to the exchange yet" }), {
+      const left = Math.ceil((this.#bannedUntil - Date.now()) / 1000);
+      const msg = left > 0
+        ? `starting: the exchange has banned this IP (418) until ${
+          new Date(this.#bannedUntil).toISOString()
+        }; the router connects once the ban is over`
+        : "starting: not connected to the exchange yet";
+      return new Response(JSON.stringify({ code: -11, msg }), {
         status: 503,
-        headers: { ...JSON_HEADERS, "retry-after": "1" },
+        headers: { ...JSON_HEADERS, "retry-after": String(Math.max(1, left)) },
       });
     }
     try {

@@ -27,7 +27,7 @@ const INTERVAL_MS: Readonly<Record<string, number>> = {
   HOUR: 3_600_000,
   DAY: 86_400_000,
 };
-/** Wake this long after the computed roll: the server clock offset is an estimate. */
+/** Wake this long after the computed roll (or a block's end): the server clock offset is an estimate. */
 const ROLL_MARGIN_MS = 250;
 
 /** What a budget reads: the router's latest counters and its clock offset (a `Router` fits). */
@@ -36,6 +36,12 @@ export interface WeightSource {
   readonly rateLimits: readonly RateLimit[];
   /** Server − local clock offset in ms. */
   readonly clockOffsetMs: number;
+  /**
+   * Until when (exchange ms) the exchange refuses new requests (after a 429, or an IP ban's 418: the router's
+   * `rateLimitBlock`); 0 or undefined when it does not. Work waits for its end: sent meanwhile it would only
+   * be refused locally, and a ban is lengthened by asking.
+   */
+  readonly blockedUntil?: number;
 }
 
 /** A wait for a window to roll: the counter that was at the share, and when work resumes. */
@@ -79,6 +85,7 @@ export function routerBudget(
   router: {
     readonly rateLimits?: readonly RateLimit[] | undefined;
     readonly clockOffsetMs?: number | undefined;
+    readonly rateLimitBlock?: { readonly until: number } | undefined;
   },
   options: {
     share?: number | undefined;
@@ -95,6 +102,9 @@ export function routerBudget(
       },
       get clockOffsetMs() {
         return router.clockOffsetMs ?? 0;
+      },
+      get blockedUntil() {
+        return router.rateLimitBlock?.until ?? 0;
       },
     },
     ...(share === undefined ? {} : { share }),
@@ -158,7 +168,8 @@ export class WeightBudget {
   }
 
   /**
-   * Calls `send` as soon as one more request fits in the share (at once, or after the window rolls) and
+   * Calls `send` as soon as one more request fits in the share (at once, or after the window rolls, or after
+   * the exchange's block ends) and
    * resolves true when it settled; resolves false without calling it once `stop` was called. `send` must
    * hand its request to the router synchronously (before its first `await`), so the count it adds is seen
    * by the next check. Rejects with `send`'s error.
@@ -170,6 +181,11 @@ export class WeightBudget {
         continue;
       }
       const now = this.#serverNow();
+      const blockedUntil = this.#source.blockedUntil ?? 0;
+      if (blockedUntil > now) {
+        await this.#sleep(blockedUntil - now + ROLL_MARGIN_MS);
+        continue;
+      }
       const wait = this.#check(now);
       if (typeof wait === "string") {
         let sent: Promise<void>;

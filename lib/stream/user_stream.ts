@@ -17,6 +17,9 @@ import { ExchangeError } from "../errors.ts";
 import { parseUserEvent, USER_STREAM_EVENTS, type UserEvent } from "../account/user_events.ts";
 import { StreamSocket, type StreamSocketState } from "./_stream_socket.ts";
 
+/** How often a ping put off by a pause (an IP ban) looks again. */
+const PAUSED_PING_RETRY_MS = 10_000;
+
 /** Where listenKeys come from (the router). */
 export interface ListenKeySource {
   /** `userDataStream.start`. */
@@ -49,6 +52,11 @@ export interface UserStreamOptions {
   events?: readonly string[];
   /** listenKey ping interval. Default 25 min (a key lives 60 min). */
   pingIntervalMs?: number;
+  /**
+   * Whether the exchange has banned the IP for now (the router's `ipBanned`): a ping due then waits for the
+   * ban's end (asking lengthens a ban, and the router refuses it locally anyway), looked at every 10 s.
+   */
+  paused?: () => boolean;
   /** Socket age that triggers a rotation. Default 23 h (the stream host cuts at 24 h). */
   maxAgeMs?: number;
   connectTimeoutMs?: number;
@@ -81,6 +89,8 @@ export class UserStream {
   #upSince: number | undefined;
   #pingOk = true;
   #pinger: unknown;
+  /** A ping put off by a pause, looked at again in {@linkcode PAUSED_PING_RETRY_MS}. */
+  #pingLater: unknown;
 
   constructor(options: UserStreamOptions) {
     this.#o = options;
@@ -141,6 +151,7 @@ export class UserStream {
   close(): void {
     if (this.#socket.state === "closed") return;
     this.#clock.clearInterval(this.#pinger);
+    this.#clock.clearTimeout(this.#pingLater);
     this.#socket.close();
   }
 
@@ -181,6 +192,15 @@ export class UserStream {
 
   async #ping(): Promise<void> {
     if (this.#key === undefined || this.#socket.state === "closed") return;
+    if (this.#o.paused?.() === true) {
+      // Not a failure and no gap: the key lives 60 min, so a ping late by a short ban is still in time, and
+      // a key that expired meanwhile is renewed (listenKeyExpired, -1125).
+      this.#pingLater ??= unrefTimer(this.#clock.setTimeout(() => {
+        this.#pingLater = undefined;
+        void this.#ping();
+      }, PAUSED_PING_RETRY_MS));
+      return;
+    }
     try {
       await this.#o.keys.pingUserDataStream();
       this.#pingOk = true;

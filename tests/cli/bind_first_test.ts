@@ -13,6 +13,7 @@ import { type Service, StartError, startService } from "../../lib/cli/service.ts
 import { createLogger } from "../../lib/cli/log.ts";
 import { banner, usableUrl } from "../../lib/cli/banner.ts";
 import { startSimulator } from "../../lib/sim/mod.ts";
+import { freePort } from "../_free_port.ts";
 
 const API_KEY = "bind-first-key-0123456789";
 const SECRET_KEY = "bind-first-secret-0123456789abcdef";
@@ -93,15 +94,6 @@ test("while the gateway opens, the bound port answers 503 starting; a failed con
   assert.doesNotMatch(message, /(cannot connect to \S+).*\1/, `the URL is said once: ${message}`);
   await assert.rejects(fetch(`http://127.0.0.1:${port}/health`), "the port is released after a failed start");
 });
-
-/** A port that was free a moment ago (bound on 0, read, released). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 test("the banner of a router bound to 0.0.0.0 shows a loopback URL and says it is exposed", () => {
   assert.deepEqual(usableUrl("http://0.0.0.0:7777"), {

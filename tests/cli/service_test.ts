@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LIMIT_ORDER } from "../control/_stack.ts";
 import { ManualClock } from "../_manual_clock.ts";
+import { freePort } from "../_free_port.ts";
 
 /** A config with a fresh data directory (the journal), unless the test names one. */
 function config(args: string[], env: Record<string, string> = {}): Config {
@@ -227,24 +228,40 @@ test("start: an IP the exchange has banned (418) waits for the ban's end, then c
     }
     assert.ok(banned, "the simulator banned the IP");
     const env = { BINANCE_API_KEY: keys.apiKey, BINANCE_SECRET_KEY: keys.secretKey };
-    const c = config(["--ws-url", sim.url, "--rest-url", sim.httpUrl, "--port", "0"], env);
+    const port = await freePort();
+    const c = config(["--ws-url", sim.url, "--rest-url", sim.httpUrl, "--port", String(port)], env);
     const lines: string[] = [];
     const waits: number[] = [];
+    let health:
+      | { status: number; retryAfter: string | null; body: { code: number; msg: string } }
+      | undefined;
     const g = await startService({
       config: c,
       log: createLogger({ format: "text", write: (l) => lines.push(l) }),
       readTextFile: () => Promise.reject(new Error("no such file")),
-      // The wait, on the simulator's clock: the ban ends when the test moves it.
-      sleep: (ms) => {
+      // The wait, on the simulator's clock: the ban ends when the test moves it. Meanwhile /health says why.
+      sleep: async (ms) => {
         waits.push(ms);
+        const r = await fetch(`http://127.0.0.1:${port}/health`);
+        health = { status: r.status, retryAfter: r.headers.get("retry-after"), body: await r.json() };
         clock.advance(ms);
-        return Promise.resolve();
       },
     });
     try {
       assert.equal(waits.length, 1, "one wait, not a retry loop");
       assert.ok(waits[0]! > 100_000 && waits[0]! <= 121_000 + 5_000, `waited ${waits[0]} ms`);
       assert.ok(lines.some((l) => /banned this IP \(418\); waiting for the ban to end/.test(l)));
+      assert.equal(health?.status, 503);
+      assert.equal(health?.body.code, -11);
+      assert.match(
+        health?.body.msg ?? "",
+        /^starting: the exchange has banned this IP \(418\) until 20\d\d-/,
+      );
+      const left = Number(health?.retryAfter);
+      assert.ok(left > 100 && left <= 126, `Retry-After ${health?.retryAfter}`);
+      const after = await fetch(`${g.server.url}/health`);
+      assert.equal(after.status, 200, "connected once the ban is over");
+      await after.body?.cancel();
       const placed = await fetch(`${g.server.url}/orders`, {
         method: "POST",
         headers: { "content-type": "application/json" },

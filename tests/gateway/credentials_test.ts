@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseConfig } from "../../lib/cli/config.ts";
@@ -11,6 +10,7 @@ import { ConnectError } from "../../lib/errors.ts";
 import { Gateway, type GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import { ed25519Pems, ED_KEY, HMAC_KEY, HMAC_SECRET, simulator } from "../router/_harness.ts";
+import { freePort } from "../_free_port.ts";
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "lr-creds-"));
@@ -158,15 +158,3 @@ test("credentials: the CLI start fails with a StartError naming the code (exit 1
     await sim.close();
   }
 });
-
-/** A port nothing listens on (bound once, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -95,3 +95,34 @@ test("WeightBudget: stop ends every wait without sending; serverNow gives the ex
   assert.equal(await budget.run(() => src.send()), false, "stopped for good");
   assert.throws(() => new WeightBudget({ source: src, share: 0 }), RangeError);
 });
+
+test("WeightBudget: nothing goes out while the exchange blocks new requests (429, an IP ban); the work resumes after", async () => {
+  const clock = new ManualClock(T0);
+  let blockedUntil = T0 + 30_000;
+  const src = source(0);
+  const budget = new WeightBudget({
+    source: {
+      rateLimits: src.rateLimits,
+      clockOffsetMs: 0,
+      get blockedUntil() {
+        return blockedUntil;
+      },
+    },
+    clock,
+  });
+  let sent = 0;
+  const run = budget.run(() => (sent++, src.send())); // its wait is on the clock before run returns
+  assert.equal(sent, 0, "held while blocked");
+  assert.deepEqual(clock.timeouts, [T0 + 30_250], "to the block's end, with the roll's margin");
+  blockedUntil = T0 + 60_000; // lengthened meanwhile (another 418): the wait goes on
+  clock.advance(30_250);
+  await clock.whenScheduled();
+  assert.equal(sent, 0);
+  assert.deepEqual(clock.timeouts, [T0 + 60_250]);
+  clock.advance(30_000);
+  assert.equal(await run, true);
+  assert.equal(sent, 1, "sent once the block is over");
+  blockedUntil = 0;
+  assert.equal(await budget.run(() => (sent++, src.send())), true);
+  assert.equal(sent, 2, "no block: at once");
+});
