@@ -348,6 +348,7 @@ export class Gateway {
           late.stream === undefined || (late.stream.health().state === "up" && late.gaps?.busy !== true),
       });
       guard.afterFilters(() => exposure.rebuild());
+      tracker.onModifyRefused = (cid) => exposure.modifyRefused(cid);
       stack.defer(() => exposure.close());
       // The daily loss limit halts (and with flattenOnDailyLoss flattens) on the live PnL.
       const loss = watchDailyLoss(options, router, guard, account, emit, halts);

@@ -105,6 +105,12 @@ export class OrderTracker implements OrderObserver {
   /** A copy of the lists elsewhere (the monitor), told every list operation and changed record. */
   #mirror: TrackerMirror | undefined;
 
+  /**
+   * Told of each `order.modify` the exchange refused with the order still open (it stays as it was) or that
+   * was never sent, by the order's client id: the pre-trade exposure gives back the increase it reserved.
+   */
+  onModifyRefused: ((clientOrderId: string) => void) | undefined = undefined;
+
   constructor(options: OrderTrackerOptions = {}) {
     this.#onChange = options.onChange;
     this.#finishedCapacity = options.finishedCapacity ?? 10_000;
@@ -394,6 +400,8 @@ export class OrderTracker implements OrderObserver {
       // An algo order refused this way may have triggered (and filled) unseen: order.status by the client algo
       // id, which the order it became carries, tells (an untriggered one answers -2013 and stays NOT_FOUND).
       if (o.orderId !== undefined && this.#inferred.size < MAX_INFERRED) this.#inferred.add(cid);
+    } else if (method === "order.modify") {
+      this.#modifyRefused(cid);
     }
   }
 
@@ -411,6 +419,7 @@ export class OrderTracker implements OrderObserver {
 
   notSent(cid: string, method: string): void {
     if (isPlace(method)) this.#placing.delete(cid);
+    if (method === "order.modify") this.#modifyRefused(cid);
     const o = this.#live.get(cid);
     if (isPlace(method) && o?.state === "pending") {
       this.#deleteLive(cid); // it never existed anywhere: no record to keep
@@ -421,6 +430,12 @@ export class OrderTracker implements OrderObserver {
   // ---- helpers -----------------------------------------------------------------------------------------
 
   /** Every change of a record goes through here first: its cached JSON is no longer its text. */
+  #modifyRefused(cid: string): void {
+    try {
+      this.onModifyRefused?.(cid);
+    } catch { /* a listener's bug must not break the tracker */ }
+  }
+
   #touch(o: TrackedOrder): void {
     this.#json.delete(o);
     this.#mirror?.changed(o);

@@ -75,9 +75,10 @@ export function checkLimits(
   const shrinks = buy ? pos < 0 : pos > 0;
   if (k[40 /* L_REDUCE_ONLY_MODE */] === 1 && hedge !== HEDGE_CLOSES) {
     // With the orders already open on the same side: each alone reducing, together they could open the other
-    // way (three SELLs of 0.5 against a long of 0.5 end short 1.0).
+    // way (three SELLs of 0.5 against a long of 0.5 end short 1.0). A modify's new quantity takes the place of
+    // the order's old one.
     const fits = closePosition || reduceOnly ||
-      qty + (buy ? k[34 /* OPEN_BUY_QTY */]! : k[35 /* OPEN_SELL_QTY */]!) <= (buy ? -pos : pos);
+      qty - replaced + (buy ? k[34 /* OPEN_BUY_QTY */]! : k[35 /* OPEN_SELL_QTY */]!) <= (buy ? -pos : pos);
     if (hedge === HEDGE_OPENS || !(shrinks && fits)) {
       return limit(v, s, "reduceOnlyMode", qty, Math.abs(pos), k[18 /* QTY_SCALE */]!);
     }

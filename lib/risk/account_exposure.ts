@@ -130,6 +130,10 @@ interface Contribution {
   /** BOTH, or the hedge-mode side it is on. */
   readonly positionSide: string;
   readonly buy: boolean;
+  /**
+   * Counts toward MAX_NUM_ALGO_ORDERS: a conditional order not triggered yet. Once triggered it is the regular
+   * order it became, in the matching engine, and counts toward the open orders.
+   */
   readonly algo: boolean;
   /** Can only reduce a position (reduceOnly, closePosition): counted as an open order, not as exposure. */
   readonly reduces: boolean;
@@ -223,19 +227,22 @@ export class AccountExposure implements OpenOrderLookup {
     clientOrderId: string | undefined,
   ): number {
     const c = this.#named(symbol, orderId, clientOrderId);
-    if (c === undefined || c.buy !== buy || c.algo || !c.qtyCounted) return 0;
+    // A reduce-only order's quantity is not in the open quantities (see #apply): nothing of it to replace.
+    if (c === undefined || c.buy !== buy || c.algo || !c.qtyCounted || c.reduces) return 0;
     return c.replacedQty + c.reserved;
   }
 
   /** {@linkcode OpenOrderLookup}: counts a modify's increase as open until its answer (or 10 s). */
   reserveModify(
     symbol: string,
+    buy: boolean,
     orderId: number | undefined,
     clientOrderId: string | undefined,
     qty: number,
   ): void {
     const c = this.#named(symbol, orderId, clientOrderId);
-    if (c === undefined || c.algo || !c.qtyCounted || !(qty > 0)) return;
+    // A modify naming the other side is refused by the exchange (-1117): it changes nothing to reserve.
+    if (c === undefined || c.buy !== buy || c.algo || c.reduces || !c.qtyCounted || !(qty > 0)) return;
     const extra = qty - c.replacedQty;
     if (!(extra > c.reserved)) return; // a decrease (or no more than reserved already): nothing to add
     this.#apply(c, -1);
@@ -244,6 +251,31 @@ export class AccountExposure implements OpenOrderLookup {
     this.#apply(c, 1);
     this.#reserved.add(c);
     this.#startSweeper();
+  }
+
+  /**
+   * A modify of the order `clientOrderId` was refused by the exchange (or never sent): the order is as it was,
+   * so the increase reserved for it no longer counts (it would for up to 10 s). Another modify of the same
+   * order still in flight loses its reservation too: its answer brings its quantity within milliseconds.
+   *
+   * @example
+   * ```ts
+   * declare const exposure: AccountExposure;
+   * exposure.modifyRefused("lr-1"); // from the order tracker's onModifyRefused
+   * ```
+   */
+  modifyRefused(clientOrderId: string): void {
+    const c = this.#open.get(clientOrderId);
+    if (c === undefined || !this.#reserved.has(c)) return;
+    this.#reserved.delete(c);
+    this.#apply(c, -1);
+    c.reserved = 0;
+    this.#apply(c, 1);
+  }
+
+  /** {@linkcode OpenOrderLookup}: whether the named open order can only reduce a position. */
+  reducesOnly(symbol: string, orderId: number | undefined, clientOrderId: string | undefined): boolean {
+    return this.#named(symbol, orderId, clientOrderId)?.reduces === true;
   }
 
   /** {@linkcode OpenOrderLookup}: the named open order's positionSide (BOTH when it is not known here). */
@@ -312,9 +344,10 @@ export class AccountExposure implements OpenOrderLookup {
       old.goneUntil = undefined; // its end, or live after all: handled below as any change
       this.#gone.delete(o.clientOrderId);
     }
+    const waitsForTrigger = o.algo && o.actualOrderId === undefined && o.status !== "TRIGGERED";
     if (
       old !== undefined && o.state !== "finished" && o.quantity === old.quantity &&
-      o.executedQty === old.executed
+      o.executedQty === old.executed && old.algo === waitsForTrigger
     ) {
       // The common change (pending → open: the ack brought only the order id): the same exposure.
       if (!o.algo && old.orderId === undefined && o.orderId !== undefined) {
@@ -353,7 +386,7 @@ export class AccountExposure implements OpenOrderLookup {
       symbol: o.symbol,
       positionSide: o.positionSide,
       buy: o.side === "BUY",
-      algo: o.algo,
+      algo: waitsForTrigger,
       reduces: o.reduceOnly === true,
       rests,
       remainingQty,

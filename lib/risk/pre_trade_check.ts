@@ -63,12 +63,16 @@ export interface OpenOrderLookup {
   ): number;
   /** The named open order's positionSide: BOTH (one-way mode, or not known), LONG or SHORT. */
   positionSideOf?(symbol: string, orderId: number | undefined, clientOrderId: string | undefined): string;
+  /** Whether the named open order can only reduce a position (reduceOnly, closePosition). */
+  reducesOnly?(symbol: string, orderId: number | undefined, clientOrderId: string | undefined): boolean;
   /**
-   * A modify of the named order to `qty` (at qtyScale) passed the check and is being sent: until its answer
-   * shows, its increase counts as open, so modifies sent together cannot pass a limit each fits alone.
+   * A modify of the named order (on side `buy`) to `qty` (at qtyScale) passed the check and is being sent:
+   * until its answer shows, its increase counts as open, so modifies sent together cannot pass a limit each
+   * fits alone.
    */
   reserveModify?(
     symbol: string,
+    buy: boolean,
     orderId: number | undefined,
     clientOrderId: string | undefined,
     qty: number,
@@ -516,8 +520,9 @@ export class PreTradeCheck {
     }
     // The position limits see the new quantity in place of the order's old one; a modify adds no open order.
     const replaced = this.openOrders?.replacedQty(p.symbol, buy, p.orderId, p.origClientOrderId) ?? 0;
-    // A modify names no positionSide: the order's own, when the account knows it.
+    // A modify names no positionSide nor reduceOnly: the order's own, when the account knows them.
     const side = this.openOrders?.positionSideOf?.(p.symbol, p.orderId, p.origClientOrderId);
+    const reduces = this.openOrders?.reducesOnly?.(p.symbol, p.orderId, p.origClientOrderId) === true;
     const code = checkLimits(
       v,
       s,
@@ -525,7 +530,7 @@ export class PreTradeCheck {
       buy,
       qty,
       price,
-      false,
+      reduces,
       false,
       fresh,
       now,
@@ -537,7 +542,7 @@ export class PreTradeCheck {
     );
     if (code === 0) {
       s.recordOrder(now);
-      this.openOrders?.reserveModify?.(p.symbol, p.orderId, p.origClientOrderId, qty);
+      this.openOrders?.reserveModify?.(p.symbol, buy, p.orderId, p.origClientOrderId, qty);
     }
     return code;
   }

@@ -18,7 +18,7 @@ import {
 } from "../../lib/risk/account_exposure.ts";
 import { PreTradeCheck } from "../../lib/risk/pre_trade_check.ts";
 import { parseExchangeInfo } from "../../lib/risk/symbol_filters.ts";
-import type { PlaceOrderParams } from "../../lib/types.ts";
+import type { PlaceAlgoOrderParams, PlaceOrderParams } from "../../lib/types.ts";
 import type { Gateway } from "../../lib/gateway/gateway.ts";
 import type { RiskLimitsConfig } from "../../lib/risk/risk_limits.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
@@ -480,5 +480,133 @@ test("exposure: a modify that passed counts its increase until its answer, so mo
     assert.equal(state.openBuyQty, 4);
   } finally {
     exposure.close();
+  }
+});
+
+test("exposure: a triggered conditional order counts as the regular order it became, not toward MAX_NUM_ALGO_ORDERS", async () => {
+  const sim = await simulator();
+  const gateway = await streamingGateway(sim, {});
+  try {
+    const state = gateway.router.preTrade!.check.state("BTCUSDT")!;
+    assert.equal(state.filters.maxNumAlgoOrders, 10); // as the simulator lists BTCUSDT
+    sim.setMarkPrice("BTCUSDT", "51000");
+    const stop: PlaceAlgoOrderParams = {
+      symbol: "BTCUSDT",
+      side: "SELL",
+      type: "STOP_MARKET",
+      quantity: "0.002",
+      triggerPrice: "40000",
+    };
+    for (let i = 0; i < 9; i++) await gateway.router.placeAlgoOrder({ ...stop });
+    await gateway.router.placeAlgoOrder({
+      symbol: "BTCUSDT",
+      side: "BUY",
+      type: "STOP",
+      quantity: "0.002",
+      price: "51400",
+      triggerPrice: "51500",
+      timeInForce: "GTC",
+      clientAlgoId: "trig-stop",
+    });
+    assert.deepEqual([state.openAlgoOrders, state.openOrders], [10, 0]);
+    sim.setMarkPrice("BTCUSDT", "51600"); // it fires; its LIMIT 51400 rests below the mark
+    await waitFor(() => gateway.tracker.get("trig-stop")?.status === "TRIGGERED", "the trigger");
+    assert.deepEqual([state.openAlgoOrders, state.openOrders], [9, 1], "now a regular open order");
+    // The exchange takes a tenth untriggered one; the local check must too.
+    await gateway.router.placeAlgoOrder({ ...stop });
+    assert.equal(state.openAlgoOrders, 10);
+    // An eleventh is past the filter: refused locally, as the exchange would.
+    await assert.rejects(
+      gateway.router.placeAlgoOrder({ ...stop }),
+      (e: Error & { code?: number }) => {
+        assert.equal(e.code, -4045);
+        return true;
+      },
+    );
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("exposure: a modify the exchange refuses gives its reserved increase back at once (not after 10 s)", async () => {
+  const sim = await simulator();
+  const gateway = await streamingGateway(sim, { symbols: { "*": { maxPositionQty: 0.01 } } });
+  try {
+    const state = gateway.router.preTrade!.check.state("BTCUSDT")!;
+    sim.setMarkPrice("BTCUSDT", "51000");
+    await gateway.router.placeOrder(restingBuy({ newClientOrderId: "mod-refused" })); // BUY 0.002
+    // Notional 0.003 × 30000 = 90, under the exchange's 100: refused (-5029), the order stays at 0.002.
+    const modify = {
+      symbol: "BTCUSDT",
+      origClientOrderId: "mod-refused",
+      side: "BUY",
+      quantity: "0.003",
+    } as const;
+    await assert.rejects(gateway.router.modifyOrder({ ...modify, price: "30000" }), { code: -5029 });
+    assert.equal(state.openBuyQty, 2, "0.002 open, nothing reserved (scaled at 0.001)");
+    // Worst case 0.002 + 0.008 = 0.010: at the limit, it passes.
+    assert.equal((await gateway.router.placeOrder(restingBuy({ quantity: "0.008" }))).status, "NEW");
+    // A modify naming the other side (the exchange answers -1117) reserves nothing either.
+    await assert.rejects(
+      gateway.router.modifyOrder({ ...modify, side: "SELL", quantity: "0.3", price: "52000" }),
+    );
+    assert.equal(state.openBuyQty, 10);
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("exposure: in reduceOnlyMode a modify of an order that only reduces passes (its old quantity is replaced)", async () => {
+  const sim = await simulator();
+  const gateway = await streamingGateway(sim, {});
+  try {
+    sim.setMarkPrice("BTCUSDT", "51000");
+    const router = gateway.router;
+    await router.placeOrder({ symbol: "BTCUSDT", side: "BUY", type: "MARKET", quantity: "0.010" });
+    const state = router.preTrade!.check.state("BTCUSDT")!;
+    await waitFor(() => state.position === 10, "the long 0.010");
+    router.preTrade!.setLimits({ reduceOnlyMode: true });
+    const sell = { symbol: "BTCUSDT", side: "SELL", type: "LIMIT", timeInForce: "GTC" } as const;
+    await router.placeOrder({ ...sell, quantity: "0.006", price: "52000", newClientOrderId: "ro-exit" });
+    await router.placeOrder({
+      ...sell,
+      quantity: "0.010",
+      price: "53000",
+      reduceOnly: true,
+      newClientOrderId: "ro-tp",
+    });
+    // A price change of each: the same quantity, still within the long.
+    const moved = await router.modifyOrder({
+      symbol: "BTCUSDT",
+      origClientOrderId: "ro-exit",
+      side: "SELL",
+      quantity: "0.006",
+      price: "52100",
+    });
+    assert.equal(moved.price, "52100.00");
+    const tp = await router.modifyOrder({
+      symbol: "BTCUSDT",
+      origClientOrderId: "ro-tp",
+      side: "SELL",
+      quantity: "0.010",
+      price: "53100",
+    });
+    assert.equal(tp.price, "53100.00");
+    // Past the long with what is open: refused, naming the mode.
+    await assert.rejects(
+      router.modifyOrder({
+        symbol: "BTCUSDT",
+        origClientOrderId: "ro-exit",
+        side: "SELL",
+        quantity: "0.011",
+        price: "52100",
+      }),
+      (e: Error & { limit?: string }) => (assert.equal(e.limit, "reduceOnlyMode"), true),
+    );
+  } finally {
+    await gateway.close();
+    await sim.close();
   }
 });
