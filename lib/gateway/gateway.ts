@@ -285,7 +285,10 @@ export class Gateway {
     const restored = restoreRecovered(tracker, journal.recovery);
 
     // The journal's intent is durable before the frame leaves; the tracker's record follows the send.
-    const own = combineObservers(deferIntent(tracker), journalObserver(journal.journal));
+    const own = combineObservers(
+      deferIntent(tracker),
+      journalObserver(journal.journal, { foreign: (cid) => tracker.get(cid)?.external === true }),
+    );
     const observer: OrderObserver = options.observer === undefined
       ? own
       : combineObservers(own, options.observer);

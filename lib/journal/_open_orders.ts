@@ -83,6 +83,10 @@ export class OpenOrders {
   /** A request for `cid` is about to leave; `json` is its intent record. */
   intent(cid: string, json: string): void {
     if (!this.#opened.has(cid) && !this.#orphans.has(cid)) {
+      // A cancel or modify of an order finished lately (a cancel that crossed the stream's news of its end)
+      // opens nothing: held as open, it had no answer to end it and came back at the next start. (One look-up
+      // per new order; the JSON is read only for a client id that finished lately.)
+      if (this.#finished.has(cid) && !isPlace(json)) return;
       this.#opened.set(cid, json);
     } else {
       // A cancel/modify, or a second place with a live order's id (the exchange rejects it with -4116):

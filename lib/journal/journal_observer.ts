@@ -7,6 +7,7 @@
 
 import type { OrderObserver } from "../pipeline/order_observer.ts";
 import type { OrderJournal } from "./order_journal.ts";
+import { isPlace } from "../orders/tracked_order.ts";
 
 /**
  * An observer that journals every order-mutating request that names an order.
@@ -24,11 +25,15 @@ import type { OrderJournal } from "./order_journal.ts";
  * const router = await Router.connect({ ...options, observer });
  * ```
  */
-export function journalObserver(journal: OrderJournal): OrderObserver {
+export function journalObserver(journal: OrderJournal, options: JournalObserverOptions = {}): OrderObserver {
+  const foreign = options.foreign;
+  // Asked of cancels, modifies and queries only: a place names an order of this router by definition.
+  const skip = (cid: string, method: string) =>
+    cid === "" || (foreign !== undefined && !isPlace(method) && foreign(cid));
   return {
     intent(cid, method, params, cidKey) {
       // A cancel/modify by orderId of an order this router does not know has no id to reconcile by.
-      if (cid === "") return;
+      if (skip(cid, method)) return;
       // A generated client id is not in `params` (the encoder adds it): the journal records it under cidKey.
       try {
         journal.appendIntent(cid, method, params, cidKey);
@@ -40,7 +45,7 @@ export function journalObserver(journal: OrderJournal): OrderObserver {
       }
     },
     ack(cid, result, method) {
-      if (cid === "") return;
+      if (skip(cid, method)) return;
       const r = (typeof result === "object" && result !== null ? result : {}) as Record<string, unknown>;
       const id = r.orderId ?? r.algoId;
       // algoOrder.cancel answers without a status; its success is final.
@@ -55,22 +60,40 @@ export function journalObserver(journal: OrderJournal): OrderObserver {
       );
     },
     rejected(cid, code, msg, method) {
-      if (cid === "") return;
+      if (skip(cid, method)) return;
       // Only a rejected place ends the order it names. A refused cancel/modify leaves it as it was, except
       // -2011/-2013: the exchange does not hold it open any more (recovery reads those as final).
-      const place = method === "order.place" || method === "algoOrder.place";
-      if (place || code === -2011 || code === -2013) journal.appendRejected(cid, code, msg, { method });
+      if (isPlace(method) || code === -2011 || code === -2013) {
+        journal.appendRejected(cid, code, msg, { method });
+      }
     },
     unknown(cid, reason, method) {
-      if (cid !== "") journal.appendUnknown(cid, reason, { method });
+      if (!skip(cid, method)) journal.appendUnknown(cid, reason, { method });
     },
     notSent(cid, method) {
       // A cancel/modify that did not go out changes nothing; a place that did not go out never existed.
-      if (cid !== "" && (method === "order.place" || method === "algoOrder.place")) {
-        journal.appendRejected(cid, 0, "not sent", { method });
-      }
+      if (cid !== "" && isPlace(method)) journal.appendRejected(cid, 0, "not sent", { method });
     },
   };
+}
+
+/**
+ * Options of {@linkcode journalObserver}.
+ *
+ * @example
+ * ```ts
+ * import { OrderTracker } from "../orders/order_tracker.ts";
+ * const tracker = new OrderTracker();
+ * const options: JournalObserverOptions = { foreign: (cid) => tracker.get(cid)?.external === true };
+ * ```
+ */
+export interface JournalObserverOptions {
+  /**
+   * Whether the order `cid` is another client's (an external order the account follows): the router's
+   * cancels, modifies and queries of it are not journaled. Recorded, an answer about it would make it an
+   * order of this router at the next start (restored as its own, and cancelled by a halt).
+   */
+  foreign?: (cid: string) => boolean;
 }
 
 /**

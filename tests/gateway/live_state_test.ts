@@ -149,6 +149,39 @@ test("live state: an order placed by another client is tracked as external and l
   }
 });
 
+test("live state: another client's order stays external across a restart after the router asked for it (a gap pass)", async () => {
+  const sim = await simulator();
+  const dataDir = mkdtempSync(join(tmpdir(), "lr-live-"));
+  const other = await connect(sim, "hmac", { clientOrderIdPrefix: "web" });
+  // With the REST listing: the start lists the exchange's open orders (another client's included).
+  const options = { dataDir, restUrl: sim.httpUrl, auditIntervalMs: 0 };
+  let gateway = await open(sim, options);
+  try {
+    const theirs = await other.placeOrder(restingBuy());
+    await waitFor(() => gateway.tracker.get(theirs.clientOrderId) !== undefined, "the external order");
+    // What a gap pass does for every order it holds open, the external ones included.
+    await gateway.router.queryOrder({ symbol: "BTCUSDT", origClientOrderId: theirs.clientOrderId });
+    await gateway.router.modifyOrder({
+      symbol: "BTCUSDT",
+      origClientOrderId: theirs.clientOrderId,
+      side: "BUY",
+      quantity: "0.003",
+      price: "50000",
+    });
+    await gateway.close();
+    gateway = await open(sim, options);
+    const again = gateway.tracker.get(theirs.clientOrderId);
+    assert.equal(again?.external, true, JSON.stringify(again));
+    const report = await gateway.halt("test");
+    assert.deepEqual(report.canceled, []);
+    assert.equal(sim.orders().find((o) => o.clientOrderId === theirs.clientOrderId)?.status, "NEW");
+  } finally {
+    await other.close();
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("live state: a MARKET order acked NEW ends FILLED from the stream; without a stream, from a query", async () => {
   const sim = await simulator();
   const withStream = await open(sim);

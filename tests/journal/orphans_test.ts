@@ -98,6 +98,24 @@ test("OpenOrders: an answer saying open after the order finished is stale, not a
   assert.deepEqual(unresolvedIntents(open).map((i) => i.ts), [2]);
 });
 
+test("OpenOrders: a cancel or modify of an order finished lately opens nothing (it came back at the next start)", () => {
+  const open = new OpenOrders();
+  open.intent("r", intentJson(1, "r", "order.place", PLACE));
+  open.outcome("r", "CANCELED"); // the stream said so, while a cancel was on its way
+  const cancel = intentJson(2, "r", "order.cancel", { symbol: "BTCUSDT", origClientOrderId: "r" });
+  open.intent("r", cancel);
+  open.intent("r", intentJson(3, "r", "order.modify", { symbol: "BTCUSDT", origClientOrderId: "r" }));
+  open.outcome("r", undefined, unknownJson(4, "r", "timeout", { method: "order.cancel", symbol: "BTCUSDT" }));
+  assert.equal(open.size, 0);
+  assert.deepEqual(unresolvedIntents(open), []);
+  assert.deepEqual(orphanOrders(open), []);
+  // A place reusing the finished id opens it again; a cancel of an id never seen still does (it may be this
+  // router's order from a damaged journal: the next start reconciles it).
+  open.intent("r", intentJson(5, "r", "order.place", PLACE));
+  open.intent("x", intentJson(6, "x", "order.cancel", { symbol: "BTCUSDT", origClientOrderId: "x" }));
+  assert.deepEqual(unresolvedIntents(open).map((i) => [i.cid, i.ts]), [["r", 5], ["x", 6]]);
+});
+
 test("OpenOrders: the orders remembered as finished are bounded (16,384), the oldest forgotten first", () => {
   const open = new OpenOrders();
   const finish = (cid: string) => {
