@@ -125,7 +125,9 @@ export function restoreRecovered(tracker: OrderTracker, recovery: JournalRecover
  * ```
  */
 export function finishInJournal(journal: OrderJournal, order: Readonly<TrackedOrder>): void {
-  if (order.state !== "finished" || order.external) return;
+  // NOT_FOUND from a refused cancel (-2011) is an inference, not how the order ended (it may have filled
+  // unseen): the follow-up's answer ends it in the journal, and a restart before that answer asks again.
+  if (order.state !== "finished" || order.external || order.status === "NOT_FOUND") return;
   const { clientOrderId, status, orderId, symbol } = order;
   queueMicrotask(() => void journal.appendFinished(clientOrderId, status, orderId, { symbol }));
 }

@@ -24,6 +24,7 @@ import { type Clock, systemClock } from "../_clock.ts";
 import { DeadManSwitch } from "./dead_man_switch.ts";
 import { DisposalStack } from "./_disposal_stack.ts";
 import { HaltKeeper } from "./_halt_file.ts";
+import { FillDebts } from "./_fill_debts.ts";
 import { OrderPathWarmer } from "./order_path_warmer.ts";
 import {
   finishInJournal,
@@ -261,9 +262,14 @@ export class Gateway {
       ...(options.history === undefined
         ? {}
         : { eventCapacity: options.history, historyCapacity: options.history }),
-      onFill: (fill) => void journal.journal.appendFill(fill),
+      onFill: (fill) => {
+        journal.journal.appendFill(fill);
+        debts?.fill(fill);
+      },
       onOrder: (order) => {
         finishInJournal(journal.journal, order);
+        // After the change's own fill (a stream event carries both): owed only when they do not add up.
+        if (debts !== undefined && order.state === "finished") queueMicrotask(() => debts.order(order));
         // Executed beyond its recorded fills (a query's answer, a RESULT ack ahead of the stream): read its
         // trades back soon, so /fills and the daily loss do not wait for the next gap or audit.
         if (isShortOfFills(account, order)) late.fills?.runSoon();
@@ -279,10 +285,15 @@ export class Gateway {
           count,
         }),
     });
+    // Fills owed by orders that ended short of them, kept across a restart (the callbacks above use it). Only
+    // with the REST host that reads trades back: without one a debt could never be paid.
+    const debts = options.restUrl === undefined ? undefined : new FillDebts(journal.journal, account);
     account.fills.restore(journal.recovery.fills);
     const tracker = account.orders;
-    // Unfinished orders, including those known only from an outcome record whose intent line was damaged.
-    const restored = restoreRecovered(tracker, journal.recovery);
+    // Unfinished orders, including those known only from an outcome record whose intent line was damaged,
+    // and finished ones whose fills the last run still owed (asked again, then their trades read back).
+    const restored = restoreRecovered(tracker, journal.recovery) +
+      (debts?.restore(journal.recovery.owed) ?? 0);
 
     // The journal's intent is durable before the frame leaves; the tracker's record follows the send.
     const own = combineObservers(
@@ -427,7 +438,11 @@ export class Gateway {
       onEvent,
     );
     if (audit !== undefined) stack.defer(() => audit.stop());
-    late.fills = startup.fillRecovery(options, router, account, emit);
+    late.fills = startup.fillRecovery(options, router, account, (event) => {
+      // Trades that never add up: nothing more to wait for (the journal stops listing the debt).
+      if (event.type === "fills-recovered" && event.gaveUp !== undefined) debts?.gaveUp(event.gaveUp);
+      emit(event);
+    });
     stack.defer(() => late.fills?.stop());
     // The hold ends when every restored order is known, however long that takes; slowness is reported.
     const hold = { ...options, reconcileTimeoutMs: Number.POSITIVE_INFINITY };

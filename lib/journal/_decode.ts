@@ -65,6 +65,10 @@ function isRecord(r: unknown): r is JournalRecord {
       return isStr(o.reason);
     case "resolved":
       return isStr(o.status) && isOpt(o.orderId, isNum);
+    case "owed":
+      return isStr(o.symbol) && isStr(o.side) && isStr(o.executedQty);
+    case "paid":
+      return true;
     case "fill":
       return isStr(o.symbol) && isNum(o.orderId) && isNum(o.tradeId) && isStr(o.side) && isStr(o.price) &&
         isStr(o.qty) && isStr(o.commission) && isStr(o.commissionAsset) && isStr(o.realizedProfit) &&

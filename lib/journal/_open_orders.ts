@@ -60,6 +60,8 @@ export class OpenOrders {
   readonly #finished = new Map<string, number>();
   readonly #finishedRing: string[] = [];
   #finishedCount = 0;
+  /** cid → the JSON of its `owed` record: finished orders whose fills are still to be read back. */
+  readonly #owed = new Map<string, string>();
 
   /** Orders not known to be finished (orphans included). */
   get size(): number {
@@ -114,9 +116,24 @@ export class OpenOrders {
     if (opened !== undefined && !this.#later.has(cid) && isPlace(opened)) this.#forget(cid);
   }
 
+  /** An order's fills are owed (`json`: its `owed` record), until `paid`. */
+  owe(cid: string, json: string): void {
+    this.#owed.set(cid, json);
+  }
+
+  /** The owed fills of `cid` are recorded (or given up on). */
+  pay(cid: string): void {
+    this.#owed.delete(cid);
+  }
+
+  /** The `owed` record JSON of each order whose fills are owed, oldest first. */
+  owed(): IterableIterator<string> {
+    return this.#owed.values();
+  }
+
   /** Lines `checkpoint()` writes. */
   get checkpointRecords(): number {
-    return this.#opened.size + this.#orphans.size + this.#later.size;
+    return this.#opened.size + this.#orphans.size + this.#later.size + this.#owed.size;
   }
 
   /**
@@ -132,6 +149,7 @@ export class OpenOrders {
         if (later !== undefined) text += frameLine(later);
       }
     }
+    for (const json of this.#owed.values()) text += frameLine(json);
     return text;
   }
 

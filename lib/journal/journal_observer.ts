@@ -61,11 +61,11 @@ export function journalObserver(journal: OrderJournal, options: JournalObserverO
     },
     rejected(cid, code, msg, method) {
       if (skip(cid, method)) return;
-      // Only a rejected place ends the order it names. A refused cancel/modify leaves it as it was, except
-      // -2011/-2013: the exchange does not hold it open any more (recovery reads those as final).
-      if (isPlace(method) || code === -2011 || code === -2013) {
-        journal.appendRejected(cid, code, msg, { method });
-      }
+      // Only a rejected place ends the order it names. A refused cancel/modify leaves it as it was; -2011/-2013
+      // say the exchange does not hold it open, but not how it ended (it may have filled while the stream was
+      // away): it stays open here until the follow-up's answer (order.status) ends it, and a restart before
+      // that answer asks again.
+      if (isPlace(method)) journal.appendRejected(cid, code, msg, { method });
     },
     unknown(cid, reason, method) {
       if (!skip(cid, method)) journal.appendUnknown(cid, reason, { method });

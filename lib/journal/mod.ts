@@ -56,5 +56,12 @@ export type { JournalDamage, JournalRecovery, OrphanOrder } from "./recovery.ts"
 export type { JournalHealth, JournalProblem } from "./_health.ts";
 export { damageReport } from "./_open.ts";
 export { mappedAppendUnsupported } from "./_mapped_append.ts";
-export type { FillRecord, IntentRecord, JournalRecord, JournalValue, OutcomeAbout } from "./records.ts";
+export type {
+  FillRecord,
+  IntentRecord,
+  JournalRecord,
+  JournalValue,
+  OutcomeAbout,
+  OwedRecord,
+} from "./records.ts";
 export { journalObserver } from "./journal_observer.ts";

@@ -20,6 +20,8 @@ import {
   intentJson,
   type JournalValue,
   type OutcomeAbout,
+  owedJson,
+  paidJson,
   rejectedJson,
   resolvedJson,
   unknownJson,
@@ -224,6 +226,39 @@ export class OrderJournal {
     if (this.#closed || !FINAL_STATUSES.has(status) || !this.#open.has(cid)) return false;
     this.appendResolved(cid, status, orderId, about);
     return true;
+  }
+
+  /**
+   * Order `cid` ended with `executedQty` executed that its recorded fills do not add up to: its fills are owed,
+   * and recovery lists it (`owed`) until `appendPaid`, so a restart before they are read back still reads
+   * them back. Buffered like an outcome: it goes out with the answer that ended the order.
+   *
+   * @example
+   * ```ts
+   * declare const journal: OrderJournal;
+   * journal.appendOwed("lr-1", "ETHUSDT", "BUY", "0.010");
+   * ```
+   */
+  appendOwed(cid: string, symbol: string, side: string, executedQty: string): void {
+    if (this.#closed) return;
+    const json = owedJson(Date.now(), cid, symbol, side, executedQty);
+    this.#open.owe(cid, json);
+    this.#writer.outcome(json);
+  }
+
+  /**
+   * The owed fills of `cid` are recorded (or given up on): recovery no longer lists it.
+   *
+   * @example
+   * ```ts
+   * declare const journal: OrderJournal;
+   * journal.appendPaid("lr-1");
+   * ```
+   */
+  appendPaid(cid: string): void {
+    if (this.#closed) return;
+    this.#open.pay(cid);
+    this.#writer.outcome(paidJson(Date.now(), cid));
   }
 
   /** `about` with the symbol filled in from the open order, when missing and known. */

@@ -42,7 +42,29 @@ export type JournalRecord =
   | { t: "unknown"; ts: number; cid: string; reason: string } & OutcomeAbout
   | { t: "resolved"; ts: number; cid: string; status: string; orderId?: number } & OutcomeAbout
   | FillRecord
+  | OwedRecord
+  | { t: "paid"; ts: number; cid: string }
   | { t: "mapped"; ts: number };
+
+/**
+ * An order of this router that ended with an executed quantity its recorded fills do not add up to (the user
+ * stream lost its trades): its fills are owed. Kept by recovery until a `paid` record for the client id, so a
+ * restart before they are read back still reads them back.
+ *
+ * @example
+ * ```ts
+ * const r: OwedRecord = { t: "owed", ts: 1, cid: "lr-1", symbol: "ETHUSDT", side: "BUY", executedQty: "0.010" };
+ * ```
+ */
+export interface OwedRecord {
+  t: "owed";
+  ts: number;
+  cid: string;
+  symbol: string;
+  side: string;
+  /** What the order executed, as the exchange last said. */
+  executedQty: string;
+}
 
 /**
  * What an outcome record says about the request it answers: enough to reconcile its order without the intent.
@@ -246,6 +268,30 @@ export function resolvedJson(
   const id = num(orderId);
   return head("resolved", ts, cid, about) + ',"status":' + q(status) + (id === "" ? "" : ',"orderId":' + id) +
     "}";
+}
+
+/**
+ * The JSON of an order whose fills are owed (see {@linkcode OwedRecord}).
+ *
+ * @example
+ * ```ts
+ * owedJson(Date.now(), "lr-1", "ETHUSDT", "BUY", "0.010");
+ * ```
+ */
+export function owedJson(ts: number, cid: string, symbol: string, side: string, executedQty: string): string {
+  return head("owed", ts, cid, { symbol }) + ',"side":' + q(side) + ',"executedQty":' + q(executedQty) + "}";
+}
+
+/**
+ * The JSON saying an order's owed fills are recorded (or given up on).
+ *
+ * @example
+ * ```ts
+ * paidJson(Date.now(), "lr-1");
+ * ```
+ */
+export function paidJson(ts: number, cid: string): string {
+  return head("paid", ts, cid, {}) + "}";
 }
 
 export { decodeLine, parseRecord } from "./_decode.ts";

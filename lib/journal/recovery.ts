@@ -13,7 +13,13 @@ import type { Fill } from "../account/fills.ts";
 import { type JournalDamage, lineRanges, looksTorn } from "./_damage.ts";
 import { fillKey, type RecentFills } from "./_fills.ts";
 import type { OpenOrders } from "./_open_orders.ts";
-import { decodeLine, type IntentRecord, type JournalRecord, parseRecord } from "./records.ts";
+import {
+  decodeLine,
+  type IntentRecord,
+  type JournalRecord,
+  type OwedRecord,
+  parseRecord,
+} from "./records.ts";
 
 export type { JournalDamage } from "./_damage.ts";
 
@@ -53,6 +59,12 @@ export interface JournalRecovery {
    * `symbol:tradeId`). Give them to the account (`FillBook.restore`) so a replayed fill is not counted again.
    */
   fills: Fill[];
+  /**
+   * Finished orders whose fills were owed (the user stream lost their trades, and the process stopped before
+   * they were read back), oldest first: read their trades back (`FillBook` is short of their executed
+   * quantity), then record `paid`.
+   */
+  owed: OwedRecord[];
   /** Records read (good lines). */
   records: number;
   /**
@@ -102,7 +114,8 @@ export type FileVerdict = "ok" | "damaged" | "unreadable";
  * import { RecentFills } from "./_fills.ts";
  * import { OpenOrders } from "./_open_orders.ts";
  * const state = { open: new OpenOrders(), fills: new RecentFills(10_000) };
- * const recovery: JournalRecovery = { unresolved: [], orphans: [], damage: [], fills: [], records: 0, corrupt: [] };
+ * const recovery: JournalRecovery = { unresolved: [], orphans: [], damage: [], fills: [], owed: [], records: 0,
+ *   corrupt: [] };
  * readJournalFile("./data/journal-000001.log", state, recovery, () => {}); // "ok", "damaged" or "unreadable"
  * ```
  */
@@ -189,6 +202,10 @@ function apply(r: JournalRecord, line: string, open: OpenOrders, fills: RecentFi
     case "fill":
       fills.add(fillKey(r), line + "\n");
       return;
+    case "owed":
+      return open.owe(r.cid, line.slice(9));
+    case "paid":
+      return open.pay(r.cid);
     case "mapped":
       return;
   }
@@ -215,6 +232,7 @@ export function readJournalFiles(
     orphans: [],
     damage: [],
     fills: [],
+    owed: [],
     records: 0,
     corrupt: [],
   };
@@ -227,6 +245,7 @@ export function readJournalFiles(
   });
   recovery.unresolved = unresolvedIntents(state.open);
   recovery.orphans = orphanOrders(state.open);
+  recovery.owed = owedFills(state.open);
   recovery.fills = state.fills.list();
   return { recovery, files, corrupt };
 }
@@ -280,6 +299,26 @@ export function orphanOrders(open: OpenOrders): OrphanOrder[] {
     if (r.t !== "unknown" && r.orderId !== undefined) o.orderId = r.orderId;
     if (r.t !== "unknown" && r.status !== undefined) o.status = r.status;
     out.push(o);
+  }
+  return out;
+}
+
+/**
+ * The orders whose fills are owed, as records.
+ *
+ * @example
+ * ```ts
+ * import { OpenOrders } from "./_open_orders.ts";
+ * const open = new OpenOrders();
+ * open.owe("lr-1", '{"t":"owed","ts":1,"cid":"lr-1","symbol":"ETHUSDT","side":"BUY","executedQty":"0.010"}');
+ * owedFills(open); // [{ t: "owed", ts: 1, cid: "lr-1", symbol: "ETHUSDT", side: "BUY", executedQty: "0.010" }]
+ * ```
+ */
+export function owedFills(open: OpenOrders): OwedRecord[] {
+  const out: OwedRecord[] = [];
+  for (const json of open.owed()) {
+    const r = parseRecord(json);
+    if (typeof r !== "string" && r.t === "owed") out.push(r);
   }
   return out;
 }

@@ -354,3 +354,29 @@ test("warm: a write of zero bytes to the journal and of the line to the scratch 
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
   });
 });
+
+test("owed fills: listed by recovery until paid, across the restart's compaction", async () => {
+  await withDir((dir) => {
+    const { journal } = OrderJournal.open({ dir, fsyncIntervalMs: 0 });
+    journal.appendIntent("a", "order.place", PLACE);
+    journal.appendAck("a", 1, "FILLED", { method: "order.place", symbol: "BTCUSDT" });
+    journal.appendOwed("a", "BTCUSDT", "BUY", "0.002");
+    journal.appendOwed("b", "ETHUSDT", "SELL", "0.010");
+    journal.appendPaid("b");
+    journal.close();
+    const { journal: again, recovery } = OrderJournal.open({ dir, fsyncIntervalMs: 0 });
+    assert.deepEqual(recovery.unresolved, [], "finished");
+    assert.deepEqual(
+      recovery.owed.map((r) => [r.cid, r.symbol, r.side, r.executedQty]),
+      [["a", "BTCUSDT", "BUY", "0.002"]],
+    );
+    again.close(); // compacted: the debt is carried by the checkpoint
+    const { journal: third, recovery: later } = OrderJournal.open({ dir, fsyncIntervalMs: 0 });
+    assert.deepEqual(later.owed.map((r) => r.cid), ["a"]);
+    third.appendPaid("a");
+    third.close();
+    const { journal: fourth, recovery: last } = OrderJournal.open({ dir, fsyncIntervalMs: 0 });
+    assert.deepEqual(last.owed, []);
+    fourth.close();
+  });
+});
