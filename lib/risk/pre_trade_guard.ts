@@ -219,6 +219,23 @@ export class PreTradeGuard {
   }
 
   /**
+   * A refusal (-1121, "Invalid symbol.") when the loaded exchangeInfo does not list `symbol`, for a request
+   * that checks nothing else (a cancel-all: a typo answered "nothing to cancel" looks like success); undefined
+   * when it is listed or the filters are not loaded. Like any -1121, it has exchangeInfo read again soon.
+   *
+   * @example
+   * ```ts
+   * declare const guard: PreTradeGuard;
+   * const refused = guard.unlistedSymbol("BTCUSTD", "order.cancel"); // FilterRefusedError -1121
+   * ```
+   */
+  unlistedSymbol(symbol: string, method: string): FilterRefusedError | undefined {
+    if (this.#filtersState !== "ok" || this.check.state(symbol) !== undefined) return undefined;
+    this.check.verdict.filter(-1121, "symbol", undefined);
+    return this.refusal(method, symbol) as FilterRefusedError; // a filter verdict: never a limit's
+  }
+
+  /**
    * The mark price of `symbol` if one arrived within the last 10 s (the mark stream ticks every second), else
    * undefined: what live unrealized PnL is computed at (`GET /positions`, the metrics).
    */

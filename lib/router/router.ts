@@ -31,6 +31,7 @@ import { adHocMethod, METHODS, type MethodSpec, type Security } from "../wire/me
 import { ClientOrderIds } from "./client_order_ids.ts";
 import { prepareCredentials, type PreparedCredentials } from "./_credentials.ts";
 import { type CancelAllReport, cancelOpenOrders, type HaltReport, mergeHaltReports } from "./_cancel_open.ts";
+import { CancelWatch } from "./_cancel_watch.ts";
 import { type Flattener, type FlattenReport, flattenSymbol } from "./_flatten.ts";
 import { RouterSession } from "./_session.ts";
 import type { CredentialsRefusal, RouterOptions } from "./router_options.ts";
@@ -118,6 +119,13 @@ export class Router {
       return filters === undefined ? undefined : { qtyScale: filters.qtyScale, maxQty: filters.marketMaxQty };
     },
   };
+
+  /** Orders a halt or cancel-all did not cancel, cancelled once they show open (a late place, a lost cancel). */
+  readonly #watch = new CancelWatch({
+    canceller: this,
+    openOrders: () => this.#observer?.openOrders?.() ?? [],
+    halted: (reason) => this.#haltReasons.has(reason),
+  });
 
   private constructor(options: RouterOptions, credentials: PreparedCredentials) {
     this.#observer = options.observer;
@@ -478,6 +486,13 @@ export class Router {
    * ```
    */
   async cancelAllOpenOrders(symbol: string): Promise<CancelAllReport> {
+    // A symbol the exchange does not list, with nothing of it tracked: a typo, refused (-1121) rather than
+    // answered "nothing to cancel". One with orders tracked (a symbol delisted since) is still swept.
+    const guard = this.#guard;
+    if (guard !== undefined && !(this.#observer?.openOrders?.() ?? []).some((o) => o.symbol === symbol)) {
+      const refused = guard.unlistedSymbol(symbol, CANCEL.name);
+      if (refused !== undefined) throw refused;
+    }
     const { canceled, alreadyFinished, failed } = await this.#cancelOpen(`cancel all ${symbol}`, symbol);
     return { symbol, canceled, alreadyFinished, failed };
   }
@@ -492,14 +507,20 @@ export class Router {
     // are cancelled in one more pass. Taken before the cancels: the observer's orders change meanwhile, and
     // a place answered during the first pass is one of these.
     const unanswered = new Set(open.filter((o) => o.state === "pending").map((o) => o.clientOrderId));
-    const report = await cancelOpenOrders(this, reason, open);
-    if (unanswered.size === 0) return report;
-    await this.#placesAnswered(() =>
-      known().some((o) => o.state === "pending" && unanswered.has(o.clientOrderId))
-    );
-    const still = known().filter((o) => unanswered.has(o.clientOrderId));
-    if (still.length === 0) return report;
-    return mergeHaltReports(report, await cancelOpenOrders(this, reason, still));
+    let report = await cancelOpenOrders(this, reason, open);
+    if (unanswered.size > 0) {
+      await this.#placesAnswered(() =>
+        known().some((o) => o.state === "pending" && unanswered.has(o.clientOrderId))
+      );
+      const still = known().filter((o) => unanswered.has(o.clientOrderId));
+      if (still.length > 0) report = mergeHaltReports(report, await cancelOpenOrders(this, reason, still));
+    }
+    // Not cancelled, and perhaps resting yet (a place of unknown outcome that lands later, a cancel lost with
+    // the link): watched, and cancelled once shown open (a halt's while it holds, a cancel-all's for a minute).
+    const missed = report.failed.map((f) => f.clientOrderId);
+    for (const f of report.alreadyFinished) if (f.status === "NOT_FOUND") missed.push(f.clientOrderId);
+    this.#watch.watch(missed, symbol === undefined ? reason : undefined);
+    return report;
   }
 
   /**
@@ -663,6 +684,7 @@ export class Router {
    */
   close(): Promise<void> {
     this.#closed = true;
+    this.#watch.stop();
     this.#guard?.close();
     this.#session.close();
     return Promise.resolve();

@@ -17,6 +17,7 @@ import { ACCOUNT_METHODS } from "./methods_account.ts";
 import { MARKET_METHODS } from "./methods_market.ts";
 import { SESSION_METHODS } from "./methods_session.ts";
 import { TRADE_METHODS } from "./methods_trade.ts";
+import { boolParam } from "./params.ts";
 import type { RateLimitEntry } from "./rate_limiter.ts";
 
 const COMMON_PARAMS = ["apiKey", "signature", "timestamp", "recvWindow", "returnRateLimits"];
@@ -118,14 +119,22 @@ export function dispatch(
   return auth instanceof Promise ? auth.then((a) => afterAuth(call, a)) : afterAuth(call, auth);
 }
 
+/** A reduce-only or close-position order: exempt from the exchange's -1008 throttling, as its message says. */
+function onlyReduces(params: Params): boolean {
+  return boolParam(params, "reduceOnly", false) === true ||
+    boolParam(params, "closePosition", false) === true;
+}
+
 function afterAuth(call: Call, auth: Account | Failure | undefined): Reply {
   if (auth instanceof Failure) return reply(call, auth);
   call.account = auth;
   const { core, spec } = call;
   const placing = call.method === "order.place";
-  const fault = placing ? core.faults.onOrderPlace() : undefined;
+  // Read first: the last rejection of a burst clears the burst's code.
+  const rejectCode = core.faults.rejectCode;
+  const fault = placing ? core.faults.onOrderPlace(onlyReduces(call.params)) : undefined;
   // Injected -1008 rejections are not counted against the rate limits (ws-fapi.md §6).
-  if (fault === "reject") return reply(call, failureForCode(core.faults.rejectCode));
+  if (fault === "reject") return reply(call, failureForCode(rejectCode));
   if (spec.orders && auth !== undefined) {
     const overOrders = core.limiter.addOrder(auth.orderWindows, call.now);
     if (overOrders !== undefined) return reply(call, overOrders);

@@ -77,11 +77,16 @@ export class FaultState {
     return { ...this.#faults };
   }
 
-  /** Counts an order.place that passed authentication: reject it, answer "unknown", or neither. */
-  onOrderPlace(): "reject" | "unknown" | undefined {
+  /**
+   * Counts an order.place that passed authentication: reject it, answer "unknown", or neither. `onlyReduces`:
+   * a reduce-only or close-position order, which Binance exempts from its -1008 throttling (the message says
+   * so): an injected -1008 passes it by (and it uses up no rejection of a burst).
+   */
+  onOrderPlace(onlyReduces = false): "reject" | "unknown" | undefined {
     const f = this.#faults;
+    const exempt = onlyReduces && (f.rejectCode ?? -1008) === -1008;
     // Bursts first: the next N orders, whatever the every-Nth counters say.
-    if (f.rejectNextOrders !== undefined && f.rejectNextOrders > 0) {
+    if (!exempt && f.rejectNextOrders !== undefined && f.rejectNextOrders > 0) {
       if (--f.rejectNextOrders === 0) {
         delete f.rejectNextOrders;
         // The burst's code goes with it, unless a standing rejectEveryNthOrder still uses it.
@@ -95,7 +100,10 @@ export class FaultState {
     }
     if (f.rejectEveryNthOrder === undefined && f.unknownEveryNthOrder === undefined) return undefined;
     const n = ++this.#orders;
-    if (f.rejectEveryNthOrder !== undefined && f.rejectEveryNthOrder > 0 && n % f.rejectEveryNthOrder === 0) {
+    if (
+      !exempt && f.rejectEveryNthOrder !== undefined && f.rejectEveryNthOrder > 0 &&
+      n % f.rejectEveryNthOrder === 0
+    ) {
       return "reject";
     }
     if (

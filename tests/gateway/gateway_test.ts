@@ -350,6 +350,11 @@ test("Gateway: cancelAllOpenOrders cancels this router's orders of one symbol, a
     );
     assert.equal(gateway.router.halted, undefined);
     assert.equal((await gateway.router.placeOrder(restingBuy())).status, "NEW", "orders still flow");
+    // A symbol the exchange does not list (a typo): refused, not "nothing to cancel".
+    await assert.rejects(gateway.router.cancelAllOpenOrders("BTCUSTD"), (e: Error & { code?: number }) => {
+      assert.deepEqual([e.code, e.message.includes("Invalid symbol")], [-1121, true]);
+      return true;
+    });
   } finally {
     await other.close();
     await gateway.close();

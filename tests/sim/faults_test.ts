@@ -120,6 +120,24 @@ test("faults: rejectEveryNthOrder rejects without executing (-1008, status 400)"
   }
 });
 
+test("faults: an injected -1008 passes reduce-only and close-position orders by, as its message says", async () => {
+  const sim = await startSimulator({ hmacKeys: HMAC_KEYS, faults: { rejectNextOrders: 1 } });
+  const client = await TestClient.open(sim.url);
+  try {
+    // Judged by the exchange's own rules instead (no position to reduce: -2022), and the burst is not spent.
+    const reducing = await client.signed("order.place", limitOrder({ reduceOnly: "true" }));
+    assert.equal(reducing.error?.code, -2022);
+    assert.equal((await client.signed("order.place", limitOrder())).error?.code, -1008, "the burst's one");
+    assert.equal((await client.signed("order.place", limitOrder())).status, 200);
+    // Another injected code is not throttling: it applies to every order.
+    sim.setFaults({ rejectNextOrders: 1, rejectCode: -2019 });
+    assert.equal((await client.signed("order.place", limitOrder({ reduceOnly: "true" }))).error?.code, -2019);
+  } finally {
+    await client.close();
+    await sim.close();
+  }
+});
+
 test("faults: unknownEveryNthOrder executes but answers 503 -1007; order.status finds the order", async () => {
   const sim = await startSimulator({ hmacKeys: HMAC_KEYS, faults: { unknownEveryNthOrder: 1 } });
   const client = await TestClient.open(sim.url);
