@@ -13,7 +13,7 @@
 import { type Clock, type ClockHandle, systemClock } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
 import type { OpenOrderRef } from "../pipeline/order_observer.ts";
-import { type Canceller, cancelOpenOrders, type HaltReport } from "./_cancel_open.ts";
+import { type Canceller, cancelOpenOrders } from "./_cancel_open.ts";
 
 /** How long an order is watched past its pass (a late place lands within its recvWindow, 60 s at most). */
 export const CANCEL_WATCH_MS = 60_000;
@@ -38,8 +38,6 @@ export interface CancelWatchSource {
   openOrders(): OpenOrderRef[];
   /** Whether halt reason `reason` is still in force. */
   halted(reason: string): boolean;
-  /** Told what each pass of the watch did. */
-  onPass?(report: HaltReport): void;
 }
 
 /**
@@ -117,9 +115,6 @@ export class CancelWatch {
       const reason = this.#watched.get(again[0]!.clientOrderId)?.halt ?? "cancel watch";
       void cancelOpenOrders(this.#source.canceller, reason, again).then((report) => {
         for (const cid of report.canceled) this.#watched.delete(cid);
-        try {
-          this.#source.onPass?.(report);
-        } catch { /* an observer's bug must not stop the watch */ }
       });
     }
     if (this.#watched.size > 0) this.#timer = this.#schedule();
