@@ -14,6 +14,14 @@ import { isShortOfFills } from "../account/fill_recovery.ts";
 import type { Fill } from "../account/fills.ts";
 import type { OrderJournal, OwedRecord } from "../journal/mod.ts";
 import type { TrackedOrder } from "../orders/tracked_order.ts";
+import { unrefTimer } from "../_timers.ts";
+
+/**
+ * How long after an order finished its fills are compared with what it executed: the stream's trades of a
+ * RESULT ack arrive within it (no debt recorded and paid for them), and a stop within it is the only one that
+ * still loses a fill (it was the read-back's second and more).
+ */
+const LOOK_AFTER_MS = 100;
 
 /**
  * The orders whose fills are owed, and their journal records.
@@ -32,10 +40,39 @@ export class FillDebts {
   readonly #journal: OrderJournal;
   readonly #account: AccountState;
   readonly #owed = new Set<string>();
+  /** Orders finished lately, looked at together once `LOOK_AFTER_MS` has passed. */
+  readonly #due = new Set<string>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(journal: OrderJournal, account: AccountState) {
     this.#journal = journal;
     this.#account = account;
+  }
+
+  /**
+   * Order `o` changed (the account's `onOrder`): once finished, it is looked at {@linkcode LOOK_AFTER_MS}
+   * later (see `order`). Not at once: a RESULT ack says FILLED a moment before the stream brings its trades,
+   * and the look must not delay the order's answer (Deno writes it once the turn is over).
+   */
+  later(o: Readonly<TrackedOrder>): void {
+    if (o.state !== "finished" || o.external) return;
+    this.#due.add(o.clientOrderId);
+    this.#timer ??= unrefTimer(setTimeout(() => this.#look(), LOOK_AFTER_MS));
+  }
+
+  /** The gateway closes: the look due is made now (its debts go to the journal before it closes). */
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#look();
+  }
+
+  #look(): void {
+    this.#timer = undefined;
+    for (const cid of this.#due) {
+      const o = this.#account.orders.get(cid);
+      if (o !== undefined) this.order(o);
+    }
+    this.#due.clear();
   }
 
   /** Orders whose fills are owed now. */
@@ -61,7 +98,8 @@ export class FillDebts {
 
   /**
    * An order of this router changed: once finished, its fills are owed when they do not add up, and paid
-   * when they do. Call it after the change's fills are recorded (a stream event carries both).
+   * when they do. Call it after the change's fills are recorded (a stream event carries both), or through
+   * `later`.
    */
   order(o: Readonly<TrackedOrder>): void {
     if (o.state !== "finished" || o.external) return;

@@ -268,8 +268,8 @@ export class Gateway {
       },
       onOrder: (order) => {
         finishInJournal(journal.journal, order);
-        // After the change's own fill (a stream event carries both): owed only when they do not add up.
-        if (debts !== undefined && order.state === "finished") queueMicrotask(() => debts.order(order));
+        // Fills owed, once it finished: looked at a moment later (the stream's trades of a RESULT ack).
+        debts?.later(order);
         // Executed beyond its recorded fills (a query's answer, a RESULT ack ahead of the stream): read its
         // trades back soon, so /fills and the daily loss do not wait for the next gap or audit.
         if (isShortOfFills(account, order)) late.fills?.runSoon();
@@ -288,6 +288,7 @@ export class Gateway {
     // Fills owed by orders that ended short of them, kept across a restart (the callbacks above use it). Only
     // with the REST host that reads trades back: without one a debt could never be paid.
     const debts = options.restUrl === undefined ? undefined : new FillDebts(journal.journal, account);
+    if (debts !== undefined) stack.defer(() => debts.stop());
     account.fills.restore(journal.recovery.fills);
     const tracker = account.orders;
     // Unfinished orders, including those known only from an outcome record whose intent line was damaged,

@@ -5,6 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import { openGateway, tempDir } from "./_gateway.ts";
@@ -84,4 +86,29 @@ test("fill debts: a cancel refused -2011 (the order filled unseen), stopped befo
     await gateway.close();
     await sim.close();
   }
+});
+
+test("fill debts: a RESULT ack ahead of its trades on the stream writes no debt (the trades come within the look's delay)", async () => {
+  const sim = await simulator();
+  const dataDir = tempDir("lr-debts-");
+  const gateway = await open(sim, dataDir);
+  try {
+    const ack = await gateway.router.placeOrder({
+      symbol: "ETHUSDT",
+      side: "BUY",
+      type: "MARKET",
+      quantity: "0.010",
+      newOrderRespType: "RESULT",
+    });
+    assert.equal(ack.status, "FILLED");
+    await waitFor(() => gateway.account.fills.list().length === 1, "the stream's trade");
+    await new Promise((r) => setTimeout(r, 300)); // past the look
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+  const lines = readdirSync(dataDir, { recursive: true }).map(String).filter((f) => f.endsWith(".log"))
+    .flatMap((f) => readFileSync(join(dataDir, f), "utf8").split("\n"));
+  assert.ok(lines.some((l) => l.includes('"t":"fill"')), "the journal was read");
+  assert.deepEqual(lines.filter((l) => l.includes('"t":"owed"')), []);
 });
