@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { docsOpenApi } from "./_docs_app.ts";
+import { EXCHANGE_5XX } from "../lib/control/error_docs.ts";
 import { prometheusText } from "../lib/control/metrics.ts";
 import { PipelineMetrics } from "../lib/pipeline/pipeline_metrics.ts";
 
@@ -101,7 +102,7 @@ export function errorTable(doc: Json): string {
     "400 / 418 / 429 / 502",
     "exchange code",
     "the exchange refused: Binance's own `code` (≤ -1000) and `msg`, passed through; 429/418 mirrored, 502 for " +
-    "an exchange-side 5xx on a read-only request",
+    EXCHANGE_5XX,
   ]];
   for (const c of doc.components.schemas.LocalErrorCode.oneOf as Json[]) {
     const [, statuses = "", when = ""] = /^HTTP ([\d/]+): (.*)$/.exec(c.description) ?? [];

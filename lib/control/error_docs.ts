@@ -111,6 +111,17 @@ export const ERROR_DOCS: readonly ErrorDoc[] = Object.freeze(
 );
 
 /**
+ * When an exchange error is a 502: the one phrase the error tables share.
+ *
+ * @example
+ * ```ts
+ * EXCHANGE_5XX.startsWith("an exchange-side 5xx"); // true
+ * ```
+ */
+export const EXCHANGE_5XX = "an exchange-side 5xx that says nothing was done (a read; an order answered " +
+  '"Service Unavailable." or "Internal error; unable to process your request"; an unknown outcome is 504 -15)';
+
+/**
  * What Binance's own error codes (≤ -1000) come back as.
  *
  * @example
@@ -120,8 +131,8 @@ export const ERROR_DOCS: readonly ErrorDoc[] = Object.freeze(
  */
 export const EXCHANGE_ERROR_DOC = Object.freeze({
   statuses: [400, 418, 429, 502] as const,
-  when: "the exchange refused: Binance's own `code` (≤ -1000) and `msg`; 429/418 mirrored, 502 for an " +
-    "exchange-side 5xx on a read-only request, 400 otherwise; with `local: true` the pre-trade check " +
+  when: "the exchange refused: Binance's own `code` (≤ -1000) and `msg`; 429/418 mirrored, 502 for " +
+    `${EXCHANGE_5XX}, 400 otherwise; with \`local: true\` the pre-trade check ` +
     "refused it with the exchange's code before sending (exchange filters; `filter` names the one, e.g. " +
     "`quantityPrecision`, `pricePrecision`, `triggerPricePrecision`, `activatePricePrecision`, `PRICE_FILTER`, " +
     "`LOT_SIZE`, `MIN_NOTIONAL`)",

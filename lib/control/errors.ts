@@ -2,7 +2,8 @@
  * How failures look over HTTP: every error is JSON `{code, msg}` with a fitting status.
  *
  * - Exchange answers keep Binance's own `code` and `msg` (codes ≤ -1000): 400 for rejects, 429/418 mirrored,
- *   502 for an exchange-side 5xx on a read-only request. A pre-trade filter refusal is answered the same way
+ *   502 for an exchange-side 5xx that says nothing was done (an unknown outcome is 504). A pre-trade filter
+ *   refusal is answered the same way
  *   (400, the code and message the exchange would have given) plus `"local": true`: nothing was sent.
  * - The control plane's own failures use the small range -1..-99 (`LOCAL_CODES`), so a client can tell "the
  *   exchange said no" from "the gateway said no".

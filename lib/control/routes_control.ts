@@ -108,9 +108,19 @@ export function addControlRoutes(routes: RouteTable, deps: ControlRouteDeps): vo
   }, ROUTE_DOCS.resume);
 }
 
-/** A flatten that left a position or failed an order is an operator's problem: one error notice. */
+/**
+ * A flatten that left a position is an operator's problem: one error notice. One that ended flat although a
+ * closing order failed (its outcome unknown when asked: it filled after all) is worth a warning only.
+ */
 function noticeFlatten(notice: Notice, report: FlattenReport): void {
   if (report.remaining === "0" && report.failed.length === 0) return;
+  if (report.remaining === "0") {
+    notice("warn", "flatten: the position is flat, but a closing order failed or its outcome was unknown", {
+      symbol: report.symbol,
+      failed: report.failed.map((f) => `${f.side} ${f.quantity}: ${f.error}`).join("; "),
+    });
+    return;
+  }
   notice("error", "flatten: a position is still open or a closing order failed", {
     symbol: report.symbol,
     remaining: report.remaining,

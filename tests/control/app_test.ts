@@ -56,6 +56,11 @@ class StubRouter implements RouterApi {
     if (options?.flatten === true) this.calls.push(["halt with flatten", reason]);
     return this.#call("halt", reason, this.haltReport(reason));
   };
+  /** What the next flatten reports as failed, and what it leaves. */
+  flattenOutcome: { failed: { side: string; quantity: string; error: string }[]; remaining: string } = {
+    failed: [],
+    remaining: "0",
+  };
   flatten: RouterApi["flatten"] = (symbol) =>
     this.#call("flatten", symbol, {
       symbol,
@@ -68,8 +73,7 @@ class StubRouter implements RouterApi {
         status: "FILLED",
         executedQty: "0.003",
       }],
-      failed: [],
-      remaining: "0",
+      ...this.flattenOutcome,
     });
   cancelAllOpenOrders: RouterApi["cancelAllOpenOrders"] = (symbol) =>
     this.#call("cancelAllOpenOrders", symbol, {
@@ -315,6 +319,19 @@ test("app: POST /flatten closes one symbol's position; POST /halt with flatten p
   assert.deepEqual([ok.body.symbol, ok.body.remaining, ok.body.closed[0].status], ["BTCUSDT", "0", "FILLED"]);
   assert.deepEqual(router.calls, [["flatten", "BTCUSDT"]]);
   assert.equal(notices.length, 0); // flat, nothing failed: no notice
+  // A close whose outcome was unknown that filled after all: flat, a warning; a position left: an error.
+  const unknown = { side: "SELL", quantity: "0.003", error: "order.place outcome unknown (timeout)" };
+  router.flattenOutcome = { failed: [unknown], remaining: "0" };
+  await call("POST", "/flatten", { json: { symbol: "BTCUSDT" } });
+  router.flattenOutcome = { failed: [unknown], remaining: "0.003" };
+  await call("POST", "/flatten", { json: { symbol: "BTCUSDT" } });
+  assert.deepEqual(notices.map((n) => n.split(":")[0]), [
+    "warn flatten",
+    "error flatten",
+  ]);
+  assert.match(notices[0]!, /position is flat/);
+  router.flattenOutcome = { failed: [], remaining: "0" };
+  router.calls.length = 1;
   const missing = await call("POST", "/flatten", { json: {} });
   assert.deepEqual([missing.status, missing.body.code], [400, -1]);
   assert.match(missing.body.msg, /symbol/);
