@@ -183,6 +183,8 @@ export function addStatusRoutes(routes: RouteTable, deps: StatusDeps): void {
       ? "degraded"
       : halted !== undefined
       ? "halted"
+      : block !== undefined // the exchange's 429/418: every new order is refused locally until it ends
+      ? "degraded"
       : "ok";
     const health: Record<string, unknown> = {
       status,

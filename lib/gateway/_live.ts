@@ -53,7 +53,7 @@ export function startUserStream(
     onEvent: (event) => account.apply(event),
     onGap: (reason) => void gaps.reconcile(reason),
     onNotice: onEvent,
-    paused: () => router.ipBanned,
+    paused: () => router.quiet,
   });
   return stream;
 }

@@ -138,7 +138,7 @@ export function fillRecovery(
     source,
     onRecovered: (run) => emit({ type: "fills-recovered", ...run }),
     ...(options.fillReadBackPauseMs === undefined ? {} : { pauseMs: options.fillReadBackPauseMs }),
-    paused: () => router.ipBanned,
+    paused: () => router.quiet,
   });
 }
 

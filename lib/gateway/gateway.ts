@@ -299,7 +299,7 @@ export class Gateway {
     // The journal's intent is durable before the frame leaves; the tracker's record follows the send.
     const own = combineObservers(
       deferIntent(tracker),
-      journalObserver(journal.journal, { foreign: (cid) => tracker.get(cid)?.external === true }),
+      journalObserver(journal.journal, { ours: (cid) => tracker.get(cid)?.external === false }),
     );
     const observer: OrderObserver = options.observer === undefined
       ? own
@@ -435,7 +435,7 @@ export class Gateway {
       account,
       adopter,
       // A gap pass is going on, or the IP is banned (asking lengthens a ban): this turn is skipped.
-      () => late.gaps?.busy === true || router.ipBanned,
+      () => late.gaps?.busy === true || router.quiet,
       onEvent,
     );
     if (audit !== undefined) stack.defer(() => audit.stop());
@@ -485,7 +485,7 @@ export class Gateway {
           router.noteBan(error); // a 418 here is the IP's ban too: orders and upkeep stop asking
           emit({ type: "dead-man-error", symbol, error });
         },
-        paused: () => router.ipBanned,
+        paused: () => router.quiet,
       });
       deadMan.start();
       // A clean stop disarms the countdown: orders left open are the operator's choice, not a crash.

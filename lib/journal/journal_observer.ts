@@ -26,10 +26,10 @@ import { isPlace } from "../orders/tracked_order.ts";
  * ```
  */
 export function journalObserver(journal: OrderJournal, options: JournalObserverOptions = {}): OrderObserver {
-  const foreign = options.foreign;
+  const ours = options.ours;
   // Asked of cancels, modifies and queries only: a place names an order of this router by definition.
   const skip = (cid: string, method: string) =>
-    cid === "" || (foreign !== undefined && !isPlace(method) && foreign(cid));
+    cid === "" || (ours !== undefined && !isPlace(method) && !ours(cid));
   return {
     intent(cid, method, params, cidKey) {
       // A cancel/modify by orderId of an order this router does not know has no id to reconcile by.
@@ -84,16 +84,19 @@ export function journalObserver(journal: OrderJournal, options: JournalObserverO
  * ```ts
  * import { OrderTracker } from "../orders/order_tracker.ts";
  * const tracker = new OrderTracker();
- * const options: JournalObserverOptions = { foreign: (cid) => tracker.get(cid)?.external === true };
+ * const options: JournalObserverOptions = {
+ *   ours: (cid) => tracker.get(cid)?.external === false,
+ * };
  * ```
  */
 export interface JournalObserverOptions {
   /**
-   * Whether the order `cid` is another client's (an external order the account follows): the router's
-   * cancels, modifies and queries of it are not journaled. Recorded, an answer about it would make it an
-   * order of this router at the next start (restored as its own, and cancelled by a halt).
+   * Whether the order `cid` is this router's (the account holds it, and not as another client's): the
+   * cancels, modifies and queries of any other id are not journaled. Recorded, a request about another
+   * client's order made it this router's at the next start (restored as its own, and cancelled by a halt),
+   * and one about an id nobody placed (a typo) came back as an order to reconcile, without a symbol to ask by.
    */
-  foreign?: (cid: string) => boolean;
+  ours?: (cid: string) => boolean;
 }
 
 /**

@@ -53,6 +53,7 @@ export class RateLimitTracker {
   #blockedUntil = 0;
   #blockedBy = "";
   #bannedUntil = 0;
+  #quietUntil = 0;
   #exempt = false;
   #deferredFrame: string | undefined;
   #deferredFrom = 0;
@@ -155,6 +156,15 @@ export class RateLimitTracker {
   /** Why requests are refused until `blockedUntil` (the exchange's answer), when they are. */
   get blockedBy(): string {
     return this.#blockedBy;
+  }
+
+  /**
+   * Until when (server ms) asking for anything that weighs only makes things worse: the IP is banned (418) or
+   * its request weight is used up (-1003, which Binance turns into a ban for a client that keeps asking);
+   * 0 if neither. An order-rate 429 (-1015) does not count: it limits orders, not the IP's weight.
+   */
+  get quietUntil(): number {
+    return this.#quietUntil;
   }
 
   /** Until when (server ms) the exchange has banned this IP (418); 0 if it has not. */
@@ -294,10 +304,12 @@ export class RateLimitTracker {
 
   /**
    * Records a 429/418 from the exchange: refuse non-cancel requests until `untilMs` (server ms) — the ban time
-   * the exchange named, or the end of the window that is over. `why` names it in the refusals.
+   * the exchange named, or the end of the window that is over. `why` names it in the refusals. `ban`: a 418;
+   * `weight`: a -1003 (the IP's request weight used up). Either makes the time quiet (`quietUntil`).
    */
-  block(untilMs: number, why = "the exchange answered 429 (rate limit)", ban = false): void {
+  block(untilMs: number, why = "the exchange answered 429 (rate limit)", ban = false, weight = false): void {
     if (ban && untilMs > this.#bannedUntil) this.#bannedUntil = untilMs;
+    if ((ban || weight) && untilMs > this.#quietUntil) this.#quietUntil = untilMs;
     if (untilMs <= this.#blockedUntil) return;
     this.#blockedUntil = untilMs;
     this.#blockedBy = why;

@@ -461,7 +461,12 @@ export class RequestPipeline {
     // minute count by the minute; the orders per 10 s by 10 s.
     const windowMs = code === -1003 || /MINUTE/.test(msg) ? 60_000 : 10_000;
     const untilMs = banned ? Number(banned[1]) : Math.ceil((now + 1) / windowMs) * windowMs;
-    this.limits.block(untilMs, `the exchange answered ${status} (${code} ${msg})`, status === 418);
+    this.limits.block(
+      untilMs,
+      `the exchange answered ${status} (${code} ${msg})`,
+      status === 418,
+      code === -1003,
+    );
     this.#notify({ type: "rate-limited", status, untilMs });
   }
 }

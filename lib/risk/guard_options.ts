@@ -33,6 +33,11 @@ export interface PreTradeGuardOptions {
   loadTimeoutMs?: number;
   /** For tests and proxies. Default the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * While true (an IP ban, a used-up request weight: the router's `quiet`), exchangeInfo is not read but at
+   * start; a read due is put off to the next scheduled one.
+   */
+  quiet?: () => boolean;
   /** Rare happenings: filters loaded or unavailable, the mark stream's state, limits changed, breaker tripped. */
   onNotice?(notice: RiskNotice): void;
   /** Every refusal (for the `risk` account event). */

@@ -135,6 +135,10 @@ export class PreTradeGuard {
 
   /** Re-reads exchangeInfo now (one read at a time); resolves true when new filters were installed. */
   refreshFilters(reason: string): Promise<boolean> {
+    if (reason !== "start" && this.#loading === undefined && this.#o.quiet?.() === true) {
+      this.#schedule(); // asking now lengthens the ban: the next scheduled read
+      return Promise.resolve(false);
+    }
     this.#loading ??= this.#load(reason).finally(() => (this.#loading = undefined));
     return this.#loading;
   }

@@ -169,9 +169,12 @@ export class RouterSession implements LinkOwner {
     if (typeof r?.serverTime === "number") this.clock.observe(r.serverTime, sentAt, Date.now());
   }
 
-  /** Whether the exchange has banned this IP (418) for now: nothing of the session's own goes out. */
+  /**
+   * Whether the exchange has banned this IP (418) or its request weight is used up (-1003) for now: nothing of
+   * the session's own goes out (asking lengthens a ban, and turns a used-up weight into one).
+   */
   quiet(): boolean {
-    return this.pipeline.limits.bannedUntil > this.clock.now();
+    return this.pipeline.limits.quietUntil > this.clock.now();
   }
 
   /** Keep-alive probe on a quiet socket. */

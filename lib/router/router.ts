@@ -620,14 +620,26 @@ export class Router {
   }
 
   /**
-   * Learns an IP ban from an answer the router did not get itself (a REST call of the gateway's answered 418
-   * "… banned until T"): new requests are refused locally and the gateway goes quiet until T, as for a ban
-   * the router met. Returns whether `msg` named one.
+   * Learns from an answer the router did not get itself (a REST call of the gateway's) an IP ban (418 "…
+   * banned until T") or a used-up request weight (429 -1003 "Too many requests", until the minute's end): new
+   * requests are refused locally and the gateway goes quiet until then, as for one the router met; a ban also
+   * holds new orders until an operator resumes. Returns whether `msg` named either.
    */
   noteBan(msg: string): boolean {
+    const limits = this.#session.pipeline.limits;
     const until = /banned until (\d{12,})/.exec(msg);
-    if (until === null) return false;
-    this.#session.pipeline.limits.block(Number(until[1]), `the exchange answered 418 (${msg})`, true);
+    if (until !== null) {
+      const untilMs = Number(until[1]);
+      limits.block(untilMs, `the exchange answered 418 (${msg})`, true);
+      this.holdNewOrders(`IP banned by the exchange until ${new Date(untilMs).toISOString()}`);
+      this.#session.emit({ type: "rate-limited", status: 418, untilMs });
+      return true;
+    }
+    if (!/-1003|Too many requests/i.test(msg)) return false;
+    const now = this.#session.clock.now();
+    const untilMs = Math.ceil((now + 1) / 60_000) * 60_000;
+    limits.block(untilMs, `the exchange answered 429 (${msg})`, false, true);
+    this.#session.emit({ type: "rate-limited", status: 429, untilMs });
     return true;
   }
 
@@ -636,6 +648,15 @@ export class Router {
    * read-back, the dead-man's refreshes, the link's probes) wait, since asking lengthens a ban.
    */
   get ipBanned(): boolean {
+    return this.#session.pipeline.limits.bannedUntil > this.#session.clock.now();
+  }
+
+  /**
+   * Whether the gateway's own requests (audits, the fill read-back, the dead-man's refreshes, listenKey pings,
+   * exchangeInfo reads, the link's probes) wait now: the IP is banned (418), or its request weight is used up
+   * (-1003) until the minute's end. Binance bans an IP that keeps asking through a 429.
+   */
+  get quiet(): boolean {
     return this.#session.quiet();
   }
 
@@ -716,6 +737,7 @@ export class Router {
       streamUrl: f.streamUrl ?? derived.streamUrl,
       ...(options.risk === undefined ? {} : { limits: options.risk }),
       onNotice: (notice) => this.#session.emit(notice),
+      quiet: () => this.#session.quiet(),
     });
     guard.onTrip((reason) => void this.halt(reason));
     return guard;

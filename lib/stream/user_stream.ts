@@ -53,8 +53,9 @@ export interface UserStreamOptions {
   /** listenKey ping interval. Default 25 min (a key lives 60 min). */
   pingIntervalMs?: number;
   /**
-   * Whether the exchange has banned the IP for now (the router's `ipBanned`): a ping due then waits for the
-   * ban's end (asking lengthens a ban, and the router refuses it locally anyway), looked at every 10 s.
+   * Whether the gateway asks nothing of its own for now (the router's `quiet`: an IP ban, or the request
+   * weight used up): a ping due then waits for its end (asking lengthens a ban, and the router refuses it
+   * locally anyway), looked at every 10 s.
    */
   paused?: () => boolean;
   /** Socket age that triggers a rotation. Default 23 h (the stream host cuts at 24 h). */

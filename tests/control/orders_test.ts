@@ -187,7 +187,9 @@ test("after the exchange's 429: /health names the block and when it ends; new or
     const refused = await s.call("POST", "/orders", { json: LIMIT_ORDER });
     assert.equal(refused.status, 429);
     s.sim.setFaults({});
-    const block = (await s.call("GET", "/health")).body.rateLimitBlock;
+    const health = (await s.call("GET", "/health")).body;
+    assert.equal(health.status, "degraded", "every new order is refused until it ends");
+    const block = health.rateLimitBlock;
     assert.match(block.reason, /429/);
     assert.ok(Date.parse(block.until) > Date.now() - 1000, block.until);
     const held = await s.call("POST", "/orders", { json: LIMIT_ORDER });

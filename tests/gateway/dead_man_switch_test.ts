@@ -257,10 +257,32 @@ test("Router: a ban met by a REST call of the gateway's (noteBan) is the router'
       true,
     );
     assert.equal(router.ipBanned, true);
+    assert.equal(router.quiet, true);
     assert.equal(router.rateLimitBlock?.until, until);
+    // As for a ban the router met: new orders held until an operator resumes, and refused locally until T.
+    assert.match(router.halted ?? "", /^IP banned by the exchange until /);
     const before = sim.stats().ordersPlaced;
+    await assert.rejects(router.placeOrder(restingBuy()), { reason: "halted" });
+    router.resume();
     await assert.rejects(router.placeOrder(restingBuy()), { reason: "rate-limit" });
     assert.equal(sim.stats().ordersPlaced, before, "nothing reached the exchange");
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});
+
+test("Router: a used-up request weight met by a REST call (429 -1003) makes the gateway quiet until the minute's end, without a ban or a hold", async () => {
+  const sim = await simulator();
+  const router = await connect(sim);
+  try {
+    const text =
+      'HTTP 429 {"code":-1003,"msg":"Too many requests; current limit of IP is 2400 requests per minute."}';
+    assert.equal(router.noteBan(text), true);
+    assert.deepEqual([router.quiet, router.ipBanned, router.halted], [true, false, undefined]);
+    const until = router.rateLimitBlock?.until ?? 0;
+    assert.equal(until % 60_000, 0, "the minute's end");
+    assert.ok(until > Date.now() + router.clockOffsetMs);
   } finally {
     await router.close();
     await sim.close();

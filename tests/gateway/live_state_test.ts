@@ -182,6 +182,30 @@ test("live state: another client's order stays external across a restart after t
   }
 });
 
+test("live state: a cancel of an id nobody placed (a typo) is not journaled: the next start restores and holds nothing", async () => {
+  const sim = await simulator();
+  const dataDir = mkdtempSync(join(tmpdir(), "lr-live-"));
+  let gateway = await open(sim, { dataDir });
+  try {
+    await assert.rejects(gateway.router.cancelAlgoOrder({ clientAlgoId: "ghost-algo" }), { code: -2011 });
+    await assert.rejects(
+      gateway.router.cancelOrder({ symbol: "BTCUSDT", origClientOrderId: "ghost-1" }),
+      { code: -2011 },
+    );
+    await gateway.close();
+    gateway = await open(sim, { dataDir });
+    assert.equal(gateway.restored, 0);
+    assert.deepEqual([gateway.tracker.get("ghost-algo"), gateway.tracker.get("ghost-1")], [
+      undefined,
+      undefined,
+    ]);
+    assert.equal(gateway.router.halted, undefined, "no hold for reconciling");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("live state: a MARKET order acked NEW ends FILLED from the stream; without a stream, from a query", async () => {
   const sim = await simulator();
   const withStream = await open(sim);

@@ -175,3 +175,25 @@ test("guard: setLimits validates as the risk file does; a bad value changes noth
     await sim.close();
   }
 });
+
+test("guard: while the router is quiet (a ban, the weight used up) exchangeInfo is not read for an unknown symbol", async () => {
+  const sim = await simulator();
+  let exchangeInfoReads = 0;
+  const fetcher: typeof fetch = (input, init) => {
+    if (String(input).endsWith("/fapi/v1/exchangeInfo")) exchangeInfoReads++;
+    return fetch(input, init);
+  };
+  const router = await connect(sim, "hmac", { filters: { streamUrl: "", fetch: fetcher } });
+  try {
+    assert.equal(exchangeInfoReads, 1);
+    const text =
+      'HTTP 429 {"code":-1003,"msg":"Too many requests; current limit of IP is 2400 requests per minute."}';
+    router.noteBan(text);
+    assert.equal(router.quiet, true);
+    assert.equal(await router.preTrade!.refreshFilters("order for FOOUSDT"), false);
+    assert.equal(exchangeInfoReads, 1, "nothing asked while quiet");
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});
