@@ -30,6 +30,8 @@ export const HALT_FILE = "halt.json";
  */
 export interface KeptHalt {
   reasons: string[];
+  /** Of `reasons`, those of the kill switch (`halt`): orders still resting are cancelled again at start. */
+  cancelling?: string[];
   dailyLossTripped?: string;
 }
 
@@ -55,14 +57,22 @@ export function readKeptHalt(dir: string): KeptHalt {
     return { reasons: [`${HALT_FILE} unreadable (${code ?? "error"}); POST /resume once checked`] };
   }
   try {
-    const parsed = JSON.parse(text) as { reasons?: unknown; dailyLossTripped?: unknown } | null;
+    const parsed = JSON.parse(text) as
+      | { reasons?: unknown; cancelling?: unknown; dailyLossTripped?: unknown }
+      | null;
     const reasons = parsed?.reasons;
+    const cancelling = parsed?.cancelling;
     const tripped = parsed?.dailyLossTripped;
     if (
       Array.isArray(reasons) && reasons.every((r) => typeof r === "string" && isHaltReason(r, 2000)) &&
+      (cancelling === undefined ||
+        (Array.isArray(cancelling) && cancelling.every((r) => reasons.includes(r)))) &&
       (tripped === undefined || typeof tripped === "string")
     ) {
-      return tripped === undefined ? { reasons } : { reasons, dailyLossTripped: tripped };
+      const kept: KeptHalt = { reasons };
+      if (cancelling !== undefined && cancelling.length > 0) kept.cancelling = cancelling as string[];
+      if (tripped !== undefined) kept.dailyLossTripped = tripped;
+      return kept;
     }
   } catch { /* reported below */ }
   return {
@@ -117,7 +127,8 @@ export function writeKeptHalt(dir: string, kept: KeptHalt): string | undefined {
 /** What {@linkcode HaltKeeper} needs of a router. */
 export interface KeptRouter {
   readonly lastingHalts: readonly string[];
-  holdNewOrders(reason: string, options: { lasting: true }): void;
+  readonly killSwitchHalts: readonly string[];
+  holdNewOrders(reason: string, options: { lasting: true; killSwitch: boolean }): void;
 }
 
 /**
@@ -140,6 +151,7 @@ export class HaltKeeper {
   /** What is in the file, as written last (JSON; undefined before `restore`). */
   #written: string | undefined;
   #reasons: readonly string[] = [];
+  #cancelling: readonly string[] = [];
   #dailyLossTripped: string | undefined;
 
   /** `failed` is told when the file cannot be written (a restart would not find the halt). */
@@ -151,11 +163,23 @@ export class HaltKeeper {
   /** Holds new orders again for every reason the last run left; returns them. */
   restore(router: KeptRouter): string[] {
     const kept = readKeptHalt(this.#dir);
-    for (const reason of kept.reasons) router.holdNewOrders(reason, { lasting: true }); // not written meanwhile
+    const cancelling = kept.cancelling ?? [];
+    for (const reason of kept.reasons) {
+      router.holdNewOrders(reason, { lasting: true, killSwitch: cancelling.includes(reason) }); // not written meanwhile
+    }
     this.#reasons = kept.reasons;
+    this.#cancelling = cancelling;
     this.#dailyLossTripped = kept.dailyLossTripped;
     this.#written = this.#text();
     return kept.reasons;
+  }
+
+  /**
+   * The kill-switch reasons the last run left (see `restore`): the gateway calls `halt` with each once it has
+   * started, so orders its halt could not cancel (a cancel lost with the link, a late place) are cancelled.
+   */
+  get cancelling(): readonly string[] {
+    return this.#cancelling;
   }
 
   /** The daily loss breaker's trip (its key: the last run's, then this run's), if any. */
@@ -172,11 +196,12 @@ export class HaltKeeper {
   /** Writes `router`'s lasting halts if they changed since the last write (nothing before `restore`). */
   changed(router: KeptRouter): void {
     this.#reasons = router.lastingHalts;
+    this.#cancelling = router.killSwitchHalts;
     this.#write();
   }
 
   #text(): string {
-    return JSON.stringify([this.#reasons, this.#dailyLossTripped ?? null]);
+    return JSON.stringify([this.#reasons, this.#cancelling, this.#dailyLossTripped ?? null]);
   }
 
   #write(): void {
@@ -184,6 +209,7 @@ export class HaltKeeper {
     const text = this.#text();
     if (text === this.#written) return;
     const kept: KeptHalt = { reasons: [...this.#reasons] };
+    if (this.#cancelling.length > 0) kept.cancelling = [...this.#cancelling];
     if (this.#dailyLossTripped !== undefined) kept.dailyLossTripped = this.#dailyLossTripped;
     const error = writeKeptHalt(this.#dir, kept);
     if (error === undefined) this.#written = text;

@@ -497,6 +497,9 @@ export class Gateway {
       }, ["order"]));
       parts.deadMan = deadMan;
     }
+    // Halted by the kill switch when the last run stopped: whatever of this router still rests (a cancel lost
+    // with the link, a place that landed late) is cancelled now, and watched as any halt's misses.
+    for (const reason of halts.cancelling) void router.halt(reason).catch(() => {});
     return new Gateway(parts, reconciled, options.requestTimeoutMs ?? 5000, stack);
   }
 

@@ -91,6 +91,8 @@ export class Router {
   readonly #liftsItself = new Set<string>();
   /** Halt reasons a gateway keeps across a restart (`halt`, or `holdNewOrders(reason, { lasting: true })`). */
   readonly #lasting = new Set<string>();
+  /** Halt reasons from `halt`: they cancel orders, and so do they again after a restart. */
+  readonly #killSwitch = new Set<string>();
   /** The reasons joined, cached for the refusal message; undefined while orders flow. */
   #halted: string | undefined;
   /** Pre-trade checks; undefined with `preTrade: false`. */
@@ -423,6 +425,7 @@ export class Router {
    * exchange is then flattened (see `flatten`): the report's `flattened` says how each ended.
    */
   async halt(reason = "halted by operator", options: { flatten?: boolean } = {}): Promise<HaltReport> {
+    this.#killSwitch.add(reason); // before the hold's event: a gateway keeps it as a cancelling halt
     this.holdNewOrders(reason, { lasting: true });
     const report = await this.#cancelOpen(reason, undefined);
     if (options.flatten !== true) return report;
@@ -529,11 +532,16 @@ export class Router {
    * `resume(reason)`. `liftsItself`: a hold whose owner removes it when its condition ends (reconciling the
    * orders of a crashed run, shutting down); `resume()` without a reason leaves it, so an operator's resume
    * cannot let orders out on an incomplete picture. `lasting`: a halt as `halt` sets it, which a gateway keeps
-   * across a restart (see `lastingHalts`).
+   * across a restart (see `lastingHalts`). `killSwitch`: a reason of `halt`'s held again after a restart (see
+   * `killSwitchHalts`), without cancelling anything now.
    */
-  holdNewOrders(reason: string, options: { liftsItself?: boolean; lasting?: boolean } = {}): void {
+  holdNewOrders(
+    reason: string,
+    options: { liftsItself?: boolean; lasting?: boolean; killSwitch?: boolean } = {},
+  ): void {
     if (options.liftsItself === true) this.#liftsItself.add(reason);
     if (options.lasting === true) this.#lasting.add(reason);
+    if (options.killSwitch === true) this.#killSwitch.add(reason);
     if (this.#haltReasons.has(reason)) return;
     this.#haltReasons.add(reason);
     this.#halted = [...this.#haltReasons].join("; ");
@@ -554,11 +562,13 @@ export class Router {
       for (const r of removed) {
         this.#haltReasons.delete(r);
         this.#lasting.delete(r);
+        this.#killSwitch.delete(r);
       }
     } else if (!this.#haltReasons.delete(reason)) return;
     else {
       this.#liftsItself.delete(reason);
       this.#lasting.delete(reason);
+      this.#killSwitch.delete(reason);
     }
     this.#halted = this.#haltReasons.size === 0 ? undefined : [...this.#haltReasons].join("; ");
     this.#session.emit({ type: "resumed", removed, reasons: [...this.#haltReasons] });
@@ -581,6 +591,15 @@ export class Router {
    */
   get lastingHalts(): readonly string[] {
     return [...this.#haltReasons].filter((r) => this.#lasting.has(r));
+  }
+
+  /**
+   * The halt reasons in force that came from `halt` (the kill switch: an operator's, a risk breaker's), which
+   * cancel this router's orders, unlike a hold. A gateway keeps them apart across a restart and cancels the
+   * orders still resting once it has started.
+   */
+  get killSwitchHalts(): readonly string[] {
+    return [...this.#haltReasons].filter((r) => this.#killSwitch.has(r));
   }
 
   // ---- state ---------------------------------------------------------------------------------------------

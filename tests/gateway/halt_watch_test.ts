@@ -10,8 +10,12 @@ import type { Simulator } from "../../lib/sim/mod.ts";
 import { openGateway, tempDir } from "./_gateway.ts";
 import { restingBuy, simulator, waitFor } from "../router/_harness.ts";
 
-async function open(sim: Simulator, extra: Partial<GatewayOptions> = {}) {
-  const gateway = await openGateway(sim, tempDir("lr-halt-watch-"), { streamUrl: sim.streamUrl, ...extra });
+async function open(
+  sim: Simulator,
+  extra: Partial<GatewayOptions> = {},
+  dataDir = tempDir("lr-halt-watch-"),
+) {
+  const gateway = await openGateway(sim, dataDir, { streamUrl: sim.streamUrl, ...extra });
   await waitFor(() => gateway.userStream?.state === "up", "the user stream");
   return gateway;
 }
@@ -74,6 +78,45 @@ test("halt: an order the pass missed is left alone once the halt is lifted (the 
     await waitFor(() => status(sim, "late-2") === "NEW", "the place landing", 5000);
     await new Promise((r) => setTimeout(r, 2500)); // two ticks of the watch
     assert.equal(status(sim, "late-2"), "NEW");
+  } finally {
+    sim.setFaults({});
+    await gateway.close();
+    await sim.close();
+  }
+});
+
+test("halt: kept across a restart, it cancels what still rests once the gateway has started (cancels lost with the link)", async () => {
+  const sim = await simulator();
+  const dataDir = tempDir("lr-halt-watch-");
+  let gateway = await open(sim, {}, dataDir);
+  try {
+    const cids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      cids.push(
+        (await gateway.router.placeOrder(restingBuy({ quantity: "0.003", price: String(50_000 - i * 10) })))
+          .clientOrderId,
+      );
+    }
+    sim.setFaults({ silentAfterRequests: 1 }); // the first cancel is answered, the rest never
+    const report = await gateway.halt("kept");
+    assert.ok(report.failed.length >= 1, JSON.stringify(report));
+    await gateway.close(); // before the reconnect: the watch goes with the process
+    sim.setFaults({});
+    assert.ok(cids.some((cid) => status(sim, cid) === "NEW"), "something still rests");
+    gateway = await open(sim, {}, dataDir);
+    assert.match(gateway.router.halted ?? "", /^kept/);
+    await waitFor(
+      () => cids.every((cid) => status(sim, cid) === "CANCELED"),
+      "every order cancelled",
+      10_000,
+    );
+    gateway.resume();
+    const after = await gateway.router.placeOrder(restingBuy({ quantity: "0.003" }));
+    await gateway.close();
+    // Resumed: the next start keeps no halt and cancels nothing (it only reconciles the resting order).
+    gateway = await open(sim, {}, dataDir);
+    await waitFor(() => gateway.router.halted === undefined, "no hold once reconciled");
+    assert.equal(status(sim, after.clientOrderId), "NEW");
   } finally {
     sim.setFaults({});
     await gateway.close();
