@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { GatewayOptions } from "../../lib/gateway/gateway.ts";
+import type { Gateway, GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import { openGateway, tempDir } from "./_gateway.ts";
 import { restingBuy, simulator, waitFor } from "../router/_harness.ts";
@@ -18,6 +18,16 @@ async function open(
   const gateway = await openGateway(sim, dataDir, { streamUrl: sim.streamUrl, ...extra });
   await waitFor(() => gateway.userStream?.state === "up", "the user stream");
   return gateway;
+}
+
+/** Three BUY orders resting below the mark; their client ids. */
+async function threeResting(gateway: Gateway): Promise<string[]> {
+  const cids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const price = String(50_000 - i * 10);
+    cids.push((await gateway.router.placeOrder(restingBuy({ quantity: "0.003", price }))).clientOrderId);
+  }
+  return cids;
 }
 
 const status = (sim: Simulator, cid: string) => sim.orders().find((o) => o.clientOrderId === cid)?.status;
@@ -44,13 +54,7 @@ test("halt: cancels lost with the link are sent again once the orders show open 
   const sim = await simulator();
   const gateway = await open(sim);
   try {
-    const cids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      cids.push(
-        (await gateway.router.placeOrder(restingBuy({ quantity: "0.003", price: String(50_000 - i * 10) })))
-          .clientOrderId,
-      );
-    }
+    const cids = await threeResting(gateway);
     sim.setFaults({ dropAfterRequests: 2 }); // the second cancel's arrival cuts the socket
     const report = await gateway.halt("link");
     assert.ok(report.failed.length >= 1, JSON.stringify(report));
@@ -90,13 +94,7 @@ test("halt: kept across a restart, it cancels what still rests once the gateway 
   const dataDir = tempDir("lr-halt-watch-");
   let gateway = await open(sim, {}, dataDir);
   try {
-    const cids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      cids.push(
-        (await gateway.router.placeOrder(restingBuy({ quantity: "0.003", price: String(50_000 - i * 10) })))
-          .clientOrderId,
-      );
-    }
+    const cids = await threeResting(gateway);
     sim.setFaults({ silentAfterRequests: 1 }); // the first cancel is answered, the rest never
     const report = await gateway.halt("kept");
     assert.ok(report.failed.length >= 1, JSON.stringify(report));
