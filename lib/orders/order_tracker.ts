@@ -270,6 +270,10 @@ export class OrderTracker implements OrderObserver {
     // 10,000 orders, a slice would keep its whole frame alive on JSC (Bun): store copies, only on change.
     if (typeof r.price === "string" && r.price !== o.price) o.price = copied(r.price);
     if (typeof r.origQty === "string" && r.origQty !== o.quantity) o.quantity = copied(r.origQty);
+    // An order restored without its intent (an orphan, an owed fill's): the answer fills in what it is.
+    if (o.type === "" && typeof r.type === "string") o.type = copied(r.type);
+    if (o.side === "" && typeof r.side === "string") o.side = copied(r.side);
+    if (o.timeInForce === "" && typeof r.timeInForce === "string") o.timeInForce = copied(r.timeInForce);
     if (executed !== undefined && executed !== o.executedQty) o.executedQty = copied(executed);
     if (typeof r.avgPrice === "string") {
       if (r.avgPrice !== o.avgPrice) o.avgPrice = copied(r.avgPrice);

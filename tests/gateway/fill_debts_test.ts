@@ -48,7 +48,12 @@ test("fill debts: an unknown place found FILLED, stopped before its trades were 
       () => gateway.account.fills.list().some((f) => f.clientOrderId === "owed-1"),
       "the trade read back",
     );
-    assert.equal(gateway.tracker.get("owed-1")?.executedQty, "0.010");
+    const o = gateway.tracker.get("owed-1");
+    assert.deepEqual(
+      [o?.executedQty, o?.type, o?.side],
+      ["0.010", "MARKET", "BUY"],
+      "described by the answer",
+    );
     await gateway.close();
     // Paid: a third start has nothing of it to ask.
     gateway = await open(sim, dataDir);
