@@ -151,7 +151,7 @@ function restClient(options: GatewayOptions, router: Router): OpenOrdersClient |
     sign: restQuerySigner(options),
     now: () => Date.now() + router.clockOffsetMs,
     ...(options.recvWindow === undefined ? {} : { recvWindow: options.recvWindow }),
-    onRateLimited: (_status, msg) => void router.noteBan(msg),
+    onRateLimited: (_status, msg) => void router.noteRateLimit(msg),
   });
 }
 

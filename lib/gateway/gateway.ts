@@ -482,7 +482,7 @@ export class Gateway {
         symbols: () => tracker.symbols(),
         now: () => Date.now() + router.clockOffsetMs,
         onError: (symbol, error) => {
-          router.noteBan(error); // a 418 here is the IP's ban too: orders and upkeep stop asking
+          router.noteRateLimit(error); // a 418 (ban) or 429 -1003 (weight used up) here is the IP's too: upkeep stops asking
           emit({ type: "dead-man-error", symbol, error });
         },
         paused: () => router.quiet,

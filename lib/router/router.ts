@@ -644,7 +644,7 @@ export class Router {
    * requests are refused locally and the gateway goes quiet until then, as for one the router met; a ban also
    * holds new orders until an operator resumes. Returns whether `msg` named either.
    */
-  noteBan(msg: string): boolean {
+  noteRateLimit(msg: string): boolean {
     const limits = this.#session.pipeline.limits;
     const until = /banned until (\d{12,})/.exec(msg);
     if (until !== null) {

@@ -245,15 +245,17 @@ test("Router: an exchange 418 (IP banned until T) is known as a ban until T (ipB
   }
 });
 
-test("Router: a ban met by a REST call of the gateway's (noteBan) is the router's too: new orders refused locally", async () => {
+test("Router: a ban met by a REST call of the gateway's (noteRateLimit) is the router's too: new orders refused locally", async () => {
   const sim = await simulator();
   const router = await connect(sim);
   try {
-    assert.equal(router.noteBan("HTTP 400 Bad Request"), false);
+    assert.equal(router.noteRateLimit("HTTP 400 Bad Request"), false);
     assert.equal(router.ipBanned, false);
     const until = Date.now() + router.clockOffsetMs + 60_000;
     assert.equal(
-      router.noteBan(`HTTP 418 {"code":-1003,"msg":"Way too many requests; IP banned until ${until}."}`),
+      router.noteRateLimit(
+        `HTTP 418 {"code":-1003,"msg":"Way too many requests; IP banned until ${until}."}`,
+      ),
       true,
     );
     assert.equal(router.ipBanned, true);
@@ -278,7 +280,7 @@ test("Router: a used-up request weight met by a REST call (429 -1003) makes the 
   try {
     const text =
       'HTTP 429 {"code":-1003,"msg":"Too many requests; current limit of IP is 2400 requests per minute."}';
-    assert.equal(router.noteBan(text), true);
+    assert.equal(router.noteRateLimit(text), true);
     assert.deepEqual([router.quiet, router.ipBanned, router.halted], [true, false, undefined]);
     const until = router.rateLimitBlock?.until ?? 0;
     assert.equal(until % 60_000, 0, "the minute's end");

@@ -188,7 +188,7 @@ test("guard: while the router is quiet (a ban, the weight used up) exchangeInfo 
     assert.equal(exchangeInfoReads, 1);
     const text =
       'HTTP 429 {"code":-1003,"msg":"Too many requests; current limit of IP is 2400 requests per minute."}';
-    router.noteBan(text);
+    router.noteRateLimit(text);
     assert.equal(router.quiet, true);
     assert.equal(await router.preTrade!.refreshFilters("order for FOOUSDT"), false);
     assert.equal(exchangeInfoReads, 1, "nothing asked while quiet");
