@@ -64,7 +64,11 @@ export class Session implements ConnState {
     this.connectedSince = core.now();
     core.stats.connections++;
     core.stats.connectionsTotal++;
-    core.limiter.addWeight(5, this.connectedSince); // the handshake costs 5 (ws-fapi.md §6)
+    // The handshake costs 5 (ws-fapi.md §6); not during a ban, which would only lengthen it (every request of
+    // the banned session is answered 418 anyway).
+    if (core.limiter.banCheck(this.connectedSince) === undefined) {
+      core.limiter.addWeight(5, this.connectedSince);
+    }
     const { connectionLifetimeMs } = core.options;
     this.#heartbeat = new Heartbeat(core, conn);
     if (connectionLifetimeMs > 0) {

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startSimulator } from "../../lib/sim/mod.ts";
+import { ManualClock } from "../_manual_clock.ts";
 import { HMAC_KEY_B, HMAC_KEYS, HMAC_SECRET_B, limitOrder, type Reply, TestClient } from "./_helpers.ts";
 
 /** Sends orders until one is refused (bounded); windows are clock-aligned, so the count is not asserted. */
@@ -72,6 +73,29 @@ test("rate limits: request weight over the limit gives 429 -1003; far over it ba
     assert.equal(order.status, 418, "everything is refused while banned");
   } finally {
     await client.close();
+    await sim.close();
+  }
+});
+
+test("rate limits: a connection opened during a ban does not lengthen it (no handshake weight while banned)", async () => {
+  // One second into a minute, so the weight window does not roll over when the clock moves a second.
+  const clock = new ManualClock(Math.floor(Date.now() / 60_000) * 60_000 + 1_000);
+  const sim = await startSimulator({ limits: { weightPerMinute: 20 }, clock });
+  const clients: TestClient[] = [await TestClient.open(sim.url)];
+  try {
+    let banned: Reply | undefined;
+    for (let i = 0; i < 100 && banned === undefined; i++) {
+      const reply = await clients[0]!.request("session.status");
+      if (reply.status === 418) banned = reply;
+    }
+    assert.ok(banned, "the weight limit bans the IP");
+    clock.advance(1_000);
+    clients.push(await TestClient.open(sim.url)); // a reconnect during the ban
+    const after = await clients[1]!.request("session.status");
+    assert.equal(after.status, 418);
+    assert.equal(after.error?.msg, banned.error?.msg, "the ban still ends when it said it would");
+  } finally {
+    for (const client of clients) await client.close();
     await sim.close();
   }
 });
