@@ -47,8 +47,18 @@ export interface Fill {
 export class FillBook {
   /** Fills by `symbol:tradeId`. */
   readonly #fills = new Map<string, Fill>();
-  /** Quantity of the kept fills by `symbol:orderId`. */
-  readonly #qtyByOrder = new Map<string, number>();
+  /**
+   * By `symbol:orderId`: the quantity of every fill recorded for the order (not only the kept ones) and how
+   * many of its fills are kept. Dropping a fill from the ring must not make its order look short of fills: its
+   * trades would be read back and counted a second time (`FillRecovery`).
+   */
+  readonly #byOrder = new Map<string, { qty: number; kept: number }>();
+  /**
+   * Orders none of whose fills are kept any more, with their recorded quantity, oldest first; at most
+   * `capacity` of them (an order changed after all its fills were dropped, e.g. cancelled later, is still
+   * known). Beyond that an order's fills are forgotten.
+   */
+  readonly #retired = new Map<string, number>();
   /** Their keys in arrival order, as a ring: the oldest is evicted in O(1). */
   readonly #order: string[] = [];
   #head = 0;
@@ -120,24 +130,26 @@ export class FillBook {
   }
 
   /**
-   * The quantity of the kept fills of order `orderId` on `symbol` (0 for none): what they add up to, to compare
-   * with the order's executed quantity (a fill the stream missed).
+   * The quantity of the fills recorded for order `orderId` on `symbol` (0 for none), those dropped from the
+   * ring included: what they add up to, to compare with the order's executed quantity (a fill the stream
+   * missed).
    */
   filledQty(symbol: string, orderId: number): number {
-    return this.#qtyByOrder.get(`${symbol}:${orderId}`) ?? 0;
+    const key = `${symbol}:${orderId}`;
+    return this.#byOrder.get(key)?.qty ?? this.#retired.get(key) ?? 0;
   }
 
   #add(fill: Fill): boolean {
     const key = `${fill.symbol}:${fill.tradeId}`;
     if (this.#fills.has(key)) return false;
     this.#fills.set(key, fill);
-    this.#count(fill, 1);
+    this.#kept(fill);
     if (this.#order.length < this.#capacity) {
       this.#order.push(key);
       this.#head = this.#order.length % this.#capacity;
     } else {
       const evicted = this.#order[this.#head]!;
-      this.#count(this.#fills.get(evicted)!, -1);
+      this.#dropped(this.#fills.get(evicted)!);
       this.#fills.delete(evicted);
       this.#order[this.#head] = key;
       this.#head = (this.#head + 1) % this.#capacity;
@@ -145,12 +157,27 @@ export class FillBook {
     return true;
   }
 
-  /** Adds (`sign` 1) or takes away (-1) `fill`'s quantity from its order's sum. */
-  #count(fill: Fill, sign: 1 | -1): void {
+  /** Adds a newly kept fill to its order's sum (an order of retired fills comes back). */
+  #kept(fill: Fill): void {
     const key = `${fill.symbol}:${fill.orderId}`;
-    const sum = (this.#qtyByOrder.get(key) ?? 0) + sign * Number(fill.qty);
-    // Quantities are decimal strings: a float sum back to zero may be off by far less than any step.
-    if (sign < 0 && sum < 1e-12) this.#qtyByOrder.delete(key);
-    else this.#qtyByOrder.set(key, sum);
+    let entry = this.#byOrder.get(key);
+    if (entry === undefined) {
+      const earlier = this.#retired.get(key);
+      if (earlier !== undefined) this.#retired.delete(key);
+      this.#byOrder.set(key, entry = { qty: earlier ?? 0, kept: 0 });
+    }
+    // Quantities are decimal strings; their float sum is off by far less than any step size.
+    entry.qty += Number(fill.qty);
+    entry.kept++;
+  }
+
+  /** A fill leaves the ring: its order's sum stays, retired once none of the order's fills is kept. */
+  #dropped(fill: Fill): void {
+    const key = `${fill.symbol}:${fill.orderId}`;
+    const entry = this.#byOrder.get(key);
+    if (entry === undefined || --entry.kept > 0) return;
+    this.#byOrder.delete(key);
+    this.#retired.set(key, entry.qty);
+    if (this.#retired.size > this.#capacity) this.#retired.delete(this.#retired.keys().next().value!);
   }
 }

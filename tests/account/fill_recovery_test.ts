@@ -373,3 +373,57 @@ test("FillRecovery: while paused (an IP ban) a run asks nothing and is tried aga
     recovery.stop();
   }
 });
+
+test("FillRecovery: an order whose fills left a full book is not short of them (its trades are not read back and counted again)", async () => {
+  const account = new AccountState({ historyCapacity: 3 });
+  const now = Date.now();
+  const asked: number[] = [];
+  const recovery = new FillRecovery({
+    account,
+    now: () => now,
+    source: {
+      userTrades: (
+        _s,
+        orderId,
+      ) => (asked.push(orderId), Promise.resolve([trade(1, 1, "0.002"), trade(2, 1, "0.002")])),
+    },
+  });
+  const fill = (tradeId: number, orderId: number, clientOrderId: string) =>
+    account.recordFill({
+      symbol: "BTCUSDT",
+      orderId,
+      clientOrderId,
+      tradeId,
+      side: "BUY",
+      price: "50000",
+      qty: "0.002",
+      commission: "0.02",
+      commissionAsset: "USDT",
+      realizedProfit: "0",
+      maker: true,
+      time: now - 100 + tradeId,
+    });
+  // A resting order filled twice, 0.002 each, then other orders' fills push its fills out of the book: one, then
+  // both. It stays open and changes after that (a later partial fill, a cancel), so it is newer than the oldest
+  // fill kept.
+  account.orders.intent("a", "order.place", PLACE, "newClientOrderId");
+  account.orders.ack("a", { clientOrderId: "a", orderId: 1, status: "NEW", updateTime: 1 }, "order.place");
+  fill(1, 1, "a");
+  fill(2, 1, "a");
+  account.orders.apply({
+    clientOrderId: "a",
+    orderId: 1,
+    status: "PARTIALLY_FILLED",
+    executedQty: "0.004",
+    updateTime: now,
+  });
+  fill(3, 9, "other");
+  fill(4, 9, "other");
+  assert.equal(account.fills.list().some((f) => f.tradeId === 1), false, "its first fill left the book");
+  await recovery.run();
+  fill(5, 9, "other");
+  assert.equal(account.fills.list().some((f) => f.orderId === 1), false, "now both did");
+  await recovery.run();
+  assert.deepEqual(asked, [], "never taken for short of fills");
+  assert.equal(account.fills.total, 5, "every trade counted once");
+});
