@@ -166,20 +166,17 @@ export class LossBreaker {
       this.#setTripped(false);
     }
     if (max === null) return;
+    // Until a fill's position line arrives, a closing fill's profit is counted twice (realized, and still in the
+    // position's unrealized PnL): neither a trip nor a recovery is judged then, but once it has had time to.
+    const settling = this.#clock.now() - this.#lastFillAt < FILL_SETTLE_MS;
     if (u.pnl > -max) {
-      this.#setTripped(false); // recovered: armed again
+      if (this.#tripped && settling) this.#lookOnceSettled();
+      else this.#setTripped(false); // recovered: armed again
       return;
     }
     if (this.#tripped) return;
-    const sinceFill = this.#clock.now() - this.#lastFillAt;
-    if (sinceFill < FILL_SETTLE_MS) {
-      // Looked at again once the fill's position line has had time to arrive.
-      if (this.#settle === undefined) {
-        this.#settle = this.#clock.setTimeout(() => {
-          this.#settle = undefined;
-          this.evaluate();
-        }, FILL_SETTLE_MS - sinceFill);
-      }
+    if (settling) {
+      this.#lookOnceSettled();
       return;
     }
     this.#setTripped(true);
@@ -191,6 +188,15 @@ export class LossBreaker {
       })`,
       u.flattenOnDailyLoss,
     );
+  }
+
+  /** Looks again once the last fill's position line has had time to arrive. */
+  #lookOnceSettled(): void {
+    if (this.#settle !== undefined) return;
+    this.#settle = this.#clock.setTimeout(() => {
+      this.#settle = undefined;
+      this.evaluate();
+    }, FILL_SETTLE_MS - (this.#clock.now() - this.#lastFillAt));
   }
 
   #setTripped(tripped: boolean): void {

@@ -183,6 +183,31 @@ test("loss: a closing fill's realized loss is not counted twice with the positio
   }
 });
 
+test("loss: after a trip and a resume, a profitable close's fill is no recovery until its position line has come", () => {
+  const { clock, breaker, positions, marks, trips, newFill } = setup({ maxDailyLoss: 10 });
+  const resume = () => breaker.usage(); // the operator resumes: nothing re-arms the breaker but a recovery
+  try {
+    marks.set("BTCUSDT", { price: 50_300, at: clock.now() });
+    positions.push(long("0.020", "50000", "6")); // +6 unrealized at 50300
+    newFill(fill(NOON, "-17", "0.04")); // an earlier loss: -17.04 realized, -11.04 in all
+    clock.advance(250);
+    assert.equal(trips.length, 1, "tripped at -11.04");
+    resume();
+    // The operator closes half the winner by hand: the fill realizes +3 (less 0.25 fees) at once, while the
+    // position line that takes those +3 out of the unrealized PnL comes 10 ms later.
+    newFill(fill(NOON + 1, "3", "0.25"));
+    assert.equal(breaker.usage().pnl, -8.29, "for that moment the +3 is in both: above -10");
+    clock.advance(10);
+    positions[0] = long("0.010", "50000", "3");
+    clock.advance(1000);
+    assert.equal(breaker.usage().pnl, -11.29);
+    assert.equal(breaker.usage().tripped, true, "never recovered above -10: still the same trip");
+    assert.equal(trips.length, 1, "the close the operator resumed for does not halt again");
+  } finally {
+    breaker.close();
+  }
+});
+
 test("loss: a new UTC day starts from zero; no limit, no trip", () => {
   const { clock, breaker, newFill, trips, setLimits } = setup({});
   try {
