@@ -260,8 +260,9 @@ export class DataDirError extends RouterError {
 }
 
 /**
- * The exchange refused the credentials (-2014 / -2015 / -1022 on the first signed request): the message names
- * the code and what to check. A kind of {@linkcode ConnectError}, so it stops the start the same way.
+ * The exchange refused the credentials (-2014 / -2015 / -1022 on the first signed request, or the Ed25519
+ * logon): the message names the code and what to check, `code` and `msg` are the exchange's. A kind of
+ * {@linkcode ConnectError}, so it stops the start the same way. Thrown by `Router.connect` and `Gateway.open`.
  *
  * @example
  * ```ts
@@ -273,4 +274,14 @@ export class DataDirError extends RouterError {
 export class CredentialsError extends ConnectError {
   /** Error name. */
   override name = "CredentialsError";
+  /** The exchange's code: -2014, -2015 or -1022. */
+  readonly code: number;
+  /** The exchange's message. */
+  readonly msg: string;
+  /** Builds the error; `message` names the code and what to check. */
+  constructor(message: string, refusal: { code: number; msg: string }) {
+    super(message);
+    this.code = refusal.code;
+    this.msg = refusal.msg;
+  }
 }

@@ -61,6 +61,12 @@ export type SinceResult =
   | { gap: false; events: AccountEvent[] }
   | { gap: true; missedFrom: number; missedTo: number; events: AccountEvent[] };
 
+/** One `subscribe` call: its reader and how often it threw (reported at the 1st, 10th, 100th…). */
+interface Subscription {
+  readonly listener: AccountEventListener;
+  throws: number;
+}
+
 /**
  * A bounded ring of account events with live readers.
  *
@@ -74,14 +80,12 @@ export type SinceResult =
  */
 export class EventLog {
   readonly #ring: (AccountEvent | undefined)[];
-  readonly #listeners = new Set<AccountEventListener>();
+  readonly #listeners = new Set<Subscription>();
   /** Readers of some types only, by type: an event calls none of the others (two order events per order). */
-  readonly #byType = new Map<AccountEventType, Set<AccountEventListener>>();
+  readonly #byType = new Map<AccountEventType, Set<Subscription>>();
   readonly #counts = new Map<AccountEventType, number>();
   readonly #now: () => number;
   readonly #onReaderError: (error: unknown, count: number) => void;
-  /** Throws so far, by reader (only readers that threw are in it). */
-  readonly #throws = new Map<AccountEventListener, number>();
   /** The first id this log gives out (see `firstId`). */
   readonly #firstId: number;
   #lastId: number;
@@ -124,7 +128,7 @@ export class EventLog {
 
   /** Live readers now. */
   get listeners(): number {
-    const some = new Set<AccountEventListener>();
+    const some = new Set<Subscription>();
     for (const set of this.#byType.values()) for (const l of set) some.add(l);
     return this.#listeners.size + some.size;
   }
@@ -150,13 +154,12 @@ export class EventLog {
   }
 
   /** Calls each reader of `set` with `event`; one that throws breaks neither the account nor the others. */
-  #call(set: Set<AccountEventListener>, event: AccountEvent): void {
-    for (const listener of set) {
+  #call(set: Set<Subscription>, event: AccountEvent): void {
+    for (const subscription of set) {
       try {
-        listener(event);
+        subscription.listener(event);
       } catch (e) {
-        const count = (this.#throws.get(listener) ?? 0) + 1;
-        this.#throws.set(listener, count);
+        const count = ++subscription.throws;
         if (/^10*$/.test(String(count))) {
           try {
             this.#onReaderError(e, count);
@@ -182,24 +185,22 @@ export class EventLog {
 
   /**
    * Calls `listener` with every event from now on, or only with those of `types`; returns the function that
-   * stops it.
+   * stops it. Each call is a subscription of its own: the same function subscribed twice (two parts of a
+   * strategy sharing a handler) is called twice, and one part's stop leaves the other's subscription on.
    */
   subscribe(listener: AccountEventListener, types?: readonly AccountEventType[]): () => void {
+    const subscription: Subscription = { listener, throws: 0 };
     if (types === undefined) {
-      this.#listeners.add(listener);
-      return () => {
-        this.#listeners.delete(listener);
-        this.#throws.delete(listener);
-      };
+      this.#listeners.add(subscription);
+      return () => void this.#listeners.delete(subscription);
     }
     for (const type of types) {
       let set = this.#byType.get(type);
       if (set === undefined) this.#byType.set(type, set = new Set());
-      set.add(listener);
+      set.add(subscription);
     }
     return () => {
-      for (const type of types) this.#byType.get(type)?.delete(listener);
-      this.#throws.delete(listener);
+      for (const type of types) this.#byType.get(type)?.delete(subscription);
     };
   }
 

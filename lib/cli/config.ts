@@ -10,6 +10,7 @@
 
 import { z } from "zod";
 import { mappedAppendUnsupported } from "../journal/mod.ts";
+import { DEAD_MAN_MS_RANGE } from "../router/number_options.ts";
 import { Secret } from "./secret.ts";
 import { gatherSettings, type RawValue } from "./sources.ts";
 import { type SettingKey, SETTINGS } from "./settings.ts";
@@ -172,7 +173,7 @@ const FIELDS = {
   history: integer(100, 1_000_000),
   warmMs: integer(0, 1000),
   logFormat: z.enum(["text", "json"], { error: "expected text or json" }),
-  deadManMs: integer(5_000, 86_400_000),
+  deadManMs: integer(DEAD_MAN_MS_RANGE.min, DEAD_MAN_MS_RANGE.max),
   auditIntervalMs: integer(0, 86_400_000).refine((n) => n === 0 || n >= 1000, {
     error: "expected 0 (off) or a whole number 1000-86400000",
   }),

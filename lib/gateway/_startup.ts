@@ -19,47 +19,12 @@ import { OpenOrdersClient } from "../account/open_orders.ts";
 import { FillRecovery } from "../account/fill_recovery.ts";
 import type { Clock } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
-import { ConnectError, CredentialsError, ExchangeError } from "../errors.ts";
+import { ConnectError } from "../errors.ts";
 import type { OrderTracker } from "../orders/order_tracker.ts";
-import { restQuerySigner } from "../router/_credentials.ts";
+import { refusedCredentials, restQuerySigner } from "../router/_credentials.ts";
 import type { Router } from "../router/router.ts";
 import type { GatewayEvent } from "./gateway_events.ts";
 import type { GatewayOptions } from "./gateway.ts";
-
-/** Binance's codes for credentials it refuses, and what to check for each. */
-const REFUSED: Readonly<Record<number, string>> = {
-  [-2014]: "the API key's format is invalid: check the API key (BINANCE_API_KEY for the CLI), not the secret",
-  [-2015]: "the API key is unknown, revoked, or not allowed from this IP or for USDⓈ-M futures: check the " +
-    "API key (BINANCE_API_KEY for the CLI), its IP allow-list and its Futures permission on Binance",
-  [-1022]: "the signature was refused: check that the HMAC secret or the Ed25519 private key (the CLI's " +
-    "BINANCE_SECRET_KEY or BINANCE_PRIVATE_KEY_PATH) belongs to the API key",
-};
-
-/**
- * A `ConnectError` that names a refused credential's code and what to check, or undefined for other errors.
- *
- * @example
- * ```ts
- * import { ExchangeError } from "../errors.ts";
- * const e = new ExchangeError({ status: 401, code: -2015, msg: "Invalid API-key", method: "v2/account.balance" });
- * refusedCredentials(e)?.message; // "the exchange refused the credentials (-2015 …): … check …"
- * ```
- */
-export function refusedCredentials(error: unknown): ConnectError | undefined {
-  let code: number | undefined;
-  let text = error instanceof Error ? error.message : String(error);
-  if (error instanceof ExchangeError) {
-    code = error.code;
-    text = `${error.code} ${error.msg}`;
-  } else if (error instanceof ConnectError) {
-    // Router.connect reports a refused logon as "session.logon failed: <code> <msg> (status …)".
-    const m = /failed: (-\d+) /.exec(error.message);
-    if (m !== null) code = Number(m[1]);
-  }
-  const advice = code === undefined ? undefined : REFUSED[code];
-  if (advice === undefined) return undefined;
-  return new CredentialsError(`the exchange refused the credentials (${text}): ${advice}`);
-}
 
 /**
  * The first signed request of an HMAC start (Ed25519 logged on already): rejects with a `ConnectError` when it

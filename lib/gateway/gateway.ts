@@ -20,6 +20,14 @@ import { AccountExposure } from "../risk/account_exposure.ts";
 import { combineObservers, deferIntent, type OrderObserver } from "../pipeline/order_observer.ts";
 import { restQuerySigner } from "../router/_credentials.ts";
 import { type HaltReport, Router, type RouterOptions } from "../router/router.ts";
+import {
+  DEAD_MAN_MS_RANGE,
+  numberOptionProblem,
+  type NumberRule,
+  ROUTER_NUMBER_RULES,
+  TIMER_MAX_MS,
+} from "../router/number_options.ts";
+import { ConnectError } from "../errors.ts";
 import { type Clock, systemClock } from "../_clock.ts";
 import { DeadManSwitch } from "./dead_man_switch.ts";
 import { DisposalStack } from "./_disposal_stack.ts";
@@ -43,6 +51,20 @@ import type { GatewayEvent } from "./gateway_events.ts";
 import type { RiskRefusal } from "../risk/pre_trade_guard.ts";
 
 export type { GatewayEvent } from "./gateway_events.ts";
+
+/** The numeric options of {@linkcode GatewayOptions} beyond the router's, and their bounds. */
+const GATEWAY_NUMBER_RULES: Readonly<Record<string, NumberRule>> = {
+  deadManMs: DEAD_MAN_MS_RANGE,
+  history: { min: 1, max: 1_000_000, integer: true },
+  reconcileTimeoutMs: { min: 1, max: TIMER_MAX_MS },
+  reconcileWeightShare: { min: 0.001, max: 1 },
+  warmMs: { min: 0, max: 1000 },
+  auditIntervalMs: { min: 0, max: TIMER_MAX_MS },
+  auditSettleMs: { min: 0, max: TIMER_MAX_MS },
+  ackFollowUpMs: { min: 0, max: TIMER_MAX_MS },
+  fillReadBackPauseMs: { min: 0, max: TIMER_MAX_MS },
+  firstEventId: { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true },
+};
 
 /** How often the data directory's lock is checked while running (a read of the lock file). */
 const LOCK_CHECK_MS = 1000;
@@ -231,6 +253,10 @@ export class Gateway {
         options.onEvent?.(event);
       } catch { /* an observer's bug must not break the gateway */ }
     };
+    // Before the data directory is touched: a bad number is the caller's mistake, named at once.
+    const problem = numberOptionProblem(options, ROUTER_NUMBER_RULES) ??
+      numberOptionProblem(options, GATEWAY_NUMBER_RULES);
+    if (problem !== undefined) throw new ConnectError(`invalid option ${problem}`);
     const stack = new DisposalStack();
     try {
       return await Gateway.#open(options, emit, stack);
@@ -331,12 +357,7 @@ export class Gateway {
         options.filters?.onRefusal?.(refusal);
       },
     };
-    let router: Router;
-    try {
-      router = await Router.connect({ ...options, observer, onEvent, filters });
-    } catch (e) {
-      throw startup.refusedCredentials(e) ?? e;
-    }
+    const router = await Router.connect({ ...options, observer, onEvent, filters });
     stack.defer(() => router.close());
     late.router = router;
     // Halted when the last run stopped (or crashed): still halted, for the same reasons, until a resume.

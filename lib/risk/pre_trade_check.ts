@@ -430,7 +430,7 @@ export class PreTradeCheck {
     const qtyText = p.quantity;
     const qty = typeof qtyText === "string" ? parseScaled(qtyText, k[18 /* QTY_SCALE */]!) : MALFORMED;
     if (qty === TOO_PRECISE || qtyPrecisionOver(k, qty)) return v.filter(-1111, "quantityPrecision", s);
-    if (qty === MALFORMED) return v.pass();
+    if (qty === MALFORMED) return notText(qtyText) ? v.filter(-1102, "quantity", s) : v.pass();
     let price = -1; // none: MARKET, priceMatch
     if (limit) {
       const priceText = p.price;
@@ -442,7 +442,7 @@ export class PreTradeCheck {
         if (price === MALFORMED) return v.pass();
         const bad = priceFilter(k, price);
         if (bad !== 0) return v.filter(bad, "PRICE_FILTER", s);
-      }
+      } else if (notText(priceText)) return v.filter(-1102, "price", s);
     }
     const lot = market ? lotSize(k, qty, 11 /* MARKET_MIN_QTY */) : lotSize(k, qty, 8 /* MIN_QTY */);
     if (lot !== 0) return v.filter(lot, market ? "MARKET_LOT_SIZE" : "LOT_SIZE", s);
@@ -497,7 +497,7 @@ export class PreTradeCheck {
     if (qty === TOO_PRECISE || qtyPrecisionOver(s.k, qty)) {
       return v.filter(-1111, "quantityPrecision", s);
     }
-    if (qty === MALFORMED) return v.pass();
+    if (qty === MALFORMED) return notText(p.quantity) ? v.filter(-1102, "quantity", s) : v.pass();
     let price = -1;
     if (p.priceMatch === undefined && typeof p.price === "string") {
       price = parseScaled(p.price, f.priceScale);
@@ -507,7 +507,7 @@ export class PreTradeCheck {
       if (price === MALFORMED) return v.pass();
       const bad = priceFilter(s.k, price);
       if (bad !== 0) return v.filter(bad, "PRICE_FILTER", s);
-    }
+    } else if (notText(p.price)) return v.filter(-1102, "price", s);
     const lot = lotSize(s.k, qty, 8 /* MIN_QTY */);
     if (lot !== 0) return v.filter(lot, "LOT_SIZE", s);
     const now = at !== undefined && this.#wallClock ? at : this.#now();
@@ -566,7 +566,7 @@ export class PreTradeCheck {
       if (qty === TOO_PRECISE || qtyPrecisionOver(s.k, qty)) {
         return v.filter(-1111, "quantityPrecision", s);
       }
-      if (qty === MALFORMED) return v.pass();
+      if (qty === MALFORMED) return notText(p.quantity) ? v.filter(-1102, "quantity", s) : v.pass();
       const market = type === "STOP_MARKET" || type === "TAKE_PROFIT_MARKET" ||
         type === "TRAILING_STOP_MARKET";
       const lot = market ? lotSize(s.k, qty, 11 /* MARKET_MIN_QTY */) : lotSize(s.k, qty, 8 /* MIN_QTY */);
@@ -583,7 +583,9 @@ export class PreTradeCheck {
       if (price === MALFORMED) return v.pass();
       const bad = priceFilter(s.k, price);
       if (bad !== 0) return v.filter(bad, "PRICE_FILTER", s);
-    }
+    } else if (notText(p.price)) return v.filter(-1102, "price", s);
+    if (notText(p.triggerPrice)) return v.filter(-1102, "triggerPrice", s);
+    if (notText(p.activatePrice)) return v.filter(-1102, "activatePrice", s);
     if (type === "TRAILING_STOP_MARKET" && typeof p.activatePrice === "string") {
       // A price like any other: at most the symbol's price precision (the exchange answers -1111).
       const activate = parseScaled(p.activatePrice, f.priceScale);
@@ -658,6 +660,15 @@ export class PreTradeCheck {
  * step, below d (exact) or, when q rounded up to the next integer, above it. A division instead of `%`,
  * which is a call to fmod in both engines.
  */
+/**
+ * A decimal field given as something other than a string (a number from JavaScript, a parsed JSON config): the
+ * exchange would take a number, but the check cannot judge one, so it would pass every filter and limit unseen.
+ * Not reached by the control plane (zod reads strings) or TypeScript callers; absent fields are the exchange's.
+ */
+function notText(value: unknown): boolean {
+  return value !== undefined && typeof value !== "string";
+}
+
 function notMultiple(d: number, step: number): boolean {
   return step !== 1 && Math.floor(d / step) * step !== d;
 }

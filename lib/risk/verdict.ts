@@ -130,6 +130,7 @@ export class Verdict {
         return `Order's notional must be no smaller than ${n} (unless you choose reduce only).`;
       }
     }
+    if (code === -1102) return `Parameter '${this.name}' must be a decimal string, such as "0.002".`;
     return FILTER_MESSAGES[code] ?? `refused by ${this.name}`;
   }
 

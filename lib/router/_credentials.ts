@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ConnectError } from "../errors.ts";
+import { ConnectError, CredentialsError, ExchangeError } from "../errors.ts";
 import { Ed25519Signer } from "../signing/ed25519_signer.ts";
 import { createHmacSigner, verifyHmacSigner } from "../signing/hmac_signer.ts";
 import { FrameEncoder } from "../wire/frame_encoder.ts";
@@ -89,4 +89,36 @@ function checkShape(options: Credentials): void {
   if ((options.secretKey === undefined) === (options.privateKeyPem === undefined)) {
     throw new ConnectError("give exactly one of secretKey (HMAC) or privateKeyPem (Ed25519)");
   }
+}
+
+/** Binance's codes for credentials it refuses, and what to check for each. */
+const REFUSED: Readonly<Record<number, string>> = {
+  [-2014]: "the API key's format is invalid: check the API key (BINANCE_API_KEY for the CLI), not the secret",
+  [-2015]: "the API key is unknown, revoked, or not allowed from this IP or for USDⓈ-M futures: check the " +
+    "API key (BINANCE_API_KEY for the CLI), its IP allow-list and its Futures permission on Binance",
+  [-1022]: "the signature was refused: check that the HMAC secret or the Ed25519 private key (the CLI's " +
+    "BINANCE_SECRET_KEY or BINANCE_PRIVATE_KEY_PATH, the library's `secretKey` or `privateKeyPem`) belongs to " +
+    "the API key",
+};
+
+/**
+ * A `CredentialsError` naming a refused credential's code and what to check, when `error` is the exchange's
+ * refusal of the credentials (the Ed25519 logon's, or the first signed request's); undefined for other errors.
+ *
+ * @example
+ * ```ts
+ * import { ExchangeError } from "../errors.ts";
+ * const e = new ExchangeError({ status: 401, code: -2015, msg: "Invalid API-key", method: "v2/account.balance" });
+ * refusedCredentials(e)?.message; // "the exchange refused the credentials (-2015 …): … check …"
+ * ```
+ */
+export function refusedCredentials(error: unknown): CredentialsError | undefined {
+  if (error instanceof CredentialsError) return error;
+  if (!(error instanceof ExchangeError)) return undefined;
+  const advice = REFUSED[error.code];
+  if (advice === undefined) return undefined;
+  return new CredentialsError(
+    `the exchange refused the credentials (${error.code} ${error.msg}): ${advice}`,
+    { code: error.code, msg: error.msg },
+  );
 }

@@ -29,11 +29,12 @@ import type {
 } from "../types.ts";
 import { adHocMethod, METHODS, type MethodSpec, type Security } from "../wire/methods.ts";
 import { ClientOrderIds } from "./client_order_ids.ts";
-import { prepareCredentials, type PreparedCredentials } from "./_credentials.ts";
+import { prepareCredentials, type PreparedCredentials, refusedCredentials } from "./_credentials.ts";
 import { type CancelAllReport, cancelOpenOrders, type HaltReport, mergeHaltReports } from "./_cancel_open.ts";
 import { CancelWatch } from "./_cancel_watch.ts";
 import { type Flattener, type FlattenReport, flattenSymbol } from "./_flatten.ts";
 import { RouterSession } from "./_session.ts";
+import { numberOptionProblem, ROUTER_NUMBER_RULES } from "./number_options.ts";
 import type { CredentialsRefusal, RouterOptions } from "./router_options.ts";
 
 export type { CredentialsRefusal, RouterEvent, RouterOptions } from "./router_options.ts";
@@ -162,6 +163,8 @@ export class Router {
    * ```
    */
   static async connect(options: RouterOptions): Promise<Router> {
+    const problem = numberOptionProblem(options, ROUTER_NUMBER_RULES);
+    if (problem !== undefined) throw new ConnectError(`invalid option ${problem}`);
     let risk = options.risk;
     if (risk !== undefined) {
       try {
@@ -178,7 +181,7 @@ export class Router {
     } catch (e) {
       router.#session.close();
       router.#guard?.close();
-      throw new ConnectError((e as Error).message);
+      throw refusedCredentials(e) ?? new ConnectError((e as Error).message);
     }
     return router;
   }

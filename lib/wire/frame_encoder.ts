@@ -113,6 +113,9 @@ export class FrameEncoder {
           quoted = true;
         } else if (typeof v === "number") {
           text = "" + v;
+          // NaN and ±Infinity are not JSON: as bare words the frame would be unreadable, refused without its id
+          // (-1135) and the caller left to time out. Quoted, the exchange refuses the value by name, at once.
+          if (v - v !== 0) quoted = true;
         } else {
           // Booleans travel as the strings "true"/"false", as the official connector sends them.
           text = v ? "true" : "false";

@@ -79,3 +79,23 @@ test("EventLog: a copy that replays another log's events reads the same, resumes
   assert.throws(() => copy.replay({ id: 9, type: "halt", time: 1, data: {} }), /event 9 replayed after 7/);
   assert.equal(copy.lastId, 7, "an event out of sequence changes nothing");
 });
+
+test("EventLog: one function subscribed twice is two subscriptions: stopping one leaves the other", () => {
+  const log = new EventLog();
+  const seen: string[] = [];
+  const handler = (e: AccountEvent) => seen.push(`${e.type}:${e.id}`);
+  const offAll = log.subscribe(handler);
+  const offFills = log.subscribe(handler, ["fill"]);
+  assert.equal(log.listeners, 2);
+  log.append("fill", {});
+  assert.deepEqual(seen, ["fill:1", "fill:1"]);
+  offAll();
+  assert.equal(log.listeners, 1);
+  log.append("fill", {});
+  log.append("order", {});
+  assert.deepEqual(seen, ["fill:1", "fill:1", "fill:2"], "the fills-only subscription is still on");
+  offFills();
+  log.append("fill", {});
+  assert.equal(seen.length, 3);
+  assert.equal(log.listeners, 0);
+});

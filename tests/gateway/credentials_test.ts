@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { parseConfig } from "../../lib/cli/config.ts";
 import { createLogger } from "../../lib/cli/log.ts";
 import { StartError, startService } from "../../lib/cli/service.ts";
-import { ConnectError } from "../../lib/errors.ts";
+import { ConnectError, CredentialsError } from "../../lib/errors.ts";
+import { Router } from "../../lib/router/router.ts";
 import { Gateway, type GatewayOptions } from "../../lib/gateway/gateway.ts";
 import type { Simulator } from "../../lib/sim/mod.ts";
 import { ed25519Pems, ED_KEY, HMAC_KEY, HMAC_SECRET, simulator } from "../router/_harness.ts";
@@ -154,6 +155,29 @@ test("credentials: the CLI start fails with a StartError naming the code (exit 1
       },
     );
     await assert.rejects(fetch(`http://127.0.0.1:${port}/health`), "nothing ever listened");
+  } finally {
+    await sim.close();
+  }
+});
+
+test("credentials: Router.connect refuses a refused Ed25519 logon with the same CredentialsError, code and msg", async () => {
+  const sim = await simulator();
+  try {
+    await assert.rejects(
+      Router.connect({
+        url: sim.url,
+        apiKey: ED_KEY,
+        privateKeyPem: await strangerPem(),
+        requestTimeoutMs: 2000,
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof CredentialsError, String(e));
+        assert.equal(e.code, -1022);
+        assert.equal(e.msg, "Signature for this request is not valid.");
+        assert.match(e.message, /privateKeyPem/, "names the library's option too");
+        return true;
+      },
+    );
   } finally {
     await sim.close();
   }

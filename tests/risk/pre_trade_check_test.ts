@@ -381,3 +381,30 @@ test("check: the trader's price band is exact on its edges (no float rounding), 
     check.checkPlace({ symbol: "BBBUSDT", side: "BUY", type: "MARKET", quantity });
   assert.deepEqual([market("1.000"), market("1.001")], [0, -20]);
 });
+
+test("check: a decimal field given as a number (JavaScript, a parsed JSON config) is refused -1102 by name, not passed unjudged", () => {
+  const { check } = setup({ symbols: { "*": { maxOrderQty: 2 } } });
+  const untyped = (extra: Record<string, unknown>) => order(extra as Partial<PlaceOrderParams>);
+  // As strings these are judged (over the limit); as numbers they used to pass every filter and limit.
+  assert.equal(check.checkPlace(order({ quantity: "5.1" })), -20);
+  assert.equal(check.checkPlace(untyped({ quantity: 5.1 })), -1102);
+  assert.equal(check.verdict.name, "quantity");
+  assert.equal(check.verdict.message(), `Parameter 'quantity' must be a decimal string, such as "0.002".`);
+  assert.equal(check.checkPlace(untyped({ quantity: NaN })), -1102);
+  assert.equal(check.checkPlace(untyped({ price: 10 })), -1102);
+  assert.equal(check.verdict.name, "price");
+  assert.equal(check.checkPlace(untyped({ type: "MARKET", price: undefined, quantity: 1 })), -1102);
+  const modify = { symbol: "AAAUSDT", side: "BUY" as const, orderId: 1, quantity: "1.1", price: "10.0000" };
+  assert.equal(check.checkModify(modify), 0);
+  assert.equal(check.checkModify({ ...modify, quantity: 1.1 as unknown as string }), -1102);
+  assert.equal(check.checkModify({ ...modify, price: 10 as unknown as string }), -1102);
+  assert.equal(check.verdict.name, "price");
+  const stop = { symbol: "AAAUSDT", side: "SELL" as const, type: "STOP_MARKET" as const, quantity: "1.0" };
+  assert.equal(check.checkAlgoPlace({ ...stop, triggerPrice: "9" }), 0);
+  assert.equal(check.checkAlgoPlace({ ...stop, triggerPrice: 9 as unknown as string }), -1102);
+  assert.equal(check.verdict.name, "triggerPrice");
+  assert.equal(check.checkAlgoPlace({ ...stop, quantity: 1 as unknown as string, triggerPrice: "9" }), -1102);
+  assert.equal(check.verdict.name, "quantity");
+  // Absent fields stay the exchange's to refuse (-1102 from it, with its own wording).
+  assert.equal(check.checkPlace(order({ quantity: undefined })), 0);
+});
