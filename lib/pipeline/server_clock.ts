@@ -44,15 +44,20 @@ export class ServerClock {
   /**
    * Takes a sample: the server said `serverTime` for a request sent at local `sentAt` and answered at
    * `receivedAt`. A sample with a shorter round trip is more precise and wins; a much older best is replaced
-   * so drift is followed.
+   * so drift is followed. A slow sample that shows the offset in use to be wrong wins too: the server read
+   * `serverTime` somewhere inside the round trip, so the true offset is within half of it (and 2 ms of
+   * rounding) of the sample's, and an offset outside that is wrong however precise it once was (the exchange's
+   * clock or the host's moved: every signed request would meet -1021 until the next fast sample).
    */
   observe(serverTime: number, sentAt: number, receivedAt: number): void {
     if (!Number.isFinite(serverTime) || serverTime <= 0) return;
     const rtt = Math.max(0, receivedAt - sentAt);
     const offset = Math.round(serverTime - (sentAt + rtt / 2));
     this.#samples++;
-    if (rtt <= this.#bestRtt * 2 || this.#samples % 8 === 0) {
-      this.#bestRtt = Math.min(this.#bestRtt, rtt);
+    const disproved = Math.abs(offset - this.#offset) > rtt / 2 + 2;
+    if (rtt <= this.#bestRtt * 2 || this.#samples % 8 === 0 || disproved) {
+      // A disproved best round trip is no yardstick any more: the next samples are judged by this one's.
+      this.#bestRtt = disproved ? rtt : Math.min(this.#bestRtt, rtt);
       this.#offset = offset;
       this.#wallMinusMono = wallMinusMono() ?? this.#wallMinusMono;
     }

@@ -177,9 +177,13 @@ export class RouterSession implements LinkOwner {
     return this.pipeline.limits.quietUntil > this.clock.now();
   }
 
-  /** Keep-alive probe on a quiet socket. */
+  /** Keep-alive probe on a quiet socket; its `serverTime` is a clock sample (the exchange's clock may move). */
   probe(conn: Connection): void {
-    this.#upkeep(conn, SESSION_STATUS, NO_PARAMS).catch(() => {});
+    const sentAt = Date.now();
+    this.#upkeep(conn, SESSION_STATUS, NO_PARAMS).then((r) => {
+      const serverTime = (r as { serverTime?: unknown } | undefined)?.serverTime;
+      if (typeof serverTime === "number") this.clock.observe(serverTime, sentAt, Date.now());
+    }, () => {});
   }
 
   /**

@@ -16,8 +16,18 @@ test("ServerClock: ignores nonsense and prefers precise samples", () => {
   c.observe(0, 0, 1);
   assert.equal(c.samples, 0);
   c.observe(1_005, 1_000, 1_010); // rtt 10 → offset 0
-  c.observe(3_000, 1_000, 2_000); // rtt 1000: imprecise, ignored
+  c.observe(1_700, 1_000, 2_000); // rtt 1000: imprecise, and offset 0 is within its ±500: ignored
   assert.equal(c.offsetMs, 0);
+});
+
+test("ServerClock: a slow sample that shows the offset in use wrong is taken (the exchange's clock moved)", () => {
+  const c = new ServerClock();
+  c.observe(1_005, 1_000, 1_010); // rtt 10 → offset 0, a precise best
+  // The server read 31_500 somewhere between local 2_000 and 2_300: the offset is 29_500 ± 150, not 0.
+  c.observe(31_650, 2_000, 2_300);
+  assert.equal(c.offsetMs, 29_500);
+  c.observe(32_700, 2_500, 3_500); // slower still, and consistent with it (29_700 ± 500): ignored
+  assert.equal(c.offsetMs, 29_500);
 });
 
 test("ServerClock: a step of the host's clock is followed at once (the monotonic clock does not step)", () => {

@@ -234,6 +234,44 @@ test("Router: a skewed host clock does not cause -1021 (server offset tracked)",
   }
 });
 
+test("Router: the exchange's clock moving after connect is followed at the first -1021, even when answers are slow", async () => {
+  // Connected over fast answers (a precise offset); then the exchange's clock is 30 s behind and every answer
+  // takes 300 ms: the resync's sample is slower than the best one, yet it shows the old offset wrong.
+  let shift = 0;
+  const sim = await simulator({
+    clock: { now: () => Date.now() + shift, setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout },
+  });
+  const events: string[] = [];
+  const router = await connect(sim, "hmac", { onEvent: (e) => events.push(e.type) });
+  try {
+    assert.ok(Math.abs(router.clockOffsetMs) < 1000);
+    shift = -30_000;
+    sim.setFaults({ responseDelayMs: 300 });
+    await assert.rejects(router.placeOrder(restingBuy()), { code: -1021 });
+    await waitFor(() => Math.abs(router.clockOffsetMs + 30_000) < 1000, "the offset to follow the exchange");
+    assert.equal((await router.placeOrder(restingBuy())).status, "NEW", "the next order is on time");
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});
+
+test("Router: the keep-alive probes' serverTime follows the exchange's clock with no order sent", async () => {
+  let shift = 0;
+  const sim = await simulator({
+    clock: { now: () => Date.now() + shift, setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout },
+  });
+  const router = await connect(sim, "hmac", { deadLinkMs: 600 }); // a probe after 200 ms of quiet
+  try {
+    assert.ok(Math.abs(router.clockOffsetMs) < 1000);
+    shift = 20_000;
+    await waitFor(() => Math.abs(router.clockOffsetMs - 20_000) < 1000, "the offset to follow the exchange");
+  } finally {
+    await router.close();
+    await sim.close();
+  }
+});
+
 test("Router: a silent exchange is detected as a dead link and the router reconnects", async () => {
   const sim = await simulator();
   const router = await connect(sim, "hmac", { requestTimeoutMs: 200, deadLinkMs: 300 });
