@@ -2,7 +2,7 @@
  * Lightning Router command line: reads the configuration, starts the gateway, prints the banner, and wires
  * process signals and fatal errors. Everything else lives in `lib/`.
  *
- * - SIGINT/SIGTERM: stop accepting, let requests in flight settle (or fail them), close sockets, exit 0.
+ * - SIGINT/SIGTERM/SIGHUP: stop accepting, let requests in flight settle (or fail them), close sockets, exit 0.
  *   A second signal, a second or more after the first, exits 1 at once (Ctrl-C under `deno task` delivers
  *   SIGINT twice: once from the terminal, once forwarded by the task runner).
  * - Uncaught exception / unhandled rejection: one log line, halt (no new order goes out), exit 1 at once.

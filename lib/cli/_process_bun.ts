@@ -31,6 +31,7 @@ export const bunProcess: ProcessRuntime = {
   onStopSignal(handler) {
     process.on("SIGINT", () => handler("SIGINT"));
     process.on("SIGTERM", () => handler("SIGTERM"));
+    process.on("SIGHUP", () => handler("SIGHUP"));
   },
   onFatal(handler) {
     process.on("uncaughtException", (error) => handler(error, "uncaught exception"));

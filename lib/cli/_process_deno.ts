@@ -29,8 +29,11 @@ export const denoProcess: ProcessRuntime = {
   writeStdout: (text) => writeAll(Deno.stdout, text),
   onStopSignal(handler) {
     Deno.addSignalListener("SIGINT", () => handler("SIGINT"));
-    // Windows has no SIGTERM; SIGINT (Ctrl-C) still works there.
-    if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", () => handler("SIGTERM"));
+    // Windows has neither SIGTERM nor SIGHUP; SIGINT (Ctrl-C) still works there.
+    if (Deno.build.os !== "windows") {
+      Deno.addSignalListener("SIGTERM", () => handler("SIGTERM"));
+      Deno.addSignalListener("SIGHUP", () => handler("SIGHUP"));
+    }
   },
   onFatal(handler) {
     globalThis.addEventListener("unhandledrejection", (event) => {

@@ -88,7 +88,7 @@ export function simulateHelpText(): string {
     "                  -1007, -1008, streamDrop, streamPause, streamDuplicate, streamReorder, listenKeyExpiry, clear",
     "  GET /sim/fault                                        the faults in force",
     "",
-    "Ctrl-C or SIGTERM stops it.",
+    "Ctrl-C, SIGTERM or SIGHUP stops it.",
     "",
   ].join("\n");
 }

@@ -9,8 +9,11 @@
 import { denoProcess } from "./_process_deno.ts";
 import { bunProcess } from "./_process_bun.ts";
 
-/** Signals that stop the gateway gracefully. */
-export type StopSignal = "SIGINT" | "SIGTERM";
+/**
+ * Signals that stop the gateway gracefully. SIGHUP (the terminal it ran in was closed) too: its default action
+ * ends the process at once, with requests unanswered and the journal unflushed.
+ */
+export type StopSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
 
 /** Process services of the current runtime. */
 export interface ProcessRuntime {
@@ -22,7 +25,7 @@ export interface ProcessRuntime {
   writeStderr(text: string): void;
   /** Writes `text` plus a newline to stdout, synchronously. */
   writeStdout(text: string): void;
-  /** Calls `handler` on SIGINT and SIGTERM (instead of the default immediate exit). */
+  /** Calls `handler` on SIGINT, SIGTERM and SIGHUP (instead of the default immediate exit). */
   onStopSignal(handler: (signal: StopSignal) => void): void;
   /** Calls `handler` on an uncaught exception or unhandled rejection (instead of the runtime's default). */
   onFatal(handler: (error: unknown, kind: "uncaught exception" | "unhandled rejection") => void): void;

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
-type Signal = "SIGTERM" | "SIGINT" | "SIGKILL";
+type Signal = "SIGTERM" | "SIGINT" | "SIGHUP" | "SIGKILL";
 
 export interface Child {
   /** The child's process id. */

@@ -54,6 +54,28 @@ test("main.ts: SIGINT also stops it cleanly; JSON log lines", { timeout: 60_000 
   }
 });
 
+test("main.ts: SIGHUP (a closed terminal) stops it cleanly too, not at once with the signal's default", {
+  timeout: 60_000,
+}, async () => {
+  const child = spawnScript("main.ts", ["--port", "0"]);
+  try {
+    const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.1:\d+)/);
+    const placed = await fetch(`${url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(LIMIT_ORDER),
+    });
+    assert.equal(placed.status, 200);
+    await placed.body?.cancel();
+    child.kill("SIGHUP");
+    assert.equal(await child.exited(), 0, "a clean stop (the default action ends it with 129)");
+    assert.match(child.stderr(), /shutting down signal=SIGHUP/);
+    assert.match(child.stderr(), /INFO {2}stopped/);
+  } finally {
+    child.kill("SIGKILL");
+  }
+});
+
 test("main.ts: --help prints every flag to stdout and exits 0", { timeout: 60_000 }, async () => {
   const child = spawnScript("main.ts", ["--help"]);
   assert.equal(await child.exited(), 0);

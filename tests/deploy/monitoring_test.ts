@@ -134,7 +134,7 @@ test("the dashboard covers RTT, outcomes, reconnects, rate limits, unknown order
   ) assert.ok(names.has(n), n);
 });
 
-test("alerts: disconnected for 10 s, unknown orders for 30 s, halted, rate-limit usage over 80 %, stream down, drift, dead-man", () => {
+test("alerts: down (not scraped) for 15 s, disconnected for 10 s, unknown orders for 30 s, halted, rate-limit usage over 80 %, stream down, drift, dead-man", () => {
   const rules = alerts.split(/\n\s*- alert: /).slice(1);
   const rule = (metric: string) =>
     rules.find((r) => alertExpressions(`  expr:${r.split("expr:")[1]}`)[0]?.includes(metric));
@@ -145,6 +145,11 @@ test("alerts: disconnected for 10 s, unknown orders for 30 s, halted, rate-limit
   assert.match(rule("lightning_user_stream_up") ?? "", /== 0[\s\S]*for: 30s/);
   assert.match(rule("lightning_audit_drift_total") ?? "", /increase\(.*\[10m\]\) > 0/);
   assert.match(rule("lightning_dead_man_failures_total") ?? "", /increase\(.*\[5m\]\) > 0/);
+  assert.match(
+    rule("up{") ?? "",
+    /up\{job="lightning-router"\} == 0[\s\S]*for: 15s/,
+    "a dead router alerts too",
+  );
   for (const r of rules) assert.match(r, /job="lightning-router"/, "selects the scrape job");
 });
 
