@@ -457,7 +457,14 @@ export class Gateway {
       adopter,
       // A gap pass is going on, or the IP is banned (asking lengthens a ban): this turn is skipped.
       () => late.gaps?.busy === true || router.quiet,
-      onEvent,
+      (event) => {
+        onEvent(event);
+        // Changes the stream should have brought and did not: its socket may be half-open, up and silent for
+        // good (no close, no error). A new one, and the gap pass after it, cost less than a view gone stale.
+        if (event.type === "account-audited" && event.corrected.length + event.positions.length > 0) {
+          late.stream?.reconnect("an audit found changes the user stream did not deliver");
+        }
+      },
     );
     if (audit !== undefined) stack.defer(() => audit.stop());
     late.fills = startup.fillRecovery(options, router, account, (event) => {

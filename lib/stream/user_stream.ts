@@ -85,6 +85,12 @@ export class UserStream {
   readonly #socket: StreamSocket;
   readonly #events: string;
   #key: string | undefined;
+  /**
+   * A connect failed since the key was last confirmed: it may have expired while the socket was down (Binance
+   * tells a connected socket, `listenKeyExpired`, and nobody else; the next ping may be 25 min away). The next
+   * connect asks for the key again: the same key while it lives, a new one once it is gone.
+   */
+  #keyDoubted = false;
   #renewals = 0;
   #lastEventAt: number | undefined;
   #upSince: number | undefined;
@@ -102,7 +108,10 @@ export class UserStream {
       closedReason: "stream closed by router",
       onFrame: (text) => this.#onFrame(text),
       onUp: (rotated) => this.#onUp(rotated),
-      onDown: (reason) => options.onNotice?.({ type: "stream-down", reason }),
+      onDown: (reason, previous) => {
+        if (previous !== "up") this.#keyDoubted = true; // a connect that failed, not a drop
+        options.onNotice?.({ type: "stream-down", reason });
+      },
       connectTimeoutMs: options.connectTimeoutMs,
       backoffBaseMs: options.backoffBaseMs,
       backoffMaxMs: options.backoffMaxMs,
@@ -148,6 +157,17 @@ export class UserStream {
     };
   }
 
+  /**
+   * Replaces the socket at once (a new connect, then a gap pass), told as a `stream-down` with `reason`: for a
+   * socket that looks up but has lost events for good (half-open: the exchange's end is gone and nothing says
+   * so), as an audit that found changes it never delivered shows.
+   */
+  reconnect(reason: string): void {
+    if (this.#socket.state !== "up") return; // down or connecting: a connect is on its way already
+    this.#o.onNotice?.({ type: "stream-down", reason });
+    this.#socket.replace(reason);
+  }
+
   /** Stops everything; no reconnect follows. */
   close(): void {
     if (this.#socket.state === "closed") return;
@@ -158,6 +178,18 @@ export class UserStream {
 
   /** The private stream's URL, with a listenKey (a new one when the last is gone). */
   async #url(): Promise<string> {
+    if (this.#keyDoubted && this.#key !== undefined) {
+      const old = this.#key;
+      this.#key = await this.#o.keys.startUserDataStream();
+      this.#keyDoubted = false;
+      if (this.#key !== old) {
+        this.#renewals++;
+        this.#o.onNotice?.({
+          type: "listen-key-renewed",
+          reason: "the stream could not connect with the old key",
+        });
+      }
+    }
     this.#key ??= await this.#o.keys.startUserDataStream();
     return `${this.#o.streamUrl.replace(/\/+$/, "")}/private/ws?listenKey=${
       encodeURIComponent(this.#key)

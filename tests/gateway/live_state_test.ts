@@ -95,6 +95,49 @@ test("live state: a fill while the stream is down is recovered by reconciliation
   }
 });
 
+test("live state: a stream socket that stays up but delivers nothing (half-open) is replaced once an audit finds what it missed", async () => {
+  const sim = await simulator();
+  const notices: string[] = [];
+  const gateway = await open(sim, {
+    restUrl: sim.httpUrl,
+    auditIntervalMs: 3_600_000, // run by hand below
+    auditSettleMs: 0,
+    onEvent: (e) => {
+      if (e.type === "stream-down") notices.push(e.reason);
+    },
+  });
+  try {
+    const ack = await gateway.router.placeOrder(restingBuy());
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "NEW", "the ack");
+    sim.setFaults({ streamPaused: true }); // the socket stays open; nothing more comes through it
+    sim.setMarkPrice("BTCUSDT", "49000");
+    assert.equal(gateway.userStream!.state, "up", "nothing tells the router");
+    // The audit finds the position (and the order, once it is quiet) the stream never reported.
+    let drift = 0;
+    for (let i = 0; i < 50 && drift === 0; i++) {
+      const report = await gateway.audit!.run();
+      drift = (report?.corrected.length ?? 0) + (report?.positions.length ?? 0);
+      if (drift === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(drift > 0, "the audit found what the stream missed");
+    await waitFor(() => notices.length > 0, "the replacement");
+    assert.match(notices[0]!, /an audit found changes the user stream did not deliver/);
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "FILLED", "the order's end");
+    sim.setFaults({});
+    await waitFor(() => gateway.userStream!.state === "up", "a new socket");
+    const next = await gateway.router.placeOrder(restingBuy({ price: "48000", quantity: "0.003" }));
+    sim.setMarkPrice("BTCUSDT", "47000");
+    await waitFor(
+      () => gateway.tracker.get(next.clientOrderId)?.status === "FILLED",
+      "events on the new socket",
+    );
+  } finally {
+    sim.setFaults({});
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("live state: duplicated and reordered events change nothing", async () => {
   const sim = await simulator();
   const gateway = await open(sim);

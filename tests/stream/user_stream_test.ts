@@ -54,3 +54,43 @@ test("UserStream: the listenKey ping goes out on schedule, and waits out an IP b
     await sim.close();
   }
 });
+
+test("UserStream: a listenKey that expired while the socket was down is asked for again after a failed connect", async () => {
+  const sim = await simulator();
+  const router = await connect(sim);
+  const notices: UserStreamNotice[] = [];
+  let gaps = 0;
+  const stream = new UserStream({
+    streamUrl: sim.streamUrl,
+    keys: {
+      startUserDataStream: () => router.startUserDataStream(),
+      pingUserDataStream: () => router.pingUserDataStream(),
+    },
+    onEvent: () => {},
+    onGap: () => void gaps++,
+    onNotice: (n) => void notices.push(n),
+    backoffBaseMs: 20,
+    backoffMaxMs: 100,
+  });
+  try {
+    await stream.start();
+    await waitFor(() => stream.state === "up", "the stream up");
+    // The socket drops, and the key expires before it is back: nobody is connected to be told.
+    sim.dropStreams();
+    sim.expireListenKeys();
+    await waitFor(() => stream.state === "down", "the stream down");
+    await waitFor(() => stream.state === "up", "the stream up again, on a new key (not at the next ping)");
+    assert.equal(stream.health().listenKeyRenewals, 1);
+    assert.ok(
+      notices.some((n) =>
+        n.type === "listen-key-renewed" && /could not connect with the old key/.test(n.reason)
+      ),
+      JSON.stringify(notices),
+    );
+    assert.ok(gaps >= 2, "the reconnect is a gap to reconcile");
+  } finally {
+    stream.close();
+    router.close();
+    await sim.close();
+  }
+});
