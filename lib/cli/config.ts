@@ -174,9 +174,13 @@ const FIELDS = {
   warmMs: integer(0, 1000),
   logFormat: z.enum(["text", "json"], { error: "expected text or json" }),
   deadManMs: integer(DEAD_MAN_MS_RANGE.min, DEAD_MAN_MS_RANGE.max),
-  auditIntervalMs: integer(0, 86_400_000).refine((n) => n === 0 || n >= 1000, {
+  // Checked whole first (a `1e3` names the rule below too), then the range.
+  auditIntervalMs: z.string().trim().regex(/^\d+$/, {
     error: "expected 0 (off) or a whole number 1000-86400000",
-  }),
+  })
+    .transform(Number).refine((n) => n === 0 || (n >= 1000 && n <= 86_400_000), {
+      error: "expected 0 (off) or a whole number 1000-86400000",
+    }),
   restUrl: z.string().trim().refine((s) => /^https?:\/\/[^\s/]+/.test(s) && URL.canParse(s), {
     error: "expected an http:// or https:// URL",
   }).transform((s) => s.replace(/\/+$/, "")),

@@ -15,6 +15,7 @@ import { warmLocalSocket } from "../control/local_socket.ts";
 import { hiddenKey } from "../control/json_keys.ts";
 import { type ControlServer, serve } from "../control/server.ts";
 import { StartingPlane } from "../control/starting.ts";
+import { LOOPBACK_NAMES } from "../control/guard.ts";
 import { ConnectError, CredentialsError, DataDirError } from "../errors.ts";
 import { Gateway, type GatewayOptions } from "../gateway/gateway.ts";
 import { Ed25519Signer } from "../signing/ed25519_signer.ts";
@@ -380,11 +381,13 @@ async function readPrivateKey(path: string, read: (path: string) => Promise<stri
 }
 
 /**
- * Host names the control plane answers to besides loopback: the bound address, or every interface address
- * when bound to a wildcard (0.0.0.0 / ::). Only reachable with a token (the config refuses otherwise).
+ * Host names the control plane answers to besides the usual loopback names: the bound address, or every
+ * interface address when bound to a wildcard (0.0.0.0 / ::). Beyond loopback only reachable with a token (the
+ * config refuses otherwise).
  */
 function exposedNames(host: string): string[] {
-  if (isLoopbackHost(host)) return [];
+  // Another loopback address (127.0.0.2): still no token needed, but it is the name clients use.
+  if (isLoopbackHost(host)) return LOOPBACK_NAMES.includes(host) ? [] : [host];
   if (host !== "0.0.0.0" && host !== "::") return [host];
   try {
     return Object.values(networkInterfaces()).flat().flatMap((i) => (i ? [i.address] : []));

@@ -153,7 +153,8 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       kind: "value",
       arg: "MS",
       group: "Exchange",
-      help: "Dead-man's switch: keep the exchange's countdown cancel-all armed at MS (>= 5000) for every " +
+      help:
+        "Dead-man's switch: keep the exchange's countdown cancel-all armed at MS (5000-86400000) for every " +
         "symbol with open orders, refreshed every MS/3; if the router dies, the exchange cancels them. Off when unset.",
     },
     {
@@ -164,7 +165,8 @@ export const SETTINGS: readonly Setting[] = Object.freeze(
       arg: "MS",
       default: "60000",
       group: "Exchange",
-      help: "Audit the live view against the exchange every MS (>= 1000; 0 = off): open orders listed over " +
+      help:
+        "Audit the live view against the exchange every MS (1000-86400000; 0 = off): open orders listed over " +
         "REST, orders it no longer lists queried, position and balance snapshots. Catches events the user " +
         "stream lost with its socket up. Needs the REST URL.",
     },

@@ -53,11 +53,19 @@ export function gatherSettings(
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const setting = BY_FLAG.get(name);
     if (setting === undefined) {
-      problems.push(
-        arg.startsWith("-")
-          ? `${name}: unknown flag (see --help)`
-          : `${JSON.stringify(arg)}: unexpected argument`,
-      );
+      if (!arg.startsWith("-")) {
+        problems.push(`${JSON.stringify(arg)}: unexpected argument`);
+        continue;
+      }
+      // The word after an unknown flag is most likely its value, and may be a secret given where none is
+      // taken (`--secret-key …`): named by its length only, never shown.
+      const next = eq > 0 ? undefined : args[i + 1];
+      if (next !== undefined && !next.startsWith("-")) {
+        problems.push(
+          `${name}: unknown flag (see --help); the value after it (${next.length} characters) is ignored`,
+        );
+        i++;
+      } else problems.push(`${name}: unknown flag (see --help)`);
       continue;
     }
     const flag = setting.flag ?? name;

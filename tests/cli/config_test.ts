@@ -89,6 +89,15 @@ test("config: unknown flags, stray arguments and missing values are refused by n
   assert.match(problems(["--port"]), /--port: needs a value/);
   assert.match(problems(["--host", "--testnet"]), /--host: needs a value/);
   assert.match(problems(["--port", "1", "--port", "2"]), /--port: given more than once/);
+  // A secret given as a flag the router does not take (it reads secrets from the environment only): the
+  // message names the flag and the value's length, never the value.
+  const secret = problems(["--secret-key", "MYSECRETVALUE123", "--port", "1"]);
+  assert.match(
+    secret,
+    /--secret-key: unknown flag \(see --help\); the value after it \(16 characters\) is ignored/,
+  );
+  assert.ok(!secret.includes("MYSECRETVALUE123"), secret);
+  assert.doesNotMatch(secret, /--port/, "the flags after it are still read");
 });
 
 test("config: HMAC credentials select production; --testnet and --ws-url change the endpoint", () => {

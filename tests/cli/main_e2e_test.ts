@@ -76,6 +76,29 @@ test("main.ts: SIGHUP (a closed terminal) stops it cleanly too, not at once with
   }
 });
 
+test("main.ts: bound to another loopback address (127.0.0.2), it answers requests that name it", {
+  timeout: 60_000,
+}, async () => {
+  const child = spawnScript("main.ts", ["--port", "0", "--host", "127.0.0.2"]);
+  try {
+    const [, url] = await child.waitForStderr(/control\s+(http:\/\/127\.0\.0\.2:\d+)/);
+    const health = await fetch(`${url}/health`);
+    assert.equal(health.status, 200, await health.clone().text());
+    const halted = await fetch(`${url}/halt`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ reason: "the kill switch can be reached" }),
+    });
+    assert.equal(halted.status, 200, await halted.clone().text());
+    await halted.body?.cancel();
+    await health.body?.cancel();
+    child.kill("SIGTERM");
+    assert.equal(await child.exited(), 0);
+  } finally {
+    child.kill("SIGKILL");
+  }
+});
+
 test("main.ts: --help prints every flag to stdout and exits 0", { timeout: 60_000 }, async () => {
   const child = spawnScript("main.ts", ["--help"]);
   assert.equal(await child.exited(), 0);
