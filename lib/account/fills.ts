@@ -6,6 +6,7 @@
  * @module
  */
 
+import { DayTallies, type FillTally } from "./fill_tally.ts";
 import type { OrderUpdate } from "./user_events.ts";
 
 /**
@@ -59,6 +60,8 @@ export class FillBook {
    * known). Beyond that an order's fills are forgotten.
    */
   readonly #retired = new Map<string, number>();
+  /** The PnL of the fills no longer kept, by UTC day: a day's PnL counts them too (the daily loss limit). */
+  readonly #droppedByDay = new DayTallies();
   /** Their keys in arrival order, as a ring: the oldest is evicted in O(1). */
   readonly #order: string[] = [];
   #head = 0;
@@ -116,6 +119,20 @@ export class FillBook {
     for (const f of fills) this.#add(f);
   }
 
+  /**
+   * What the fills of the day starting at `dayStart` (UTC midnight, ms) that are no longer kept added to its
+   * PnL (dropped from memory past `capacity`, or by the journal before a restart): with the kept fills of that
+   * day, the whole day.
+   */
+  droppedOn(dayStart: number): FillTally | undefined {
+    return this.#droppedByDay.on(dayStart);
+  }
+
+  /** Adds the journal's tallies of fills it did not carry over (`JournalRecovery.droppedFills`). */
+  restoreDropped(days: Iterable<{ day: number; tally: FillTally }>): void {
+    for (const { day, tally } of days) this.#droppedByDay.addTally(day, tally);
+  }
+
   /** Newest first, optionally of one symbol, at most `limit` (default all kept). */
   list(options: { symbol?: string | undefined; limit?: number | undefined } = {}): Fill[] {
     const out: Fill[] = [];
@@ -149,7 +166,9 @@ export class FillBook {
       this.#head = this.#order.length % this.#capacity;
     } else {
       const evicted = this.#order[this.#head]!;
-      this.#dropped(this.#fills.get(evicted)!);
+      const gone = this.#fills.get(evicted)!;
+      this.#dropped(gone);
+      this.#droppedByDay.add(gone);
       this.#fills.delete(evicted);
       this.#order[this.#head] = key;
       this.#head = (this.#head + 1) % this.#capacity;

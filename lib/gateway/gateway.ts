@@ -316,6 +316,7 @@ export class Gateway {
     const debts = options.restUrl === undefined ? undefined : new FillDebts(journal.journal, account);
     if (debts !== undefined) stack.defer(() => debts.stop());
     account.fills.restore(journal.recovery.fills);
+    account.fills.restoreDropped(journal.recovery.droppedFills);
     const tracker = account.orders;
     // Unfinished orders, including those known only from an outcome record whose intent line was damaged,
     // and finished ones whose fills the last run still owed (asked again, then their trades read back).

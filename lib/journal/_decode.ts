@@ -53,6 +53,10 @@ function isRecord(r: unknown): r is JournalRecord {
   if (typeof r !== "object" || r === null) return false;
   const o = r as Record<string, unknown>;
   if (o.t === "mapped") return isNum(o.ts);
+  if (o.t === "dropped") {
+    return isNum(o.ts) && isNum(o.day) && isNum(o.realized) && typeof o.otherFees === "object" &&
+      o.otherFees !== null && !Array.isArray(o.otherFees) && Object.values(o.otherFees).every(isNum);
+  }
   if (!isNum(o.ts) || !isStr(o.cid)) return false;
   if (o.t === "intent") return isStr(o.method) && isParams(o.params);
   if (o.t !== "fill" && !(isOpt(o.method, isStr) && isOpt(o.symbol, isStr))) return false;

@@ -11,7 +11,14 @@
  */
 
 import type { Fill } from "../account/fills.ts";
-import { type FillRecord, parseRecord } from "./records.ts";
+import { DayTallies, FillTally } from "../account/fill_tally.ts";
+import {
+  droppedFillsJson,
+  type DroppedFillsRecord,
+  type FillRecord,
+  frameLine,
+  parseRecord,
+} from "./records.ts";
 
 const q = JSON.stringify;
 /** A string field as JSON; anything else smuggled in becomes its text, so the line still reads back. */
@@ -101,6 +108,8 @@ export class RecentFills {
   readonly #order: string[] = [];
   #head = 0;
   readonly #capacity: number;
+  /** What the fills no longer kept added to their day's PnL: the checkpoint carries that instead of them. */
+  readonly #dropped = new DayTallies();
 
   /** Keeps at most `capacity` fills. */
   constructor(capacity: number) {
@@ -117,13 +126,24 @@ export class RecentFills {
     return this.#lines.has(key);
   }
 
+  /** Lines a checkpoint writes: the kept fills and a tally per day of those no longer kept. */
+  get checkpointRecords(): number {
+    return this.#lines.size + this.#dropped.entries().length;
+  }
+
   /** Keeps the fill's framed `line` under `key` unless that key is kept already; true if it was new. */
   add(key: string, line: string): boolean {
-    if (this.#capacity === 0 || this.#lines.has(key)) return false;
+    if (this.#lines.has(key)) return false;
+    if (this.#capacity === 0) {
+      this.#tally(line);
+      return false;
+    }
     if (this.#order.length < this.#capacity) {
       this.#order.push(key);
     } else {
-      this.#lines.delete(this.#order[this.#head]!);
+      const oldest = this.#order[this.#head]!;
+      this.#tally(this.#lines.get(oldest)!);
+      this.#lines.delete(oldest);
       this.#order[this.#head] = key;
       this.#head = (this.#head + 1) % this.#capacity;
     }
@@ -131,11 +151,31 @@ export class RecentFills {
     return true;
   }
 
-  /** The kept fills' lines, oldest first: read back, they rebuild this set. */
-  checkpoint(): string {
+  /** Takes a checkpoint's tally of the fills it no longer carried (it states the day whole). */
+  setDropped(r: DroppedFillsRecord): void {
+    const tally = new FillTally();
+    tally.addTally({ realized: r.realized, otherFees: new Map(Object.entries(r.otherFees)) });
+    this.#dropped.set(r.day, tally);
+  }
+
+  /** The tallies of the fills no longer kept, by day, oldest first. */
+  droppedFills(): { day: number; tally: FillTally }[] {
+    return this.#dropped.entries().map(([day, tally]) => ({ day, tally }));
+  }
+
+  /** The kept fills' lines, oldest first, then the tallies of those no longer kept: read back, they rebuild this. */
+  checkpoint(ts = Date.now()): string {
     let text = "";
+    for (const [day, tally] of this.#dropped.entries()) text += frameLine(droppedFillsJson(ts, day, tally));
     for (const line of this.#oldestFirst()) text += line;
     return text;
+  }
+
+  /** A fill leaves: what it added to its day's PnL stays, in the day's tally. */
+  #tally(line: string): void {
+    // The line passed its checksum (or was framed here): checksum, space, JSON, newline.
+    const r = parseRecord(line.slice(9, -1));
+    if (typeof r !== "string" && r.t === "fill") this.#dropped.add(r);
   }
 
   /** The kept fills, oldest first. */

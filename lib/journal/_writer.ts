@@ -306,7 +306,7 @@ export class JournalWriter {
     }
     if (this.#sync.fresh(file, this.#dir)) this.#stats.fsyncs++;
     this.#checkpointBytes = file.bytes;
-    this.#stats.records += this.#open.checkpointRecords + this.#fills.size;
+    this.#stats.records += this.#open.checkpointRecords + this.#fills.checkpointRecords;
   }
 
   /** Runs file work nobody can be told about synchronously (timer, inline rotation, close): reported already. */

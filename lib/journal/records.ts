@@ -44,7 +44,30 @@ export type JournalRecord =
   | FillRecord
   | OwedRecord
   | { t: "paid"; ts: number; cid: string }
+  | DroppedFillsRecord
   | { t: "mapped"; ts: number };
+
+/**
+ * What the fills of one UTC day that a checkpoint no longer carries (past `fillsKept`) added to that day's PnL
+ * (`FillTally`): written by every checkpoint for the days it has such fills of, and read back whole (a later
+ * one replaces an earlier one), so that a restart's daily loss still counts them.
+ *
+ * @example
+ * ```ts
+ * const r: DroppedFillsRecord = { t: "dropped", ts: 1, day: 1_796_688_000_000, realized: -6.5,
+ *   otherFees: { BNB: 0.001 } };
+ * ```
+ */
+export interface DroppedFillsRecord {
+  t: "dropped";
+  ts: number;
+  /** The day's start, UTC midnight in ms. */
+  day: number;
+  /** Realized profit less quote-asset commissions. */
+  realized: number;
+  /** Commissions in other assets, by asset. */
+  otherFees: Record<string, number>;
+}
 
 /**
  * An order of this router that ended with an executed quantity its recorded fills do not add up to (the user
@@ -280,6 +303,26 @@ export function resolvedJson(
  */
 export function owedJson(ts: number, cid: string, symbol: string, side: string, executedQty: string): string {
   return head("owed", ts, cid, { symbol }) + ',"side":' + q(side) + ',"executedQty":' + q(executedQty) + "}";
+}
+
+/**
+ * The JSON of a {@linkcode DroppedFillsRecord}.
+ *
+ * @example
+ * ```ts
+ * droppedFillsJson(1, 0, { realized: -1.5, otherFees: new Map([["BNB", 0.01]]) });
+ * // '{"t":"dropped","ts":1,"day":0,"realized":-1.5,"otherFees":{"BNB":0.01}}'
+ * ```
+ */
+export function droppedFillsJson(
+  ts: number,
+  day: number,
+  tally: { realized: number; otherFees: ReadonlyMap<string, number> },
+): string {
+  const finite = (n: number) => (Number.isFinite(n) ? n : 0);
+  const fees: Record<string, number> = {};
+  for (const [asset, amount] of tally.otherFees) fees[asset] = finite(amount);
+  return JSON.stringify({ t: "dropped", ts, day, realized: finite(tally.realized), otherFees: fees });
 }
 
 /**

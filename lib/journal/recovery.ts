@@ -10,6 +10,7 @@ import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import { basename } from "node:path";
 import type { Fill } from "../account/fills.ts";
+import type { FillTally } from "../account/fill_tally.ts";
 import { type JournalDamage, lineRanges, looksTorn } from "./_damage.ts";
 import { fillKey, type RecentFills } from "./_fills.ts";
 import type { OpenOrders } from "./_open_orders.ts";
@@ -59,6 +60,12 @@ export interface JournalRecovery {
    * `symbol:tradeId`). Give them to the account (`FillBook.restore`) so a replayed fill is not counted again.
    */
   fills: Fill[];
+  /**
+   * What the fills journaled but not in `fills` (past `fillsKept`) added to their UTC day's PnL, by day
+   * (`day`: its start in ms): give them to the account (`FillBook.restoreDropped`) so that today's loss still
+   * counts them.
+   */
+  droppedFills: { day: number; tally: FillTally }[];
   /**
    * Finished orders whose fills were owed (the user stream lost their trades, and the process stopped before
    * they were read back), oldest first: read their trades back (`FillBook` is short of their executed
@@ -114,7 +121,7 @@ export type FileVerdict = "ok" | "damaged" | "unreadable";
  * import { RecentFills } from "./_fills.ts";
  * import { OpenOrders } from "./_open_orders.ts";
  * const state = { open: new OpenOrders(), fills: new RecentFills(10_000) };
- * const recovery: JournalRecovery = { unresolved: [], orphans: [], damage: [], fills: [], owed: [], records: 0,
+ * const recovery: JournalRecovery = { unresolved: [], orphans: [], damage: [], fills: [], droppedFills: [], owed: [], records: 0,
  *   corrupt: [] };
  * readJournalFile("./data/journal-000001.log", state, recovery, () => {}); // "ok", "damaged" or "unreadable"
  * ```
@@ -206,6 +213,8 @@ function apply(r: JournalRecord, line: string, open: OpenOrders, fills: RecentFi
       return open.owe(r.cid, line.slice(9));
     case "paid":
       return open.pay(r.cid);
+    case "dropped":
+      return fills.setDropped(r);
     case "mapped":
       return;
   }
@@ -232,6 +241,7 @@ export function readJournalFiles(
     orphans: [],
     damage: [],
     fills: [],
+    droppedFills: [],
     owed: [],
     records: 0,
     corrupt: [],
@@ -247,6 +257,7 @@ export function readJournalFiles(
   recovery.orphans = orphanOrders(state.open);
   recovery.owed = owedFills(state.open);
   recovery.fills = state.fills.list();
+  recovery.droppedFills = state.fills.droppedFills();
   return { recovery, files, corrupt };
 }
 

@@ -25,6 +25,7 @@ import { type Clock, type ClockHandle, systemClock } from "../_clock.ts";
 import { unrefTimer } from "../_timers.ts";
 import type { AccountEvent } from "../account/event_log.ts";
 import type { Fill } from "../account/fills.ts";
+import { dayStartOf, FillTally } from "../account/fill_tally.ts";
 import type { Position } from "../account/positions.ts";
 import type { RiskLimitsConfig } from "./risk_limits.ts";
 
@@ -36,12 +37,15 @@ const MARK_FRESH_MS = 10_000;
  * twice (realized and unrealized). The position line follows within milliseconds.
  */
 const FILL_SETTLE_MS = 250;
-const DAY_MS = 86_400_000;
 
 /** What the breaker reads from the account. */
 export interface LossSource {
   subscribe(listener: (event: AccountEvent) => void, types?: readonly ("fill" | "position")[]): () => void;
-  readonly fills: { list(): Fill[] };
+  /**
+   * The fills kept, and what those of a day no longer kept added to its PnL (`FillBook.droppedOn`): a day
+   * with more fills than memory holds, or a restart that read back only the newest, still counts them all.
+   */
+  readonly fills: { list(): Fill[]; droppedOn?(dayStart: number): FillTally | undefined };
   readonly book: { positions(): Position[] };
 }
 
@@ -113,10 +117,8 @@ export class LossBreaker {
   readonly #off: () => void;
   readonly #timer: unknown;
   #dayStart = Number.NaN;
-  /** Today's realized profit less the commissions paid in the fills' quote asset. */
-  #realized = 0;
-  /** Today's commissions paid in another asset (BNB), by asset: priced at each evaluation. */
-  readonly #otherFees = new Map<string, number>();
+  /** Today's fills: realized profit less quote-asset fees, and the fees in another asset (BNB), priced when read. */
+  #today = new FillTally();
   #tripped = false;
   #armedFor: string | undefined;
   /** When the last fill was counted (clock ms), and the look due once it has settled. */
@@ -209,17 +211,18 @@ export class LossBreaker {
 
   #compute(): DailyLossUsage {
     const now = this.#clock.now();
-    const dayStart = now - (now % DAY_MS);
+    const dayStart = dayStartOf(now);
     if (dayStart !== this.#dayStart) {
-      // A new UTC day (or the first look): today's fills already in the account.
+      // A new UTC day (or the first look): today's fills already in the account, those it no longer holds too.
       this.#dayStart = dayStart;
-      this.#realized = 0;
-      this.#otherFees.clear();
+      this.#today = new FillTally();
+      const dropped = this.#o.account.fills.droppedOn?.(dayStart);
+      if (dropped !== undefined) this.#today.addTally(dropped);
       for (const fill of this.#o.account.fills.list()) this.#fill(fill);
     }
-    let realized = this.#realized;
+    let realized = this.#today.realized;
     const unpricedFees: Record<string, number> = {};
-    for (const [asset, amount] of this.#otherFees) {
+    for (const [asset, amount] of this.#today.otherFees) {
       const mark = this.#o.mark(`${asset}USDT`);
       if (mark !== undefined && mark.price > 0) realized -= amount * mark.price;
       else unpricedFees[asset] = amount;
@@ -247,12 +250,8 @@ export class LossBreaker {
   }
 
   #fill(fill: Fill): void {
-    if (fill.time < this.#dayStart || fill.time >= this.#dayStart + DAY_MS) return;
-    const commission = Number(fill.commission) || 0;
-    this.#realized += Number(fill.realizedProfit) || 0;
-    const asset = fill.commissionAsset;
-    if (fill.symbol.endsWith(asset)) this.#realized -= commission;
-    else this.#otherFees.set(asset, (this.#otherFees.get(asset) ?? 0) + commission);
+    if (dayStartOf(fill.time) !== this.#dayStart) return;
+    this.#today.add(fill);
   }
 }
 

@@ -138,6 +138,41 @@ test("live state: a stream socket that stays up but delivers nothing (half-open)
   }
 });
 
+test("live state: today's loss counts every fill of the day, those past --history and across a restart too", async () => {
+  const sim = await simulator();
+  const dataDir = mkdtempSync(join(tmpdir(), "lr-live-"));
+  // A history of 3: 8 fills leave 3 in memory.
+  const options = { dataDir, history: 3, risk: { maxDailyLoss: 1000 } };
+  const realized = (g: Gateway) => g.router.preTrade!.dailyLoss!.usage().realized;
+  let gateway = await open(sim, options);
+  try {
+    const ack = await gateway.router.placeOrder(restingBuy({ quantity: "0.016" }));
+    for (let i = 0; i < 8; i++) sim.setMarkPrice("BTCUSDT", "49990", { fillQty: "0.002" });
+    await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "FILLED", "the fills");
+    await waitFor(() => gateway.account.fills.total === 8, "every fill");
+    const fees = gateway.account.fills.list().reduce((sum, f) => sum + Number(f.commission), 0);
+    assert.equal(gateway.account.fills.list().length, 3);
+    // 8 fills of one size at one price pay the same fee each.
+    const expected = Math.round(-(fees / 3) * 8 * 1e8) / 1e8;
+    assert.ok(expected < 0);
+    assert.equal(realized(gateway), expected);
+    await gateway.close();
+    gateway = await Gateway.open({
+      url: sim.url,
+      streamUrl: sim.streamUrl,
+      apiKey: HMAC_KEY,
+      secretKey: HMAC_SECRET,
+      requestTimeoutMs: 2000,
+      ...options,
+    });
+    assert.equal(gateway.account.fills.list().length, 3, "3 restored one by one");
+    assert.equal(realized(gateway), expected, "the 5 others still count");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
+
 test("live state: duplicated and reordered events change nothing", async () => {
   const sim = await simulator();
   const gateway = await open(sim);

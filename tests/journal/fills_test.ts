@@ -5,7 +5,9 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { OrderJournal } from "../../lib/journal/mod.ts";
 import { fillJson, RecentFills } from "../../lib/journal/_fills.ts";
-import { frameLine } from "../../lib/journal/records.ts";
+import { droppedFillsJson, frameLine } from "../../lib/journal/records.ts";
+import type { JournalRecovery } from "../../lib/journal/recovery.ts";
+import { dayStartOf, FillTally } from "../../lib/account/fill_tally.ts";
 import { fill, journalFiles, journalLines, PLACE, withDir } from "./_helpers.ts";
 
 const fillLines = (dir: string) => journalLines(dir).filter((l) => l.includes('"t":"fill"'));
@@ -89,18 +91,28 @@ test("fills: at most fillsKept, the newest; the checkpoint holds no more, and dr
     for (let i = 1; i <= 8; i++) assert.equal(journal.appendFill(fill(i)), true);
     journal.flush();
     assert.equal(journal.stats.rotations, 1);
-    assert.equal(journalLines(dir).length, 5, "the rotation's checkpoint: the 5 newest fills");
+    assert.equal(fillLines(dir).length, 5, "the rotation's checkpoint: the 5 newest fills");
     journal.close();
+    // Each fill pays 0.04 USDT: the day's PnL is -0.32 whatever number of them is carried one by one.
+    const day = dayStartOf(fill(1).time);
+    const dayPnl = (r: JournalRecovery) =>
+      Math.round(
+        (r.droppedFills.find((d) => d.day === day)?.tally.realized ?? 0) * 1e8 -
+          r.fills.reduce((sum, f) => sum + Number(f.commission), 0) * 1e8,
+      ) / 1e8;
 
     const first = OrderJournal.open({ dir, fillsKept: 5, fsyncIntervalMs: 0 });
     first.journal.close();
     assert.deepEqual(first.recovery.fills, [4, 5, 6, 7, 8].map((t) => fill(t)));
+    assert.equal(dayPnl(first.recovery), -0.32, "the 3 dropped fills are in the checkpoint's tally");
     const wider = OrderJournal.open({ dir, fsyncIntervalMs: 0 }); // default: 10,000
     wider.journal.close();
     assert.deepEqual(wider.recovery.fills.map((f) => f.tradeId), [4, 5, 6, 7, 8]);
+    assert.equal(dayPnl(wider.recovery), -0.32);
     const narrower = OrderJournal.open({ dir, fillsKept: 2, fsyncIntervalMs: 0 });
     narrower.journal.close();
     assert.deepEqual(narrower.recovery.fills.map((f) => f.tradeId), [7, 8]);
+    assert.equal(dayPnl(narrower.recovery), -0.32, "not counted twice after another checkpoint");
 
     // 0 keeps none: a fill is still written, but not carried into the next file.
     const none = OrderJournal.open({ dir, fillsKept: 0, fsyncIntervalMs: 0 });
@@ -120,10 +132,16 @@ test("RecentFills: bounded, the oldest dropped first; a dropped key is new again
   assert.equal(kept.add("K:4", line(9)), false, "kept already");
   assert.equal(kept.add("K:1", line(1)), true, "dropped, so new again");
   assert.deepEqual(kept.list().map((f) => f.tradeId), [4, 5, 1]);
-  assert.equal(kept.checkpoint(), line(4) + line(5) + line(1));
+  // Fills 1, 2 and 3 were dropped: their fees (0.04 each) stay, as the day's tally, before the kept lines.
+  const dropped = new FillTally();
+  for (const t of [1, 2, 3]) dropped.add(fill(t));
+  const tallyLine = frameLine(droppedFillsJson(7, dayStartOf(fill(1).time), dropped));
+  assert.equal(kept.checkpoint(7), tallyLine + line(4) + line(5) + line(1));
+  assert.equal(kept.checkpointRecords, 4);
   const none = new RecentFills(0);
   assert.equal(none.add("K:1", line(1)), false);
-  assert.deepEqual([none.size, none.checkpoint(), none.list()], [0, "", []]);
+  assert.deepEqual([none.size, none.list()], [0, []]);
+  assert.equal(none.droppedFills()[0]?.tally.realized, -0.04, "kept none, counted still");
 });
 
 test("fills: a torn last fill line is reported and the rest recovered; a garbled one is skipped", async () => {

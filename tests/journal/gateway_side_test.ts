@@ -93,6 +93,7 @@ test("restoreRecovered: an orphan without a symbol (older records) is not restor
     orphans: [{ cid: "old", orderId: 1, status: "NEW", ts: 1 }, { cid: "new", symbol: "BTCUSDT", ts: 2 }],
     damage: [],
     fills: [],
+    droppedFills: [],
     owed: [],
     records: 2,
     corrupt: [],

@@ -23,6 +23,7 @@ const emptyRecovery = (): JournalRecovery => ({
   orphans: [],
   damage: [],
   fills: [],
+  droppedFills: [],
   owed: [],
   records: 0,
   corrupt: [],
