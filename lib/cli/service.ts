@@ -7,6 +7,7 @@
  * @module
  */
 
+import { createServer } from "node:net";
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { createControlApp } from "../control/app.ts";
@@ -155,6 +156,15 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     );
   }
   listening.port = server.port;
+  // The monitor's port is bound once the gateway is up (it serves the gateway's state); one in use must stop
+  // the start before the gateway connects, adopts and reconciles for nothing.
+  if (config.monitorPort !== undefined && config.monitorPort !== 0) {
+    const busy = await listenProblem(config.host, config.monitorPort);
+    if (busy !== undefined) {
+      await server.close();
+      throw new StartError(`--monitor-port: cannot listen on ${config.host}:${config.monitorPort}: ${busy}`);
+    }
+  }
 
   let simulator: Simulator | undefined;
   let simulatorKeys: { apiKey: string; secretKey: string } | undefined;
@@ -394,6 +404,15 @@ function exposedNames(host: string): string[] {
   } catch {
     return []; // no permission to list interfaces: only loopback names then
   }
+}
+
+/** Why `host:port` cannot be listened on now (in use, no permission), or undefined when it can. */
+function listenProblem(host: string, port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", (e) => resolve((e as Error).message));
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(undefined)));
+  });
 }
 
 /** The answer while the gateway is still opening (the port is bound before it connects). */

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type AddressInfo, createServer } from "node:net";
 import { spawnScript } from "./_child.ts";
 import { LIMIT_ORDER } from "../control/_stack.ts";
 
@@ -96,6 +97,23 @@ test("main.ts: bound to another loopback address (127.0.0.2), it answers request
     assert.equal(await child.exited(), 0);
   } finally {
     child.kill("SIGKILL");
+  }
+});
+
+test("main.ts: a monitor port in use stops the start before the gateway connects (exit 1, naming the flag)", {
+  timeout: 60_000,
+}, async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen({ host: "127.0.0.1", port: 0 }, resolve));
+  const port = (taken.address() as AddressInfo).port;
+  const child = spawnScript("main.ts", ["--port", "0", "--monitor-port", String(port)]);
+  try {
+    assert.equal(await child.exited(), 1);
+    assert.match(child.stderr(), new RegExp(`--monitor-port: cannot listen on 127\\.0\\.0\\.1:${port}`));
+    assert.doesNotMatch(child.stderr(), /connected|orders halted/, "nothing was opened for nothing");
+  } finally {
+    child.kill("SIGKILL");
+    taken.close();
   }
 });
 
