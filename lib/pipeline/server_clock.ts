@@ -48,14 +48,16 @@ export class ServerClock {
    * `serverTime` somewhere inside the round trip, so the true offset is within half of it (and 2 ms of
    * rounding) of the sample's, and an offset outside that is wrong however precise it once was (the exchange's
    * clock or the host's moved: every signed request would meet -1021 until the next fast sample).
+   * `onlyIfWrong` takes the sample only then (a keep-alive probe: it watches for drift, and the offset in use
+   * does not jitter by a millisecond with every probe).
    */
-  observe(serverTime: number, sentAt: number, receivedAt: number): void {
+  observe(serverTime: number, sentAt: number, receivedAt: number, onlyIfWrong = false): void {
     if (!Number.isFinite(serverTime) || serverTime <= 0) return;
     const rtt = Math.max(0, receivedAt - sentAt);
     const offset = Math.round(serverTime - (sentAt + rtt / 2));
     this.#samples++;
     const disproved = Math.abs(offset - this.#offset) > rtt / 2 + 2;
-    if (rtt <= this.#bestRtt * 2 || this.#samples % 8 === 0 || disproved) {
+    if (disproved || (!onlyIfWrong && (rtt <= this.#bestRtt * 2 || this.#samples % 8 === 0))) {
       // A disproved best round trip is no yardstick any more: the next samples are judged by this one's.
       this.#bestRtt = disproved ? rtt : Math.min(this.#bestRtt, rtt);
       this.#offset = offset;

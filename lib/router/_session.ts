@@ -182,7 +182,7 @@ export class RouterSession implements LinkOwner {
     const sentAt = Date.now();
     this.#upkeep(conn, SESSION_STATUS, NO_PARAMS).then((r) => {
       const serverTime = (r as { serverTime?: unknown } | undefined)?.serverTime;
-      if (typeof serverTime === "number") this.clock.observe(serverTime, sentAt, Date.now());
+      if (typeof serverTime === "number") this.clock.observe(serverTime, sentAt, Date.now(), true);
     }, () => {});
   }
 

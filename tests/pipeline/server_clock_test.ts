@@ -28,6 +28,11 @@ test("ServerClock: a slow sample that shows the offset in use wrong is taken (th
   assert.equal(c.offsetMs, 29_500);
   c.observe(32_700, 2_500, 3_500); // slower still, and consistent with it (29_700 ± 500): ignored
   assert.equal(c.offsetMs, 29_500);
+  // A probe's sample is taken only when it shows the offset wrong: a precise one that agrees changes nothing.
+  c.observe(34_502, 5_000, 5_002, true); // 29_501 ± 1, consistent: a plain sample would have been taken
+  assert.equal(c.offsetMs, 29_500);
+  c.observe(34_000, 5_000, 5_002, true); // 28_999 ± 1: the offset is wrong
+  assert.equal(c.offsetMs, 28_999);
 });
 
 test("ServerClock: a step of the host's clock is followed at once (the monotonic clock does not step)", () => {
