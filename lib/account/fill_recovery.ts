@@ -298,5 +298,6 @@ function fillOf(t: Readonly<Record<string, unknown>>, o: TrackedOrder): Fill | u
     realizedProfit: text(t.realizedPnl) ?? "0",
     maker: t.maker === true,
     time: typeof t.time === "number" ? t.time : 0,
+    positionSide: typeof t.positionSide === "string" ? t.positionSide : o.positionSide,
   };
 }

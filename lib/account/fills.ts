@@ -34,6 +34,11 @@ export interface Fill {
   maker: boolean;
   /** Exchange ms of the trade. */
   time: number;
+  /**
+   * The position line it belongs to: LONG or SHORT in hedge mode (a BUY opens LONG or closes SHORT), BOTH in
+   * one-way mode. Absent on fills journaled before it was recorded.
+   */
+  positionSide?: string;
 }
 
 /**
@@ -103,6 +108,7 @@ export class FillBook {
       realizedProfit: u.realizedProfit,
       maker: u.maker,
       time: u.time,
+      positionSide: u.positionSide,
     };
     return this.add(fill);
   }

@@ -122,6 +122,10 @@ export const fillAnswer = z.object({
   realizedProfit: decimalText(),
   maker: z.boolean(),
   time: z.int().meta({ description: "exchange ms of the trade" }),
+  positionSide: z.string().optional().meta({
+    description:
+      "LONG or SHORT in hedge mode, BOTH in one-way mode (absent on fills journaled before it was kept)",
+  }),
 }).meta({ id: "Fill" });
 
 /**

@@ -76,7 +76,7 @@ function isRecord(r: unknown): r is JournalRecord {
     case "fill":
       return isStr(o.symbol) && isNum(o.orderId) && isNum(o.tradeId) && isStr(o.side) && isStr(o.price) &&
         isStr(o.qty) && isStr(o.commission) && isStr(o.commissionAsset) && isStr(o.realizedProfit) &&
-        typeof o.maker === "boolean" && isNum(o.time);
+        typeof o.maker === "boolean" && isNum(o.time) && isOpt(o.positionSide, isStr);
     default:
       return false;
   }

@@ -42,7 +42,8 @@ export function fillJson(ts: number, f: Fill): string {
     ',"orderId":' + num(f.orderId) + ',"tradeId":' + num(f.tradeId) + ',"side":' + str(f.side) +
     ',"price":' + str(f.price) + ',"qty":' + str(f.qty) + ',"commission":' + str(f.commission) +
     ',"commissionAsset":' + str(f.commissionAsset) + ',"realizedProfit":' + str(f.realizedProfit) +
-    ',"maker":' + (f.maker === true ? "true" : "false") + ',"time":' + num(f.time) + "}";
+    ',"maker":' + (f.maker === true ? "true" : "false") + ',"time":' + num(f.time) +
+    (f.positionSide === undefined ? "" : ',"positionSide":' + str(f.positionSide)) + "}";
 }
 
 /**
@@ -81,6 +82,7 @@ export function fillOf(r: FillRecord): Fill {
     realizedProfit: r.realizedProfit,
     maker: r.maker,
     time: r.time,
+    ...(r.positionSide === undefined ? {} : { positionSide: r.positionSide }),
   };
 }
 

@@ -133,6 +133,8 @@ export interface FillRecord {
   maker: boolean;
   /** Exchange ms of the trade. */
   time: number;
+  /** LONG, SHORT or BOTH; absent on lines written before fills carried it. */
+  positionSide?: string;
 }
 
 /**

@@ -72,6 +72,7 @@ test("GET /fills: newest first, by symbol, limit validated (1..10000, default 50
       "commissionAsset",
       "maker",
       "orderId",
+      "positionSide",
       "price",
       "qty",
       "realizedProfit",

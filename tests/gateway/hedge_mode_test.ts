@@ -69,3 +69,27 @@ test("Gateway, hedge mode: each side meets the position limit on its own line; f
     await sim.close();
   }
 });
+
+test("Gateway, hedge mode: each fill names its position line, from the stream and across a restart", async () => {
+  const sim = await simulator({ dualSidePosition: true });
+  const dataDir = tempDir("lr-hedge-");
+  const options = { restUrl: sim.httpUrl, streamUrl: sim.streamUrl };
+  let gateway = await openGateway(sim, dataDir, options);
+  try {
+    await waitFor(() => gateway.userStream?.state === "up", "the user stream");
+    await gateway.router.placeOrder(market("SELL", "SHORT", "0.003")); // opens SHORT
+    await gateway.router.placeOrder(market("BUY", "SHORT", "0.001")); // a BUY that closes SHORT
+    await gateway.router.placeOrder(market("BUY", "LONG", "0.002")); // a BUY that opens LONG
+    await waitFor(() => gateway.account.fills.total === 3, "three fills");
+    const sides = (g: typeof gateway) =>
+      g.account.fills.list().reverse().map((f) => [f.side, f.positionSide]);
+    const expected = [["SELL", "SHORT"], ["BUY", "SHORT"], ["BUY", "LONG"]];
+    assert.deepEqual(sides(gateway), expected);
+    await gateway.close();
+    gateway = await openGateway(sim, dataDir, options);
+    assert.deepEqual(sides(gateway), expected, "journaled with them");
+  } finally {
+    await gateway.close();
+    await sim.close();
+  }
+});
