@@ -20,6 +20,9 @@ import {
   parseRecord,
 } from "./records.ts";
 
+/** The fields of a fill its day's PnL needs. */
+type TalliedFill = Pick<Fill, "symbol" | "realizedProfit" | "commission" | "commissionAsset" | "time">;
+
 const q = JSON.stringify;
 /** A string field as JSON; anything else smuggled in becomes its text, so the line still reads back. */
 const str = (s: unknown): string => q(typeof s === "string" ? s : String(s ?? ""));
@@ -108,6 +111,8 @@ export class RecentFills {
    * Map's own order instead (`keys().next()`) walks past every deleted entry: ~10 µs a fill once full.
    */
   readonly #order: string[] = [];
+  /** Each kept fill's PnL fields, at its key's place in `#order`: a fill that leaves is tallied without a parse. */
+  readonly #pnl: (TalliedFill | undefined)[] = [];
   #head = 0;
   readonly #capacity: number;
   /** What the fills no longer kept added to their day's PnL: the checkpoint carries that instead of them. */
@@ -133,21 +138,27 @@ export class RecentFills {
     return this.#lines.size + this.#dropped.entries().length;
   }
 
-  /** Keeps the fill's framed `line` under `key` unless that key is kept already; true if it was new. */
-  add(key: string, line: string): boolean {
+  /**
+   * Keeps the fill's framed `line` under `key` unless that key is kept already; true if it was new. `fill`: the
+   * fill the line holds (its PnL fields), when the caller has it; otherwise the line is read if it leaves.
+   */
+  add(key: string, line: string, fill?: TalliedFill): boolean {
     if (this.#lines.has(key)) return false;
     if (this.#capacity === 0) {
-      this.#tally(line);
+      this.#tally(line, fill);
       return false;
     }
     if (this.#order.length < this.#capacity) {
       this.#order.push(key);
+      this.#pnl.push(fill);
     } else {
-      const oldest = this.#order[this.#head]!;
-      this.#tally(this.#lines.get(oldest)!);
+      const at = this.#head;
+      const oldest = this.#order[at]!;
+      this.#tally(this.#lines.get(oldest)!, this.#pnl[at]);
       this.#lines.delete(oldest);
-      this.#order[this.#head] = key;
-      this.#head = (this.#head + 1) % this.#capacity;
+      this.#order[at] = key;
+      this.#pnl[at] = fill;
+      this.#head = (at + 1) % this.#capacity;
     }
     this.#lines.set(key, line);
     return true;
@@ -174,7 +185,8 @@ export class RecentFills {
   }
 
   /** A fill leaves: what it added to its day's PnL stays, in the day's tally. */
-  #tally(line: string): void {
+  #tally(line: string, fill: TalliedFill | undefined): void {
+    if (fill !== undefined) return this.#dropped.add(fill);
     // The line passed its checksum (or was framed here): checksum, space, JSON, newline.
     const r = parseRecord(line.slice(9, -1));
     if (typeof r !== "string" && r.t === "fill") this.#dropped.add(r);

@@ -154,11 +154,11 @@ export class JournalWriter {
    * a fill with its `key` is kept already. Never throws: on an I/O error (counted, kept in `lastError`) the
    * line is buffered for the next write and false is returned.
    */
-  fill(key: string, json: string): boolean {
+  fill(key: string, json: string, fill?: Parameters<RecentFills["add"]>[2]): boolean {
     if (this.#fills.has(key)) return true;
     const crc = crc32(json);
     const line = crcHex(crc) + " " + json + "\n";
-    this.#fills.add(key, line);
+    this.#fills.add(key, line, fill);
     try {
       this.#writeNow(json, crc);
     } catch {

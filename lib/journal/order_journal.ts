@@ -284,7 +284,7 @@ export class OrderJournal {
    */
   appendFill(fill: Fill): boolean {
     if (this.#closed) return false;
-    return this.#writer.fill(fillKey(fill), fillJson(Date.now(), fill));
+    return this.#writer.fill(fillKey(fill), fillJson(Date.now(), fill), fill);
   }
 
   /**

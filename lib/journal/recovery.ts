@@ -207,7 +207,7 @@ function apply(r: JournalRecord, line: string, open: OpenOrders, fills: RecentFi
     case "rejected":
       return open.rejected(r.cid, r.code);
     case "fill":
-      fills.add(fillKey(r), line + "\n");
+      fills.add(fillKey(r), line + "\n", r);
       return;
     case "owed":
       return open.owe(r.cid, line.slice(9));
