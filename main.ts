@@ -19,7 +19,7 @@
  * @module
  */
 
-import { ConfigError, parseConfig } from "./lib/cli/config.ts";
+import { ConfigError, parseConfig, requestedLogFormat } from "./lib/cli/config.ts";
 import { VERSION } from "./lib/cli/banner.ts";
 import { type Service, startService } from "./lib/cli/service.ts";
 import { createLogger } from "./lib/cli/log.ts";
@@ -44,7 +44,7 @@ async function runRouter(): Promise<void> {
     parsed = parseConfig({ args: runtime.args(), env: runtime.env() });
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    configFault(e);
+    configFault(e, requestedLogFormat(runtime.args(), runtime.env()));
   }
   if (parsed.kind === "help") {
     runtime.writeStdout(parsed.text);
@@ -97,7 +97,7 @@ async function runRouter(): Promise<void> {
   try {
     service = await startService({ config, log, readTextFile: runtime.readTextFile });
   } catch (e) {
-    if (e instanceof ConfigError) configFault(e); // a file the configuration names (risk limits, key)
+    if (e instanceof ConfigError) configFault(e, config.logFormat); // a file it names (risk limits, key)
     log.error("start failed", { error: describe(e) });
     runtime.exit(1);
   }
@@ -108,8 +108,16 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** A configuration error: named on stderr, exit 2 (a service manager need not restart into it). */
-function configFault(e: ConfigError): never {
-  runtime.writeStderr(`lightning-router: ${e.message}\nSee --help.`);
+/**
+ * A configuration error: named on stderr, exit 2 (a service manager need not restart into it). In the log
+ * format asked for, so that a journal of JSON lines gets one too.
+ */
+function configFault(e: ConfigError, format: "text" | "json"): never {
+  if (format === "json") {
+    createLogger({ format, write: runtime.writeStderr }).error("invalid configuration", {
+      problems: e.problems.join("; "),
+      help: "see --help",
+    });
+  } else runtime.writeStderr(`lightning-router: ${e.message}\nSee --help.`);
   return runtime.exit(2);
 }

@@ -193,6 +193,29 @@ const FIELDS = {
 type Values = { -readonly [K in SettingKey]?: z.output<typeof FIELDS[K]> };
 
 /**
+ * The log format the command line or environment asks for (the flag wins), read on its own: for reporting
+ * the configuration's other problems in it. `text` unless `json` is asked for exactly.
+ *
+ * @example
+ * ```ts
+ * requestedLogFormat(["--log-format", "json", "--port", "x"], {}); // "json"
+ * requestedLogFormat([], { ROUTER_LOG_FORMAT: "json" }); // "json"
+ * ```
+ */
+export function requestedLogFormat(
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): "text" | "json" {
+  let asked = env.ROUTER_LOG_FORMAT;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--log-format") asked = args[i + 1];
+    else if (a.startsWith("--log-format=")) asked = a.slice("--log-format=".length);
+  }
+  return asked?.trim() === "json" ? "json" : "text";
+}
+
+/**
  * Reads the command line and environment into a {@linkcode Config}; throws {@linkcode ConfigError} listing
  * every problem. `--help` wins over everything else (even over invalid values).
  *

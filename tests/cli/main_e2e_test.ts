@@ -133,6 +133,18 @@ test("main.ts: a bad setting stops the start with exit 2, naming it", { timeout:
   assert.ok(!child.stderr().includes("only-a-key-123"), "the key is never printed");
 });
 
+test("main.ts: with --log-format json a bad setting is reported as one JSON line too (exit 2)", {
+  timeout: 60_000,
+}, async () => {
+  const child = spawnScript("main.ts", ["--log-format", "json", "--port", "seven"], {});
+  assert.equal(await child.exited(), 2);
+  const lines = child.stderr().trim().split("\n");
+  assert.equal(lines.length, 1, child.stderr());
+  const record = JSON.parse(lines[0]!);
+  assert.equal(record.msg, "invalid configuration");
+  assert.match(record.problems, /--port: expected a whole number 0-65535, got "seven"/);
+});
+
 test("main.ts: a bad risk file is a configuration error: exit 2, naming the flag and the field", {
   timeout: 60_000,
 }, async () => {
