@@ -60,11 +60,19 @@ export class FillBook {
    */
   readonly #byOrder = new Map<string, { qty: number; kept: number }>();
   /**
-   * Orders none of whose fills are kept any more, with their recorded quantity, oldest first; at most
-   * `capacity` of them (an order changed after all its fills were dropped, e.g. cancelled later, is still
-   * known). Beyond that an order's fills are forgotten.
+   * Orders none of whose fills are kept any more, with their recorded quantity; the last `capacity` retired
+   * (an order changed after all its fills were dropped, e.g. cancelled later, is still known). Beyond that an
+   * order's fills are forgotten. `seq` tells a slot of `#retiredRing` that still holds the entry from one an
+   * order left (it came back, then retired again).
    */
-  readonly #retired = new Map<string, number>();
+  readonly #retired = new Map<string, { qty: number; seq: number }>();
+  /**
+   * The retired keys in order, as a ring, with the `seq` each was retired under: the oldest goes in O(1)
+   * (through the Map's own order, `keys().next()` walks past every deleted entry: ~10 µs once full).
+   */
+  readonly #retiredRing: { key: string; seq: number }[] = [];
+  #retiredHead = 0;
+  #retiredSeq = 0;
   /** The PnL of the fills no longer kept, by UTC day: a day's PnL counts them too (the daily loss limit). */
   readonly #droppedByDay = new DayTallies();
   /** Their keys in arrival order, as a ring: the oldest is evicted in O(1). */
@@ -159,7 +167,7 @@ export class FillBook {
    */
   filledQty(symbol: string, orderId: number): number {
     const key = `${symbol}:${orderId}`;
-    return this.#byOrder.get(key)?.qty ?? this.#retired.get(key) ?? 0;
+    return this.#byOrder.get(key)?.qty ?? this.#retired.get(key)?.qty ?? 0;
   }
 
   #add(fill: Fill): boolean {
@@ -189,7 +197,7 @@ export class FillBook {
     if (entry === undefined) {
       const earlier = this.#retired.get(key);
       if (earlier !== undefined) this.#retired.delete(key);
-      this.#byOrder.set(key, entry = { qty: earlier ?? 0, kept: 0 });
+      this.#byOrder.set(key, entry = { qty: earlier?.qty ?? 0, kept: 0 });
     }
     // Quantities are decimal strings; their float sum is off by far less than any step size.
     entry.qty += Number(fill.qty);
@@ -202,7 +210,13 @@ export class FillBook {
     const entry = this.#byOrder.get(key);
     if (entry === undefined || --entry.kept > 0) return;
     this.#byOrder.delete(key);
-    this.#retired.set(key, entry.qty);
-    if (this.#retired.size > this.#capacity) this.#retired.delete(this.#retired.keys().next().value!);
+    const seq = ++this.#retiredSeq;
+    this.#retired.set(key, { qty: entry.qty, seq });
+    const ring = this.#retiredRing;
+    if (ring.length < this.#capacity) return void ring.push({ key, seq });
+    const oldest = ring[this.#retiredHead]!;
+    if (this.#retired.get(oldest.key)?.seq === oldest.seq) this.#retired.delete(oldest.key);
+    ring[this.#retiredHead] = { key, seq };
+    this.#retiredHead = (this.#retiredHead + 1) % this.#capacity;
   }
 }
