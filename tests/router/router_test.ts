@@ -234,18 +234,23 @@ test("Router: a skewed host clock does not cause -1021 (server offset tracked)",
   }
 });
 
-test("Router: the exchange's clock moving after connect is followed at the first -1021, even when answers are slow", async () => {
-  // Connected over fast answers (a precise offset); then the exchange's clock is 30 s behind and every answer
-  // takes 300 ms: the resync's sample is slower than the best one, yet it shows the old offset wrong.
+/** A simulator whose clock is real time plus a shift the test moves (the exchange's clock drifting). */
+async function simulatorWithMovableClock() {
   let shift = 0;
   const sim = await simulator({
     clock: { now: () => Date.now() + shift, setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout },
   });
-  const events: string[] = [];
-  const router = await connect(sim, "hmac", { onEvent: (e) => events.push(e.type) });
+  return { sim, setShift: (ms: number) => void (shift = ms) };
+}
+
+test("Router: the exchange's clock moving after connect is followed at the first -1021, even when answers are slow", async () => {
+  // Connected over fast answers (a precise offset); then the exchange's clock is 30 s behind and every answer
+  // takes 300 ms: the resync's sample is slower than the best one, yet it shows the old offset wrong.
+  const { sim, setShift } = await simulatorWithMovableClock();
+  const router = await connect(sim);
   try {
     assert.ok(Math.abs(router.clockOffsetMs) < 1000);
-    shift = -30_000;
+    setShift(-30_000);
     sim.setFaults({ responseDelayMs: 300 });
     await assert.rejects(router.placeOrder(restingBuy()), { code: -1021 });
     await waitFor(() => Math.abs(router.clockOffsetMs + 30_000) < 1000, "the offset to follow the exchange");
@@ -257,14 +262,11 @@ test("Router: the exchange's clock moving after connect is followed at the first
 });
 
 test("Router: the keep-alive probes' serverTime follows the exchange's clock with no order sent", async () => {
-  let shift = 0;
-  const sim = await simulator({
-    clock: { now: () => Date.now() + shift, setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout },
-  });
+  const { sim, setShift } = await simulatorWithMovableClock();
   const router = await connect(sim, "hmac", { deadLinkMs: 600 }); // a probe after 200 ms of quiet
   try {
     assert.ok(Math.abs(router.clockOffsetMs) < 1000);
-    shift = 20_000;
+    setShift(20_000);
     await waitFor(() => Math.abs(router.clockOffsetMs - 20_000) < 1000, "the offset to follow the exchange");
   } finally {
     await router.close();
