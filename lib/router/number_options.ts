@@ -91,7 +91,8 @@ export function numberOptionProblem(
       typeof value !== "number" || !Number.isFinite(value) || value < rule.min || value > rule.max ||
       (rule.integer === true && !Number.isInteger(value))
     ) {
-      const shown = typeof value === "number" ? String(value) : `${typeof value} ${JSON.stringify(value)}`;
+      // String(), not JSON: a bigint has no JSON, and the message must not throw in place of the error.
+      const shown = typeof value === "number" ? String(value) : `${typeof value} ${String(value)}`;
       return `${name}: expected ${
         rule.integer === true ? "a whole number" : "a number"
       } ${rule.min}-${rule.max}, ` +

@@ -400,7 +400,8 @@ export class Router {
 
   /**
    * Any other ws-fapi method: `security` says how to authenticate it. Known methods use their own table
-   * entry (so `order.place` through here is still treated as order-mutating).
+   * entry, and the order methods go through their own calls: `order.place`, `order.modify` and
+   * `algoOrder.place` meet the halt and the pre-trade check here too (this is no way around the kill switch).
    *
    * @example
    * ```ts
@@ -414,6 +415,9 @@ export class Router {
    */
   request(method: string, params: Params = NO_PARAMS, security: Security = "signed"): Promise<unknown> {
     const spec: MethodSpec = METHODS[method] ?? adHocMethod(method, params, security);
+    if (spec === PLACE) return this.placeOrder(params as unknown as PlaceOrderParams);
+    if (spec === MODIFY) return this.modifyOrder(params as unknown as ModifyOrderParams);
+    if (spec === ALGO_PLACE) return this.placeAlgoOrder(params as unknown as PlaceAlgoOrderParams);
     const cid = String(params.newClientOrderId ?? params.origClientOrderId ?? params.clientAlgoId ?? "");
     return this.#session.send(spec, params, "", cid);
   }

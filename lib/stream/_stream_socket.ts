@@ -106,6 +106,7 @@ export class StreamSocket implements ConnectionHandler {
 
   /** Closes the current socket with `reason` and connects again at once (not a drop: no backoff, no `onDown`). */
   replace(reason: string): void {
+    this.#reconnects++; // a new socket, as after a drop: `health` counts it
     const conn = this.#active;
     this.#active = undefined;
     conn?.close(reason);

@@ -122,6 +122,7 @@ test("live state: a stream socket that stays up but delivers nothing (half-open)
     assert.ok(drift > 0, "the audit found what the stream missed");
     await waitFor(() => notices.length > 0, "the replacement");
     assert.match(notices[0]!, /an audit found changes the user stream did not deliver/);
+    assert.ok(gateway.userStream!.health().reconnects >= 1, "a replaced socket counts as a reconnect");
     await waitFor(() => gateway.tracker.get(ack.clientOrderId)?.status === "FILLED", "the order's end");
     sim.setFaults({});
     await waitFor(() => gateway.userStream!.state === "up", "a new socket");

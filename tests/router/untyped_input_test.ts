@@ -8,7 +8,14 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConnectError, ExchangeError, FilterRefusedError, UnknownOrderStateError } from "../../lib/errors.ts";
+import {
+  ConnectError,
+  ExchangeError,
+  FilterRefusedError,
+  NotSentError,
+  RiskLimitError,
+  UnknownOrderStateError,
+} from "../../lib/errors.ts";
 import { Gateway } from "../../lib/gateway/gateway.ts";
 import { connect, HMAC_KEY, HMAC_SECRET, restingBuy, simulator } from "./_harness.ts";
 
@@ -65,11 +72,16 @@ test("untyped input: a numeric option that is not a usable number stops Router.c
   const sim = await simulator();
   try {
     for (
-      const [name, value] of [["requestTimeoutMs", NaN], ["deadLinkMs", -1], ["recvWindow", 70_000]] as const
+      const [name, value] of [
+        ["requestTimeoutMs", NaN],
+        ["deadLinkMs", -1],
+        ["recvWindow", 70_000],
+        ["connectTimeoutMs", 5000n], // a bigint: its message must not throw instead
+      ] as const
     ) {
       await assert.rejects(connect(sim, "hmac", { [name]: value }), (e: unknown) => {
         assert.ok(e instanceof ConnectError, String(e));
-        assert.match(e.message, new RegExp(`invalid option ${name}: expected .*, got ${value}`));
+        assert.match(e.message, new RegExp(`invalid option ${name}: expected .*, got (bigint )?${value}`));
         return true;
       });
     }
@@ -87,6 +99,32 @@ test("untyped input: a numeric option that is not a usable number stops Router.c
       assert.equal(existsSync(dataDir), false, "refused before the data directory is touched");
     }
   } finally {
+    await sim.close();
+  }
+});
+
+test("Router.request: order methods through the generic call meet the halt and the pre-trade check too", async () => {
+  const sim = await simulator();
+  const router = await connect(sim, "hmac", { risk: { symbols: { "*": { maxOrderQty: 0.01 } } } });
+  try {
+    const before = sim.stats().requests;
+    await assert.rejects(router.request("order.place", restingBuy({ quantity: "1" })), RiskLimitError);
+    await router.halt("news");
+    await assert.rejects(router.request("order.place", restingBuy()), NotSentError);
+    await assert.rejects(
+      router.request("algoOrder.place", {
+        symbol: "BTCUSDT",
+        side: "SELL",
+        type: "STOP_MARKET",
+        quantity: "0.002",
+        triggerPrice: "45000",
+      }),
+      NotSentError,
+    );
+    assert.equal(sim.stats().ordersPlaced, 0, "nothing placed");
+    assert.ok(sim.stats().requests - before <= 1, "at most the halt's own open-order look");
+  } finally {
+    await router.close();
     await sim.close();
   }
 });
