@@ -69,6 +69,12 @@ export class AccountState {
     const onOrder = options.onOrder;
     this.orders = new OrderTracker({
       finishedCapacity: history,
+      // What the fill book keeps of an order lives as long as the order is tracked: the fill read-back asks
+      // only about tracked orders, and for each of those its recorded fills add up exactly.
+      onForget: (order) => {
+        const id = order.algo ? order.actualOrderId : order.orderId;
+        if (id !== undefined) this.fills.forgetOrder(order.symbol, id);
+      },
       onChange: (order) => {
         this.events.append("order", order);
         try {

@@ -244,9 +244,9 @@ export class FillRecovery {
   #short(): TrackedOrder[] {
     const { account } = this.#o;
     const now = (this.#o.now ?? Date.now)();
-    // A full book has dropped its oldest fills: an order changed before the oldest kept one would look short.
-    const oldest = account.fills.oldestKeptWhenFull?.time ?? Number.NEGATIVE_INFINITY;
-    const since = Math.max(now - (this.#o.windowMs ?? 3_600_000), oldest);
+    // The book's per-order sums outlive its dropped fills for as long as the order is tracked: an order it
+    // dropped fills of is not short, and one whose fills never came (a gap longer than the book) is.
+    const since = now - (this.#o.windowMs ?? 3_600_000);
     const short = account.orders.listAll().filter((o) =>
       o.updatedAt >= since && !this.#gaveUp.has(o.clientOrderId) && isShortOfFills(account, o)
     );

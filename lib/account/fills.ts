@@ -54,25 +54,11 @@ export class FillBook {
   /** Fills by `symbol:tradeId`. */
   readonly #fills = new Map<string, Fill>();
   /**
-   * By `symbol:orderId`: the quantity of every fill recorded for the order (not only the kept ones) and how
-   * many of its fills are kept. Dropping a fill from the ring must not make its order look short of fills: its
-   * trades would be read back and counted a second time (`FillRecovery`).
+   * By `symbol:orderId`: the quantity of every fill recorded for the order, those dropped from the ring
+   * included (`forgetOrder` ends it, when the order is no longer tracked). Dropping a fill must not make its
+   * order look short of fills: its trades would be read back and counted a second time (`FillRecovery`).
    */
-  readonly #byOrder = new Map<string, { qty: number; kept: number }>();
-  /**
-   * Orders none of whose fills are kept any more, with their recorded quantity; the last `capacity` retired
-   * (an order changed after all its fills were dropped, e.g. cancelled later, is still known). Beyond that an
-   * order's fills are forgotten. `seq` tells a slot of `#retiredRing` that still holds the entry from one an
-   * order left (it came back, then retired again).
-   */
-  readonly #retired = new Map<string, { qty: number; seq: number }>();
-  /**
-   * The retired keys in order, as a ring, with the `seq` each was retired under: the oldest goes in O(1)
-   * (through the Map's own order, `keys().next()` walks past every deleted entry: ~10 µs once full).
-   */
-  readonly #retiredRing: { key: string; seq: number }[] = [];
-  #retiredHead = 0;
-  #retiredSeq = 0;
+  readonly #byOrder = new Map<string, number>();
   /** The PnL of the fills no longer kept, by UTC day: a day's PnL counts them too (the daily loss limit). */
   readonly #droppedByDay = new DayTallies();
   /** Their keys in arrival order, as a ring: the oldest is evicted in O(1). */
@@ -84,15 +70,6 @@ export class FillBook {
   /** Keeps the newest `capacity` fills (default 10,000). */
   constructor(options: { capacity?: number } = {}) {
     this.#capacity = options.capacity ?? 10_000;
-  }
-
-  /**
-   * The oldest fill kept once the book is full (older ones were dropped to make room), else undefined: an
-   * order that changed before it may have had fills that are no longer here.
-   */
-  get oldestKeptWhenFull(): Fill | undefined {
-    if (this.#order.length < this.#capacity) return undefined;
-    return this.#fills.get(this.#order[this.#head % this.#order.length]!);
   }
 
   /** Fills recorded since start (restored ones not counted). */
@@ -166,57 +143,31 @@ export class FillBook {
    * missed).
    */
   filledQty(symbol: string, orderId: number): number {
-    const key = `${symbol}:${orderId}`;
-    return this.#byOrder.get(key)?.qty ?? this.#retired.get(key)?.qty ?? 0;
+    return this.#byOrder.get(`${symbol}:${orderId}`) ?? 0;
+  }
+
+  /** Forgets order `orderId`'s recorded quantity (the account no longer tracks the order). */
+  forgetOrder(symbol: string, orderId: number): void {
+    this.#byOrder.delete(`${symbol}:${orderId}`);
   }
 
   #add(fill: Fill): boolean {
     const key = `${fill.symbol}:${fill.tradeId}`;
     if (this.#fills.has(key)) return false;
     this.#fills.set(key, fill);
-    this.#kept(fill);
+    const byOrder = `${fill.symbol}:${fill.orderId}`;
+    // Quantities are decimal strings; their float sum is off by far less than any step size.
+    this.#byOrder.set(byOrder, (this.#byOrder.get(byOrder) ?? 0) + Number(fill.qty));
     if (this.#order.length < this.#capacity) {
       this.#order.push(key);
       this.#head = this.#order.length % this.#capacity;
     } else {
       const evicted = this.#order[this.#head]!;
-      const gone = this.#fills.get(evicted)!;
-      this.#dropped(gone);
-      this.#droppedByDay.add(gone);
+      this.#droppedByDay.add(this.#fills.get(evicted)!);
       this.#fills.delete(evicted);
       this.#order[this.#head] = key;
       this.#head = (this.#head + 1) % this.#capacity;
     }
     return true;
-  }
-
-  /** Adds a newly kept fill to its order's sum (an order of retired fills comes back). */
-  #kept(fill: Fill): void {
-    const key = `${fill.symbol}:${fill.orderId}`;
-    let entry = this.#byOrder.get(key);
-    if (entry === undefined) {
-      const earlier = this.#retired.get(key);
-      if (earlier !== undefined) this.#retired.delete(key);
-      this.#byOrder.set(key, entry = { qty: earlier?.qty ?? 0, kept: 0 });
-    }
-    // Quantities are decimal strings; their float sum is off by far less than any step size.
-    entry.qty += Number(fill.qty);
-    entry.kept++;
-  }
-
-  /** A fill leaves the ring: its order's sum stays, retired once none of the order's fills is kept. */
-  #dropped(fill: Fill): void {
-    const key = `${fill.symbol}:${fill.orderId}`;
-    const entry = this.#byOrder.get(key);
-    if (entry === undefined || --entry.kept > 0) return;
-    this.#byOrder.delete(key);
-    const seq = ++this.#retiredSeq;
-    this.#retired.set(key, { qty: entry.qty, seq });
-    const ring = this.#retiredRing;
-    if (ring.length < this.#capacity) return void ring.push({ key, seq });
-    const oldest = ring[this.#retiredHead]!;
-    if (this.#retired.get(oldest.key)?.seq === oldest.seq) this.#retired.delete(oldest.key);
-    ring[this.#retiredHead] = { key, seq };
-    this.#retiredHead = (this.#retiredHead + 1) % this.#capacity;
   }
 }

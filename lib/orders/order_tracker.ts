@@ -48,6 +48,8 @@ export interface OrderTrackerOptions {
   onChange?: (order: Readonly<TrackedOrder>) => void;
   /** Finished orders kept for look-up. Default 10,000. */
   finishedCapacity?: number;
+  /** Called with a finished order as it leaves the tracker (past `finishedCapacity`): forget what is kept of it. */
+  onForget?: (order: Readonly<TrackedOrder>) => void;
   /**
    * Local time in epoch ms for `intentAt` and `updatedAt` (the ack follow-up and the reconciler compare them
    * with their clock). Default `Date.now`.
@@ -81,6 +83,7 @@ export class OrderTracker implements OrderObserver {
   /** Client ids whose place is sent and not yet answered (ack, rejection, unknown or not sent). */
   readonly #placing = new Set<string>();
   readonly #onChange: ((order: Readonly<TrackedOrder>) => void) | undefined;
+  readonly #onForget: ((order: Readonly<TrackedOrder>) => void) | undefined;
   readonly #finishedCapacity: number;
   readonly #now: () => number;
   readonly #finishedRing: TrackedOrder[] = [];
@@ -113,6 +116,7 @@ export class OrderTracker implements OrderObserver {
 
   constructor(options: OrderTrackerOptions = {}) {
     this.#onChange = options.onChange;
+    this.#onForget = options.onForget;
     this.#finishedCapacity = options.finishedCapacity ?? 10_000;
     this.#now = options.now ?? Date.now;
   }
@@ -541,6 +545,9 @@ export class OrderTracker implements OrderObserver {
     this.#deleteFinished(oldest.clientOrderId);
     if (oldest.orderId !== undefined) this.#byOrderId.get(oldest.symbol)?.delete(oldest.orderId);
     if (oldest.actualOrderId !== undefined) this.#byOrderId.get(oldest.symbol)?.delete(oldest.actualOrderId);
+    try {
+      this.#onForget?.(oldest);
+    } catch { /* an owner's bug must not break the tracker */ }
   }
 
   // The list operations a mirror is told of (each as the Map does it, so the copy keeps the same order).

@@ -242,7 +242,7 @@ test("FillRecovery in a gateway: a fill lost with the stream is read from the ex
   }
 });
 
-test("FillRecovery: a full fill book's dropped fills are not taken for missing ones", async () => {
+test("FillRecovery: a gap longer than the fill book still reads back every order short of fills (none is taken for dropped)", async () => {
   const account = new AccountState({ historyCapacity: 2 });
   const now = Date.now();
   const asked: number[] = [];
@@ -253,7 +253,11 @@ test("FillRecovery: a full fill book's dropped fills are not taken for missing o
   });
   for (const [cid, id] of [["fresh", 1], ["settled", 2]] as const) {
     account.orders.intent(cid, "order.place", PLACE, "newClientOrderId");
-    account.orders.ack(cid, { clientOrderId: cid, orderId: id, status: "NEW", updateTime: 1 }, "order.place");
+    account.orders.ack(
+      cid,
+      { clientOrderId: cid, orderId: id, status: "FILLED", updateTime: 1 },
+      "order.place",
+    );
     account.orders.apply({
       clientOrderId: cid,
       orderId: id,
@@ -263,9 +267,8 @@ test("FillRecovery: a full fill book's dropped fills are not taken for missing o
     });
   }
   account.orders.get("settled")!.updatedAt = now - 6000;
-  await recovery.run();
-  assert.deepEqual(asked.sort(), [1, 2], "both short of fills: both asked");
-  // Two fills fill the book (capacity 2); an order changed before the oldest kept fill is left alone.
+  // Other orders' fills fill the book (capacity 2) after both orders changed: neither order's fills ever
+  // arrived, so both are short, however old their change is against the oldest fill kept.
   const fillAt = (tradeId: number, time: number) =>
     account.recordFill({
       symbol: "BTCUSDT",
@@ -283,9 +286,9 @@ test("FillRecovery: a full fill book's dropped fills are not taken for missing o
     });
   fillAt(1, now - 3000);
   fillAt(2, now - 1000);
-  asked.length = 0;
+  fillAt(3, now - 500);
   await recovery.run();
-  assert.deepEqual(asked, [1], "the order changed 6 s ago predates the oldest fill kept (3 s ago)");
+  assert.deepEqual(asked.sort(), [1, 2], "both asked");
 });
 
 test("FillRecovery in a gateway: 25 orders filled while the router was stopped → every fill read back after the restart", async () => {
@@ -426,4 +429,15 @@ test("FillRecovery: an order whose fills left a full book is not short of them (
   await recovery.run();
   assert.deepEqual(asked, [], "never taken for short of fills");
   assert.equal(account.fills.total, 5, "every trade counted once");
+  // Many more orders' fills since (each its own order), then the order is cancelled: still not short.
+  for (let t = 6; t < 60; t++) fill(t, 100 + t, `other-${t}`);
+  account.orders.apply({
+    clientOrderId: "a",
+    orderId: 1,
+    status: "CANCELED",
+    executedQty: "0.004",
+    updateTime: now + 1,
+  });
+  await recovery.run();
+  assert.deepEqual(asked, [], "however many orders came after it");
 });
