@@ -280,12 +280,7 @@ export interface ReadFile {
  * ```
  */
 export function unresolvedIntents(open: OpenOrders): IntentRecord[] {
-  const out: IntentRecord[] = [];
-  for (const json of open.intents()) {
-    const r = parseRecord(json);
-    if (typeof r !== "string" && r.t === "intent") out.push(r);
-  }
-  return out;
+  return recordsOf(open.intents(), "intent");
 }
 
 /**
@@ -326,10 +321,18 @@ export function orphanOrders(open: OpenOrders): OrphanOrder[] {
  * ```
  */
 export function owedFills(open: OpenOrders): OwedRecord[] {
-  const out: OwedRecord[] = [];
-  for (const json of open.owed()) {
+  return recordsOf(open.owed(), "owed");
+}
+
+/** The records of type `t` among stored record JSONs (read back once already: nothing else is expected). */
+function recordsOf<T extends JournalRecord["t"]>(
+  jsons: Iterable<string>,
+  t: T,
+): Extract<JournalRecord, { t: T }>[] {
+  const out: Extract<JournalRecord, { t: T }>[] = [];
+  for (const json of jsons) {
     const r = parseRecord(json);
-    if (typeof r !== "string" && r.t === "owed") out.push(r);
+    if (typeof r !== "string" && r.t === t) out.push(r as Extract<JournalRecord, { t: T }>);
   }
   return out;
 }
